@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppOptions } from './app.module.js';
+import { applyHttpSetup } from './common/http/http-setup.js';
+import { RouteTable } from './common/http/route-table.js';
+import { setupSwagger } from './common/http/swagger.js';
+import { MetricsService } from './core/metrics/metrics.service.js';
+import { runMigrations } from './database/migrate.js';
+
+/** Paths served outside `/api/v2` (as in Coder). */
+export const ROOT_PATHS = ['healthz', 'metrics'];
+
+/**
+ * Builds the fully configured application (used by main.ts and by the e2e tests, so both run the
+ * same pipeline). Pending migrations are applied first.
+ */
+export async function createApp(options: AppOptions): Promise<NestExpressApplication> {
+  await runMigrations(options.database.url);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  applyHttpSetup(app, app.get(MetricsService).middleware, options.config.accessUrl.startsWith('https:'));
+  app.setGlobalPrefix('api/v2', { exclude: ROOT_PATHS });
+  setupSwagger(app);
+  await app.init();
+  app.get(RouteTable).load(app);
+  return app;
+}

@@ -1,0 +1,77 @@
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiExceptionFilter } from './common/http/exception.filter.js';
+import { loggerParams } from './common/http/logging.js';
+import { RouteTable } from './common/http/route-table.js';
+import { createValidationPipe } from './common/validation.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import { ApiKeysModule } from './core/api-keys/api-keys.module.js';
+import { AuditModule } from './core/audit/audit.module.js';
+import { AuthenticationMiddleware } from './core/auth/auth.middleware.js';
+import { AuthModule } from './core/auth/auth.module.js';
+import { AuthorizationGuard } from './core/auth/authorization.guard.js';
+import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
+import { SessionGuard } from './core/auth/session.guard.js';
+import { BuildInfoModule } from './core/buildinfo/buildinfo.module.js';
+import { HealthModule } from './core/health/health.module.js';
+import { EntitlementGuard } from './core/licensing/entitlement.guard.js';
+import { LicensingModule } from './core/licensing/licensing.module.js';
+import { MembersModule } from './core/members/members.module.js';
+import { MetricsModule } from './core/metrics/metrics.module.js';
+import { OrganizationsModule } from './core/organizations/organizations.module.js';
+import { PubSubModule } from './core/pubsub/pubsub.module.js';
+import { SiteConfigModule } from './core/site-config/site-config.module.js';
+import { UsersModule } from './core/users/users.module.js';
+import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  database: DatabaseConnection;
+}
+
+/**
+ * The only place global guards, pipes and filters are registered. Guards run in this order:
+ * session (401) → entitlement (403) → route-level RBAC (403/404); then the validation pipe (400).
+ */
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggerModule.forRoot(loggerParams(options.config.logLevel)),
+        DatabaseModule.forRoot(options.config, options.database),
+        PubSubModule,
+        SiteConfigModule,
+        AuditModule,
+        LicensingModule,
+        MetricsModule,
+        AuthModule,
+        OrganizationsModule,
+        UsersModule,
+        ApiKeysModule,
+        MembersModule,
+        HealthModule,
+        BuildInfoModule,
+      ],
+      providers: [
+        RouteTable,
+        RateLimitMiddleware,
+        { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_GUARD, useClass: EntitlementGuard },
+        { provide: APP_GUARD, useClass: AuthorizationGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(AuthenticationMiddleware, RateLimitMiddleware)
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+}

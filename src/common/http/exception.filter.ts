@@ -1,0 +1,128 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
+import { requestIdOf } from './request-id.js';
+import { RouteTable } from './route-table.js';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Maps errors raised by Express' body parser (bad JSON, too large, bad charset) onto the envelope. */
+export function bodyParserErrorResponse(err: unknown): { status: number; body: ErrorBody } | undefined {
+  const e = err as BodyParserError | null;
+  if (!e || typeof e !== 'object' || typeof e.type !== 'string') return undefined;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return { status: 400, body: { message: MESSAGES.badJson, detail: (err as Error).message } };
+    case 'entity.too.large':
+      return { status: 413, body: { message: MESSAGES.tooLarge, detail: 'The request body must be at most 1 MiB.' } };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, body: { message: 'Unsupported request body encoding.', detail: (err as Error).message } };
+    case 'request.aborted':
+      return { status: 400, body: { message: 'Request aborted.' } };
+    default:
+      return e.status && e.status >= 400 && e.status < 500
+        ? { status: e.status, body: { message: (err as Error).message } }
+        : undefined;
+  }
+}
+
+/**
+ * The one place an error becomes a response. Our ApiErrors carry their envelope; Nest's and
+ * Express' are translated; a unique violation is a 409; anything else is a logged 500 whose body
+ * names the request id and never the cause.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly routes: RouteTable) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body, headers } = this.translate(exception, req);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    res.status(status).json(body);
+  }
+
+  private translate(
+    exception: unknown,
+    req: Request,
+  ): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+    if (exception instanceof ApiError) {
+      return { status: exception.getStatus(), body: exception.body, headers: exception.headers };
+    }
+    const parserError = bodyParserErrorResponse(exception);
+    if (parserError) return parserError;
+    if (exception instanceof NotFoundException && this.isRouterMiss(exception)) {
+      const allowed = this.routes.allowedMethods(req.path);
+      if (allowed.length > 0) {
+        return {
+          status: HttpStatus.METHOD_NOT_ALLOWED,
+          body: { message: MESSAGES.methodNotAllowed },
+          headers: { Allow: allowed.join(', ') },
+        };
+      }
+      return { status: HttpStatus.NOT_FOUND, body: { message: MESSAGES.routeNotFound } };
+    }
+    if (exception instanceof HttpException) return this.fromNest(exception);
+    if (exception instanceof QueryFailedError && this.pgCode(exception) === PG_UNIQUE_VIOLATION) {
+      return { status: HttpStatus.CONFLICT, body: { message: MESSAGES.conflict } };
+    }
+    const requestId = requestIdOf(req);
+    this.logger.error({ err: exception, requestId, method: req.method, route: req.route?.path }, 'unhandled error');
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { message: MESSAGES.internal, detail: `Request ID: ${requestId}` },
+    };
+  }
+
+  private isRouterMiss(exception: NotFoundException): boolean {
+    const response = exception.getResponse() as { message?: unknown };
+    return typeof response?.message === 'string' && /^Cannot [A-Z]+ /.test(response.message);
+  }
+
+  private fromNest(exception: HttpException): { status: number; body: ErrorBody } {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const text = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
+    switch (status) {
+      case HttpStatus.UNAUTHORIZED:
+        return { status, body: { message: MESSAGES.signedOut } };
+      case HttpStatus.FORBIDDEN:
+        return { status, body: { message: MESSAGES.forbidden } };
+      case HttpStatus.NOT_FOUND:
+        return { status, body: { message: MESSAGES.notFound } };
+      case HttpStatus.PAYLOAD_TOO_LARGE:
+        return { status, body: { message: MESSAGES.tooLarge } };
+      default:
+        return { status, body: { message: text } };
+    }
+  }
+
+  private pgCode(err: QueryFailedError): string | undefined {
+    return (err.driverError as { code?: string } | undefined)?.code;
+  }
+}

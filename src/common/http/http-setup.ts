@@ -1,0 +1,54 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import { bodyParserErrorResponse } from './exception.filter.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Content types some routes read raw (file uploads); every other body is parsed as JSON. */
+const RAW_BODY_TYPES = /^(application\/(x-tar|zip|octet-stream|gzip|x-gzip)|multipart\/)/i;
+
+/**
+ * Like Coder (which decodes JSON whatever the Content-Type says), any body that is not a raw
+ * upload is JSON, so `curl -d` without `-H 'Content-Type: application/json'` works too.
+ */
+function isJsonRequest(req: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const type = req.headers['content-type'];
+  const value = Array.isArray(type) ? type[0] : (type ?? '');
+  return !RAW_BODY_TYPES.test(value.trim());
+}
+
+/**
+ * Express-level plumbing that must run before Nest's routing: request id, Coder's version header,
+ * security headers, the 1 MiB JSON body parser and its error mapping.
+ */
+export function applyHttpSetup(
+  app: NestExpressApplication,
+  metrics: (req: Request, res: Response, next: NextFunction) => void,
+  secure: boolean,
+) {
+  app.disable('x-powered-by');
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, req.id);
+    res.setHeader('X-Coder-Build-Version', SERVER_VERSION);
+    next();
+  });
+  app.use(metrics);
+  // Over plain http, HSTS and upgrade-insecure-requests would break Swagger UI on a LAN address.
+  app.use(
+    helmet({
+      strictTransportSecurity: secure,
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: secure ? [] : null } },
+    }),
+  );
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true }));
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const mapped = bodyParserErrorResponse(err);
+    if (!mapped) return next(err);
+    res.status(mapped.status).json(mapped.body);
+  });
+}

@@ -1,0 +1,51 @@
+import { Injectable, type INestApplication } from '@nestjs/common';
+
+interface RouteEntry {
+  pattern: RegExp;
+  methods: Set<string>;
+}
+
+interface ExpressLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+}
+
+function compile(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * Every registered route, read from Express once routing is set up. Used to answer 405 (with an
+ * `Allow` header) instead of 404 when the path exists under another method.
+ */
+@Injectable()
+export class RouteTable {
+  private entries: RouteEntry[] = [];
+
+  load(app: INestApplication): void {
+    const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] } };
+    const byPath = new Map<string, Set<string>>();
+    for (const layer of express.router?.stack ?? []) {
+      if (!layer.route || typeof layer.route.path !== 'string') continue;
+      const methods = byPath.get(layer.route.path) ?? new Set<string>();
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (on && method !== '_all') methods.add(method.toUpperCase());
+      }
+      byPath.set(layer.route.path, methods);
+    }
+    this.entries = [...byPath].map(([path, methods]) => ({ pattern: compile(path), methods }));
+  }
+
+  /** Methods served at `path` (without query string); empty when no route matches the path. */
+  allowedMethods(path: string): string[] {
+    const allowed = new Set<string>();
+    for (const entry of this.entries) {
+      if (entry.pattern.test(path)) entry.methods.forEach((m) => allowed.add(m));
+    }
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort();
+  }
+}

@@ -1,0 +1,97 @@
+import { badRequest, isUuid, MESSAGES, type ValidationEntry } from './errors.js';
+
+/** Collects query-parameter problems and throws them together, in Coder's wording. */
+export class QueryParser {
+  readonly validations: ValidationEntry[] = [];
+
+  constructor(private readonly query: Record<string, unknown>) {}
+
+  string(name: string): string | undefined {
+    const raw = this.query[name];
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'string') {
+      this.validations.push({ field: name, detail: `Query param "${name}" must be provided at most once` });
+      return undefined;
+    }
+    return raw;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^-?\d+$/.test(raw)) {
+      this.validations.push({ field: name, detail: `Query param "${name}" must be a valid integer (${JSON.stringify(raw)})` });
+      return fallback;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) {
+      this.validations.push({ field: name, detail: `Query param "${name}" must be between ${min} and ${max}` });
+      return fallback;
+    }
+    return n;
+  }
+
+  uuid(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined || raw === '') return undefined;
+    if (!isUuid(raw)) {
+      this.validations.push({ field: name, detail: `Query param "${name}" must be a valid uuid` });
+      return undefined;
+    }
+    return raw.toLowerCase();
+  }
+
+  boolean(name: string): boolean {
+    const raw = this.string(name);
+    if (raw === undefined || raw === '') return false;
+    if (/^(1|t|true)$/i.test(raw)) return true;
+    if (/^(0|f|false)$/i.test(raw)) return false;
+    this.validations.push({ field: name, detail: `Query param "${name}" must be a valid boolean` });
+    return false;
+  }
+
+  /** Throws 400 `Query parameters have invalid values.` if anything was wrong. */
+  done(): void {
+    if (this.validations.length > 0) throw badRequest(MESSAGES.invalidQuery, undefined, this.validations);
+  }
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+export interface Pagination {
+  limit: number;
+  offset: number;
+  afterId?: string;
+}
+
+/** `limit` (0 or absent = the maximum page, 1000), `offset`, `after_id`. */
+export function parsePagination(parser: QueryParser): Pagination {
+  const limit = parser.integer('limit', 0, 0, MAX_PAGE_SIZE);
+  return {
+    limit: limit === 0 ? MAX_PAGE_SIZE : limit,
+    offset: parser.integer('offset', 0, 0, 1_000_000_000),
+    afterId: parser.uuid('after_id'),
+  };
+}
+
+/**
+ * Splits a Coder search query (`q`) into terms: whitespace separated, double quotes group,
+ * `key:value` pairs; everything lower-cased as Coder does.
+ */
+export function splitSearchQuery(q: string): string[] {
+  const terms: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of q.toLowerCase()) {
+    if (ch === '"') {
+      quoted = !quoted;
+    } else if (/\s/.test(ch) && !quoted) {
+      if (current) terms.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current) terms.push(current);
+  return terms;
+}

@@ -1,0 +1,186 @@
+import { resolve } from 'node:path';
+import { formatDuration, parseDuration } from './duration.js';
+
+/** The typed configuration every module reads; built once at boot from the environment. */
+export interface AppConfig {
+  httpHost: string;
+  httpPort: number;
+  accessUrl: string;
+  pgConnectionUrl: string | undefined;
+  dataDir: string;
+  sessionDurationMs: number;
+  maxTokenLifetimeMs: number;
+  apiRateLimit: number;
+  logLevel: LogLevel;
+  pgPoolMax: number;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+interface VariableSpec {
+  name: string;
+  description: string;
+  /** Shown in --help; `undefined` means "unset". */
+  defaultText: string | undefined;
+}
+
+/** One entry per variable: the help text and how it is parsed. Order = order in --help. */
+export const VARIABLES: VariableSpec[] = [
+  { name: 'CODER_HTTP_ADDRESS', description: 'Listen address (host:port).', defaultText: '127.0.0.1:3000' },
+  {
+    name: 'CODER_ACCESS_URL',
+    description: 'Public URL of this deployment (http or https).',
+    defaultText: 'http://<CODER_HTTP_ADDRESS>',
+  },
+  {
+    name: 'CODER_PG_CONNECTION_URL',
+    description: 'PostgreSQL URL. Unset: an embedded PostgreSQL (PGlite) keeps its data in CODER_DATA_DIR.',
+    defaultText: undefined,
+  },
+  {
+    name: 'CODER_DATA_DIR',
+    description: 'Directory for the embedded database and generated keys.',
+    defaultText: './.coder-data',
+  },
+  {
+    name: 'CODER_SESSION_DURATION',
+    description: 'Lifetime of a session token from password login (Go duration; refreshed while in use).',
+    defaultText: '24h',
+  },
+  {
+    name: 'CODER_MAX_TOKEN_LIFETIME',
+    description: 'Longest lifetime a long-lived API token may be given (Go duration).',
+    defaultText: '720h',
+  },
+  {
+    name: 'CODER_API_RATE_LIMIT',
+    description: 'API requests per minute per user (per IP when signed out); -1 disables rate limiting.',
+    defaultText: '512',
+  },
+  {
+    name: 'CODER_PG_POOL_MAX',
+    description: 'Maximum PostgreSQL connections in the pool (the embedded database caps this at 8).',
+    defaultText: '10',
+  },
+  { name: 'CODER_LOG_LEVEL', description: `Log level: ${LOG_LEVELS.join(', ')}.`, defaultText: 'info' },
+];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable}: ${reason}`);
+  }
+}
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function duration(env: Env, name: string, fallback: string, min: number): number {
+  const raw = read(env, name) ?? fallback;
+  let ms: number;
+  try {
+    ms = parseDuration(raw);
+  } catch (err) {
+    throw new ConfigError(name, (err as Error).message);
+  }
+  if (ms < min) throw new ConfigError(name, `must be at least ${formatDuration(min)}, got "${raw}"`);
+  return ms;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function httpAddress(env: Env): { host: string; port: number } {
+  const raw = read(env, 'CODER_HTTP_ADDRESS') ?? '127.0.0.1:3000';
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(raw);
+  if (!m) throw new ConfigError('CODER_HTTP_ADDRESS', `must be host:port, got "${raw}"`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new ConfigError('CODER_HTTP_ADDRESS', `port must be at most 65535, got ${port}`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+function accessUrl(env: Env, host: string, port: number): string {
+  const raw = read(env, 'CODER_ACCESS_URL');
+  if (raw === undefined) {
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `http://${shownHost}:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('CODER_ACCESS_URL', `must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('CODER_ACCESS_URL', `must use http or https, got "${url.protocol}"`);
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+function pgUrl(env: Env): string | undefined {
+  const raw = read(env, 'CODER_PG_CONNECTION_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('CODER_PG_CONNECTION_URL', 'must be a postgres:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    // The value may hold a password, so it is never echoed back.
+    throw new ConfigError('CODER_PG_CONNECTION_URL', `must use the postgres:// scheme, got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const { host, port } = httpAddress(env);
+  const logLevel = (read(env, 'CODER_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('CODER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const apiRateLimit = integer(env, 'CODER_API_RATE_LIMIT', 512, -1, 1_000_000);
+  if (apiRateLimit === 0) throw new ConfigError('CODER_API_RATE_LIMIT', 'must be positive, or -1 to disable');
+  return {
+    httpHost: host,
+    httpPort: port,
+    accessUrl: accessUrl(env, host, port),
+    pgConnectionUrl: pgUrl(env),
+    dataDir: resolve(read(env, 'CODER_DATA_DIR') ?? './.coder-data'),
+    sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),
+    maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
+    apiRateLimit,
+    logLevel,
+    pgPoolMax: integer(env, 'CODER_PG_POOL_MAX', 10, 1, 1000),
+  };
+}
+
+/** The text of `--help`. */
+export function helpText(): string {
+  const width = Math.max(...VARIABLES.map((v) => v.name.length));
+  const lines = VARIABLES.map(
+    (v) => `  ${v.name.padEnd(width)}  ${v.description} (default: ${v.defaultText ?? 'unset'})`,
+  );
+  return [
+    'Usage: npm start [-- --help]',
+    '',
+    'Coder Enterprise API server. Configuration comes from environment variables:',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthRepository } from './auth.repository.js';
+import { AuthService } from './auth.service.js';
+import { AuthenticationMiddleware } from './auth.middleware.js';
+import { LoginController } from './login.controller.js';
+import { LoginService } from './login.service.js';
+import { SessionStrategy } from './session.strategy.js';
+
+/** Session tokens: the per-request authentication (middleware, strategy) and login/logout. */
+@Global()
+@Module({
+  imports: [PassportModule, UsersModule, ApiKeysModule],
+  controllers: [LoginController],
+  providers: [AuthRepository, AuthService, SessionStrategy, AuthenticationMiddleware, LoginService],
+  exports: [AuthService, AuthenticationMiddleware],
+})
+export class AuthModule {}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { MESSAGES, unauthorized, type ApiError } from '../../common/errors.js';
+import type { Actor } from '../rbac/actor.js';
+import { AuthRepository, type KeyWithUser } from './auth.repository.js';
+import { formatGoTime } from './go-time.js';
+import { parseSessionToken, secretMatches } from './session-token.js';
+import { extractSessionToken } from './token-source.js';
+
+const HOUR_MS = 3_600_000;
+
+export type AuthResult = { actor: Actor; error?: undefined } | { actor?: undefined; error: ApiError };
+
+/** Client address as stored in `api_keys.ip_address` (inet), IPv4-mapped IPv6 unwrapped. */
+export function clientIp(req: Request): string | null {
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  if (!ip) return null;
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function signedOut(detail: string): ApiError {
+  return unauthorized(MESSAGES.signedOut, detail);
+}
+
+/** Coder's API-key middleware (coderd/httpmw/apikey.go) as a service: token → actor or a 401. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly repo: AuthRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async authenticate(req: Request): Promise<AuthResult> {
+    const raw = extractSessionToken(req);
+    if (raw === undefined) {
+      return { error: signedOut('Cookie "coder_session_token" or query parameter must be provided.') };
+    }
+    const parsed = parseSessionToken(raw);
+    if (!parsed.ok) return { error: signedOut(parsed.detail) };
+    const key = await this.repo.getKeyWithUser(parsed.id);
+    if (!key || key.deleted) return { error: signedOut('API key is invalid.') };
+    if (!secretMatches(parsed.secret, key.hashedSecret)) return { error: signedOut('API key secret is invalid.') };
+    const now = new Date();
+    if (key.expiresAt.getTime() <= now.getTime()) {
+      return { error: signedOut(`API key expired at "${formatGoTime(key.expiresAt)}".`) };
+    }
+    if (key.status !== 'active') {
+      return {
+        error: unauthorized(
+          `User is not active (status = "${key.status}"). Contact an admin to reactivate your account.`,
+        ),
+      };
+    }
+    await this.refresh(key, now, clientIp(req));
+    return { actor: toActor(key) };
+  }
+
+  /** Sliding expiry and `last_used`, written at most once an hour per key (Coder's rule). */
+  private async refresh(key: KeyWithUser, now: Date, ip: string | null): Promise<void> {
+    let changed = false;
+    let lastUsed = key.lastUsed;
+    let expiresAt = key.expiresAt;
+    if (now.getTime() - key.lastUsed.getTime() > HOUR_MS) {
+      lastUsed = now;
+      changed = true;
+    }
+    const lifetimeMs = key.lifetimeSeconds * 1000;
+    if (expiresAt.getTime() - now.getTime() <= lifetimeMs - HOUR_MS) {
+      expiresAt = new Date(now.getTime() + lifetimeMs);
+      changed = true;
+    }
+    if (changed) await this.repo.touchKey(key.id, lastUsed, expiresAt, ip);
+  }
+
+  get sessionLifetimeMs(): number {
+    return this.config.sessionDurationMs;
+  }
+}
+
+function toActor(key: KeyWithUser): Actor {
+  return {
+    id: key.userId,
+    username: key.username,
+    email: key.email,
+    siteRoles: key.siteRoles,
+    orgRoles: new Map(key.orgs.map((o) => [o.id, o.roles])),
+    apiKeyId: key.id,
+    apiKeyScope: key.scope,
+    loginType: key.loginType,
+  };
+}

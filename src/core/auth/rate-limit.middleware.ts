@@ -1,0 +1,70 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import type { AuthenticatedRequest } from './auth.middleware.js';
+
+const WINDOW_MS = 60_000;
+/** Coder's login limiter: password guessing is limited per client address. */
+const LOGIN_LIMIT = 60;
+const BYPASS_HEADER = 'x-coder-bypass-ratelimit';
+
+function clientKey(req: Request): string {
+  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+}
+
+function limitedResponse(limit: number) {
+  return (_req: Request, res: Response) => {
+    res.status(429).json({ message: `You've been rate limited for sending more than ${limit} requests in 1m0s.` });
+  };
+}
+
+/**
+ * `CODER_API_RATE_LIMIT` requests a minute per signed-in user (per client address otherwise),
+ * across all API routes, with Coder's `X-Ratelimit-*` headers and 429 message. Owners may skip it
+ * with `X-Coder-Bypass-Ratelimit: true`; anyone else sending that header gets 428, as in Coder.
+ * Login is also limited to 60 a minute per address.
+ */
+@Injectable()
+export class RateLimitMiddleware implements NestMiddleware {
+  private readonly api: RateLimitRequestHandler | undefined;
+  private readonly login: RateLimitRequestHandler | undefined;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (config.apiRateLimit < 0) return;
+    this.api = rateLimit({
+      windowMs: WINDOW_MS,
+      limit: config.apiRateLimit,
+      legacyHeaders: true,
+      standardHeaders: false,
+      keyGenerator: (req) => {
+        const actor = (req as AuthenticatedRequest).auth?.actor;
+        return actor ? `user:${actor.id}` : clientKey(req);
+      },
+      handler: limitedResponse(config.apiRateLimit),
+    });
+    this.login = rateLimit({
+      windowMs: WINDOW_MS,
+      limit: LOGIN_LIMIT,
+      legacyHeaders: true,
+      standardHeaders: false,
+      keyGenerator: clientKey,
+      handler: limitedResponse(LOGIN_LIMIT),
+    });
+  }
+
+  use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
+    if (!this.api || !this.login || !req.originalUrl.startsWith('/api/')) return next();
+    const bypass = req.headers[BYPASS_HEADER];
+    if (typeof bypass === 'string' && /^(1|t|true)$/i.test(bypass)) {
+      if (req.auth?.actor?.siteRoles.includes('owner')) return next();
+      res.status(428).json({ message: '"X-Coder-Bypass-Ratelimit" provided but user is not owner' });
+      return;
+    }
+    const isLogin = req.method === 'POST' && /\/users\/login\/?$/.test(req.path);
+    const api = this.api;
+    if (!isLogin) return void api(req, res, next);
+    this.login(req, res, (err?: unknown) => (err ? next(err) : void api(req, res, next)));
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+
+interface PgPoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** Prometheus metrics under Coder's names, in a registry of this app (not the global one). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'code' | 'method' | 'path'>;
+  private readonly latency: Histogram<'method' | 'path'>;
+  private readonly concurrent: Gauge;
+
+  constructor(@InjectDataSource() db: DataSource) {
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'coderd_api_requests_processed_total',
+      help: 'The total number of processed API requests',
+      labelNames: ['code', 'method', 'path'],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: 'coderd_api_request_latencies_seconds',
+      help: 'Latency distribution of requests in seconds',
+      labelNames: ['method', 'path'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.concurrent = new Gauge({
+      name: 'coderd_api_concurrent_requests',
+      help: 'The number of concurrent API requests',
+      registers: [this.registry],
+    });
+    const pool = () => (db.driver as unknown as { master?: PgPoolStats }).master;
+    const poolGauge = (name: string, help: string, read: (p: PgPoolStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const p = pool();
+          this.set(p ? read(p) : 0);
+        },
+      });
+    poolGauge('coderd_db_pool_connections', 'Open PostgreSQL connections in the pool', (p) => p.totalCount);
+    poolGauge('coderd_db_pool_idle_connections', 'Idle PostgreSQL connections in the pool', (p) => p.idleCount);
+    poolGauge('coderd_db_pool_waiting_requests', 'Queries waiting for a pool connection', (p) => p.waitingCount);
+  }
+
+  /** Express middleware: counts and times every request by route template (never the raw path). */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const end = this.latency.startTimer();
+    this.concurrent.inc();
+    res.once('close', () => {
+      this.concurrent.dec();
+      const path = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ method: req.method, path });
+      this.requests.inc({ code: String(res.statusCode), method: req.method, path });
+    });
+    next();
+  };
+}

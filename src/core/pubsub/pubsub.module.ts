@@ -1,0 +1,47 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { DATABASE_CONNECTION, type DatabaseConnection } from '../../database/database.module.js';
+import { MemoryPubSub } from './memory-pubsub.js';
+import { PgPubSub } from './pg-pubsub.js';
+import { PubSub } from './pubsub.js';
+
+@Injectable()
+class PubSubCloser implements OnApplicationShutdown {
+  constructor(@Inject(PubSub) private readonly pubsub: PubSub) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pubsub.close();
+  }
+}
+
+/**
+ * `PubSub` for every module: LISTEN/NOTIFY on a real PostgreSQL (so replicas hear each other),
+ * in-process on the embedded database (where NOTIFY does not cross connections).
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PubSub,
+      inject: [DATABASE_CONNECTION, getDataSourceToken()],
+      useFactory: async (connection: DatabaseConnection, db: DataSource): Promise<PubSub> => {
+        if (connection.embedded) {
+          new Logger('PubSub').log('using in-process pubsub (embedded database)');
+          return new MemoryPubSub();
+        }
+        const pubsub = new PgPubSub({
+          url: connection.url,
+          notify: async (channel, message) => {
+            await db.query('SELECT pg_notify($1, $2)', [channel, message]);
+          },
+        });
+        await pubsub.start();
+        return pubsub;
+      },
+    },
+    PubSubCloser,
+  ],
+  exports: [PubSub],
+})
+export class PubSubModule {}

@@ -1,0 +1,13 @@
+/** The authenticated caller, built once per request by the session guard. */
+export interface Actor {
+  id: string;
+  username: string;
+  email: string;
+  /** Explicit site roles (no implied `member`). */
+  siteRoles: string[];
+  /** organization id → explicit organization roles (no implied `organization-member`). */
+  orgRoles: Map<string, string[]>;
+  apiKeyId: string;
+  apiKeyScope: string;
+  loginType: string;
+}

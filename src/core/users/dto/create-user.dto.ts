@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { IsCoderName } from '../../../common/validation.js';
+
+export class CreateFirstUserRequest {
+  @ApiProperty({ format: 'email', example: 'admin@example.com' })
+  @IsDefined()
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ description: 'Letters, digits and single hyphens, at most 32.', example: 'admin' })
+  @IsDefined()
+  @IsCoderName()
+  username: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  name?: string;
+
+  @ApiProperty({ description: 'At least 52 bits of entropy (Coder\'s rule), at most 64 characters.', example: 'SomeStrongPassword!' })
+  @IsDefined()
+  @IsString()
+  password: string;
+
+  @ApiPropertyOptional({ description: 'Accepted for compatibility; trials are not generated here.' })
+  @IsOptional()
+  @IsBoolean()
+  trial?: boolean;
+
+  @ApiPropertyOptional({ description: 'Accepted for compatibility and ignored.' })
+  @IsOptional()
+  @IsObject()
+  trial_info?: Record<string, unknown>;
+}
+
+export class CreateFirstUserResponse {
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty({ format: 'uuid' }) organization_id: string;
+}
+
+export const CREATABLE_LOGIN_TYPES = ['password', 'none', 'github', 'oidc'] as const;
+
+export class CreateUserRequest {
+  @ApiProperty({ format: 'email' })
+  @IsDefined()
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ description: 'Letters, digits and single hyphens, at most 32.' })
+  @IsDefined()
+  @IsCoderName()
+  username: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Required for `login_type` password.' })
+  @IsOptional()
+  @IsString()
+  password?: string;
+
+  @ApiPropertyOptional({ enum: CREATABLE_LOGIN_TYPES, default: 'password' })
+  @IsOptional()
+  @IsIn(CREATABLE_LOGIN_TYPES)
+  login_type?: (typeof CREATABLE_LOGIN_TYPES)[number];
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Same as `login_type: "none"`.' })
+  @IsOptional()
+  @IsBoolean()
+  disable_login?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Organization to join (default: the default organization).' })
+  @IsOptional()
+  @IsUUID()
+  organization_id?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Newer clients: organizations to join.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  organization_ids?: string[];
+
+  @ApiPropertyOptional({ enum: ['active', 'suspended'], default: 'active' })
+  @IsOptional()
+  @IsIn(['active', 'suspended'])
+  user_status?: 'active' | 'suspended';
+}
+
+export class UpdateRolesRequest {
+  @ApiProperty({ type: [String], example: ['template-admin'], description: 'The complete set of explicit roles.' })
+  @IsDefined()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  roles: string[];
+}
+
+export class UpdateProfileRequest {
+  @ApiProperty({ description: 'Letters, digits and single hyphens, at most 32.' })
+  @IsDefined()
+  @IsCoderName()
+  username: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  name?: string;
+}
+
+export class UpdatePasswordRequest {
+  @ApiPropertyOptional({ description: 'Required when changing your own password.' })
+  @IsOptional()
+  @IsString()
+  old_password?: string;
+
+  @ApiProperty()
+  @IsDefined()
+  @IsString()
+  password: string;
+}
+
+export class UserRolesResponse {
+  @ApiProperty({ type: [String] }) roles: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  organization_roles: Record<string, string[]>;
+}
+
+export class AssignableRoleResponse {
+  @ApiProperty() name: string;
+  @ApiProperty() display_name: string;
+  @ApiProperty() assignable: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) organization_id?: string;
+}

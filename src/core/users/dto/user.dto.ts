@@ -1,0 +1,62 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { roleDisplayName } from '../../rbac/roles.js';
+import type { LoginType, UserEntity, UserStatus } from '../entities/user.entity.js';
+
+export class RoleResponse {
+  @ApiProperty({ example: 'owner' }) name: string;
+  @ApiProperty({ example: 'Owner' }) display_name: string;
+}
+
+/** `codersdk.User` (plus `login_type`, `name`, `updated_at` of later Coder versions). */
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() username: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'email' }) email: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ format: 'date-time' }) last_seen_at: string;
+  @ApiProperty({ enum: ['active', 'suspended'] }) status: UserStatus;
+  @ApiProperty({ enum: ['password', 'github', 'oidc', 'token', 'none'] }) login_type: LoginType;
+  @ApiProperty({ type: [String], format: 'uuid' }) organization_ids: string[];
+  @ApiProperty({ type: [RoleResponse], description: 'Explicit site roles; `member` is implied.' })
+  roles: RoleResponse[];
+  @ApiProperty() avatar_url: string;
+}
+
+export class UsersListResponse {
+  @ApiProperty({ type: [UserResponse] }) users: UserResponse[];
+  @ApiProperty({ description: 'Users matching the query (all pages).' }) count: number;
+}
+
+export function toUserResponse(user: UserEntity, organizationIds: string[]): UserResponse {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+    last_seen_at: user.lastSeenAt.toISOString(),
+    status: user.status,
+    login_type: user.loginType,
+    organization_ids: organizationIds,
+    roles: user.rbacRoles.map((name) => ({ name, display_name: roleDisplayName(name) })),
+    avatar_url: user.avatarUrl,
+  };
+}
+
+/** The audit snapshot of a user: secrets are flagged, not copied. */
+export function userAuditSnapshot(user: UserEntity): Record<string, unknown> {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    status: user.status,
+    rbac_roles: user.rbacRoles,
+    login_type: user.loginType,
+    deleted: user.deleted,
+    hashed_password: user.hashedPassword === null ? null : 'set',
+  };
+}

@@ -1,0 +1,39 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ALL_MIGRATIONS } from '../../migrations/index.js';
+import { ALL_ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './naming.strategy.js';
+
+export interface DatabaseOptionsInput {
+  url: string;
+  poolMax: number;
+  /** Called for errors on idle pooled connections (e.g. PostgreSQL restarted); must not throw. */
+  onPoolError?: (err: Error) => void;
+  applicationName?: string;
+}
+
+/** The one definition of how we talk to PostgreSQL, shared by the app and the migration CLI. */
+export function buildDataSourceOptions(input: DatabaseOptionsInput): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: input.url,
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    namingStrategy: new SnakeNamingStrategy(),
+    applicationName: input.applicationName ?? 'coder-enterprise-server',
+    poolSize: input.poolMax,
+    connectTimeoutMS: 5000,
+    poolErrorHandler: input.onPoolError ?? (() => undefined),
+    extra: {
+      // A dead connection is noticed quickly instead of hanging a request forever.
+      keepAlive: true,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 30_000,
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { ApiKeyEntity } from '../core/api-keys/entities/api-key.entity.js';
+import { AuditLogEntity } from '../core/audit/entities/audit-log.entity.js';
+import { GroupEntity } from '../core/groups/entities/group.entity.js';
+import { OrganizationMemberEntity } from '../core/organizations/entities/organization-member.entity.js';
+import { OrganizationEntity } from '../core/organizations/entities/organization.entity.js';
+import { SiteConfigEntity } from '../core/site-config/entities/site-config.entity.js';
+import { UserEntity } from '../core/users/entities/user.entity.js';
+
+/** Every entity, listed explicitly (no globs) so the app and the migration CLI see the same schema. */
+export const ALL_ENTITIES = [
+  UserEntity,
+  ApiKeyEntity,
+  OrganizationEntity,
+  OrganizationMemberEntity,
+  GroupEntity,
+  AuditLogEntity,
+  SiteConfigEntity,
+];
