@@ -30,6 +30,8 @@ export class RouteTable {
     const byPath = new Map<string, Set<string>>();
     for (const layer of express.router?.stack ?? []) {
       if (!layer.route || typeof layer.route.path !== 'string') continue;
+      // Nest mounts middleware as routes for every method (or with wildcards); those are not endpoints.
+      if (layer.route.path.includes('*') || Object.keys(layer.route.methods).length > 8) continue;
       const methods = byPath.get(layer.route.path) ?? new Set<string>();
       for (const [method, on] of Object.entries(layer.route.methods)) {
         if (on && method !== '_all') methods.add(method.toUpperCase());

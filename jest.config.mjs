@@ -1,0 +1,42 @@
+// Tests run against a real PostgreSQL: TEST_DATABASE_URL, else the local server at
+// 127.0.0.1:5432 when it answers, else an embedded PGlite started once in globalSetup (then the
+// suite runs in band, since PGlite serves one database).
+import pg from 'pg';
+
+async function reachable(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export default async () => {
+  if (!process.env.TEST_DB_MODE) {
+    const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    if (process.env.TEST_DB !== 'pglite' && (await reachable(url))) {
+      process.env.TEST_DB_MODE = 'postgres';
+      process.env.TEST_ADMIN_DATABASE_URL = url;
+    } else {
+      process.env.TEST_DB_MODE = 'pglite';
+    }
+  }
+  process.env.TEST_RUN_ID ??= `${Date.now().toString(36)}${process.pid}`;
+  return {
+    testEnvironment: 'node',
+    testRegex: '(test|src)/.*\\.(e2e-)?spec\\.ts$',
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+    testTimeout: 60000,
+    maxWorkers: process.env.TEST_DB_MODE === 'pglite' ? 1 : 2,
+    globalSetup: '<rootDir>/test/global-setup.mjs',
+    globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  };
+};
