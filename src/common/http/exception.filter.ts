@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../../database/pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
 import { requestIdOf } from './request-id.js';
 import { RouteTable } from './route-table.js';
@@ -91,6 +92,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { status: HttpStatus.CONFLICT, body: { message: MESSAGES.conflict } };
     }
     const requestId = requestIdOf(req);
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ requestId, method: req.method, route: req.route?.path }, 'database unavailable');
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { message: MESSAGES.databaseUnavailable, detail: `Request ID: ${requestId}` },
+        headers: { 'Retry-After': '5' },
+      };
+    }
     this.logger.error({ err: exception, requestId, method: req.method, route: req.route?.path }, 'unhandled error');
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

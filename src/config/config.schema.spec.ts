@@ -1,0 +1,91 @@
+import { ConfigError, helpText, loadConfig, VARIABLES } from './config.schema.js';
+import { formatDuration, parseDuration } from './duration.js';
+
+describe('parseDuration (Go syntax)', () => {
+  it.each([
+    ['24h', 86_400_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['500ms', 500],
+    ['0', 0],
+    ['-1m', -60_000],
+  ])('%s', (input, ms) => expect(parseDuration(input)).toBe(ms));
+
+  it.each(['', '24', 'h', '1d', '1h-', 'abc', '1 h'])('rejects %j', (input) => {
+    expect(() => parseDuration(input)).toThrow();
+  });
+
+  it('formats like Go', () => {
+    expect(formatDuration(720 * 3_600_000)).toBe('720h0m0s');
+    expect(formatDuration(90_000)).toBe('1m30s');
+    expect(formatDuration(500)).toBe('500ms');
+  });
+});
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    const c = loadConfig({});
+    expect(c.httpHost).toBe('127.0.0.1');
+    expect(c.httpPort).toBe(3000);
+    expect(c.accessUrl).toBe('http://127.0.0.1:3000');
+    expect(c.pgConnectionUrl).toBeUndefined();
+    expect(c.sessionDurationMs).toBe(86_400_000);
+    expect(c.apiRateLimit).toBe(512);
+    expect(c.dataDir.endsWith('.coder-data')).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      CODER_HTTP_ADDRESS: '0.0.0.0:8080',
+      CODER_ACCESS_URL: 'https://coder.example.com/',
+      CODER_PG_CONNECTION_URL: 'postgres://u:p@db:5432/coder',
+      CODER_SESSION_DURATION: '1h',
+      CODER_API_RATE_LIMIT: '-1',
+      CODER_LOG_LEVEL: 'debug',
+    });
+    expect(c).toMatchObject({
+      httpHost: '0.0.0.0',
+      httpPort: 8080,
+      accessUrl: 'https://coder.example.com',
+      pgConnectionUrl: 'postgres://u:p@db:5432/coder',
+      sessionDurationMs: 3_600_000,
+      apiRateLimit: -1,
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['CODER_HTTP_ADDRESS', 'nonsense'],
+    ['CODER_HTTP_ADDRESS', '127.0.0.1:70000'],
+    ['CODER_ACCESS_URL', 'not a url'],
+    ['CODER_ACCESS_URL', 'ftp://x'],
+    ['CODER_PG_CONNECTION_URL', 'mysql://x'],
+    ['CODER_SESSION_DURATION', '1 day'],
+    ['CODER_SESSION_DURATION', '1s'],
+    ['CODER_API_RATE_LIMIT', 'lots'],
+    ['CODER_API_RATE_LIMIT', '0'],
+    ['CODER_LOG_LEVEL', 'loud'],
+    ['CODER_PG_POOL_MAX', '0'],
+  ])('rejects %s=%j naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(name);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('never echoes a database URL (it may hold a password)', () => {
+    expect(() => loadConfig({ CODER_PG_CONNECTION_URL: 'mysql://user:secretpw@db/x' })).toThrow(/^(?!.*secretpw)/s);
+  });
+
+  it('--help lists every variable with its default', () => {
+    const text = helpText();
+    for (const v of VARIABLES) expect(text).toContain(v.name);
+    expect(text).toContain('(default: 24h)');
+  });
+});

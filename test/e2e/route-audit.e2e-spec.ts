@@ -1,0 +1,89 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
+import { ACCESS_METADATA, type AccessRule } from '../../src/core/auth/access.decorators.js';
+import { ROOT_PATHS } from '../../src/app.factory.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+/** Routes that are deliberately reachable without a session. Adding one here is a security decision. */
+const PUBLIC_ROUTES = new Set([
+  'GET /api/v2/users/first',
+  'POST /api/v2/users/first',
+  'POST /api/v2/users/login',
+  'GET /api/v2/buildinfo',
+  'GET /healthz',
+  'GET /metrics',
+]);
+
+interface Route {
+  method: string;
+  path: string;
+  rule: AccessRule | undefined;
+}
+
+function collectRoutes(t: TestApp): Route[] {
+  const routes: Route[] = [];
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+      if (!controller) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
+      const classRule = Reflect.getMetadata(ACCESS_METADATA, controller) as AccessRule | undefined;
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '').replace(/^\/|\/$/g, '');
+        const joined = [base, sub].filter(Boolean).join('/');
+        const prefix = ROOT_PATHS.includes(base) ? '' : '/api/v2';
+        routes.push({
+          method: RequestMethod[method],
+          path: `${prefix}/${joined}`,
+          rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as AccessRule | undefined) ?? classRule,
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+describe('route audit: every route is public, authenticated or authorized on purpose', () => {
+  let t: TestApp;
+  let routes: Route[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    routes = collectRoutes(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('finds the routes', () => {
+    expect(routes.length).toBeGreaterThan(30);
+  });
+
+  it('every route declares its access rule', () => {
+    const undeclared = routes.filter((r) => !r.rule).map((r) => `${r.method} ${r.path}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('only the allow-listed routes are public', () => {
+    const publicRoutes = routes.filter((r) => r.rule?.kind === 'public').map((r) => `${r.method} ${r.path}`);
+    expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('every other route answers 401 to a caller without a session', async () => {
+    const failures: string[] = [];
+    for (const route of routes.filter((r) => r.rule?.kind !== 'public')) {
+      const path = route.path.replace(/:[A-Za-z_]+/g, '3fa85f64-5717-4562-b3fc-2c963f66afa6');
+      const res = await t.http[route.method.toLowerCase() as 'get'](path).send({});
+      if (res.status !== 401 || !String(res.body.message).startsWith('You are signed out')) {
+        failures.push(`${route.method} ${route.path} → ${res.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
