@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { createApp } from './app.factory.js';
 import { ConfigError, helpText, loadConfig, type AppConfig } from './config/config.schema.js';
 import type { DatabaseConnection } from './database/database.module.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
+import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
@@ -26,6 +24,10 @@ async function main(): Promise<void> {
     return;
   }
   const config = readConfig();
+  // Loaded only now, so --help and configuration errors answer instantly.
+  const { pino } = await import('pino');
+  const { createApp } = await import('./app.factory.js');
+  const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
   const log = pino({ level: config.logLevel, name: 'coder' });
   let embedded: EmbeddedPostgres | undefined;
   let database: DatabaseConnection;
