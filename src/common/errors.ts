@@ -25,6 +25,7 @@ export const MESSAGES = {
   signedOut: 'You are signed out or your session has expired. Please sign in again to continue.',
   conflict: 'Resource already exists.',
   invalidQuery: 'Query parameters have invalid values.',
+  invalidText: 'Request contains text that cannot be stored.',
   databaseUnavailable: 'The database is unavailable. Please try again shortly.',
 } as const;
 

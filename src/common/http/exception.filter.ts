@@ -15,6 +15,8 @@ import { requestIdOf } from './request-id.js';
 import { RouteTable } from './route-table.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
+/** character_not_in_repertoire, untranslatable_character: text PostgreSQL cannot store (a NUL byte). */
+const PG_BAD_TEXT = new Set(['22021', '22P05']);
 
 interface BodyParserError {
   type?: string;
@@ -77,7 +79,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const parserError = bodyParserErrorResponse(exception);
     if (parserError) return parserError;
     if (exception instanceof NotFoundException && this.isRouterMiss(exception)) {
-      const allowed = this.routes.allowedMethods(req.path);
+      // Not `req.path`: Nest's not-found handler runs in a router mounted at the global prefix,
+      // where Express has stripped `/api/v2` from it.
+      const allowed = this.routes.allowedMethods(req.originalUrl.split('?')[0]);
       if (allowed.length > 0) {
         return {
           status: HttpStatus.METHOD_NOT_ALLOWED,
@@ -90,6 +94,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return this.fromNest(exception);
     if (exception instanceof QueryFailedError && this.pgCode(exception) === PG_UNIQUE_VIOLATION) {
       return { status: HttpStatus.CONFLICT, body: { message: MESSAGES.conflict } };
+    }
+    // Bad input, not a server fault: a NUL character in a path parameter or body string.
+    if (exception instanceof QueryFailedError && PG_BAD_TEXT.has(this.pgCode(exception) ?? '')) {
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        body: { message: MESSAGES.invalidText, detail: 'Text values must not contain NUL (\\u0000) characters.' },
+      };
     }
     const requestId = requestIdOf(req);
     if (isDatabaseUnavailable(exception)) {

@@ -1,7 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { forbidden, invalidUuid, isUuid, notFound } from '../../common/errors.js';
+import { forbidden, invalidUuid, isUuid, MESSAGES, notFound } from '../../common/errors.js';
+
+const APP_CONNECT_ONLY = 'This API key is scoped to application_connect and cannot be used for the API.';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';
@@ -20,10 +22,13 @@ export class AuthorizationGuard implements CanActivate {
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (rule?.kind !== 'authorize') return true;
+    if (!rule || rule.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<Request & { user?: Actor }>();
     const actor = req.user;
     if (!actor) throw forbidden();
+    // Keys scoped to `application_connect` may only open workspace applications, never call the API.
+    if (actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
+    if (rule.kind !== 'authorize') return true;
     const { resource, action, options } = rule;
     let orgId: string | undefined;
     if (options.orgParam) {

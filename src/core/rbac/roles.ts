@@ -76,6 +76,8 @@ export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
       resources: {
         assign_role: '*',
         assign_org_role: '*',
+        // Coder's user admin reads every organization: it manages membership in all of them.
+        organization: ['read'],
         user: '*',
         user_data: '*',
         organization_member: '*',

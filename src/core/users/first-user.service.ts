@@ -7,6 +7,7 @@ import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { CreateFirstUserRequest, CreateFirstUserResponse } from './dto/create-user.dto.js';
 import { userAuditSnapshot } from './dto/user.dto.js';
+import { hashPassword } from './password.js';
 import { UsersRepository } from './users.repository.js';
 import { assertStrongPassword, UsersService } from './users.service.js';
 
@@ -37,15 +38,18 @@ export class FirstUserService {
    * requests cannot both become the first user.
    */
   async create(body: CreateFirstUserRequest, meta: RequestMeta): Promise<CreateFirstUserResponse> {
-    assertStrongPassword(body.password);
+    // Hashing is slow on purpose: do it before taking the lock and a connection.
+    const hashedPassword = await hashPassword(body.password);
     return this.db.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_USER_LOCK]);
+      // Coder's order: once set up, the route is closed (409) whatever the body says.
       if ((await this.repo.countUsers(manager)) > 0) throw conflict('The initial user has already been created.');
+      assertStrongPassword(body.password);
       const user = await this.users.insertUser(manager, {
         email: body.email,
         username: body.username,
         name: body.name,
-        password: body.password,
+        hashedPassword,
         loginType: 'password',
         siteRoles: ['owner'],
       });

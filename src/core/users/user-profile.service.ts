@@ -34,6 +34,7 @@ export class UserProfileService {
   private async resolveEditable(actor: Actor, param: string): Promise<UserEntity> {
     const user = await this.users.resolveVisible(actor, param);
     if (!can(actor, 'update', { type: 'user_data', ownerId: user.id })) throw forbidden();
+    this.users.assertMayManage(actor, user);
     return user;
   }
 

@@ -45,6 +45,7 @@ export class UserRolesService {
   async setRoles(actor: Actor, param: string, roles: string[], meta: RequestMeta): Promise<UserResponse> {
     const user = await this.users.resolveVisible(actor, param);
     if (user.id === actor.id) throw badRequest('You cannot change your own roles.');
+    this.users.assertMayManage(actor, user);
     for (const role of roles) {
       if (role.includes(':')) throw badRequest('Must only update site wide roles');
       if (role !== MEMBER && !isSiteRole(role)) throw badRequest(`"${role}" is not a supported role`);

@@ -79,12 +79,13 @@ export class UsersRepository {
     if (filter.lastSeenBefore) qb.andWhere('u.last_seen_at < :lsb', { lsb: filter.lastSeenBefore });
     if (filter.createdAfter) qb.andWhere('u.created_at > :ca', { ca: filter.createdAfter });
     if (filter.createdBefore) qb.andWhere('u.created_at < :cb', { cb: filter.createdBefore });
-    const count = await qb.clone().getCount();
+    // As in Coder, `after_id` is part of the filter, so `count` counts the users after the cursor.
     if (page.afterId) {
       qb.andWhere('lower(u.username) > (SELECT lower(x.username) FROM users x WHERE x.id = :afterId)', {
         afterId: page.afterId,
       });
     }
+    const count = await qb.clone().getCount();
     const users = await qb
       .orderBy('lower(u.username)', 'ASC')
       .addOrderBy('u.id', 'ASC')

@@ -18,12 +18,14 @@ import { parseUserSearch } from './user-search.js';
 import { UsersRepository } from './users.repository.js';
 
 export const USER_EXISTS = 'User already exists.';
+export const OWNER_PROTECTED = 'Only an owner can modify a user with the "owner" role.';
 
 export interface NewUser {
   email: string;
   username: string;
   name?: string;
-  password?: string;
+  /** From hashPassword(), computed before the transaction (hashing is deliberately slow). */
+  hashedPassword?: string;
   loginType: LoginType;
   status?: UserStatus;
   siteRoles?: string[];
@@ -115,7 +117,7 @@ export class UsersService {
       email: input.email,
       username: input.username,
       name: input.name ?? '',
-      hashedPassword: input.password !== undefined ? await hashPassword(input.password) : null,
+      hashedPassword: input.hashedPassword ?? null,
       createdAt: now,
       updatedAt: now,
       status: input.status ?? 'active',
@@ -139,22 +141,23 @@ export class UsersService {
     if (loginType !== 'password' && body.password) {
       throw badRequest(`Password cannot be set for non-password ("${loginType}") authentication.`);
     }
-    if (loginType === 'password') {
-      if (!body.password) {
-        throw badRequest('Validation failed.', undefined, [
-          { field: 'password', detail: 'Validation failed for tag "required_if" with value: ""' },
-        ]);
-      }
-      assertStrongPassword(body.password);
+    if (loginType === 'password' && !body.password) {
+      throw badRequest('Validation failed.', undefined, [
+        { field: 'password', detail: 'Validation failed for tag "required_if" with value: ""' },
+      ]);
     }
+    // Coder's order: an existing user (409) and an unknown organization (404) before password strength.
+    if (await this.repo.getUserByEmailOrUsername(body.email, body.username)) throw conflict(USER_EXISTS);
+    const orgIds = await this.organizationsForNewUser(actor, body, this.db.manager);
+    if (body.password) assertStrongPassword(body.password);
+    const hashedPassword = body.password ? await hashPassword(body.password) : undefined;
     try {
       return await this.db.transaction(async (manager) => {
-        const orgIds = await this.organizationsForNewUser(actor, body, manager);
         const user = await this.insertUser(manager, {
           email: body.email,
           username: body.username,
           name: body.name,
-          password: loginType === 'password' ? body.password : undefined,
+          hashedPassword,
           loginType,
           status: body.user_status,
         });
@@ -182,7 +185,7 @@ export class UsersService {
   }
 
   /** The organizations a new user joins: those named (each must exist and be visible), else the default. */
-  private async organizationsForNewUser(actor: Actor, body: CreateUserRequest, manager: EntityManager) {
+  private async organizationsForNewUser(actor: Actor, body: CreateUserRequest, manager: EntityManager): Promise<string[]> {
     const requested = [...new Set([...(body.organization_ids ?? []), ...(body.organization_id ? [body.organization_id] : [])])]
       .map((id) => id.toLowerCase())
       .filter((id) => id !== '00000000-0000-0000-0000-000000000000');
@@ -200,9 +203,20 @@ export class UsersService {
     return requested;
   }
 
+  /**
+   * Only an owner may change another owner (delete, suspend, reset the password, rename). Coder
+   * lets a user admin do it, which lets a user admin reset an owner's password and become owner.
+   */
+  assertMayManage(actor: Actor, target: UserEntity): void {
+    if (target.id !== actor.id && target.rbacRoles.includes('owner') && !actor.siteRoles.includes('owner')) {
+      throw forbidden(OWNER_PROTECTED);
+    }
+  }
+
   async delete(actor: Actor, param: string, meta: RequestMeta) {
     const user = await this.resolveVisible(actor, param);
     if (user.id === actor.id) throw forbidden('You cannot delete yourself!');
+    this.assertMayManage(actor, user);
     await this.db.transaction(async (manager) => {
       await this.repo.softDeleteUser(manager, user.id);
       await this.audit.record(
@@ -224,6 +238,7 @@ export class UsersService {
 
   async setStatus(actor: Actor, param: string, status: UserStatus, meta: RequestMeta): Promise<UserResponse> {
     const user = await this.resolveVisible(actor, param);
+    this.assertMayManage(actor, user);
     if (status === 'suspended') {
       if (user.id === actor.id) throw badRequest('You cannot suspend yourself.');
       if (user.rbacRoles.includes('owner')) {
