@@ -56,6 +56,8 @@ describe('RBAC policy (Coder built-in roles)', () => {
     ['user admin manages users', userAdmin, 'delete', { type: 'user' }, true],
     ['user admin manages groups anywhere', userAdmin, 'update', { type: 'group', orgId: ORG_B }, true],
     ['user admin may not manage templates', userAdmin, 'create', { type: 'template' }, false],
+    ['user admin reads every organization', userAdmin, 'read', { type: 'organization', orgId: ORG_B }, true],
+    ['user admin may not change organizations', userAdmin, 'update', { type: 'organization', orgId: ORG_B }, false],
     ['org admin does anything inside its org', orgAdmin, 'delete', { type: 'group', orgId: ORG_A }, true],
     ['org admin has no power in other orgs', orgAdmin, 'read', { type: 'group', orgId: ORG_B }, false],
     ['org admin has no site-level objects', orgAdmin, 'read', { type: 'license' }, false],
