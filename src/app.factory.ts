@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
+import type { Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
+import { MESSAGES } from './common/errors.js';
 import { applyHttpSetup } from './common/http/http-setup.js';
 import { RouteTable } from './common/http/route-table.js';
 import { setupSwagger } from './common/http/swagger.js';
@@ -28,5 +30,10 @@ export async function createApp(options: AppOptions): Promise<NestExpressApplica
   setupSwagger(app);
   await app.init();
   app.get(RouteTable).load(app);
+  // Nest answers misses under `/api/v2` and on its excluded paths; everything else (`/api/v3/…`,
+  // `/`) would get Express' HTML page. Keep the envelope there too. Must stay the last handler.
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ message: MESSAGES.routeNotFound });
+  });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { BodyErrorInterceptor } from './common/http/body-error.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { loggerParams } from './common/http/logging.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -33,7 +34,8 @@ export interface AppOptions {
 
 /**
  * The only place global guards, pipes and filters are registered. Guards run in this order:
- * session (401) → entitlement (403) → route-level RBAC (403/404); then the validation pipe (400).
+ * session (401) → entitlement (403) → route-level RBAC (403/404); then malformed JSON and the
+ * validation pipe (400).
  */
 @Module({})
 export class AppModule implements NestModule {
@@ -63,6 +65,7 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: SessionGuard },
         { provide: APP_GUARD, useClass: EntitlementGuard },
         { provide: APP_GUARD, useClass: AuthorizationGuard },
+        { provide: APP_INTERCEPTOR, useClass: BodyErrorInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -8,7 +8,7 @@ const CODER_TAGS: Record<string, string> = {
   isNotEmpty: 'required',
   isEmail: 'email',
   isCoderName: 'username',
-  isUUID: 'uuid',
+  isUuid: 'uuid',
   isIn: 'oneof',
   maxLength: 'max',
   minLength: 'min',

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import type { RequestWithBodyError } from './body-error.interceptor.js';
 import { bodyParserErrorResponse } from './exception.filter.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
@@ -46,9 +47,15 @@ export function applyHttpSetup(
     }),
   );
   app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true }));
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {
     const mapped = bodyParserErrorResponse(err);
     if (!mapped) return next(err);
+    if (mapped.status === 400) {
+      // Bad JSON: answered after authentication by BodyErrorInterceptor.
+      req.bodyError = mapped;
+      req.body = undefined;
+      return next();
+    }
     res.status(mapped.status).json(mapped.body);
   });
 }
