@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './server-process.js';
 
 /**
  * A private PostgreSQL cluster on its own port, run as the `postgres` OS user, for tests that stop
@@ -31,17 +31,6 @@ export function throwawayUnavailableReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'not running as root (needed to run the cluster as the postgres user)';
   if (spawnSync('id', ['postgres']).status !== 0) return 'no postgres OS user';
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function asPostgres(command: string): void {
