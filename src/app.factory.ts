@@ -1,3 +1,4 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -18,7 +19,9 @@ export const ROOT_PATHS = ['healthz', 'metrics'];
  * same pipeline). Pending migrations are applied first.
  */
 export async function createApp(options: AppOptions): Promise<NestExpressApplication> {
-  await runMigrations(options.database.url);
+  await runMigrations(options.database.url, {
+    onRetry: (err) => new NestLogger('Database').warn(`waiting for PostgreSQL: ${err.message}`),
+  });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
     bufferLogs: true,

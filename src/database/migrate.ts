@@ -8,9 +8,20 @@ const MIGRATION_LOCK = 7_245_000;
  * Applies pending migrations before the app starts. A session advisory lock held on a second
  * connection makes replicas that start together take turns instead of racing.
  */
-export async function runMigrations(url: string): Promise<string[]> {
+export async function runMigrations(url: string, options: { attempts?: number; onRetry?: (err: Error) => void } = {}): Promise<string[]> {
   const ds = new DataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations' }));
-  await ds.initialize();
+  // PostgreSQL may still be starting (containers, a reboot): wait for it a while before giving up.
+  const attempts = options.attempts ?? 30;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ds.initialize();
+      break;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      options.onRetry?.(err as Error);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
   const lock = ds.createQueryRunner();
   try {
     await lock.connect();
