@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { isoTime, NOT_FOUND, signedOut, TOKEN_RE } from '../helpers/expectations.js';
-import { auth, createOrg, createToken, createUser, setupOwner, unique, type Owner, type Session } from '../helpers/world.js';
+import { auth, createOrg, createToken, createUser, unique, type Owner, type Session } from '../helpers/world.js';
 
 const HOUR_NS = 3_600_000_000_000;
 const DAY_MS = 86_400_000;
@@ -15,14 +14,9 @@ describe('API keys and tokens', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t, 'keymaster');
+    ({ t, db, owner } = await openWorld({ ownerName: 'keymaster' }));
   });
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   const me = (token: string) => t.http.get('/api/v2/users/me').set(auth(token));
   const post = (s: Session, body: Record<string, unknown>, user = 'me') =>

@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
-import { auth, createToken, createUser, PASSWORD, setupOwner, type Owner } from '../helpers/world.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
+import { auth, createToken, createUser, PASSWORD, type Owner } from '../helpers/world.js';
 
 interface AuditRow {
   user_id: string;
@@ -26,14 +25,9 @@ describe('audit log entries written by the core actions', () => {
     (await db.query(`SELECT * FROM audit_logs WHERE ${where} ORDER BY time`, params)).rows as AuditRow[];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t);
+    ({ t, db, owner } = await openWorld());
   });
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   it('records the first user, with the request id and client, and no password hash', async () => {
     const [row] = await rows(`resource_type = 'user' AND action = 'create' AND resource_id = $1`, [owner.userId]);

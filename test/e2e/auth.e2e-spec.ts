@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import type { Test } from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { dumpDatabase, sha256, signedOut, TOKEN_RE } from '../helpers/expectations.js';
-import { auth, createToken, createUser, login, PASSWORD, setupOwner, type Owner, type Session } from '../helpers/world.js';
+import { auth, createToken, createUser, login, PASSWORD, type Owner, type Session } from '../helpers/world.js';
 
 const INCORRECT = { message: 'Incorrect email or password.' };
 const NOT_ACTIVE = { message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.' };
@@ -29,14 +28,9 @@ describe('auth: login, logout and session tokens', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t, 'root');
+    ({ t, db, owner } = await openWorld({ ownerName: 'root' }));
   });
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   const me = (token: string) => t.http.get('/api/v2/users/me').set(auth(token));
   const keyRow = async (token: string) =>

@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, isoTime } from '../helpers/expectations.js';
-import { addMember, auth, createOrg, createUser, setupOwner, type Owner, type Session } from '../helpers/world.js';
+import { addMember, auth, createOrg, createUser, type Owner, type Session } from '../helpers/world.js';
 
 const UNKNOWN_USER = '0b4f6c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e';
 
@@ -30,15 +29,10 @@ describe('organization members', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t);
+    ({ t, db, owner } = await openWorld());
     userAdmin = await createUser(t, owner, { roles: ['user-admin'] });
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   describe('POST /organizations/{organization}/members/{user}', () => {
     it('lets an owner add a user: 200 OrganizationMember, stored with no explicit roles', async () => {

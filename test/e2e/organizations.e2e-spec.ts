@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, isoTime } from '../helpers/expectations.js';
-import { addMember, auth, createOrg, createUser, setupOwner, unique, type Owner, type Session } from '../helpers/world.js';
+import { addMember, auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UNKNOWN_ORG = '3f0c5a4e-8a6b-4c1d-9e2f-0123456789ab';
@@ -17,18 +16,13 @@ describe('organizations', () => {
   let auditor: Session;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t);
+    ({ t, db, owner } = await openWorld());
     member = await createUser(t, owner);
     userAdmin = await createUser(t, owner, { roles: ['user-admin'] });
     templateAdmin = await createUser(t, owner, { roles: ['template-admin'] });
     auditor = await createUser(t, owner, { roles: ['auditor'] });
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   describe('POST /api/v2/organizations', () => {
     it('lets an owner create one: 201 with the organization, its Everyone group and the creator as member', async () => {

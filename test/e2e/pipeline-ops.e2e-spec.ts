@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
-import { auth, setupOwner, type Owner } from '../helpers/world.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
+import { auth, type Owner } from '../helpers/world.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ACCESS_URL = 'https://coder.example.test';
@@ -13,14 +12,9 @@ describe('operational endpoints', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CODER_ACCESS_URL: ACCESS_URL } });
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t, 'metricsowner');
+    ({ t, db, owner } = await openWorld({ env: { CODER_ACCESS_URL: ACCESS_URL }, ownerName: 'metricsowner' }));
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   describe('GET /healthz', () => {
     it('answers 200 without a session while the database answers', async () => {

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, startTestApp, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, SIGNED_OUT } from '../helpers/expectations.js';
 import { rawRequest } from '../helpers/raw-request.js';
 import { auth, createUser, PASSWORD, setupOwner, unique, type Owner, type Session } from '../helpers/world.js';
@@ -17,15 +16,10 @@ describe('HTTP pipeline', () => {
 
   beforeAll(async () => {
     // Rate limiting on (the API budget is out of reach) so the login limiter is active.
-    t = await startTestApp({ env: { CODER_API_RATE_LIMIT: '100000', CODER_ACCESS_URL: ACCESS_URL } });
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t);
+    ({ t, db, owner } = await openWorld({ env: { CODER_API_RATE_LIMIT: '100000', CODER_ACCESS_URL: ACCESS_URL } }));
     member = await createUser(t, owner);
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   describe('routing misses', () => {
     it.each([

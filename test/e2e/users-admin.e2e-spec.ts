@@ -1,19 +1,7 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, signedOut } from '../helpers/expectations.js';
-import {
-  auth,
-  createOrg,
-  createToken,
-  createUser,
-  login,
-  PASSWORD,
-  setupOwner,
-  unique,
-  type Owner,
-  type Session,
-} from '../helpers/world.js';
+import { auth, createOrg, createToken, createUser, login, PASSWORD, unique, type Owner, type Session } from '../helpers/world.js';
 
 const NOT_ACTIVE = { message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.' };
 const INVALID_KEY = signedOut('API key is invalid.');
@@ -24,14 +12,9 @@ describe('users: delete, status, roles, profile, password', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
-    owner = await setupOwner(t, 'boss');
+    ({ t, db, owner } = await openWorld({ ownerName: 'boss' }));
   });
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   const me = (token: string) => t.http.get('/api/v2/users/me').set(auth(token));
 

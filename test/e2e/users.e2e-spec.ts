@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { connect } from '../helpers/database.js';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { dumpDatabase, isoTime, NOT_FOUND } from '../helpers/expectations.js';
 import { auth, createOrg, createUser, login, PASSWORD, unique, type Owner, type Session } from '../helpers/world.js';
 
@@ -13,13 +12,9 @@ describe('users: first user, create, list, get', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await connect(t.databaseUrl);
+    ({ t, db } = await openWorld({ withoutOwner: true }));
   });
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => closeWorld(t, db));
 
   const userCount = async () => Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
 

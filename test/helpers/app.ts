@@ -1,8 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.schema.js';
-import { createTestDatabase, usingEmbeddedDatabase } from './database.js';
+import { connect, createTestDatabase, usingEmbeddedDatabase } from './database.js';
+import { setupOwner, type Owner } from './world.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -42,4 +44,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl,
     close: () => app.close(),
   };
+}
+
+/** A running app, a direct database connection for assertions, and (usually) its first user. */
+export interface World {
+  t: TestApp;
+  db: pg.Client;
+  owner: Owner;
+}
+
+export async function openWorld(options: TestAppOptions & { ownerName?: string; withoutOwner?: boolean } = {}): Promise<World> {
+  const t = await startTestApp(options);
+  const db = await connect(t.databaseUrl);
+  const owner = options.withoutOwner ? (undefined as unknown as Owner) : await setupOwner(t, options.ownerName);
+  return { t, db, owner };
+}
+
+export async function closeWorld(t: TestApp | undefined, db: pg.Client | undefined): Promise<void> {
+  await db?.end();
+  await t?.close();
 }
