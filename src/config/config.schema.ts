@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** The typed configuration every module reads; built once at boot from the environment. */
@@ -8,6 +8,10 @@ export interface AppConfig {
   accessUrl: string;
   pgConnectionUrl: string | undefined;
   dataDir: string;
+  licenseKeysFile: string;
+  /** The SCIM bearer key; undefined = SCIM is off. A secret: never logged or returned. */
+  scimAuthHeader: string | undefined;
+  derpServerRelayUrl: string | undefined;
   sessionDurationMs: number;
   maxTokenLifetimeMs: number;
   apiRateLimit: number;
@@ -44,6 +48,21 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_DATA_DIR',
     description: 'Directory for the embedded database and generated keys.',
     defaultText: './.coder-data',
+  },
+  {
+    name: 'CODER_LICENSE_KEYS_FILE',
+    description: 'JWKS file of trusted license public keys (Ed25519, each with a kid); re-read on SIGHUP and on change.',
+    defaultText: '<CODER_DATA_DIR>/license-keys.json',
+  },
+  {
+    name: 'CODER_SCIM_AUTH_HEADER',
+    description: 'Bearer key identity providers use for SCIM; unset turns SCIM off.',
+    defaultText: undefined,
+  },
+  {
+    name: 'CODER_DERP_SERVER_RELAY_URL',
+    description: "This replica's relay address (shown in /replicas; enables high availability).",
+    defaultText: undefined,
   },
   {
     name: 'CODER_SESSION_DURATION',
@@ -130,6 +149,18 @@ function accessUrl(env: Env, host: string, port: number): string {
   return url.toString().replace(/\/$/, '');
 }
 
+function optionalUrl(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
 function pgUrl(env: Env): string | undefined {
   const raw = read(env, 'CODER_PG_CONNECTION_URL');
   if (raw === undefined) return undefined;
@@ -154,13 +185,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('CODER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
   const apiRateLimit = integer(env, 'CODER_API_RATE_LIMIT', 512, -1, 1_000_000);
+  const dataDir = resolve(read(env, 'CODER_DATA_DIR') ?? './.coder-data');
   if (apiRateLimit === 0) throw new ConfigError('CODER_API_RATE_LIMIT', 'must be positive, or -1 to disable');
   return {
     httpHost: host,
     httpPort: port,
     accessUrl: accessUrl(env, host, port),
     pgConnectionUrl: pgUrl(env),
-    dataDir: resolve(read(env, 'CODER_DATA_DIR') ?? './.coder-data'),
+    dataDir,
+    licenseKeysFile: resolve(read(env, 'CODER_LICENSE_KEYS_FILE') ?? join(dataDir, 'license-keys.json')),
+    scimAuthHeader: read(env, 'CODER_SCIM_AUTH_HEADER'),
+    derpServerRelayUrl: optionalUrl(env, 'CODER_DERP_SERVER_RELAY_URL'),
     sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),
     maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
     apiRateLimit,

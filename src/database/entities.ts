@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from '../core/api-keys/entities/api-key.entity.js';
 import { AuditLogEntity } from '../core/audit/entities/audit-log.entity.js';
 import { GroupEntity } from '../core/groups/entities/group.entity.js';
+import { LicenseEntity } from '../core/licensing/entities/license.entity.js';
 import { OrganizationMemberEntity } from '../core/organizations/entities/organization-member.entity.js';
 import { OrganizationEntity } from '../core/organizations/entities/organization.entity.js';
 import { SiteConfigEntity } from '../core/site-config/entities/site-config.entity.js';
@@ -15,4 +16,5 @@ export const ALL_ENTITIES = [
   GroupEntity,
   AuditLogEntity,
   SiteConfigEntity,
+  LicenseEntity,
 ];

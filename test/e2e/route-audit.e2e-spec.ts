@@ -11,6 +11,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v2/users/first',
   'POST /api/v2/users/login',
   'GET /api/v2/buildinfo',
+  'GET /api/v2/entitlements',
   'GET /healthz',
   'GET /metrics',
 ]);

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.schema.js';
 import { connect, createTestDatabase, usingEmbeddedDatabase } from './database.js';
+import { testLicenseKey } from './licenses.js';
 import { setupOwner, type Owner } from './world.js';
 
 export interface TestApp {
@@ -26,6 +27,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
+    CODER_LICENSE_KEYS_FILE: (await testLicenseKey()).path,
     CODER_PG_CONNECTION_URL: databaseUrl,
     CODER_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CODER_API_RATE_LIMIT: '-1',

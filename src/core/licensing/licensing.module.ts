@@ -1,7 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { EntitlementsController } from './entitlements.controller.js';
 import { EntitlementsService } from './entitlements.service.js';
+import { LicenseKeysService } from './license-keys.service.js';
+import { LicensesController } from './licenses.controller.js';
+import { LicensesRepository } from './licenses.repository.js';
+import { LicensesService } from './licenses.service.js';
 
-/** Entitlements for every feature gate. The licensing issue adds licenses and the engine here. */
+/** Licenses, their verification keys, and the entitlements every feature gate reads. */
 @Global()
-@Module({ providers: [EntitlementsService], exports: [EntitlementsService] })
+@Module({
+  controllers: [LicensesController, EntitlementsController],
+  providers: [EntitlementsService, LicenseKeysService, LicensesRepository, LicensesService],
+  exports: [EntitlementsService],
+})
 export class LicensingModule {}

@@ -40,7 +40,7 @@ export class FirstUserService {
   async create(body: CreateFirstUserRequest, meta: RequestMeta): Promise<CreateFirstUserResponse> {
     // Hashing is slow on purpose: do it before taking the lock and a connection.
     const hashedPassword = await hashPassword(body.password);
-    return this.db.transaction(async (manager) => {
+    const created = await this.db.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_USER_LOCK]);
       // Coder's order: once set up, the route is closed (409) whatever the body says.
       if ((await this.repo.countUsers(manager)) > 0) throw conflict('The initial user has already been created.');
@@ -70,5 +70,7 @@ export class FirstUserService {
       );
       return { user_id: user.id, organization_id: org.id };
     });
+    await this.users.activeUsersChanged();
+    return created;
   }
 }

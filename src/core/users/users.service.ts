@@ -7,6 +7,7 @@ import { ApiError, badRequest, conflict, forbidden, isUuid, notFound } from '../
 import { parsePagination, QueryParser } from '../../common/query.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
+import { EntitlementsService } from '../licensing/entitlements.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can, canReadUser } from '../rbac/policy.js';
@@ -44,7 +45,13 @@ export class UsersService {
     private readonly repo: UsersRepository,
     private readonly orgs: OrganizationsService,
     private readonly audit: AuditService,
+    private readonly entitlements: EntitlementsService,
   ) {}
+
+  /** The active-user count feeds `user_limit.actual` on every replica. */
+  activeUsersChanged(): Promise<void> {
+    return this.entitlements.announce('users');
+  }
 
   /**
    * `{user}` → a user the actor may see: `me`, a UUID or a username (case-insensitive).
@@ -152,7 +159,7 @@ export class UsersService {
     if (body.password) assertStrongPassword(body.password);
     const hashedPassword = body.password ? await hashPassword(body.password) : undefined;
     try {
-      return await this.db.transaction(async (manager) => {
+      const created = await this.db.transaction(async (manager) => {
         const user = await this.insertUser(manager, {
           email: body.email,
           username: body.username,
@@ -178,6 +185,8 @@ export class UsersService {
         );
         return toUserResponse(user, orgIds);
       });
+      await this.activeUsersChanged();
+      return created;
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(USER_EXISTS);
       throw err;
@@ -233,6 +242,7 @@ export class UsersService {
         manager,
       );
     });
+    await this.activeUsersChanged();
     return { message: 'User has been deleted!' };
   }
 
@@ -245,7 +255,7 @@ export class UsersService {
         throw badRequest('You cannot suspend a user with the "owner" role. You must remove the role first.');
       }
     }
-    return this.db.transaction(async (manager) => {
+    const response = await this.db.transaction(async (manager) => {
       const updated = await this.repo.updateStatus(manager, user.id, status);
       await this.audit.record(
         {
@@ -262,5 +272,7 @@ export class UsersService {
       );
       return this.toResponse(updated, manager);
     });
+    if (status !== user.status) await this.activeUsersChanged();
+    return response;
   }
 }
