@@ -26,21 +26,29 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return n;
 }
 
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        features: { type: 'string' },
+        'all-features': { type: 'boolean' },
+        'user-limit': { type: 'string' },
+        days: { type: 'string' },
+        'grace-days': { type: 'string' },
+        trial: { type: 'boolean' },
+        email: { type: 'string' },
+        'account-id': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      features: { type: 'string' },
-      'all-features': { type: 'boolean' },
-      'user-limit': { type: 'string' },
-      days: { type: 'string' },
-      'grace-days': { type: 'string' },
-      trial: { type: 'boolean' },
-      email: { type: 'string' },
-      'account-id': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parse();
   if (values.help) {
     process.stdout.write(USAGE);
     return;
