@@ -4,15 +4,15 @@ import { decodeClaimsUnverified, InvalidLicenseError } from './license-claims.js
 import { newSigningKey, signLicense, type SigningKey } from './license-issuer.js';
 import { licenseUuid, MAX_LICENSE_LENGTH, verifyLicense } from './license-verifier.js';
 
-const NOW = new Date();
-const nowS = Math.floor(NOW.getTime() / 1000);
+// Licenses signed during the test get nbf/iat = the real clock, so verify against the real clock too.
+const nowS = Math.floor(Date.now() / 1000);
 let key: SigningKey;
 let publicKey: CryptoKey;
 const resolve = (kid: string) => (kid === key.kid ? publicKey : undefined);
 
 async function detail(jwt: string, options = {}): Promise<string> {
   try {
-    await verifyLicense(jwt, resolve, { now: NOW, ...options });
+    await verifyLicense(jwt, resolve, { now: new Date(), ...options });
   } catch (err) {
     if (err instanceof InvalidLicenseError) return err.detail;
     throw err;
@@ -43,7 +43,7 @@ beforeAll(async () => {
 describe('verifyLicense', () => {
   it('accepts a license signed by a trusted key and returns its claims', async () => {
     const jwt = await signLicense(key, { features: { template_rbac: 1 }, accountId: 'acme', email: 'a@example.com' });
-    const claims = await verifyLicense(jwt, resolve, { now: NOW });
+    const claims = await verifyLicense(jwt, resolve, { now: new Date() });
     expect(claims).toMatchObject({ version: 3, features: { template_rbac: 1 }, account_id: 'acme', sub: 'a@example.com' });
     expect(licenseUuid(claims)).toMatch(/^[0-9a-f-]{36}$/);
     expect(decodeClaimsUnverified(jwt)).toEqual(claims);
@@ -107,13 +107,13 @@ describe('verifyLicense', () => {
   });
 
   it('rejects an expired license with the time since expiry', async () => {
-    expect(await detail(await signed(goodClaims({ exp: nowS - 3661 })))).toMatch(/^token is expired by 1h1m(1|2)s$/);
+    expect(await detail(await signed(goodClaims({ exp: nowS - 3661 })))).toMatch(/^token is expired by 1h1m\d+s$/);
   });
 
   it('rejects a not-yet-valid license unless told to keep it', async () => {
     const later = await signed(goodClaims({ nbf: nowS + 3600 }));
     expect(await detail(later)).toBe('token is not valid yet');
-    await expect(verifyLicense(later, resolve, { now: NOW, allowNotYetValid: true })).resolves.toMatchObject({ version: 3 });
+    await expect(verifyLicense(later, resolve, { now: new Date(), allowNotYetValid: true })).resolves.toMatchObject({ version: 3 });
   });
 
   it.each([
