@@ -26,6 +26,7 @@ import { PubSubModule } from './core/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { UsersModule } from './core/users/users.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
+import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -58,6 +59,7 @@ export class AppModule implements NestModule {
         MembersModule,
         HealthModule,
         BuildInfoModule,
+        AppearanceModule,
       ],
       providers: [
         RouteTable,

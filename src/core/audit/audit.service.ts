@@ -9,23 +9,26 @@ import { AuditLogEntity, type AuditDiff } from './entities/audit-log.entity.js';
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Coder's audit_action values. */
-export type AuditAction = 'create' | 'write' | 'delete' | 'start' | 'stop' | 'login' | 'logout' | 'register';
+export const AUDIT_ACTIONS = ['create', 'write', 'delete', 'start', 'stop', 'login', 'logout', 'register'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Coder's resource_type values (those written so far plus the ones later modules add). */
-export type AuditResourceType =
-  | 'organization'
-  | 'organization_member'
-  | 'template'
-  | 'template_version'
-  | 'user'
-  | 'workspace'
-  | 'workspace_build'
-  | 'git_ssh_key'
-  | 'api_key'
-  | 'group'
-  | 'license'
-  | 'workspace_proxy'
-  | 'appearance';
+export const AUDIT_RESOURCE_TYPES = [
+  'organization',
+  'organization_member',
+  'template',
+  'template_version',
+  'user',
+  'workspace',
+  'workspace_build',
+  'git_ssh_key',
+  'api_key',
+  'group',
+  'license',
+  'workspace_proxy',
+  'appearance',
+] as const;
+export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
 
 export interface AuditEntry {
   meta: RequestMeta;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SiteConfigEntity } from './entities/site-config.entity.js';
 
 /** Deployment-wide key/value settings (Coder's `site_configs`). */
@@ -22,6 +22,12 @@ export class SiteConfigService implements OnModuleInit {
 
   async get(key: string, manager: EntityManager = this.db.manager): Promise<string | undefined> {
     return (await manager.findOneBy(SiteConfigEntity, { key }))?.value;
+  }
+
+  /** Several keys in one query; absent keys are missing from the map. */
+  async getMany(keys: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {
+    const rows = await manager.findBy(SiteConfigEntity, { key: In([...keys]) });
+    return new Map(rows.map((row) => [row.key, row.value]));
   }
 
   async set(key: string, value: string, manager: EntityManager = this.db.manager): Promise<void> {

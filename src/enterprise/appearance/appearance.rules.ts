@@ -1,0 +1,135 @@
+/** Pure rules of the appearance settings: defaults, colour and URL checks (unit-tested). */
+
+export interface SupportLink {
+  name: string;
+  target: string;
+  icon: string;
+}
+
+export interface ServiceBanner {
+  enabled: boolean;
+  message: string;
+  backgroundColor: string;
+}
+
+/** What is stored in `site_configs` (support links empty = Coder's defaults are shown). */
+export interface AppearanceSettings {
+  logoUrl: string;
+  serviceBanner: ServiceBanner;
+  supportLinks: SupportLink[];
+}
+
+/** Coder's default support links (mid-2023); `{CODER_BUILD_INFO}` is filled in by the dashboard. */
+export const DEFAULT_SUPPORT_LINKS: readonly SupportLink[] = Object.freeze([
+  { name: 'Documentation', target: 'https://coder.com/docs/coder-oss', icon: 'docs' },
+  {
+    name: 'Report a bug',
+    target: 'https://github.com/coder/coder/issues/new?labels=needs+grooming&body={CODER_BUILD_INFO}',
+    icon: 'bug',
+  },
+  {
+    name: 'Join the Coder Discord',
+    target: 'https://coder.com/chat?utm_source=coder&utm_medium=coder&utm_campaign=server-footer',
+    icon: 'chat',
+  },
+]);
+
+/** Nothing configured: no logo, a disabled banner, no support links of our own. */
+export function emptyAppearance(): AppearanceSettings {
+  return { logoUrl: '', serviceBanner: { enabled: false, message: '', backgroundColor: '' }, supportLinks: [] };
+}
+
+/** Coder's 403 for a caller without `update` on `deployment_config`. */
+export const UPDATE_FORBIDDEN = 'Insufficient permissions to update appearance';
+
+export const URL_MAX = 2048;
+export const MESSAGE_MAX = 2048;
+export const LINK_NAME_MAX = 64;
+export const SUPPORT_LINKS_MAX = 20;
+/** Icon names Coder's dashboard draws itself; anything else must be an image URL or path. */
+export const BUILTIN_ICONS = ['bug', 'chat', 'docs', 'star'] as const;
+
+/**
+ * Coder's validateHexColor, error for error (it counts bytes, as Go does): `null` when the
+ * colour is `#` plus six hex digits (either case).
+ */
+export function hexColorError(color: string): string | null {
+  const bytes = Buffer.from(color, 'utf8');
+  if (bytes.length !== 7) return 'expected # prefix and 6 characters';
+  if (bytes[0] !== 0x23) return 'no # prefix';
+  for (const byte of bytes.subarray(1)) {
+    if (!isHexDigit(byte)) return `encoding/hex: invalid byte: ${goQuotedRune(byte)}`;
+  }
+  return null;
+}
+
+/**
+ * The banner colour rule: must be a string; `#rrggbb` when given, and required when the banner
+ * is enabled (Coder checks only enabled banners; we also refuse a bad colour on a disabled one).
+ * The detail keeps Coder's `parse color: ...` wording.
+ */
+export function bannerColorError(value: unknown, enabled: boolean): string | null {
+  if (value === undefined || value === null || value === '') {
+    return enabled ? `parse color: ${hexColorError('')}` : null;
+  }
+  if (typeof value !== 'string') return 'background_color must be a string';
+  const error = hexColorError(value);
+  return error ? `parse color: ${error}` : null;
+}
+
+/** An absolute `http:` or `https:` URL with a host, at most 2048 characters, no spaces. */
+export function isHttpUrl(value: string): boolean {
+  if (value.length === 0 || value.length > URL_MAX || hasSpaceOrControl(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+/** `logo_url`: empty (no logo) or an absolute http(s) URL. */
+export function logoUrlError(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || !isHttpUrl(value)) return 'logo_url must be empty or an absolute http(s) URL';
+  return null;
+}
+
+/** A support link `target`: an absolute http(s) URL (never `javascript:` and the like). */
+export function linkTargetError(value: unknown): string | null {
+  if (typeof value === 'string' && isHttpUrl(value)) return null;
+  return 'target must be an absolute http(s) URL';
+}
+
+/**
+ * A support link `icon`: a built-in name, an http(s) URL, or a path on this server such as
+ * Coder's `/emojis/1f4d6.png` (not `//host/...`, which would be another server).
+ */
+export function linkIconError(value: unknown): string | null {
+  if (typeof value === 'string') {
+    if ((BUILTIN_ICONS as readonly string[]).includes(value)) return null;
+    if (isHttpUrl(value)) return null;
+    if (isLocalPath(value)) return null;
+  }
+  return `icon must be one of ${BUILTIN_ICONS.join(', ')}, an absolute http(s) URL or a path starting with /`;
+}
+
+function isLocalPath(value: string): boolean {
+  return value.length > 1 && value.length <= URL_MAX && value.startsWith('/') && !value.startsWith('//') && !hasSpaceOrControl(value) && !value.includes('\\');
+}
+
+function hasSpaceOrControl(value: string): boolean {
+  return /[\s\u0000-\u001f\u007f]/.test(value);
+}
+
+function isHexDigit(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+}
+
+/** Go's `%#U` of a byte read as a rune: `U+0067 'g'`, or just `U+0007` when not printable. */
+function goQuotedRune(byte: number): string {
+  const code = `U+${byte.toString(16).toUpperCase().padStart(4, '0')}`;
+  const printable = (byte >= 0x20 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xff && byte !== 0xad);
+  return printable ? `${code} '${String.fromCharCode(byte)}'` : code;
+}
