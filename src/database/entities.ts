@@ -1,5 +1,14 @@
 import { ApiKeyEntity } from '../core/api-keys/entities/api-key.entity.js';
 import { AuditLogEntity } from '../core/audit/entities/audit-log.entity.js';
+import { FileEntity } from '../core/files/entities/file.entity.js';
+import { ProvisionerDaemonEntity } from '../core/provisioning/entities/provisioner-daemon.entity.js';
+import { ProvisionerJobLogEntity } from '../core/provisioning/entities/provisioner-job-log.entity.js';
+import { ProvisionerJobEntity } from '../core/provisioning/entities/provisioner-job.entity.js';
+import { WorkspaceResourceEntity } from '../core/provisioning/entities/workspace-resource.entity.js';
+import { TemplateVersionEntity } from '../core/templates/entities/template-version.entity.js';
+import { TemplateEntity } from '../core/templates/entities/template.entity.js';
+import { WorkspaceBuildEntity } from '../core/workspaces/entities/workspace-build.entity.js';
+import { WorkspaceEntity } from '../core/workspaces/entities/workspace.entity.js';
 import { GroupEntity } from '../core/groups/entities/group.entity.js';
 import { LicenseEntity } from '../core/licensing/entities/license.entity.js';
 import { OrganizationMemberEntity } from '../core/organizations/entities/organization-member.entity.js';
@@ -17,4 +26,13 @@ export const ALL_ENTITIES = [
   AuditLogEntity,
   SiteConfigEntity,
   LicenseEntity,
+  FileEntity,
+  ProvisionerJobEntity,
+  ProvisionerJobLogEntity,
+  ProvisionerDaemonEntity,
+  WorkspaceResourceEntity,
+  TemplateVersionEntity,
+  TemplateEntity,
+  WorkspaceEntity,
+  WorkspaceBuildEntity,
 ];

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { UserEntity, type LoginType } from '../../users/entities/user.entity.js';
 
 export const API_KEY_SCOPES = ['all', 'application_connect'] as const;
@@ -26,7 +26,7 @@ export class ApiKeyEntity {
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
   @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
+  user?: Relation<UserEntity>;
 
   @Column('timestamptz')
   lastUsed: Date;

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
+import { ProvisionerJobLogEntity, type LogLevel, type LogSource } from './entities/provisioner-job-log.entity.js';
+import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
+import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
+
+/** How long a daemon may go unseen and still count as connected. */
+export const DAEMON_LIVENESS_SECONDS = 60;
+
+interface JobRow {
+  id: string;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  canceled_at: Date | null;
+  completed_at: Date | null;
+  error: string | null;
+  error_code: string | null;
+  organization_id: string;
+  initiator_id: string;
+  provisioner: string;
+  storage_method: string;
+  type: string;
+  input: unknown;
+  worker_id: string | null;
+  file_id: string;
+  tags: Record<string, string>;
+}
+
+function fromRow(row: JobRow): ProvisionerJobEntity {
+  return Object.assign(new ProvisionerJobEntity(), {
+    id: row.id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    canceledAt: row.canceled_at,
+    completedAt: row.completed_at,
+    error: row.error,
+    errorCode: row.error_code,
+    organizationId: row.organization_id,
+    initiatorId: row.initiator_id,
+    provisioner: row.provisioner,
+    storageMethod: row.storage_method,
+    type: row.type,
+    input: row.input,
+    workerId: row.worker_id,
+    fileId: row.file_id,
+    tags: row.tags,
+  });
+}
+
+export interface QueueInfo {
+  position: number;
+  size: number;
+}
+
+@Injectable()
+export class JobsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insertJob(manager: EntityManager, job: ProvisionerJobEntity): Promise<ProvisionerJobEntity> {
+    await manager.insert(ProvisionerJobEntity, job);
+    return job;
+  }
+
+  getJob(id: string, manager: EntityManager = this.db.manager): Promise<ProvisionerJobEntity | null> {
+    return manager.findOneBy(ProvisionerJobEntity, { id });
+  }
+
+  getJobs(ids: string[]): Promise<ProvisionerJobEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.manager.createQueryBuilder(ProvisionerJobEntity, 'j').where('j.id IN (:...ids)', { ids }).getMany();
+  }
+
+  /**
+   * Claims the oldest pending job this daemon may run, in one statement: the right provisioner, every
+   * job tag present on the daemon, the daemon's organization (built-in daemons serve all).
+   * SKIP LOCKED lets concurrent daemons each take a different job; a started job is never taken again.
+   */
+  async acquireJob(daemon: ProvisionerDaemonEntity): Promise<ProvisionerJobEntity | undefined> {
+    const rows: JobRow[] = await this.db.query(
+      `UPDATE provisioner_jobs SET started_at = now(), updated_at = now(), worker_id = $1
+        WHERE id = (
+          SELECT id FROM provisioner_jobs
+           WHERE started_at IS NULL AND canceled_at IS NULL
+             AND provisioner = ANY($2::text[])
+             AND tags <@ $3::jsonb
+             AND ($4::uuid IS NULL OR organization_id = $4::uuid)
+           ORDER BY created_at, id
+           FOR UPDATE SKIP LOCKED
+           LIMIT 1)
+      RETURNING *`,
+      [daemon.id, daemon.provisioners, JSON.stringify(daemon.tags), daemon.organizationId],
+    );
+    const row = (Array.isArray(rows[0]) ? (rows[0] as JobRow[])[0] : rows[0]) as JobRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  async touchJob(id: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query('UPDATE provisioner_jobs SET updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async touchRunningJobsOf(daemonId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE provisioner_jobs SET updated_at = now() WHERE worker_id = $1 AND started_at IS NOT NULL AND completed_at IS NULL',
+      [daemonId],
+    );
+  }
+
+  async completeJob(manager: EntityManager, id: string, error?: { message: string; code?: string }): Promise<void> {
+    await manager.query(
+      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = $3 WHERE id = $1`,
+      [id, error?.message ?? null, error?.code ?? null],
+    );
+  }
+
+  /** Fails the unfinished jobs of a daemon (it disconnected); returns their ids. */
+  async failRunningJobsOf(daemonId: string, message: string): Promise<string[]> {
+    const rows: [{ id: string }[], number] | { id: string }[] = await this.db.query(
+      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'DAEMON_DISCONNECTED'
+        WHERE worker_id = $1 AND started_at IS NOT NULL AND completed_at IS NULL RETURNING id`,
+      [daemonId, message],
+    );
+    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    return list.map((r) => r.id);
+  }
+
+  /** The hang detector: fails running jobs not updated for `timeoutMs`; returns their ids. */
+  async failHungJobs(timeoutMs: number, message: string): Promise<string[]> {
+    const rows = await this.db.query(
+      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'HUNG'
+        WHERE started_at IS NOT NULL AND completed_at IS NULL AND updated_at < now() - ($1::double precision * interval '1 millisecond')
+        RETURNING id`,
+      [timeoutMs, message],
+    );
+    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    return list.map((r) => r.id);
+  }
+
+  async insertLogs(
+    manager: EntityManager,
+    jobId: string,
+    source: LogSource,
+    logs: { level: LogLevel; stage?: string; output: string }[],
+  ): Promise<void> {
+    if (logs.length === 0) return;
+    const now = new Date();
+    await manager.insert(
+      ProvisionerJobLogEntity,
+      logs.map((l) => ({ jobId, createdAt: now, source, level: l.level, stage: l.stage ?? '', output: l.output })),
+    );
+  }
+
+  listLogs(jobId: string, afterId = '0', limit = 10_000): Promise<ProvisionerJobLogEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(ProvisionerJobLogEntity, 'l')
+      .where('l.job_id = :jobId AND l.id > :afterId', { jobId, afterId })
+      .orderBy('l.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async insertResources(manager: EntityManager, resources: WorkspaceResourceEntity[]): Promise<void> {
+    if (resources.length > 0) await manager.insert(WorkspaceResourceEntity, resources);
+  }
+
+  listResourcesOfJobs(jobIds: string[]): Promise<WorkspaceResourceEntity[]> {
+    if (jobIds.length === 0) return Promise.resolve([]);
+    return this.db.manager
+      .createQueryBuilder(WorkspaceResourceEntity, 'r')
+      .where('r.job_id IN (:...jobIds)', { jobIds })
+      .orderBy('r.created_at', 'ASC')
+      .addOrderBy('r.name', 'ASC')
+      .getMany();
+  }
+
+  /** Position (1-based) of a pending job among pending jobs for the same provisioner, and their number. */
+  async queueInfo(jobs: ProvisionerJobEntity[]): Promise<Map<string, QueueInfo>> {
+    const pending = jobs.filter((j) => !j.startedAt && !j.canceledAt);
+    const out = new Map<string, QueueInfo>();
+    if (pending.length === 0) return out;
+    const rows: { id: string; position: number; size: number }[] = await this.db.query(
+      `SELECT q.id, q.position::int, q.size::int FROM (
+         SELECT id, row_number() OVER (PARTITION BY provisioner ORDER BY created_at, id) AS position,
+                count(*) OVER (PARTITION BY provisioner) AS size
+           FROM provisioner_jobs WHERE started_at IS NULL AND canceled_at IS NULL) q
+        WHERE q.id = ANY($1::uuid[])`,
+      [pending.map((j) => j.id)],
+    );
+    for (const r of rows) out.set(r.id, { position: r.position, size: r.size });
+    return out;
+  }
+
+  /** Connected daemons able to take a job: [matching, matching and idle]. */
+  async matchingDaemons(job: ProvisionerJobEntity): Promise<{ count: number; available: number }> {
+    const rows: { count: number; available: number }[] = await this.db.query(
+      `SELECT count(*)::int AS count,
+              count(*) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
+         FROM provisioner_daemons d
+        WHERE d.disconnected_at IS NULL AND d.last_seen_at > now() - ($4::int * interval '1 second')
+          AND $1 = ANY(d.provisioners) AND d.tags @> $2::jsonb
+          AND (d.organization_id IS NULL OR d.organization_id = $3::uuid)`,
+      [job.provisioner, JSON.stringify(job.tags), job.organizationId, DAEMON_LIVENESS_SECONDS],
+    );
+    return rows[0];
+  }
+}

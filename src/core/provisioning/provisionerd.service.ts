@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsNull, Not, type DataSource } from 'typeorm';
+import { PubSub } from '../pubsub/pubsub.js';
+import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
+import type { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
+import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
+import { JobContextRepository } from './job-context.repository.js';
+import { JobsRepository } from './jobs.repository.js';
+import type { AcquiredJob, CommitQuotaResult, JobLogInput, ProtocolResource } from './protocol.js';
+import { QuotaCommitter } from './quota-committer.js';
+
+/** Pubsub channel announcing new jobs, so idle daemons on every replica try to acquire at once. */
+export const JOBS_CHANNEL = 'provisioner_jobs';
+/** Idle daemons also retry this often, in case an announcement was missed. */
+const ACQUIRE_POLL_MS = 5000;
+const MAX_LOGS_PER_UPDATE = 1000;
+const MAX_LOG_OUTPUT = 64 * 1024;
+
+/** A request the protocol refuses (wrong job, job not running...): sent back as an `error` frame. */
+export class ProvisionerdError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface NewDaemon {
+  name: string;
+  provisioners: string[];
+  tags: Record<string, string>;
+  organizationId: string | null;
+  builtin: boolean;
+  version?: string;
+}
+
+/**
+ * The daemon-facing side of provisioning (Coder's provisionerdserver): register, acquire, log,
+ * commit quota, complete and fail. Built-in daemons call it directly; external daemons reach it
+ * through their WebSocket session. Every call checks that the job belongs to the calling daemon.
+ */
+@Injectable()
+export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Provisionerd');
+  private waiters = new Set<() => void>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: JobsRepository,
+    private readonly context: JobContextRepository,
+    private readonly pubsub: PubSub,
+    @Inject(QuotaCommitter) private readonly quota: QuotaCommitter,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Any announcement (or a pubsub reconnect, which may have lost some) wakes every idle daemon.
+    this.unsubscribe = await this.pubsub.subscribe(JOBS_CHANNEL, () => this.wakeAll());
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.wakeAll();
+  }
+
+  /** Tells every replica that a job is waiting. */
+  async announceJob(job: ProvisionerJobEntity): Promise<void> {
+    try {
+      await this.pubsub.publish(JOBS_CHANNEL, JSON.stringify({ provisioner: job.provisioner, tags: job.tags }));
+    } catch (err) {
+      this.logger.warn(`could not announce job ${job.id}: ${(err as Error).message}; daemons will find it by polling`);
+    }
+  }
+
+  private wakeAll(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  async registerDaemon(input: NewDaemon): Promise<ProvisionerDaemonEntity> {
+    const now = new Date();
+    // Coder keeps one row per daemon name; a name still in use by a live session gets its own row,
+    // so one session's disconnect never fails another session's jobs.
+    const existing = await this.db.manager.findOne(ProvisionerDaemonEntity, {
+      where: {
+        name: input.name,
+        builtin: input.builtin,
+        organizationId: input.organizationId === null ? IsNull() : input.organizationId,
+        disconnectedAt: input.builtin ? undefined : Not(IsNull()),
+      },
+      order: { createdAt: 'ASC' },
+    });
+    const daemon = Object.assign(existing ?? new ProvisionerDaemonEntity(), {
+      id: existing?.id ?? randomUUID(),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: existing ? now : null,
+      lastSeenAt: now,
+      disconnectedAt: null,
+      name: input.name,
+      provisioners: input.provisioners,
+      tags: input.tags,
+      organizationId: input.organizationId,
+      builtin: input.builtin,
+      version: input.version ?? '',
+    });
+    await this.db.manager.save(ProvisionerDaemonEntity, daemon);
+    return daemon;
+  }
+
+  /** Marks a daemon alive and keeps its running job from looking hung. */
+  async heartbeat(daemon: ProvisionerDaemonEntity): Promise<void> {
+    await this.db.query('UPDATE provisioner_daemons SET last_seen_at = now() WHERE id = $1', [daemon.id]);
+    await this.jobs.touchRunningJobsOf(daemon.id);
+  }
+
+  /** A daemon went away: its unfinished jobs fail (they are never handed out twice). */
+  async disconnectDaemon(daemon: ProvisionerDaemonEntity, reason = 'The provisioner daemon disconnected while running this job.'): Promise<string[]> {
+    await this.db.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [daemon.id]);
+    const failed = await this.jobs.failRunningJobsOf(daemon.id, reason);
+    if (failed.length > 0) this.logger.warn(`daemon ${daemon.name} disconnected; failed jobs ${failed.join(', ')}`);
+    return failed;
+  }
+
+  /**
+   * The next job for this daemon, or null. With `waitMs`, waits (woken by announcements, polling
+   * as a fallback) until a job comes or the time is up; `signal` aborts the wait.
+   */
+  async acquireJob(daemon: ProvisionerDaemonEntity, waitMs = 0, signal?: AbortSignal): Promise<AcquiredJob | null> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const job = await this.jobs.acquireJob(daemon);
+      if (job) {
+        const described = await this.context.describeJob(job);
+        if (described) return described;
+        await this.failJobInternal(job.id, 'The job refers to a file, version or build that no longer exists.', 'MISSING_INPUT');
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return null;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, ACQUIRE_POLL_MS));
+        this.waiters.add(done);
+        signal?.addEventListener('abort', done);
+      });
+    }
+  }
+
+  private async runningJobOf(daemon: ProvisionerDaemonEntity, jobId: unknown): Promise<ProvisionerJobEntity> {
+    if (typeof jobId !== 'string' || !/^[0-9a-f-]{36}$/i.test(jobId)) throw new ProvisionerdError('invalid_job_id', 'job_id must be a UUID');
+    const job = await this.jobs.getJob(jobId.toLowerCase());
+    if (!job || job.workerId !== daemon.id) throw new ProvisionerdError('not_your_job', "you don't own this job");
+    if (job.completedAt) throw new ProvisionerdError('job_not_running', 'job is not running');
+    return job;
+  }
+
+  async updateJob(daemon: ProvisionerDaemonEntity, jobId: string, logs: JobLogInput[]): Promise<void> {
+    const job = await this.runningJobOf(daemon, jobId);
+    const clipped = logs.slice(0, MAX_LOGS_PER_UPDATE).map((l) => ({ ...l, output: l.output.slice(0, MAX_LOG_OUTPUT) }));
+    await this.db.transaction(async (manager) => {
+      await this.jobs.insertLogs(manager, job.id, 'provisioner', clipped);
+      await this.jobs.touchJob(job.id, manager);
+    });
+  }
+
+  async commitQuota(daemon: ProvisionerDaemonEntity, jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
+    const job = await this.runningJobOf(daemon, jobId);
+    if (job.type !== 'workspace_build') throw new ProvisionerdError('not_a_build', 'only workspace builds commit quota');
+    return this.quota.commit(job.id, dailyCost);
+  }
+
+  async completeJob(daemon: ProvisionerDaemonEntity, jobId: string, resources: ProtocolResource[], stopResources: ProtocolResource[] = []): Promise<void> {
+    const job = await this.runningJobOf(daemon, jobId);
+    const now = new Date();
+    const row = (r: ProtocolResource, transition: string) =>
+      Object.assign(new WorkspaceResourceEntity(), {
+        id: randomUUID(),
+        createdAt: now,
+        jobId: job.id,
+        transition,
+        type: r.type,
+        name: r.name,
+        hide: r.hide === true,
+        icon: r.icon ?? '',
+        instanceType: r.instance_type ?? null,
+        dailyCost: r.daily_cost,
+      });
+    await this.db.transaction(async (manager) => {
+      if (job.type === 'template_version_import') {
+        await this.jobs.insertResources(manager, [...resources.map((r) => row(r, 'start')), ...stopResources.map((r) => row(r, 'stop'))]);
+      } else {
+        const build = await this.context.buildOfJob(job.id, manager);
+        if (build) {
+          await this.jobs.insertResources(manager, resources.map((r) => row(r, build.transition)));
+          if (build.transition === 'delete') await this.context.markWorkspaceDeleted(manager, build.workspace_id);
+        }
+      }
+      await this.jobs.completeJob(manager, job.id);
+    });
+  }
+
+  async failJob(daemon: ProvisionerDaemonEntity, jobId: string, error: string, errorCode?: string): Promise<void> {
+    const job = await this.runningJobOf(daemon, jobId);
+    await this.failJobInternal(job.id, error || 'unknown error', errorCode);
+  }
+
+  private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await this.jobs.insertLogs(manager, jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
+      await this.jobs.completeJob(manager, jobId, { message: error.slice(0, 4096), code: errorCode });
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import type { EntityManager } from 'typeorm';
+import type { CommitQuotaResult } from './protocol.js';
+
+/**
+ * Decides whether a workspace build may commit its daily cost (Coder's QuotaCommitter). The
+ * implementation records the accepted cost on the build. Without workspace quotas every cost is
+ * accepted (`budget: -1`); the workspace-quota module provides the enforcing one.
+ */
+export abstract class QuotaCommitter {
+  abstract commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult>;
+}
+
+/** Accepts every build and records its cost. */
+export class PermissiveQuotaCommitter extends QuotaCommitter {
+  constructor(private readonly manager: () => EntityManager) {
+    super();
+  }
+
+  async commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
+    await this.manager().query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE job_id = $1', [jobId, dailyCost]);
+    return { ok: true, credits_consumed: 0, budget: -1 };
+  }
+}

@@ -1,0 +1,92 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { TemplateVersionEntity } from './template-version.entity.js';
+import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
+
+/** Role names stored in the ACLs: Coder keeps action lists (`["read"]` = use, `["*"]` = admin). */
+export type TemplateAcl = Record<string, string[]>;
+
+/** Coder's `templates`. Names are unique per organization among non-deleted templates. */
+@Entity('templates')
+@Index('templates_organization_id_name_idx', { synchronize: false })
+export class TemplateEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('timestamptz')
+  updatedAt: Date;
+
+  @Column('uuid')
+  organizationId: string;
+
+  @Column('boolean', { default: false })
+  deleted: boolean;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { default: '' })
+  displayName: string;
+
+  @Column('text')
+  provisioner: string;
+
+  @Column('uuid')
+  activeVersionId: string;
+
+  @Column('text', { default: '' })
+  description: string;
+
+  @Column('text', { default: '' })
+  icon: string;
+
+  /** Nanoseconds, as Coder stores them. */
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  defaultTtl: number;
+
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  maxTtl: number;
+
+  @Column('uuid')
+  createdBy: string;
+
+  @Column('jsonb', { default: () => `'{}'` })
+  userAcl: TemplateAcl;
+
+  @Column('jsonb', { default: () => `'{}'` })
+  groupAcl: TemplateAcl;
+
+  @Column('boolean', { default: true })
+  allowUserCancelWorkspaceJobs: boolean;
+
+  @Column('boolean', { default: true })
+  allowUserAutostart: boolean;
+
+  @Column('boolean', { default: true })
+  allowUserAutostop: boolean;
+
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  failureTtl: number;
+
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  inactivityTtl: number;
+
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  lockedTtl: number;
+
+  @Column('smallint', { default: 0 })
+  restartRequirementDaysOfWeek: number;
+
+  @Column('bigint', { default: 1, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  restartRequirementWeeks: number;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Relation<OrganizationEntity>;
+
+  @ManyToOne(() => TemplateVersionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'active_version_id' })
+  activeVersion?: Relation<TemplateVersionEntity>;
+}
