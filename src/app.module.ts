@@ -16,12 +16,14 @@ import { AuthorizationGuard } from './core/auth/authorization.guard.js';
 import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { SessionGuard } from './core/auth/session.guard.js';
 import { BuildInfoModule } from './core/buildinfo/buildinfo.module.js';
+import { FilesModule } from './core/files/files.module.js';
 import { HealthModule } from './core/health/health.module.js';
 import { EntitlementGuard } from './core/licensing/entitlement.guard.js';
 import { LicensingModule } from './core/licensing/licensing.module.js';
 import { MembersModule } from './core/members/members.module.js';
 import { MetricsModule } from './core/metrics/metrics.module.js';
 import { OrganizationsModule } from './core/organizations/organizations.module.js';
+import { ProvisioningModule } from './core/provisioning/provisioning.module.js';
 import { PubSubModule } from './core/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { UsersModule } from './core/users/users.module.js';
@@ -57,6 +59,8 @@ export class AppModule implements NestModule {
         UsersModule,
         ApiKeysModule,
         MembersModule,
+        ProvisioningModule,
+        FilesModule,
         HealthModule,
         BuildInfoModule,
         AppearanceModule,

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
     try {
+      // Stop accepting connections and let in-flight requests finish before the pool closes.
+      await new Promise<void>((resolve) => app.getHttpServer().close(() => resolve()));
       await app.close();
       await embedded?.stop();
       log.info('shutdown complete');

@@ -12,6 +12,13 @@ export interface AppConfig {
   /** The SCIM bearer key; undefined = SCIM is off. A secret: never logged or returned. */
   scimAuthHeader: string | undefined;
   derpServerRelayUrl: string | undefined;
+  /** Built-in (in-process) provisioner daemons. */
+  provisionerDaemons: number;
+  /** Pre-shared key for external provisioner daemons; a secret. */
+  provisionerDaemonPsk: string | undefined;
+  /** A running job not updated for this long is failed by the hang detector. */
+  jobHangTimeoutMs: number;
+  jobHangDetectorIntervalMs: number;
   sessionDurationMs: number;
   maxTokenLifetimeMs: number;
   apiRateLimit: number;
@@ -63,6 +70,26 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_DERP_SERVER_RELAY_URL',
     description: "This replica's relay address (shown in /replicas; enables high availability).",
     defaultText: undefined,
+  },
+  {
+    name: 'CODER_PROVISIONER_DAEMONS',
+    description: 'Number of built-in (in-process) provisioner daemons (echo provisioner); 0 disables them.',
+    defaultText: '3',
+  },
+  {
+    name: 'CODER_PROVISIONER_DAEMON_PSK',
+    description: 'Pre-shared key external provisioner daemons may present (header Coder-Provisioner-Daemon-PSK).',
+    defaultText: undefined,
+  },
+  {
+    name: 'CODER_JOB_HANG_TIMEOUT',
+    description: 'A running provisioner job not updated for this long is failed (Go duration).',
+    defaultText: '5m',
+  },
+  {
+    name: 'CODER_JOB_HANG_DETECTOR_INTERVAL',
+    description: 'How often to look for hung provisioner jobs (Go duration).',
+    defaultText: '1m',
   },
   {
     name: 'CODER_SESSION_DURATION',
@@ -196,6 +223,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     licenseKeysFile: resolve(read(env, 'CODER_LICENSE_KEYS_FILE') ?? join(dataDir, 'license-keys.json')),
     scimAuthHeader: read(env, 'CODER_SCIM_AUTH_HEADER'),
     derpServerRelayUrl: optionalUrl(env, 'CODER_DERP_SERVER_RELAY_URL'),
+    provisionerDaemons: integer(env, 'CODER_PROVISIONER_DAEMONS', 3, 0, 64),
+    provisionerDaemonPsk: read(env, 'CODER_PROVISIONER_DAEMON_PSK'),
+    jobHangTimeoutMs: duration(env, 'CODER_JOB_HANG_TIMEOUT', '5m', 1000),
+    jobHangDetectorIntervalMs: duration(env, 'CODER_JOB_HANG_DETECTOR_INTERVAL', '1m', 100),
     sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),
     maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
     apiRateLimit,

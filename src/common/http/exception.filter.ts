@@ -24,6 +24,11 @@ interface BodyParserError {
   expose?: boolean;
 }
 
+function describeLimit(err: unknown): string {
+  const limit = (err as { limit?: unknown }).limit;
+  return typeof limit === 'number' && limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MiB` : '1 MiB';
+}
+
 /** Maps errors raised by Express' body parser (bad JSON, too large, bad charset) onto the envelope. */
 export function bodyParserErrorResponse(err: unknown): { status: number; body: ErrorBody } | undefined {
   const e = err as BodyParserError | null;
@@ -32,7 +37,10 @@ export function bodyParserErrorResponse(err: unknown): { status: number; body: E
     case 'entity.parse.failed':
       return { status: 400, body: { message: MESSAGES.badJson, detail: (err as Error).message } };
     case 'entity.too.large':
-      return { status: 413, body: { message: MESSAGES.tooLarge, detail: 'The request body must be at most 1 MiB.' } };
+      return {
+        status: 413,
+        body: { message: MESSAGES.tooLarge, detail: `The request body must be at most ${describeLimit(err)}.` },
+      };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, body: { message: 'Unsupported request body encoding.', detail: (err as Error).message } };

@@ -8,6 +8,8 @@ import { bodyParserErrorResponse } from './exception.filter.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+const rawUpload = express.raw({ limit: UPLOAD_LIMIT_BYTES, type: () => true });
 
 /** Content types some routes read raw (file uploads); every other body is parsed as JSON. */
 const RAW_BODY_TYPES = /^(application\/(x-tar|zip|octet-stream|gzip|x-gzip)|multipart\/)/i;
@@ -45,6 +47,10 @@ export function applyHttpSetup(
       strictTransportSecurity: secure,
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: secure ? [] : null } },
     }),
+  );
+  // Template sources are read raw (any content type; the service checks it), up to 10 MiB.
+  app.use('/api/v2/files', (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'POST' ? rawUpload(req, res, next) : next(),
   );
   app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true }));
   app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {

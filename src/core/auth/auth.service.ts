@@ -86,6 +86,8 @@ function toActor(key: KeyWithUser): Actor {
     email: key.email,
     siteRoles: key.siteRoles,
     orgRoles: new Map(key.orgs.map((o) => [o.id, o.roles])),
+    // Every member is implicitly in its organizations' Everyone groups (id = organization id).
+    groupIds: key.orgs.map((o) => o.id),
     apiKeyId: key.id,
     apiKeyScope: key.scope,
     loginType: key.loginType,

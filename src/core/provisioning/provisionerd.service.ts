@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, Not, type DataSource } from 'typeorm';
+import { IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { PubSub } from '../pubsub/pubsub.js';
 import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
 import type { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
@@ -85,15 +85,13 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     const now = new Date();
     // Coder keeps one row per daemon name; a name still in use by a live session gets its own row,
     // so one session's disconnect never fails another session's jobs.
-    const existing = await this.db.manager.findOne(ProvisionerDaemonEntity, {
-      where: {
-        name: input.name,
-        builtin: input.builtin,
-        organizationId: input.organizationId === null ? IsNull() : input.organizationId,
-        disconnectedAt: input.builtin ? undefined : Not(IsNull()),
-      },
-      order: { createdAt: 'ASC' },
-    });
+    const where: FindOptionsWhere<ProvisionerDaemonEntity> = {
+      name: input.name,
+      builtin: input.builtin,
+      organizationId: input.organizationId === null ? IsNull() : input.organizationId,
+    };
+    if (!input.builtin) where.disconnectedAt = Not(IsNull());
+    const existing = await this.db.manager.findOne(ProvisionerDaemonEntity, { where, order: { createdAt: 'ASC' } });
     const daemon = Object.assign(existing ?? new ProvisionerDaemonEntity(), {
       id: existing?.id ?? randomUUID(),
       createdAt: existing?.createdAt ?? now,

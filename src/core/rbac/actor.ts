@@ -7,6 +7,8 @@ export interface Actor {
   siteRoles: string[];
   /** organization id → explicit organization roles (no implied `organization-member`). */
   orgRoles: Map<string, string[]>;
+  /** Groups the actor belongs to, including each organization's Everyone group (id = organization id). */
+  groupIds: string[];
   apiKeyId: string;
   apiKeyScope: string;
   loginType: string;

@@ -12,6 +12,7 @@ function actor(siteRoles: string[] = [], orgs: Record<string, string[]> = { [ORG
     email: `${id}@example.com`,
     siteRoles,
     orgRoles: new Map(Object.entries(orgs)),
+    groupIds: Object.keys(orgs),
     apiKeyId: 'k',
     apiKeyScope: 'all',
     loginType: 'password',

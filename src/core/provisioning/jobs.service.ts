@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { toJobResponse, toLogResponse, toResourceResponse, type ProvisionerJobResponse } from './dto/job.dto.js';
+import { ProvisionerJobEntity, type JobInput, type JobType, type ProvisionerType } from './entities/provisioner-job.entity.js';
+import { JobsRepository } from './jobs.repository.js';
+import { ProvisionerdService } from './provisionerd.service.js';
+
+export interface NewJob {
+  type: JobType;
+  provisioner: ProvisionerType;
+  organizationId: string;
+  initiatorId: string;
+  fileId: string;
+  input: JobInput;
+  tags: Record<string, string>;
+}
+
+/** The API side of provisioner jobs: creating them (for versions and builds) and presenting them. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly provisionerd: ProvisionerdService,
+  ) {}
+
+  /** Inserts a pending job inside the caller's transaction; call `announce` after the commit. */
+  async createJob(manager: EntityManager, input: NewJob): Promise<ProvisionerJobEntity> {
+    const now = new Date();
+    const job = Object.assign(new ProvisionerJobEntity(), {
+      id: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      canceledAt: null,
+      completedAt: null,
+      error: null,
+      errorCode: null,
+      organizationId: input.organizationId,
+      initiatorId: input.initiatorId,
+      provisioner: input.provisioner,
+      storageMethod: 'file',
+      type: input.type,
+      input: input.input,
+      workerId: null,
+      fileId: input.fileId,
+      tags: input.tags,
+    });
+    return this.repo.insertJob(manager, job);
+  }
+
+  /** Wakes idle daemons on every replica (best effort; they also poll). */
+  announce(job: ProvisionerJobEntity): Promise<void> {
+    return this.provisionerd.announceJob(job);
+  }
+
+  getJob(id: string, manager?: EntityManager): Promise<ProvisionerJobEntity | null> {
+    return this.repo.getJob(id, manager);
+  }
+
+  /** Jobs by id with their API view (queue position and matching daemons for pending ones). */
+  async describeJobs(ids: string[]): Promise<Map<string, ProvisionerJobResponse>> {
+    const jobs = await this.repo.getJobs(ids);
+    const queue = await this.repo.queueInfo(jobs);
+    const out = new Map<string, ProvisionerJobResponse>();
+    for (const job of jobs) {
+      const pending = !job.startedAt && !job.canceledAt;
+      const matched = pending ? await this.repo.matchingDaemons(job) : undefined;
+      out.set(job.id, toJobResponse(job, { queue: queue.get(job.id), matched }));
+    }
+    return out;
+  }
+
+  async describeJob(id: string): Promise<ProvisionerJobResponse | undefined> {
+    return (await this.describeJobs([id])).get(id);
+  }
+
+  async logs(jobId: string, after = '0') {
+    return (await this.repo.listLogs(jobId, after)).map(toLogResponse);
+  }
+
+  async resources(jobIds: string[]) {
+    return (await this.repo.listResourcesOfJobs(jobIds)).map(toResourceResponse);
+  }
+}

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { BuiltinDaemonsService } from './builtin-daemons.service.js';
+import { HangDetectorService } from './hang-detector.service.js';
+import { JobContextRepository } from './job-context.repository.js';
+import { JobsRepository } from './jobs.repository.js';
+import { JobsService } from './jobs.service.js';
+import { ProvisionerdService } from './provisionerd.service.js';
+import { PermissiveQuotaCommitter, QuotaCommitter } from './quota-committer.js';
+
+/** Provisioner jobs: creation and views (JobsService), the daemon side, built-in daemons, hang detection. */
+@Global()
+@Module({
+  providers: [
+    JobsRepository,
+    JobContextRepository,
+    JobsService,
+    ProvisionerdService,
+    BuiltinDaemonsService,
+    HangDetectorService,
+    {
+      provide: QuotaCommitter,
+      inject: [getDataSourceToken()],
+      useFactory: (db: DataSource) => new PermissiveQuotaCommitter(() => db.manager),
+    },
+  ],
+  exports: [JobsService, ProvisionerdService, QuotaCommitter],
+})
+export class ProvisioningModule {}
