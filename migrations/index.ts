@@ -2,8 +2,14 @@ import type { MigrationInterface } from 'typeorm';
 import { CoreSchema1795868062809 } from './1795868062809-CoreSchema.js';
 import { Licenses1795871201371 } from './1795871201371-Licenses.js';
 import { Provisioning1795874949065 } from './1795874949065-Provisioning.js';
+import { GroupMembers1795875330274 } from './1795875330274-GroupMembers.js';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every migration in order. Add new ones at the end; never edit one that has landed. */
-export const ALL_MIGRATIONS: MigrationClass[] = [CoreSchema1795868062809, Licenses1795871201371, Provisioning1795874949065];
+export const ALL_MIGRATIONS: MigrationClass[] = [
+  CoreSchema1795868062809,
+  Licenses1795871201371,
+  Provisioning1795874949065,
+  GroupMembers1795875330274,
+];

@@ -28,6 +28,7 @@ import { PubSubModule } from './core/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { UsersModule } from './core/users/users.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
+import { GroupsModule } from './enterprise/groups/groups.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 
 export interface AppOptions {
@@ -64,6 +65,7 @@ export class AppModule implements NestModule {
         HealthModule,
         BuildInfoModule,
         AppearanceModule,
+        GroupsModule,
       ],
       providers: [
         RouteTable,

@@ -9,6 +9,7 @@ import { TemplateVersionEntity } from '../core/templates/entities/template-versi
 import { TemplateEntity } from '../core/templates/entities/template.entity.js';
 import { WorkspaceBuildEntity } from '../core/workspaces/entities/workspace-build.entity.js';
 import { WorkspaceEntity } from '../core/workspaces/entities/workspace.entity.js';
+import { GroupMemberEntity } from '../core/groups/entities/group-member.entity.js';
 import { GroupEntity } from '../core/groups/entities/group.entity.js';
 import { LicenseEntity } from '../core/licensing/entities/license.entity.js';
 import { OrganizationMemberEntity } from '../core/organizations/entities/organization-member.entity.js';
@@ -23,6 +24,7 @@ export const ALL_ENTITIES = [
   OrganizationEntity,
   OrganizationMemberEntity,
   GroupEntity,
+  GroupMemberEntity,
   AuditLogEntity,
   SiteConfigEntity,
   LicenseEntity,

@@ -18,6 +18,7 @@ export interface KeyWithUser {
   deleted: boolean;
   siteRoles: string[];
   orgs: { id: string; roles: string[] }[];
+  groupIds: string[];
 }
 
 interface KeyRow {
@@ -35,6 +36,7 @@ interface KeyRow {
   deleted: boolean;
   rbac_roles: string[];
   orgs: { id: string; roles: string[] }[];
+  group_ids: string[];
 }
 
 @Injectable()
@@ -47,7 +49,8 @@ export class AuthRepository {
       `SELECT k.id, k.hashed_secret, k.user_id, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type,
               k.scope, u.username, u.email, u.status, u.deleted, u.rbac_roles,
               COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles))
-                          FROM organization_members m WHERE m.user_id = u.id), '[]'::json) AS orgs
+                          FROM organization_members m WHERE m.user_id = u.id), '[]'::json) AS orgs,
+              ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id) AS group_ids
          FROM api_keys k JOIN users u ON u.id = k.user_id
         WHERE k.id = $1`,
       [id],
@@ -69,6 +72,7 @@ export class AuthRepository {
       deleted: row.deleted,
       siteRoles: row.rbac_roles,
       orgs: row.orgs,
+      groupIds: row.group_ids,
     };
   }
 

@@ -87,7 +87,7 @@ function toActor(key: KeyWithUser): Actor {
     siteRoles: key.siteRoles,
     orgRoles: new Map(key.orgs.map((o) => [o.id, o.roles])),
     // Every member is implicitly in its organizations' Everyone groups (id = organization id).
-    groupIds: key.orgs.map((o) => o.id),
+    groupIds: [...key.orgs.map((o) => o.id), ...key.groupIds],
     apiKeyId: key.id,
     apiKeyScope: key.scope,
     loginType: key.loginType,

@@ -42,7 +42,7 @@ describe('RBAC policy (Coder built-in roles)', () => {
     ['member may not create keys for others', member, 'create', { type: 'api_key', ownerId: 'other' }, false],
     ['member reads its organization', member, 'read', { type: 'organization', orgId: ORG_A }, true],
     ['member may not read other organizations', member, 'read', { type: 'organization', orgId: ORG_B }, false],
-    ['member reads groups of its org', member, 'read', { type: 'group', orgId: ORG_A }, true],
+    ['member has no blanket read on groups (only its own, decided by the groups service)', member, 'read', { type: 'group', orgId: ORG_A }, false],
     ['member may not create groups', member, 'create', { type: 'group', orgId: ORG_A }, false],
     ['member owns objects only in orgs it belongs to', member, 'read', { type: 'workspace', orgId: ORG_B, ownerId: 'me' }, false],
     ['member owns its workspace in its org', member, 'update', { type: 'workspace', orgId: ORG_A, ownerId: 'me' }, true],

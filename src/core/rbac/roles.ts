@@ -24,8 +24,9 @@ export interface RoleDefinition {
 
 /**
  * The built-in roles of Coder (coderd/rbac/roles.go, 2023), as coder-behaviour-1 §3.1 lists them.
- * One deliberate narrowing: a plain member reads the users of its own organizations, not every
- * user of the deployment (see policy.canReadUser).
+ * Deliberate narrowings: a plain member reads the users of its own organizations, not every user
+ * of the deployment (see policy.canReadUser), and only the groups it belongs to plus Everyone
+ * (CONTRACT §4a; see the groups service), not every group of its organizations.
  */
 export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
   owner: { name: 'owner', displayName: 'Owner', site: { wildcard: { actions: '*' } } },
@@ -98,7 +99,6 @@ export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
         organization: ['read'],
         organization_member: ['read'],
         assign_org_role: ['read'],
-        group: ['read'],
       },
     },
   },

@@ -1,0 +1,122 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { GroupEntity } from '../../../core/groups/entities/group.entity.js';
+import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
+import type { UserEntity } from '../../../core/users/entities/user.entity.js';
+
+/** Coder's group_name rule: letters/digits in single-hyphen-separated runs, at most 36 characters. */
+export const GROUP_NAME_RE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
+const GROUP_NAME_MESSAGE = 'name must be letters and digits separated by single hyphens, at most 36 characters';
+export const MAX_QUOTA_ALLOWANCE = 1_000_000;
+export const MAX_MEMBER_CHANGES = 1000;
+
+export class CreateGroupRequest {
+  @ApiProperty({ example: 'developers', maxLength: 36 })
+  @IsDefined()
+  @IsString()
+  @MaxLength(36)
+  @Matches(GROUP_NAME_RE, { message: GROUP_NAME_MESSAGE })
+  name: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  display_name?: string;
+
+  @ApiPropertyOptional({ maxLength: 2048 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  avatar_url?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_QUOTA_ALLOWANCE, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA_ALLOWANCE)
+  quota_allowance?: number;
+}
+
+/** Absent or empty `name`, `display_name` and `avatar_url` leave those fields unchanged (CONTRACT §4a). */
+export class PatchGroupRequest {
+  @ApiPropertyOptional({ description: 'Empty = unchanged.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  @Matches(/^$|^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/, { message: GROUP_NAME_MESSAGE })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Empty = unchanged.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  display_name?: string;
+
+  @ApiPropertyOptional({ description: 'Empty = unchanged.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  avatar_url?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_QUOTA_ALLOWANCE })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA_ALLOWANCE)
+  quota_allowance?: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'User ids to add (members of the organization).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_MEMBER_CHANGES)
+  @IsString({ each: true })
+  add_users?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'User ids to remove.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_MEMBER_CHANGES)
+  @IsString({ each: true })
+  remove_users?: string[];
+}
+
+export class GroupResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() display_name: string;
+  @ApiProperty({ format: 'uuid' }) organization_id: string;
+  @ApiProperty({ type: [UserResponse], description: 'Active members; `organization_ids` is the group\'s organization (as Coder).' })
+  members: UserResponse[];
+  @ApiProperty() avatar_url: string;
+  @ApiProperty() quota_allowance: number;
+  @ApiProperty({ enum: ['user', 'oidc'] }) source: string;
+}
+
+export function isEveryone(group: GroupEntity): boolean {
+  return group.id === group.organizationId;
+}
+
+export function toGroupResponse(group: GroupEntity, members: UserEntity[]): GroupResponse {
+  return {
+    id: group.id,
+    name: group.name,
+    display_name: group.displayName,
+    organization_id: group.organizationId,
+    members: members.map((u) => toUserResponse(u, [group.organizationId])),
+    avatar_url: group.avatarUrl,
+    quota_allowance: group.quotaAllowance,
+    source: group.source,
+  };
+}
+
+export function groupAuditSnapshot(group: GroupEntity, memberIds: string[]): Record<string, unknown> {
+  return {
+    id: group.id,
+    name: group.name,
+    display_name: group.displayName,
+    avatar_url: group.avatarUrl,
+    quota_allowance: group.quotaAllowance,
+    members: [...memberIds].sort(),
+  };
+}

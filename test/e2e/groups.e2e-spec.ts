@@ -1,0 +1,216 @@
+import type pg from 'pg';
+import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
+import { FORBIDDEN, NOT_FOUND } from '../helpers/expectations.js';
+import { addLicense } from '../helpers/licenses.js';
+import { addMember, auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+
+const GATE = { message: 'Template RBAC is an Enterprise feature. Contact sales!' };
+
+describe('groups', () => {
+  let t: TestApp;
+  let db: pg.Client;
+  let owner: Owner;
+  let member: Session;
+  let userAdmin: Session;
+  let orgAdmin: Session;
+  let outsider: Session;
+  let otherOrg: string;
+
+  beforeAll(async () => {
+    ({ t, db, owner } = await openWorld());
+    member = await createUser(t, owner);
+    userAdmin = await createUser(t, owner, { roles: ['user-admin'] });
+    orgAdmin = await createUser(t, owner);
+    await t.http
+      .put(`/api/v2/organizations/${owner.orgId}/members/${orgAdmin.userId}/roles`)
+      .set(auth(owner.token))
+      .send({ roles: ['organization-admin'] })
+      .expect(200);
+    otherOrg = await createOrg(t, owner);
+    outsider = await createUser(t, owner, { orgId: otherOrg });
+  });
+  afterAll(() => closeWorld(t, db));
+
+  const createGroup = (token: string, body: Record<string, unknown>, org = owner.orgId) =>
+    t.http.post(`/api/v2/organizations/${org}/groups`).set(auth(token)).send(body);
+  const patch = (token: string, group: string, body: Record<string, unknown>) =>
+    t.http.patch(`/api/v2/groups/${group}`).set(auth(token)).send(body);
+
+  describe('without template_rbac', () => {
+    it('answers 403 with Coder\'s message, after authentication', async () => {
+      expect((await createGroup(owner.token, { name: 'devs' }).expect(403)).body).toEqual(GATE);
+      expect((await t.http.get(`/api/v2/groups/${owner.orgId}`).set(auth(owner.token)).expect(403)).body).toEqual(GATE);
+      await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).expect(401);
+    });
+  });
+
+  describe('with template_rbac', () => {
+    beforeAll(async () => {
+      await addLicense(t, owner, ['template_rbac']);
+    });
+
+    it('creates a group (owner, user admin, organization admin) with members []', async () => {
+      for (const who of [owner, userAdmin, orgAdmin]) {
+        const name = unique('team');
+        const res = await createGroup(who.token, { name, avatar_url: 'https://example.com/a.png', quota_allowance: 5 }).expect(201);
+        expect(res.body).toEqual({
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name,
+          display_name: '',
+          organization_id: owner.orgId,
+          members: [],
+          avatar_url: 'https://example.com/a.png',
+          quota_allowance: 5,
+          source: 'user',
+        });
+      }
+    });
+
+    it('refuses members and outsiders', async () => {
+      expect((await createGroup(member.token, { name: 'nope' }).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await createGroup(outsider.token, { name: 'nope' }).expect(404)).body).toEqual(NOT_FOUND);
+    });
+
+    it('validates names and reserves Everyone; duplicates are 409', async () => {
+      expect((await createGroup(owner.token, { name: 'Everyone' }).expect(400)).body).toEqual({
+        message: '"Everyone" is a reserved keyword and cannot be used for a group name.',
+      });
+      for (const name of ['', 'has space', '-x', 'x'.repeat(37)]) {
+        const res = await createGroup(owner.token, { name }).expect(400);
+        expect(res.body.message).toBe('Validation failed.');
+        expect(res.body.validations[0].field).toBe('name');
+      }
+      const bad = await createGroup(owner.token, { name: 'ok', quota_allowance: -1 }).expect(400);
+      expect(bad.body.validations).toEqual([{ field: 'quota_allowance', detail: expect.any(String) }]);
+      await createGroup(owner.token, { name: 'dupe' }).expect(201);
+      expect((await createGroup(owner.token, { name: 'dupe' }).expect(409)).body).toEqual({ message: 'Group with name "dupe" already exists.' });
+    });
+
+    it('lists Everyone with every active member, and the groups the caller may see', async () => {
+      const mine = (await createGroup(owner.token, { name: unique('mine') }).expect(201)).body;
+      await patch(owner.token, mine.id, { add_users: [member.userId] }).expect(200);
+      const hidden = (await createGroup(owner.token, { name: unique('hidden') }).expect(201)).body;
+
+      const asOwner = (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).expect(200)).body;
+      expect(asOwner[0].id).toBe(owner.orgId);
+      expect(asOwner[0].name).toBe('Everyone');
+      const everyoneIds = asOwner[0].members.map((u: { id: string }) => u.id);
+      expect(everyoneIds).toEqual(expect.arrayContaining([owner.userId, member.userId, userAdmin.userId]));
+      expect(everyoneIds).not.toContain(outsider.userId);
+      expect(asOwner.map((g: { id: string }) => g.id)).toEqual(expect.arrayContaining([mine.id, hidden.id]));
+
+      const asMember = (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(member.token)).expect(200)).body;
+      expect(asMember.map((g: { id: string }) => g.id).sort()).toEqual([owner.orgId, mine.id].sort());
+      expect((await t.http.get(`/api/v2/groups/${hidden.id}`).set(auth(member.token)).expect(404)).body).toEqual(NOT_FOUND);
+      await t.http.get(`/api/v2/groups/${mine.id}`).set(auth(member.token)).expect(200);
+      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(outsider.token)).expect(404)).body).toEqual(NOT_FOUND);
+    });
+
+    it('leaves out suspended and deleted members, and forces organization_ids to the group\'s organization', async () => {
+      const a = await createUser(t, owner);
+      const b = await createUser(t, owner);
+      await addMember(t, owner, otherOrg, a.userId);
+      const g = (await createGroup(owner.token, { name: unique('people') }).expect(201)).body;
+      const res = await patch(owner.token, g.id, { add_users: [a.userId, b.userId] }).expect(200);
+      expect(res.body.members.map((u: { id: string }) => u.id).sort()).toEqual([a.userId, b.userId].sort());
+      expect(res.body.members.find((u: { id: string }) => u.id === a.userId).organization_ids).toEqual([owner.orgId]);
+      await t.http.put(`/api/v2/users/${a.userId}/status/suspend`).set(auth(owner.token)).expect(200);
+      await t.http.delete(`/api/v2/users/${b.userId}`).set(auth(owner.token)).expect(200);
+      expect((await t.http.get(`/api/v2/groups/${g.id}`).set(auth(owner.token)).expect(200)).body.members).toEqual([]);
+    });
+
+    it('finds groups by organization and name, and by name under /groups', async () => {
+      const name = unique('byname');
+      const g = (await createGroup(owner.token, { name }).expect(201)).body;
+      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/${name}`).set(auth(owner.token)).expect(200)).body.id).toBe(g.id);
+      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/Everyone`).set(auth(member.token)).expect(200)).body.id).toBe(owner.orgId);
+      expect((await t.http.get(`/api/v2/groups/${name}`).set(auth(owner.token)).expect(200)).body.id).toBe(g.id);
+      await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/nosuch`).set(auth(owner.token)).expect(404);
+    });
+
+    it('asks for the id when a name exists in several of the caller\'s organizations', async () => {
+      const name = unique('twin');
+      await createGroup(owner.token, { name }).expect(201);
+      await createGroup(owner.token, { name }, otherOrg).expect(201);
+      const res = await t.http.get(`/api/v2/groups/${name}`).set(auth(owner.token)).expect(400);
+      expect(res.body.message).toMatch(/^Group name ".*" is ambiguous: it exists in 2 of your organizations\. Use the group id\.$/);
+    });
+
+    describe('PATCH', () => {
+      it('renames, sets display name, avatar and allowance; empty strings mean unchanged', async () => {
+        const g = (await createGroup(owner.token, { name: unique('old'), avatar_url: 'https://x/a.png' }).expect(201)).body;
+        const name = unique('new');
+        const res = await patch(owner.token, g.id, { name, display_name: 'Nice', quota_allowance: 7 }).expect(200);
+        expect(res.body).toMatchObject({ name, display_name: 'Nice', quota_allowance: 7, avatar_url: 'https://x/a.png' });
+        const same = await patch(owner.token, g.id, { name: '', display_name: '', avatar_url: '' }).expect(200);
+        expect(same.body).toMatchObject({ name, display_name: 'Nice', avatar_url: 'https://x/a.png' });
+        const row = await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id]);
+        expect(row.rows[0]).toEqual({ name, quota_allowance: 7 });
+      });
+
+      it('adds and removes members in one transaction; members must belong to the organization', async () => {
+        const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
+        const res = await patch(owner.token, g.id, { add_users: [outsider.userId, member.userId], quota_allowance: 9 }).expect(400);
+        expect(res.body.message).toBe(`Users must be members of the group's organization: ${outsider.userId}.`);
+        const row = await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id]);
+        expect(row.rows[0].quota_allowance).toBe(0);
+        expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
+
+        await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
+        expect((await patch(owner.token, g.id, { add_users: [member.userId] }).expect(400)).body.message).toBe(
+          'Cannot add the same user to a group twice!',
+        );
+        expect((await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200)).body.members).toEqual([]);
+        await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200);
+        const bad = await patch(owner.token, g.id, { add_users: ['not-a-uuid'] }).expect(400);
+        expect(bad.body.validations).toEqual([{ field: 'add_users', detail: 'ID "not-a-uuid" must be a valid user UUID.' }]);
+      });
+
+      it('protects the Everyone group', async () => {
+        expect((await patch(owner.token, owner.orgId, { name: 'renamed' }).expect(400)).body).toEqual({
+          message: 'Cannot rename the "Everyone" group!',
+        });
+        expect((await patch(owner.token, owner.orgId, { add_users: [member.userId] }).expect(403)).body).toEqual({
+          message: 'Cannot add or remove users from the "Everyone" group!',
+        });
+        await patch(owner.token, owner.orgId, { name: 'Everyone', quota_allowance: 3 }).expect(200);
+        const g = (await createGroup(owner.token, { name: unique('r') }).expect(201)).body;
+        expect((await patch(owner.token, g.id, { name: 'Everyone' }).expect(400)).body).toEqual({
+          message: '"Everyone" is a reserved group name!',
+        });
+        expect((await t.http.delete(`/api/v2/groups/${owner.orgId}`).set(auth(owner.token)).expect(400)).body).toEqual({
+          message: '"Everyone" is a reserved group and cannot be deleted!',
+        });
+      });
+
+      it('409 on renaming onto an existing name', async () => {
+        const a = (await createGroup(owner.token, { name: unique('a') }).expect(201)).body;
+        const b = (await createGroup(owner.token, { name: unique('b') }).expect(201)).body;
+        expect((await patch(owner.token, b.id, { name: a.name }).expect(409)).body).toEqual({
+          message: `A group with name "${a.name}" already exists.`,
+        });
+      });
+
+      it('only group managers may patch: a member of the group gets 403, an outsider 404', async () => {
+        const g = (await createGroup(owner.token, { name: unique('p') }).expect(201)).body;
+        await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
+        expect((await patch(member.token, g.id, { quota_allowance: 100 }).expect(403)).body).toEqual(FORBIDDEN);
+        expect((await patch(outsider.token, g.id, { quota_allowance: 100 }).expect(404)).body).toEqual(NOT_FOUND);
+        await patch(userAdmin.token, g.id, { quota_allowance: 100 }).expect(200);
+        await patch(orgAdmin.token, g.id, { quota_allowance: 101 }).expect(200);
+      });
+    });
+
+    it('DELETE answers 200 with the deleted group and audits create/write/delete', async () => {
+      const g = (await createGroup(owner.token, { name: unique('gone') }).expect(201)).body;
+      await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
+      await t.http.delete(`/api/v2/groups/${g.id}`).set(auth(member.token)).expect(403);
+      const res = await t.http.delete(`/api/v2/groups/${g.id}`).set(auth(owner.token)).expect(200);
+      expect(res.body).toMatchObject({ id: g.id, name: g.name, members: [expect.objectContaining({ id: member.userId })] });
+      await t.http.get(`/api/v2/groups/${g.id}`).set(auth(owner.token)).expect(404);
+      expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
+      const audit = await db.query(`SELECT action FROM audit_logs WHERE resource_type = 'group' AND resource_id = $1 ORDER BY time`, [g.id]);
+      expect(audit.rows.map((r) => r.action)).toEqual(['create', 'write', 'delete']);
+    });
+  });
+});
