@@ -29,6 +29,7 @@ import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { UsersModule } from './core/users/users.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
 import { GroupsModule } from './enterprise/groups/groups.module.js';
+import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 
 export interface AppOptions {
@@ -66,6 +67,7 @@ export class AppModule implements NestModule {
         BuildInfoModule,
         AppearanceModule,
         GroupsModule,
+        QuietHoursModule,
       ],
       providers: [
         RouteTable,

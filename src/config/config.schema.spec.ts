@@ -67,6 +67,10 @@ describe('loadConfig', () => {
     ['CODER_API_RATE_LIMIT', '0'],
     ['CODER_LOG_LEVEL', 'loud'],
     ['CODER_PG_POOL_MAX', '0'],
+    ['CODER_QUIET_HOURS_DEFAULT_SCHEDULE', '0 0 * * 1'],
+    ['CODER_PROVISIONER_DAEMONS', '-1'],
+    ['CODER_JOB_HANG_TIMEOUT', 'soon'],
+    ['CODER_DERP_SERVER_RELAY_URL', 'not a url'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {

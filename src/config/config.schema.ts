@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { parseDailySchedule } from '../enterprise/quiet-hours/daily-schedule.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** The typed configuration every module reads; built once at boot from the environment. */
@@ -19,6 +20,8 @@ export interface AppConfig {
   /** A running job not updated for this long is failed by the hang detector. */
   jobHangTimeoutMs: number;
   jobHangDetectorIntervalMs: number;
+  /** Canonical daily schedule users get until they set their own. */
+  quietHoursDefaultSchedule: string;
   sessionDurationMs: number;
   maxTokenLifetimeMs: number;
   apiRateLimit: number;
@@ -90,6 +93,11 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_JOB_HANG_DETECTOR_INTERVAL',
     description: 'How often to look for hung provisioner jobs (Go duration).',
     defaultText: '1m',
+  },
+  {
+    name: 'CODER_QUIET_HOURS_DEFAULT_SCHEDULE',
+    description: 'Default daily quiet hours: 5-field cron with an optional CRON_TZ= prefix.',
+    defaultText: 'CRON_TZ=UTC 0 0 * * *',
   },
   {
     name: 'CODER_SESSION_DURATION',
@@ -188,6 +196,15 @@ function optionalUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function quietHours(env: Env): string {
+  const raw = read(env, 'CODER_QUIET_HOURS_DEFAULT_SCHEDULE') ?? 'CRON_TZ=UTC 0 0 * * *';
+  try {
+    return parseDailySchedule(raw).raw;
+  } catch (err) {
+    throw new ConfigError('CODER_QUIET_HOURS_DEFAULT_SCHEDULE', (err as Error).message);
+  }
+}
+
 function pgUrl(env: Env): string | undefined {
   const raw = read(env, 'CODER_PG_CONNECTION_URL');
   if (raw === undefined) return undefined;
@@ -227,6 +244,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     provisionerDaemonPsk: read(env, 'CODER_PROVISIONER_DAEMON_PSK'),
     jobHangTimeoutMs: duration(env, 'CODER_JOB_HANG_TIMEOUT', '5m', 1000),
     jobHangDetectorIntervalMs: duration(env, 'CODER_JOB_HANG_DETECTOR_INTERVAL', '1m', 100),
+    quietHoursDefaultSchedule: quietHours(env),
     sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),
     maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
     apiRateLimit,
