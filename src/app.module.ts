@@ -30,6 +30,7 @@ import { UsersModule } from './core/users/users.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
 import { GroupsModule } from './enterprise/groups/groups.module.js';
 import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js';
+import { TemplateAclModule } from './enterprise/template-acl/template-acl.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 
 export interface AppOptions {
@@ -68,6 +69,7 @@ export class AppModule implements NestModule {
         AppearanceModule,
         GroupsModule,
         QuietHoursModule,
+        TemplateAclModule,
       ],
       providers: [
         RouteTable,

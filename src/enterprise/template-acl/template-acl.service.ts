@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource } from 'typeorm';
+import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { badRequest, forbidden, invalidUuid, isUuid, notFound, type ValidationEntry } from '../../common/errors.js';
+import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
+import { GroupEntity } from '../../core/groups/entities/group.entity.js';
+import { OrganizationsService } from '../../core/organizations/organizations.service.js';
+import type { Actor } from '../../core/rbac/actor.js';
+import { actionsOfRole, canOnTemplate, roleOfActions, type TemplateRole } from '../../core/rbac/template-access.js';
+import { TemplateEntity } from '../../core/templates/entities/template.entity.js';
+import { toUserResponse } from '../../core/users/dto/user.dto.js';
+import { UserEntity } from '../../core/users/entities/user.entity.js';
+import { GroupsService } from '../groups/groups.service.js';
+import type { TemplateAclResponse, UpdateTemplateAclRequest } from './dto/template-acl.dto.js';
+
+const ROLES = ['admin', 'use', ''];
+const MAX_ENTRIES = 1000;
+
+/** `/templates/{template}/acl`: who may use (`use`) or administer (`admin`) a template. */
+@Injectable()
+export class TemplateAclService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly groups: GroupsService,
+    private readonly orgs: OrganizationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async resolve(actor: Actor, param: string): Promise<TemplateEntity> {
+    if (!isUuid(param)) throw invalidUuid('template', param);
+    const template = await this.db.manager.findOneBy(TemplateEntity, { id: param.toLowerCase(), deleted: false });
+    if (!template || !canOnTemplate(actor, 'read', template)) throw notFound();
+    return template;
+  }
+
+  async get(actor: Actor, param: string): Promise<TemplateAclResponse> {
+    const template = await this.resolve(actor, param);
+    const userIds = Object.keys(template.userAcl).filter(isUuid);
+    const groupIds = Object.keys(template.groupAcl).filter(isUuid);
+    const users = userIds.length ? await this.db.manager.findBy(UserEntity, { id: In(userIds), deleted: false, status: 'active' }) : [];
+    const orgIds = await this.orgs.organizationIdsOfUsers(users.map((u) => u.id));
+    const groups = groupIds.length ? await this.db.manager.findBy(GroupEntity, { id: In(groupIds) }) : [];
+    const presented = await this.groups.present(groups);
+    const withRole = <T>(items: T[], role: (item: T) => TemplateRole | undefined) =>
+      items.flatMap((item) => {
+        const r = role(item);
+        return r ? [{ ...item, role: r }] : [];
+      });
+    return {
+      users: withRole(
+        users.sort((a, b) => a.username.localeCompare(b.username)).map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])),
+        (u) => roleOfActions(template.userAcl[u.id] ?? []),
+      ),
+      group: withRole(
+        presented.sort((a, b) => a.name.localeCompare(b.name)),
+        (g) => roleOfActions(template.groupAcl[g.id] ?? []),
+      ),
+    };
+  }
+
+  /** Merges the given entries ("" removes one); every key must be an existing user / group of the organization. */
+  async update(actor: Actor, param: string, body: UpdateTemplateAclRequest, meta: RequestMeta): Promise<{ message: string }> {
+    const template = await this.resolve(actor, param);
+    if (!canOnTemplate(actor, 'update', template)) throw forbidden();
+    const userPerms = body.user_perms ?? {};
+    const groupPerms = body.group_perms ?? {};
+    const problems = await this.validate(template, userPerms, groupPerms);
+    if (problems.length > 0) throw badRequest('Invalid request to update template metadata!', undefined, problems);
+    await this.db.transaction(async (manager) => {
+      const current = await manager
+        .createQueryBuilder(TemplateEntity, 't')
+        .setLock('pessimistic_write')
+        .where('t.id = :id', { id: template.id })
+        .getOneOrFail();
+      const merge = (acl: Record<string, string[]>, perms: Record<string, unknown>) => {
+        const next = { ...acl };
+        for (const [id, role] of Object.entries(perms)) {
+          if (role === '') delete next[id.toLowerCase()];
+          else next[id.toLowerCase()] = actionsOfRole(role as TemplateRole);
+        }
+        return next;
+      };
+      const userAcl = merge(current.userAcl, userPerms);
+      const groupAcl = merge(current.groupAcl, groupPerms);
+      await manager.update(TemplateEntity, { id: current.id }, { userAcl, groupAcl, updatedAt: new Date() });
+      await this.audit.record(
+        {
+          meta,
+          userId: actor.id,
+          organizationId: current.organizationId,
+          resourceType: 'template',
+          resourceId: current.id,
+          resourceTarget: current.name,
+          action: 'write',
+          statusCode: 200,
+          diff: auditDiff({ user_acl: current.userAcl, group_acl: current.groupAcl }, { user_acl: userAcl, group_acl: groupAcl }),
+        },
+        manager,
+      );
+    });
+    return { message: 'Successfully updated template ACL list.' };
+  }
+
+  private async validate(template: TemplateEntity, userPerms: Record<string, unknown>, groupPerms: Record<string, unknown>) {
+    const problems: ValidationEntry[] = [];
+    const check = (field: 'user_perms' | 'group_perms', perms: Record<string, unknown>) => {
+      const ids: string[] = [];
+      if (Object.keys(perms).length > MAX_ENTRIES) problems.push({ field, detail: `at most ${MAX_ENTRIES} entries per request` });
+      for (const [id, role] of Object.entries(perms)) {
+        if (typeof role !== 'string' || !ROLES.includes(role)) {
+          problems.push({ field, detail: `role ${JSON.stringify(role)} is not a valid Template role` });
+        } else if (!isUuid(id)) {
+          problems.push({ field, detail: `ID ${id} must be a valid UUID.` });
+        } else {
+          ids.push(id.toLowerCase());
+        }
+      }
+      return ids;
+    };
+    const userIds = check('user_perms', userPerms);
+    const groupIds = check('group_perms', groupPerms);
+    const users = userIds.length ? await this.db.manager.findBy(UserEntity, { id: In(userIds), deleted: false }) : [];
+    const found = new Set(users.map((u) => u.id));
+    for (const id of userIds) if (!found.has(id)) problems.push({ field: 'user_perms', detail: `Failed to find resource with ID "${id}"` });
+    const groups = groupIds.length ? await this.db.manager.findBy(GroupEntity, { id: In(groupIds), organizationId: template.organizationId }) : [];
+    const foundGroups = new Set(groups.map((g) => g.id));
+    for (const id of groupIds) {
+      if (!foundGroups.has(id)) problems.push({ field: 'group_perms', detail: `Failed to find resource with ID "${id}" in the template's organization` });
+    }
+    return problems;
+  }
+}
