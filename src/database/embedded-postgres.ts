@@ -2,11 +2,11 @@ import { chmod, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.js';
 
 /** The wire-protocol port number in the socket file name; no TCP port is opened. */
 const SOCKET_PORT = 5432;
-/** PGlite runs one query at a time; the socket server multiplexes this many client connections onto it. */
+/** PGlite runs one query at a time; the wire server multiplexes this many client connections onto it. */
 export const EMBEDDED_MAX_CONNECTIONS = 10;
 
 export interface EmbeddedPostgres {
@@ -33,8 +33,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   }
   const socketDir = await mkdtemp(join(tmpdir(), 'coder-pg-'));
   await chmod(socketDir, 0o700);
-  const server = new PGLiteSocketServer({
-    db,
+  const server = new PgliteWireServer(db, {
     path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`),
     maxConnections: EMBEDDED_MAX_CONNECTIONS,
   });
