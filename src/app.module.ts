@@ -26,9 +26,12 @@ import { OrganizationsModule } from './core/organizations/organizations.module.j
 import { ProvisioningModule } from './core/provisioning/provisioning.module.js';
 import { PubSubModule } from './core/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
+import { TemplatesModule } from './core/templates/templates.module.js';
 import { UsersModule } from './core/users/users.module.js';
+import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
 import { GroupsModule } from './enterprise/groups/groups.module.js';
+import { ProvisionerDaemonsModule } from './enterprise/provisioner-daemons/provisioner-daemons.module.js';
 import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js';
 import { TemplateAclModule } from './enterprise/template-acl/template-acl.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
@@ -64,12 +67,15 @@ export class AppModule implements NestModule {
         MembersModule,
         ProvisioningModule,
         FilesModule,
+        TemplatesModule,
+        WorkspacesModule,
         HealthModule,
         BuildInfoModule,
         AppearanceModule,
         GroupsModule,
         QuietHoursModule,
         TemplateAclModule,
+        ProvisionerDaemonsModule,
       ],
       providers: [
         RouteTable,

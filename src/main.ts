@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import { HTTP_DRAINING_EVENT } from './common/http/draining.js';
 import { ConfigError, helpText, loadConfig, type AppConfig } from './config/config.schema.js';
 import type { DatabaseConnection } from './database/database.module.js';
 import type { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -70,7 +71,10 @@ async function main(): Promise<void> {
     force.unref();
     try {
       // Stop accepting connections and let in-flight requests finish before the pool closes.
-      await new Promise<void>((resolve) => app.getHttpServer().close(() => resolve()));
+      const server = app.getHttpServer();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.emit(HTTP_DRAINING_EVENT);
+      await closed;
       await app.close();
       await embedded?.stop();
       log.info('shutdown complete');

@@ -14,6 +14,9 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v2/entitlements',
   'GET /healthz',
   'GET /metrics',
+  // Authenticates itself (session token or the provisioner daemon pre-shared key), in the same order
+  // as the WebSocket upgrade it documents; see ServeAccessService.
+  'GET /api/v2/organizations/:organization/provisionerdaemons/serve',
 ]);
 
 interface Route {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { forbidden, invalidUuid, isUuid, MESSAGES, notFound } from '../../common/errors.js';
 
-const APP_CONNECT_ONLY = 'This API key is scoped to application_connect and cannot be used for the API.';
+export const APP_CONNECT_ONLY = 'This API key is scoped to application_connect and cannot be used for the API.';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';

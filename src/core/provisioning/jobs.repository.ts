@@ -109,11 +109,18 @@ export class JobsRepository {
     );
   }
 
-  async completeJob(manager: EntityManager, id: string, error?: { message: string; code?: string }): Promise<void> {
-    await manager.query(
-      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = $3 WHERE id = $1`,
+  /**
+   * Completes (or, with `error`, fails) a job still running; false when it already completed. The
+   * guard is re-checked under the row lock, so a job failed meanwhile (hang detector, disconnect)
+   * is never turned into a success.
+   */
+  async completeJob(manager: EntityManager, id: string, error?: { message: string; code?: string }): Promise<boolean> {
+    const rows: [{ id: string }[], number] | { id: string }[] = await manager.query(
+      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = $3
+        WHERE id = $1 AND completed_at IS NULL RETURNING id`,
       [id, error?.message ?? null, error?.code ?? null],
     );
+    return (Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[])).length > 0;
   }
 
   /** Fails the unfinished jobs of a daemon (it disconnected); returns their ids. */
@@ -190,6 +197,27 @@ export class JobsRepository {
       [pending.map((j) => j.id)],
     );
     for (const r of rows) out.set(r.id, { position: r.position, size: r.size });
+    return out;
+  }
+
+  /** `matchingDaemons` for many jobs in one statement (list routes present many pending jobs). */
+  async matchingDaemonsOfJobs(jobs: ProvisionerJobEntity[]): Promise<Map<string, { count: number; available: number }>> {
+    const out = new Map<string, { count: number; available: number }>();
+    if (jobs.length === 0) return out;
+    const rows: { id: string; count: number; available: number }[] = await this.db.query(
+      `SELECT j.id, count(d.id)::int AS count,
+              count(d.id) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
+         FROM provisioner_jobs j
+         LEFT JOIN provisioner_daemons d
+           ON d.disconnected_at IS NULL AND d.last_seen_at > now() - ($2::int * interval '1 second')
+          AND j.provisioner = ANY(d.provisioners) AND d.tags @> j.tags
+          AND (d.organization_id IS NULL OR d.organization_id = j.organization_id)
+        WHERE j.id = ANY($1::uuid[])
+        GROUP BY j.id`,
+      [jobs.map((j) => j.id), DAEMON_LIVENESS_SECONDS],
+    );
+    for (const r of rows) out.set(r.id, { count: r.count, available: r.available });
     return out;
   }
 

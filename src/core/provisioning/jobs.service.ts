@@ -62,11 +62,10 @@ export class JobsService {
   async describeJobs(ids: string[]): Promise<Map<string, ProvisionerJobResponse>> {
     const jobs = await this.repo.getJobs(ids);
     const queue = await this.repo.queueInfo(jobs);
+    const matched = await this.repo.matchingDaemonsOfJobs(jobs.filter((job) => !job.startedAt && !job.canceledAt));
     const out = new Map<string, ProvisionerJobResponse>();
     for (const job of jobs) {
-      const pending = !job.startedAt && !job.canceledAt;
-      const matched = pending ? await this.repo.matchingDaemons(job) : undefined;
-      out.set(job.id, toJobResponse(job, { queue: queue.get(job.id), matched }));
+      out.set(job.id, toJobResponse(job, { queue: queue.get(job.id), matched: matched.get(job.id) }));
     }
     return out;
   }

@@ -28,6 +28,9 @@ export class ProvisionerdError extends Error {
   }
 }
 
+/** Internal: rolls back a failure whose job completed meanwhile. */
+class JobAlreadyCompleted extends Error {}
+
 export interface NewDaemon {
   name: string;
   provisioners: string[];
@@ -117,8 +120,10 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   /** A daemon went away: its unfinished jobs fail (they are never handed out twice). */
   async disconnectDaemon(daemon: ProvisionerDaemonEntity, reason = 'The provisioner daemon disconnected while running this job.'): Promise<string[]> {
-    await this.db.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [daemon.id]);
+    // Jobs first: once `disconnected_at` is set, a reconnecting daemon of the same name may reuse
+    // this row (and id) and acquire jobs that must not be failed here.
     const failed = await this.jobs.failRunningJobsOf(daemon.id, reason);
+    await this.db.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [daemon.id]);
     if (failed.length > 0) this.logger.warn(`daemon ${daemon.name} disconnected; failed jobs ${failed.join(', ')}`);
     return failed;
   }
@@ -202,19 +207,28 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
           if (build.transition === 'delete') await this.context.markWorkspaceDeleted(manager, build.workspace_id);
         }
       }
-      await this.jobs.completeJob(manager, job.id);
+      if (!(await this.jobs.completeJob(manager, job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
     });
   }
 
   async failJob(daemon: ProvisionerDaemonEntity, jobId: string, error: string, errorCode?: string): Promise<void> {
     const job = await this.runningJobOf(daemon, jobId);
-    await this.failJobInternal(job.id, error || 'unknown error', errorCode);
+    if (!(await this.failJobInternal(job.id, error || 'unknown error', errorCode))) {
+      throw new ProvisionerdError('job_not_running', 'job is not running');
+    }
   }
 
-  private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
+  /** False (and nothing written) when the job completed meanwhile. */
+  private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
       await this.jobs.insertLogs(manager, jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
-      await this.jobs.completeJob(manager, jobId, { message: error.slice(0, 4096), code: errorCode });
+      const failed = await this.jobs.completeJob(manager, jobId, { message: error.slice(0, 4096), code: errorCode });
+      // Roll the log line back with the refused update.
+      if (!failed) throw new JobAlreadyCompleted();
+      return true;
+    }).catch((err: unknown) => {
+      if (err instanceof JobAlreadyCompleted) return false;
+      throw err;
     });
   }
 }

@@ -11,6 +11,10 @@ export type ProvisionerType = (typeof PROVISIONER_TYPES)[number];
 export interface JobInput {
   template_version_id?: string;
   workspace_build_id?: string;
+  /** Template variables given when the version was created (kept as Coder keeps them). */
+  user_variable_values?: { name: string; value: string }[];
+  /** Workspace parameters given with the build. */
+  rich_parameter_values?: { name: string; value: string }[];
 }
 
 /** Coder's `provisioner_jobs`. Status is derived from the timestamps and `error`. */

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ProvisionerJobResponse, WorkspaceResourceResponse } from '../../provisioning/dto/job.dto.js';
+import { WORKSPACE_STATUSES, type WorkspaceStatus } from '../workspace-search.js';
+
+/** `codersdk.WorkspaceBuild`. */
+export class WorkspaceBuildResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ format: 'uuid' }) workspace_id: string;
+  @ApiProperty() workspace_name: string;
+  @ApiProperty({ format: 'uuid' }) workspace_owner_id: string;
+  @ApiProperty() workspace_owner_name: string;
+  @ApiProperty({ format: 'uuid' }) template_version_id: string;
+  @ApiProperty() template_version_name: string;
+  @ApiProperty() build_number: number;
+  @ApiProperty({ enum: ['start', 'stop', 'delete'] }) transition: string;
+  @ApiProperty({ format: 'uuid' }) initiator_id: string;
+  @ApiProperty() initiator_name: string;
+  @ApiProperty({ type: ProvisionerJobResponse }) job: ProvisionerJobResponse;
+  @ApiProperty({ enum: ['initiator', 'autostart', 'autostop'] }) reason: string;
+  @ApiProperty({ type: [WorkspaceResourceResponse], description: 'What the build\'s job created; `[]` until it completes.' })
+  resources: WorkspaceResourceResponse[];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deadline: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) max_deadline: string | null;
+  @ApiProperty({ enum: WORKSPACE_STATUSES, description: 'From the job status and the transition.' }) status: WorkspaceStatus;
+  @ApiProperty({ description: 'The daily cost the build committed against the owner\'s quota.' }) daily_cost: number;
+}
+
+export class WorkspaceHealth {
+  @ApiProperty() healthy: boolean;
+  @ApiProperty({ type: [String], format: 'uuid' }) failing_agents: string[];
+}
+
+/** `codersdk.Workspace` (mid-2023, plus `template_active_version_id` and `dormant_at` of late 2023). */
+export class WorkspaceResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ format: 'uuid' }) owner_id: string;
+  @ApiProperty() owner_name: string;
+  @ApiProperty({ format: 'uuid' }) organization_id: string;
+  @ApiProperty({ format: 'uuid' }) template_id: string;
+  @ApiProperty() template_name: string;
+  @ApiProperty() template_display_name: string;
+  @ApiProperty() template_icon: string;
+  @ApiProperty() template_allow_user_cancel_workspace_jobs: boolean;
+  @ApiProperty({ format: 'uuid' }) template_active_version_id: string;
+  @ApiProperty({ type: WorkspaceBuildResponse }) latest_build: WorkspaceBuildResponse;
+  @ApiProperty({ description: 'The latest build is not of the template\'s active version.' }) outdated: boolean;
+  @ApiProperty() name: string;
+  @ApiPropertyOptional({ description: 'Absent when there is none.' }) autostart_schedule?: string;
+  @ApiPropertyOptional({ description: 'Absent when there is none.' }) ttl_ms?: number;
+  @ApiProperty({ format: 'date-time' }) last_used_at: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deleting_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) locked_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) dormant_at: string | null;
+  @ApiProperty({ type: WorkspaceHealth }) health: WorkspaceHealth;
+}
+
+export class WorkspacesResponse {
+  @ApiProperty({ type: [WorkspaceResponse] }) workspaces: WorkspaceResponse[];
+  @ApiProperty({ description: 'Matching workspaces on all pages.' }) count: number;
+}

@@ -1,0 +1,85 @@
+import { Cron } from 'croner';
+import { ApiError, badRequest } from '../../common/errors.js';
+
+const MS_PER_MINUTE = 60_000;
+const NS_PER_MS = 1_000_000;
+/** Coder's ttlMax (late 2023): a workspace may run at most 30 days before its automatic stop. */
+const TTL_MAX_MS = 30 * 24 * 60 * MS_PER_MINUTE;
+
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a weekly autostart schedule is invalid (Coder's `schedule.Weekly` wording), or undefined. */
+export function autostartScheduleProblem(raw: string): string | undefined {
+  let fields = raw.trim().split(/\s+/).filter(Boolean);
+  let zone = 'UTC';
+  if (fields[0]?.startsWith('CRON_TZ=')) {
+    zone = fields[0].slice('CRON_TZ='.length);
+    fields = fields.slice(1);
+  }
+  if (fields.length !== 5) return 'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix';
+  if (fields[2] !== '*' || fields[3] !== '*') return 'validate weekly schedule: expected month and dom to be *';
+  if (zone === '' || !validZone(zone)) return `parse schedule: provided bad location ${zone}: unknown time zone ${zone}`;
+  try {
+    new Cron(fields.join(' '), { paused: true, timezone: zone });
+  } catch (err) {
+    return `parse schedule: ${(err as Error).message}`;
+  }
+  return undefined;
+}
+
+/** null/empty → no autostart; anything else must be a weekly schedule, else 400 `Invalid Autostart Schedule.` */
+export function validAutostartSchedule(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const problem = autostartScheduleProblem(value);
+  if (problem) throw badRequest('Invalid Autostart Schedule.', undefined, [{ field: 'schedule', detail: problem }]);
+  return value.trim();
+}
+
+/** Go's `time.Duration.String()` for a duration in nanoseconds (whole milliseconds here). */
+export function goDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  let rest = Math.abs(ns);
+  if (rest < 1_000_000_000) {
+    const ms = rest / NS_PER_MS;
+    return `${sign}${ms}ms`;
+  }
+  const hours = Math.floor(rest / 3_600_000_000_000);
+  rest -= hours * 3_600_000_000_000;
+  const minutes = Math.floor(rest / 60_000_000_000);
+  rest -= minutes * 60_000_000_000;
+  const seconds = `${Number((rest / 1_000_000_000).toFixed(9))}s`;
+  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}`;
+  if (minutes > 0) return `${sign}${minutes}m${seconds}`;
+  return `${sign}${seconds}`;
+}
+
+function ttlProblem(detail: string): ApiError {
+  return badRequest('Invalid Workspace Time to Shutdown.', undefined, [{ field: 'ttl_ms', detail }]);
+}
+
+/**
+ * Coder's validWorkspaceTTLMillis: the workspace's time to shutdown in nanoseconds, or null for
+ * none. Absent or 0 takes the template's default (capped by the template's maximum).
+ */
+export function workspaceTtl(ttlMs: number | null | undefined, templateDefaultNs: number, templateMaxNs: number): number | null {
+  if (ttlMs === null || ttlMs === undefined || ttlMs === 0) {
+    let ttl = templateDefaultNs;
+    if (templateMaxNs > 0 && (ttl === 0 || ttl > templateMaxNs)) ttl = templateMaxNs;
+    return ttl === 0 ? null : ttl;
+  }
+  const ms = Math.trunc(ttlMs / MS_PER_MINUTE) * MS_PER_MINUTE;
+  if (ms < MS_PER_MINUTE) throw ttlProblem('time until shutdown must be at least one minute');
+  if (ms > TTL_MAX_MS) throw ttlProblem('time until shutdown must be less than 30 days');
+  if (templateMaxNs > 0 && ms * NS_PER_MS > templateMaxNs) {
+    throw ttlProblem(`time until shutdown must be less than or equal to the template's maximum TTL ${JSON.stringify(goDuration(templateMaxNs))}`);
+  }
+  return ms * NS_PER_MS;
+}

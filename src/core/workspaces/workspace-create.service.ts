@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isAbsent } from '../../common/coder-validators.js';
+import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { ApiError, badRequest, forbidden, notFound } from '../../common/errors.js';
+import { isUniqueViolation } from '../../database/pg-errors.js';
+import { auditDiff, AuditService } from '../audit/audit.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { JobsService } from '../provisioning/jobs.service.js';
+import type { Actor } from '../rbac/actor.js';
+import { can } from '../rbac/policy.js';
+import type { TemplateVersionEntity } from '../templates/entities/template-version.entity.js';
+import type { TemplateEntity } from '../templates/entities/template.entity.js';
+import { TemplatesService } from '../templates/templates.service.js';
+import { UsersService } from '../users/users.service.js';
+import type { CreateWorkspaceRequest } from './dto/create-workspace.dto.js';
+import type { WorkspaceResponse } from './dto/workspace.dto.js';
+import { WorkspaceEntity } from './entities/workspace.entity.js';
+import { validAutostartSchedule, workspaceTtl } from './schedule.js';
+import { WorkspaceBuilder, type NewBuild } from './workspace-builder.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+import { WorkspacesService } from './workspaces.service.js';
+
+function nameTaken(name: string): ApiError {
+  return new ApiError(409, {
+    message: `Workspace ${JSON.stringify(name)} already exists.`,
+    validations: [{ field: 'name', detail: 'This value is already in use and should be unique.' }],
+  });
+}
+
+const templateMissing = (id: string) =>
+  badRequest(`Template ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_id', detail: 'template not found' }]);
+const versionMissing = (id: string) =>
+  badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_version_id', detail: 'template not found' }]);
+const templateDeleted = (name: string) => new ApiError(404, { message: `Template ${JSON.stringify(name)} has been deleted!` });
+
+function newWorkspace(ownerId: string, organizationId: string, templateId: string, name: string, autostart: string | null, ttl: number | null) {
+  const now = new Date();
+  return Object.assign(new WorkspaceEntity(), {
+    id: randomUUID(),
+    createdAt: now,
+    updatedAt: now,
+    ownerId,
+    organizationId,
+    templateId,
+    deleted: false,
+    name,
+    autostartSchedule: autostart,
+    ttl,
+    lastUsedAt: now,
+  });
+}
+
+/** `POST /organizations/{organization}/members/{user}/workspaces`: the workspace and its first (start) build. */
+@Injectable()
+export class WorkspaceCreateService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: WorkspacesRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly builder: WorkspaceBuilder,
+    private readonly templates: TemplatesService,
+    private readonly orgs: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, orgParam: string, userParam: string, body: CreateWorkspaceRequest, meta: RequestMeta): Promise<WorkspaceResponse> {
+    const org = await this.orgs.resolveVisible(actor, orgParam);
+    const owner = await this.users.resolveVisible(actor, userParam);
+    if (!(await this.repo.isMember(org.id, owner.id))) throw notFound();
+    // The caller sees the organization and the user: refusing is a 403 (Coder answers 404).
+    if (!can(actor, 'create', { type: 'workspace', orgId: org.id, ownerId: owner.id })) throw forbidden();
+    const { template, version } = await this.templateAndVersion(actor, org, body);
+    const autostart = validAutostartSchedule(body.autostart_schedule);
+    const ttl = workspaceTtl(body.ttl_ms, template.defaultTtl, template.maxTtl);
+    if (await this.repo.getWorkspaceByOwnerAndName(owner.id, body.name)) throw nameTaken(body.name);
+    const importJob = await this.builder.succeededImport(version);
+    const workspace = newWorkspace(owner.id, org.id, template.id, body.name, autostart, ttl);
+    let job;
+    try {
+      job = await this.db.transaction((manager) => this.insert(manager, actor, { workspace, template, version, importJob }, body, meta));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw nameTaken(body.name);
+      throw err;
+    }
+    await this.jobs.announce(job);
+    return this.workspaces.present(workspace);
+  }
+
+  private async insert(
+    manager: EntityManager,
+    actor: Actor,
+    input: Pick<NewBuild, 'workspace' | 'template' | 'version' | 'importJob'>,
+    body: CreateWorkspaceRequest,
+    meta: RequestMeta,
+  ) {
+    await this.lockLiveTemplate(manager, input.template);
+    await this.repo.insertWorkspace(manager, input.workspace);
+    const created = await this.builder.insert(manager, {
+      ...input,
+      transition: 'start',
+      initiatorId: actor.id,
+      buildNumber: 1,
+      state: Buffer.alloc(0),
+      richParameterValues: body.rich_parameter_values?.map(({ name, value }) => ({ name, value })),
+    });
+    await this.record(manager, actor, input.workspace, meta);
+    return created.job;
+  }
+
+  /**
+   * Coder's order: the version (when only it is given), the template, deleted, organization. A
+   * template the caller may not use answers as one that does not exist.
+   */
+  private async templateAndVersion(
+    actor: Actor,
+    org: OrganizationEntity,
+    body: CreateWorkspaceRequest,
+  ): Promise<{ template: TemplateEntity; version: TemplateVersionEntity }> {
+    let templateId = isAbsent(body.template_id) ? undefined : body.template_id!.toLowerCase();
+    let version: TemplateVersionEntity | undefined;
+    if (!templateId) {
+      const versionId = body.template_version_id!.toLowerCase();
+      const found = await this.templates.findVersion(versionId);
+      if (!found?.template || !this.templates.canOnVersion(actor, 'read', found)) throw versionMissing(versionId);
+      version = found.version;
+      templateId = found.template.id;
+    }
+    const template = await this.templates.findUsableTemplate(actor, templateId);
+    if (!template) throw templateMissing(templateId);
+    if (template.deleted) throw templateDeleted(template.name);
+    if (template.organizationId !== org.id) throw forbidden(`Template is not in organization ${JSON.stringify(org.name)}.`);
+    if (!version) {
+      const active = await this.templates.findVersion(template.activeVersionId);
+      if (!active) throw new Error(`template ${template.id} has no active version`);
+      version = active.version;
+    }
+    return { template, version };
+  }
+
+  /** Holds the template (a delete waits, and we see one that happened meanwhile). */
+  private async lockLiveTemplate(manager: EntityManager, template: TemplateEntity): Promise<void> {
+    const locked = await this.templates.lockTemplate(manager, template.id, 'share');
+    if (!locked || locked.deleted) throw templateDeleted(template.name);
+  }
+
+  private record(manager: EntityManager, actor: Actor, workspace: WorkspaceEntity, meta: RequestMeta): Promise<void> {
+    return this.audit.record(
+      {
+        meta,
+        userId: actor.id,
+        organizationId: workspace.organizationId,
+        resourceType: 'workspace',
+        resourceId: workspace.id,
+        resourceTarget: workspace.name,
+        action: 'create',
+        statusCode: 201,
+        diff: auditDiff(null, {
+          id: workspace.id,
+          name: workspace.name,
+          owner_id: workspace.ownerId,
+          template_id: workspace.templateId,
+          autostart_schedule: workspace.autostartSchedule,
+          ttl: workspace.ttl,
+        }),
+      },
+      manager,
+    );
+  }
+}

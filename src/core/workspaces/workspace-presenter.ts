@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import type { JobStatus, WorkspaceResourceResponse } from '../provisioning/dto/job.dto.js';
+import { JobsService } from '../provisioning/jobs.service.js';
+import { TemplatesService } from '../templates/templates.service.js';
+import type { WorkspaceBuildResponse, WorkspaceResponse } from './dto/workspace.dto.js';
+import type { Transition, WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
+import type { WorkspaceEntity } from './entities/workspace.entity.js';
+import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
+import type { WorkspaceStatus } from './workspace-search.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+
+const NS_PER_MS = 1_000_000;
+
+/** Coder's convertWorkspaceStatus: the job's status read through the build's transition. */
+export function workspaceStatus(job: JobStatus, transition: Transition): WorkspaceStatus {
+  switch (job) {
+    case 'pending':
+    case 'canceling':
+    case 'canceled':
+    case 'failed':
+      return job;
+    case 'running':
+      return transition === 'start' ? 'starting' : transition === 'stop' ? 'stopping' : 'deleting';
+    case 'succeeded':
+      return transition === 'start' ? 'running' : transition === 'stop' ? 'stopped' : 'deleted';
+    default:
+      return 'failed';
+  }
+}
+
+type Users = Map<string, { id: string; username: string; avatar_url: string }>;
+
+/** Builds Workspace and WorkspaceBuild JSON for many rows with a fixed number of queries. */
+@Injectable()
+export class WorkspacePresenter {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly templates: TemplatesService,
+    private readonly repo: WorkspacesRepository,
+    private readonly buildsRepo: WorkspaceBuildsRepository,
+  ) {}
+
+  async builds(builds: WorkspaceBuildEntity[], workspaces: WorkspaceEntity[]): Promise<WorkspaceBuildResponse[]> {
+    return (await this.present(builds, workspaces)).builds;
+  }
+
+  async build(build: WorkspaceBuildEntity, workspace: WorkspaceEntity): Promise<WorkspaceBuildResponse> {
+    return (await this.builds([build], [workspace]))[0];
+  }
+
+  async workspaces(list: WorkspaceEntity[]): Promise<WorkspaceResponse[]> {
+    if (list.length === 0) return [];
+    const [latest, templates] = await Promise.all([
+      this.buildsRepo.getLatestBuilds(list.map((w) => w.id)),
+      this.templates.templatesByIds(list.map((w) => w.templateId)),
+    ]);
+    const { builds, users } = await this.present(latest, list);
+    const byWorkspace = new Map(builds.map((b) => [b.workspace_id, b]));
+    return list.map((w) => {
+      const build = byWorkspace.get(w.id);
+      const template = templates.get(w.templateId);
+      if (!build || !template) throw new Error(`workspace ${w.id} has no build or template`);
+      const out: WorkspaceResponse = {
+        id: w.id,
+        created_at: w.createdAt.toISOString(),
+        updated_at: w.updatedAt.toISOString(),
+        owner_id: w.ownerId,
+        owner_name: users.get(w.ownerId)?.username ?? '',
+        organization_id: w.organizationId,
+        template_id: w.templateId,
+        template_name: template.name,
+        template_display_name: template.displayName,
+        template_icon: template.icon,
+        template_allow_user_cancel_workspace_jobs: template.allowUserCancelWorkspaceJobs,
+        template_active_version_id: template.activeVersionId,
+        latest_build: build,
+        outdated: build.template_version_id !== template.activeVersionId,
+        name: w.name,
+        last_used_at: w.lastUsedAt.toISOString(),
+        deleting_at: null,
+        locked_at: null,
+        dormant_at: null,
+        // No agents run here, so none can be unhealthy.
+        health: { healthy: true, failing_agents: [] },
+      };
+      if (w.autostartSchedule) out.autostart_schedule = w.autostartSchedule;
+      if (w.ttl !== null) out.ttl_ms = Math.floor(w.ttl / NS_PER_MS);
+      return out;
+    });
+  }
+
+  private async present(builds: WorkspaceBuildEntity[], workspaces: WorkspaceEntity[]): Promise<{ builds: WorkspaceBuildResponse[]; users: Users }> {
+    const jobIds = builds.map((b) => b.jobId);
+    const [jobs, resources, versions, users] = await Promise.all([
+      this.jobs.describeJobs(jobIds),
+      this.jobs.resources(jobIds),
+      this.templates.versionsByIds(builds.map((b) => b.templateVersionId)),
+      this.repo.minimalUsers([...builds.map((b) => b.initiatorId), ...workspaces.map((w) => w.ownerId)]),
+    ]);
+    const resourcesOf = new Map<string, WorkspaceResourceResponse[]>();
+    for (const r of resources) resourcesOf.set(r.job_id, [...(resourcesOf.get(r.job_id) ?? []), r]);
+    const byId = new Map(workspaces.map((w) => [w.id, w]));
+    const out = builds.map((b): WorkspaceBuildResponse => {
+      const workspace = byId.get(b.workspaceId);
+      const job = jobs.get(b.jobId);
+      if (!workspace || !job) throw new Error(`workspace build ${b.id} has no workspace or job`);
+      return {
+        id: b.id,
+        created_at: b.createdAt.toISOString(),
+        updated_at: b.updatedAt.toISOString(),
+        workspace_id: workspace.id,
+        workspace_name: workspace.name,
+        workspace_owner_id: workspace.ownerId,
+        workspace_owner_name: users.get(workspace.ownerId)?.username ?? '',
+        template_version_id: b.templateVersionId,
+        template_version_name: versions.get(b.templateVersionId)?.name ?? '',
+        build_number: b.buildNumber,
+        transition: b.transition,
+        initiator_id: b.initiatorId,
+        initiator_name: users.get(b.initiatorId)?.username ?? '',
+        job,
+        reason: b.reason,
+        resources: resourcesOf.get(b.jobId) ?? [],
+        deadline: b.deadline ? b.deadline.toISOString() : null,
+        max_deadline: null,
+        status: workspaceStatus(job.status, b.transition),
+        daily_cost: b.dailyCost,
+      };
+    });
+    return { builds: out, users };
+  }
+}

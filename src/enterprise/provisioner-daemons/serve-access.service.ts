@@ -1,0 +1,120 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError, forbidden, MESSAGES, unauthorized } from '../../common/errors.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
+import { AuthService, type AuthResult } from '../../core/auth/auth.service.js';
+import { APP_CONNECT_ONLY } from '../../core/auth/authorization.guard.js';
+import { extractSessionToken } from '../../core/auth/token-source.js';
+import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
+import { featureNiceName } from '../../core/licensing/features.js';
+import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
+import { mutateTags } from '../../core/provisioning/tags.js';
+import type { Actor } from '../../core/rbac/actor.js';
+import { can } from '../../core/rbac/policy.js';
+import { randomDaemonName } from './daemon-names.js';
+import { DAEMON_MESSAGES, PSK_HEADER } from './messages.js';
+import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
+import { parseServeQuery, type ServeQuery } from './serve-query.js';
+
+/** A `/serve` request, from the raw upgrade or from the plain-HTTP route. */
+export interface ServeAttempt {
+  /** Read for the session token (cookie, query, header, Bearer) and the client address. */
+  authRequest: Request;
+  headers: IncomingHttpHeaders;
+  params: URLSearchParams;
+  organization: string;
+  /** Already computed by the authentication middleware (plain-HTTP route only). */
+  auth?: AuthResult;
+}
+
+/** Everything needed to register the daemon once the socket is open. */
+export interface ServeGrant {
+  organization: OrganizationEntity;
+  provisioners: ServeQuery['provisioners'];
+  /** After MutateTags (and scope=organization for pre-shared keys). */
+  tags: Record<string, string>;
+  name: string;
+  version?: string;
+  /** The signed-in caller; undefined for a pre-shared key. */
+  actor?: Actor;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Builds the Request-shaped view AuthService reads from a raw upgrade request. */
+export function upgradeAuthRequest(headers: IncomingHttpHeaders, params: URLSearchParams, remoteAddress: string | undefined): Request {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    query[key] = all.length === 1 ? all[0] : all;
+  }
+  return { headers, query, ip: remoteAddress, socket: { remoteAddress } } as unknown as Request;
+}
+
+/**
+ * The checks before a daemon socket exists, in CONTRACT order: authentication (session token, else
+ * the pre-shared key) → entitlement → organization → query → authorization. Throws the ApiError
+ * to answer; never lets an unauthorised caller reach the upgrade.
+ */
+@Injectable()
+export class ServeAccessService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly auth: AuthService,
+    private readonly entitlements: EntitlementsService,
+    private readonly daemons: ProvisionerDaemonsService,
+  ) {}
+
+  async authorize(attempt: ServeAttempt): Promise<ServeGrant> {
+    const actor = await this.authenticate(attempt);
+    if (!this.entitlements.isEnabled('external_provisioner_daemons')) {
+      throw forbidden(`${featureNiceName('external_provisioner_daemons')} is an Enterprise feature. Contact sales!`);
+    }
+    const organization = await this.daemons.resolveOrganization(actor, attempt.organization);
+    const query = parseServeQuery(attempt.params);
+    let tags: Record<string, string>;
+    if (!actor) {
+      // A pre-shared key stands for the deployment, not a user: its daemons serve the organization.
+      tags = mutateTags('', { ...query.tags, scope: 'organization' });
+    } else {
+      tags = mutateTags(actor.id, query.tags);
+      if (tags.scope === 'organization' && !can(actor, 'create', { type: 'provisioner_daemon', orgId: organization.id })) {
+        throw forbidden(DAEMON_MESSAGES.orgScopeForbidden);
+      }
+    }
+    return { organization, provisioners: query.provisioners, tags, name: query.name ?? randomDaemonName(), version: query.version, actor };
+  }
+
+  /** `/serve` without an upgrade: the same checks (and errors), then 426. */
+  async refusePlainHttp(req: AuthenticatedRequest, organization: string): Promise<never> {
+    const params = new URL(req.originalUrl, 'http://localhost').searchParams;
+    await this.authorize({ authRequest: req, headers: req.headers, params, organization, auth: req.auth });
+    throw new ApiError(426, { message: DAEMON_MESSAGES.websocketOnly }, { Upgrade: 'websocket' });
+  }
+
+  /** The signed-in actor, or undefined for a valid pre-shared key; otherwise a 401/403. */
+  private async authenticate(attempt: ServeAttempt): Promise<Actor | undefined> {
+    const psk = attempt.headers[PSK_HEADER];
+    if (extractSessionToken(attempt.authRequest) === undefined && psk !== undefined) {
+      if (!this.pskMatches(Array.isArray(psk) ? psk[0] : psk)) throw unauthorized(MESSAGES.signedOut, DAEMON_MESSAGES.badPsk);
+      return undefined;
+    }
+    const result = attempt.auth ?? (await this.auth.authenticate(attempt.authRequest));
+    if (result.error) throw result.error;
+    if (result.actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
+    return result.actor;
+  }
+
+  /** Constant time over equal-length digests; no key configured means no key is valid. */
+  private pskMatches(presented: string): boolean {
+    const configured = this.config.provisionerDaemonPsk;
+    if (!configured || !presented) return false;
+    return timingSafeEqual(sha256(presented), sha256(configured));
+  }
+}
