@@ -34,6 +34,7 @@ import { GroupsModule } from './enterprise/groups/groups.module.js';
 import { ProvisionerDaemonsModule } from './enterprise/provisioner-daemons/provisioner-daemons.module.js';
 import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js';
 import { TemplateAclModule } from './enterprise/template-acl/template-acl.module.js';
+import { WorkspaceQuotaModule } from './enterprise/workspace-quota/workspace-quota.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 
 export interface AppOptions {
@@ -76,6 +77,7 @@ export class AppModule implements NestModule {
         QuietHoursModule,
         TemplateAclModule,
         ProvisionerDaemonsModule,
+        WorkspaceQuotaModule,
       ],
       providers: [
         RouteTable,

@@ -7,7 +7,7 @@ import { JobContextRepository } from './job-context.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 import { ProvisionerdService } from './provisionerd.service.js';
-import { PermissiveQuotaCommitter, QuotaCommitter } from './quota-committer.js';
+import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './quota-committer.js';
 
 /** Provisioner jobs: creation and views (JobsService), the daemon side, built-in daemons, hang detection. */
 @Global()
@@ -20,11 +20,12 @@ import { PermissiveQuotaCommitter, QuotaCommitter } from './quota-committer.js';
     BuiltinDaemonsService,
     HangDetectorService,
     {
-      provide: QuotaCommitter,
+      provide: QuotaCommitterSlot,
       inject: [getDataSourceToken()],
-      useFactory: (db: DataSource) => new PermissiveQuotaCommitter(() => db.manager),
+      useFactory: (db: DataSource) => new QuotaCommitterSlot(new PermissiveQuotaCommitter(() => db.manager)),
     },
+    { provide: QuotaCommitter, useExisting: QuotaCommitterSlot },
   ],
-  exports: [JobsService, ProvisionerdService, QuotaCommitter],
+  exports: [JobsService, ProvisionerdService, QuotaCommitter, QuotaCommitterSlot],
 })
 export class ProvisioningModule {}

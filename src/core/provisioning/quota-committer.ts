@@ -10,6 +10,26 @@ export abstract class QuotaCommitter {
   abstract commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult>;
 }
 
+/**
+ * The committer in use, as Coder keeps it in an atomic pointer: the permissive one until the
+ * workspace-quota module installs its own at start. Injected as `QuotaCommitter`.
+ */
+export class QuotaCommitterSlot extends QuotaCommitter {
+  private installed: QuotaCommitter | null = null;
+
+  constructor(private readonly fallback: QuotaCommitter) {
+    super();
+  }
+
+  install(committer: QuotaCommitter): void {
+    this.installed = committer;
+  }
+
+  commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
+    return (this.installed ?? this.fallback).commit(jobId, dailyCost);
+  }
+}
+
 /** Accepts every build and records its cost. */
 export class PermissiveQuotaCommitter extends QuotaCommitter {
   constructor(private readonly manager: () => EntityManager) {

@@ -105,6 +105,7 @@ export class TemplateAclService {
   private async validate(template: TemplateEntity, userPerms: Record<string, unknown>, groupPerms: Record<string, unknown>) {
     const problems: ValidationEntry[] = [];
     const check = (field: 'user_perms' | 'group_perms', perms: Record<string, unknown>) => {
+      const current = field === 'user_perms' ? template.userAcl : template.groupAcl;
       const ids: string[] = [];
       if (Object.keys(perms).length > MAX_ENTRIES) problems.push({ field, detail: `at most ${MAX_ENTRIES} entries per request` });
       for (const [id, role] of Object.entries(perms)) {
@@ -112,6 +113,8 @@ export class TemplateAclService {
           problems.push({ field, detail: `role ${JSON.stringify(role)} is not a valid Template role` });
         } else if (!isUuid(id)) {
           problems.push({ field, detail: `ID ${id} must be a valid UUID.` });
+        } else if (role === '' && id.toLowerCase() in current) {
+          // Removing an entry that is there needs no lookup: it may name a user or group deleted since.
         } else {
           ids.push(id.toLowerCase());
         }
