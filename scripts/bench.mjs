@@ -78,6 +78,45 @@ const results = [];
 results.push(await run('GET /healthz', '/healthz'));
 results.push(await run('GET /api/v2/users/me (session lookup + user)', '/api/v2/users/me'));
 results.push(await run('GET /api/v2/users (list)', '/api/v2/users'));
+
+// Provisioner throughput: queue BENCH_JOBS template imports at once and let the built-in daemons
+// (CODER_PROVISIONER_DAEMONS, default 3) run them; jobs/s from the jobs' own start/end stamps.
+const jobCount = Number(process.env.BENCH_JOBS ?? 200);
+const headers = { 'Coder-Session-Token': token };
+const orgId = (await (await fetch(`${base}/api/v2/users/me/organizations`, { headers })).json())[0].id;
+const echo = JSON.stringify({ resources: [{ name: 'dev', type: 'docker_container', daily_cost: 1 }], logs: ['bench'] });
+const file = await (await fetch(`${base}/api/v2/files`, { method: 'POST', headers: { ...headers, ...json }, body: echo })).json();
+const versionIds = [];
+const queueStarted = Date.now();
+for (let i = 0; i < jobCount; i += connections) {
+  const batch = Array.from({ length: Math.min(connections, jobCount - i) }, async () => {
+    const res = await fetch(`${base}/api/v2/organizations/${orgId}/templateversions`, {
+      method: 'POST',
+      headers: { ...headers, ...json },
+      body: JSON.stringify({ storage_method: 'file', provisioner: 'echo', file_id: file.hash }),
+    });
+    if (res.status !== 201) throw new Error(`template version: ${res.status} ${await res.text()}`);
+    versionIds.push((await res.json()).id);
+  });
+  await Promise.all(batch);
+}
+const queuedMs = Date.now() - queueStarted;
+const jobs = [];
+for (const id of versionIds) {
+  for (;;) {
+    const v = await (await fetch(`${base}/api/v2/templateversions/${id}`, { headers })).json();
+    if (!['pending', 'running'].includes(v.job.status)) {
+      jobs.push(v.job);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const firstStart = Math.min(...jobs.map((j) => Date.parse(j.started_at)));
+const lastEnd = Math.max(...jobs.map((j) => Date.parse(j.completed_at)));
+const failedJobs = jobs.filter((j) => j.status !== 'succeeded').length;
+const jobsPerSecond = (jobs.length / ((lastEnd - firstStart) / 1000)).toFixed(1);
+
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 await cleanup();
@@ -86,3 +125,4 @@ console.log(`database: ${embedded ? 'embedded PGlite' : 'PostgreSQL'}; ready in 
 for (const r of results) {
   console.log(`${r.title.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
 }
+console.log(`provisioner: ${jobs.length} echo imports queued in ${queuedMs} ms, run by ${env.CODER_PROVISIONER_DAEMONS ?? 3} built-in daemons at ${jobsPerSecond} jobs/s (first start to last completion), ${failedJobs} failed`);
