@@ -18,7 +18,7 @@ import { UsersService } from '../users/users.service.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { toApiKeyResponse, type CreateTokenRequest } from './dto/api-key.dto.js';
 import { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity.js';
-import { randomTokenName } from './token-names.js';
+import { randomName } from '../../common/random-names.js';
 
 const DAY_MS = 86_400_000;
 const NS_PER_MS = 1_000_000;
@@ -88,7 +88,7 @@ export class ApiKeysService {
     if (lifetimeMs < 1000) {
       throw badRequest('Failed to validate create API key request.', 'lifetime must be at least one second');
     }
-    const tokenName = body.token_name || randomTokenName();
+    const tokenName = body.token_name || randomName();
     try {
       return await this.db.transaction(async (manager) => {
         const { token, key } = await this.createKey(

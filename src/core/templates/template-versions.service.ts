@@ -17,7 +17,7 @@ import type { CreateTemplateVersionRequest, TemplateVersionResponse } from './dt
 import { TemplateVersionEntity } from './entities/template-version.entity.js';
 import type { TemplateEntity } from './entities/template.entity.js';
 import { parseLogsQuery, withinWindow } from './job-logs-query.js';
-import { randomVersionName } from './names.js';
+import { randomName } from '../../common/random-names.js';
 import { TemplatePresenter } from './template-presenter.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { TemplatesRepository } from './templates.repository.js';
@@ -72,7 +72,7 @@ export class TemplateVersionsService {
     }
     const file = await this.files.getUsable(actor, body.file_id!.toLowerCase());
     if (!file) throw new ApiError(404, { message: 'File not found.' });
-    const name = body.name || randomVersionName();
+    const name = body.name || randomName();
     const versionId = randomUUID();
     const { version, job } = await this.db.transaction(async (manager) => {
       if (templateId) await this.checkName(manager, templateId, name);

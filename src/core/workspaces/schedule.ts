@@ -1,19 +1,11 @@
 import { Cron } from 'croner';
 import { ApiError, badRequest } from '../../common/errors.js';
+import { isTimeZone } from '../../common/time-zones.js';
 
 const MS_PER_MINUTE = 60_000;
 const NS_PER_MS = 1_000_000;
 /** Coder's ttlMax (late 2023): a workspace may run at most 30 days before its automatic stop. */
 const TTL_MAX_MS = 30 * 24 * 60 * MS_PER_MINUTE;
-
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Why a weekly autostart schedule is invalid (Coder's `schedule.Weekly` wording), or undefined. */
 export function autostartScheduleProblem(raw: string): string | undefined {
@@ -25,7 +17,7 @@ export function autostartScheduleProblem(raw: string): string | undefined {
   }
   if (fields.length !== 5) return 'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix';
   if (fields[2] !== '*' || fields[3] !== '*') return 'validate weekly schedule: expected month and dom to be *';
-  if (zone === '' || !validZone(zone)) return `parse schedule: provided bad location ${zone}: unknown time zone ${zone}`;
+  if (zone === '' || !isTimeZone(zone)) return `parse schedule: provided bad location ${zone}: unknown time zone ${zone}`;
   try {
     new Cron(fields.join(' '), { paused: true, timezone: zone });
   } catch (err) {

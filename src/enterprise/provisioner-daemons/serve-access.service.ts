@@ -15,7 +15,7 @@ import type { OrganizationEntity } from '../../core/organizations/entities/organ
 import { mutateTags } from '../../core/provisioning/tags.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can } from '../../core/rbac/policy.js';
-import { randomDaemonName } from './daemon-names.js';
+import { randomName } from '../../common/random-names.js';
 import { DAEMON_MESSAGES, PSK_HEADER } from './messages.js';
 import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
 import { parseServeQuery, type ServeQuery } from './serve-query.js';
@@ -88,7 +88,7 @@ export class ServeAccessService {
         throw forbidden(DAEMON_MESSAGES.orgScopeForbidden);
       }
     }
-    return { organization, provisioners: query.provisioners, tags, name: query.name ?? randomDaemonName(), version: query.version, actor };
+    return { organization, provisioners: query.provisioners, tags, name: query.name ?? randomName({ digit: false }), version: query.version, actor };
   }
 
   /** `/serve` without an upgrade: the same checks (and errors), then 426. */

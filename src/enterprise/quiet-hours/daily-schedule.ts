@@ -1,3 +1,5 @@
+import { isTimeZone } from '../../common/time-zones.js';
+
 /**
  * Coder's daily quiet-hours schedules (coderd/schedule/cron.go `Daily`, user.go): five cron fields
  * with an optional `CRON_TZ=<IANA zone>` prefix, day-of-month, month and day-of-week all `*`, and a
@@ -12,15 +14,6 @@ export interface DailySchedule {
 
 export class ScheduleError extends Error {}
 
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function parseDailySchedule(input: string): DailySchedule {
   const raw = input.trim();
   const parse = (message: string) => new ScheduleError(`parse daily schedule "${input}": ${message}`);
@@ -29,7 +22,7 @@ export function parseDailySchedule(input: string): DailySchedule {
   if (fields[0]?.startsWith('CRON_TZ=')) {
     timezone = fields[0].slice('CRON_TZ='.length);
     fields = fields.slice(1);
-    if (timezone === '' || !validZone(timezone)) throw parse(`provided bad location ${timezone}: unknown time zone ${timezone}`);
+    if (timezone === '' || !isTimeZone(timezone)) throw parse(`provided bad location ${timezone}: unknown time zone ${timezone}`);
   }
   if (fields.length !== 5) throw parse('expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix');
   const [minuteField, hourField, dom, month, dow] = fields;

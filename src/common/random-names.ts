@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 
+// Docker's namesgenerator style, as Coder names what the caller did not: versions and tokens get
+// `focused_hopper3`, daemons `focused_hopper`.
 const ADJECTIVES = [
   'admiring', 'affectionate', 'amazing', 'awesome', 'blissful', 'bold', 'brave', 'charming', 'clever', 'compassionate',
   'competent', 'confident', 'dazzling', 'determined', 'eager', 'ecstatic', 'elated', 'elegant', 'epic', 'exciting',
@@ -18,7 +20,8 @@ const SURNAMES = [
   'shannon', 'sinoussi', 'swartz', 'tesla', 'thompson', 'torvalds', 'turing', 'wescoff', 'wilson', 'wozniak',
 ];
 
-/** Docker's `namesgenerator.GetRandomName(1)` style, as Coder names unnamed versions: `focused_hopper3`. */
-export function randomVersionName(): string {
-  return `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${SURNAMES[randomInt(SURNAMES.length)]}${randomInt(10)}`;
+/** `adjective_surname`, followed by one random digit unless `digit` is false. */
+export function randomName({ digit = true }: { digit?: boolean } = {}): string {
+  const base = `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${SURNAMES[randomInt(SURNAMES.length)]}`;
+  return digit ? `${base}${randomInt(10)}` : base;
 }
