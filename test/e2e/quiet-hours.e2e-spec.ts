@@ -90,6 +90,17 @@ describe('user quiet hours', () => {
     await get(colleague.token, member.userId).expect(200);
   });
 
+  it.each(['template-admin', 'auditor', 'organization-admin'])('a %s may read another user\'s quiet hours but not set them (403)', async (role) => {
+    const admin = await createUser(t, owner, role === 'organization-admin' ? {} : { roles: [role] });
+    if (role === 'organization-admin') {
+      await t.http.put(`/api/v2/organizations/${owner.orgId}/members/${admin.userId}/roles`).set(auth(owner.token)).send({ roles: [role] }).expect(200);
+    }
+    const before = (await get(owner.token, member.userId).expect(200)).body.raw_schedule;
+    expect((await get(admin.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
+    expect((await put(admin.token, '0 2 * * *', member.userId).expect(403)).body).toEqual(FORBIDDEN);
+    expect((await get(owner.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
+  });
+
   it('audits changes on the user', async () => {
     const rows = await db.query(
       `SELECT diff FROM audit_logs WHERE resource_type = 'user' AND resource_id = $1 AND diff ? 'quiet_hours_schedule' ORDER BY time`,
