@@ -3,6 +3,7 @@ import { CoreSchema1795868062809 } from './1795868062809-CoreSchema.js';
 import { Licenses1795871201371 } from './1795871201371-Licenses.js';
 import { Provisioning1795874949065 } from './1795874949065-Provisioning.js';
 import { GroupMembers1795875330274 } from './1795875330274-GroupMembers.js';
+import { HighAvailability1795888800000 } from './1795888800000-HighAvailability.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -12,4 +13,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   Licenses1795871201371,
   Provisioning1795874949065,
   GroupMembers1795875330274,
+  HighAvailability1795888800000,
 ];

@@ -36,6 +36,8 @@ import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js
 import { TemplateAclModule } from './enterprise/template-acl/template-acl.module.js';
 import { WorkspaceQuotaModule } from './enterprise/workspace-quota/workspace-quota.module.js';
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
+import { ReplicasModule } from './enterprise/replicas/replicas.module.js';
+import { WorkspaceProxiesModule } from './enterprise/workspace-proxies/workspace-proxies.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -78,6 +80,8 @@ export class AppModule implements NestModule {
         TemplateAclModule,
         ProvisionerDaemonsModule,
         WorkspaceQuotaModule,
+        ReplicasModule,
+        WorkspaceProxiesModule,
       ],
       providers: [
         RouteTable,

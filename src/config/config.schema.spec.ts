@@ -71,6 +71,10 @@ describe('loadConfig', () => {
     ['CODER_PROVISIONER_DAEMONS', '-1'],
     ['CODER_JOB_HANG_TIMEOUT', 'soon'],
     ['CODER_DERP_SERVER_RELAY_URL', 'not a url'],
+    ['CODER_PROXY_HEALTH_INTERVAL', 'often'],
+    ['CODER_PROXY_HEALTH_INTERVAL', '10ms'],
+    ['CODER_REPLICA_HEARTBEAT_INTERVAL', '-5s'],
+    ['CODER_REPLICA_PRUNE_INTERVAL', '30 minutes'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -81,6 +85,12 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(name);
     expect((error as Error).message).toContain(name);
+  });
+
+  it("uses Coder's high-availability intervals by default and reads them as Go durations", () => {
+    expect(loadConfig({})).toMatchObject({ replicaHeartbeatIntervalMs: 5000, replicaPruneIntervalMs: 1_800_000, proxyHealthIntervalMs: 60_000 });
+    const c = loadConfig({ CODER_PROXY_HEALTH_INTERVAL: '30s', CODER_REPLICA_HEARTBEAT_INTERVAL: '500ms', CODER_REPLICA_PRUNE_INTERVAL: '1h' });
+    expect(c).toMatchObject({ proxyHealthIntervalMs: 30_000, replicaHeartbeatIntervalMs: 500, replicaPruneIntervalMs: 3_600_000 });
   });
 
   it('never echoes a database URL (it may hold a password)', () => {

@@ -13,6 +13,12 @@ export interface AppConfig {
   /** The SCIM bearer key; undefined = SCIM is off. A secret: never logged or returned. */
   scimAuthHeader: string | undefined;
   derpServerRelayUrl: string | undefined;
+  /** How often each replica updates its `replicas` row; a row older than three intervals is dead. */
+  replicaHeartbeatIntervalMs: number;
+  /** How often dead `replicas` rows are deleted. */
+  replicaPruneIntervalMs: number;
+  /** How often every registered workspace proxy's `/healthz-report` is fetched. */
+  proxyHealthIntervalMs: number;
   /** Built-in (in-process) provisioner daemons. */
   provisionerDaemons: number;
   /** Pre-shared key for external provisioner daemons; a secret. */
@@ -73,6 +79,21 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_DERP_SERVER_RELAY_URL',
     description: "This replica's relay address (shown in /replicas; enables high availability).",
     defaultText: undefined,
+  },
+  {
+    name: 'CODER_REPLICA_HEARTBEAT_INTERVAL',
+    description: 'How often each replica updates its row in replicas; rows older than 3 intervals are dead (same value on every replica).',
+    defaultText: '5s',
+  },
+  {
+    name: 'CODER_REPLICA_PRUNE_INTERVAL',
+    description: 'How often rows of dead replicas are deleted (Go duration).',
+    defaultText: '30m',
+  },
+  {
+    name: 'CODER_PROXY_HEALTH_INTERVAL',
+    description: "How often each workspace proxy's /healthz-report is checked (Go duration).",
+    defaultText: '1m',
   },
   {
     name: 'CODER_PROVISIONER_DAEMONS',
@@ -240,6 +261,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     licenseKeysFile: resolve(read(env, 'CODER_LICENSE_KEYS_FILE') ?? join(dataDir, 'license-keys.json')),
     scimAuthHeader: read(env, 'CODER_SCIM_AUTH_HEADER'),
     derpServerRelayUrl: optionalUrl(env, 'CODER_DERP_SERVER_RELAY_URL'),
+    replicaHeartbeatIntervalMs: duration(env, 'CODER_REPLICA_HEARTBEAT_INTERVAL', '5s', 100),
+    replicaPruneIntervalMs: duration(env, 'CODER_REPLICA_PRUNE_INTERVAL', '30m', 100),
+    proxyHealthIntervalMs: duration(env, 'CODER_PROXY_HEALTH_INTERVAL', '1m', 100),
     provisionerDaemons: integer(env, 'CODER_PROVISIONER_DAEMONS', 3, 0, 64),
     provisionerDaemonPsk: read(env, 'CODER_PROVISIONER_DAEMON_PSK'),
     jobHangTimeoutMs: duration(env, 'CODER_JOB_HANG_TIMEOUT', '5m', 1000),

@@ -16,6 +16,8 @@ import { OrganizationMemberEntity } from '../core/organizations/entities/organiz
 import { OrganizationEntity } from '../core/organizations/entities/organization.entity.js';
 import { SiteConfigEntity } from '../core/site-config/entities/site-config.entity.js';
 import { UserEntity } from '../core/users/entities/user.entity.js';
+import { ReplicaEntity } from '../enterprise/replicas/entities/replica.entity.js';
+import { WorkspaceProxyEntity } from '../enterprise/workspace-proxies/entities/workspace-proxy.entity.js';
 
 /** Every entity, listed explicitly (no globs) so the app and the migration CLI see the same schema. */
 export const ALL_ENTITIES = [
@@ -37,4 +39,6 @@ export const ALL_ENTITIES = [
   TemplateEntity,
   WorkspaceEntity,
   WorkspaceBuildEntity,
+  ReplicaEntity,
+  WorkspaceProxyEntity,
 ];

@@ -17,6 +17,10 @@ const PUBLIC_ROUTES = new Set([
   // Authenticates itself (session token or the provisioner daemon pre-shared key), in the same order
   // as the WebSocket upgrade it documents; see ServeAccessService.
   'GET /api/v2/organizations/:organization/provisionerdaemons/serve',
+  // External workspace proxies authenticate with Coder-External-Proxy-Token instead of a session
+  // (ProxyTokenGuard: 401 without a valid proxy token, then the workspace_proxy gate).
+  'POST /api/v2/workspaceproxies/me/register',
+  'POST /api/v2/workspaceproxies/me/deregister',
 ]);
 
 interface Route {
@@ -77,6 +81,17 @@ describe('route audit: every route is public, authenticated or authorized on pur
   it('only the allow-listed routes are public', () => {
     const publicRoutes = routes.filter((r) => r.rule?.kind === 'public').map((r) => `${r.method} ${r.path}`);
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('the external proxy routes answer 401 without a proxy token', async () => {
+    for (const path of ['/api/v2/workspaceproxies/me/register', '/api/v2/workspaceproxies/me/deregister']) {
+      const res = await t.http.post(path).send({});
+      expect({ path, status: res.status, body: res.body }).toEqual({
+        path,
+        status: 401,
+        body: { message: 'Missing required external proxy token' },
+      });
+    }
   });
 
   it('every other route answers 401 to a caller without a session', async () => {
