@@ -4,6 +4,7 @@ import { Licenses1795871201371 } from './1795871201371-Licenses.js';
 import { Provisioning1795874949065 } from './1795874949065-Provisioning.js';
 import { GroupMembers1795875330274 } from './1795875330274-GroupMembers.js';
 import { HighAvailability1795888800000 } from './1795888800000-HighAvailability.js';
+import { ScimProvisioning1795892400000 } from './1795892400000-ScimProvisioning.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -14,4 +15,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   Provisioning1795874949065,
   GroupMembers1795875330274,
   HighAvailability1795888800000,
+  ScimProvisioning1795892400000,
 ];

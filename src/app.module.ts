@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { BodyErrorInterceptor } from './common/http/body-error.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { loggerParams } from './common/http/logging.js';
+import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigModule } from './config/config.module.js';
@@ -38,6 +39,7 @@ import { WorkspaceQuotaModule } from './enterprise/workspace-quota/workspace-quo
 import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 import { ReplicasModule } from './enterprise/replicas/replicas.module.js';
 import { WorkspaceProxiesModule } from './enterprise/workspace-proxies/workspace-proxies.module.js';
+import { ScimModule } from './enterprise/scim/scim.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -82,9 +84,11 @@ export class AppModule implements NestModule {
         WorkspaceQuotaModule,
         ReplicasModule,
         WorkspaceProxiesModule,
+        ScimModule,
       ],
       providers: [
         RouteTable,
+        ErrorDelegates,
         RateLimitMiddleware,
         { provide: APP_GUARD, useClass: SessionGuard },
         { provide: APP_GUARD, useClass: EntitlementGuard },

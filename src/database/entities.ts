@@ -18,6 +18,8 @@ import { SiteConfigEntity } from '../core/site-config/entities/site-config.entit
 import { UserEntity } from '../core/users/entities/user.entity.js';
 import { ReplicaEntity } from '../enterprise/replicas/entities/replica.entity.js';
 import { WorkspaceProxyEntity } from '../enterprise/workspace-proxies/entities/workspace-proxy.entity.js';
+import { ScimGroupEntity } from '../enterprise/scim/entities/scim-group.entity.js';
+import { ScimUserEntity } from '../enterprise/scim/entities/scim-user.entity.js';
 
 /** Every entity, listed explicitly (no globs) so the app and the migration CLI see the same schema. */
 export const ALL_ENTITIES = [
@@ -41,4 +43,6 @@ export const ALL_ENTITIES = [
   WorkspaceBuildEntity,
   ReplicaEntity,
   WorkspaceProxyEntity,
+  ScimUserEntity,
+  ScimGroupEntity,
 ];

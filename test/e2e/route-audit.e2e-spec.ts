@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_METADATA, type AccessRule } from '../../src/core/auth/access.decorators.js';
 import { ROOT_PATHS } from '../../src/app.factory.js';
+import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** Routes that are deliberately reachable without a session. Adding one here is a security decision. */
@@ -35,7 +36,7 @@ function collectRoutes(t: TestApp): Route[] {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
       if (!controller) continue;
-      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
+      const bases = [Reflect.getMetadata(PATH_METADATA, controller) ?? ''].flat().map((b) => String(b).replace(/^\/|\/$/g, ''));
       const classRule = Reflect.getMetadata(ACCESS_METADATA, controller) as AccessRule | undefined;
       const proto = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(proto)) {
@@ -44,13 +45,15 @@ function collectRoutes(t: TestApp): Route[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '').replace(/^\/|\/$/g, '');
-        const joined = [base, sub].filter(Boolean).join('/');
-        const prefix = ROOT_PATHS.includes(base) ? '' : '/api/v2';
-        routes.push({
-          method: RequestMethod[method],
-          path: `${prefix}/${joined}`,
-          rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as AccessRule | undefined) ?? classRule,
-        });
+        for (const base of bases) {
+          const joined = [base, sub].filter(Boolean).join('/');
+          const prefix = ROOT_PATHS.includes(base) || isScimPath(`/${base}`) ? '' : '/api/v2';
+          routes.push({
+            method: RequestMethod[method],
+            path: `${prefix}/${joined}`,
+            rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as AccessRule | undefined) ?? classRule,
+          });
+        }
       }
     }
   }
@@ -79,8 +82,26 @@ describe('route audit: every route is public, authenticated or authorized on pur
   });
 
   it('only the allow-listed routes are public', () => {
-    const publicRoutes = routes.filter((r) => r.rule?.kind === 'public').map((r) => `${r.method} ${r.path}`);
+    const publicRoutes = routes
+      .filter((r) => r.rule?.kind === 'public' && !isScimPath(r.path))
+      .map((r) => `${r.method} ${r.path}`);
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  // SCIM routes skip the session guard: identity providers authenticate with the SCIM key
+  // (ScimAuthGuard, covered by scim-users.e2e-spec.ts). Without a key configured they do not exist.
+  it('SCIM routes are served on both mounts and answer 404 while no SCIM key is configured', async () => {
+    const scim = routes.filter((r) => isScimPath(r.path));
+    expect(scim.filter((r) => r.path.startsWith('/scim/v2')).length).toBeGreaterThan(10);
+    expect(scim.filter((r) => r.path.startsWith('/api/v2/scim/v2')).length).toBe(scim.length / 2);
+    expect(scim.filter((r) => r.rule?.kind !== 'public')).toEqual([]);
+    const failures: string[] = [];
+    for (const route of scim) {
+      const path = route.path.replace(':id', '00000000-0000-0000-0000-000000000001').replace(':name', 'User');
+      const res = await t.http[route.method.toLowerCase() as 'get'](path).send({});
+      if (res.status !== 404 || res.body.message !== 'Route not found.') failures.push(`${route.method} ${path}: ${res.status}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   it('the external proxy routes answer 401 without a proxy token', async () => {

@@ -12,6 +12,7 @@ import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../../database/pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
 import { requestIdOf } from './request-id.js';
+import { ErrorDelegates } from './error-delegates.js';
 import { RouteTable } from './route-table.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -62,12 +63,16 @@ export function bodyParserErrorResponse(err: unknown): { status: number; body: E
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly routes: RouteTable) {}
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly delegates: ErrorDelegates,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
+    if (this.delegates.handle(exception, host, req.originalUrl)) return;
     const { status, body, headers } = this.translate(exception, req);
     if (res.headersSent) {
       res.end();

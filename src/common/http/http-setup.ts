@@ -32,6 +32,8 @@ export function applyHttpSetup(
   app: NestExpressApplication,
   metrics: (req: Request, res: Response, next: NextFunction) => void,
   secure: boolean,
+  /** Paths whose body errors (also 413) are answered by their own routes' error filter, after auth. */
+  deferAllBodyErrors: (path: string) => boolean = () => false,
 ) {
   app.disable('x-powered-by');
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
@@ -56,8 +58,9 @@ export function applyHttpSetup(
   app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {
     const mapped = bodyParserErrorResponse(err);
     if (!mapped) return next(err);
-    if (mapped.status === 400) {
-      // Bad JSON: answered after authentication by BodyErrorInterceptor.
+    if (mapped.status === 400 || deferAllBodyErrors(req.originalUrl)) {
+      // Bad JSON (and, on SCIM paths, a body too large): answered after authentication by
+      // BodyErrorInterceptor, so SCIM answers it in its own error schema.
       req.bodyError = mapped;
       req.body = undefined;
       return next();

@@ -11,6 +11,6 @@ import { UsersService } from './users.service.js';
   imports: [OrganizationsModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, FirstUserService, UserRolesService, UserProfileService],
-  exports: [UsersService],
+  exports: [UsersService, UsersRepository],
 })
 export class UsersModule {}

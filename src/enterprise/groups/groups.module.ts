@@ -10,6 +10,6 @@ import { GroupsService } from './groups.service.js';
   imports: [OrganizationsModule],
   controllers: [OrganizationGroupsController, GroupsController],
   providers: [GroupsService, GroupPatchService, GroupsRepository],
-  exports: [GroupsService],
+  exports: [GroupsService, GroupsRepository],
 })
 export class GroupsModule {}

@@ -1,0 +1,62 @@
+import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
+import { featureNiceName } from '../../core/licensing/features.js';
+import { ScimError } from './scim-error.js';
+import { scimBaseOf, type ScimRequest } from './scim-http.js';
+
+/** Thrown when no SCIM key is configured: the routes do not exist (Coder's `Route not found.`). */
+export class ScimDisabledError extends HttpException {
+  constructor() {
+    super('Route not found.', 404);
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Whether the Authorization header carries the key, as `Bearer <key>` (RFC 6750, what Okta and
+ * Entra send) or as the raw value (Coder's form). Both forms are always compared, on digests of
+ * equal length, so the time taken says nothing about the key.
+ */
+export function presentsKey(header: string | undefined, key: string): boolean {
+  if (header === undefined) return false;
+  const expected = digest(key);
+  const bearer = /^bearer\s+(.+)$/i.exec(header.trim());
+  const raw = timingSafeEqual(digest(header), expected);
+  const viaBearer = timingSafeEqual(digest(bearer ? bearer[1].trim() : ''), expected) && bearer !== null;
+  return raw || viaBearer;
+}
+
+/**
+ * The only way into SCIM (its routes are `@Public()` for the session guard: session tokens are
+ * not accepted here). In order: no key configured → 404 as if the routes did not exist; wrong or
+ * missing key → 401; `scim` not entitled → 403, so anonymous callers never learn the license state.
+ */
+@Injectable()
+export class ScimAuthGuard implements CanActivate {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly entitlements: EntitlementsService,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<ScimRequest>();
+    const key = this.config.scimAuthHeader;
+    if (key === undefined) throw new ScimDisabledError();
+    if (!presentsKey(req.headers.authorization, key)) {
+      throw new ScimError(401, undefined, 'Missing or invalid SCIM bearer token in the Authorization header.', {
+        'WWW-Authenticate': 'Bearer realm="SCIM"',
+      });
+    }
+    if (!this.entitlements.isEnabled('scim')) {
+      throw new ScimError(403, undefined, `${featureNiceName('scim')} is an Enterprise feature. Contact sales!`);
+    }
+    req.scimBase = scimBaseOf(req, this.config.accessUrl);
+    return true;
+  }
+}

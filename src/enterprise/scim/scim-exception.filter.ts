@@ -1,0 +1,63 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { ApiError, MESSAGES } from '../../common/errors.js';
+import { bodyParserErrorResponse } from '../../common/http/exception.filter.js';
+import { requestIdOf } from '../../common/http/request-id.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../../database/pg-errors.js';
+import { SCIM_CONTENT_TYPE } from './scim.constants.js';
+import { ScimDisabledError } from './scim-auth.guard.js';
+import { ScimError, type ScimType } from './scim-error.js';
+
+/** SCIM's own error answers (RFC 7644 §3.12) for every SCIM route, in place of Coder's envelope. */
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('SCIM');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (exception instanceof ScimDisabledError) {
+      res.status(404).json({ message: MESSAGES.routeNotFound });
+      return;
+    }
+    const error = this.translate(exception, req);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    res.setHeader('Content-Type', SCIM_CONTENT_TYPE);
+    res.status(error.getStatus()).json(error.body);
+  }
+
+  private translate(exception: unknown, req: Request): ScimError {
+    if (exception instanceof ScimError) return exception;
+    // A path parameter the router cannot decode (`/Users/%a`; Nest wraps the router's URIError in a
+    // 400 "Failed to decode param"): no such resource.
+    if (exception instanceof HttpException && exception.getStatus() === 400 && exception.message.startsWith('Failed to decode param')) {
+      return new ScimError(404, undefined, 'Resource not found.');
+    }
+    const parsed = exception instanceof ApiError ? { status: exception.getStatus(), body: exception.body } : bodyParserErrorResponse(exception);
+    if (parsed) return fromStatus(parsed.status, [parsed.body.message, parsed.body.detail].filter(Boolean).join(' '));
+    if (exception instanceof HttpException) return fromStatus(exception.getStatus(), exception.message);
+    if (isUniqueViolation(exception)) return new ScimError(409, 'uniqueness', 'The resource conflicts with an existing one.');
+    const code = exception instanceof QueryFailedError ? (exception.driverError as { code?: string } | undefined)?.code : undefined;
+    // Class 22 (data exception: text PostgreSQL cannot store, a value out of range) is bad input.
+    if (code?.startsWith('22')) return new ScimError(400, 'invalidValue', 'A value cannot be stored (for example, it contains a NUL character).');
+    const requestId = requestIdOf(req);
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ requestId, method: req.method }, 'database unavailable');
+      return new ScimError(503, undefined, `${MESSAGES.databaseUnavailable} Request ID: ${requestId}`, { 'Retry-After': '5' });
+    }
+    this.logger.error({ err: exception, requestId, method: req.method, route: req.route?.path }, 'unhandled SCIM error');
+    return new ScimError(500, undefined, `${MESSAGES.internal} Request ID: ${requestId}`);
+  }
+}
+
+function fromStatus(status: number, detail: string): ScimError {
+  const types: Record<number, ScimType> = { 400: 'invalidSyntax', 413: 'tooMany' };
+  if (status === HttpStatus.NOT_FOUND) return new ScimError(404, undefined, 'Resource not found.');
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new ScimError(413, 'tooMany', 'The request body is larger than 1 MiB.');
+  return new ScimError(status, types[status], detail);
+}

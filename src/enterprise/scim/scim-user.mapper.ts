@@ -1,0 +1,146 @@
+import { isEmail } from 'class-validator';
+import { LIMITS, SCHEMA } from './scim.constants.js';
+import { describe, invalidSyntax, invalidValue } from './scim-error.js';
+import { asBoolean } from './scim-filter-eval.js';
+import { getKey, isPlainObject } from './scim-json.js';
+import { optionalBoolean, optionalString, requiredString, weakEtag } from './scim-values.js';
+
+/** One user as the SCIM queries read it (Coder's row joined with its `scim_users` row, if any). */
+export interface ScimUserRow {
+  id: string;
+  username: string;
+  email: string;
+  name: string;
+  status: 'active' | 'suspended';
+  createdAt: Date;
+  updatedAt: Date;
+  scimUserName: string | null;
+  externalId: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  formattedName: string | null;
+  emailType: string | null;
+  scimUpdatedAt: Date | null;
+}
+
+export interface GroupRef {
+  id: string;
+  display: string;
+}
+
+/** What a POST or PUT body (or a patched resource) says the user should be. */
+export interface UserInput {
+  userName: string;
+  externalId: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  formattedName: string | null;
+  displayName: string | null;
+  /** Undefined: keep the current email (a PUT without emails; Coder users always have one). */
+  email?: { value: string; type: string | null };
+  /** Undefined: keep the current status. */
+  active?: boolean;
+}
+
+export const DEFAULT_EMAIL_TYPE = 'work';
+
+/** The SCIM `userName` of a user: the identity provider's, or the Coder username for users made in Coder. */
+export function userNameOf(row: ScimUserRow): string {
+  return row.scimUserName ?? row.username;
+}
+
+/** The full User resource (before projection); `groups` only when loaded. */
+export function toScimUser(row: ScimUserRow, base: string, groups?: GroupRef[]): Record<string, unknown> {
+  const resource: Record<string, unknown> = { schemas: [SCHEMA.user], id: row.id };
+  if (row.externalId !== null) resource.externalId = row.externalId;
+  resource.userName = userNameOf(row);
+  const name: Record<string, string> = {};
+  if (row.formattedName !== null) name.formatted = row.formattedName;
+  if (row.familyName !== null) name.familyName = row.familyName;
+  if (row.givenName !== null) name.givenName = row.givenName;
+  if (Object.keys(name).length > 0) resource.name = name;
+  if (row.name !== '') resource.displayName = row.name;
+  resource.emails = [{ value: row.email, type: row.emailType ?? DEFAULT_EMAIL_TYPE, primary: true }];
+  resource.active = row.status === 'active';
+  // The version covers what a write to the user can change (not `groups`, changed through /Groups).
+  const version = weakEtag(resource);
+  if (groups && groups.length > 0) {
+    resource.groups = groups.map((g) => ({ value: g.id, $ref: `${base}/Groups/${g.id}`, display: g.display }));
+  }
+  const lastModified = row.scimUpdatedAt && row.scimUpdatedAt > row.updatedAt ? row.scimUpdatedAt : row.updatedAt;
+  resource.meta = {
+    resourceType: 'User',
+    created: row.createdAt.toISOString(),
+    lastModified: lastModified.toISOString(),
+    location: `${base}/Users/${row.id}`,
+    version,
+  };
+  return resource;
+}
+
+/** `meta.version` of a user, as toScimUser computes it. */
+export function userVersion(row: ScimUserRow, base: string): string {
+  return (toScimUser(row, base).meta as { version: string }).version;
+}
+
+function readEmail(raw: unknown, mode: 'create' | 'replace', userName: string): UserInput['email'] {
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) {
+    if (mode === 'replace') return undefined;
+    // Coder needs an email; an identity provider's userName is usually one (Entra's UPN, Okta's login).
+    if (isEmail(userName)) return { value: userName, type: null };
+    throw invalidValue('emails is required: Coder users need an email address (or a userName that is one).');
+  }
+  const list = Array.isArray(raw) ? raw : [raw];
+  const emails = list.map((item, i) => {
+    if (!isPlainObject(item)) throw invalidValue(`emails[${i}] must be an object, not ${describe(item)}.`);
+    const value = requiredString(`emails[${i}].value`, getKey(item, 'value'), LIMITS.email);
+    if (!isEmail(value)) throw invalidValue(`emails[${i}].value ${describe(value)} is not a valid email address.`);
+    const type = optionalString(`emails[${i}].type`, getKey(item, 'type'), LIMITS.emailType);
+    const primary = optionalBoolean(`emails[${i}].primary`, getKey(item, 'primary')) ?? false;
+    return { value, type, primary };
+  });
+  const primaries = emails.filter((e) => e.primary);
+  if (primaries.length > 1) throw invalidValue('At most one email may be primary.');
+  const chosen = primaries[0] ?? emails[0];
+  return { value: chosen.value, type: chosen.type };
+}
+
+/**
+ * Reads a User from a POST or PUT body, or a patched resource. Read-only attributes (`id`,
+ * `meta`, `groups`) and attributes this server does not store are ignored.
+ */
+export function readUser(body: unknown, mode: 'create' | 'replace'): UserInput {
+  if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object (a User resource).');
+  const schemas = getKey(body, 'schemas');
+  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.user.toLowerCase()))) {
+    throw invalidSyntax(`schemas must contain "${SCHEMA.user}".`);
+  }
+  const userName = requiredString('userName', getKey(body, 'userName'), LIMITS.userName);
+  const rawName = getKey(body, 'name');
+  if (rawName !== undefined && rawName !== null && !isPlainObject(rawName)) throw invalidValue(`name must be an object, not ${describe(rawName)}.`);
+  const name = (rawName ?? {}) as Record<string, unknown>;
+  const active = getKey(body, 'active');
+  const input: UserInput = {
+    userName,
+    externalId: optionalString('externalId', getKey(body, 'externalId'), LIMITS.externalId),
+    givenName: optionalString('name.givenName', getKey(name, 'givenName'), LIMITS.personName),
+    familyName: optionalString('name.familyName', getKey(name, 'familyName'), LIMITS.personName),
+    formattedName: optionalString('name.formatted', getKey(name, 'formatted'), LIMITS.personName),
+    displayName: optionalString('displayName', getKey(body, 'displayName'), LIMITS.personName),
+    email: readEmail(getKey(body, 'emails'), mode, userName),
+  };
+  if (active !== undefined && active !== null) {
+    const value = asBoolean(active);
+    if (value === undefined) throw invalidValue(`active must be a boolean, not ${describe(active)}.`);
+    input.active = value;
+  } else if (mode === 'create') {
+    input.active = true;
+  }
+  return input;
+}
+
+/** Coder's `name` for a user: the display name, else the formatted name, else given and family names. */
+export function coderDisplayName(input: UserInput): string {
+  const joined = [input.givenName, input.familyName].filter((p) => p && p.trim()).join(' ');
+  return (input.displayName ?? input.formattedName ?? joined).slice(0, LIMITS.personName);
+}
