@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CoalescingRunner } from '../../common/coalescing-runner.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { PubSub } from '../pubsub/pubsub.js';
@@ -29,8 +30,10 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger('Entitlements');
   private current: EntitlementsSnapshot = unlicensedSnapshot();
   private replicaCount = 1;
-  private running: Promise<void> | null = null;
-  private rerun = false;
+  private readonly refresher = new CoalescingRunner(
+    async () => this.apply(await this.compute()),
+    (err) => this.logger.warn(`entitlements not refreshed (keeping the previous ones): ${err.message}`),
+  );
   private timer: NodeJS.Timeout | undefined;
   private cleanups: (() => void)[] = [];
 
@@ -88,23 +91,7 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
 
   /** Recomputes now. Concurrent calls coalesce into one more run after the current one. */
   refresh(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.rerun = false;
-        try {
-          this.apply(await this.compute());
-        } catch (err) {
-          this.logger.warn(`entitlements not refreshed (keeping the previous ones): ${(err as Error).message}`);
-        }
-      } while (this.rerun);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.refresher.run();
   }
 
   private async compute(): Promise<EntitlementsSnapshot> {

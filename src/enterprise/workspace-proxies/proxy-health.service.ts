@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CoalescingRunner } from '../../common/coalescing-runner.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
@@ -32,9 +33,12 @@ const CONCURRENCY = 16;
 export class ProxyHealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ProxyHealth');
   private statuses = new Map<string, ProxyHealth>();
-  private running: Promise<void> | null = null;
-  private rerun = false;
   private closed = false;
+  private readonly checker = new CoalescingRunner(
+    () => this.checkAll(),
+    (err) => this.logger.warn(`workspace proxy health check failed: ${err.message}`),
+    () => this.closed,
+  );
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -75,23 +79,7 @@ export class ProxyHealthService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Checks every proxy now; concurrent calls coalesce into one more round after the current one. */
   forceUpdate(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.rerun = false;
-        try {
-          await this.checkAll();
-        } catch (err) {
-          this.logger.warn(`workspace proxy health check failed: ${(err as Error).message}`);
-        }
-      } while (this.rerun && !this.closed);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.checker.run();
   }
 
   private async checkAll(): Promise<void> {
