@@ -4,7 +4,7 @@ import { usingEmbeddedDatabase } from '../helpers/database.js';
 import { NOT_FOUND, isoTime, signedOut } from '../helpers/expectations.js';
 import { eventually } from '../helpers/ha.js';
 import { addLicense, deleteLicense } from '../helpers/licenses.js';
-import { auth, createUser, type Session } from '../helpers/world.js';
+import { auth, nonOwnerRoles } from '../helpers/world.js';
 
 const HA_ERROR_UNLICENSED =
   'You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces.';
@@ -74,21 +74,7 @@ describe('/replicas and the replica set (in-process replicas)', () => {
   });
 
   describe('who may list', () => {
-    const others: Record<string, () => Promise<Session>> = {
-      member: () => createUser(w.t, w.owner),
-      auditor: () => createUser(w.t, w.owner, { roles: ['auditor'] }),
-      'template-admin': () => createUser(w.t, w.owner, { roles: ['template-admin'] }),
-      'user-admin': () => createUser(w.t, w.owner, { roles: ['user-admin'] }),
-      'organization-admin': async () => {
-        const user = await createUser(w.t, w.owner);
-        await w.t.http
-          .put(`/api/v2/organizations/${w.owner.orgId}/members/${user.userId}/roles`)
-          .set(auth(w.owner.token))
-          .send({ roles: ['organization-admin'] })
-          .expect(200);
-        return user;
-      },
-    };
+    const others = nonOwnerRoles(() => w);
 
     it.each(Object.keys(others))('role %s gets 404, as if the route did not exist', async (role) => {
       const session = await others[role]();

@@ -1,7 +1,7 @@
 import { closeWorld, openWorld, type World } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, dumpDatabase, isoTime, sha256 } from '../helpers/expectations.js';
 import { addLicense, deleteLicense } from '../helpers/licenses.js';
-import { auth, createUser, type Session } from '../helpers/world.js';
+import { auth, nonOwnerRoles, type Session } from '../helpers/world.js';
 
 const GATE = { message: 'Workspace Proxy is an Enterprise feature. Contact sales!' };
 const TOKEN_RE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([0-9a-f]{64})$/;
@@ -291,21 +291,7 @@ describe('/workspaceproxies', () => {
 
     describe('callers other than owners', () => {
       let proxy: ProxyJson;
-      const roles: Record<string, () => Promise<Session>> = {
-        member: () => createUser(w.t, w.owner),
-        auditor: () => createUser(w.t, w.owner, { roles: ['auditor'] }),
-        'template-admin': () => createUser(w.t, w.owner, { roles: ['template-admin'] }),
-        'user-admin': () => createUser(w.t, w.owner, { roles: ['user-admin'] }),
-        'organization-admin': async () => {
-          const user = await createUser(w.t, w.owner);
-          await w.t.http
-            .put(`/api/v2/organizations/${w.owner.orgId}/members/${user.userId}/roles`)
-            .set(auth(w.owner.token))
-            .send({ roles: ['organization-admin'] })
-            .expect(200);
-          return user;
-        },
-      };
+      const roles = nonOwnerRoles(() => w);
 
       beforeAll(async () => {
         proxy = await create('secret-proxy');

@@ -71,6 +71,30 @@ export async function addMember(t: TestApp, admin: Session, orgId: string, userI
   }
 }
 
+/**
+ * For role-denial tests: a way to create a fresh user for each role short of owner (the
+ * organization admin administers the owner's first organization). `world` is read when a user is
+ * created, so this can be called while the describe block is defined.
+ */
+export function nonOwnerRoles(world: () => { t: TestApp; owner: Owner }): Record<string, () => Promise<Session>> {
+  return {
+    member: () => createUser(world().t, world().owner),
+    auditor: () => createUser(world().t, world().owner, { roles: ['auditor'] }),
+    'template-admin': () => createUser(world().t, world().owner, { roles: ['template-admin'] }),
+    'user-admin': () => createUser(world().t, world().owner, { roles: ['user-admin'] }),
+    'organization-admin': async () => {
+      const { t, owner } = world();
+      const user = await createUser(t, owner);
+      await t.http
+        .put(`/api/v2/organizations/${owner.orgId}/members/${user.userId}/roles`)
+        .set(auth(owner.token))
+        .send({ roles: ['organization-admin'] })
+        .expect(200);
+      return user;
+    },
+  };
+}
+
 export async function createToken(t: TestApp, session: Session, body: Record<string, unknown> = {}): Promise<string> {
   const res = await t.http.post('/api/v2/users/me/keys/tokens').set(auth(session.token)).send(body).expect(201);
   return res.body.key as string;
