@@ -3,12 +3,13 @@
 // PostgreSQL database (BENCH_DATABASE_URL's server, default the local one) or, with BENCH_DB=pglite,
 // on the embedded database; creates a user; then runs autocannon against authenticated routes.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { newSigningKey, signLicense } from '../dist/src/core/licensing/license-issuer.js';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -21,7 +22,19 @@ const port = await new Promise((resolve) => {
   });
 });
 
-const env = { ...process.env, CODER_HTTP_ADDRESS: `127.0.0.1:${port}`, CODER_API_RATE_LIMIT: '-1', CODER_LOG_LEVEL: 'warn' };
+// A throwaway license signing key trusted by this server only, for the SCIM part.
+const scimKey = 'bench-scim-key';
+const keysDir = mkdtempSync(join(tmpdir(), 'coder-bench-keys-'));
+const signingKey = await newSigningKey('bench');
+writeFileSync(join(keysDir, 'keys.json'), JSON.stringify({ keys: [signingKey.publicJwk] }));
+const env = {
+  ...process.env,
+  CODER_HTTP_ADDRESS: `127.0.0.1:${port}`,
+  CODER_API_RATE_LIMIT: '-1',
+  CODER_LOG_LEVEL: 'warn',
+  CODER_LICENSE_KEYS_FILE: join(keysDir, 'keys.json'),
+  CODER_SCIM_AUTH_HEADER: scimKey,
+};
 let cleanup = async () => {};
 if (embedded) {
   const dir = mkdtempSync(join(tmpdir(), 'coder-bench-'));
@@ -64,8 +77,8 @@ const { session_token: token } = await (
   await fetch(`${base}/api/v2/users/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: user.email, password: user.password }) })
 ).json();
 
-const run = (title, path) =>
-  autocannon({ url: `${base}${path}`, connections, duration, headers: { 'Coder-Session-Token': token } }).then((r) => ({
+const run = (title, path, headers = { 'Coder-Session-Token': token }) =>
+  autocannon({ url: `${base}${path}`, connections, duration, headers }).then((r) => ({
     title,
     rps: Math.round(r.requests.average),
     p50: r.latency.p50,
@@ -78,6 +91,29 @@ const results = [];
 results.push(await run('GET /healthz', '/healthz'));
 results.push(await run('GET /api/v2/users/me (session lookup + user)', '/api/v2/users/me'));
 results.push(await run('GET /api/v2/users (list)', '/api/v2/users'));
+
+// SCIM: BENCH_SCIM_USERS (1000) users provisioned as an identity provider would, then Okta's
+// lookup by userName and an import page.
+const scimUsers = Number(process.env.BENCH_SCIM_USERS ?? 1000);
+const license = await signLicense(signingKey, { features: { scim: 1 } });
+await fetch(`${base}/api/v2/licenses`, { method: 'POST', headers: { 'Coder-Session-Token': token, ...json }, body: JSON.stringify({ license }) });
+const scimHeaders = { Authorization: `Bearer ${scimKey}`, 'Content-Type': 'application/scim+json' };
+const provisionStarted = Date.now();
+for (let i = 0; i < scimUsers; i += 10) {
+  await Promise.all(
+    Array.from({ length: Math.min(10, scimUsers - i) }, (_, k) => {
+      const userName = `person${i + k}@example.com`;
+      const body = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: `ext-${i + k}`, emails: [{ value: userName, primary: true }] };
+      return fetch(`${base}/scim/v2/Users`, { method: 'POST', headers: scimHeaders, body: JSON.stringify(body) }).then((r) => {
+        if (r.status !== 201) throw new Error(`SCIM POST answered ${r.status}`);
+      });
+    }),
+  );
+}
+const provisionMs = Date.now() - provisionStarted;
+const lookup = encodeURIComponent(`userName eq "person${Math.floor(scimUsers / 2)}@example.com"`);
+results.push(await run('GET /scim/v2/Users?filter=userName eq (Okta lookup)', `/scim/v2/Users?filter=${lookup}`, scimHeaders));
+results.push(await run('GET /scim/v2/Users?startIndex&count=100 (import page)', `/scim/v2/Users?startIndex=${Math.floor(scimUsers / 2)}&count=100`, scimHeaders));
 
 // Provisioner throughput: queue BENCH_JOBS template imports at once and let the built-in daemons
 // (CODER_PROVISIONER_DAEMONS, default 3) run them; jobs/s from the jobs' own start/end stamps.
@@ -120,9 +156,11 @@ const jobsPerSecond = (jobs.length / ((lastEnd - firstStart) / 1000)).toFixed(1)
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 await cleanup();
+rmSync(keysDir, { recursive: true, force: true });
 
 console.log(`database: ${embedded ? 'embedded PGlite' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`);
 for (const r of results) {
   console.log(`${r.title.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
 }
+console.log(`scim: ${scimUsers} users provisioned by POST /scim/v2/Users (10 at a time) in ${provisionMs} ms (${Math.round(scimUsers / (provisionMs / 1000))}/s)`);
 console.log(`provisioner: ${jobs.length} echo imports queued in ${queuedMs} ms, run by ${env.CODER_PROVISIONER_DAEMONS ?? 3} built-in daemons at ${jobsPerSecond} jobs/s (first start to last completion), ${failedJobs} failed`);

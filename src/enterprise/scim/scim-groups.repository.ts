@@ -73,14 +73,17 @@ export class ScimGroupsRepository {
   async list(orgId: string, filter: FilterNode | undefined, offset: number, limit: number) {
     const params = new SqlParams([orgId]);
     const where = filter ? ` AND ${filterToSql(filter, GROUP_CATALOG, params)}` : '';
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
-    if (limit === 0 || offset >= total) return { total: total as number, rows: [] as ScimGroupRow[] };
+    const count = () => this.db.query(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
+    if (limit === 0) return { total: (await count())[0].total as number, rows: [] as ScimGroupRow[] };
+    // One query for the page and the number matching; only a page past the end needs the count alone.
     const page = new SqlParams([...params.values]);
-    const rows: RawGroupRow[] = await this.db.query(
-      `SELECT ${COLUMNS} ${EXPOSED}${where} ORDER BY sg.created_at NULLS FIRST, g.id OFFSET ${page.add(offset)} LIMIT ${page.add(limit)}`,
+    const rows: (RawGroupRow & { total: number })[] = await this.db.query(
+      `SELECT ${COLUMNS}, count(*) OVER ()::int AS total ${EXPOSED}${where}
+        ORDER BY sg.created_at NULLS FIRST, g.id OFFSET ${page.add(offset)} LIMIT ${page.add(limit)}`,
       page.values,
     );
-    return { total: total as number, rows: rows.map(toRow) };
+    const total = rows.length > 0 ? rows[0].total : ((await count())[0].total as number);
+    return { total, rows: rows.map(toRow) };
   }
 
   async get(orgId: string, id: string, manager: EntityManager = this.db.manager, lock = false): Promise<ScimGroupRow | null> {

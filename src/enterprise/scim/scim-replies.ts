@@ -9,13 +9,19 @@ import { project, type Projection } from './scim-projection.js';
 
 const NO_ORGANIZATION = 'Coder has no default organization yet: create the first user before provisioning.';
 
-/** The organization SCIM provisions into: Coder's default one. */
+/**
+ * The organization SCIM provisions into: Coder's default one. It is created with the first user
+ * and never deleted or replaced, so its id is remembered once found (no query per request).
+ */
 @Injectable()
 export class ScimOrganization {
+  private known: string | undefined;
+
   constructor(private readonly orgs: OrganizationsService) {}
 
   async id(manager?: EntityManager): Promise<string | undefined> {
-    return (await this.orgs.getDefaultOrganization(manager))?.id;
+    this.known ??= (await this.orgs.getDefaultOrganization(manager))?.id;
+    return this.known;
   }
 
   /** For writes: 409 while there is no organization yet (before the first user). */
