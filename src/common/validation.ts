@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { getMetadataStorage, registerDecorator, type ValidationOptions, type ValidatorOptions } from 'class-validator';
 import { validationFailed, type ValidationEntry } from './errors.js';
 
 /** Coder's validator tag names for the constraints we use, so details read like Coder's. */
@@ -32,9 +32,7 @@ function flatten(errors: ValidationError[], prefix = ''): ValidationEntry[] {
     const field = prefix ? `${prefix}.${err.property}` : err.property;
     const constraints = err.constraints ?? {};
     const names = Object.keys(constraints);
-    if (names.includes('whitelistValidation')) {
-      out.push({ field, detail: `Unknown field "${field}" is not allowed.` });
-    } else if (names.length > 0) {
+    if (names.length > 0) {
       // Report the most basic failure first: a missing value before a malformed one.
       const name = names.find((n) => n === 'isDefined' || n === 'isNotEmpty') ?? names[0];
       const tag = CODER_TAGS[name];
@@ -50,11 +48,56 @@ function flatten(errors: ValidationError[], prefix = ''): ValidationEntry[] {
   return out;
 }
 
-/** The global pipe: DTO classes validate bodies and queries; unknown body fields are rejected. */
+const declaredProperties = new WeakMap<Function, Set<string>>();
+
+/** Whether `target` (a DTO class) declares `property` with any validation rule. */
+function declares(target: Function, property: string): boolean {
+  let names = declaredProperties.get(target);
+  if (!names) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false);
+    names = new Set(metadata.map((m) => m.propertyName));
+    declaredProperties.set(target, names);
+  }
+  return names.has(property);
+}
+
+/**
+ * Go's JSON decoder gives a `null` the field's zero value (nil for a pointer), so for Coder's
+ * clients `null` and a missing key mean the same. Drops every `null` a DTO declares, in nested
+ * DTOs too; free-form maps (plain objects) are left as they are.
+ */
+export function dropDeclaredNulls(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropDeclaredNulls(item);
+    return;
+  }
+  if (!value || typeof value !== 'object' || value.constructor === Object) return;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (record[key] === null) {
+      if (declares(value.constructor, key)) delete record[key];
+    } else {
+      dropDeclaredNulls(record[key]);
+    }
+  }
+}
+
+/**
+ * The global pipe: DTO classes validate bodies and queries. Unknown fields are stripped, never
+ * stored and never an error: Coder's `httpapi.Read` ignores them, and its newer clients (SDK,
+ * Terraform, dashboard) send fields an older server does not know. `null` means absent.
+ */
+class CoderValidationPipe extends ValidationPipe {
+  protected override validate(object: object, options?: ValidatorOptions) {
+    dropDeclaredNulls(object);
+    return super.validate(object, options);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new CoderValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted: false,
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },

@@ -82,12 +82,6 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
     { support_links: [{ ...LINK, name: 5 }] },
     [{ field: 'support_links.0.name', detail: 'name must be a string' }],
   ],
-  ['an unknown field', { ...BASELINE, colour: '#ffffff' }, [{ field: 'colour', detail: 'Unknown field "colour" is not allowed.' }]],
-  [
-    'an unknown banner field',
-    { service_banner: { enabled: false, text: 'x' } },
-    [{ field: 'service_banner.text', detail: 'Unknown field "service_banner.text" is not allowed.' }],
-  ],
   [
     'several bad fields at once (one validation each)',
     { logo_url: 'ftp://x', service_banner: { enabled: true }, support_links: [{ ...LINK, target: 'mailto:a@b.c' }] },

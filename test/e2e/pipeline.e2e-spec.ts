@@ -118,7 +118,7 @@ describe('HTTP pipeline', () => {
       expect(res.body).toMatchObject({ name });
     });
 
-    it('reports one validation per failing field, named by its JSON property, and rejects unknown fields', async () => {
+    it('reports one validation per failing field, named by its JSON property, and ignores unknown fields', async () => {
       const res = await t.http
         .post('/api/v2/users')
         .set(auth(owner.token))
@@ -128,14 +128,30 @@ describe('HTTP pipeline', () => {
       expect(res.body.message).toBe('Validation failed.');
       expect(Object.keys(res.body).sort()).toEqual(['message', 'validations']);
       const byField = Object.fromEntries(res.body.validations.map((v: { field: string; detail: string }) => [v.field, v.detail]));
-      expect(res.body.validations).toHaveLength(5);
+      expect(res.body.validations).toHaveLength(4);
       expect(byField).toEqual({
         email: 'Validation failed for tag "email" with value: "not-an-email"',
         username: 'Validation failed for tag "username" with value: "bad name"',
         organization_id: 'Validation failed for tag "uuid" with value: "nope"',
         login_type: 'Validation failed for tag "oneof" with value: "magic"',
-        shoe_size: 'Unknown field "shoe_size" is not allowed.',
       });
+    });
+
+    it('ignores unknown fields (never stored), treats null as absent, and still rejects wrong types', async () => {
+      const username = unique('extra');
+      const created = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send({ email: `${username}@example.com`, username, password: PASSWORD, id: owner.userId, roles: ['owner'], login_type: null, shoe_size: 44 })
+        .expect(201);
+      expect(created.body.id).not.toBe(owner.userId);
+      expect(created.body.roles).toEqual([]);
+      expect(created.body.login_type).toBe('password');
+      expect(created.body).not.toHaveProperty('shoe_size');
+      const missing = await t.http.post('/api/v2/users').set(auth(owner.token)).send({ email: null, username: unique('x'), password: PASSWORD }).expect(400);
+      expect(missing.body.validations).toEqual([{ field: 'email', detail: 'Validation failed for tag "required" with value: ""' }]);
+      const wrong = await t.http.post('/api/v2/users').set(auth(owner.token)).send({ email: 5, username: unique('x'), password: PASSWORD }).expect(400);
+      expect(wrong.body.validations.map((v: { field: string }) => v.field)).toEqual(['email']);
     });
 
     it('gives a field that breaks several rules a single validation', async () => {

@@ -116,9 +116,10 @@ describe('workspace proxy registration and health', () => {
         const res = await me('register', token, body);
         expect({ body, status: res.status, answer: res.body }).toEqual({ body, status: 400, answer: expected });
       }
-      const unknown = await me('register', token, { access_url: 'https://x.example.com', surprise: 1 });
+      // Unknown fields are ignored (Coder's httpapi.Read): the bad wildcard is still what fails.
+      const unknown = await me('register', token, { access_url: 'https://x.example.com', wildcard_hostname: 'x.example.com', surprise: 1 });
       expect(unknown.status).toBe(400);
-      expect(unknown.body.validations).toEqual([{ field: 'surprise', detail: 'Unknown field "surprise" is not allowed.' }]);
+      expect(unknown.body.message).toBe('Wildcard URL is invalid.');
     });
 
     it('stores the URLs and answers 201 with the keys, the DERP region and the sibling replicas', async () => {
