@@ -1,4 +1,4 @@
-import { ConfigError, helpText, loadConfig, VARIABLES } from './config.schema.js';
+import { ConfigError, helpText, KNOWN_EXPERIMENTS, loadConfig, VARIABLES } from './config.schema.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 describe('parseDuration (Go syntax)', () => {
@@ -75,6 +75,8 @@ describe('loadConfig', () => {
     ['CODER_PROXY_HEALTH_INTERVAL', '10ms'],
     ['CODER_REPLICA_HEARTBEAT_INTERVAL', '-5s'],
     ['CODER_REPLICA_PRUNE_INTERVAL', '30 minutes'],
+    ['CODER_EXPERIMENTS', 'moons,Bad Name'],
+    ['CODER_DOCS_URL', 'docs'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -91,6 +93,13 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ replicaHeartbeatIntervalMs: 5000, replicaPruneIntervalMs: 1_800_000, proxyHealthIntervalMs: 60_000 });
     const c = loadConfig({ CODER_PROXY_HEALTH_INTERVAL: '30s', CODER_REPLICA_HEARTBEAT_INTERVAL: '500ms', CODER_REPLICA_PRUNE_INTERVAL: '1h' });
     expect(c).toMatchObject({ proxyHealthIntervalMs: 30_000, replicaHeartbeatIntervalMs: 500, replicaPruneIntervalMs: 3_600_000 });
+  });
+
+  it('reads experiments (none by default, * = every known one) and the docs URL', () => {
+    expect(loadConfig({})).toMatchObject({ experiments: [], docsUrl: 'https://coder.com/docs' });
+    expect(loadConfig({ CODER_EXPERIMENTS: 'moons, dashboard_theme,moons' }).experiments).toEqual(['moons', 'dashboard_theme']);
+    expect(loadConfig({ CODER_EXPERIMENTS: '*' }).experiments).toEqual([...KNOWN_EXPERIMENTS]);
+    expect(loadConfig({ CODER_DOCS_URL: 'https://docs.example.com/' }).docsUrl).toBe('https://docs.example.com');
   });
 
   it('never echoes a database URL (it may hold a password)', () => {

@@ -33,7 +33,21 @@ export interface AppConfig {
   apiRateLimit: number;
   logLevel: LogLevel;
   pgPoolMax: number;
+  /** Enabled experiments (`GET /experiments`); `*` in the variable expands to every known one. */
+  experiments: string[];
+  /** Where the dashboard's documentation links point (Coder's `CODER_DOCS_URL`). */
+  docsUrl: string;
 }
+
+/** Experiments Coder's dashboard of late 2023 knows (codersdk.ExperimentsAll); `*` enables these. */
+export const KNOWN_EXPERIMENTS = [
+  'moons',
+  'tailnet_pg_coordinator',
+  'single_tailnet',
+  'template_autostop_requirement',
+  'deployment_health_page',
+  'dashboard_theme',
+] as const;
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -140,6 +154,12 @@ export const VARIABLES: VariableSpec[] = [
     description: 'Maximum PostgreSQL connections in the pool (the embedded database caps this at 8).',
     defaultText: '10',
   },
+  {
+    name: 'CODER_EXPERIMENTS',
+    description: `Comma-separated experiments to enable (${KNOWN_EXPERIMENTS.join(', ')}; * = all of them).`,
+    defaultText: undefined,
+  },
+  { name: 'CODER_DOCS_URL', description: 'Where documentation links point (http or https).', defaultText: 'https://coder.com/docs' },
   { name: 'CODER_LOG_LEVEL', description: `Log level: ${LOG_LEVELS.join(', ')}.`, defaultText: 'info' },
 ];
 
@@ -226,6 +246,22 @@ function quietHours(env: Env): string {
   }
 }
 
+function experiments(env: Env): string[] {
+  const raw = read(env, 'CODER_EXPERIMENTS');
+  if (raw === undefined) return [];
+  const out = new Set<string>();
+  for (const item of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    if (item === '*') {
+      for (const known of KNOWN_EXPERIMENTS) out.add(known);
+    } else if (/^[a-z0-9_-]{1,64}$/.test(item)) {
+      out.add(item);
+    } else {
+      throw new ConfigError('CODER_EXPERIMENTS', `must be comma-separated experiment names, got "${item}"`);
+    }
+  }
+  return [...out];
+}
+
 function pgUrl(env: Env): string | undefined {
   const raw = read(env, 'CODER_PG_CONNECTION_URL');
   if (raw === undefined) return undefined;
@@ -274,6 +310,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     apiRateLimit,
     logLevel,
     pgPoolMax: integer(env, 'CODER_PG_POOL_MAX', 10, 1, 1000),
+    experiments: experiments(env),
+    docsUrl: (optionalUrl(env, 'CODER_DOCS_URL') ?? 'https://coder.com/docs').replace(/\/$/, ''),
   };
 }
 
