@@ -7,6 +7,7 @@ import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js
 import type { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
 import { JobContextRepository } from './job-context.repository.js';
+import { JOB_LOGS_CHANNEL } from './job-logs-channel.js';
 import { JobsRepository } from './jobs.repository.js';
 import type { AcquiredJob, CommitQuotaResult, JobLogInput, ProtocolResource } from './protocol.js';
 import { QuotaCommitter } from './quota-committer.js';
@@ -124,6 +125,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     // this row (and id) and acquire jobs that must not be failed here.
     const failed = await this.jobs.failRunningJobsOf(daemon.id, reason);
     await this.db.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [daemon.id]);
+    for (const jobId of failed) await this.announceLogs(jobId);
     if (failed.length > 0) this.logger.warn(`daemon ${daemon.name} disconnected; failed jobs ${failed.join(', ')}`);
     return failed;
   }
@@ -173,6 +175,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       await this.jobs.insertLogs(manager, job.id, 'provisioner', clipped);
       await this.jobs.touchJob(job.id, manager);
     });
+    await this.announceLogs(job.id);
   }
 
   async commitQuota(daemon: ProvisionerDaemonEntity, jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
@@ -209,6 +212,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       }
       if (!(await this.jobs.completeJob(manager, job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
     });
+    await this.announceLogs(job.id);
   }
 
   async failJob(daemon: ProvisionerDaemonEntity, jobId: string, error: string, errorCode?: string): Promise<void> {
@@ -220,7 +224,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   /** False (and nothing written) when the job completed meanwhile. */
   private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
+    const failed = await this.db.transaction(async (manager) => {
       await this.jobs.insertLogs(manager, jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
       const failed = await this.jobs.completeJob(manager, jobId, { message: error.slice(0, 4096), code: errorCode });
       // Roll the log line back with the refused update.
@@ -230,5 +234,17 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       if (err instanceof JobAlreadyCompleted) return false;
       throw err;
     });
+    if (failed) await this.announceLogs(jobId);
+    return failed;
+  }
+
+  /** Wakes the log streams following the job, on every replica, once its change has committed. */
+  private async announceLogs(jobId: string): Promise<void> {
+    try {
+      await this.pubsub.publish(JOB_LOGS_CHANNEL, jobId);
+    } catch (err) {
+      // Streams also re-read on their own every second.
+      this.logger.warn(`could not announce logs of job ${jobId}: ${(err as Error).message}`);
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
 import { HangDetectorService } from './hang-detector.service.js';
 import { JobContextRepository } from './job-context.repository.js';
+import { JobLogsStreamService } from './job-logs-stream.service.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 import { ProvisionerdService } from './provisionerd.service.js';
@@ -19,6 +20,7 @@ import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './
     ProvisionerdService,
     BuiltinDaemonsService,
     HangDetectorService,
+    JobLogsStreamService,
     {
       provide: QuotaCommitterSlot,
       inject: [getDataSourceToken()],
@@ -26,6 +28,6 @@ import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './
     },
     { provide: QuotaCommitter, useExisting: QuotaCommitterSlot },
   ],
-  exports: [JobsService, ProvisionerdService, QuotaCommitter, QuotaCommitterSlot],
+  exports: [JobsService, ProvisionerdService, JobLogsStreamService, QuotaCommitter, QuotaCommitterSlot],
 })
 export class ProvisioningModule {}

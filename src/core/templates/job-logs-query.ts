@@ -20,8 +20,9 @@ function integerParam(query: Record<string, unknown>, name: string): string {
 }
 
 /**
- * Coder's `provisionerJobLogs` query: `after`, `before` (log ids) and `follow`. Following (a
- * WebSocket stream in Coder) is not offered here: clients poll with `after` instead.
+ * Coder's `provisionerJobLogs` query: `after`, `before` (log ids) and `follow`. Following is a
+ * WebSocket (JobLogsStreamService, on the upgrade); a plain request asking to follow gets Coder's
+ * answer for a failed WebSocket handshake.
  */
 export function parseLogsQuery(query: Record<string, unknown>): LogsWindow {
   const follow = query.follow !== undefined;
@@ -30,8 +31,8 @@ export function parseLogsQuery(query: Record<string, unknown>): LogsWindow {
   if (follow && before !== '0') throw badRequest('Query param "before" cannot be used with "follow".');
   if (follow) {
     throw badRequest(
-      'Following logs is not supported by this server.',
-      'Poll this route without "follow", passing the id of the last log received as "after", until the job completes.',
+      'Failed to accept websocket.',
+      'Following logs needs a WebSocket: send this request as a WebSocket upgrade, or poll without "follow", passing the id of the last log received as "after".',
     );
   }
   return { after, before: Number(before) };

@@ -7,8 +7,6 @@ export const DAEMON_MESSAGES = {
   badPsk: 'The provisioner daemon pre-shared key is invalid.',
   orgScopeForbidden: "You aren't allowed to create provisioner daemons for the organization.",
   websocketOnly: 'This endpoint only accepts WebSocket connections.',
-  badHandshake: 'Invalid WebSocket handshake.',
-  foreignOrigin: (origin: string, host: string) => `Request Origin ${JSON.stringify(origin)} is not authorized for Host ${JSON.stringify(host)}.`,
   shuttingDown: 'The server is shutting down. Try again shortly.',
   disconnected: (name: string) => `Provisioner daemon "${name}" disconnected while running this job.`,
   serverStopped: (name: string) => `The server stopped while provisioner daemon "${name}" was running this job.`,

@@ -47,16 +47,6 @@ function sha256(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Builds the Request-shaped view AuthService reads from a raw upgrade request. */
-export function upgradeAuthRequest(headers: IncomingHttpHeaders, params: URLSearchParams, remoteAddress: string | undefined): Request {
-  const query: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    query[key] = all.length === 1 ? all[0] : all;
-  }
-  return { headers, query, ip: remoteAddress, socket: { remoteAddress } } as unknown as Request;
-}
-
 /**
  * The checks before a daemon socket exists, in CONTRACT order: authentication (session token, else
  * the pre-shared key) → entitlement → organization → query → authorization. Throws the ApiError
