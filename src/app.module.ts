@@ -16,7 +16,9 @@ import { AuthModule } from './core/auth/auth.module.js';
 import { AuthorizationGuard } from './core/auth/authorization.guard.js';
 import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { SessionGuard } from './core/auth/session.guard.js';
+import { AuthCheckModule } from './core/authcheck/authcheck.module.js';
 import { BuildInfoModule } from './core/buildinfo/buildinfo.module.js';
+import { DeploymentModule } from './core/deployment/deployment.module.js';
 import { FilesModule } from './core/files/files.module.js';
 import { HealthModule } from './core/health/health.module.js';
 import { EntitlementGuard } from './core/licensing/entitlement.guard.js';
@@ -76,6 +78,8 @@ export class AppModule implements NestModule {
         WorkspacesModule,
         HealthModule,
         BuildInfoModule,
+        AuthCheckModule,
+        DeploymentModule,
         AppearanceModule,
         GroupsModule,
         QuietHoursModule,

@@ -11,7 +11,11 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v2/users/first',
   'POST /api/v2/users/first',
   'POST /api/v2/users/login',
+  // The login page and sign-out read it without a session (coder-clients §4).
+  'GET /api/v2/users/authmethods',
   'GET /api/v2/buildinfo',
+  // Coder serves it without a session; it tells only this server's version, as /buildinfo does.
+  'GET /api/v2/updatecheck',
   'GET /api/v2/entitlements',
   'GET /healthz',
   'GET /metrics',

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
@@ -6,6 +6,7 @@ import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import type { Actor } from '../rbac/actor.js';
 import { Authenticated, CurrentActor, Public } from './access.decorators.js';
+import { AUTH_METHODS, AuthMethodsResponse } from './dto/auth-methods.dto.js';
 import { LoginWithPasswordRequest, LoginWithPasswordResponse } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
 import { SESSION_COOKIE } from './token-source.js';
@@ -14,6 +15,15 @@ import { SESSION_COOKIE } from './token-source.js';
 @Controller('users')
 export class LoginController {
   constructor(private readonly login: LoginService) {}
+
+  // Public: the login page and sign-out call it without a (valid) session, and fail hard on any error.
+  @Get('authmethods')
+  @Public()
+  @ApiOperation({ summary: 'Get authentication methods: password login only (GitHub and OIDC are not supported by this server)' })
+  @ApiOkResponse({ type: AuthMethodsResponse })
+  authMethods(): AuthMethodsResponse {
+    return AUTH_METHODS;
+  }
 
   @Post('login')
   @Public()

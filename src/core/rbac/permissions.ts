@@ -1,4 +1,7 @@
-/** Coder's RBAC resource type strings (coderd/rbac/object.go). */
+/**
+ * Coder's RBAC resource type strings (coderd/rbac/object.go, late 2023): the types its clients
+ * name in `POST /authcheck`. Any other string is unknown and never allowed, not even to owners.
+ */
 export const RESOURCES = [
   'user',
   'user_data',
@@ -19,6 +22,12 @@ export const RESOURCES = [
   'workspace',
   'audit_log',
   'system',
+  'workspace_execution',
+  'application_connect',
+  'workspace_build',
+  'workspace_dormant',
+  'debug_info',
+  'tailnet_coordinator',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

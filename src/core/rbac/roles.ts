@@ -29,13 +29,14 @@ export interface RoleDefinition {
  * (CONTRACT §4a; see the groups service), not every group of its organizations.
  */
 export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
-  owner: { name: 'owner', displayName: 'Owner', site: { wildcard: { actions: '*' } } },
+  // Coder keeps dormant workspaces out of the owner's and organization admin's wildcards.
+  owner: { name: 'owner', displayName: 'Owner', site: { wildcard: { actions: '*', except: ['workspace_dormant'] } } },
   member: {
     name: 'member',
     displayName: 'Member',
     site: { resources: { assign_role: ['read'], provisioner_daemon: ['read'] } },
     user: {
-      wildcard: { actions: '*', except: ['user', 'organization_member'] },
+      wildcard: { actions: '*', except: ['user', 'organization_member', 'workspace_dormant'] },
       resources: { user: ['read'] },
     },
   },
@@ -89,7 +90,7 @@ export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
   'organization-admin': {
     name: 'organization-admin',
     displayName: 'Organization Admin',
-    org: { wildcard: { actions: '*' } },
+    org: { wildcard: { actions: '*', except: ['workspace_dormant'] } },
   },
   'organization-member': {
     name: 'organization-member',
