@@ -1,17 +1,23 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.schema.js';
-import { FEATURES } from '../core/licensing/features.js';
+import { isUuid } from '../common/errors.js';
+import { FEATURES, USES_LIMIT } from '../core/licensing/features.js';
 import { addPublicKeyToJwks, loadOrCreateSigningKey, signLicense } from '../core/licensing/license-issuer.js';
+
+/** Features a license grants with `1`; limits take a number (only the seat limit here). */
+const GRANTABLE: readonly string[] = FEATURES.filter((f) => !USES_LIMIT.has(f));
 
 const USAGE = `Usage: npm run license:issue -- [--features a,b,...] [--all-features] [--user-limit N]
                              [--days N] [--grace-days N] [--trial] [--email E] [--account-id ID]
+                             [--deployment-id UUID ...]
 
 Creates (once) an Ed25519 signing key in CODER_DATA_DIR (license-signing-key.jwk, mode 0600),
 adds its public key to CODER_LICENSE_KEYS_FILE (default <CODER_DATA_DIR>/license-keys.json),
-and prints a license JWT for POST /api/v2/licenses.
+and prints a license JWT for POST /api/v2/licenses. --deployment-id (repeatable) locks the
+license to those deployments (the deployment_id of GET /api/v2/buildinfo).
 
-Features: ${FEATURES.filter((f) => f !== 'user_limit').join(', ')}
+Features: ${GRANTABLE.join(', ')}
 `;
 
 function fail(message: string): never {
@@ -38,6 +44,7 @@ function parse() {
         trial: { type: 'boolean' },
         email: { type: 'string' },
         'account-id': { type: 'string' },
+        'deployment-id': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,11 +63,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const features: Record<string, number> = {};
   for (const name of (values.features ?? '').split(',').map((f) => f.trim()).filter(Boolean)) {
-    if (!(FEATURES as readonly string[]).includes(name) || name === 'user_limit') fail(`unknown feature "${name}"`);
+    if (!GRANTABLE.includes(name)) fail(`unknown feature "${name}"`);
     features[name] = 1;
   }
   if (values['user-limit'] !== undefined) features.user_limit = Math.floor(positive('user-limit', values['user-limit'], 0));
   if (Object.keys(features).length === 0 && !values['all-features']) fail('name at least one feature, or --all-features');
+  const deploymentIds = (values['deployment-id'] ?? []).map((id) => id.trim().toLowerCase());
+  for (const id of deploymentIds) if (!isUuid(id)) fail(`--deployment-id must be a UUID, got "${id}"`);
 
   const keyPath = join(config.dataDir, 'license-signing-key.jwk');
   const { key, created } = await loadOrCreateSigningKey(keyPath);
@@ -75,6 +84,7 @@ async function main(): Promise<void> {
     graceDays: positive('grace-days', values['grace-days'], 7),
     email: values.email,
     accountId: values['account-id'],
+    deploymentIds,
   });
   process.stdout.write(`${jwt}\n`);
 }

@@ -4,17 +4,26 @@ import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { addLicense } from '../helpers/licenses.js';
 import { auth, type Owner } from '../helpers/world.js';
 
+const DOCS_URL = 'https://docs.example.com/coder';
 const BAD_COLOR = 'parse color: expected # prefix and 6 characters';
 const BAD_LOGO = 'logo_url must be empty or an absolute http(s) URL';
 const BAD_TARGET = 'target must be an absolute http(s) URL';
 const BAD_ICON = 'icon must be one of bug, chat, docs, star, an absolute http(s) URL or a path starting with /';
 const LINK = { name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs' };
 const BASELINE = {
+  application_name: 'Acme',
   logo_url: 'https://example.com/logo.png',
   service_banner: { enabled: true, message: 'hello', background_color: '#123abc' },
   support_links: [LINK],
 };
 const banner = (background_color?: string, enabled = true) => ({ service_banner: { enabled, message: 'm', background_color } });
+const announcement = (background_color?: string, enabled = true) => ({
+  announcement_banners: [{ enabled: false, message: 'ok', background_color: '#000000' }, { enabled, message: 'm', background_color }],
+});
+const badAnnouncementColor = (color: string, reason = 'expected # prefix and 6 characters') => [
+  { field: 'announcement_banners.1.background_color', detail: `Invalid color format: ${JSON.stringify(color)}: ${reason}` },
+];
+const tooManyBanners = Array.from({ length: 21 }, () => ({ enabled: false }));
 const tooMany = Array.from({ length: 21 }, (_, i) => ({ ...LINK, name: `Link ${i}` }));
 /** The pipe's rendering of a rejected value: JSON, cut at 256 characters. */
 const rendered = (value: unknown) => `${JSON.stringify(value).slice(0, 256)}…`;
@@ -82,6 +91,36 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
     { support_links: [{ ...LINK, name: 5 }] },
     [{ field: 'support_links.0.name', detail: 'name must be a string' }],
   ],
+  ['an announcement banner colour name', announcement('red'), badAnnouncementColor('red')],
+  ['an announcement banner colour without #', announcement('1234567'), badAnnouncementColor('1234567', 'no # prefix')],
+  ['an enabled announcement banner without colour', announcement(undefined), badAnnouncementColor('')],
+  ['a bad colour on a disabled announcement banner', announcement('#12', false), badAnnouncementColor('#12')],
+  [
+    'an announcement banner without enabled',
+    { announcement_banners: [{ message: 'x' }] },
+    [{ field: 'announcement_banners.0.enabled', detail: 'Validation failed for tag "required" with value: ""' }],
+  ],
+  [
+    'an announcement banner message over 2048 characters',
+    { announcement_banners: [{ enabled: false, message: 'x'.repeat(2049) }] },
+    [{ field: 'announcement_banners.0.message', detail: `Validation failed for tag "max" with value: "${'x'.repeat(256)}…"` }],
+  ],
+  [
+    'announcement banners that are not a list',
+    { announcement_banners: 'on' },
+    [{ field: 'announcement_banners', detail: 'announcement_banners must be an array' }],
+  ],
+  [
+    'more than 20 announcement banners',
+    { announcement_banners: tooManyBanners },
+    [{ field: 'announcement_banners', detail: `Validation failed for tag "max" with value: "${rendered(tooManyBanners)}"` }],
+  ],
+  ['an application name that is not a string', { application_name: 7 }, [{ field: 'application_name', detail: 'application_name must be a string' }]],
+  [
+    'an application name over 256 characters',
+    { application_name: 'n'.repeat(257) },
+    [{ field: 'application_name', detail: `Validation failed for tag "max" with value: "${'n'.repeat(256)}…"` }],
+  ],
   [
     'several bad fields at once (one validation each)',
     { logo_url: 'ftp://x', service_banner: { enabled: true }, support_links: [{ ...LINK, target: 'mailto:a@b.c' }] },
@@ -100,11 +139,9 @@ describe('appearance validation', () => {
   let stored: Record<string, string>;
 
   const put = (body: object) => t.http.put('/api/v2/appearance').set(auth(owner.token)).send(body);
-  const auditCount = async () =>
-    Number((await db.query(`SELECT count(*) AS n FROM audit_logs WHERE resource_type = 'appearance'`)).rows[0].n);
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld());
+    ({ t, db, owner } = await openWorld({ env: { CODER_DOCS_URL: DOCS_URL } }));
     await addLicense(t, owner, ['appearance']);
     await put(BASELINE).expect(200);
     stored = await storedAppearance(db);
@@ -113,18 +150,24 @@ describe('appearance validation', () => {
 
   it('starts from a stored baseline', () => {
     expect(stored).toEqual({
+      application_name: BASELINE.application_name,
       logo_url: BASELINE.logo_url,
       service_banner: JSON.stringify(BASELINE.service_banner),
+      announcement_banners: JSON.stringify([BASELINE.service_banner]),
       support_links: JSON.stringify(BASELINE.support_links),
     });
   });
 
   it.each(CASES)('refuses %s with 400 and stores nothing', async (_, body, validations) => {
-    const audits = await auditCount();
     const res = await put(body).expect(400);
     expect(res.body).toEqual({ message: 'Validation failed.', validations });
     expect(await storedAppearance(db)).toEqual(stored);
-    expect(await auditCount()).toBe(audits);
+  });
+
+  it('docs_url comes from CODER_DOCS_URL, whatever a PUT sends', async () => {
+    expect((await put({ ...BASELINE, docs_url: 'https://evil.example' }).expect(200)).body.docs_url).toBe(DOCS_URL);
+    expect((await t.http.get('/api/v2/appearance').set(auth(owner.token)).expect(200)).body.docs_url).toBe(DOCS_URL);
+    expect(await storedAppearance(db)).toEqual(stored);
   });
 
   it('refuses a body that is not a JSON object', async () => {
@@ -139,13 +182,19 @@ describe('appearance validation', () => {
     expect(await storedAppearance(db)).toEqual(stored);
   });
 
-  it('accepts the edge values: upper-case hex, 20 links, 2048-character message and URL, a colour on a disabled banner', async () => {
+  it('accepts the edge values: upper-case hex, 20 links and banners, 2048-character message and URL, a 256-character name', async () => {
+    const banners = Array.from({ length: 20 }, (_, i) => ({ enabled: i % 2 === 0, message: 'x'.repeat(2048), background_color: '#ABCDEF' }));
     const body = {
+      application_name: 'n'.repeat(256),
       logo_url: `https://example.com/${'a'.repeat(2048 - 20)}`,
-      service_banner: { enabled: false, message: 'x'.repeat(2048), background_color: '#ABCDEF' },
+      docs_url: DOCS_URL,
+      service_banner: banners[0],
+      announcement_banners: banners,
       support_links: tooMany.slice(0, 20),
     };
     expect((await put(body).expect(200)).body).toEqual(body);
+    const disabled = { enabled: false };
+    expect((await put({ announcement_banners: [disabled] }).expect(200)).body.announcement_banners).toEqual([disabled]);
     await put(BASELINE).expect(200);
   });
 });

@@ -28,23 +28,43 @@ describe('GET /entitlements', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-  it('is public and lists every feature, unlicensed', async () => {
+  it("is public and lists every feature name of Coder's 2023 and 2026 clients, unlicensed", async () => {
     const body = await get();
     expect(Object.keys(body)).toEqual(['features', 'warnings', 'errors', 'has_license', 'trial', 'require_telemetry', 'refreshed_at']);
     expect(Object.keys(body.features)).toEqual([
+      'access_control',
       'advanced_template_scheduling',
+      'agent_runtime_hours',
+      'ai_governance_user_limit',
+      'aibridge',
       'appearance',
       'audit_log',
+      'boundary',
       'browser_only',
+      'connection_log',
+      'control_shared_ports',
+      'custom_roles',
       'external_provisioner_daemons',
+      'external_token_encryption',
       'high_availability',
-      'multiple_git_auth',
+      'managed_agent_limit',
+      'multiple_external_auth',
+      'multiple_organizations',
       'scim',
+      'service_accounts',
+      'task_batch_actions',
+      'template_autostop_requirement',
       'template_rbac',
       'user_limit',
+      'user_role_management',
+      'workspace_batch_actions',
+      'workspace_external_agent',
+      'workspace_prebuilds',
       'workspace_proxy',
     ]);
-    expect(body.features.template_rbac).toEqual({ entitlement: 'not_entitled', enabled: false });
+    for (const [name, feature] of Object.entries(body.features)) {
+      if (name !== 'user_limit') expect({ name, feature }).toEqual({ name, feature: { entitlement: 'not_entitled', enabled: false } });
+    }
     expect(body.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 1 });
     expect(body).toMatchObject({ warnings: [], errors: [], has_license: false, trial: false, require_telemetry: false });
   });
@@ -101,11 +121,61 @@ describe('GET /entitlements', () => {
     await deleteLicense(t, owner, trial.id);
   });
 
+  it('a premium license entitles every feature but the limits; only what this server has is enabled', async () => {
+    const premium = await addLicense(t, owner, [], { featureSet: 'premium' });
+    const body = await get();
+    for (const name of ['user_role_management', 'access_control', 'control_shared_ports', 'workspace_batch_actions', 'multiple_organizations']) {
+      expect({ name, feature: body.features[name] }).toEqual({ name, feature: { entitlement: 'entitled', enabled: true } });
+    }
+    for (const name of ['custom_roles', 'service_accounts', 'workspace_prebuilds', 'boundary', 'external_token_encryption', 'template_autostop_requirement']) {
+      expect({ name, feature: body.features[name] }).toEqual({ name, feature: { entitlement: 'entitled', enabled: false } });
+    }
+    expect(body.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 1 });
+    expect(body.features.managed_agent_limit).toMatchObject({ entitlement: 'entitled', enabled: false, limit: 1000, actual: 0 });
+    await deleteLicense(t, owner, premium.id);
+  });
+
+  it('a license with the old multiple_git_auth claim counts as multiple_external_auth', async () => {
+    const old = await addLicense(t, owner, [], { features: { multiple_git_auth: 1 } });
+    const body = await get();
+    expect(body.features).not.toHaveProperty('multiple_git_auth');
+    // Entitled, but this server has no external auth providers to turn on.
+    expect(body.features.multiple_external_auth).toEqual({ entitlement: 'entitled', enabled: false });
+    await deleteLicense(t, owner, old.id);
+  });
+
   it('does not apply a license that requires telemetry (this server sends none)', async () => {
     const license = await addLicense(t, owner, ['template_rbac'], { requireTelemetry: true });
     const body = await get();
     expect(body.errors).toEqual(['License requires telemetry but telemetry is disabled']);
     expect(body.features.template_rbac.enabled).toBe(false);
+    await deleteLicense(t, owner, license.id);
+    expect((await get()).errors).toEqual([]);
+  });
+});
+
+describe('template_autostop_requirement with CODER_EXPERIMENTS=template_autostop_requirement', () => {
+  let t: TestApp;
+  let db: pg.Client;
+  let owner: Owner;
+  const get = async () => (await t.http.get('/api/v2/entitlements').expect(200)).body;
+
+  beforeAll(async () => {
+    ({ t, db, owner } = await openWorld({ env: { CODER_EXPERIMENTS: 'template_autostop_requirement' } }));
+  });
+  afterAll(() => closeWorld(t, db));
+
+  it('is enabled when licensed with advanced template scheduling', async () => {
+    const license = await addLicense(t, owner, ['template_autostop_requirement', 'advanced_template_scheduling']);
+    expect((await get()).features.template_autostop_requirement).toEqual({ entitlement: 'entitled', enabled: true });
+    await deleteLicense(t, owner, license.id);
+  });
+
+  it("without advanced template scheduling, the new license is not applied and Coder's error says why", async () => {
+    const license = await addLicense(t, owner, ['template_autostop_requirement', 'scim']);
+    const body = await get();
+    expect(body.errors).toEqual([expect.stringContaining('you are not entitled to the dependency feature "advanced template scheduling"')]);
+    expect(body.features.scim.entitlement).toBe('not_entitled');
     await deleteLicense(t, owner, license.id);
     expect((await get()).errors).toEqual([]);
   });

@@ -56,6 +56,18 @@ describe('feature gates follow the licenses', () => {
     await deleteLicense(t, owner, license.id);
   });
 
+  it.each([
+    ['feature_set "enterprise"', { featureSet: 'enterprise' }],
+    ['feature_set "premium"', { featureSet: 'premium' }],
+    ['legacy all_features', { allFeatures: true }],
+  ])('a %s license opens the gates; deleting it closes them', async (_, options) => {
+    const license = await addLicense(t, owner, [], options);
+    await putAppearance(owner.token).expect(200);
+    await readAudit(owner.token).expect(200);
+    await deleteLicense(t, owner, license.id);
+    expect((await putAppearance(owner.token).expect(403)).body).toEqual(APPEARANCE_GATE);
+  });
+
   it('a license in its grace period keeps the feature on', async () => {
     const grace = await addLicense(t, owner, ['audit_log'], { days: -1, graceDays: 3 });
     await readAudit(owner.token).expect(200);

@@ -1,7 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { base64url, SignJWT } from 'jose';
 import type pg from 'pg';
 import { newSigningKey, signLicense } from '../../src/core/licensing/license-issuer.js';
+import { EntitlementsService } from '../../src/core/licensing/entitlements.service.js';
+import { decodeClaimsUnverified } from '../../src/core/licensing/license-claims.js';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN } from '../helpers/expectations.js';
 import { addLicense, issueLicense, testLicenseKey } from '../helpers/licenses.js';
@@ -25,6 +31,20 @@ describe('/licenses', () => {
   const post = (token: string, license: unknown) => t.http.post('/api/v2/licenses').set(auth(token)).send({ license });
   const invalid = (detail: string) => ({ message: 'Invalid license', detail });
   const count = async () => (await db.query('SELECT count(*)::int AS n FROM licenses')).rows[0].n as number;
+  /** Stores a JWT directly (as a row from before a rule, or copied from elsewhere); returns its id. */
+  const insertRaw = async (jwt: string): Promise<number> => {
+    const row = await db.query(
+      `INSERT INTO licenses (uploaded_at, jwt, jwt_sha256, exp, uuid)
+       VALUES (now(), $1::text, sha256(convert_to($1::text, 'UTF8')), now() + interval '1 day', gen_random_uuid()) RETURNING id`,
+      [jwt],
+    );
+    return row.rows[0].id as number;
+  };
+  /** A license with exactly these claims, signed by the trusted test key. */
+  const signed = async (claims: Record<string, unknown>) => {
+    const { key } = await testLicenseKey();
+    return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
+  };
 
   describe('POST', () => {
     it('stores a valid license and answers 201 with every claim, never the JWT', async () => {
@@ -134,6 +154,79 @@ describe('/licenses', () => {
         else expect(res.body.detail).toMatch(detail);
         expect(await count()).toBe(before);
       });
+    });
+  });
+
+  describe('deployment-bound licenses (deployment_ids)', () => {
+    let deploymentId: string;
+    beforeAll(async () => {
+      deploymentId = (await t.http.get('/api/v2/buildinfo').expect(200)).body.deployment_id;
+      expect(deploymentId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it("refuses a license locked to other deployments with Coder's 400, and stores nothing", async () => {
+      const others = ['8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11', '0b9e6f1d-5d1c-4f55-a3c2-6f5b0f0d4e22'];
+      const before = await count();
+      const res = await post(owner.token, await issueLicense({ features: { scim: 1 }, deploymentIds: others })).expect(400);
+      expect(res.body).toEqual({
+        message: 'License cannot be used on this deployment!',
+        detail: `The provided license is locked to the following deployments: ["${others[0]}" "${others[1]}"]. Your deployment identifier is "${deploymentId}". Please contact sales.`,
+      });
+      expect(await count()).toBe(before);
+    });
+
+    it('accepts a license that names this deployment, and one with an empty list', async () => {
+      const bound = await post(owner.token, await issueLicense({ features: { workspace_proxy: 1 }, deploymentIds: ['1b0e5f6c-0000-4000-8000-000000000000', deploymentId] })).expect(201);
+      expect(bound.body.claims.deployment_ids).toContain(deploymentId);
+      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.workspace_proxy.entitlement).toBe('entitled');
+      const signedEmpty = await signed({ version: 3, exp: nowS() + 86400, license_expires: nowS() + 3600, deployment_ids: [], features: { scim: 1 } });
+      await post(owner.token, signedEmpty).expect(201);
+    });
+
+    it('a license locked elsewhere that reaches the database anyway counts for nothing', async () => {
+      const jwt = await issueLicense({ features: { browser_only: 1 }, deploymentIds: ['8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11'] });
+      await insertRaw(jwt);
+      await t.app.get(EntitlementsService).refresh();
+      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.browser_only.entitlement).toBe('not_entitled');
+    });
+
+    it('npm run license:issue --deployment-id locks the license to that deployment', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'coder-license-bound-'));
+      try {
+        const issue = (args: string[]) =>
+          spawnSync(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'license-issue.js'), ...args], {
+            env: { PATH: process.env.PATH ?? '', CODER_DATA_DIR: dataDir },
+            encoding: 'utf8',
+            timeout: 30_000,
+          });
+        const bad = issue(['--features', 'scim', '--deployment-id', 'not-a-uuid']);
+        expect(bad.status).toBe(2);
+        expect(bad.stderr).toContain('--deployment-id must be a UUID, got "not-a-uuid"');
+        const ok = issue(['--features', 'scim', '--deployment-id', deploymentId.toUpperCase(), '--deployment-id', '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11']);
+        expect(ok.status).toBe(0);
+        expect(decodeClaimsUnverified(ok.stdout.trim())?.deployment_ids).toEqual([deploymentId, '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11']);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('license_expires is always a JSON integer (codersdk License.ExpiresAt)', () => {
+    it('refuses a license whose license_expires has a fraction', async () => {
+      const jwt = await signed({ version: 3, exp: nowS() + 86400, license_expires: nowS() + 3600.25, features: { scim: 1 } });
+      expect((await post(owner.token, jwt).expect(400)).body).toEqual(invalid('license_expires must be a whole number of seconds'));
+    });
+
+    it('answers integers from POST and GET, also for a fractional license stored before that rule (truncated)', async () => {
+      const added = await post(owner.token, await issueLicense({ features: { scim: 1 } })).expect(201);
+      expect(added.text).toMatch(/"license_expires":\d+[,}]/);
+      const expires = nowS() + 7200;
+      const legacy = await signed({ version: 3, exp: nowS() + 86400, license_expires: expires + 0.75, features: { scim: 1 } });
+      const id = await insertRaw(legacy);
+      const list = await t.http.get('/api/v2/licenses').set(auth(owner.token)).expect(200);
+      const shown = list.body.find((l: { id: number }) => l.id === id);
+      expect(shown.claims.license_expires).toBe(expires);
+      expect(list.text).not.toMatch(/"license_expires":\d+\./);
     });
   });
 

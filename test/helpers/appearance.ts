@@ -15,13 +15,24 @@ export const DEFAULT_LINKS = [
   },
 ];
 
+/** `docs_url` of a test app (CODER_DOCS_URL unset). */
+export const DEFAULT_DOCS_URL = 'https://coder.com/docs';
+
 /** GET /appearance without the `appearance` entitlement. */
-export const APPEARANCE_DEFAULTS = { logo_url: '', service_banner: { enabled: false }, support_links: DEFAULT_LINKS };
+export const APPEARANCE_DEFAULTS = {
+  application_name: '',
+  logo_url: '',
+  docs_url: DEFAULT_DOCS_URL,
+  service_banner: { enabled: false },
+  announcement_banners: [],
+  support_links: DEFAULT_LINKS,
+};
 
 /** The appearance rows of `site_configs`, read directly. */
 export async function storedAppearance(db: pg.Client): Promise<Record<string, string>> {
   const { rows } = await db.query<{ key: string; value: string }>(
-    `SELECT key, value FROM site_configs WHERE key IN ('logo_url', 'service_banner', 'support_links')`,
+    `SELECT key, value FROM site_configs
+      WHERE key IN ('application_name', 'logo_url', 'service_banner', 'announcement_banners', 'support_links')`,
   );
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }

@@ -18,7 +18,7 @@ function context(handler: () => void): ExecutionContext {
 }
 
 describe('EntitlementGuard', () => {
-  const entitlements = new EntitlementsService({} as never, {} as never, {} as never, {} as never);
+  const entitlements = new EntitlementsService({} as never, {} as never, {} as never, {} as never, {} as never);
   const guard = new EntitlementGuard(new Reflector(), entitlements);
 
   it('lets ungated routes through', () => {
@@ -60,6 +60,12 @@ describe('EntitlementGuard', () => {
     ['external_provisioner_daemons', 'External Provisioner Daemons'],
     ['workspace_proxy', 'Workspace Proxy'],
     ['advanced_template_scheduling', 'Advanced Template Scheduling'],
+    ['multiple_external_auth', 'Multiple External Auth'],
+    ['user_role_management', 'User Role Management'],
+    ['template_autostop_requirement', 'Template Autostop Requirement'],
+    ['access_control', 'Access Control'],
+    ['aibridge', 'AI Gateway'],
+    ['ai_governance_user_limit', 'AI Governance User Limit'],
   ])('names %s "%s"', (feature, name) => {
     expect(featureNiceName(feature)).toBe(name);
   });

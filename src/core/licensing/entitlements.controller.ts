@@ -2,16 +2,33 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators.js';
 import { EntitlementsService } from './entitlements.service.js';
+import { FEATURES } from './features.js';
 
+export class UsagePeriodDto {
+  @ApiProperty({ format: 'date-time' }) issued_at: string;
+  @ApiProperty({ format: 'date-time' }) start: string;
+  @ApiProperty({ format: 'date-time' }) end: string;
+}
+
+/** `codersdk.Feature`; the optional fields are omitted when absent. */
 export class FeatureDto {
   @ApiProperty({ enum: ['entitled', 'grace_period', 'not_entitled'] }) entitlement: string;
-  @ApiProperty() enabled: boolean;
-  @ApiPropertyOptional() limit?: number;
-  @ApiPropertyOptional() actual?: number;
+  @ApiProperty({ description: 'Entitled and turned on by this deployment (never for features this server does not have).' })
+  enabled: boolean;
+  @ApiPropertyOptional({ type: 'integer' }) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Agent runtime hours only.' }) soft_limit?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Agent runtime hours only.' }) hard_limit?: number;
+  @ApiPropertyOptional({ type: 'integer' }) actual?: number;
+  @ApiPropertyOptional({ type: UsagePeriodDto, description: 'Usage limits counted over a license term only.' })
+  usage_period?: UsagePeriodDto;
 }
 
 export class EntitlementsResponse {
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(FeatureDto) } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(FeatureDto) },
+    description: `Every feature name of Coder's 2023 and 2026 clients, always: ${FEATURES.join(', ')}.`,
+  })
   features: Record<string, FeatureDto>;
   @ApiProperty({ type: [String] }) warnings: string[];
   @ApiProperty({ type: [String] }) errors: string[];

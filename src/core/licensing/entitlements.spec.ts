@@ -1,5 +1,5 @@
 import { computeEntitlements, unlicensedSnapshot, type EntitlementInputs } from './entitlements.js';
-import { FEATURES } from './features.js';
+import { FEATURES, type FeatureName } from './features.js';
 import type { LicenseClaims } from './license-claims.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -45,11 +45,21 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     expect(e.has_license).toBe(true);
   });
 
-  it('always enables appearance, external provisioner daemons and multiple git auth when entitled', () => {
-    const e = compute([license({ features: { appearance: 1, external_provisioner_daemons: 1, multiple_git_auth: 1 } })]);
-    expect(e.features.appearance.enabled).toBe(true);
-    expect(e.features.external_provisioner_daemons.enabled).toBe(true);
-    expect(e.features.multiple_git_auth.enabled).toBe(true);
+  it("always enables Coder's AlwaysEnable features when entitled, whatever the enablements say", () => {
+    const names = ['appearance', 'external_provisioner_daemons', 'multiple_external_auth', 'workspace_batch_actions', 'high_availability'];
+    const e = compute([license({ features: Object.fromEntries(names.map((n) => [n, 1])) })]);
+    for (const name of names) expect(e.features[name as FeatureName]).toEqual({ entitlement: 'entitled', enabled: true });
+  });
+
+  it('never enables a feature this deployment does not have, even an AlwaysEnable one, and does not warn about it', () => {
+    const e = compute([license({ features: { custom_roles: 1, multiple_external_auth: 1, audit_log: 1 } })], {
+      unavailable: new Set(['custom_roles', 'multiple_external_auth', 'connection_log']),
+      enablements: { connection_log: true },
+    });
+    expect(e.features.custom_roles).toEqual({ entitlement: 'entitled', enabled: false });
+    expect(e.features.multiple_external_auth).toEqual({ entitlement: 'entitled', enabled: false });
+    expect(e.features.connection_log).toEqual({ entitlement: 'not_entitled', enabled: false });
+    expect(e.warnings).toEqual([]);
   });
 
   it('ignores features with a value of 0 or less', () => {
@@ -73,9 +83,13 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     expect(compute([fresh, grace]).features.template_rbac.entitlement).toBe('entitled');
   });
 
-  it('all_features grants everything but user_limit, at the best all-features entitlement', () => {
+  it('all_features grants everything but the limits and the premium-only features (2026: the enterprise set)', () => {
     const e = compute([license({ all_features: true })], { enablements: ENABLEMENTS });
-    for (const name of FEATURES.filter((f) => f !== 'user_limit')) expect(e.features[name].entitlement).toBe('entitled');
+    const bulk = FEATURES.filter((f) => !['user_limit', 'managed_agent_limit', 'ai_governance_user_limit', 'agent_runtime_hours'].includes(f));
+    for (const name of bulk.filter((f) => !['custom_roles', 'multiple_organizations', 'service_accounts'].includes(f))) {
+      expect(e.features[name].entitlement).toBe('entitled');
+    }
+    expect(e.features.custom_roles.entitlement).toBe('not_entitled');
     expect(e.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 3 });
     expect(e.features.audit_log.enabled).toBe(true);
     expect(e.features.scim.enabled).toBe(false);
@@ -151,14 +165,16 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     expect(compute([]).errors).toEqual([]);
   });
 
-  it('several git auth providers need multiple_git_auth', () => {
-    expect(compute([], { gitAuthProviders: 2 }).errors).toEqual([
-      'You have multiple Git authorizations configured but this is an Enterprise feature. Reduce to one.',
+  it('several external auth providers need multiple_external_auth (an old multiple_git_auth claim counts)', () => {
+    expect(compute([], { externalAuthProviders: 2 }).errors).toEqual([
+      'You have multiple External Auth Providers configured but this is an Enterprise feature. Reduce to one.',
     ]);
-    expect(compute([license()], { gitAuthProviders: 2 }).errors).toEqual([
-      'You have multiple Git authorizations configured but your license is limited at one.',
+    expect(compute([license()], { externalAuthProviders: 2 }).errors).toEqual([
+      'You have multiple External Auth Providers configured but your license is limited at one.',
     ]);
-    expect(compute([license({ features: { multiple_git_auth: 1 } })], { gitAuthProviders: 2 }).errors).toEqual([]);
+    expect(compute([license({ features: { multiple_git_auth: 1 } })], { externalAuthProviders: 2 }).errors).toEqual([]);
+    const grace = compute([license({ license_expires: S(days(-1)), features: { multiple_external_auth: 1 } })], { externalAuthProviders: 3 });
+    expect(grace.warnings).toContain('You have multiple External Auth Providers configured but your license is expired. Reduce to one.');
   });
 
   it('trial comes from the last license; require_telemetry from any', () => {
@@ -176,11 +192,12 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     expect(afterwards.features.template_rbac.entitlement).toBe('entitled');
   });
 
-  it('keeps unknown feature names from a license', () => {
-    expect(compute([license({ features: { shiny_future_thing: 1 } })]).features.shiny_future_thing).toEqual({
-      entitlement: 'entitled',
-      enabled: false,
-    });
+  it('ignores claimed feature names Coder does not know (2026 rule), and the retired hard agent limit', () => {
+    const e = compute([license({ features: { shiny_future_thing: 1, managed_agent_limit_hard: 50, agent_runtime_hours: 9 } })]);
+    expect(Object.keys(e.features)).toEqual([...FEATURES].sort());
+    expect(e.features.managed_agent_limit).toEqual({ entitlement: 'not_entitled', enabled: false });
+    expect(e.features.agent_runtime_hours).toEqual({ entitlement: 'not_entitled', enabled: false });
+    expect(e.has_license).toBe(true);
   });
 
   it('lists features sorted by name and stamps refreshed_at', () => {
@@ -188,5 +205,126 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     expect(Object.keys(e.features)).toEqual(Object.keys(e.features).sort());
     expect(e.refreshed_at).toBe(NOW.toISOString());
     expect(unlicensedSnapshot(NOW).features.user_limit.actual).toBe(0);
+  });
+});
+
+describe('computeEntitlements: feature names of both eras and the 2026 claim rules (license.go)', () => {
+  const F6_NAMES = [
+    'user_limit', 'audit_log', 'browser_only', 'scim', 'template_rbac', 'high_availability', 'multiple_external_auth',
+    'external_provisioner_daemons', 'appearance', 'advanced_template_scheduling', 'workspace_proxy', 'user_role_management',
+    'external_token_encryption', 'template_autostop_requirement', 'workspace_batch_actions',
+  ];
+  const L26_NAMES = [
+    'user_limit', 'audit_log', 'connection_log', 'browser_only', 'scim', 'template_rbac', 'high_availability',
+    'multiple_external_auth', 'external_provisioner_daemons', 'appearance', 'advanced_template_scheduling', 'workspace_proxy',
+    'user_role_management', 'external_token_encryption', 'workspace_batch_actions', 'task_batch_actions', 'access_control',
+    'control_shared_ports', 'custom_roles', 'multiple_organizations', 'workspace_prebuilds', 'managed_agent_limit',
+    'workspace_external_agent', 'aibridge', 'boundary', 'service_accounts', 'ai_governance_user_limit', 'agent_runtime_hours',
+  ];
+  const LIMITS = ['user_limit', 'managed_agent_limit', 'ai_governance_user_limit', 'agent_runtime_hours'];
+  const PREMIUM_ONLY = ['custom_roles', 'multiple_organizations', 'service_accounts'];
+  const entitledNames = (e: ReturnType<typeof compute>) =>
+    Object.entries(e.features).filter(([, f]) => f.entitlement !== 'not_entitled').map(([n]) => n).sort();
+
+  it('lists the 15 names of 2023 and the 28 of 2026 (29 in all), never multiple_git_auth', () => {
+    expect(F6_NAMES).toHaveLength(15);
+    expect(L26_NAMES).toHaveLength(28);
+    const keys = Object.keys(compute([]).features);
+    expect(keys).toEqual([...new Set([...F6_NAMES, ...L26_NAMES])].sort());
+    expect(keys).not.toContain('multiple_git_auth');
+  });
+
+  it('a multiple_git_auth claim grants multiple_external_auth', () => {
+    const e = compute([license({ features: { multiple_git_auth: 1 } })]);
+    expect(e.features.multiple_external_auth).toEqual({ entitlement: 'entitled', enabled: true });
+    expect(e.features).not.toHaveProperty('multiple_git_auth');
+  });
+
+  it('feature_set "enterprise" grants every feature but the premium-only and limit ones', () => {
+    const e = compute([license({ feature_set: 'enterprise' })]);
+    expect(entitledNames(e)).toEqual(FEATURES.filter((f) => !PREMIUM_ONLY.includes(f) && !LIMITS.includes(f)).sort());
+  });
+
+  it('feature_set "premium" (any case) adds the premium-only ones and a default managed agent limit of 1000', () => {
+    const e = compute([license({ feature_set: 'Premium' })]);
+    expect(entitledNames(e)).toEqual(FEATURES.filter((f) => !LIMITS.includes(f) || f === 'managed_agent_limit').sort());
+    expect(e.features.custom_roles).toEqual({ entitlement: 'entitled', enabled: true });
+    expect(e.features.managed_agent_limit).toEqual({
+      entitlement: 'entitled',
+      enabled: true,
+      limit: 1000,
+      actual: 0,
+      usage_period: { issued_at: '2025-07-01T00:00:00.000Z', start: '2025-07-01T00:00:00.000Z', end: '2125-07-01T00:00:00.000Z' },
+    });
+  });
+
+  it('legacy all_features means the enterprise set; an explicit feature_set wins over it; an unknown set grants nothing', () => {
+    expect(entitledNames(compute([license({ all_features: true })]))).toEqual(entitledNames(compute([license({ feature_set: 'enterprise' })])));
+    expect(compute([license({ all_features: true, feature_set: 'premium' })]).features.service_accounts.entitlement).toBe('entitled');
+    expect(entitledNames(compute([license({ all_features: true, feature_set: 'platinum' })]))).toEqual([]);
+  });
+
+  it('never grants a limit feature in bulk: the seat limit must be claimed', () => {
+    const e = compute([license({ feature_set: 'premium' })]);
+    expect(e.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 3 });
+    expect(e.features.ai_governance_user_limit.entitlement).toBe('not_entitled');
+    expect(e.features.agent_runtime_hours.entitlement).toBe('not_entitled');
+  });
+
+  it('a bulk grant and an à-la-carte grant combine; a feature set in its grace period does not downgrade a fresh claim', () => {
+    const grace = license({ feature_set: 'enterprise', license_expires: S(days(-1)) });
+    const fresh = license({ features: { scim: 1 } });
+    const e = compute([fresh, grace]);
+    expect(e.features.scim.entitlement).toBe('entitled');
+    expect(e.features.audit_log.entitlement).toBe('grace_period');
+  });
+
+  it('managed_agent_limit_soft is the managed agent limit, counted over the license term', () => {
+    const nbf = S(days(-10));
+    const e = compute([license({ nbf, iat: nbf, features: { managed_agent_limit_soft: 25 } })]);
+    expect(e.features.managed_agent_limit).toEqual({
+      entitlement: 'entitled',
+      enabled: true,
+      limit: 25,
+      actual: 0,
+      usage_period: { issued_at: days(-10).toISOString(), start: days(-10).toISOString(), end: days(400).toISOString() },
+    });
+  });
+
+  it('agent runtime hours come from their allocation claim, with soft and hard limits', () => {
+    const claims = { agent_runtime_hours_allocation: 100, agent_runtime_hours_limit_soft: 80, agent_runtime_hours_limit_hard: 120 };
+    const e = compute([license({ nbf: S(NOW), features: claims })]);
+    expect(e.features.agent_runtime_hours).toMatchObject({ entitlement: 'entitled', enabled: true, limit: 100, soft_limit: 80, hard_limit: 120 });
+  });
+
+  it('the AI Governance add-on grants aibridge and boundary, but only with an AI governance seat limit', () => {
+    const without = compute([license({ addons: ['ai_governance'] })]);
+    expect(without.errors).toEqual(['Feature AI Governance User Limit must be set when using the AI Governance addon.']);
+    expect(without.features.aibridge.entitlement).toBe('not_entitled');
+    const withLimit = compute([license({ addons: ['ai_governance', 'unknown_addon'], features: { ai_governance_user_limit: 10 } })]);
+    expect(withLimit.errors).toEqual([]);
+    expect(withLimit.features.aibridge).toEqual({ entitlement: 'entitled', enabled: false });
+    expect(withLimit.features.boundary).toEqual({ entitlement: 'entitled', enabled: true });
+    expect(withLimit.features.ai_governance_user_limit).toEqual({ entitlement: 'entitled', enabled: true, limit: 10, actual: 0 });
+  });
+
+  it('user_limit: a limit the active users fit in wins over a better entitlement, and its grace period is warned about', () => {
+    const small = license({ features: { user_limit: 2 } });
+    const big = license({ license_expires: S(days(-1)), features: { user_limit: 10 } });
+    const e = compute([small, big]);
+    expect(e.features.user_limit).toEqual({ entitlement: 'grace_period', enabled: true, limit: 10, actual: 3 });
+    expect(e.warnings).toEqual(['Your deployment has 3 active users but the license with the limit 10 is expired.']);
+    const bothFit = compute([license({ features: { user_limit: 5 } }), license({ license_expires: S(days(-1)), features: { user_limit: 10 } })]);
+    expect(bothFit.features.user_limit).toMatchObject({ entitlement: 'entitled', limit: 5 });
+  });
+
+  it('a license bound to other deployments counts for nothing; bound to this one, or to none, it counts', () => {
+    const mine = '11111111-1111-4111-8111-111111111111';
+    const other = license({ deployment_ids: ['22222222-2222-4222-8222-222222222222'], features: { scim: 1 } });
+    const e = compute([other], { deploymentId: mine });
+    expect(e.has_license).toBe(false);
+    expect(e.features.scim.entitlement).toBe('not_entitled');
+    expect(compute([license({ deployment_ids: ['x', mine], features: { scim: 1 } })], { deploymentId: mine }).features.scim.entitlement).toBe('entitled');
+    expect(compute([license({ deployment_ids: [], features: { scim: 1 } })], { deploymentId: mine }).has_license).toBe(true);
   });
 });

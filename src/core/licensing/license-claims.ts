@@ -17,6 +17,12 @@ export interface LicenseClaims {
   require_telemetry?: boolean;
   /** Feature name → integer; > 0 grants it; for `user_limit` the number of seats. */
   features?: Record<string, number>;
+  /** Features granted in bulk: `enterprise` or `premium` (Coder 2024+; `all_features` = enterprise). */
+  feature_set?: string;
+  /** Add-on SKUs such as `ai_governance` (Coder 2025+). */
+  addons?: string[];
+  /** When present and non-empty, the only deployments (ids as /buildinfo shows) the license works on. */
+  deployment_ids?: string[];
   [claim: string]: unknown;
 }
 

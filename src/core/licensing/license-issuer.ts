@@ -20,6 +20,10 @@ export interface LicenseOptions {
   accountType?: string;
   email?: string;
   requireTelemetry?: boolean;
+  /** Grant a whole feature set (`enterprise` or `premium`), as Coder's 2024+ licenses do. */
+  featureSet?: string;
+  /** Lock the license to these deployment ids (as `/buildinfo` shows them). */
+  deploymentIds?: string[];
   /** Not valid before this time (default: now). */
   notBefore?: Date;
   now?: Date;
@@ -48,6 +52,8 @@ export async function signLicense(key: SigningKey, options: LicenseOptions = {})
   };
   if (options.accountId) claims.account_id = options.accountId;
   if (options.accountType) claims.account_type = options.accountType;
+  if (options.featureSet) claims.feature_set = options.featureSet;
+  if (options.deploymentIds?.length) claims.deployment_ids = options.deploymentIds;
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
     .setJti(randomUUID())

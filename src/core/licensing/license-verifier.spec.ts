@@ -102,8 +102,19 @@ describe('verifyLicense', () => {
     [{ trial: 'yes' }, 'trial must be a boolean'],
     [{ account_id: 42 }, 'account_id must be a string'],
     [{ iat: nowS + 3600 }, 'Token used before issued'],
+    [{ license_expires: nowS + 86400.5 }, 'license_expires must be a whole number of seconds'],
+    [{ feature_set: 1 }, 'feature_set must be a string'],
+    [{ deployment_ids: 'abc' }, 'deployment_ids must be a list of strings'],
+    [{ deployment_ids: [1] }, 'deployment_ids must be a list of strings'],
+    [{ addons: [{}] }, 'addons must be a list of strings'],
+    [{ publish_usage_data: 'yes' }, 'publish_usage_data must be a boolean'],
   ])('rejects claims %j', async (overrides, message) => {
     expect(await detail(await signed(goodClaims(overrides)))).toBe(message);
+  });
+
+  it('accepts the 2024+ claims: feature_set, addons, deployment_ids', async () => {
+    const claims = goodClaims({ feature_set: 'premium', addons: ['ai_governance'], deployment_ids: ['a', 'b'], publish_usage_data: true });
+    await expect(verifyLicense(await signed(claims), resolve, { now: new Date() })).resolves.toMatchObject(claims);
   });
 
   it('rejects an expired license with the time since expiry', async () => {

@@ -72,11 +72,19 @@ function checkClaims(c: Record<string, unknown>, options: VerifyOptions): Licens
   if (c.version !== 3) throw new InvalidLicenseError('license must be version 3');
   if (c.license_expires === undefined || c.license_expires === null) throw new InvalidLicenseError('license missing license_expires');
   if (!isNumericDate(c.license_expires)) throw new InvalidLicenseError('license_expires is not a number');
-  for (const flag of ['trial', 'all_features', 'require_telemetry'] as const) {
+  // codersdk's License.ExpiresAt (the Terraform provider) needs a JSON integer: refuse fractions.
+  if (!Number.isInteger(c.license_expires)) throw new InvalidLicenseError('license_expires must be a whole number of seconds');
+  for (const flag of ['trial', 'all_features', 'require_telemetry', 'publish_usage_data'] as const) {
     if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw new InvalidLicenseError(`${flag} must be a boolean`);
   }
-  for (const text of ['jti', 'sub', 'iss', 'account_type', 'account_id'] as const) {
+  for (const text of ['jti', 'sub', 'iss', 'account_type', 'account_id', 'feature_set'] as const) {
     if (c[text] !== undefined && typeof c[text] !== 'string') throw new InvalidLicenseError(`${text} must be a string`);
+  }
+  for (const list of ['addons', 'deployment_ids'] as const) {
+    const value = c[list];
+    if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+      throw new InvalidLicenseError(`${list} must be a list of strings`);
+    }
   }
   if (c.features !== undefined) {
     const f = c.features;

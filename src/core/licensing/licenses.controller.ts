@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
-import { AddLicenseRequest, LicenseResponse } from './dto/license.dto.js';
+import { AddLicenseRequest, LicenseResponse, RefreshEntitlementsResponse } from './dto/license.dto.js';
 import { LicensesService } from './licenses.service.js';
 
 @ApiTags('Enterprise')
@@ -19,6 +19,19 @@ export class LicensesController {
   @ApiErrors(400, 409)
   add(@CurrentActor() actor: Actor, @Body() body: AddLicenseRequest, @ReqMeta() meta: RequestMeta) {
     return this.licenses.add(actor, body.license, meta);
+  }
+
+  @Post('refresh-entitlements')
+  @HttpCode(200)
+  @Authorize('license', 'create')
+  @ApiOperation({ summary: 'Recompute entitlements now, on every replica (owner; at most once a minute)' })
+  @ApiOkResponse({ type: RefreshEntitlementsResponse })
+  @ApiErrorResponse(
+    400,
+    'Refreshed less than a minute ago: `Entitlements already recently refreshed, please wait N seconds to force a new refresh`, with `Retry-After: N`.',
+  )
+  refreshEntitlements() {
+    return this.licenses.refreshEntitlements();
   }
 
   @Get()

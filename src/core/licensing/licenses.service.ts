@@ -8,10 +8,12 @@ import { isUniqueViolation } from '../../database/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
-import { toLicenseResponse, type LicenseResponse } from './dto/license.dto.js';
+import { SiteConfigService } from '../site-config/site-config.service.js';
+import { toLicenseResponse, type LicenseResponse, type RefreshEntitlementsResponse } from './dto/license.dto.js';
 import type { LicenseEntity } from './entities/license.entity.js';
+import { boundElsewhere } from './entitlements.js';
 import { EntitlementsService } from './entitlements.service.js';
-import { decodeClaimsUnverified, InvalidLicenseError } from './license-claims.js';
+import { decodeClaimsUnverified, InvalidLicenseError, type LicenseClaims } from './license-claims.js';
 import { LicenseKeysService } from './license-keys.service.js';
 import { licenseUuid, verifyLicense } from './license-verifier.js';
 import { LicensesRepository } from './licenses.repository.js';
@@ -31,6 +33,7 @@ export class LicensesService {
     private readonly keys: LicenseKeysService,
     private readonly entitlements: EntitlementsService,
     private readonly audit: AuditService,
+    private readonly siteConfig: SiteConfigService,
   ) {}
 
   async add(actor: Actor, jwt: string, meta: RequestMeta): Promise<LicenseResponse> {
@@ -41,6 +44,7 @@ export class LicensesService {
       if (err instanceof InvalidLicenseError) throw badRequest('Invalid license', err.detail);
       throw err;
     }
+    this.checkDeployment(claims);
     const normalized = jwt.trim();
     let license: LicenseEntity;
     try {
@@ -74,6 +78,24 @@ export class LicensesService {
     await this.entitlements.refresh();
     await this.entitlements.announce('add');
     return toLicenseResponse(license, claims);
+  }
+
+  /** `POST /licenses/refresh-entitlements`: owners only (the route's `license` create check). */
+  async refreshEntitlements(): Promise<RefreshEntitlementsResponse> {
+    await this.entitlements.forceRefresh();
+    return { message: 'Entitlements updated' };
+  }
+
+  /** Coder's postLicense: a license locked to other deployments is refused, with Coder's words. */
+  private checkDeployment(claims: LicenseClaims): void {
+    const deploymentId = this.siteConfig.deploymentId;
+    if (!boundElsewhere(claims, deploymentId)) return;
+    // Go's %q of a []string: ["a" "b"].
+    const ids = `[${(claims.deployment_ids ?? []).map((id) => JSON.stringify(id)).join(' ')}]`;
+    throw badRequest(
+      'License cannot be used on this deployment!',
+      `The provided license is locked to the following deployments: ${ids}. Your deployment identifier is ${JSON.stringify(deploymentId)}. Please contact sales.`,
+    );
   }
 
   /** Owners see every license (expired ones too) with decoded claims; everyone else an empty list. */

@@ -3,7 +3,7 @@ import { AppearanceController } from './appearance.controller.js';
 import { AppearanceRepository } from './appearance.repository.js';
 import { AppearanceService } from './appearance.service.js';
 
-/** Logo, service banner and support links (`/appearance`), stored in `site_configs`. */
+/** Application name, logo, banners and support links (`/appearance`), stored in `site_configs`. */
 @Module({
   controllers: [AppearanceController],
   providers: [AppearanceService, AppearanceRepository],

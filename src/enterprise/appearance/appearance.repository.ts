@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
-import { emptyAppearance, type AppearanceSettings, type ServiceBanner, type SupportLink } from './appearance.rules.js';
+import { emptyAppearance, isEmptyBanner, type AppearanceSettings, type Banner, type SupportLink } from './appearance.rules.js';
 import { toStoredAppearance } from './dto/appearance.dto.js';
 
-/** The `site_configs` keys; `logo_url` and `service_banner` hold what Coder stores there. */
-const KEYS = { logoUrl: 'logo_url', serviceBanner: 'service_banner', supportLinks: 'support_links' } as const;
+/**
+ * The `site_configs` keys: `application_name`, `logo_url` and `announcement_banners` hold what Coder
+ * (2024+) stores there; `service_banner` (Coder 2023) is kept equal to the first banner.
+ */
+const KEYS = {
+  applicationName: 'application_name',
+  logoUrl: 'logo_url',
+  serviceBanner: 'service_banner',
+  announcementBanners: 'announcement_banners',
+  supportLinks: 'support_links',
+} as const;
 
 /** Stored JSON that does not decode: a server fault on read; an update replaces it. */
 export class CorruptAppearanceError extends Error {}
 
 /**
- * Appearance settings in `site_configs`, in Coder's format (`service_banner` is its JSON with
- * omitempty). Stored JSON that does not decode is a server fault (Coder: 500 `unmarshal json`).
+ * Appearance settings in `site_configs`, in Coder's format (banners are its JSON with omitempty).
+ * Stored JSON that does not decode is a server fault (Coder: 500 `unmarshal json`).
  */
 @Injectable()
 export class AppearanceRepository {
@@ -21,31 +30,46 @@ export class AppearanceRepository {
   async getAppearance(manager?: EntityManager): Promise<AppearanceSettings> {
     const values = await this.siteConfig.getMany(Object.values(KEYS), manager);
     const settings = emptyAppearance();
+    settings.applicationName = values.get(KEYS.applicationName) ?? '';
     settings.logoUrl = values.get(KEYS.logoUrl) ?? '';
-    const banner = values.get(KEYS.serviceBanner);
-    if (banner) settings.serviceBanner = decodeBanner(banner);
+    const banners = values.get(KEYS.announcementBanners);
+    const legacy = values.get(KEYS.serviceBanner);
+    if (banners) {
+      settings.announcementBanners = decodeBanners(banners);
+    } else if (legacy) {
+      // Stored before announcement banners existed here: the service banner is the only one.
+      const banner = decodeBanner(KEYS.serviceBanner, parseJson(KEYS.serviceBanner, legacy));
+      settings.announcementBanners = isEmptyBanner(banner) ? [] : [banner];
+    }
     const links = values.get(KEYS.supportLinks);
     if (links) settings.supportLinks = decodeLinks(links);
     return settings;
   }
 
-  /** Writes all three keys; pass the transaction's manager so they change together. */
+  /** Writes every key; pass the transaction's manager so they change together. */
   async saveAppearance(manager: EntityManager, settings: AppearanceSettings): Promise<void> {
     const stored = toStoredAppearance(settings);
+    await this.siteConfig.set(KEYS.applicationName, stored.application_name, manager);
     await this.siteConfig.set(KEYS.logoUrl, stored.logo_url, manager);
     await this.siteConfig.set(KEYS.serviceBanner, JSON.stringify(stored.service_banner), manager);
+    await this.siteConfig.set(KEYS.announcementBanners, JSON.stringify(stored.announcement_banners), manager);
     await this.siteConfig.set(KEYS.supportLinks, JSON.stringify(stored.support_links), manager);
   }
 
-  /** Serialises concurrent updates, so each audit entry's "old" value is the one it replaced. */
+  /** Serialises concurrent updates: each one merges banners against what the previous one stored. */
   async lockAppearance(manager: EntityManager): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('site_configs:appearance'))`);
   }
 }
 
-function decodeBanner(raw: string): ServiceBanner {
-  const value = parseJson(KEYS.serviceBanner, raw);
-  if (!isRecord(value)) throw new CorruptAppearanceError(`site_configs "${KEYS.serviceBanner}" is not a JSON object`);
+function decodeBanners(raw: string): Banner[] {
+  const value = parseJson(KEYS.announcementBanners, raw);
+  if (!Array.isArray(value)) throw new CorruptAppearanceError(`site_configs "${KEYS.announcementBanners}" is not a JSON array`);
+  return value.map((banner) => decodeBanner(KEYS.announcementBanners, banner));
+}
+
+function decodeBanner(key: string, value: unknown): Banner {
+  if (!isRecord(value)) throw new CorruptAppearanceError(`site_configs "${key}" holds a banner that is not a JSON object`);
   return {
     enabled: value.enabled === true,
     message: typeof value.message === 'string' ? value.message : '',

@@ -1,7 +1,10 @@
 import {
+  announcementColorError,
   bannerColorError,
   DEFAULT_SUPPORT_LINKS,
   emptyAppearance,
+  emptyBanner,
+  mergeBanners,
   hexColorError,
   isHttpUrl,
   linkIconError,
@@ -113,37 +116,100 @@ describe('URLs and icons', () => {
   );
 });
 
+describe('announcementColorError (Coder 2024+ wording)', () => {
+  it('accepts #rrggbb, and no colour on a disabled banner', () => {
+    expect(announcementColorError('#00ff00', true)).toBeNull();
+    expect(announcementColorError(undefined, false)).toBeNull();
+    expect(announcementColorError('', false)).toBeNull();
+  });
+
+  it.each([
+    ['red', true, 'Invalid color format: "red": expected # prefix and 6 characters'],
+    ['red', false, 'Invalid color format: "red": expected # prefix and 6 characters'],
+    ['', true, 'Invalid color format: "": expected # prefix and 6 characters'],
+    [undefined, true, 'Invalid color format: "": expected # prefix and 6 characters'],
+    ['1234567', true, 'Invalid color format: "1234567": no # prefix'],
+    ['#12345g', true, 'Invalid color format: "#12345g": encoding/hex: invalid byte: U+0067 \'g\''],
+    [7, true, 'background_color must be a string'],
+  ])('rejects %j (enabled: %s)', (color, enabled, error) => {
+    expect(announcementColorError(color, enabled)).toBe(error);
+  });
+});
+
+describe('mergeBanners: which banners a PUT stores', () => {
+  const A = { enabled: true, message: 'a', backgroundColor: '#000001' };
+  const B = { enabled: false, message: 'b', backgroundColor: '#000002' };
+  const C = { enabled: true, message: 'c', backgroundColor: '#000003' };
+  const ZERO = emptyBanner();
+
+  it('a 2023 client (service_banner only) sets the one banner; an empty or missing one clears them', () => {
+    expect(mergeBanners({ service: C }, [A, B])).toEqual([C]);
+    expect(mergeBanners({ service: ZERO }, [A, B])).toEqual([]);
+    expect(mergeBanners({}, [A, B])).toEqual([]);
+  });
+
+  it('changed announcement banners are stored as sent, whatever service_banner says (Coder 2024+)', () => {
+    expect(mergeBanners({ announcements: [B], service: A }, [A, B])).toEqual([B]);
+    expect(mergeBanners({ announcements: [], service: A }, [A])).toEqual([]);
+    expect(mergeBanners({ announcements: [A, C] }, [A])).toEqual([A, C]);
+  });
+
+  it("the 2023 dashboard's echo (banners as shown, a changed service_banner) replaces the first banner", () => {
+    expect(mergeBanners({ announcements: [A, B], service: C }, [A, B])).toEqual([C, B]);
+    expect(mergeBanners({ announcements: [], service: C }, [])).toEqual([C]);
+  });
+
+  it("unchanged banners with codersdk's zero service_banner, or with the first banner as service_banner, stay", () => {
+    expect(mergeBanners({ announcements: [A, B], service: ZERO }, [A, B])).toEqual([A, B]);
+    expect(mergeBanners({ announcements: [A, B], service: A }, [A, B])).toEqual([A, B]);
+  });
+});
+
 describe('appearance mappers', () => {
-  it('omits an empty banner message and colour (Coder omitempty) and fills the default links', () => {
-    expect(toAppearanceConfig(emptyAppearance())).toEqual({
+  const DOCS = 'https://coder.com/docs';
+
+  it('omits an empty banner message and colour (Coder omitempty) and fills the default links and the docs URL', () => {
+    expect(toAppearanceConfig(emptyAppearance(), DOCS)).toEqual({
+      application_name: '',
       logo_url: '',
+      docs_url: DOCS,
       service_banner: { enabled: false },
+      announcement_banners: [],
       support_links: DEFAULT_SUPPORT_LINKS,
     });
   });
 
-  it('keeps configured links instead of the defaults, and stores them as given', () => {
+  it('keeps configured links instead of the defaults, and stores them as given; service_banner is the first banner', () => {
     const settings = toAppearanceSettings({
+      application_name: 'Acme Dev',
       logo_url: 'https://example.com/l.png',
       service_banner: { enabled: true, message: 'hi', background_color: '#010203' },
       support_links: [{ name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs' }],
     });
     const stored = toStoredAppearance(settings);
     expect(stored).toEqual({
+      application_name: 'Acme Dev',
       logo_url: 'https://example.com/l.png',
       service_banner: { enabled: true, message: 'hi', background_color: '#010203' },
+      announcement_banners: [{ enabled: true, message: 'hi', background_color: '#010203' }],
       support_links: [{ name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs' }],
     });
-    expect(toAppearanceConfig(settings)).toEqual(stored);
+    expect(toAppearanceConfig(settings, DOCS)).toEqual({ ...stored, docs_url: DOCS });
   });
 
   it('treats missing fields as cleared', () => {
     expect(toAppearanceSettings({})).toEqual(emptyAppearance());
-    expect(toStoredAppearance(toAppearanceSettings({}))).toEqual({ logo_url: '', service_banner: { enabled: false }, support_links: [] });
+    expect(toStoredAppearance(toAppearanceSettings({}))).toEqual({
+      application_name: '',
+      logo_url: '',
+      service_banner: { enabled: false },
+      announcement_banners: [],
+      support_links: [],
+    });
   });
 
   it('does not hand out the shared default links', () => {
-    const answer = toAppearanceConfig(emptyAppearance());
+    const answer = toAppearanceConfig(emptyAppearance(), DOCS);
     answer.support_links[0].name = 'changed';
     expect(DEFAULT_SUPPORT_LINKS[0].name).toBe('Documentation');
   });

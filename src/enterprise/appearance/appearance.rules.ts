@@ -6,16 +6,21 @@ export interface SupportLink {
   icon: string;
 }
 
-export interface ServiceBanner {
+/** A banner across the dashboard: the old single `service_banner`, or one of `announcement_banners`. */
+export interface Banner {
   enabled: boolean;
   message: string;
   backgroundColor: string;
 }
 
-/** What is stored in `site_configs` (support links empty = Coder's defaults are shown). */
+/**
+ * What is stored in `site_configs` (support links empty = Coder's defaults are shown). The banners
+ * are Coder's 2024+ `announcement_banners`; the old `service_banner` is the first of them.
+ */
 export interface AppearanceSettings {
+  applicationName: string;
   logoUrl: string;
-  serviceBanner: ServiceBanner;
+  announcementBanners: Banner[];
   supportLinks: SupportLink[];
 }
 
@@ -34,9 +39,45 @@ export const DEFAULT_SUPPORT_LINKS: readonly SupportLink[] = Object.freeze([
   },
 ]);
 
-/** Nothing configured: no logo, a disabled banner, no support links of our own. */
+/** Nothing configured: no name, no logo, no banners, no support links of our own. */
 export function emptyAppearance(): AppearanceSettings {
-  return { logoUrl: '', serviceBanner: { enabled: false, message: '', backgroundColor: '' }, supportLinks: [] };
+  return { applicationName: '', logoUrl: '', announcementBanners: [], supportLinks: [] };
+}
+
+/** Go's zero BannerConfig: what Coder shows as `service_banner` when there is no banner. */
+export function emptyBanner(): Banner {
+  return { enabled: false, message: '', backgroundColor: '' };
+}
+
+export function isEmptyBanner(banner: Banner): boolean {
+  return !banner.enabled && banner.message === '' && banner.backgroundColor === '';
+}
+
+function sameBanners(a: readonly Banner[], b: readonly Banner[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.enabled === b[i].enabled && x.message === b[i].message && x.backgroundColor === b[i].backgroundColor)
+  );
+}
+
+/**
+ * The banners a PUT stores. Clients of 2023 know only `service_banner`; newer ones send
+ * `announcement_banners` (Coder 2024+ ignores `service_banner` then). The 2023 dashboard PUTs back
+ * the whole GET body merged with its edit, so it also returns the announcement banners it read, and
+ * codersdk always sends a `service_banner` (Go's zero value when unset). So:
+ * - no `announcement_banners`: the service banner is the only banner (none when it is empty);
+ * - `announcement_banners` differ from what GET showed: they are the edit, stored as sent;
+ * - they are what GET showed, but a non-empty `service_banner` differs from the first of them:
+ *   the service banner is the edit and replaces the first banner;
+ * - otherwise they are stored as sent.
+ */
+export function mergeBanners(sent: { service?: Banner; announcements?: Banner[] }, shown: readonly Banner[]): Banner[] {
+  const { service, announcements } = sent;
+  if (!announcements) return service && !isEmptyBanner(service) ? [service] : [];
+  if (!service || isEmptyBanner(service) || !sameBanners(announcements, shown)) return announcements;
+  const first = announcements[0] ?? emptyBanner();
+  if (sameBanners([service], [first])) return announcements;
+  return [service, ...announcements.slice(1)];
 }
 
 /** Coder's 403 for a caller without `update` on `deployment_config`. */
@@ -46,6 +87,8 @@ export const URL_MAX = 2048;
 export const MESSAGE_MAX = 2048;
 export const LINK_NAME_MAX = 64;
 export const SUPPORT_LINKS_MAX = 20;
+export const BANNERS_MAX = 20;
+export const APPLICATION_NAME_MAX = 256;
 /** Icon names Coder's dashboard draws itself; anything else must be an image URL or path. */
 export const BUILTIN_ICONS = ['bug', 'chat', 'docs', 'star'] as const;
 
@@ -75,6 +118,18 @@ export function bannerColorError(value: unknown, enabled: boolean): string | nul
   if (typeof value !== 'string') return 'background_color must be a string';
   const error = hexColorError(value);
   return error ? `parse color: ${error}` : null;
+}
+
+/**
+ * An announcement banner's colour: the service banner's rule, worded as Coder 2024+ words it
+ * (`Invalid color format: "<colour>"`, followed by the reason).
+ */
+export function announcementColorError(value: unknown, enabled: boolean): string | null {
+  if (value !== undefined && value !== null && typeof value !== 'string') return 'background_color must be a string';
+  const color = typeof value === 'string' ? value : '';
+  if (color === '' && !enabled) return null;
+  const error = hexColorError(color);
+  return error ? `Invalid color format: ${JSON.stringify(color)}: ${error}` : null;
 }
 
 /** An absolute `http:` or `https:` URL with a host, at most 2048 characters, no spaces. */

@@ -1,27 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { auditDiff, AuditService, NIL_UUID } from '../../core/audit/audit.service.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
-import type { Actor } from '../../core/rbac/actor.js';
 import { AppearanceRepository, CorruptAppearanceError } from './appearance.repository.js';
-import { emptyAppearance } from './appearance.rules.js';
-import {
-  toAppearanceConfig,
-  toAppearanceSettings,
-  toStoredAppearance,
-  type AppearanceConfig,
-  type UpdateAppearanceConfig,
-} from './dto/appearance.dto.js';
+import { emptyAppearance, type Banner } from './appearance.rules.js';
+import { toAppearanceConfig, toAppearanceSettings, type AppearanceConfig, type UpdateAppearanceConfig } from './dto/appearance.dto.js';
 
+/**
+ * `/appearance`. Updates are not audited: Coder writes no audit entry for them and has no audit
+ * resource type its dashboard could show one under.
+ */
 @Injectable()
 export class AppearanceService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: AppearanceRepository,
     private readonly entitlements: EntitlementsService,
-    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -29,40 +26,32 @@ export class AppearanceService {
    * user sees the defaults; the stored settings are kept and come back with a license.
    */
   async get(): Promise<AppearanceConfig> {
-    if (this.entitlements.entitlement('appearance') !== 'entitled') return toAppearanceConfig(emptyAppearance());
-    return toAppearanceConfig(await this.repo.getAppearance());
+    if (!this.showsStored()) return toAppearanceConfig(emptyAppearance(), this.config.docsUrl);
+    return toAppearanceConfig(await this.repo.getAppearance(), this.config.docsUrl);
   }
 
-  /** Replaces all three settings at once and answers what is now stored (not the request echo). */
-  async update(actor: Actor, body: UpdateAppearanceConfig, meta: RequestMeta): Promise<AppearanceConfig> {
-    const next = toAppearanceSettings(body);
-    await this.db.transaction(async (manager) => {
+  /** Replaces every setting at once and answers what is now stored (not the request echo). */
+  async update(body: UpdateAppearanceConfig): Promise<AppearanceConfig> {
+    const next = await this.db.transaction(async (manager) => {
       await this.repo.lockAppearance(manager);
-      const before = await this.previousForAudit(manager);
-      await this.repo.saveAppearance(manager, next);
-      await this.audit.record(
-        {
-          meta,
-          userId: actor.id,
-          resourceType: 'appearance',
-          resourceId: NIL_UUID,
-          resourceTarget: 'appearance',
-          action: 'write',
-          statusCode: 200,
-          diff: auditDiff(before, { ...toStoredAppearance(next) }),
-        },
-        manager,
-      );
+      const settings = toAppearanceSettings(body, await this.shownBanners(manager));
+      await this.repo.saveAppearance(manager, settings);
+      return settings;
     });
-    return toAppearanceConfig(next);
+    return toAppearanceConfig(next, this.config.docsUrl);
   }
 
-  /** The settings being replaced; `null` when they no longer decode, so a PUT can repair them. */
-  private async previousForAudit(manager: EntityManager): Promise<Record<string, unknown> | null> {
+  private showsStored(): boolean {
+    return this.entitlements.entitlement('appearance') === 'entitled';
+  }
+
+  /** The banners GET shows right now (none when stored JSON no longer decodes: a PUT repairs it). */
+  private async shownBanners(manager: EntityManager): Promise<Banner[]> {
+    if (!this.showsStored()) return [];
     try {
-      return { ...toStoredAppearance(await this.repo.getAppearance(manager)) };
+      return (await this.repo.getAppearance(manager)).announcementBanners;
     } catch (err) {
-      if (err instanceof CorruptAppearanceError) return null;
+      if (err instanceof CorruptAppearanceError) return [];
       throw err;
     }
   }

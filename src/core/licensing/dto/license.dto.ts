@@ -18,11 +18,24 @@ export class LicenseResponse {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'Every claim of the license (exp, license_expires, features, all_features, trial, …).',
+    description:
+      'Every claim of the license (exp, license_expires, features, all_features, feature_set, trial, deployment_ids, …); `license_expires` is an integer (seconds).',
   })
   claims: Record<string, unknown>;
 }
 
+/** `POST /licenses/refresh-entitlements` (Coder answers 200 although its docs say 201). */
+export class RefreshEntitlementsResponse {
+  @ApiProperty({ example: 'Entitlements updated' }) message: string;
+}
+
+/**
+ * The claims are shown verbatim, except that `license_expires` is always a JSON integer: codersdk's
+ * `License.ExpiresAt` (used by the Terraform provider) fails on anything else. New licenses with a
+ * fractional value are refused; one stored before that rule is shown truncated to the second.
+ */
 export function toLicenseResponse(license: LicenseEntity, claims: Record<string, unknown>): LicenseResponse {
-  return { id: license.id, uuid: license.uuid, uploaded_at: license.uploadedAt.toISOString(), claims };
+  const expires = claims.license_expires;
+  const shown = typeof expires === 'number' && !Number.isInteger(expires) ? { ...claims, license_expires: Math.trunc(expires) } : claims;
+  return { id: license.id, uuid: license.uuid, uploaded_at: license.uploadedAt.toISOString(), claims: shown };
 }

@@ -14,18 +14,23 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  announcementColorError,
+  APPLICATION_NAME_MAX,
+  BANNERS_MAX,
   bannerColorError,
   BUILTIN_ICONS,
   DEFAULT_SUPPORT_LINKS,
+  emptyBanner,
   LINK_NAME_MAX,
   linkIconError,
   linkTargetError,
   logoUrlError,
+  mergeBanners,
   MESSAGE_MAX,
   SUPPORT_LINKS_MAX,
   URL_MAX,
   type AppearanceSettings,
-  type ServiceBanner,
+  type Banner,
 } from '../appearance.rules.js';
 
 // Decorators apply bottom-up and the pipe reports a field's first failed constraint, so the
@@ -67,6 +72,28 @@ export class ServiceBannerConfig {
   background_color?: string;
 }
 
+/** One of Coder's 2024+ `announcement_banners` (`codersdk.BannerConfig`). */
+export class AnnouncementBannerConfig {
+  @ApiProperty({ description: 'Show this banner on every page of the dashboard.' })
+  @IsDefined()
+  @IsBoolean()
+  enabled: boolean;
+
+  @ApiPropertyOptional({ maxLength: MESSAGE_MAX, description: 'Banner text (omitted when empty).' })
+  @IsOptional()
+  @MaxLength(MESSAGE_MAX)
+  @IsString()
+  message?: string;
+
+  @ApiPropertyOptional({
+    example: '#5f1dc4',
+    pattern: '^#[0-9a-fA-F]{6}$',
+    description: '`#rrggbb`; required when the banner is enabled (omitted when empty).',
+  })
+  @Satisfies('isAnnouncementColor', (value, banner) => announcementColorError(value, banner.enabled === true))
+  background_color?: string;
+}
+
 export class SupportLinkConfig {
   @ApiProperty({ maxLength: LINK_NAME_MAX, example: 'Documentation' })
   @IsNotEmpty()
@@ -88,18 +115,45 @@ export class SupportLinkConfig {
   icon: string;
 }
 
-/** `PUT /appearance`. A missing field clears that setting (Coder stores exactly what it gets). */
+/**
+ * `PUT /appearance`. A missing field clears that setting (Coder stores exactly what it gets).
+ * `docs_url`, which GET shows, is not a setting (Coder has no such PUT field): it is ignored.
+ */
 export class UpdateAppearanceConfig {
+  @ApiPropertyOptional({ maxLength: APPLICATION_NAME_MAX, description: 'Shown instead of "Coder" (empty: the default).' })
+  @IsOptional()
+  @MaxLength(APPLICATION_NAME_MAX)
+  @IsString()
+  application_name?: string;
+
   @ApiPropertyOptional({ maxLength: URL_MAX, description: 'Empty (no logo) or an absolute http(s) URL.' })
   @Satisfies('isLogoUrl', (value) => logoUrlError(value))
   logo_url?: string;
 
-  @ApiPropertyOptional({ type: ServiceBannerConfig, description: 'Missing: a disabled, empty banner.' })
+  @ApiPropertyOptional({
+    type: ServiceBannerConfig,
+    deprecated: true,
+    description:
+      'The one banner of 2023 clients: it stands for the first announcement banner (see `announcement_banners`). Missing, with no `announcement_banners`: no banner.',
+  })
   @IsOptional()
   @ValidateNested()
   @IsObject()
   @Type(() => ServiceBannerConfig)
   service_banner?: ServiceBannerConfig;
+
+  @ApiPropertyOptional({
+    type: [AnnouncementBannerConfig],
+    maxItems: BANNERS_MAX,
+    description:
+      'All banners (Coder 2024+). Sent changed from what GET showed, they are stored as sent; sent unchanged next to a changed `service_banner` (the 2023 dashboard echoing the GET body), that banner replaces the first one.',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(BANNERS_MAX)
+  @IsArray()
+  @Type(() => AnnouncementBannerConfig)
+  announcement_banners?: AnnouncementBannerConfig[];
 
   @ApiPropertyOptional({
     type: [SupportLinkConfig],
@@ -114,13 +168,22 @@ export class UpdateAppearanceConfig {
   support_links?: SupportLinkConfig[];
 }
 
-/** `GET /appearance` and the answer to `PUT`. */
+/** `GET /appearance` and the answer to `PUT` (`codersdk.AppearanceConfig`, keys in Coder's order). */
 export class AppearanceConfig {
+  @ApiProperty({ description: 'Empty when none is set (or the feature is not entitled): the dashboard shows "Coder".' })
+  application_name: string;
+
   @ApiProperty({ description: 'Empty when no logo is set (or the feature is not entitled).' })
   logo_url: string;
 
-  @ApiProperty({ type: ServiceBannerConfig })
+  @ApiProperty({ description: 'Where documentation links point (`CODER_DOCS_URL`); read-only.' })
+  docs_url: string;
+
+  @ApiProperty({ type: ServiceBannerConfig, deprecated: true, description: 'The first announcement banner, or a disabled one.' })
   service_banner: ServiceBannerConfig;
+
+  @ApiProperty({ type: [AnnouncementBannerConfig] })
+  announcement_banners: AnnouncementBannerConfig[];
 
   @ApiProperty({ type: [SupportLinkConfig], description: "The configured links, else Coder's defaults." })
   support_links: SupportLinkConfig[];
@@ -128,25 +191,31 @@ export class AppearanceConfig {
 
 /** The stored form: Coder's JSON with omitempty (a disabled, empty banner is `{"enabled":false}`). */
 export interface StoredAppearance {
+  application_name: string;
   logo_url: string;
   service_banner: ServiceBannerConfig;
+  announcement_banners: AnnouncementBannerConfig[];
   support_links: SupportLinkConfig[];
 }
 
-export function toAppearanceSettings(body: UpdateAppearanceConfig): AppearanceSettings {
-  const banner = body.service_banner;
+function toBanner(banner: ServiceBannerConfig | AnnouncementBannerConfig): Banner {
+  return { enabled: banner.enabled ?? false, message: banner.message ?? '', backgroundColor: banner.background_color ?? '' };
+}
+
+/** The settings a PUT stores, given the banners GET showed the caller (see `mergeBanners`). */
+export function toAppearanceSettings(body: UpdateAppearanceConfig, shownBanners: readonly Banner[] = []): AppearanceSettings {
   return {
+    applicationName: body.application_name ?? '',
     logoUrl: body.logo_url ?? '',
-    serviceBanner: {
-      enabled: banner?.enabled ?? false,
-      message: banner?.message ?? '',
-      backgroundColor: banner?.background_color ?? '',
-    },
+    announcementBanners: mergeBanners(
+      { service: body.service_banner && toBanner(body.service_banner), announcements: body.announcement_banners?.map(toBanner) },
+      shownBanners,
+    ),
     supportLinks: (body.support_links ?? []).map(({ name, target, icon }) => ({ name, target, icon })),
   };
 }
 
-export function toServiceBannerConfig(banner: ServiceBanner): ServiceBannerConfig {
+export function toServiceBannerConfig(banner: Banner): ServiceBannerConfig {
   const out: ServiceBannerConfig = { enabled: banner.enabled };
   if (banner.message) out.message = banner.message;
   if (banner.backgroundColor) out.background_color = banner.backgroundColor;
@@ -154,16 +223,26 @@ export function toServiceBannerConfig(banner: ServiceBanner): ServiceBannerConfi
 }
 
 export function toStoredAppearance(settings: AppearanceSettings): StoredAppearance {
+  const banners = settings.announcementBanners.map(toServiceBannerConfig);
   return {
+    application_name: settings.applicationName,
     logo_url: settings.logoUrl,
-    service_banner: toServiceBannerConfig(settings.serviceBanner),
+    service_banner: banners[0] ?? toServiceBannerConfig(emptyBanner()),
+    announcement_banners: banners,
     support_links: settings.supportLinks.map(({ name, target, icon }) => ({ name, target, icon })),
   };
 }
 
 /** The wire answer: as stored, with Coder's default links when none are configured. */
-export function toAppearanceConfig(settings: AppearanceSettings): AppearanceConfig {
+export function toAppearanceConfig(settings: AppearanceSettings, docsUrl: string): AppearanceConfig {
   const stored = toStoredAppearance(settings);
   const links = stored.support_links.length > 0 ? stored.support_links : DEFAULT_SUPPORT_LINKS.map((link) => ({ ...link }));
-  return { ...stored, support_links: links };
+  return {
+    application_name: stored.application_name,
+    logo_url: stored.logo_url,
+    docs_url: docsUrl,
+    service_banner: stored.service_banner,
+    announcement_banners: stored.announcement_banners,
+    support_links: links,
+  };
 }
