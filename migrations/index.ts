@@ -5,6 +5,7 @@ import { Provisioning1795874949065 } from './1795874949065-Provisioning.js';
 import { GroupMembers1795875330274 } from './1795875330274-GroupMembers.js';
 import { HighAvailability1795888800000 } from './1795888800000-HighAvailability.js';
 import { ScimProvisioning1795892400000 } from './1795892400000-ScimProvisioning.js';
+import { TemplateSettingsAndAutoUpdates1795903200000 } from './1795903200000-TemplateSettingsAndAutoUpdates.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -16,4 +17,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   GroupMembers1795875330274,
   HighAvailability1795888800000,
   ScimProvisioning1795892400000,
+  TemplateSettingsAndAutoUpdates1795903200000,
 ];

@@ -148,7 +148,7 @@ describe('template versions', () => {
       validations: [{ field: 'after', detail: 'Must be an integer' }],
     });
     expect((await t.http.get(`${url}?before=1&follow`).set(auth(owner.token)).expect(400)).body).toEqual({ message: 'Query param "before" cannot be used with "follow".' });
-    expect((await t.http.get(`${url}?follow=true`).set(auth(owner.token)).expect(400)).body.message).toBe('Following logs is not supported by this server.');
+    expect((await t.http.get(`${url}?follow=true`).set(auth(owner.token)).expect(400)).body.message).toBe('Failed to accept websocket.');
   });
 
   it('validates the request as Coder does', async () => {

@@ -65,6 +65,18 @@ describe('templates', () => {
       time_til_dormant_autodelete_ms: 0,
       restart_requirement: { days_of_week: [], weeks: 1 },
       autostop_requirement: { days_of_week: [], weeks: 1 },
+      // Coder's defaults for the settings added after mid-2023.
+      autostart_requirement: { days_of_week: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] },
+      activity_bump_ms: 3_600_000,
+      require_active_version: false,
+      deprecated: false,
+      deprecation_message: '',
+      max_port_share_level: 'owner',
+      cors_behavior: 'simple',
+      use_classic_parameter_flow: false,
+      agents_allowed: true,
+      disable_module_cache: false,
+      deleted: false,
     });
     const version = (await t.http.get(`/api/v2/templateversions/${versionId}`).set(auth(owner.token)).expect(200)).body;
     expect(version.template_id).toBe(res.body.id);

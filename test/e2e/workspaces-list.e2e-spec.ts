@@ -75,6 +75,24 @@ describe('listing workspaces', () => {
     expect((await list(owner, '?offset=10')).count).toBe(4);
   });
 
+  it('filters as the dashboard\'s landing page does: dormancy, agents and last use', async () => {
+    const q = (text: string) => `?q=${encodeURIComponent(text)}`;
+    // Nothing is dormant and no workspace runs an agent here; without dormant_at every live workspace counts.
+    expect(await list(alice, q('owner:me dormant_at:1970-01-01'))).toEqual({ workspaces: [], count: 0 });
+    expect(await list(owner, q('deleting_by:2099-01-01'))).toEqual({ workspaces: [], count: 0 });
+    expect(await list(owner, q('has-agent:connected'))).toEqual({ workspaces: [], count: 0 });
+    const stamp = new Date(Date.now() - 60_000);
+    await db.query(`UPDATE workspaces SET last_used_at = $2 WHERE id = $1`, [ids.bobDev, stamp]);
+    await db.query(`UPDATE workspaces SET last_used_at = now() - interval '1 day' WHERE id <> $1`, [ids.bobDev]);
+    const after = new Date(stamp.getTime() - 1000).toISOString();
+    expect(names(await list(owner, q(`last_used_after:"${after}"`)))).toEqual(['bob-dev']);
+    expect(names(await list(owner, q(`last_used_before:"${after}"`)))).toEqual(['alice-dev', 'alice-k8s', 'far-away']);
+    const bad = await t.http.get(`/api/v2/workspaces${q('dormant_at:yesterday')}`).set(auth(owner.token)).expect(400);
+    expect(bad.body.validations).toEqual([
+      { field: 'dormant_at', detail: 'Query param "dormant_at" must be a valid date format (2006-01-02): cannot parse "yesterday"' },
+    ]);
+  });
+
   it('rejects bad queries', async () => {
     const res = await t.http.get('/api/v2/workspaces?q=color:blue').set(auth(owner.token)).expect(400);
     expect(res.body).toEqual({ message: 'Invalid workspace search query.', validations: [{ field: 'q', detail: 'Query param "color" is not a valid query param' }] });

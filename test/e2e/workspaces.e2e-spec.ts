@@ -71,6 +71,7 @@ describe('workspaces', () => {
       locked_at: null,
       dormant_at: null,
       health: { healthy: true, failing_agents: [] },
+      automatic_updates: 'never',
     });
     expect(['pending', 'starting', 'running']).toContain(ws.latest_build.status);
     const done = await waitForBuild(t, member, ws.latest_build.id);

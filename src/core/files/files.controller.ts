@@ -38,10 +38,12 @@ export class FilesController {
 
   @Get(':fileID')
   @Authenticated()
-  @ApiOperation({ summary: 'Download a file (the uploader, owners and template admins)' })
+  @ApiOperation({
+    summary: 'Download a file (the uploader, owners, template admins, and those who may update a template imported from it; its other users get 403)',
+  })
   @ApiParam({ name: 'fileID', format: 'uuid' })
   @ApiOkResponse({ description: 'The raw bytes, with the content type they were uploaded with.' })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 403, 404)
   async get(@CurrentActor() actor: Actor, @Param('fileID') id: string, @Res() res: Response): Promise<void> {
     const file = await this.files.get(actor, id);
     res.status(200).type(file.mimetype).send(file.data);

@@ -5,15 +5,10 @@ import type { TemplateResponse } from './dto/template.dto.js';
 import type { TemplateVersionResponse } from './dto/template-version.dto.js';
 import type { TemplateVersionEntity } from './entities/template-version.entity.js';
 import type { TemplateEntity } from './entities/template.entity.js';
+import { bitmapToWeekdays } from './template-settings.js';
 import { TemplatesRepository, type MinimalUser } from './templates.repository.js';
 
 const NS_PER_MS = 1_000_000;
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-
-/** Coder's weekday bitmap (Monday = bit 0) → names, Monday first. */
-export function bitmapToWeekdays(bitmap: number): string[] {
-  return WEEKDAYS.filter((_, i) => (bitmap & (1 << i)) !== 0);
-}
 
 const NO_STATS = () => ({ P50: null, P95: null });
 
@@ -49,6 +44,17 @@ export function toTemplateResponse(t: TemplateEntity, activeUsers: number, creat
     time_til_dormant_autodelete_ms: ms(t.lockedTtl),
     restart_requirement: requirement,
     autostop_requirement: { ...requirement, days_of_week: [...requirement.days_of_week] },
+    autostart_requirement: { days_of_week: bitmapToWeekdays(Number(t.autostartAllowedDays)) },
+    activity_bump_ms: ms(t.activityBump),
+    require_active_version: t.requireActiveVersion,
+    deprecated: t.deprecationMessage !== '',
+    deprecation_message: t.deprecationMessage,
+    max_port_share_level: t.maxPortShareLevel,
+    cors_behavior: t.corsBehavior,
+    use_classic_parameter_flow: t.useClassicParameterFlow,
+    agents_allowed: t.agentsAllowed,
+    disable_module_cache: t.disableModuleCache,
+    deleted: t.deleted,
   };
 }
 

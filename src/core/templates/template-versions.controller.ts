@@ -1,13 +1,15 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
 import { ProvisionerJobLogResponse, WorkspaceResourceResponse } from '../provisioning/dto/job.dto.js';
 import type { Actor } from '../rbac/actor.js';
 import { MessageResponse } from './dto/template.dto.js';
 import { CreateTemplateVersionRequest, TemplateVersionResponse } from './dto/template-version.dto.js';
+import { PatchTemplateVersionRequest } from './dto/update-template.dto.js';
 import { TemplateVersionsService } from './template-versions.service.js';
+import { VersionCreateGuard } from './version-create.guard.js';
 
 const VERSION_PARAM = { name: 'templateversion', format: 'uuid' } as const;
 
@@ -17,11 +19,16 @@ export class TemplateVersionsController {
   constructor(private readonly versions: TemplateVersionsService) {}
 
   @Post('organizations/:organization/templateversions')
-  @Authorize('template', 'create', { orgParam: 'organization' })
-  @ApiOperation({ summary: 'Create a template version: import an uploaded file with a provisioner (owner, template admin, organization admin)' })
+  @Authenticated()
+  @UseGuards(VersionCreateGuard)
+  @ApiOperation({
+    summary:
+      'Create a template version: import an uploaded file with a provisioner (owner, template admin, organization admin; ' +
+      'with `template_id`, also that template\'s ACL admins)',
+  })
   @ApiParam({ name: 'organization', format: 'uuid' })
   @ApiCreatedResponse({ type: TemplateVersionResponse })
-  @ApiErrors(400, 404, 409)
+  @ApiErrors(400, 403, 404, 409)
   create(
     @CurrentActor() actor: Actor,
     @Param('organization') organization: string,
@@ -43,6 +50,16 @@ export class TemplateVersionsController {
     return this.versions.get(actor, id);
   }
 
+  @Patch('templateversions/:templateversion')
+  @Authenticated()
+  @ApiOperation({ summary: 'Rename a template version or change its message (those who may update its template)' })
+  @ApiParam(VERSION_PARAM)
+  @ApiOkResponse({ type: TemplateVersionResponse })
+  @ApiErrors(400, 403, 404)
+  rename(@CurrentActor() actor: Actor, @Param('templateversion') id: string, @Body() body: PatchTemplateVersionRequest) {
+    return this.versions.rename(actor, id, body);
+  }
+
   @Get('templateversions/:templateversion/resources')
   @Authenticated()
   @ApiOperation({ summary: 'Resources the import found, for the start and the stop transition (400 until the import completes)' })
@@ -55,10 +72,16 @@ export class TemplateVersionsController {
 
   @Get('templateversions/:templateversion/logs')
   @Authenticated()
-  @ApiOperation({ summary: 'Logs of the import job, oldest first (`follow` is not supported: poll with `after`)' })
+  @ApiOperation({ summary: 'Logs of the import job, oldest first (`follow`: a WebSocket stream until the job completes)' })
   @ApiParam(VERSION_PARAM)
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only logs with a greater id.' })
   @ApiQuery({ name: 'before', required: false, type: Number, description: 'Only logs with a smaller id.' })
+  @ApiQuery({
+    name: 'follow',
+    required: false,
+    allowEmptyValue: true,
+    description: 'As a WebSocket upgrade: the logs after `after`, then each new one as it is written (one JSON log per text message); closed with 1000 when the job has completed. Without the upgrade: 400.',
+  })
   @ApiOkResponse({ type: [ProvisionerJobLogResponse] })
   @ApiErrors(400, 404)
   logs(@CurrentActor() actor: Actor, @Param('templateversion') id: string, @Query() query: Record<string, unknown>) {

@@ -29,6 +29,11 @@ export class TemplateVersionsRepository {
     return version;
   }
 
+  async renameVersion(manager: EntityManager, id: string, name: string, message: string): Promise<TemplateVersionEntity> {
+    await manager.update(TemplateVersionEntity, { id }, { name, message, updatedAt: new Date() });
+    return manager.findOneByOrFail(TemplateVersionEntity, { id });
+  }
+
   /** Attaches an unattached version to a template; false if it already belongs to one. */
   async attachVersion(manager: EntityManager, versionId: string, templateId: string): Promise<boolean> {
     const result = await manager

@@ -12,8 +12,10 @@ import { OrganizationsService } from '../organizations/organizations.service.js'
 import type { ProvisionerType } from '../provisioning/entities/provisioner-job.entity.js';
 import { mutateTags, tagsProblem } from '../provisioning/tags.js';
 import type { Actor } from '../rbac/actor.js';
+import { can } from '../rbac/policy.js';
 import { canOnTemplate } from '../rbac/template-access.js';
 import type { CreateTemplateVersionRequest, TemplateVersionResponse } from './dto/template-version.dto.js';
+import type { PatchTemplateVersionRequest } from './dto/update-template.dto.js';
 import { TemplateVersionEntity } from './entities/template-version.entity.js';
 import type { TemplateEntity } from './entities/template.entity.js';
 import { parseLogsQuery, withinWindow } from './job-logs-query.js';
@@ -59,7 +61,10 @@ export class TemplateVersionsService {
   async create(actor: Actor, orgParam: string, body: CreateTemplateVersionRequest, meta: RequestMeta): Promise<TemplateVersionResponse> {
     const orgId = (await this.orgs.resolveVisible(actor, orgParam)).id;
     const templateId = isAbsent(body.template_id) ? null : body.template_id!.toLowerCase();
+    // A new version of an existing template needs `update` on it (a template ACL admin has it);
+    // a version for a template yet to be created needs the right to create templates here.
     if (templateId) await this.attachableTemplate(actor, orgId, templateId);
+    else if (!can(actor, 'create', { type: 'template', orgId })) throw forbidden();
     const tags = body.tags ?? {};
     const problem = tagsProblem(tags);
     if (problem) throw validationFailed([{ field: 'tags', detail: problem }]);
@@ -162,6 +167,28 @@ export class TemplateVersionsService {
     const { version } = await this.templates.resolveVersion(actor, param);
     const window = parseLogsQuery(query);
     return withinWindow(await this.jobs.logs(version.jobId, window.after), window);
+  }
+
+  /**
+   * `PATCH /templateversions/{templateversion}`: rename and/or set the message (Coder's rules: an
+   * empty name keeps the name, an absent message keeps the message, names are unique within the
+   * template). Coder does not audit this.
+   */
+  async rename(actor: Actor, param: string, body: PatchTemplateVersionRequest): Promise<TemplateVersionResponse> {
+    const found = await this.templates.resolveVersion(actor, param);
+    if (!this.templates.canOnVersion(actor, 'update', found)) throw forbidden();
+    const { version } = found;
+    const name = body.name || version.name;
+    const updated = await this.db.transaction(async (manager) => {
+      if (version.templateId && name !== version.name) {
+        await this.templatesRepo.lockTemplate(manager, version.templateId, 'update');
+        if (await this.repo.getVersionByTemplateAndName(manager, version.templateId, name)) {
+          throw badRequest('template version name must be unique for a template', undefined, [{ field: 'name', detail: 'Name is already used' }]);
+        }
+      }
+      return this.repo.renameVersion(manager, version.id, name, body.message ?? version.message);
+    });
+    return this.presenter.version(updated);
   }
 
   async cancel(actor: Actor, param: string): Promise<{ message: string }> {

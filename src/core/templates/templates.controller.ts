@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
@@ -6,7 +6,9 @@ import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorator
 import type { Actor } from '../rbac/actor.js';
 import { CreateTemplateRequest, MessageResponse, TemplateResponse } from './dto/template.dto.js';
 import { TemplateVersionResponse } from './dto/template-version.dto.js';
+import { UpdateActiveTemplateVersionRequest, UpdateTemplateMetaRequest } from './dto/update-template.dto.js';
 import { TemplateCreateService } from './template-create.service.js';
+import { TemplateUpdateService } from './template-update.service.js';
 import { TemplatesService } from './templates.service.js';
 
 const ORG_PARAM = { name: 'organization', format: 'uuid' } as const;
@@ -18,6 +20,7 @@ export class TemplatesController {
   constructor(
     private readonly templates: TemplatesService,
     private readonly creator: TemplateCreateService,
+    private readonly updater: TemplateUpdateService,
   ) {}
 
   @Post('organizations/:organization/templates')
@@ -59,6 +62,34 @@ export class TemplatesController {
   @ApiErrors(400, 404)
   get(@CurrentActor() actor: Actor, @Param('template') id: string) {
     return this.templates.get(actor, id);
+  }
+
+  @Patch('templates/:template')
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Update template settings: only the fields sent change (owner, template admin, organization admin, template ACL admin); 200 with the template, also when nothing changed',
+  })
+  @ApiParam(TEMPLATE_PARAM)
+  @ApiOkResponse({ type: TemplateResponse })
+  @ApiErrors(400, 403, 404, 409)
+  update(@CurrentActor() actor: Actor, @Param('template') id: string, @Body() body: UpdateTemplateMetaRequest, @ReqMeta() meta: RequestMeta) {
+    return this.updater.updateMeta(actor, id, body, meta);
+  }
+
+  @Patch('templates/:template/versions')
+  @Authenticated()
+  @ApiOperation({ summary: 'Make a version of the template (whose import succeeded) its active version (those who may update the template)' })
+  @ApiParam(TEMPLATE_PARAM)
+  @ApiOkResponse({ type: MessageResponse, description: '`{"message":"Updated the active template version!"}`' })
+  @ApiErrors(400, 403, 404)
+  activate(
+    @CurrentActor() actor: Actor,
+    @Param('template') id: string,
+    @Body() body: UpdateActiveTemplateVersionRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.updater.activateVersion(actor, id, body, meta);
   }
 
   @Delete('templates/:template')

@@ -54,6 +54,45 @@ export class TemplatesRepository {
     return template;
   }
 
+  /** Writes every setting a `PATCH /templates/{template}` may change (and `updated_at`). */
+  async updateTemplateSettings(manager: EntityManager, t: TemplateEntity): Promise<void> {
+    await manager.update(
+      TemplateEntity,
+      { id: t.id },
+      {
+        updatedAt: t.updatedAt,
+        name: t.name,
+        displayName: t.displayName,
+        description: t.description,
+        icon: t.icon,
+        defaultTtl: t.defaultTtl,
+        maxTtl: t.maxTtl,
+        activityBump: t.activityBump,
+        restartRequirementDaysOfWeek: t.restartRequirementDaysOfWeek,
+        restartRequirementWeeks: t.restartRequirementWeeks,
+        autostartAllowedDays: t.autostartAllowedDays,
+        allowUserAutostart: t.allowUserAutostart,
+        allowUserAutostop: t.allowUserAutostop,
+        allowUserCancelWorkspaceJobs: t.allowUserCancelWorkspaceJobs,
+        failureTtl: t.failureTtl,
+        inactivityTtl: t.inactivityTtl,
+        lockedTtl: t.lockedTtl,
+        requireActiveVersion: t.requireActiveVersion,
+        deprecationMessage: t.deprecationMessage,
+        maxPortShareLevel: t.maxPortShareLevel,
+        corsBehavior: t.corsBehavior,
+        useClassicParameterFlow: t.useClassicParameterFlow,
+        agentsAllowed: t.agentsAllowed,
+        disableModuleCache: t.disableModuleCache,
+        groupAcl: t.groupAcl,
+      },
+    );
+  }
+
+  async setActiveVersion(manager: EntityManager, id: string, versionId: string, updatedAt: Date): Promise<void> {
+    await manager.update(TemplateEntity, { id }, { activeVersionId: versionId, updatedAt });
+  }
+
   async softDeleteTemplate(manager: EntityManager, id: string): Promise<void> {
     await manager.update(TemplateEntity, { id }, { deleted: true, updatedAt: new Date() });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { badRequest, forbidden, invalidUuid, isUuid, notFound } from '../../common/errors.js';
+import { ApiError, badRequest, forbidden, invalidUuid, isUuid, notFound } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -18,6 +18,14 @@ import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { TemplatesRepository } from './templates.repository.js';
 
 export const WORKSPACES_REMAIN = 'All workspaces must be deleted before a template can be removed.';
+
+/** Coder's answer when a template name is taken in the organization (create and rename). */
+export function templateNameTaken(name: string): ApiError {
+  return new ApiError(409, {
+    message: `Template with name "${name}" already exists.`,
+    validations: [{ field: 'name', detail: 'This value is already in use and should be unique.' }],
+  });
+}
 
 export interface VisibleVersion {
   version: TemplateVersionEntity;

@@ -56,10 +56,16 @@ export class WorkspaceBuildsController {
 
   @Get('workspacebuilds/:workspacebuild/logs')
   @Authenticated()
-  @ApiOperation({ summary: 'Logs of the build\'s job, oldest first (`follow` is not supported: poll with `after`)' })
+  @ApiOperation({ summary: 'Logs of the build\'s job, oldest first (`follow`: a WebSocket stream until the job completes)' })
   @ApiParam(BUILD_PARAM)
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only logs with a greater id.' })
   @ApiQuery({ name: 'before', required: false, type: Number, description: 'Only logs with a smaller id.' })
+  @ApiQuery({
+    name: 'follow',
+    required: false,
+    allowEmptyValue: true,
+    description: 'As a WebSocket upgrade: the logs after `after`, then each new one as it is written (one JSON log per text message); closed with 1000 when the job has completed. Without the upgrade: 400.',
+  })
   @ApiOkResponse({ type: [ProvisionerJobLogResponse] })
   @ApiErrors(400, 404)
   logs(@CurrentActor() actor: Actor, @Param('workspacebuild') id: string, @Query() query: Record<string, unknown>) {

@@ -144,6 +144,11 @@ export class WorkspaceBuildsService {
     return this.presenter.build(build, workspace);
   }
 
+  /** The provisioner job of a build the caller may read (404 otherwise). */
+  async jobOf(actor: Actor, param: string): Promise<string> {
+    return (await this.resolveBuild(actor, param)).build.jobId;
+  }
+
   async logs(actor: Actor, param: string, query: Record<string, unknown>) {
     const { build } = await this.resolveBuild(actor, param);
     const window = parseLogsQuery(query);

@@ -18,7 +18,7 @@ import { TemplatesService } from '../templates/templates.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreateWorkspaceRequest } from './dto/create-workspace.dto.js';
 import type { WorkspaceResponse } from './dto/workspace.dto.js';
-import { WorkspaceEntity } from './entities/workspace.entity.js';
+import { AUTOMATIC_UPDATES, WorkspaceEntity, type AutomaticUpdates } from './entities/workspace.entity.js';
 import { validAutostartSchedule, workspaceTtl } from './schedule.js';
 import { WorkspaceBuilder, type NewBuild } from './workspace-builder.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
@@ -36,20 +36,36 @@ const templateMissing = (id: string) =>
 const versionMissing = (id: string) =>
   badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_version_id', detail: 'template not found' }]);
 const templateDeleted = (name: string) => new ApiError(404, { message: `Template ${JSON.stringify(name)} has been deleted!` });
+const templateDeprecated = (t: TemplateEntity) =>
+  badRequest(`Template ${JSON.stringify(t.name)} has been deprecated, and cannot be used to create a new workspace.`, t.deprecationMessage);
 
-function newWorkspace(ownerId: string, organizationId: string, templateId: string, name: string, autostart: string | null, ttl: number | null) {
+/** Coder's validWorkspaceAutomaticUpdates: absent or empty is `never`. */
+function automaticUpdates(value: string | undefined): AutomaticUpdates {
+  if (value === undefined || value === '') return 'never';
+  if ((AUTOMATIC_UPDATES as readonly string[]).includes(value)) return value as AutomaticUpdates;
+  throw badRequest('Invalid Workspace Automatic Updates setting.', undefined, [
+    { field: 'automatic_updates', detail: 'Automatic updates must be always or never' },
+  ]);
+}
+
+interface NewWorkspace {
+  ownerId: string;
+  organizationId: string;
+  templateId: string;
+  name: string;
+  autostartSchedule: string | null;
+  ttl: number | null;
+  automaticUpdates: AutomaticUpdates;
+}
+
+function newWorkspace(input: NewWorkspace) {
   const now = new Date();
   return Object.assign(new WorkspaceEntity(), {
     id: randomUUID(),
     createdAt: now,
     updatedAt: now,
-    ownerId,
-    organizationId,
-    templateId,
+    ...input,
     deleted: false,
-    name,
-    autostartSchedule: autostart,
-    ttl,
     lastUsedAt: now,
   });
 }
@@ -76,11 +92,18 @@ export class WorkspaceCreateService {
     // The caller sees the organization and the user: refusing is a 403 (Coder answers 404).
     if (!can(actor, 'create', { type: 'workspace', orgId: org.id, ownerId: owner.id })) throw forbidden();
     const { template, version } = await this.templateAndVersion(actor, org, body);
-    const autostart = validAutostartSchedule(body.autostart_schedule);
-    const ttl = workspaceTtl(body.ttl_ms, template.defaultTtl, template.maxTtl);
+    if (template.deprecationMessage) throw templateDeprecated(template);
+    const workspace = newWorkspace({
+      ownerId: owner.id,
+      organizationId: org.id,
+      templateId: template.id,
+      name: body.name,
+      autostartSchedule: validAutostartSchedule(body.autostart_schedule),
+      ttl: workspaceTtl(body.ttl_ms, template.defaultTtl, template.maxTtl),
+      automaticUpdates: automaticUpdates(body.automatic_updates),
+    });
     if (await this.repo.getWorkspaceByOwnerAndName(owner.id, body.name)) throw nameTaken(body.name);
     const importJob = await this.builder.succeededImport(version);
-    const workspace = newWorkspace(owner.id, org.id, template.id, body.name, autostart, ttl);
     let job;
     try {
       job = await this.db.transaction((manager) => this.insert(manager, actor, { workspace, template, version, importJob }, body, meta));
@@ -167,6 +190,7 @@ export class WorkspaceCreateService {
           template_id: workspace.templateId,
           autostart_schedule: workspace.autostartSchedule,
           ttl: workspace.ttl,
+          automatic_updates: workspace.automaticUpdates,
         }),
       },
       manager,

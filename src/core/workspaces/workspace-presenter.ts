@@ -82,6 +82,7 @@ export class WorkspacePresenter {
         dormant_at: null,
         // No agents run here, so none can be unhealthy.
         health: { healthy: true, failing_agents: [] },
+        automatic_updates: w.automaticUpdates,
       };
       if (w.autostartSchedule) out.autostart_schedule = w.autostartSchedule;
       if (w.ttl !== null) out.ttl_ms = Math.floor(w.ttl / NS_PER_MS);

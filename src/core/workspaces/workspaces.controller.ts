@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
-import { CreateWorkspaceRequest } from './dto/create-workspace.dto.js';
+import { CreateWorkspaceRequest, UpdateWorkspaceAutomaticUpdatesRequest } from './dto/create-workspace.dto.js';
 import { WorkspaceResponse, WorkspacesResponse } from './dto/workspace.dto.js';
 import { WorkspaceCreateService } from './workspace-create.service.js';
+import { WorkspaceSettingsService } from './workspace-settings.service.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 const USER_PARAM = { name: 'user', description: 'A user id, username, or `me`.' } as const;
@@ -19,6 +20,7 @@ export class WorkspacesController {
   constructor(
     private readonly workspaces: WorkspacesService,
     private readonly creator: WorkspaceCreateService,
+    private readonly settings: WorkspaceSettingsService,
   ) {}
 
   @Post('organizations/:organization/members/:user/workspaces')
@@ -67,6 +69,23 @@ export class WorkspacesController {
   @ApiErrors(400, 404)
   get(@CurrentActor() actor: Actor, @Param('workspace') id: string, @Query() query: Record<string, unknown>) {
     return this.workspaces.get(actor, id, query);
+  }
+
+  @Put('workspaces/:workspace/autoupdates')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set whether the workspace\'s starts build the template\'s active version (those who may update the workspace)' })
+  @ApiParam({ name: 'workspace', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'Updated.' })
+  @ApiResponse({ status: 410, type: ErrorResponseDto, description: 'The workspace was deleted.' })
+  @ApiErrors(400, 403, 404)
+  setAutomaticUpdates(
+    @CurrentActor() actor: Actor,
+    @Param('workspace') id: string,
+    @Body() body: UpdateWorkspaceAutomaticUpdatesRequest,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.settings.setAutomaticUpdates(actor, id, body, meta);
   }
 
   @Get('users/:user/workspace/:workspacename')

@@ -8,17 +8,21 @@ import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
 import { WorkspaceBuildsService } from './workspace-builds.service.js';
 import { WorkspaceCreateService } from './workspace-create.service.js';
 import { WorkspacePresenter } from './workspace-presenter.js';
+import { WorkspaceSettingsService } from './workspace-settings.service.js';
 import { WorkspacesController } from './workspaces.controller.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { WorkspacesService } from './workspaces.service.js';
+import { WorkspaceBuildLogsGateway } from './workspace-build-logs.gateway.js';
 
 /** Workspaces and their builds (start, stop, delete), run as provisioner jobs. */
 @Module({
   imports: [OrganizationsModule, UsersModule, TemplatesModule],
   controllers: [WorkspacesController, WorkspaceBuildsController],
   providers: [
+    WorkspaceBuildLogsGateway,
     WorkspacesService,
     WorkspaceCreateService,
+    WorkspaceSettingsService,
     WorkspaceBuildsService,
     WorkspaceBuilder,
     WorkspacePresenter,

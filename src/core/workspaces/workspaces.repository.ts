@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
-import { WorkspaceEntity } from './entities/workspace.entity.js';
+import { WorkspaceEntity, type AutomaticUpdates } from './entities/workspace.entity.js';
 import type { WorkspaceFilter } from './workspace-search.js';
 
 /** Which workspaces a caller may list: all, or those of organizations it administers plus its own. */
@@ -41,6 +41,10 @@ export class WorkspacesRepository {
     return query.andWhere('w.deleted = true').orderBy('w.updated_at', 'DESC').getOne();
   }
 
+  async setAutomaticUpdates(manager: EntityManager, id: string, value: AutomaticUpdates): Promise<void> {
+    await manager.update(WorkspaceEntity, { id }, { automaticUpdates: value, updatedAt: new Date() });
+  }
+
   async insertWorkspace(manager: EntityManager, workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
     await manager.insert(WorkspaceEntity, workspace);
     return workspace;
@@ -67,6 +71,11 @@ export class WorkspacesRepository {
     else if (filter.owner) where.push(`lower(u.username) = lower(${arg(filter.owner)})`);
     if (filter.template) where.push(`lower(t.name) = lower(${arg(filter.template)})`);
     if (filter.name) where.push(`w.name ILIKE ${arg(`%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    // This server runs no workspace agents and has no dormancy, so no workspace has an agent in
+    // any state, none is dormant, and none is due for deletion (Coder's GetWorkspaces filters).
+    if (filter.hasAgent !== undefined || filter.dormantAt !== undefined || filter.deletingBy !== undefined) where.push('false');
+    if (filter.lastUsedAfter) where.push(`w.last_used_at >= ${arg(filter.lastUsedAfter)}`);
+    if (filter.lastUsedBefore) where.push(`w.last_used_at <= ${arg(filter.lastUsedBefore)}`);
     const status = filter.status ? `WHERE s.status = ${arg(filter.status)}` : '';
     const matching = `
       SELECT s.id, s.last_used_at, s.name FROM (

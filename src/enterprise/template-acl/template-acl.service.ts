@@ -11,8 +11,12 @@ import { actionsOfRole, canOnTemplate, roleOfActions, type TemplateRole } from '
 import { TemplateEntity } from '../../core/templates/entities/template.entity.js';
 import { toUserResponse } from '../../core/users/dto/user.dto.js';
 import { UserEntity } from '../../core/users/entities/user.entity.js';
+import { parsePagination, QueryParser } from '../../common/query.js';
+import { parseUserSearch } from '../../core/users/user-search.js';
+import { UsersRepository } from '../../core/users/users.repository.js';
+import { GroupsRepository } from '../groups/groups.repository.js';
 import { GroupsService } from '../groups/groups.service.js';
-import type { TemplateAclResponse, UpdateTemplateAclRequest } from './dto/template-acl.dto.js';
+import type { AclAvailableResponse, TemplateAclResponse, UpdateTemplateAclRequest } from './dto/template-acl.dto.js';
 
 const ROLES = ['admin', 'use', ''];
 const MAX_ENTRIES = 1000;
@@ -23,6 +27,8 @@ export class TemplateAclService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly groups: GroupsService,
+    private readonly groupsRepo: GroupsRepository,
+    private readonly users: UsersRepository,
     private readonly orgs: OrganizationsService,
     private readonly audit: AuditService,
   ) {}
@@ -56,6 +62,32 @@ export class TemplateAclService {
         presented.sort((a, b) => a.name.localeCompare(b.name)),
         (g) => roleOfActions(template.groupAcl[g.id] ?? []),
       ),
+    };
+  }
+
+  /**
+   * `GET /templates/{template}/acl/available`: whom the ACL editor may offer. Only those who may
+   * update the template (404 for the others, as Coder). Users: members of the template's
+   * organization matching `q` (the `GET /users` grammar and paging), read with system rights since
+   * an ACL admin need not be able to list users. Groups: every group of the organization with its
+   * members, Everyone included and not filtered by `q` (as Coder's 2023 server).
+   */
+  async available(actor: Actor, param: string, query: Record<string, unknown>): Promise<AclAvailableResponse> {
+    const template = await this.resolve(actor, param);
+    if (!canOnTemplate(actor, 'update', template)) throw notFound();
+    const parser = new QueryParser(query);
+    const page = parsePagination(parser);
+    const q = parser.string('q');
+    parser.done();
+    const filter = parseUserSearch(q);
+    const { users } = await this.users.listUsers(filter, { all: false, organizationId: template.organizationId }, page);
+    const [orgIds, groups] = await Promise.all([
+      this.orgs.organizationIdsOfUsers(users.map((u) => u.id)),
+      this.groupsRepo.listGroupsOfOrg(template.organizationId),
+    ]);
+    return {
+      users: users.map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])),
+      groups: await this.groups.present(groups),
     };
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsTemplateVersionName, IsUuidIfPresent, RequiredWithout } from '../../../common/coder-validators.js';
 import { ProvisionerJobResponse } from '../../provisioning/dto/job.dto.js';
 import { PROVISIONER_TYPES } from '../../provisioning/entities/provisioner-job.entity.js';
@@ -20,10 +20,10 @@ export class VariableValue {
 /** `codersdk.CreateTemplateVersionRequest` (mid-2023). */
 export class CreateTemplateVersionRequest {
   @ApiPropertyOptional({
-    description: 'Alphanumeric groups joined by single `_`, `.` or `-`, at most 64. A random name when empty.',
+    description: 'Alphanumeric groups joined by single `_`, `.` or `-`, at most 64. A random name when absent or empty (Coder\'s `omitempty`).',
     example: 'v1.0.0',
   })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined && value !== null && value !== '')
   @IsTemplateVersionName()
   name?: string;
 

@@ -2,6 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { IsCoderNameTagged, IsTemplateDisplayName } from '../../../common/coder-validators.js';
+import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-settings.js';
+
+/** `codersdk.TemplateAutostartRequirement`: the weekdays on which workspaces may autostart. */
+export class AutostartRequirement {
+  @ApiProperty({ type: [String], example: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], description: 'English weekday names.' })
+  @IsString({ each: true })
+  @ArrayMaxSize(7)
+  days_of_week: string[];
+}
 
 export class RestartRequirement {
   @ApiProperty({ type: [String], example: ['saturday', 'sunday'], description: 'Lower-case English weekday names.' })
@@ -108,10 +117,56 @@ export class CreateTemplateRequest {
   @IsInt()
   time_til_dormant_autodelete_ms?: number | null;
 
+  @ApiPropertyOptional({ description: 'The name Coder\'s SDK sends for `time_til_dormant_ms` on create.' })
+  @IsOptional()
+  @IsInt()
+  dormant_ttl_ms?: number | null;
+
+  @ApiPropertyOptional({ description: 'The name Coder\'s SDK sends for `time_til_dormant_autodelete_ms` on create.' })
+  @IsOptional()
+  @IsInt()
+  delete_ttl_ms?: number | null;
+
   @ApiPropertyOptional({ description: 'When true, the Everyone group gets no access (only admins and explicit ACL entries).' })
   @IsOptional()
   @IsBoolean()
   disable_everyone_group_access?: boolean;
+
+  @ApiPropertyOptional({ description: 'How far activity moves a workspace\'s deadline, in milliseconds (0 = never). Default one hour.' })
+  @IsOptional()
+  @IsInt()
+  activity_bump_ms?: number | null;
+
+  @ApiPropertyOptional({ type: AutostartRequirement, description: 'Default: every day.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AutostartRequirement)
+  autostart_requirement?: AutostartRequirement | null;
+
+  @ApiPropertyOptional({ description: 'Workspaces must build the active version (template managers excepted). Default false.' })
+  @IsOptional()
+  @IsBoolean()
+  require_active_version?: boolean | null;
+
+  @ApiPropertyOptional({ enum: PORT_SHARE_LEVELS, description: 'Default `owner`.' })
+  @IsOptional()
+  @IsString()
+  max_port_share_level?: string | null;
+
+  @ApiPropertyOptional({ enum: CORS_BEHAVIORS, description: 'Default `simple`.' })
+  @IsOptional()
+  @IsString()
+  cors_behavior?: string | null;
+
+  @ApiPropertyOptional({ description: 'Default false.' })
+  @IsOptional()
+  @IsBoolean()
+  template_use_classic_parameter_flow?: boolean | null;
+
+  @ApiPropertyOptional({ description: 'Whether Coder Agents may create workspaces from the template. Default true.' })
+  @IsOptional()
+  @IsBoolean()
+  agents_allowed?: boolean | null;
 }
 
 export class TransitionStats {
@@ -153,6 +208,17 @@ export class TemplateResponse {
   @ApiProperty({ description: 'Late-2023 name of `locked_ttl_ms`.' }) time_til_dormant_autodelete_ms: number;
   @ApiProperty({ type: RestartRequirement }) restart_requirement: RestartRequirement;
   @ApiProperty({ type: RestartRequirement, description: 'Late-2023 name of `restart_requirement`.' }) autostop_requirement: RestartRequirement;
+  @ApiProperty({ type: AutostartRequirement }) autostart_requirement: AutostartRequirement;
+  @ApiProperty({ description: 'Milliseconds; one hour by default.' }) activity_bump_ms: number;
+  @ApiProperty() require_active_version: boolean;
+  @ApiProperty({ description: 'Whether `deprecation_message` is set.' }) deprecated: boolean;
+  @ApiProperty() deprecation_message: string;
+  @ApiProperty({ enum: PORT_SHARE_LEVELS }) max_port_share_level: string;
+  @ApiProperty({ enum: CORS_BEHAVIORS }) cors_behavior: string;
+  @ApiProperty() use_classic_parameter_flow: boolean;
+  @ApiProperty() agents_allowed: boolean;
+  @ApiProperty() disable_module_cache: boolean;
+  @ApiProperty({ description: 'Always false: deleted templates are not served.' }) deleted: boolean;
 }
 
 export class MessageResponse {

@@ -82,6 +82,38 @@ export class TemplateEntity {
   @Column('bigint', { default: 1, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   restartRequirementWeeks: number;
 
+  /** Nanoseconds a workspace's deadline moves on activity (Coder's default: one hour). */
+  @Column('bigint', { default: 3_600_000_000_000, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  activityBump: number;
+
+  /** Weekdays (Monday = bit 0) on which workspaces may autostart; all seven by default. */
+  @Column('smallint', { default: 127 })
+  autostartAllowedDays: number;
+
+  @Column('boolean', { default: false })
+  requireActiveVersion: boolean;
+
+  /** Non-empty: the template is deprecated, and this is why. */
+  @Column('text', { default: '' })
+  deprecationMessage: string;
+
+  /** `owner`, `authenticated`, `organization` or `public`. */
+  @Column('text', { default: 'owner' })
+  maxPortShareLevel: string;
+
+  /** `simple` or `passthru`. */
+  @Column('text', { default: 'simple' })
+  corsBehavior: string;
+
+  @Column('boolean', { default: false })
+  useClassicParameterFlow: boolean;
+
+  @Column('boolean', { default: true })
+  agentsAllowed: boolean;
+
+  @Column('boolean', { default: false })
+  disableModuleCache: boolean;
+
   @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id' })
   organization?: Relation<OrganizationEntity>;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBase64, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { ExcludedWith, IsCoderNameTagged, IsUuidIfPresent, RequiredWithout } from '../../../common/coder-validators.js';
 import { VariableValue } from '../../templates/dto/template-version.dto.js';
+import { AUTOMATIC_UPDATES } from '../entities/workspace.entity.js';
 
 /** `codersdk.CreateWorkspaceRequest` (mid-2023). The nil UUID counts as absent (Coder's SDK sends it). */
 export class CreateWorkspaceRequest {
@@ -46,12 +47,25 @@ export class CreateWorkspaceRequest {
   @IsInt()
   ttl_ms?: number | null;
 
+  @ApiPropertyOptional({ enum: AUTOMATIC_UPDATES, description: 'Whether starts build the template\'s active version; absent, null or empty = `never`.' })
+  @IsOptional()
+  @IsString()
+  automatic_updates?: string;
+
   @ApiPropertyOptional({ type: [VariableValue], description: 'Recorded with the first build.' })
   @IsOptional()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
   @Type(() => VariableValue)
   rich_parameter_values?: VariableValue[];
+}
+
+/** `codersdk.UpdateWorkspaceAutomaticUpdatesRequest`. */
+export class UpdateWorkspaceAutomaticUpdatesRequest {
+  @ApiProperty({ enum: AUTOMATIC_UPDATES })
+  @IsOptional()
+  @IsString()
+  automatic_updates?: string;
 }
 
 /** `codersdk.CreateWorkspaceBuildRequest` (mid-2023). */

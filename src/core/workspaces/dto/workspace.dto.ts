@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ProvisionerJobResponse, WorkspaceResourceResponse } from '../../provisioning/dto/job.dto.js';
+import { AUTOMATIC_UPDATES, type AutomaticUpdates } from '../entities/workspace.entity.js';
 import { WORKSPACE_STATUSES, type WorkspaceStatus } from '../workspace-search.js';
 
 /** `codersdk.WorkspaceBuild`. */
@@ -32,7 +33,7 @@ export class WorkspaceHealth {
   @ApiProperty({ type: [String], format: 'uuid' }) failing_agents: string[];
 }
 
-/** `codersdk.Workspace` (mid-2023, plus `template_active_version_id` and `dormant_at` of late 2023). */
+/** `codersdk.Workspace` (mid-2023, plus `template_active_version_id`, `dormant_at` and `automatic_updates` of late 2023). */
 export class WorkspaceResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -56,6 +57,7 @@ export class WorkspaceResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) locked_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dormant_at: string | null;
   @ApiProperty({ type: WorkspaceHealth }) health: WorkspaceHealth;
+  @ApiProperty({ enum: AUTOMATIC_UPDATES, description: 'Always present; `never` unless set.' }) automatic_updates: AutomaticUpdates;
 }
 
 export class WorkspacesResponse {

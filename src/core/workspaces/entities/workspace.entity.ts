@@ -3,6 +3,9 @@ import { UserEntity } from '../../users/entities/user.entity.js';
 import { TemplateEntity } from '../../templates/entities/template.entity.js';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 
+export const AUTOMATIC_UPDATES = ['always', 'never'] as const;
+export type AutomaticUpdates = (typeof AUTOMATIC_UPDATES)[number];
+
 /** Coder's `workspaces`. Names are unique per owner among non-deleted workspaces. */
 @Entity('workspaces')
 @Index('workspaces_owner_id_name_idx', { synchronize: false })
@@ -41,6 +44,9 @@ export class WorkspaceEntity {
 
   @Column('timestamptz')
   lastUsedAt: Date;
+
+  @Column('text', { default: 'never' })
+  automaticUpdates: AutomaticUpdates;
 
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'owner_id' })
