@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, isoTime, SIGNED_OUT } from '../helpers/expectations.js';
@@ -19,7 +20,7 @@ interface AuditLog {
   resource_target: string;
   resource_icon: string;
   action: string;
-  diff: Record<string, { old: unknown; new: unknown; secret: boolean }>;
+  diff: Record<string, { old?: unknown; new?: unknown; secret: boolean }>;
   status_code: number;
   additional_fields: Record<string, unknown>;
   description: string;
@@ -119,7 +120,7 @@ describe('GET /audit', () => {
         resource_target: 'alice',
         resource_icon: '',
         action: 'create',
-        diff: expect.objectContaining({ username: { old: null, new: 'alice', secret: false } }),
+        diff: expect.objectContaining({ username: { new: 'alice', secret: false } }),
         status_code: 201,
         additional_fields: {},
         description: '{user} created user {target}',
@@ -149,6 +150,72 @@ describe('GET /audit', () => {
       // The deleted user's own login still names them as the actor.
       const own = await logs({ q: `resource_id:${doomed.userId} action:login` });
       expect(own.audit_logs.map((l) => [l.user?.id, l.is_deleted])).toEqual([[doomed.userId, false]]);
+    });
+
+    it('leaves out a diff\'s old/new when it had no value (Coder\'s omitempty), sends empty values, and always secret', async () => {
+      // Written by the API: a user created (no old values), then renamed from "" to a name.
+      const dora = await createUser(t, owner, { username: 'dora' });
+      await t.http.put(`/api/v2/users/${dora.userId}/profile`).set(auth(dora.token)).send({ username: 'dora', name: 'Dora Explorer' }).expect(200);
+      const [rename, create] = (await logs({ q: `resource_id:${dora.userId} resource_type:user` })).audit_logs;
+      expect(create.action).toBe('create');
+      expect(create.diff.username).toEqual({ new: 'dora', secret: false });
+      expect(create.diff.name).toEqual({ new: '', secret: false });
+      expect(create.diff.deleted).toEqual({ new: false, secret: false });
+      expect(create.diff.rbac_roles).toEqual({ new: [], secret: false });
+      expect(create.diff.hashed_password).toEqual({ old: '', new: '', secret: true });
+      expect(rename.diff).toEqual({ name: { old: '', new: 'Dora Explorer', secret: false } });
+      const deleted = await createUser(t, owner, { username: 'dropped' });
+      await t.http.delete(`/api/v2/users/${deleted.userId}`).set(auth(owner.token)).expect(200);
+      const [del] = (await logs({ q: `resource_id:${deleted.userId} action:delete` })).audit_logs;
+      expect(del.diff.username).toEqual({ old: 'dropped', secret: false });
+
+      // Rows as older versions stored them: explicit nulls, zero values, no secret flag, junk.
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id, resource_target, action, diff, status_code, additional_fields, request_id)
+         VALUES ($1, now(), $2, 'workspace_proxy', $1, 'legacy-row', 'write', $3, 200, '{}', $4)`,
+        [
+          id,
+          owner.userId,
+          JSON.stringify({
+            name: { old: null, new: 'g', secret: false },
+            avatar_url: { old: 'https://x/a.png', new: null, secret: false },
+            quota_allowance: { old: 0, new: 5 },
+            display_name: { old: '', new: null, secret: false },
+            members: { old: null, new: null, secret: false },
+            token: { old: null, new: null, secret: true },
+            broken: 'not an object',
+          }),
+          NIL,
+        ],
+      );
+      const [legacy] = (await logs({ q: `resource_id:${id}` })).audit_logs;
+      expect(legacy.diff).toEqual({
+        name: { new: 'g', secret: false },
+        avatar_url: { old: 'https://x/a.png', secret: false },
+        quota_allowance: { old: 0, new: 5, secret: false },
+        display_name: { old: '', secret: false },
+        members: { secret: false },
+        token: { secret: true },
+      });
+      // No `null` for old/new anywhere in the log.
+      const text = JSON.stringify((await logs()).audit_logs.map((l) => l.diff));
+      expect(text).not.toMatch(/"(old|new)":null/);
+    });
+
+    it('serves only resource types Coder\'s clients know: appearance rows of earlier versions stay stored, unseen', async () => {
+      const before = await logs();
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id, resource_target, action, diff, status_code, additional_fields, request_id)
+         VALUES ($1, now(), $2, 'appearance', $1, 'appearance', 'write', '{}', 200, '{}', $3)`,
+        [id, owner.userId, NIL],
+      );
+      const after = await logs();
+      expect(after.count).toBe(before.count);
+      expect(after.audit_logs.map((l) => l.id)).not.toContain(id);
+      expect((await db.query('SELECT 1 FROM audit_logs WHERE id = $1', [id])).rowCount).toBe(1);
+      await db.query('DELETE FROM audit_logs WHERE id = $1', [id]);
     });
 
     it('pages with limit and offset while count stays the total', async () => {

@@ -130,7 +130,7 @@ describe('groups: each role on each route, and every validation', () => {
       [{ name: 'ok5', quota_allowance: '5' }, ['quota_allowance']],
       [{ name: 7 }, ['name']],
       [{}, ['name']],
-      [{ name: 'ok6', extra: true }, ['extra']],
+      [{ name: 'new' }, ['name']],
       [{ name: 'a_b', display_name: 1, quota_allowance: -5 }, ['display_name', 'name', 'quota_allowance']],
     ])('POST %j → 400 naming %j, nothing created', async (body, expected) => {
       const before = (await db.query('SELECT count(*)::int AS n FROM groups')).rows[0].n;
@@ -148,12 +148,23 @@ describe('groups: each role on each route, and every validation', () => {
       [{ add_users: [1] }, ['add_users']],
       [{ remove_users: ['nope'] }, ['remove_users']],
       [{ add_users: Array.from({ length: 1001 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) }, ['add_users']],
-      [{ members: [] }, ['members']],
+      [{ name: 'create' }, ['name']],
     ])('PATCH %j → 400 naming %j, nothing changed', async (body, expected) => {
       const res = await patch(body).expect(400);
       expect(fields(res)).toEqual(expected);
       const row = await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [group.id]);
       expect(row.rows).toEqual([{ name: group.name, quota_allowance: 0 }]);
+    });
+
+    it('ignores unknown fields (as Coder does): they are neither an error nor stored', async () => {
+      const res = await create({ name: 'ok6', extra: true, members: [{ id: 'x' }], id: '44444444-4444-4444-8444-444444444444' }).expect(201);
+      expect(res.body.id).not.toBe('44444444-4444-4444-8444-444444444444');
+      expect(res.body).not.toHaveProperty('extra');
+      const patched = await t.http.patch(`/api/v2/groups/${res.body.id}`).set(as('owner')).send({ members: [], organization_id: '55555555-5555-4555-8555-555555555555', quota_allowance: 2 }).expect(200);
+      expect(patched.body).toMatchObject({ organization_id: owner.orgId, quota_allowance: 2, members: [] });
+      expect((await db.query('SELECT organization_id, quota_allowance FROM groups WHERE id = $1', [res.body.id])).rows).toEqual([
+        { organization_id: owner.orgId, quota_allowance: 2 },
+      ]);
     });
 
     it('PATCH adding an unknown user id: 400 naming it, nothing applied', async () => {

@@ -80,6 +80,20 @@ describe('groups', () => {
         expect(res.body.message).toBe('Validation failed.');
         expect(res.body.validations[0].field).toBe('name');
       }
+      // Coder's GroupNameValid keeps `new` and `create` for the dashboard's routes (groups_test ReservedName).
+      for (const name of ['new', 'create']) {
+        expect((await createGroup(owner.token, { name }).expect(400)).body).toEqual({
+          message: 'Validation failed.',
+          validations: [{ field: 'name', detail: `Validation failed for tag "group_name" with value: "${name}"` }],
+        });
+      }
+      expect((await createGroup(owner.token, { name: 'has space' }).expect(400)).body.validations).toEqual([
+        { field: 'name', detail: 'Validation failed for tag "group_name" with value: "has space"' },
+      ]);
+      // Only the exact lower-case words are reserved, as in Coder.
+      await createGroup(owner.token, { name: 'New' }).expect(201);
+      await createGroup(owner.token, { name: 'create-team' }).expect(201);
+      expect((await db.query(`SELECT count(*)::int AS n FROM groups WHERE name IN ('new', 'create')`)).rows[0].n).toBe(0);
       const bad = await createGroup(owner.token, { name: 'ok', quota_allowance: -1 }).expect(400);
       expect(bad.body.validations).toEqual([{ field: 'quota_allowance', detail: expect.any(String) }]);
       await createGroup(owner.token, { name: 'dupe' }).expect(201);
@@ -148,22 +162,91 @@ describe('groups', () => {
         expect(row.rows[0]).toEqual({ name, quota_allowance: 7 });
       });
 
-      it('adds and removes members in one transaction; members must belong to the organization', async () => {
+      it('adds and removes members; removing a non-member is a no-op', async () => {
         const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
-        const res = await patch(owner.token, g.id, { add_users: [outsider.userId, member.userId], quota_allowance: 9 }).expect(400);
-        expect(res.body.message).toBe(`Users must be members of the group's organization: ${outsider.userId}.`);
-        const row = await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id]);
-        expect(row.rows[0].quota_allowance).toBe(0);
+        const members = async () => (await db.query('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [g.id])).rows.map((r) => r.user_id);
+
+        await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
+        expect((await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200)).body.members).toEqual([]);
+        // Removing someone who is not a member is a no-op, as in Coder.
+        await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200);
+        expect(await members()).toEqual([]);
+      });
+
+      it("refuses users outside the group's organization with Coder's message, and changes nothing", async () => {
+        const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
+        const stranger = '6f1c7a52-3d1e-4a8b-9f0e-2b5c8d9e0a11';
+        const res = await patch(owner.token, g.id, { add_users: [member.userId, outsider.userId, stranger], quota_allowance: 9, name: unique('renamed') }).expect(400);
+        expect(res.body).toEqual({
+          message: `User "${outsider.userId}" must be a member of organization "${owner.orgId}"`,
+          validations: [
+            { field: 'add_users', detail: `User "${outsider.userId}" must be a member of organization "${owner.orgId}"` },
+            { field: 'add_users', detail: `User "${stranger}" must be a member of organization "${owner.orgId}"` },
+          ],
+        });
+        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({ name: g.name, quota_allowance: 0 });
+        expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
+      });
+
+      it("refuses malformed ids with Coder's message, naming every one, and changes nothing", async () => {
+        const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
+        const res = await patch(owner.token, g.id, { add_users: [member.userId, 'yeet'], remove_users: ['not-a-uuid'], quota_allowance: 4 }).expect(400);
+        expect(res.body).toEqual({
+          message: 'ID "yeet" must be a valid user UUID.',
+          validations: [
+            { field: 'add_users', detail: 'ID "yeet" must be a valid user UUID.' },
+            { field: 'remove_users', detail: 'ID "not-a-uuid" must be a valid user UUID.' },
+          ],
+        });
+        expect((await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance).toBe(0);
+        expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
+      });
+
+      it('refuses the same user twice in add_users, or a user already in the group, and changes nothing', async () => {
+        const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
+        const other = await createUser(t, owner);
+        const twice = await patch(owner.token, g.id, { add_users: [other.userId, member.userId, member.userId.toUpperCase()], quota_allowance: 3 }).expect(400);
+        expect(twice.body).toEqual({
+          message: 'Cannot add the same user to a group twice!',
+          detail: `User "${member.userId}" is listed more than once in add_users.`,
+        });
+        expect((await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance).toBe(0);
         expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
 
         await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
-        expect((await patch(owner.token, g.id, { add_users: [member.userId] }).expect(400)).body.message).toBe(
-          'Cannot add the same user to a group twice!',
-        );
-        expect((await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200)).body.members).toEqual([]);
-        await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200);
-        const bad = await patch(owner.token, g.id, { add_users: ['not-a-uuid'] }).expect(400);
-        expect(bad.body.validations).toEqual([{ field: 'add_users', detail: 'ID "not-a-uuid" must be a valid user UUID.' }]);
+        const again = await patch(owner.token, g.id, { add_users: [other.userId, member.userId] }).expect(400);
+        expect(again.body).toEqual({ message: 'Cannot add the same user to a group twice!', detail: `Already a member: ${member.userId}` });
+        const rows = await db.query('SELECT user_id FROM group_members WHERE group_id = $1', [g.id]);
+        expect(rows.rows.map((r) => r.user_id)).toEqual([member.userId]);
+      });
+
+      it("accepts Terraform's member update body (null lists and pointers, empty name) and changes only the members", async () => {
+        const g = (await createGroup(owner.token, { name: unique('tf'), display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2 }).expect(201)).body;
+        // coderd_group after create: PatchGroupRequest with only add_users set (terraform-provider-coderd group_resource.go).
+        const res = await patch(owner.token, g.id, {
+          add_users: [member.userId],
+          remove_users: null,
+          name: '',
+          display_name: null,
+          avatar_url: null,
+          quota_allowance: null,
+        }).expect(200);
+        expect(res.body).toMatchObject({ id: g.id, name: g.name, display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2, organization_id: owner.orgId });
+        expect(res.body.members.map((u: { id: string }) => u.id)).toEqual([member.userId]);
+        const row = await db.query('SELECT name, display_name, avatar_url, quota_allowance FROM groups WHERE id = $1', [g.id]);
+        expect(row.rows[0]).toEqual({ name: g.name, display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2 });
+        expect((await db.query('SELECT user_id FROM group_members WHERE group_id = $1', [g.id])).rows).toEqual([{ user_id: member.userId }]);
+      });
+
+      it('reserves new and create on rename too, and leaves the group as it was', async () => {
+        const g = (await createGroup(owner.token, { name: unique('keep') }).expect(201)).body;
+        for (const name of ['new', 'create']) {
+          expect((await patch(owner.token, g.id, { name, quota_allowance: 8 }).expect(400)).body).toEqual({
+            message: 'Validation failed.',
+            validations: [{ field: 'name', detail: `Validation failed for tag "group_name" with value: "${name}"` }],
+          });
+        }
+        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({ name: g.name, quota_allowance: 0 });
       });
 
       it('protects the Everyone group', async () => {

@@ -204,6 +204,14 @@ describe('SCIM groups', () => {
       expect(listed.body.Resources.map((g: Body) => g.id)).toEqual([everyone.id]);
     });
 
+    it('a displayName "new" or "create" gets a Coder name other than those reserved words', async () => {
+      for (const word of ['new', 'create']) {
+        const group = await createGroup({ displayName: word });
+        expect(group.displayName).toBe(word);
+        expect(await dbGroup(group.id)).toMatchObject({ name: `${word}-2`, display_name: word });
+      }
+    });
+
     it.each([
       ['no displayName', () => ({ schemas: [SCIM_GROUP] }), 'invalidValue'],
       ['a blank displayName', () => ({ displayName: '   ' }), 'invalidValue'],

@@ -1,6 +1,7 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { closeWorld, type TestApp } from '../helpers/app.js';
-import { oktaUser, openScimWorld, scimError, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
+import { oktaUser, openScimWorld, SCIM_ERROR, SCIM_KEY, scimError, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
 import { auth, unique, type Owner } from '../helpers/world.js';
 
 /**
@@ -195,5 +196,195 @@ describe('SCIM: the Okta provisioning sequence', () => {
     // Creation order: the owner first, the imported users last.
     expect(seen[0]).toBe(owner.userId);
     expect(seen.slice(-3)).toEqual(made);
+  });
+});
+
+/**
+ * Okta's "Okta SCIM 2.0 SPEC Test", the Runscope suite Okta requires before it lists a SCIM app
+ * integration (developer.okta.com/docs/guides/build-provisioning-integration/test-scim-api/, file
+ * Okta-SCIM-20-SPEC-Test.json; the same file is vendored as tests/scim_tests/scim_e2e_test.json
+ * in BerriAI/litellm). One test per request step, in the suite's order, with the suite's headers,
+ * URLs and bodies, asserting what each step asserts (its pauses are left out). The random values
+ * stand for the suite's initial variables. A last step deactivates the user as Okta's CRUD suite does.
+ */
+describe('SCIM: Okta SCIM 2.0 SPEC Test (Runscope), step by step', () => {
+  let t: TestApp;
+  let db: pg.Client;
+  let owner: Owner;
+
+  const rand = randomBytes(4).toString('hex');
+  const v = {
+    auth: `Bearer ${SCIM_KEY}`,
+    randomGivenName: `Given${rand}`,
+    randomFamilyName: `Family${rand}`,
+    randomUsername: `Runscope${rand}Test@atko.com`,
+    randomEmail: `Runscope${rand}Email@atko.com`,
+    InvalidUserEmail: `invalid-${rand}@example.com`,
+    UserIdThatDoesNotExist: randomUUID(),
+  };
+  const randomUsernameCaps = v.randomUsername.toUpperCase();
+  /** Variables the steps capture. */
+  let ISVUserid: string;
+  let idUserOne: string;
+
+  beforeAll(async () => {
+    ({ t, db, owner } = await openScimWorld());
+  });
+  afterAll(() => closeWorld(t, db));
+
+  /** A GET as the suite sends it. */
+  const get = (path: string, authorization = v.auth) =>
+    t.http
+      .get(`/scim/v2${path}`)
+      .set('Accept-Charset', 'utf-8')
+      .set('Content-Type', 'application/scim+json; charset=utf-8')
+      .set('Accept', 'application/scim+json')
+      .set('Authorization', authorization)
+      .set('User-Agent', 'OKTA SCIM Integration');
+  /** The suite's two POSTs: `application/json` bodies. */
+  const post = (body: string) =>
+    t.http
+      .post('/scim/v2/Users')
+      .set('Content-Type', 'application/json')
+      .set('Authorization', v.auth)
+      .set('Accept', 'application/scim+json; charset=utf-8')
+      .send(body);
+  const byUserName = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
+  const createBody = (email: string) =>
+    JSON.stringify({
+      schemas: [SCIM_USER],
+      userName: v.randomUsername,
+      name: { givenName: v.randomGivenName, familyName: v.randomFamilyName },
+      emails: [{ primary: true, value: email, type: 'work' }],
+      displayName: `${v.randomGivenName} ${v.randomFamilyName}`,
+      active: true,
+    });
+  /** Runscope's `not_empty`: present, and not an empty string, array or object. */
+  const notEmpty = (value: unknown) => {
+    expect(value).toBeDefined();
+    expect(value).not.toBeNull();
+    expect(value).not.toEqual('');
+    expect(value).not.toEqual([]);
+    expect(value).not.toEqual({});
+  };
+  const requiredUserFields = (user: Record<string, any>) => {
+    notEmpty(user.id);
+    notEmpty(user.name?.familyName);
+    notEmpty(user.name?.givenName);
+    notEmpty(user.userName);
+    notEmpty(user.active);
+    notEmpty(user.emails?.[0]?.value);
+  };
+
+  it('1. Required Test: Test Users endpoint (GET /Users?count=1&startIndex=1; the first user is the owner, made in Coder)', async () => {
+    const res = await get('/Users?count=1&startIndex=1');
+    expect(res.status).toBe(200);
+    notEmpty(res.body.Resources);
+    expect(res.body.schemas).toContain(SCIM_LIST);
+    for (const key of ['itemsPerPage', 'startIndex', 'totalResults']) expect(typeof res.body[key]).toBe('number');
+    const first = res.body.Resources[0];
+    requiredUserFields(first);
+    expect(first.id).toBe(owner.userId);
+    // The owner has no name in Coder: both parts fall back to the username.
+    expect(first.name).toEqual({ givenName: owner.username, familyName: owner.username });
+    ISVUserid = first.id;
+  });
+
+  it('2. Required Test: Get Users/{{id}}', async () => {
+    const res = await get(`/Users/${ISVUserid}`);
+    expect(res.status).toBe(200);
+    requiredUserFields(res.body);
+    expect(res.body.id).toBe(ISVUserid);
+  });
+
+  it('3. Required Test: Test invalid User by username', async () => {
+    const res = await get(byUserName(v.InvalidUserEmail));
+    expect(res.status).toBe(200);
+    expect(res.body.schemas).toContain(SCIM_LIST);
+    expect(res.body.totalResults).toBe(0);
+  });
+
+  it('4. Required Test: Test invalid User by ID', async () => {
+    const res = await get(`/Users/${v.UserIdThatDoesNotExist}`);
+    expect(res.status).toBe(404);
+    notEmpty(res.body.detail);
+    expect(res.body.schemas).toContain(SCIM_ERROR);
+  });
+
+  it("5. Required Test: Make sure random user doesn't exist", async () => {
+    const res = await get(byUserName(v.randomEmail));
+    expect(res.status).toBe(200);
+    expect(res.body.totalResults).toBe(0);
+    expect(res.body.schemas).toContain(SCIM_LIST);
+  });
+
+  it('6. Required Test: Create Okta user with realistic values', async () => {
+    const res = await post(createBody(v.randomEmail));
+    expect(res.status).toBe(201);
+    expect(res.body.active).toBe(true);
+    notEmpty(res.body.id);
+    expect(res.body.name.familyName).toBe(v.randomFamilyName);
+    expect(res.body.name.givenName).toBe(v.randomGivenName);
+    expect(res.body.schemas).toContain(SCIM_USER);
+    expect(res.body.userName).toBe(v.randomUsername);
+    expect(res.body.emails[0].value).toBe(v.randomEmail);
+    idUserOne = res.body.id;
+  });
+
+  it('7. Required Test: Verify that user was created', async () => {
+    const res = await get(`/Users/${idUserOne}`);
+    expect(res.status).toBe(200);
+    expect(res.body.userName).toBe(v.randomUsername);
+    expect(res.body.name.familyName).toBe(v.randomFamilyName);
+    expect(res.body.name.givenName).toBe(v.randomGivenName);
+  });
+
+  it('8. Required Test: Expect failure when recreating user with same values (409)', async () => {
+    const res = await post(createBody(v.randomUsername));
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject(scimError(409, 'uniqueness'));
+    expect(Number((await db.query('SELECT count(*)::int AS n FROM scim_users WHERE lower(user_name) = lower($1)', [v.randomUsername])).rows[0].n)).toBe(1);
+  });
+
+  it('9. Required Test: Username Case Sensitivity Check (userName is not case-exact: the user is found)', async () => {
+    const res = await get(byUserName(randomUsernameCaps));
+    expect(res.status).toBe(200);
+    expect(res.body.Resources.map((r: { id: string }) => r.id)).toEqual([idUserOne]);
+  });
+
+  it('10. Optional Test: Verify Groups endpoint (200 within 600 ms, Resources an array)', async () => {
+    const started = Date.now();
+    const res = await get('/Groups');
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body.Resources)).toBe(true);
+  });
+
+  it('11. Required Test: Check status 401', async () => {
+    const res = await get(byUserName(randomUsernameCaps), 'non-token');
+    expect(res.status).toBe(401);
+    notEmpty(res.body.detail);
+    expect(res.body.status).toBe('401');
+    expect(res.body.schemas).toContain(SCIM_ERROR);
+  });
+
+  it('12. Required Test: Check status 404', async () => {
+    const res = await get('/Users/00919288221112222');
+    expect(res.status).toBe(404);
+    notEmpty(res.body.detail);
+    expect(res.body.status).toBe('404');
+    expect(res.body.schemas).toContain(SCIM_ERROR);
+  });
+
+  it("13. (Okta's CRUD suite) Deactivate: PATCH active=false suspends the user, who stays listed as inactive", async () => {
+    const res = await t.http
+      .patch(`/scim/v2/Users/${idUserOne}`)
+      .set('Authorization', v.auth)
+      .set('Content-Type', 'application/scim+json; charset=utf-8')
+      .send(JSON.stringify({ schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { active: false } }] }));
+    expect(res.status).toBe(200);
+    expect(res.body.active).toBe(false);
+    expect((await db.query('SELECT status FROM users WHERE id = $1', [idUserOne])).rows[0].status).toBe('suspended');
+    expect((await get(byUserName(v.randomUsername))).body.Resources).toEqual([expect.objectContaining({ id: idUserOne, active: false })]);
   });
 });

@@ -496,6 +496,37 @@ describe('SCIM /Users', () => {
       });
 
       it.each([
+        ['no name: the username for both', '', (u: string) => ({ givenName: u, familyName: u })],
+        ['one word: that word for both', 'Plato', () => ({ givenName: 'Plato', familyName: 'Plato' })],
+        ['split at the last space', 'Grace Brewster  Hopper', () => ({ givenName: 'Grace Brewster', familyName: 'Hopper' })],
+      ])("gives a user made in Coder name parts derived from Coder's name (%s), in the list and filters too", async (_label, name, parts) => {
+        const coderUser = await createUser(t, owner);
+        if (name) await t.http.put(`/api/v2/users/${coderUser.userId}/profile`).set(auth(owner.token)).send({ username: coderUser.username, name }).expect(200);
+        const expected = parts(coderUser.username);
+        const res = await scim('get', `/Users/${coderUser.userId}`).expect(200);
+        expect(res.body.name).toEqual(expected);
+        if (name) expect(res.body.displayName).toBe(name);
+        else expect(res.body).not.toHaveProperty('displayName');
+        const listed = await list({ filter: `userName eq "${coderUser.username}"` }).expect(200);
+        expect(listed.body.Resources).toEqual([res.body]);
+        for (const filter of [`name.givenName eq "${expected.givenName}"`, `name.familyName eq "${expected.familyName}"`]) {
+          const found = await list({ filter: `${filter} and userName eq "${coderUser.username}"` }).expect(200);
+          expect(found.body.totalResults).toBe(1);
+        }
+        // Derived for display only: nothing is stored for the user.
+        expect((await db.query('SELECT 1 FROM scim_users WHERE user_id = $1', [coderUser.userId])).rowCount).toBe(0);
+        // A PATCH of something else does not store them either.
+        await scim('patch', `/Users/${coderUser.userId}`, patchOp({ op: 'replace', path: 'externalId', value: `x-${coderUser.username}` })).expect(200);
+        expect(await stored(coderUser.userId)).toMatchObject({ given_name: null, family_name: null, name });
+      });
+
+      it('keeps provisioned name parts, deriving only a missing one', async () => {
+        const onlyGiven = await create(`${unique('given')}@example.com`, { name: { givenName: 'Ada' }, displayName: 'Ada King Lovelace' });
+        expect(onlyGiven.name).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
+        expect(await stored(onlyGiven.id)).toMatchObject({ given_name: 'Ada', family_name: null });
+      });
+
+      it.each([
         ['an unknown id', '6f1c7a52-3d1e-4a8b-9f0e-2b5c8d9e0a11'],
         ['a malformed id', 'not-a-uuid'],
         ['a username', 'admin'],
@@ -706,6 +737,8 @@ describe('SCIM /Users', () => {
           schemas: [SCIM_USER],
           id: created.id,
           userName: `${u}-renamed@example.com`,
+          // The cleared name parts are derived from Coder's name again (README, SCIM).
+          name: { givenName: 'Renamed', familyName: 'User' },
           displayName: 'Renamed User',
           emails: [{ value: `${u}-new@example.com`, type: 'home', primary: true }],
           active: true,
@@ -878,7 +911,8 @@ describe('SCIM /Users', () => {
         // Coder keeps one email: the primary (work) one, replaced; the added home one is not primary.
         expect(res.body.emails).toEqual([{ value: `${u}-replaced@example.com`, type: 'work', primary: true }]);
         expect(res.body).not.toHaveProperty('externalId');
-        expect(res.body.name).toEqual({ formatted: 'Dr. Ada', givenName: 'Ada' });
+        // familyName was removed: the answer derives it from Coder's name ("Ada L."); nothing is stored.
+        expect(res.body.name).toEqual({ formatted: 'Dr. Ada', givenName: 'Ada', familyName: 'L.' });
         expect(await stored(created.id)).toMatchObject({
           email: `${u}-replaced@example.com`,
           external_id: null,
@@ -937,16 +971,38 @@ describe('SCIM /Users', () => {
         expect((await stored(created.id))!.name).toBe('Loud');
       });
 
-      it("derives Coder's name from name.formatted, else given and family names, when displayName is removed", async () => {
-        const formatted = await create(`${unique('fallback')}@example.com`, { name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Countess Ada' } });
+      it('leaves Coder\'s name unassigned when displayName is removed (not rebuilt from the name parts)', async () => {
+        const formatted = await create(`${unique('unset')}@example.com`, { name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Countess Ada' } });
+        expect((await stored(formatted.id))!.name).toBe('Ada Lovelace');
         const res = await patch(formatted.id, { op: 'remove', path: 'displayName' });
         expect(res.status).toBe(200);
-        // displayName is Coder's name: it shows what Coder now calls the user.
-        expect(res.body).toMatchObject({ displayName: 'Countess Ada', name: { formatted: 'Countess Ada' } });
-        expect((await stored(formatted.id))!.name).toBe('Countess Ada');
-        const parts = await create(`${unique('fallback')}@example.com`, { name: { givenName: 'Grace', familyName: 'Hopper' } });
+        expect(res.body).not.toHaveProperty('displayName');
+        // The provisioned name parts stay as they were.
+        expect(res.body.name).toEqual({ formatted: 'Countess Ada', givenName: 'Ada', familyName: 'Lovelace' });
+        expect(await stored(formatted.id)).toMatchObject({ name: '', given_name: 'Ada', family_name: 'Lovelace', formatted_name: 'Countess Ada' });
+        expect((await t.http.get(`/api/v2/users/${formatted.id}`).set(auth(owner.token)).expect(200)).body.name).toBe('');
+        expect((await scim('get', `/Users/${formatted.id}`).expect(200)).body).not.toHaveProperty('displayName');
+        // Other PATCHes keep it unassigned; setting it again assigns it.
+        await patch(formatted.id, { op: 'replace', path: 'name.givenName', value: 'Augusta' }).expect(200);
+        expect((await stored(formatted.id))!.name).toBe('');
+        await patch(formatted.id, { op: 'add', path: 'displayName', value: 'Augusta Ada' }).expect(200);
+        expect((await stored(formatted.id))!.name).toBe('Augusta Ada');
+        // The legacy body (only `active` read) does not rebuild a missing name either.
+        const parts = await create(`${unique('unset')}@example.com`, { name: { givenName: 'Grace', familyName: 'Hopper' }, displayName: undefined });
         await patch(parts.id, { op: 'remove', path: 'displayName' }).expect(200);
-        expect((await stored(parts.id))!.name).toBe('Grace Hopper');
+        await scim('patch', `/Users/${parts.id}`, { active: false }).expect(200);
+        expect(await stored(parts.id)).toMatchObject({ name: '', status: 'suspended' });
+        const audit = await auditOf(formatted.id);
+        expect(audit[1].diff.name).toEqual({ old: 'Ada Lovelace', new: '', secret: false });
+      });
+
+      it('a PUT without displayName still names the user from name.formatted, else given and family names', async () => {
+        const u = unique('putname');
+        const created = await create(`${u}@example.com`);
+        await scim('put', `/Users/${created.id}`, { userName: `${u}@example.com`, name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'RAdm. Grace Hopper' } }).expect(200);
+        expect((await stored(created.id))!.name).toBe('RAdm. Grace Hopper');
+        await scim('put', `/Users/${created.id}`, { userName: `${u}@example.com`, name: { givenName: 'Grace', familyName: 'Hopper' } }).expect(200);
+        expect((await stored(created.id))!.name).toBe('Grace Hopper');
       });
 
       it('applies all operations or none: a failing operation leaves the user as it was', async () => {

@@ -4,6 +4,7 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
 import { UserEntity, type LoginType, type UserStatus } from '../users/entities/user.entity.js';
 import type { AuditFilter } from './audit-query.js';
+import { AUDIT_RESOURCE_TYPES } from './audit.service.js';
 import type { AuditLogRow } from './dto/audit-log.dto.js';
 import { AuditLogEntity, type AuditDiff } from './entities/audit-log.entity.js';
 
@@ -100,7 +101,9 @@ export class AuditRepository {
     const qb = this.db.manager
       .createQueryBuilder(AuditLogEntity, 'a')
       .leftJoin(UserEntity, 'u', 'u.id = a.user_id')
-      .where('TRUE');
+      // Rows of a type Coder's clients do not know (appearance entries written by earlier versions
+      // of this server) are kept in the table but not served: the dashboard cannot render them.
+      .where('a.resource_type IN (:...knownTypes)', { knownTypes: AUDIT_RESOURCE_TYPES });
     if (filter.resourceType) qb.andWhere('a.resource_type = :resourceType', { resourceType: filter.resourceType });
     if (filter.resourceId) qb.andWhere('a.resource_id = :resourceId', { resourceId: filter.resourceId });
     if (filter.resourceTarget) qb.andWhere('lower(a.resource_target) = :target', { target: filter.resourceTarget });

@@ -26,7 +26,6 @@ export const AUDIT_RESOURCE_TYPES = [
   'group',
   'license',
   'workspace_proxy',
-  'appearance',
 ] as const;
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
 
@@ -47,7 +46,10 @@ export interface AuditEntry {
 /** Fields whose values never reach the audit log; a change is recorded as `secret: true`. */
 const SECRET_FIELDS = new Set(['hashed_password', 'hashed_secret', 'password', 'token_hashed_secret']);
 
-/** Field-by-field difference of two snapshots (snake_case keys), secrets redacted. */
+/**
+ * Field-by-field difference of two snapshots (snake_case keys), secrets redacted. `null` stands
+ * for "no value" in the stored diff; GET /audit leaves such an `old`/`new` out (toAuditDiff).
+ */
 export function auditDiff(before: Record<string, unknown> | null, after: Record<string, unknown> | null): AuditDiff {
   const diff: AuditDiff = {};
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);

@@ -21,7 +21,7 @@ function usernameTaken(): ApiError {
   });
 }
 
-/** A user's own data: profile (`username`, `name`) and password. */
+/** A user's own data: profile (`username`, `name`, `avatar_url`) and password. */
 @Injectable()
 export class UserProfileService {
   constructor(
@@ -47,6 +47,7 @@ export class UserProfileService {
         const updated = await this.repo.updateProfile(manager, user.id, {
           username: body.username,
           name: body.name ?? user.name,
+          avatarUrl: body.avatar_url ?? user.avatarUrl,
         });
         await this.audit.record(
           {

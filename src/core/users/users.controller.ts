@@ -148,7 +148,7 @@ export class UsersController {
 
   @Put(':user/profile')
   @Authenticated()
-  @ApiOperation({ summary: 'Update a user\'s username and name' })
+  @ApiOperation({ summary: 'Update a user\'s username, name and avatar URL' })
   @ApiParam(USER_PARAM)
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 403, 404, 409)

@@ -5,8 +5,11 @@ import type { Pagination } from '../../common/query.js';
 import { UserEntity, type UserStatus } from './entities/user.entity.js';
 import type { UserFilter } from './user-search.js';
 
-/** Who may be listed: everyone, or only the actor and the members of its organizations. */
-export type UserVisibility = { all: true } | { all: false; actorId: string };
+/**
+ * Who may be listed: everyone, only the actor and the members of its organizations, or (for the
+ * template ACL's user picker) the members of one organization.
+ */
+export type UserVisibility = { all: true } | { all: false; actorId: string } | { all: false; organizationId: string };
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -54,7 +57,11 @@ export class UsersRepository {
   /** One page of users in Coder's order (lower(username)), with the total number matching. */
   async listUsers(filter: UserFilter, visibility: UserVisibility, page: Pagination) {
     const qb = this.db.manager.createQueryBuilder(UserEntity, 'u').where('u.deleted = false');
-    if (!visibility.all) {
+    if (!visibility.all && 'organizationId' in visibility) {
+      qb.andWhere('EXISTS (SELECT 1 FROM organization_members m WHERE m.user_id = u.id AND m.organization_id = :orgId)', {
+        orgId: visibility.organizationId,
+      });
+    } else if (!visibility.all) {
       qb.andWhere(
         new Brackets((w) =>
           w.where('u.id = :actorId').orWhere(
@@ -105,7 +112,7 @@ export class UsersRepository {
     return manager.findOneByOrFail(UserEntity, { id });
   }
 
-  async updateProfile(manager: EntityManager, id: string, profile: { username: string; name: string }) {
+  async updateProfile(manager: EntityManager, id: string, profile: { username: string; name: string; avatarUrl: string }) {
     await manager.update(UserEntity, { id }, { ...profile, updatedAt: new Date() });
     return manager.findOneByOrFail(UserEntity, { id });
   }

@@ -10,7 +10,8 @@ import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { EntitlementsService } from '../licensing/entitlements.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { Actor } from '../rbac/actor.js';
-import { can, canReadUser } from '../rbac/policy.js';
+import { can, canAssignSiteRole, canReadUser } from '../rbac/policy.js';
+import { isSiteRole, MEMBER } from '../rbac/roles.js';
 import { toUserResponse, userAuditSnapshot, type UserResponse } from './dto/user.dto.js';
 import type { CreateUserRequest } from './dto/create-user.dto.js';
 import { UserEntity, type LoginType, type UserStatus } from './entities/user.entity.js';
@@ -153,6 +154,12 @@ export class UsersService {
         { field: 'password', detail: 'Validation failed for tag "required_if" with value: ""' },
       ]);
     }
+    if (body.service_account) {
+      throw badRequest('Service accounts are not supported by this server.', undefined, [
+        { field: 'service_account', detail: 'Create a user with login_type "none" and give it API tokens instead.' },
+      ]);
+    }
+    const siteRoles = this.siteRolesForNewUser(actor, body.roles ?? []);
     // Coder's order: an existing user (409) and an unknown organization (404) before password strength.
     if (await this.repo.getUserByEmailOrUsername(body.email, body.username)) throw conflict(USER_EXISTS);
     const orgIds = await this.organizationsForNewUser(actor, body, this.db.manager);
@@ -166,7 +173,9 @@ export class UsersService {
           name: body.name,
           hashedPassword,
           loginType,
-          status: body.user_status,
+          // No dormant status here: a dormant user is one who has not signed in yet, which becomes active on sign-in.
+          status: body.user_status === 'dormant' ? 'active' : body.user_status,
+          siteRoles,
         });
         for (const orgId of orgIds) await this.orgs.addMember(manager, orgId, user.id);
         await this.audit.record(
@@ -191,6 +200,17 @@ export class UsersService {
       if (isUniqueViolation(err)) throw conflict(USER_EXISTS);
       throw err;
     }
+  }
+
+  /** `roles` of a create request: site roles only, each one the actor may assign (as `PUT /users/{user}/roles`). */
+  private siteRolesForNewUser(actor: Actor, roles: string[]): string[] {
+    for (const role of roles) {
+      if (role.includes(':')) throw badRequest('Must only update site wide roles');
+      if (role !== MEMBER && !isSiteRole(role)) throw badRequest(`"${role}" is not a supported role`);
+    }
+    const desired = [...new Set(roles.filter((r) => r !== MEMBER))];
+    for (const role of desired) if (!canAssignSiteRole(actor, role)) throw forbidden();
+    return desired;
   }
 
   /** The organizations a new user joins: those named (each must exist and be visible), else the default. */

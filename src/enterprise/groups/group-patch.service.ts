@@ -9,6 +9,8 @@ import { groupAuditSnapshot, isEveryone, type GroupResponse, type PatchGroupRequ
 import { GroupsRepository } from './groups.repository.js';
 import { EVERYONE, GroupsService } from './groups.service.js';
 
+const DUPLICATE_MEMBER = 'Cannot add the same user to a group twice!';
+
 /** `PATCH /groups/{group}`: rename, display name, avatar, quota allowance, members — in one transaction. */
 @Injectable()
 export class GroupPatchService {
@@ -22,54 +24,71 @@ export class GroupPatchService {
     const group = await this.groups.resolve(actor, param);
     this.groups.assertMayUpdate(actor, group);
     const rename = body.name && body.name !== group.name ? body.name : undefined;
-    const add = [...new Set(body.add_users ?? [])];
-    const remove = [...new Set(body.remove_users ?? [])];
+    const add = body.add_users ?? [];
+    const remove = [...new Set((body.remove_users ?? []).map((id) => id.toLowerCase()))];
     if (isEveryone(group)) {
       if (rename) throw badRequest(`Cannot rename the "${EVERYONE}" group!`);
       if (body.display_name) throw badRequest(`Cannot update the Display Name for the "${EVERYONE}" group!`);
       if (add.length > 0 || remove.length > 0) throw new ApiError(403, { message: `Cannot add or remove users from the "${EVERYONE}" group!` });
     }
     if (rename === EVERYONE) throw badRequest(`"${EVERYONE}" is a reserved group name!`);
-    const bad: ValidationEntry[] = [];
-    for (const [field, ids] of [['add_users', add], ['remove_users', remove]] as const) {
-      for (const id of ids) if (!isUuid(id)) bad.push({ field, detail: `ID "${id}" must be a valid user UUID.` });
-    }
-    if (bad.length > 0) throw badRequest('Validation failed.', undefined, bad);
-    const overlap = add.filter((id) => remove.includes(id));
+    assertUserIds(add, body.remove_users ?? []);
+    const addIds = add.map((id) => id.toLowerCase());
+    const overlap = addIds.filter((id) => remove.includes(id));
     if (overlap.length > 0) throw badRequest(`Cannot both add and remove user "${overlap[0]}".`);
 
     try {
       return await this.db.transaction(async (manager) => {
         const current = await this.repo.getGroupById(group.id, manager);
         if (!current) throw new ApiError(404, { message: 'Resource not found or you do not have access to this resource' });
-        const members = await this.repo.organizationMembersAmong(manager, current.organizationId, add.map((id) => id.toLowerCase()));
-        const outsiders = add.filter((id) => !members.has(id.toLowerCase()));
-        if (outsiders.length > 0) {
-          throw badRequest(
-            `Users must be members of the group's organization: ${outsiders.join(', ')}.`,
-            undefined,
-            outsiders.map((id) => ({ field: 'add_users', detail: `User "${id}" must be a member of organization "${current.organizationId}"` })),
-          );
-        }
+        const members = await this.repo.organizationMembersAmong(manager, current.organizationId, addIds);
+        assertOrganizationMembers(add, members, current.organizationId);
         const before = await this.repo.explicitMemberIds(manager, current.id);
-        const already = add.filter((id) => before.includes(id.toLowerCase()));
-        if (already.length > 0) throw badRequest('Cannot add the same user to a group twice!', `Already a member: ${already.join(', ')}`);
+        assertNoDuplicates(addIds, before);
         const snapshotBefore = groupAuditSnapshot(current, before);
         if (rename) current.name = rename;
         if (body.display_name) current.displayName = body.display_name;
         if (body.avatar_url) current.avatarUrl = body.avatar_url;
         if (body.quota_allowance !== undefined) current.quotaAllowance = body.quota_allowance;
         await this.repo.updateGroup(manager, current);
-        await this.repo.addMembers(manager, current.id, add.map((id) => id.toLowerCase()));
-        await this.repo.removeMembers(manager, current.id, remove.map((id) => id.toLowerCase()));
+        await this.repo.addMembers(manager, current.id, addIds);
+        await this.repo.removeMembers(manager, current.id, remove);
         const after = await this.repo.explicitMemberIds(manager, current.id);
         await this.groups.recordAudit(manager, actor, meta, current, 'write', 200, snapshotBefore, groupAuditSnapshot(current, after));
         return (await this.groups.present([current], manager))[0];
       });
     } catch (err) {
       if (isUniqueViolation(err, 'groups_name_organization_id_key')) throw conflict(`A group with name "${rename}" already exists.`);
-      if (isUniqueViolation(err)) throw badRequest('Cannot add the same user to a group twice!');
+      if (isUniqueViolation(err)) throw badRequest(DUPLICATE_MEMBER);
       throw err;
     }
   }
+}
+
+/**
+ * Coder's messages, one top-level message naming the first offender (what Coder's clients show);
+ * `validations` name every offender, so a bulk edit can be fixed in one go.
+ */
+function assertUserIds(add: string[], remove: string[]): void {
+  const bad: ValidationEntry[] = [];
+  for (const [field, ids] of [['add_users', add], ['remove_users', remove]] as const) {
+    for (const id of ids) if (!isUuid(id)) bad.push({ field, detail: `ID "${id}" must be a valid user UUID.` });
+  }
+  if (bad.length > 0) throw badRequest(bad[0].detail, undefined, bad);
+}
+
+/** Coder prints the group's id where it means the organization's (a slip); we print the organization's. */
+function assertOrganizationMembers(add: string[], members: Set<string>, organizationId: string): void {
+  const bad: ValidationEntry[] = add
+    .filter((id) => !members.has(id.toLowerCase()))
+    .map((id) => ({ field: 'add_users', detail: `User "${id}" must be a member of organization "${organizationId}"` }));
+  if (bad.length > 0) throw badRequest(bad[0].detail, undefined, bad);
+}
+
+/** Coder's answer to a unique violation on group_members: a user listed twice, or already a member. */
+function assertNoDuplicates(addIds: string[], current: string[]): void {
+  const twice = addIds.filter((id, i) => addIds.indexOf(id) !== i);
+  const already = addIds.filter((id) => current.includes(id));
+  if (twice.length > 0) throw badRequest(DUPLICATE_MEMBER, `User "${twice[0]}" is listed more than once in add_users.`);
+  if (already.length > 0) throw badRequest(DUPLICATE_MEMBER, `Already a member: ${[...new Set(already)].join(', ')}`);
 }

@@ -1,5 +1,5 @@
 import { randomName } from '../../common/random-names.js';
-import { GROUP_NAME_RE } from '../groups/dto/group.dto.js';
+import { GROUP_NAME_MAX, isValidGroupName } from '../groups/dto/group.dto.js';
 import { LIMITS, SCHEMA } from './scim.constants.js';
 import { describe, invalidSyntax, invalidValue } from './scim-error.js';
 import { getKey, isPlainObject } from './scim-json.js';
@@ -86,9 +86,7 @@ export function readGroup(body: unknown): GroupInput {
   };
 }
 
-const GROUP_NAME_MAX = 36;
-
-/** Coder group names (letters, digits, single hyphens, at most 36) to try for a display name, in order. */
+/** Coder group names (letters, digits, single hyphens, at most 36; not `new` or `create`) to try for a display name, in order. */
 export function groupNameCandidates(displayName: string): string[] {
   const base =
     displayName
@@ -105,5 +103,5 @@ export function groupNameCandidates(displayName: string): string[] {
     out.push(`${base.slice(0, GROUP_NAME_MAX - suffix.length).replace(/-+$/, '')}${suffix}`);
   }
   for (let n = 0; n < 5; n++) out.push(randomName().replace(/_/g, '-'));
-  return out.filter((name) => GROUP_NAME_RE.test(name) && name.length <= GROUP_NAME_MAX && name.toLowerCase() !== 'everyone');
+  return out.filter((name) => isValidGroupName(name) && name.toLowerCase() !== 'everyone');
 }

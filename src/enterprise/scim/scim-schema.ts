@@ -76,12 +76,12 @@ export const USER_SCHEMA: ResourceSchema = {
     attr('name', 'complex', "The components of the user's name.", {
       subAttributes: [
         attr('formatted', 'string', 'The full name, formatted for display.'),
-        attr('familyName', 'string', 'The family name.'),
-        attr('givenName', 'string', 'The given name.'),
+        attr('familyName', 'string', "The family name. When not provisioned: the last word of Coder's name (the whole name if one word, the username if none)."),
+        attr('givenName', 'string', "The given name. When not provisioned: Coder's name up to its last space (the whole name if one word, the username if none)."),
       ],
       ignoredSubAttributes: ['middleName', 'honorificPrefix', 'honorificSuffix'],
     }),
-    attr('displayName', 'string', "The name shown in Coder (the user's `name`)."),
+    attr('displayName', 'string', "The name shown in Coder (the user's `name`); absent when the user has none. Removing it with PATCH clears Coder's name."),
     attr('emails', 'complex', 'Email addresses. Coder keeps one per user: the primary one (or the first).', {
       multiValued: true,
       subAttributes: [

@@ -40,6 +40,8 @@ export interface UserInput {
   email?: { value: string; type: string | null };
   /** Undefined: keep the current status. */
   active?: boolean;
+  /** A patched resource: Coder's name is its displayName alone (see coderDisplayName). */
+  displayNameOnly?: boolean;
 }
 
 export const DEFAULT_EMAIL_TYPE = 'work';
@@ -49,15 +51,43 @@ export function userNameOf(row: ScimUserRow): string {
   return row.scimUserName ?? row.username;
 }
 
-/** The full User resource (before projection); `groups` only when loaded. */
-export function toScimUser(row: ScimUserRow, base: string, groups?: GroupRef[]): Record<string, unknown> {
+/**
+ * Name parts for a user whose identity provider did not give them (every user made in Coder):
+ * Coder's `name` split at its last space (given = before, family = after); a one-word name is both;
+ * no name at all gives the username for both. Okta's connection test requires both parts on the
+ * first listed user, which is always the owner. Keep in step with DERIVED_*_SQL.
+ */
+export function derivedNameParts(name: string, username: string): { givenName: string; familyName: string } {
+  const trimmed = name.replace(/^ +| +$/g, '');
+  if (trimmed === '') return { givenName: username, familyName: username };
+  const space = trimmed.lastIndexOf(' ');
+  if (space < 0) return { givenName: trimmed, familyName: trimmed };
+  return { givenName: trimmed.slice(0, space).replace(/ +$/, ''), familyName: trimmed.slice(space + 1) };
+}
+
+/** derivedNameParts in SQL, over `users u` (for filters on name.givenName / name.familyName). */
+const TRIMMED_NAME_SQL = 'btrim(u.name)';
+export const DERIVED_GIVEN_NAME_SQL = `CASE WHEN ${TRIMMED_NAME_SQL} = '' THEN u.username
+  WHEN strpos(${TRIMMED_NAME_SQL}, ' ') = 0 THEN ${TRIMMED_NAME_SQL}
+  ELSE rtrim(substring(${TRIMMED_NAME_SQL} from '^(.*) [^ ]*$')) END`;
+export const DERIVED_FAMILY_NAME_SQL = `CASE WHEN ${TRIMMED_NAME_SQL} = '' THEN u.username
+  ELSE substring(${TRIMMED_NAME_SQL} from '([^ ]*)$') END`;
+
+/**
+ * The full User resource (before projection); `groups` only when loaded. `derive: false` gives
+ * the stored name parts only (what a PATCH is applied to, so derived parts are never stored).
+ */
+export function toScimUser(row: ScimUserRow, base: string, groups?: GroupRef[], derive = true): Record<string, unknown> {
   const resource: Record<string, unknown> = { schemas: [SCHEMA.user], id: row.id };
   if (row.externalId !== null) resource.externalId = row.externalId;
   resource.userName = userNameOf(row);
+  const derived = derive ? derivedNameParts(row.name, row.username) : undefined;
   const name: Record<string, string> = {};
   if (row.formattedName !== null) name.formatted = row.formattedName;
-  if (row.familyName !== null) name.familyName = row.familyName;
-  if (row.givenName !== null) name.givenName = row.givenName;
+  const familyName = row.familyName ?? derived?.familyName;
+  const givenName = row.givenName ?? derived?.givenName;
+  if (familyName !== undefined) name.familyName = familyName;
+  if (givenName !== undefined) name.givenName = givenName;
   if (Object.keys(name).length > 0) resource.name = name;
   if (row.name !== '') resource.displayName = row.name;
   resource.emails = [{ value: row.email, type: row.emailType ?? DEFAULT_EMAIL_TYPE, primary: true }];
@@ -139,8 +169,13 @@ export function readUser(body: unknown, mode: 'create' | 'replace'): UserInput {
   return input;
 }
 
-/** Coder's `name` for a user: the display name, else the formatted name, else given and family names. */
+/**
+ * Coder's `name` for a user: the display name; on create and PUT without one, the formatted
+ * name, else given and family names. For a PATCH (`displayNameOnly`), no display name means no name,
+ * so a PATCH that removes `displayName` leaves it unassigned.
+ */
 export function coderDisplayName(input: UserInput): string {
+  if (input.displayNameOnly) return (input.displayName ?? '').slice(0, LIMITS.personName);
   const joined = [input.givenName, input.familyName].filter((p) => p && p.trim()).join(' ');
   return (input.displayName ?? input.formattedName ?? joined).slice(0, LIMITS.personName);
 }

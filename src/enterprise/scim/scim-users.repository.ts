@@ -6,7 +6,7 @@ import { ScimUserEntity } from './entities/scim-user.entity.js';
 import { SCHEMA } from './scim.constants.js';
 import { filterToSql, SqlParams, type Catalog } from './scim-filter-sql.js';
 import type { FilterNode } from './scim-filter.js';
-import type { GroupRef, ScimUserRow } from './scim-user.mapper.js';
+import { DERIVED_FAMILY_NAME_SQL, DERIVED_GIVEN_NAME_SQL, type GroupRef, type ScimUserRow } from './scim-user.mapper.js';
 
 /** The users SCIM sees: non-deleted members of the default organization ($1) not deprovisioned. */
 const EXPOSED = `FROM users u
@@ -30,8 +30,9 @@ const USER_CATALOG: Catalog = {
     name: {
       kind: 'complex',
       sub: {
-        givenname: { kind: 'column', type: 'string', sql: 's.given_name' },
-        familyname: { kind: 'column', type: 'string', sql: 's.family_name' },
+        // As answered: the provisioned part, else the one derived from Coder's name (derivedNameParts).
+        givenname: { kind: 'column', type: 'string', sql: `COALESCE(s.given_name, ${DERIVED_GIVEN_NAME_SQL})` },
+        familyname: { kind: 'column', type: 'string', sql: `COALESCE(s.family_name, ${DERIVED_FAMILY_NAME_SQL})` },
         formatted: { kind: 'column', type: 'string', sql: 's.formatted_name' },
       },
     },

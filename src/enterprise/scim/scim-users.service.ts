@@ -148,10 +148,11 @@ export class ScimUsersService {
       id,
       ctx,
       (current) => {
-        const doc = toScimUser(current, ctx.base);
+        // The stored attributes only: name parts derived for display are never written back.
+        const doc = toScimUser(current, ctx.base, undefined, false);
         delete doc.meta;
-        if (request.kind === 'legacy') return { ...readUser(doc, 'replace'), active: request.active };
-        return readUser(applyPatch(doc, request.operations, USER_SCHEMA), 'replace');
+        if (request.kind === 'legacy') return { ...readUser(doc, 'replace'), active: request.active, displayNameOnly: true };
+        return { ...readUser(applyPatch(doc, request.operations, USER_SCHEMA), 'replace'), displayNameOnly: true };
       },
       true,
     );

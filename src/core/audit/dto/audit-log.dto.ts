@@ -21,9 +21,10 @@ export class AuditLogResponse {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'Changed fields: `{"<field>": {"old": any, "new": any, "secret": bool}}`; secrets are blanked.',
+    description:
+      'Changed fields: `{"<field>": {"old"?: any, "new"?: any, "secret": bool}}`. As in Coder (Go `omitempty`), `old`/`new` are left out when there was no value; empty values (`""`, `false`, `0`) are sent; secrets are blanked.',
   })
-  diff: Record<string, unknown>;
+  diff: Record<string, AuditDiffField>;
   @ApiProperty({ description: 'HTTP status the action was answered with.', example: 201 }) status_code: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) additional_fields: Record<string, unknown>;
   @ApiProperty({ example: '{user} created user {target}' }) description: string;
@@ -31,6 +32,33 @@ export class AuditLogResponse {
   @ApiProperty({ description: 'Whether the resource has since been deleted.' }) is_deleted: boolean;
   @ApiProperty({ type: UserResponse, nullable: true, description: 'The actor; null for anonymous actions.' })
   user: UserResponse | null;
+}
+
+/** `codersdk.AuditDiffField`. */
+export interface AuditDiffField {
+  old?: unknown;
+  new?: unknown;
+  secret: boolean;
+}
+
+/**
+ * A stored diff as Coder's clients read it. Stored entries keep `null` for "no value" (older rows
+ * too); Coder's `old`/`new` are `omitempty` interfaces, so a nil value is left out rather than
+ * sent as `null`, while a non-nil empty value (`""`, `false`, `0`, `[]`) is sent. `secret` is always present.
+ */
+export function toAuditDiff(diff: unknown): Record<string, AuditDiffField> {
+  const out: Record<string, AuditDiffField> = {};
+  if (!diff || typeof diff !== 'object' || Array.isArray(diff)) return out;
+  for (const [key, raw] of Object.entries(diff as Record<string, unknown>)) {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    const field = raw as Record<string, unknown>;
+    const entry = {} as AuditDiffField;
+    if (field.old !== undefined && field.old !== null) entry.old = field.old;
+    if (field.new !== undefined && field.new !== null) entry.new = field.new;
+    entry.secret = field.secret === true;
+    out[key] = entry;
+  }
+  return out;
 }
 
 export class AuditLogsResponse {
@@ -71,7 +99,6 @@ const FRIENDLY_RESOURCES: Record<AuditResourceType, string> = {
   group: 'group',
   license: 'license',
   workspace_proxy: 'workspace proxy',
-  appearance: 'appearance',
 };
 
 /**
@@ -107,7 +134,7 @@ export function toAuditLogResponse({ log, actor, resourceDeleted }: AuditLogRow,
     resource_target: log.resourceTarget,
     resource_icon: log.resourceIcon,
     action: log.action,
-    diff: log.diff,
+    diff: toAuditDiff(log.diff),
     status_code: log.statusCode,
     additional_fields: log.additionalFields,
     description: auditDescription(log.resourceType, log.action),

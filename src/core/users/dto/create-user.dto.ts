@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
 } from 'class-validator';
 import { IsCoderName } from '../../../common/validation.js';
@@ -54,6 +55,7 @@ export class CreateFirstUserResponse {
 }
 
 export const CREATABLE_LOGIN_TYPES = ['password', 'none', 'github', 'oidc'] as const;
+export const CREATABLE_USER_STATUSES = ['active', 'dormant', 'suspended'] as const;
 
 export class CreateUserRequest {
   @ApiProperty({ format: 'email' })
@@ -100,10 +102,26 @@ export class CreateUserRequest {
   @IsUUID(undefined, { each: true })
   organization_ids?: string[];
 
-  @ApiPropertyOptional({ enum: ['active', 'suspended'], default: 'active' })
+  @ApiPropertyOptional({
+    enum: CREATABLE_USER_STATUSES,
+    default: 'active',
+    description: 'Coder\'s values; `dormant` (a user who has not signed in yet) is stored as `active`, which is what a dormant user becomes on first sign-in.',
+  })
   @IsOptional()
-  @IsIn(['active', 'suspended'])
-  user_status?: 'active' | 'suspended';
+  @IsIn(CREATABLE_USER_STATUSES)
+  user_status?: (typeof CREATABLE_USER_STATUSES)[number];
+
+  @ApiPropertyOptional({ type: [String], example: ['template-admin'], description: 'Site roles to start with (`member` is implied); the caller must be allowed to assign each.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  roles?: string[];
+
+  @ApiPropertyOptional({ description: 'Newer clients. `true` is refused: this server has no service accounts.' })
+  @IsOptional()
+  @IsBoolean()
+  service_account?: boolean;
 }
 
 export class UpdateRolesRequest {
@@ -126,6 +144,13 @@ export class UpdateProfileRequest {
   @IsString()
   @MaxLength(128)
   name?: string;
+
+  @ApiPropertyOptional({ description: 'An http(s) URL, or `""` for none; absent = unchanged.', example: 'https://example.com/me.png' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^$|^https?:\/\/\S+$/i, { message: 'avatar_url must be an http(s) URL or empty' })
+  avatar_url?: string;
 }
 
 export class UpdatePasswordRequest {

@@ -56,6 +56,7 @@ export function userAuditSnapshot(user: UserEntity): Record<string, unknown> {
     status: user.status,
     rbac_roles: user.rbacRoles,
     login_type: user.loginType,
+    avatar_url: user.avatarUrl,
     deleted: user.deleted,
     hashed_password: user.hashedPassword === null ? null : 'set',
   };

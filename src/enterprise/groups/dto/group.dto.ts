@@ -1,21 +1,50 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, registerDecorator } from 'class-validator';
 import { GroupEntity } from '../../../core/groups/entities/group.entity.js';
 import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
 import type { UserEntity } from '../../../core/users/entities/user.entity.js';
 
 /** Coder's group_name rule: letters/digits in single-hyphen-separated runs, at most 36 characters. */
 export const GROUP_NAME_RE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
-const GROUP_NAME_MESSAGE = 'name must be letters and digits separated by single hyphens, at most 36 characters';
+export const GROUP_NAME_MAX = 36;
+
+/** Coder's GroupNameValid keeps `new` and `create` free for the dashboard's `/groups/new` and `/groups/create` routes. */
+const RESERVED_GROUP_NAMES = new Set(['new', 'create']);
+
+export function isReservedGroupName(name: string): boolean {
+  return RESERVED_GROUP_NAMES.has(name);
+}
+
+export function isValidGroupName(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= GROUP_NAME_MAX && GROUP_NAME_RE.test(value) && !isReservedGroupName(value);
+}
+
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+  return text.length > 256 ? `${text.slice(0, 256)}…` : text;
+}
+
+/**
+ * Coder's `group_name` validator tag, with its detail wording; `omitEmpty` is Coder's
+ * `omitempty,group_name` on PATCH, where `""` means unchanged.
+ */
+function IsGroupName(omitEmpty = false): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'coder:group_name',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args) => `Validation failed for tag "group_name" with value: "${shown(args.value)}"` },
+      validator: { validate: (value: unknown) => (omitEmpty && value === '') || isValidGroupName(value) },
+    });
+}
 export const MAX_QUOTA_ALLOWANCE = 1_000_000;
 export const MAX_MEMBER_CHANGES = 1000;
 
 export class CreateGroupRequest {
-  @ApiProperty({ example: 'developers', maxLength: 36 })
+  @ApiProperty({ example: 'developers', maxLength: GROUP_NAME_MAX, description: 'Letters and digits in single-hyphen-separated runs; not `new` or `create`.' })
   @IsDefined()
-  @IsString()
-  @MaxLength(36)
-  @Matches(GROUP_NAME_RE, { message: GROUP_NAME_MESSAGE })
+  @IsGroupName()
   name: string;
 
   @ApiPropertyOptional({ maxLength: 64 })
@@ -40,11 +69,9 @@ export class CreateGroupRequest {
 
 /** Absent or empty `name`, `display_name` and `avatar_url` leave those fields unchanged (CONTRACT §4a). */
 export class PatchGroupRequest {
-  @ApiPropertyOptional({ description: 'Empty = unchanged.' })
+  @ApiPropertyOptional({ description: 'Empty = unchanged. Same rule as on create.' })
   @IsOptional()
-  @IsString()
-  @MaxLength(36)
-  @Matches(/^$|^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/, { message: GROUP_NAME_MESSAGE })
+  @IsGroupName(true)
   name?: string;
 
   @ApiPropertyOptional({ description: 'Empty = unchanged.' })
