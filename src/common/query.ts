@@ -76,22 +76,29 @@ export function parsePagination(parser: QueryParser): Pagination {
 
 /**
  * Splits a Coder search query (`q`) into terms: whitespace separated, double quotes group,
- * `key:value` pairs; everything lower-cased as Coder does.
+ * `key:value` pairs; everything lower-cased as Coder does. With `keepQuotes` the quotes stay in
+ * the terms, so a later split on `:` can leave quoted colons alone (Coder's two passes).
  */
-export function splitSearchQuery(q: string): string[] {
-  const terms: string[] = [];
+export function splitSearchQuery(q: string, keepQuotes = false): string[] {
+  return splitOutsideQuotes(q.toLowerCase(), /\s/, keepQuotes);
+}
+
+/** Splits on `delimiter` outside double quotes; empty parts are dropped (Go's strings.FieldsFunc). */
+export function splitOutsideQuotes(text: string, delimiter: RegExp, keepQuotes = false): string[] {
+  const parts: string[] = [];
   let current = '';
   let quoted = false;
-  for (const ch of q.toLowerCase()) {
+  for (const ch of text) {
     if (ch === '"') {
       quoted = !quoted;
-    } else if (/\s/.test(ch) && !quoted) {
-      if (current) terms.push(current);
+      if (keepQuotes) current += ch;
+    } else if (delimiter.test(ch) && !quoted) {
+      if (current) parts.push(current);
       current = '';
     } else {
       current += ch;
     }
   }
-  if (current) terms.push(current);
-  return terms;
+  if (current) parts.push(current);
+  return parts;
 }

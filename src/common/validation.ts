@@ -42,8 +42,11 @@ function flatten(errors: ValidationError[], prefix = ''): ValidationEntry[] {
           ? `Validation failed for tag "${tag}" with value: "${renderValue(err.value)}"`
           : constraints[name],
       });
+    } else if (err.children && err.children.length > 0) {
+      // Only a field that is right as a whole reports its parts: an object where a list belongs
+      // is one validation, not one more for each of its keys.
+      out.push(...flatten(err.children, field));
     }
-    if (err.children && err.children.length > 0) out.push(...flatten(err.children, field));
   }
   return out;
 }

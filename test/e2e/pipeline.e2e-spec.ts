@@ -142,10 +142,11 @@ describe('HTTP pipeline', () => {
       const created = await t.http
         .post('/api/v2/users')
         .set(auth(owner.token))
-        .send({ email: `${username}@example.com`, username, password: PASSWORD, id: owner.userId, roles: ['owner'], login_type: null, shoe_size: 44 })
+        .send({ email: `${username}@example.com`, username, password: PASSWORD, id: owner.userId, rbac_roles: ['owner'], deleted: true, login_type: null, shoe_size: 44 })
         .expect(201);
       expect(created.body.id).not.toBe(owner.userId);
       expect(created.body.roles).toEqual([]);
+      expect(created.body.status).toBe('active');
       expect(created.body.login_type).toBe('password');
       expect(created.body).not.toHaveProperty('shoe_size');
       const missing = await t.http.post('/api/v2/users').set(auth(owner.token)).send({ email: null, username: unique('x'), password: PASSWORD }).expect(400);
