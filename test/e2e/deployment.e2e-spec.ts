@@ -5,20 +5,11 @@ import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.j
 import { FORBIDDEN, isoTime, SIGNED_OUT } from '../helpers/expectations.js';
 import { issueLicense } from '../helpers/licenses.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
+import { DASHBOARD_OPTION_NAMES } from '../contract/schemas.js';
 import { auth, nonOwnerRoles, PASSWORD, type Session } from '../helpers/world.js';
 
 const SECRETS = { CODER_SCIM_AUTH_HEADER: 'scim-Secret-Key-8c1f2', CODER_PROVISIONER_DAEMON_PSK: 'psk-Secret-5e9a7' };
 const PG_PASSWORD = 'pg-Secret-Pw-3b7d';
-const DASHBOARD_OPTION_NAMES = [
-  'Access URL',
-  'Wildcard Access URL',
-  'Experiments',
-  'SSH Keygen Algorithm',
-  'Secure Auth Cookie',
-  'Disable Owner Workspace Access',
-  'OIDC Client ID',
-  'OAuth2 GitHub Client ID',
-];
 
 describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /updatecheck', () => {
   let w: World;
