@@ -119,7 +119,7 @@ describe('provisioner daemon list', () => {
 
   it('costs a fixed number of statements however many daemons there are', async () => {
     const reads = async () => {
-      const { result, queries } = await countQueries(() => list(owner.orgId, owner.token).expect(200));
+      const { result, queries } = await countQueries(t, () => list(owner.orgId, owner.token).expect(200));
       // The built-in daemons' background heartbeats and acquire polls are UPDATEs; the list never writes.
       return { count: (result.body as unknown[]).length, statements: queries.filter((q) => !q.startsWith('UPDATE')).length };
     };

@@ -105,7 +105,7 @@ describe('listing workspaces', () => {
     await db.query('UPDATE provisioner_jobs SET started_at = now(), completed_at = now() WHERE id = $1', [version.job.id]);
     const stuck = await createTemplate(t, owner, owner.orgId, version.id);
     const measure = async () => {
-      const { result, queries } = await countQueries(() => list(owner, `?q=template:${stuck.name}`));
+      const { result, queries } = await countQueries(t, () => list(owner, `?q=template:${stuck.name}`));
       // Reads only: the built-in daemons' background statements (acquire, heartbeats) are updates.
       const reads = queries.filter((q) => /^(SELECT|WITH)\b/i.test(q));
       return { result, count: reads.length, daemonQueries: reads.filter((q) => q.includes('FROM provisioner_jobs j LEFT JOIN provisioner_daemons')).length };

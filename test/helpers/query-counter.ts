@@ -1,17 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Server } from 'node:http';
 import pg from 'pg';
+import type { TestApp } from './app.js';
+
+type RequestListener = (...args: unknown[]) => unknown;
 
 /**
- * Counts the SQL statements this process sends while `fn` runs (the app runs in-process in e2e
- * tests, so this counts the server's queries for a request).
+ * Counts the SQL statements the server sends while handling the HTTP requests `fn` makes (the app
+ * runs in-process in e2e tests). Each request the server receives meanwhile runs in an async
+ * context of its own, and only statements issued from such a context are counted, so background
+ * work (entitlement refreshes, heartbeats, daemons polling) never is: the count can change only
+ * when the routes' own statements do.
  */
-export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+export async function countQueries<T>(t: TestApp, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+  const inRequest = new AsyncLocalStorage<true>();
+  const server = t.app.getHttpServer() as Server;
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  for (const listener of listeners) {
+    server.on('request', (...args: unknown[]) => inRequest.run(true, () => listener.apply(server, args)));
+  }
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const queries: string[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const first = args[0];
     const text = typeof first === 'string' ? first : (first as { text?: string } | null)?.text;
-    if (text) queries.push(text.replace(/\s+/g, ' ').trim());
+    if (text && inRequest.getStore()) queries.push(text.replace(/\s+/g, ' ').trim());
     return original.apply(this, args);
   };
   try {
@@ -19,5 +34,7 @@ export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T
     return { result, queries };
   } finally {
     proto.query = original;
+    server.removeAllListeners('request');
+    for (const listener of listeners) server.on('request', listener);
   }
 }
