@@ -1,7 +1,8 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { MESSAGES } from './common/errors.js';
@@ -9,13 +10,14 @@ import { applyHttpSetup } from './common/http/http-setup.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
 import { setupSwagger } from './common/http/swagger.js';
+import { MetricsListener } from './core/metrics/metrics-listener.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { runMigrations } from './database/migrate.js';
 import { ScimExceptionFilter } from './enterprise/scim/scim-exception.filter.js';
 import { isScimPath, SCIM_UNPREFIXED_ROUTES } from './enterprise/scim/scim.constants.js';
 
 /** Paths served outside `/api/v2` (as in Coder). */
-export const ROOT_PATHS = ['healthz', 'metrics', ...SCIM_UNPREFIXED_ROUTES];
+export const ROOT_PATHS = ['healthz', ...SCIM_UNPREFIXED_ROUTES];
 
 /**
  * Builds the fully configured application (used by main.ts and by the e2e tests, so both run the
@@ -25,7 +27,14 @@ export async function createApp(options: AppOptions): Promise<NestExpressApplica
   await runMigrations(options.database.url, {
     onRetry: (err) => new NestLogger('Database').warn(`waiting for PostgreSQL: ${err.message}`),
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+  // Coder's router (chi) matches paths exactly: `/API/v2/users` and `/api/v2/users/me/` are not
+  // routes there, and must not be here either, or they would reach handlers while skipping
+  // anything keyed on the path. Express reads both settings when it creates its router, so they
+  // are set on a fresh instance before Nest registers anything.
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), new ExpressAdapter(server), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
@@ -44,5 +53,14 @@ export async function createApp(options: AppOptions): Promise<NestExpressApplica
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ message: MESSAGES.routeNotFound });
   });
+  // Prometheus is served on its own address (CODER_PROMETHEUS_*), never on the API's. It binds
+  // here, so a taken address fails the start like a taken API port, without leaving the app open.
+  await app
+    .get(MetricsListener)
+    .start()
+    .catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
   return app;
 }

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const { pino } = await import('pino');
   const { createApp } = await import('./app.factory.js');
   const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
-  const log = pino({ level: config.logLevel, name: 'coder' });
+  const { errorSerializer } = await import('./common/http/logging.js');
+  const log = pino({ level: config.logLevel, name: 'coder', serializers: { err: errorSerializer } });
   let embedded: EmbeddedPostgres | undefined;
   let database: DatabaseConnection;
   if (config.pgConnectionUrl) {

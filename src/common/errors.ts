@@ -22,6 +22,7 @@ export const MESSAGES = {
   badJson: 'Request body must be valid JSON.',
   validationFailed: 'Validation failed.',
   tooLarge: 'Request body too large.',
+  tooComplex: 'Request body is nested too deeply or holds too many elements.',
   signedOut: 'You are signed out or your session has expired. Please sign in again to continue.',
   conflict: 'Resource already exists.',
   invalidQuery: 'Query parameters have invalid values.',

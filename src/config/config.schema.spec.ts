@@ -77,6 +77,10 @@ describe('loadConfig', () => {
     ['CODER_REPLICA_PRUNE_INTERVAL', '30 minutes'],
     ['CODER_EXPERIMENTS', 'moons,Bad Name'],
     ['CODER_DOCS_URL', 'docs'],
+    ['CODER_PROMETHEUS_ENABLE', 'yes'],
+    ['CODER_PROMETHEUS_ADDRESS', 'localhost'],
+    ['CODER_PROMETHEUS_ADDRESS', '127.0.0.1:99999'],
+    ['CODER_PROMETHEUS_ADDRESS', 'http://127.0.0.1:2112'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -102,6 +106,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ CODER_DOCS_URL: 'https://docs.example.com/' }).docsUrl).toBe('https://docs.example.com');
   });
 
+  it("reads the Prometheus listener: off by default at Coder's 127.0.0.1:2112, Go's boolean spellings", () => {
+    expect(loadConfig({})).toMatchObject({ prometheusEnable: false, prometheusHost: '127.0.0.1', prometheusPort: 2112 });
+    for (const on of ['true', 'TRUE', 't', '1']) expect(loadConfig({ CODER_PROMETHEUS_ENABLE: on }).prometheusEnable).toBe(true);
+    for (const off of ['false', 'F', '0', '']) expect(loadConfig({ CODER_PROMETHEUS_ENABLE: off }).prometheusEnable).toBe(false);
+    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: ':9100' })).toMatchObject({ prometheusHost: '0.0.0.0', prometheusPort: 9100 });
+    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: '[::1]:9100' })).toMatchObject({ prometheusHost: '::1', prometheusPort: 9100 });
+  });
+
+  it.each([
+    ['127.0.0.1:3000', '127.0.0.1:3000'],
+    ['0.0.0.0:8080', '127.0.0.1:8080'],
+    ['127.0.0.1:8080', ':8080'],
+  ])('refuses a metrics address that is the API address (%s and %s) when the listener is on', (http, metrics) => {
+    const env = { CODER_HTTP_ADDRESS: http, CODER_PROMETHEUS_ADDRESS: metrics };
+    expect(() => loadConfig({ ...env, CODER_PROMETHEUS_ENABLE: 'true' })).toThrow(
+      /^Invalid configuration: CODER_PROMETHEUS_ADDRESS: must not be the API's address/,
+    );
+    expect(loadConfig(env).prometheusEnable).toBe(false);
+    expect(loadConfig({ ...env, CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '127.0.0.2:3001' }).prometheusPort).toBe(3001);
+  });
+
   it('never echoes a database URL (it may hold a password)', () => {
     expect(() => loadConfig({ CODER_PG_CONNECTION_URL: 'mysql://user:secretpw@db/x' })).toThrow(/^(?!.*secretpw)/s);
   });
@@ -110,5 +135,7 @@ describe('loadConfig', () => {
     const text = helpText();
     for (const v of VARIABLES) expect(text).toContain(v.name);
     expect(text).toContain('(default: 24h)');
+    expect(text).toMatch(/CODER_PROMETHEUS_ENABLE +Serve Prometheus metrics .*\(default: false\)/);
+    expect(text).toMatch(/CODER_PROMETHEUS_ADDRESS +Listen address .*\(default: 127\.0\.0\.1:2112\)/);
   });
 });

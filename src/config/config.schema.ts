@@ -37,6 +37,11 @@ export interface AppConfig {
   experiments: string[];
   /** Where the dashboard's documentation links point (Coder's `CODER_DOCS_URL`). */
   docsUrl: string;
+  /** Serve Prometheus metrics on a listener of their own (never on the API port). */
+  prometheusEnable: boolean;
+  prometheusHost: string;
+  /** 0 = any free port (tests). */
+  prometheusPort: number;
 }
 
 /** Experiments Coder's dashboard of late 2023 knows (codersdk.ExperimentsAll); `*` enables these. */
@@ -161,6 +166,16 @@ export const VARIABLES: VariableSpec[] = [
   },
   { name: 'CODER_DOCS_URL', description: 'Where documentation links point (http or https).', defaultText: 'https://coder.com/docs' },
   { name: 'CODER_LOG_LEVEL', description: `Log level: ${LOG_LEVELS.join(', ')}.`, defaultText: 'info' },
+  {
+    name: 'CODER_PROMETHEUS_ENABLE',
+    description: 'Serve Prometheus metrics (GET /metrics) on CODER_PROMETHEUS_ADDRESS, a listener of their own; never on the API port.',
+    defaultText: 'false',
+  },
+  {
+    name: 'CODER_PROMETHEUS_ADDRESS',
+    description: 'Listen address (host:port) of the Prometheus metrics listener; keep it private.',
+    defaultText: '127.0.0.1:2112',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -198,13 +213,36 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return n;
 }
 
-function httpAddress(env: Env): { host: string; port: number } {
-  const raw = read(env, 'CODER_HTTP_ADDRESS') ?? '127.0.0.1:3000';
+/** Go's strconv.ParseBool spellings, as Coder's boolean settings accept them. */
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|t|true)$/i.test(raw)) return true;
+  if (/^(0|f|false)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** `host:port` or `[v6]:port`; an empty host (`:2112`) means every interface, as in Go. */
+function hostPort(env: Env, name: string, fallback: string): { host: string; port: number } {
+  const raw = read(env, name) ?? fallback;
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(raw);
-  if (!m) throw new ConfigError('CODER_HTTP_ADDRESS', `must be host:port, got "${raw}"`);
+  if (!m) throw new ConfigError(name, `must be host:port, got "${raw}"`);
   const port = Number(m[3]);
-  if (port > 65535) throw new ConfigError('CODER_HTTP_ADDRESS', `port must be at most 65535, got ${port}`);
+  if (port > 65535) throw new ConfigError(name, `port must be at most 65535, got ${port}`);
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/** The metrics listener, when on, must not claim the API's address (one of them would fail to bind). */
+function prometheus(env: Env, http: { host: string; port: number }) {
+  const enable = boolean(env, 'CODER_PROMETHEUS_ENABLE', false);
+  const { host, port } = hostPort(env, 'CODER_PROMETHEUS_ADDRESS', '127.0.0.1:2112');
+  const overlaps = host === http.host || WILDCARD_HOSTS.has(host) || WILDCARD_HOSTS.has(http.host);
+  if (enable && port !== 0 && port === http.port && overlaps) {
+    throw new ConfigError('CODER_PROMETHEUS_ADDRESS', `must not be the API's address (CODER_HTTP_ADDRESS), got port ${port} for both`);
+  }
+  return { prometheusEnable: enable, prometheusHost: host, prometheusPort: port };
 }
 
 function accessUrl(env: Env, host: string, port: number): string {
@@ -280,7 +318,7 @@ function pgUrl(env: Env): string | undefined {
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const { host, port } = httpAddress(env);
+  const { host, port } = hostPort(env, 'CODER_HTTP_ADDRESS', '127.0.0.1:3000');
   const logLevel = (read(env, 'CODER_LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('CODER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -312,6 +350,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pgPoolMax: integer(env, 'CODER_PG_POOL_MAX', 10, 1, 1000),
     experiments: experiments(env),
     docsUrl: (optionalUrl(env, 'CODER_DOCS_URL') ?? 'https://coder.com/docs').replace(/\/$/, ''),
+    ...prometheus(env, { host, port }),
   };
 }
 

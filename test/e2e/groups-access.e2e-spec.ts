@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { MAX_MEMBER_CHANGES } from '../../src/enterprise/groups/dto/group.dto.js';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
@@ -147,7 +148,7 @@ describe('groups: each role on each route, and every validation', () => {
       [{ add_users: 'someone' }, ['add_users']],
       [{ add_users: [1] }, ['add_users']],
       [{ remove_users: ['nope'] }, ['remove_users']],
-      [{ add_users: Array.from({ length: 1001 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) }, ['add_users']],
+      [{ add_users: Array.from({ length: MAX_MEMBER_CHANGES + 1 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) }, ['add_users']],
       [{ name: 'create' }, ['name']],
     ])('PATCH %j → 400 naming %j, nothing changed', async (body, expected) => {
       const res = await patch(body).expect(400);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
+import { PROMETHEUS_ON, sample, scrape } from '../helpers/metrics.js';
 import { auth, type Owner } from '../helpers/world.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,7 +13,7 @@ describe('operational endpoints', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_ACCESS_URL: ACCESS_URL }, ownerName: 'metricsowner' }));
+    ({ t, db, owner } = await openWorld({ env: { CODER_ACCESS_URL: ACCESS_URL, ...PROMETHEUS_ON }, ownerName: 'metricsowner' }));
   });
   afterAll(() => closeWorld(t, db));
 
@@ -49,22 +50,17 @@ describe('operational endpoints', () => {
     });
   });
 
-  describe('GET /metrics', () => {
-    /** Value of one sample line (`name{labels} value`), or undefined. */
-    const sample = (text: string, name: string, labels: string) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-    };
-
-    it('serves Prometheus text without a session, counting requests by route template (never raw ids)', async () => {
+  describe('GET /metrics on the Prometheus listener', () => {
+    it('serves Prometheus text without a session, counting API requests by route template (never raw ids)', async () => {
       const unknownId = '7d5e1c2a-1b3c-4d5e-8f90-a1b2c3d4e5f6';
       await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(owner.token)).expect(200);
       await t.http.get(`/api/v2/users/${owner.username}`).set(auth(owner.token)).expect(200);
       await t.http.get(`/api/v2/users/${unknownId}`).set(auth(owner.token)).expect(404);
       await t.http.get('/api/v2/no-such-route-zq9x').expect(404);
 
-      const res = await t.http.get('/metrics').expect(200);
-      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      const res = await scrape(t);
+      expect(res.status).toBe(200);
+      expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = res.text;
       expect(text).toContain('# TYPE coderd_api_requests_processed_total counter');
       const ok = sample(text, 'coderd_api_requests_processed_total', 'code="200",method="GET",path="/api/v2/users/:user"');

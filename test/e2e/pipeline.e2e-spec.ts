@@ -194,7 +194,8 @@ describe('HTTP pipeline', () => {
         ['405', () => t.http.patch('/api/v2/organizations')],
         ['400', () => t.http.post('/api/v2/organizations').set(auth(owner.token)).send({})],
         ['healthz', () => t.http.get('/healthz')],
-        ['metrics', () => t.http.get('/metrics')],
+        // Not served on the API port (the Prometheus listener has its own): the envelope's 404.
+        ['404 /metrics', () => t.http.get('/metrics')],
       ];
       const ids = new Set<string>();
       for (const [label, send] of cases) {
@@ -281,6 +282,32 @@ describe('HTTP pipeline', () => {
       expect(bypass.status).toBe(429);
       const elsewhere = await attempt(PASSWORD, '127.0.0.3');
       expect(elsewhere.status).toBe(201);
+    });
+
+    it('cannot be sidestepped by spelling the path differently: routing is case-sensitive and strict, as Coder\'s', async () => {
+      const attempt = (path: string) =>
+        rawRequest(t.baseUrl, {
+          method: 'POST',
+          path,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email: owner.email, password: PASSWORD }),
+          localAddress: '127.0.0.4',
+        });
+      for (let i = 0; i < 60; i += 1) expect((await attempt('/api/v2/users/login')).status).toBe(201);
+      expect((await attempt('/api/v2/users/login')).status).toBe(429);
+      const variants: Record<string, number> = {
+        '/API/v2/users/login': 404,
+        '/api/V2/users/login': 404,
+        '/api/v2/users/LOGIN': 405, // `/users/{user}` exists, for GET only
+        '/api/v2/users/login/': 404,
+        '/api/v2//users/login': 404,
+        '/api/v2/users/%6cogin': 405,
+      };
+      for (const [path, status] of Object.entries(variants)) {
+        const res = await attempt(path);
+        expect({ path, status: res.status }).toEqual({ path, status });
+        expect(res.body).toHaveProperty('message');
+      }
     });
   });
 

@@ -18,7 +18,6 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v2/updatecheck',
   'GET /api/v2/entitlements',
   'GET /healthz',
-  'GET /metrics',
   // Authenticates itself (session token or the provisioner daemon pre-shared key), in the same order
   // as the WebSocket upgrade it documents; see ServeAccessService.
   'GET /api/v2/organizations/:organization/provisionerdaemons/serve',

@@ -418,7 +418,11 @@ describe('SCIM properties (random and malformed input)', () => {
   const tally: Record<string, Record<number, number>> = {};
 
   /** `headers` replace the defaults (Authorization, Content-Type); an undefined value removes one. */
-  function send(method: string, path: string, payload?: string | Buffer | Body, headers: Record<string, string | undefined> = {}, mount = '/scim/v2'): Promise<Reply> {
+  /**
+   * `localAddress`: the client address to send from (any 127.x.y.z): wrong keys count towards a
+   * per-address limit (429 past 20 a minute), so a property that sends many uses a fresh one each.
+   */
+  function send(method: string, path: string, payload?: string | Buffer | Body, headers: Record<string, string | undefined> = {}, mount = '/scim/v2', localAddress?: string): Promise<Reply> {
     const url = new URL(w.t.baseUrl);
     const body = payload instanceof Body ? payload.data : payload;
     const h: Record<string, string | undefined> = { Authorization: `Bearer ${SCIM_KEY}` };
@@ -429,7 +433,7 @@ describe('SCIM properties (random and malformed input)', () => {
     Object.assign(h, headers);
     for (const [name, value] of Object.entries(h)) if (value === undefined) delete h[name];
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: url.hostname, port: url.port, method, path: `${mount}${path}`, headers: h as Record<string, string>, agent: false }, (res) => {
+      const req = http.request({ host: url.hostname, port: url.port, method, path: `${mount}${path}`, headers: h as Record<string, string>, agent: false, localAddress }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
@@ -1366,6 +1370,7 @@ describe('SCIM properties (random and malformed input)', () => {
   }, 120_000);
 
   it('any Authorization header but the key is a SCIM 401 (and the key, raw or as a Bearer token, gets in)', async () => {
+    let addresses = 0;
     const printable = fc.string({ unit: fc.constantFrom(...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))), maxLength: 40 });
     const header = fc.oneof(
       printable,
@@ -1376,7 +1381,9 @@ describe('SCIM properties (random and malformed input)', () => {
     await fc.assert(
       fc.asyncProperty(header, fc.constantFrom('GET /Users', 'GET /Groups', 'POST /Users/.search', 'GET /Users/00000000-0000-4000-8000-000000000000'), async (value, route) => {
         const [method, path] = route.split(' ');
-        const res = await send(method, path, method === 'POST' ? '{}' : undefined, { Authorization: value });
+        addresses += 1;
+        const from = `127.1.${Math.floor(addresses / 250)}.${(addresses % 250) + 1}`;
+        const res = await send(method, path, method === 'POST' ? '{}' : undefined, { Authorization: value }, '/scim/v2', from);
         const request = `${route} Authorization: ${JSON.stringify(value)}`;
         assertScimAnswer(res, request);
         // What the server receives: the value without surrounding whitespace.

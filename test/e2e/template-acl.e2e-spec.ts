@@ -173,8 +173,8 @@ describe('template ACL', () => {
         const ghost = '11111111-1111-4111-8111-111111111111';
         const res = await patchAcl(owner, tpl.id, { user_perms: { [ghost]: 'use' }, group_perms: { [foreignGroup]: 'use' } }).expect(400);
         expect(res.body.validations).toEqual([
-          { field: 'user_perms', detail: `Failed to find resource with ID "${ghost}"` },
-          { field: 'group_perms', detail: `Failed to find resource with ID "${foreignGroup}" in the template's organization` },
+          { field: 'user_perms', detail: `User "${ghost}" must be a member of organization "${owner.orgId}"` },
+          { field: 'group_perms', detail: `Group "${foreignGroup}" must be a group of organization "${owner.orgId}"` },
         ]);
         await expectUnchanged();
       });
@@ -308,9 +308,10 @@ describe('template ACL', () => {
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(templateAdmin.token)).expect(200);
       });
 
-      it('an entry for a user outside the template\'s organization grants nothing', async () => {
+      it('an entry for a user outside the template\'s organization is refused, and a stored one grants nothing', async () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
-        await patchAcl(owner, tpl.id, { user_perms: { [outsider.userId]: 'admin' } }).expect(200);
+        await patchAcl(owner, tpl.id, { user_perms: { [outsider.userId]: 'admin' } }).expect(400);
+        await db.query(`UPDATE templates SET user_acl = $2::jsonb WHERE id = $1`, [tpl.id, JSON.stringify({ [outsider.userId]: ['*'] })]);
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(outsider.token)).expect(404);
         await acl(outsider, tpl.id).expect(404);
       });

@@ -80,9 +80,9 @@ export function openDaemon(
   baseUrl: string,
   path: string,
   headers: Record<string, string> = {},
-  options: { autoPong?: boolean } = {},
+  options: { autoPong?: boolean; localAddress?: string } = {},
 ): Promise<{ daemon: TestDaemon } | { refused: Refused }> {
-  const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, { headers, autoPong: options.autoPong ?? true });
+  const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, { headers, autoPong: options.autoPong ?? true, localAddress: options.localAddress });
   return new Promise((resolve, reject) => {
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
@@ -107,7 +107,7 @@ export function openDaemon(
   });
 }
 
-export async function connectDaemon(baseUrl: string, path: string, headers: Record<string, string> = {}, options: { autoPong?: boolean } = {}) {
+export async function connectDaemon(baseUrl: string, path: string, headers: Record<string, string> = {}, options: { autoPong?: boolean; localAddress?: string } = {}) {
   const result = await openDaemon(baseUrl, path, headers, options);
   if ('refused' in result) throw new Error(`upgrade refused: ${result.refused.status} ${JSON.stringify(result.refused.body)}`);
   return result.daemon;

@@ -45,6 +45,8 @@ export function bodyParserErrorResponse(err: unknown): { status: number; body: E
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, body: { message: 'Unsupported request body encoding.', detail: (err as Error).message } };
+    case 'entity.too.complex':
+      return { status: 400, body: { message: MESSAGES.tooComplex, detail: (err as Error).message } };
     case 'request.aborted':
       return { status: 400, body: { message: 'Request aborted.' } };
     default:

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { SERVER_VERSION } from '../../core/buildinfo/version.js';
 import type { RequestWithBodyError } from './body-error.interceptor.js';
 import { bodyParserErrorResponse } from './exception.filter.js';
+import { verifyJsonShape } from './json-shape.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,7 +27,8 @@ function isJsonRequest(req: { headers: Record<string, string | string[] | undefi
 
 /**
  * Express-level plumbing that must run before Nest's routing: request id, Coder's version header,
- * security headers, the 1 MiB JSON body parser and its error mapping.
+ * security headers, the 1 MiB JSON body parser (with its depth and element bounds) and its error
+ * mapping.
  */
 export function applyHttpSetup(
   app: NestExpressApplication,
@@ -54,7 +56,9 @@ export function applyHttpSetup(
   app.use('/api/v2/files', (req: Request, res: Response, next: NextFunction) =>
     req.method === 'POST' ? rawUpload(req, res, next) : next(),
   );
-  app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true }));
+  // The body's nesting and size in elements are bounded on the raw bytes, before JSON.parse and
+  // the validation pipe's recursive walk ever see it (json-shape.ts).
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true, verify: verifyJsonShape }));
   app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {
     const mapped = bodyParserErrorResponse(err);
     if (!mapped) return next(err);

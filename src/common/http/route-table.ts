@@ -1,6 +1,7 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
 
 interface RouteEntry {
+  path: string;
   pattern: RegExp;
   methods: Set<string>;
 }
@@ -14,7 +15,8 @@ function compile(path: string): RegExp {
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  // Case-sensitive and strict, as the router is (app.factory.ts).
+  return new RegExp(`^${source}$`);
 }
 
 /**
@@ -38,7 +40,16 @@ export class RouteTable {
       }
       byPath.set(layer.route.path, methods);
     }
-    this.entries = [...byPath].map(([path, methods]) => ({ pattern: compile(path), methods }));
+    this.entries = [...byPath].map(([path, methods]) => ({ path, pattern: compile(path), methods }));
+  }
+
+  /**
+   * The route template (`/api/v2/users/:user`) that serves `method` at `path` (without query
+   * string), as the router matches it, or undefined when none does.
+   */
+  routeOf(method: string, path: string): string | undefined {
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    return this.entries.find((entry) => entry.methods.has(wanted) && entry.pattern.test(path))?.path;
   }
 
   /** Methods served at `path` (without query string); empty when no route matches the path. */

@@ -13,7 +13,7 @@ export class AuthenticationMiddleware implements NestMiddleware {
   constructor(private readonly auth: AuthService) {}
 
   async use(req: AuthenticatedRequest, _res: Response, next: NextFunction): Promise<void> {
-    // Health checks and metrics scrapes never carry sessions; spare them the lookup.
+    // Health checks and SCIM (its own key) never carry sessions; spare them the lookup.
     if (!req.originalUrl.startsWith('/api/')) return next();
     try {
       req.auth = await this.auth.authenticate(req);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { RouteTable } from '../../common/http/route-table.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import type { AuthenticatedRequest } from './auth.middleware.js';
@@ -9,6 +10,7 @@ const WINDOW_MS = 60_000;
 /** Coder's login limiter: password guessing is limited per client address. */
 const LOGIN_LIMIT = 60;
 const BYPASS_HEADER = 'x-coder-bypass-ratelimit';
+const LOGIN_ROUTE = '/api/v2/users/login';
 
 function clientKey(req: Request): string {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
@@ -31,7 +33,10 @@ export class RateLimitMiddleware implements NestMiddleware {
   private readonly api: RateLimitRequestHandler | undefined;
   private readonly login: RateLimitRequestHandler | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly routes: RouteTable,
+  ) {
     if (config.apiRateLimit < 0) return;
     this.api = rateLimit({
       windowMs: WINDOW_MS,
@@ -65,7 +70,9 @@ export class RateLimitMiddleware implements NestMiddleware {
       res.status(428).json({ message: '"X-Coder-Bypass-Ratelimit" provided but user is not owner' });
       return;
     }
-    const isLogin = req.method === 'POST' && /\/users\/login\/?$/.test(req.path);
+    // Keyed on the route the router will match (case-sensitive and strict, as Coder's), never on
+    // a pattern of the raw URL, so no spelling of the path reaches the login handler unlimited.
+    const isLogin = req.method === 'POST' && this.routes.routeOf('POST', req.originalUrl.split('?')[0]) === LOGIN_ROUTE;
     const api: (req: Request, res: Response, next: NextFunction) => unknown = wantsBypass ? (_q, _s, n) => n() : this.api;
     if (!isLogin) return void api(req, res, next);
     this.login(req, res, (err?: unknown) => (err ? next(err) : void api(req, res, next)));

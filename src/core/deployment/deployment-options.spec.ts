@@ -55,6 +55,28 @@ describe('deployment options', () => {
     expect(byName(options, 'Access URL')).toMatchObject({ value: 'https://coder.example.com', value_source: 'env' });
   });
 
+  it("reports the Prometheus listener under Coder's names (introspection group), off at 127.0.0.1:2112 by default", () => {
+    expect(byName(defaults, 'Prometheus Enable')).toMatchObject({
+      flag: 'prometheus-enable',
+      env: 'CODER_PROMETHEUS_ENABLE',
+      yaml: 'enable',
+      value: false,
+      value_source: 'default',
+      group: { name: 'Prometheus', yaml: 'prometheus', parent: { name: 'Introspection', yaml: 'introspection' } },
+    });
+    expect(byName(defaults, 'Prometheus Address')).toMatchObject({
+      flag: 'prometheus-address',
+      env: 'CODER_PROMETHEUS_ADDRESS',
+      yaml: 'address',
+      default: '127.0.0.1:2112',
+      value: '127.0.0.1:2112',
+      value_source: 'default',
+    });
+    const on = deploymentOptions(loadConfig({ CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '[::1]:9100' }));
+    expect(byName(on, 'Prometheus Enable')).toMatchObject({ value: true, value_source: 'env' });
+    expect(byName(on, 'Prometheus Address')).toMatchObject({ value: '[::1]:9100', value_source: 'env' });
+  });
+
   it('follows derived defaults: the keys file inside a configured data directory is still the default', () => {
     const options = deploymentOptions(loadConfig({ CODER_DATA_DIR: '/srv/coder' }));
     expect(byName(options, 'Data Directory')).toMatchObject({ value: '/srv/coder', value_source: 'env' });
@@ -89,6 +111,9 @@ describe('deployment values (the config object)', () => {
       docs_url: 'https://coder.com/docs',
       secure_auth_cookie: true,
       max_session_expiry: 86_400_000_000_000,
+      prometheus: { enable: false, address: '127.0.0.1:2112', collect_agent_stats: false, collect_db_metrics: false, aggregate_agent_stats_by: [] },
     });
+    const on = deploymentValues(loadConfig({ CODER_PROMETHEUS_ENABLE: '1', CODER_PROMETHEUS_ADDRESS: '0.0.0.0:9100' }));
+    expect(on.prometheus).toMatchObject({ enable: true, address: '0.0.0.0:9100' });
   });
 });

@@ -6,7 +6,9 @@ import type { DeploymentOptionDto, OptionGroupDto } from './dto/deployment.dto.j
 const NETWORKING: OptionGroupDto = { name: 'Networking', yaml: 'networking' };
 const HTTP: OptionGroupDto = { name: 'HTTP', yaml: 'http', parent: NETWORKING };
 const DERP: OptionGroupDto = { name: 'DERP', yaml: 'derp', parent: NETWORKING };
-const LOGGING: OptionGroupDto = { name: 'Logging', yaml: 'logging', parent: { name: 'Introspection', yaml: 'introspection' } };
+const INTROSPECTION: OptionGroupDto = { name: 'Introspection', yaml: 'introspection' };
+const LOGGING: OptionGroupDto = { name: 'Logging', yaml: 'logging', parent: INTROSPECTION };
+const PROMETHEUS: OptionGroupDto = { name: 'Prometheus', yaml: 'prometheus', parent: INTROSPECTION };
 const PROVISIONING: OptionGroupDto = { name: 'Provisioning', yaml: 'provisioning' };
 const QUIET_HOURS: OptionGroupDto = { name: 'User Quiet Hours Schedule', yaml: 'userQuietHoursSchedule' };
 const OIDC: OptionGroupDto = { name: 'OIDC', yaml: 'oidc' };
@@ -16,8 +18,15 @@ const NS_PER_MS = 1_000_000;
 /** Coder's JSON for a duration is integer nanoseconds. */
 export const nanoseconds = (ms: number): number => Math.round(ms * NS_PER_MS);
 
+/** `host:port` as Go's net.JoinHostPort writes it (brackets around an IPv6 host). */
+const joinHostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
 export function httpAddress(config: AppConfig): string {
-  return config.httpHost.includes(':') ? `[${config.httpHost}]:${config.httpPort}` : `${config.httpHost}:${config.httpPort}`;
+  return joinHostPort(config.httpHost, config.httpPort);
+}
+
+export function prometheusAddress(config: AppConfig): string {
+  return joinHostPort(config.prometheusHost, config.prometheusPort);
 }
 
 /** Whether the session cookie is set `Secure` (the login controller's rule: an https access URL). */
@@ -92,6 +101,8 @@ const SPECS: Record<string, OptionSpec> = {
   CODER_EXPERIMENTS: { name: 'Experiments', flag: 'experiments', yaml: 'experiments', value: (c) => c.experiments },
   CODER_DOCS_URL: { name: 'Docs URL', flag: 'docs-url', yaml: 'docsURL', group: NETWORKING, value: (c) => c.docsUrl },
   CODER_LOG_LEVEL: { name: 'Log Level', group: LOGGING, value: (c) => c.logLevel },
+  CODER_PROMETHEUS_ENABLE: { name: 'Prometheus Enable', flag: 'prometheus-enable', yaml: 'enable', group: PROMETHEUS, value: (c) => c.prometheusEnable },
+  CODER_PROMETHEUS_ADDRESS: { name: 'Prometheus Address', flag: 'prometheus-address', yaml: 'address', group: PROMETHEUS, value: prometheusAddress },
 };
 
 /** `CODER_JOB_HANG_TIMEOUT` → `job-hang-timeout`, for our own variables (Coder keys its options table by flag). */

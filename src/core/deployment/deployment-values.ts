@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config/config.schema.js';
-import { httpAddress, nanoseconds, secureAuthCookie } from './deployment-options.js';
+import { httpAddress, nanoseconds, prometheusAddress, secureAuthCookie } from './deployment-options.js';
 
 /** What `coder config-ssh` and the workspace page need (`GET /deployment/ssh`); Coder's defaults, fixed here. */
 export const SSH_HOSTNAME_PREFIX = 'coder.';
@@ -24,6 +24,14 @@ export function deploymentValues(config: AppConfig): Record<string, unknown> {
     derp: { server: { relay_url: config.derpServerRelayUrl ?? '' } },
     provisioner: { daemons: config.provisionerDaemons },
     rate_limit: { disable_all: false, api: config.apiRateLimit },
+    // Coder's PrometheusConfig; agent stats and per-query database metrics do not exist here.
+    prometheus: {
+      enable: config.prometheusEnable,
+      address: prometheusAddress(config),
+      collect_agent_stats: false,
+      collect_db_metrics: false,
+      aggregate_agent_stats_by: [],
+    },
     experiments: [...config.experiments],
     secure_auth_cookie: secureAuthCookie(config),
     ssh_keygen_algorithm: 'ed25519',

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { MetricsController } from './metrics.controller.js';
+import { MetricsListener } from './metrics-listener.js';
 import { MetricsService } from './metrics.service.js';
 
+/** Metrics are counted by MetricsService's middleware and served only by MetricsListener, on its own port. */
 @Global()
-@Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+@Module({ providers: [MetricsService, MetricsListener], exports: [MetricsService] })
 export class MetricsModule {}

@@ -7,6 +7,8 @@ import { ApiError, forbidden, MESSAGES } from '../../common/errors.js';
 import { decodeSegment, refuseUpgrade, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { AuthService } from '../auth/auth.service.js';
 import { APP_CONNECT_ONLY } from '../auth/authorization.guard.js';
+import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
+import { extractSessionToken } from '../auth/token-source.js';
 import type { Actor } from '../rbac/actor.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import { toLogResponse } from './dto/job.dto.js';
@@ -48,6 +50,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
     private readonly jobs: JobsRepository,
     private readonly pubsub: PubSub,
     private readonly auth: AuthService,
+    private readonly failures: FailedAuthLimiter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,8 +82,15 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
   /** Handles an upgrade of a logs route: every check, then the stream. Throws the ApiError to refuse with. */
   async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, param: string, resolve: JobResolver): Promise<void> {
     if (req.method !== 'GET') return refuseUpgrade(socket, 405, { message: MESSAGES.methodNotAllowed }, { Allow: 'GET, HEAD' });
-    const result = await this.auth.authenticate(upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress));
-    if (result.error) throw result.error;
+    const authRequest = upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress);
+    const result = await this.auth.authenticate(authRequest);
+    if (result.error) {
+      // Upgrades skip the API rate limiter: a presented wrong token counts as a guess.
+      if (result.error.getStatus() === 401 && extractSessionToken(authRequest) !== undefined) {
+        await this.failures.rejected('session_token', req.socket.remoteAddress, result.error);
+      }
+      throw result.error;
+    }
     const actor = result.actor;
     if (actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
     const after = parseFollowQuery(url.searchParams);

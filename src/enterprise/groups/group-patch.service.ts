@@ -34,7 +34,8 @@ export class GroupPatchService {
     if (rename === EVERYONE) throw badRequest(`"${EVERYONE}" is a reserved group name!`);
     assertUserIds(add, body.remove_users ?? []);
     const addIds = add.map((id) => id.toLowerCase());
-    const overlap = addIds.filter((id) => remove.includes(id));
+    const removing = new Set(remove);
+    const overlap = addIds.filter((id) => removing.has(id));
     if (overlap.length > 0) throw badRequest(`Cannot both add and remove user "${overlap[0]}".`);
 
     try {
@@ -87,8 +88,11 @@ function assertOrganizationMembers(add: string[], members: Set<string>, organiza
 
 /** Coder's answer to a unique violation on group_members: a user listed twice, or already a member. */
 function assertNoDuplicates(addIds: string[], current: string[]): void {
-  const twice = addIds.filter((id, i) => addIds.indexOf(id) !== i);
-  const already = addIds.filter((id) => current.includes(id));
+  // Sets, not list scans: a member list may hold 10,000 ids (MAX_MEMBER_CHANGES).
+  const seen = new Set<string>();
+  const twice = addIds.filter((id) => seen.has(id) || (seen.add(id), false));
+  const members = new Set(current);
+  const already = addIds.filter((id) => members.has(id));
   if (twice.length > 0) throw badRequest(DUPLICATE_MEMBER, `User "${twice[0]}" is listed more than once in add_users.`);
   if (already.length > 0) throw badRequest(DUPLICATE_MEMBER, `Already a member: ${[...new Set(already)].join(', ')}`);
 }

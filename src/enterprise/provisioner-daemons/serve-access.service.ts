@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
 import { AuthService, type AuthResult } from '../../core/auth/auth.service.js';
+import { FailedAuthLimiter } from '../../core/auth/failed-auth-limiter.js';
 import { APP_CONNECT_ONLY } from '../../core/auth/authorization.guard.js';
 import { extractSessionToken } from '../../core/auth/token-source.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
@@ -59,6 +60,7 @@ export class ServeAccessService {
     private readonly auth: AuthService,
     private readonly entitlements: EntitlementsService,
     private readonly daemons: ProvisionerDaemonsService,
+    private readonly failures: FailedAuthLimiter,
   ) {}
 
   async authorize(attempt: ServeAttempt): Promise<ServeGrant> {
@@ -88,17 +90,33 @@ export class ServeAccessService {
     throw new ApiError(426, { message: DAEMON_MESSAGES.websocketOnly }, { Upgrade: 'websocket' });
   }
 
-  /** The signed-in actor, or undefined for a valid pre-shared key; otherwise a 401/403. */
+  /**
+   * The signed-in actor, or undefined for a valid pre-shared key; otherwise a 401/403. Wrong
+   * credentials count towards the address's failed-attempt limit (429 past it): this route is
+   * upgraded outside Express, where the API rate limiter never runs.
+   */
   private async authenticate(attempt: ServeAttempt): Promise<Actor | undefined> {
     const psk = attempt.headers[PSK_HEADER];
     if (extractSessionToken(attempt.authRequest) === undefined && psk !== undefined) {
-      if (!this.pskMatches(Array.isArray(psk) ? psk[0] : psk)) throw unauthorized(MESSAGES.signedOut, DAEMON_MESSAGES.badPsk);
-      return undefined;
+      const presented = Array.isArray(psk) ? psk[0] : psk;
+      if (this.pskMatches(presented)) return undefined;
+      const error = unauthorized(MESSAGES.signedOut, DAEMON_MESSAGES.badPsk);
+      if (presented) await this.refuse(attempt, error);
+      throw error;
     }
     const result = attempt.auth ?? (await this.auth.authenticate(attempt.authRequest));
-    if (result.error) throw result.error;
+    if (result.error) {
+      // Only a presented token is a guess; none at all is just unauthenticated.
+      if (result.error.getStatus() === 401 && extractSessionToken(attempt.authRequest) !== undefined) await this.refuse(attempt, result.error);
+      throw result.error;
+    }
     if (result.actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
     return result.actor;
+  }
+
+  /** Throws `error`, or a 429 once the caller's address has presented too many wrong credentials. */
+  private refuse(attempt: ServeAttempt, error: ApiError): Promise<never> {
+    return this.failures.rejected('provisioner_daemon', attempt.authRequest.ip ?? attempt.authRequest.socket?.remoteAddress, error);
   }
 
   /** Constant time over equal-length digests; no key configured means no key is valid. */

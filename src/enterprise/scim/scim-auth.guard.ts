@@ -2,6 +2,7 @@ import { HttpException, Inject, Injectable, type CanActivate, type ExecutionCont
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
+import { FAILED_AUTH_MESSAGE, FailedAuthLimiter } from '../../core/auth/failed-auth-limiter.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import { featureNiceName } from '../../core/licensing/features.js';
 import { ScimError } from './scim-error.js';
@@ -35,20 +36,26 @@ export function presentsKey(header: string | undefined, key: string): boolean {
 /**
  * The only way into SCIM (its routes are `@Public()` for the session guard: session tokens are
  * not accepted here). In order: no key configured → 404 as if the routes did not exist; wrong or
- * missing key → 401; `scim` not entitled → 403, so anonymous callers never learn the license state.
+ * missing key → 401 (429 once the address has sent too many wrong keys: FailedAuthLimiter); `scim`
+ * not entitled → 403, so anonymous callers never learn the license state.
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly entitlements: EntitlementsService,
+    private readonly failures: FailedAuthLimiter,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<ScimRequest>();
     const key = this.config.scimAuthHeader;
     if (key === undefined) throw new ScimDisabledError();
     if (!presentsKey(req.headers.authorization, key)) {
+      // Only a presented key is a guess; a request without one is just unauthenticated.
+      const presented = (req.headers.authorization ?? '').trim() !== '';
+      const wait = presented ? await this.failures.failed('scim_key', req.ip ?? req.socket.remoteAddress) : 0;
+      if (wait > 0) throw new ScimError(429, undefined, FAILED_AUTH_MESSAGE(wait), { 'Retry-After': String(wait) });
       throw new ScimError(401, undefined, 'Missing or invalid SCIM bearer token in the Authorization header.', {
         'WWW-Authenticate': 'Bearer realm="SCIM"',
       });

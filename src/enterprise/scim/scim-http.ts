@@ -36,7 +36,7 @@ export type ScimRequest = Request & { scimBase?: string };
 
 /** The absolute base URL of the mount a request came through, on the deployment's access URL. */
 export function scimBaseOf(req: Request, accessUrl: string): string {
-  const mount = /^\/api\/v2\//i.test(req.originalUrl) ? '/api/v2/scim/v2' : '/scim/v2';
+  const mount = /^\/api\/v2\//.test(req.originalUrl) ? '/api/v2/scim/v2' : '/scim/v2';
   return `${accessUrl.replace(/\/+$/, '')}${mount}`;
 }
 

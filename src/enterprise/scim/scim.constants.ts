@@ -25,7 +25,7 @@ export const SCIM_UNPREFIXED_ROUTES = SCIM_MOUNTS.flatMap((mount) => [mount, `${
 
 /** True for a request path under either SCIM mount (used before routing, e.g. for body errors). */
 export function isScimPath(path: string): boolean {
-  return /^\/(api\/v2\/)?scim\/v2(\/|$|\?)/i.test(path);
+  return /^\/(api\/v2\/)?scim\/v2(\/|$|\?)/.test(path);
 }
 
 export const LIMITS = {

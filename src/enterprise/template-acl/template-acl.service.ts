@@ -15,11 +15,16 @@ import { parsePagination, QueryParser } from '../../common/query.js';
 import { parseUserSearch } from '../../core/users/user-search.js';
 import { UsersRepository } from '../../core/users/users.repository.js';
 import { GroupsRepository } from '../groups/groups.repository.js';
+import type { GroupResponse } from '../groups/dto/group.dto.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type { AclAvailableResponse, TemplateAclResponse, UpdateTemplateAclRequest } from './dto/template-acl.dto.js';
 
 const ROLES = ['admin', 'use', ''];
 const MAX_ENTRIES = 1000;
+const INVALID_UPDATE = 'Invalid request to update template metadata!';
+/** Worded as group `add_users` words it; the same for ids that name nothing. */
+const notAMember = (userId: string, orgId: string) => `User "${userId}" must be a member of organization "${orgId}"`;
+const notAGroupOf = (groupId: string, orgId: string) => `Group "${groupId}" must be a group of organization "${orgId}"`;
 
 /** `/templates/{template}/acl`: who may use (`use`) or administer (`admin`) a template. */
 @Injectable()
@@ -40,14 +45,27 @@ export class TemplateAclService {
     return template;
   }
 
+  /**
+   * Only members of the template's organization are shown, also when a stored entry names someone
+   * else (a user who left the organization since): their email and organizations are not ours to
+   * show, and such an entry grants nothing. Groups of other organizations and group members who
+   * are not members of the organization are left out the same way.
+   */
   async get(actor: Actor, param: string): Promise<TemplateAclResponse> {
     const template = await this.resolve(actor, param);
+    const orgId = template.organizationId;
     const userIds = Object.keys(template.userAcl).filter(isUuid);
     const groupIds = Object.keys(template.groupAcl).filter(isUuid);
-    const users = userIds.length ? await this.db.manager.findBy(UserEntity, { id: In(userIds), deleted: false, status: 'active' }) : [];
+    const [listed, groups] = await Promise.all([
+      userIds.length ? this.db.manager.findBy(UserEntity, { id: In(userIds), deleted: false, status: 'active' }) : [],
+      groupIds.length ? this.db.manager.findBy(GroupEntity, { id: In(groupIds), organizationId: orgId }) : [],
+    ]);
+    const [presented, members] = await Promise.all([
+      this.presentGroups(orgId, groups),
+      this.groupsRepo.organizationMembersAmong(this.db.manager, orgId, listed.map((u) => u.id)),
+    ]);
+    const users = listed.filter((u) => members.has(u.id));
     const orgIds = await this.orgs.organizationIdsOfUsers(users.map((u) => u.id));
-    const groups = groupIds.length ? await this.db.manager.findBy(GroupEntity, { id: In(groupIds) }) : [];
-    const presented = await this.groups.present(groups);
     const withRole = <T>(items: T[], role: (item: T) => TemplateRole | undefined) =>
       items.flatMap((item) => {
         const r = role(item);
@@ -87,18 +105,29 @@ export class TemplateAclService {
     ]);
     return {
       users: users.map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])),
-      groups: await this.groups.present(groups),
+      groups: await this.presentGroups(template.organizationId, groups),
     };
   }
 
-  /** Merges the given entries ("" removes one); every key must be an existing user / group of the organization. */
+  /**
+   * Groups with only their members who belong to the organization: leaving an organization does
+   * not take a user out of its groups here (Coder's database does), and those users are not shown.
+   */
+  private async presentGroups(orgId: string, groups: GroupEntity[]): Promise<GroupResponse[]> {
+    const presented = await this.groups.present(groups);
+    const memberIds = [...new Set(presented.flatMap((g) => g.members.map((m) => m.id)))];
+    const members = await this.groupsRepo.organizationMembersAmong(this.db.manager, orgId, memberIds);
+    return presented.map((g) => ({ ...g, members: g.members.filter((m) => members.has(m.id)) }));
+  }
+
+  /** Merges the given entries ("" removes one); every key must be a member / group of the template's organization. */
   async update(actor: Actor, param: string, body: UpdateTemplateAclRequest, meta: RequestMeta): Promise<{ message: string }> {
     const template = await this.resolve(actor, param);
     if (!canOnTemplate(actor, 'update', template)) throw forbidden();
     const userPerms = body.user_perms ?? {};
     const groupPerms = body.group_perms ?? {};
     const problems = await this.validate(template, userPerms, groupPerms);
-    if (problems.length > 0) throw badRequest('Invalid request to update template metadata!', undefined, problems);
+    if (problems.length > 0) throw badRequest(INVALID_UPDATE, undefined, problems);
     await this.db.transaction(async (manager) => {
       const current = await manager
         .createQueryBuilder(TemplateEntity, 't')
@@ -151,17 +180,18 @@ export class TemplateAclService {
           ids.push(id.toLowerCase());
         }
       }
-      return ids;
+      return [...new Set(ids)];
     };
     const userIds = check('user_perms', userPerms);
     const groupIds = check('group_perms', groupPerms);
-    const users = userIds.length ? await this.db.manager.findBy(UserEntity, { id: In(userIds), deleted: false }) : [];
-    const found = new Set(users.map((u) => u.id));
-    for (const id of userIds) if (!found.has(id)) problems.push({ field: 'user_perms', detail: `Failed to find resource with ID "${id}"` });
+    // One answer for a user of another organization and for an id that names no user, so the
+    // route tells nothing about users the caller may not see.
+    const members = await this.groupsRepo.organizationMembersAmong(this.db.manager, template.organizationId, userIds);
+    for (const id of userIds) if (!members.has(id)) problems.push({ field: 'user_perms', detail: notAMember(id, template.organizationId) });
     const groups = groupIds.length ? await this.db.manager.findBy(GroupEntity, { id: In(groupIds), organizationId: template.organizationId }) : [];
     const foundGroups = new Set(groups.map((g) => g.id));
     for (const id of groupIds) {
-      if (!foundGroups.has(id)) problems.push({ field: 'group_perms', detail: `Failed to find resource with ID "${id}" in the template's organization` });
+      if (!foundGroups.has(id)) problems.push({ field: 'group_perms', detail: notAGroupOf(id, template.organizationId) });
     }
     return problems;
   }

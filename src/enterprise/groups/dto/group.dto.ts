@@ -39,7 +39,8 @@ function IsGroupName(omitEmpty = false): PropertyDecorator {
     });
 }
 export const MAX_QUOTA_ALLOWANCE = 1_000_000;
-export const MAX_MEMBER_CHANGES = 1000;
+/** As many as SCIM may send at once (scim.constants.ts): identity providers sync whole groups. */
+export const MAX_MEMBER_CHANGES = 10_000;
 
 export class CreateGroupRequest {
   @ApiProperty({ example: 'developers', maxLength: GROUP_NAME_MAX, description: 'Letters and digits in single-hyphen-separated runs; not `new` or `create`.' })

@@ -1,0 +1,36 @@
+import { JSON_LIMITS, jsonShapeProblem } from './json-shape.js';
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+
+describe('jsonShapeProblem', () => {
+  it('accepts what real clients send', () => {
+    expect(jsonShapeProblem(bytes('{"email":"a@b.c","password":"x"}'))).toBeUndefined();
+    expect(jsonShapeProblem(bytes(nested(JSON_LIMITS.maxDepth)))).toBeUndefined();
+    const ids = Array.from({ length: 10_000 }, (_, i) => `"00000000-0000-4000-8000-${String(i).padStart(12, '0')}"`);
+    expect(jsonShapeProblem(bytes(`{"add_users":[${ids.join(',')}]}`))).toBeUndefined();
+    const members = ids.map((id) => `{"value":${id},"display":"someone"}`);
+    expect(jsonShapeProblem(bytes(`{"schemas":["x"],"members":[${members.join(',')}]}`))).toBeUndefined();
+  });
+
+  it('rejects nesting one level past the limit, in objects and in arrays', () => {
+    expect(jsonShapeProblem(bytes(nested(JSON_LIMITS.maxDepth + 1)))).toMatch(/more than 32 levels/);
+    expect(jsonShapeProblem(bytes('['.repeat(33) + ']'.repeat(33)))).toMatch(/levels/);
+    expect(jsonShapeProblem(bytes(`{"email":${nested(100_000)},"password":"x"}`))).toMatch(/levels/);
+  });
+
+  it('rejects more keys and items than the limit', () => {
+    const items = new Array(JSON_LIMITS.maxElements + 1).fill('0').join(',');
+    expect(jsonShapeProblem(bytes(`[${items}]`))).toMatch(/more than 100000/);
+    const exactly = new Array(JSON_LIMITS.maxElements).fill('0').join(',');
+    expect(jsonShapeProblem(bytes(`[${exactly}]`))).toBeUndefined();
+  });
+
+  it('does not count brackets and commas inside strings, escaped quotes included', () => {
+    const text = `{"a":"${'[{,'.repeat(200_000)}\\"[[[["}`;
+    expect(jsonShapeProblem(bytes(text))).toBeUndefined();
+    expect(jsonShapeProblem(bytes('{"a":"\\\\"}'))).toBeUndefined();
+    // After an escaped backslash the quote closes the string, so the brackets that follow count.
+    expect(jsonShapeProblem(bytes(`{"a":"\\\\",${'['.repeat(40)}`))).toMatch(/levels/);
+  });
+});
