@@ -6,6 +6,7 @@ import { GroupMembers1795875330274 } from './1795875330274-GroupMembers.js';
 import { HighAvailability1795888800000 } from './1795888800000-HighAvailability.js';
 import { ScimProvisioning1795892400000 } from './1795892400000-ScimProvisioning.js';
 import { TemplateSettingsAndAutoUpdates1795903200000 } from './1795903200000-TemplateSettingsAndAutoUpdates.js';
+import { GroupMembersFollowOrganization1795910400000 } from './1795910400000-GroupMembersFollowOrganization.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -18,4 +19,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   HighAvailability1795888800000,
   ScimProvisioning1795892400000,
   TemplateSettingsAndAutoUpdates1795903200000,
+  GroupMembersFollowOrganization1795910400000,
 ];

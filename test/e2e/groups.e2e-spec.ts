@@ -295,5 +295,19 @@ describe('groups', () => {
       const audit = await db.query(`SELECT action FROM audit_logs WHERE resource_type = 'group' AND resource_id = $1 ORDER BY time`, [g.id]);
       expect(audit.rows.map((r) => r.action)).toEqual(['create', 'write', 'delete']);
     });
+
+    it("leaving the organization removes the user from its groups, not from another organization's", async () => {
+      const leaver = await createUser(t, owner);
+      await addMember(t, owner, otherOrg, leaver.userId);
+      const here = (await createGroup(owner.token, { name: unique('leave') }).expect(201)).body;
+      const there = (await createGroup(owner.token, { name: unique('stay') }, otherOrg).expect(201)).body;
+      await patch(owner.token, here.id, { add_users: [leaver.userId] }).expect(200);
+      await patch(owner.token, there.id, { add_users: [leaver.userId] }).expect(200);
+      await t.http.delete(`/api/v2/organizations/${owner.orgId}/members/${leaver.userId}`).set(auth(owner.token)).expect(204);
+      const members = async (id: string) =>
+        (await t.http.get(`/api/v2/groups/${id}`).set(auth(owner.token)).expect(200)).body.members.map((m: { id: string }) => m.id);
+      expect(await members(here.id)).not.toContain(leaver.userId);
+      expect(await members(there.id)).toContain(leaver.userId);
+    });
   });
 });
