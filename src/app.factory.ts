@@ -11,8 +11,11 @@ import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
 import { setupSwagger } from './common/http/swagger.js';
 import { MetricsListener } from './core/metrics/metrics-listener.js';
+import { FailedAuthLimiter } from './core/auth/failed-auth-limiter.js';
+import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { runMigrations } from './database/migrate.js';
+import { scimGuessingGate } from './enterprise/scim/scim-auth.guard.js';
 import { ScimExceptionFilter } from './enterprise/scim/scim-exception.filter.js';
 import { isScimPath, SCIM_UNPREFIXED_ROUTES } from './enterprise/scim/scim.constants.js';
 
@@ -40,7 +43,10 @@ export async function createApp(options: AppOptions): Promise<NestExpressApplica
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  applyHttpSetup(app, app.get(MetricsService).middleware, options.config.accessUrl.startsWith('https:'), isScimPath);
+  applyHttpSetup(app, app.get(MetricsService).middleware, options.config.accessUrl.startsWith('https:'), isScimPath, [
+    app.get(RateLimitMiddleware).early,
+    scimGuessingGate(app.get(FailedAuthLimiter), options.config.scimAuthHeader),
+  ]);
   app.setGlobalPrefix('api/v2', { exclude: ROOT_PATHS });
   setupSwagger(app);
   await app.init();

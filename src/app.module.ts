@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { NextFunction, Request, Response } from 'express';
 import { BodyErrorInterceptor } from './common/http/body-error.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { loggerParams } from './common/http/logging.js';
@@ -104,9 +105,14 @@ export class AppModule implements NestModule {
     };
   }
 
+  constructor(private readonly rateLimits: RateLimitMiddleware) {}
+
   configure(consumer: MiddlewareConsumer): void {
+    // The provider's own instance (not a second one Nest would build for the class), so the
+    // early anonymous check installed by app.factory and this one share their counters.
+    const rateLimit = (req: Request, res: Response, next: NextFunction) => this.rateLimits.use(req, res, next);
     consumer
-      .apply(AuthenticationMiddleware, RateLimitMiddleware)
+      .apply(AuthenticationMiddleware, rateLimit)
       .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

@@ -397,5 +397,19 @@ describe('HTTP pipeline', () => {
       expect((await get('/healthz', '127.0.0.5')).status).toBe(200);
       expect((await get('/api/v2/buildinfo', '127.0.0.6')).status).toBe(200);
     });
+
+    it('refuses an anonymous caller past the limit before reading the body: 429, where a body read would have been 413', async () => {
+      const post = (body: string) =>
+        rawRequest(rl.baseUrl, { method: 'POST', path: '/api/v2/users/login', headers: { 'Content-Type': 'application/json' }, body, localAddress: '127.0.0.7' });
+      const deep = '{"email":' + '{"a":'.repeat(1000) + '1' + '}'.repeat(1000) + '}';
+      for (let i = 0; i < 5; i += 1) expect((await post(deep)).status).toBe(400);
+      const tooLarge = `{"email":"${'x'.repeat(1024 * 1024 + 1)}"}`;
+      const limited = await post(tooLarge);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toEqual(LIMITED);
+      expect((await rawRequest(rl.baseUrl, { method: 'POST', path: '/api/v2/users/login', headers: { 'Content-Type': 'application/json' }, body: tooLarge, localAddress: '127.0.0.8' })).status).toBe(413);
+      // Signed-in callers are limited by user, not by the address they share with the flood.
+      expect((await rawRequest(rl.baseUrl, { method: 'GET', path: '/api/v2/users/me', headers: auth(carol), localAddress: '127.0.0.7' })).status).toBe(200);
+    });
   });
 });

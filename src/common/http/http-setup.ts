@@ -36,6 +36,12 @@ export function applyHttpSetup(
   secure: boolean,
   /** Paths whose body errors (also 413) are answered by their own routes' error filter, after auth. */
   deferAllBodyErrors: (path: string) => boolean = () => false,
+  /**
+   * Limits that can refuse a request from who sent it alone (its address, whether it carries a
+   * credential): run before the security headers and the body parser, so a flood past a limit
+   * costs no parsing.
+   */
+  earlyChecks: ((req: Request, res: Response, next: NextFunction) => void | Promise<void>)[] = [],
 ) {
   app.disable('x-powered-by');
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
@@ -45,6 +51,7 @@ export function applyHttpSetup(
     next();
   });
   app.use(metrics);
+  for (const check of earlyChecks) app.use(check);
   // Over plain http, HSTS and upgrade-insecure-requests would break Swagger UI on a LAN address.
   app.use(
     helmet({

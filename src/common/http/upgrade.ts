@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { SERVER_VERSION } from '../../core/buildinfo/version.js';
 import { isDatabaseUnavailable } from '../../database/pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
+import { tarpit } from './tarpit.js';
 
 /**
  * WebSocket upgrades bypass Express and Nest: the HTTP server's `upgrade` event hands over a raw
@@ -138,6 +139,10 @@ export class UpgradeRouter {
   };
 
   private refuseWithError(req: IncomingMessage, socket: Duplex, err: unknown): void {
+    if (err instanceof ApiError && err.getStatus() === 429) {
+      // Over a limit: answered after a pause, like every 429 (tarpit.ts).
+      return tarpit(socket, () => refuseUpgrade(socket, 429, err.body, err.headers));
+    }
     if (err instanceof ApiError) return refuseUpgrade(socket, err.getStatus(), err.body, err.headers);
     if (isDatabaseUnavailable(err)) {
       return refuseUpgrade(socket, 503, { message: MESSAGES.databaseUnavailable }, { 'Retry-After': '5' });

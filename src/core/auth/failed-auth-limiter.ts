@@ -36,10 +36,17 @@ export class FailedAuthLimiter implements OnModuleDestroy {
    * when it is over the limit (answer 429 with `Retry-After`), or 0 (answer the usual 401).
    */
   async failed(kind: CredentialKind, address: string | undefined): Promise<number> {
-    const { totalHits, resetTime } = await this.store.increment(`${kind}:${ipKeyGenerator(address ?? 'unknown')}`);
-    if (totalHits <= FAILED_AUTH_LIMIT) return 0;
-    const waitMs = (resetTime?.getTime() ?? Date.now() + FAILED_AUTH_WINDOW_MS) - Date.now();
-    return Math.max(1, Math.ceil(waitMs / 1000));
+    const { totalHits, resetTime } = await this.store.increment(this.key(kind, address));
+    return totalHits > FAILED_AUTH_LIMIT ? this.secondsLeft(resetTime) : 0;
+  }
+
+  /**
+   * The seconds `address` must still wait after too many wrong credentials of `kind`, or 0; counts
+   * nothing. For refusing a request early, before its body is read (http-setup.ts).
+   */
+  async waiting(kind: CredentialKind, address: string | undefined): Promise<number> {
+    const info = await this.store.get(this.key(kind, address));
+    return info && info.totalHits > FAILED_AUTH_LIMIT ? this.secondsLeft(info.resetTime) : 0;
   }
 
   /** Counts a wrong credential and throws what to answer: `error`, or a 429 past the limit. */
@@ -47,6 +54,15 @@ export class FailedAuthLimiter implements OnModuleDestroy {
     const wait = await this.failed(kind, address);
     if (wait > 0) throw new ApiError(429, { message: FAILED_AUTH_MESSAGE(wait) }, { 'Retry-After': String(wait) });
     throw error;
+  }
+
+  private key(kind: CredentialKind, address: string | undefined): string {
+    return `${kind}:${ipKeyGenerator(address ?? 'unknown')}`;
+  }
+
+  private secondsLeft(resetTime: Date | undefined): number {
+    const waitMs = (resetTime?.getTime() ?? Date.now() + FAILED_AUTH_WINDOW_MS) - Date.now();
+    return Math.max(1, Math.ceil(waitMs / 1000));
   }
 
   onModuleDestroy(): void {

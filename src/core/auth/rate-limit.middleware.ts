@@ -2,9 +2,11 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { RouteTable } from '../../common/http/route-table.js';
+import { hasBody, tarpit } from '../../common/http/tarpit.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import type { AuthenticatedRequest } from './auth.middleware.js';
+import { extractSessionToken } from './token-source.js';
 
 const WINDOW_MS = 60_000;
 /** Coder's login limiter: password guessing is limited per client address. */
@@ -12,21 +14,28 @@ const LOGIN_LIMIT = 60;
 const BYPASS_HEADER = 'x-coder-bypass-ratelimit';
 const LOGIN_ROUTE = '/api/v2/users/login';
 
+/** Marks a request the early check has already counted. */
+const COUNTED_EARLY = Symbol('rateLimitedEarly');
+type Countable = Request & { [COUNTED_EARLY]?: true };
+
 function clientKey(req: Request): string {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 }
 
 function limitedResponse(limit: number) {
-  return (_req: Request, res: Response) => {
-    res.status(429).json({ message: `You've been rate limited for sending more than ${limit} requests in 1m0s.` });
-  };
+  return (req: Request, res: Response) =>
+    tarpit(res, () => {
+      // Refused before its body was read (the early check): close rather than read it.
+      if (!req.complete && hasBody(req.headers)) res.setHeader('Connection', 'close');
+      res.status(429).json({ message: `You've been rate limited for sending more than ${limit} requests in 1m0s.` });
+    });
 }
 
 /**
  * `CODER_API_RATE_LIMIT` requests a minute per signed-in user (per client address otherwise),
  * across all API routes, with Coder's `X-Ratelimit-*` headers and 429 message. Owners may skip it
  * with `X-Coder-Bypass-Ratelimit: true`; anyone else sending that header gets 428, as in Coder.
- * Login is also limited to 60 a minute per address.
+ * Login is also limited to 60 a minute per address. The 429 comes after a pause (tarpit.ts).
  */
 @Injectable()
 export class RateLimitMiddleware implements NestMiddleware {
@@ -59,8 +68,25 @@ export class RateLimitMiddleware implements NestMiddleware {
     });
   }
 
+  /**
+   * Callers who present no session token are limited by address as soon as a request arrives,
+   * before anything reads or parses its body (installed by http-setup.ts): a flood past the limit
+   * (deep JSON to the login route, say) is answered 429 for the cost of a counter lookup. Callers
+   * with a token are limited after authentication (`use`), by user.
+   */
+  readonly early = (req: Request, res: Response, next: NextFunction): void => {
+    if (!this.api || !req.originalUrl.startsWith('/api/') || extractSessionToken(req) !== undefined) return next();
+    (req as Countable)[COUNTED_EARLY] = true;
+    this.limit(req, res, next);
+  };
+
   use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
-    if (!this.api || !this.login || !req.originalUrl.startsWith('/api/')) return next();
+    if (!this.api || !this.login || !req.originalUrl.startsWith('/api/') || (req as Countable)[COUNTED_EARLY]) return next();
+    this.limit(req, res, next);
+  }
+
+  private limit(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
+    if (!this.api || !this.login) return next();
     // As in Coder, the header only means something with a session: anonymous callers are limited
     // by address whatever they send, and login stays limited per address even for owners.
     const actor = req.auth?.actor;

@@ -9,11 +9,12 @@ import { MetricsService } from './metrics.service.js';
 /** A scrape is small and local; a client that dawdles longer than this is dropped. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /**
- * A rendering is reused for scrapes within this long of it. Prometheus scrapes every 15 s or more,
- * so nothing real notices; a client scraping in a loop costs one rendering a second instead of
- * keeping the event loop (which the API shares) busy rendering.
+ * At most one rendering this often: a scrape arriving sooner after the last one waits for the
+ * next, which all such scrapes share. Prometheus scrapes every 15 s or more, so nothing real
+ * waits; a client scraping in a loop gets one answer a second instead of keeping the event loop
+ * (which the API shares) busy.
  */
-const RENDER_REUSE_MS = 1000;
+const RENDER_INTERVAL_MS = 1000;
 
 /** The metrics listener could not bind its address; the message names the variable to change. */
 export class MetricsListenError extends Error {
@@ -36,7 +37,7 @@ export class MetricsListener implements OnModuleDestroy {
   private server: Server | undefined;
   /** One rendering at a time: concurrent scrapes share it instead of each paying for one. */
   private rendering: Promise<string> | undefined;
-  private rendered: { at: number; text: string } | undefined;
+  private lastRenderAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -99,16 +100,14 @@ export class MetricsListener implements OnModuleDestroy {
   }
 
   private render(): Promise<string> {
-    if (this.rendered && Date.now() - this.rendered.at < RENDER_REUSE_MS) return Promise.resolve(this.rendered.text);
-    this.rendering ??= this.metrics.registry
-      .metrics()
-      .then((text) => {
-        this.rendered = { at: Date.now(), text };
-        return text;
-      })
-      .finally(() => {
-        this.rendering = undefined;
-      });
+    this.rendering ??= (async () => {
+      const wait = this.lastRenderAt + RENDER_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRenderAt = Date.now();
+      return this.metrics.registry.metrics();
+    })().finally(() => {
+      this.rendering = undefined;
+    });
     return this.rendering;
   }
 

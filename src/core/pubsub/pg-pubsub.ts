@@ -28,6 +28,8 @@ export class PgPubSub extends PubSub {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
   private everConnected = false;
+  /** LISTEN, UNLISTEN and pings one after another: pg deprecates overlapping queries on a client. */
+  private queue: Promise<unknown> = Promise.resolve();
   /** Number of successful reconnections (for tests and metrics). */
   reconnects = 0;
 
@@ -66,7 +68,7 @@ export class PgPubSub extends PubSub {
     set.add(listener);
     if (isNew && this.client) {
       try {
-        await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        await this.serially(this.client, `LISTEN ${pg.escapeIdentifier(channel)}`);
       } catch (err) {
         // The connection is failing; the reconnect path LISTENs on every channel again.
         this.logger.warn(`LISTEN ${channel} failed: ${(err as Error).message}`);
@@ -81,7 +83,13 @@ export class PgPubSub extends PubSub {
     set.delete(listener);
     if (set.size > 0) return;
     this.channels.delete(channel);
-    this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+    if (this.client) this.serially(this.client, `UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+  }
+
+  private serially(client: pg.Client, sql: string): Promise<unknown> {
+    const run = this.queue.then(() => client.query(sql));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async connect(): Promise<void> {
@@ -163,8 +171,7 @@ export class PgPubSub extends PubSub {
     const interval = this.options.pingIntervalMs ?? 10_000;
     this.pingTimer = setInterval(() => {
       const timeout = setTimeout(() => this.onConnectionLost(client, new Error('ping timed out')), 5000);
-      client
-        .query('SELECT 1')
+      this.serially(client, 'SELECT 1')
         .catch((err: Error) => this.onConnectionLost(client, err))
         .finally(() => clearTimeout(timeout));
     }, interval);

@@ -1,4 +1,6 @@
 import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { hasBody, tarpit } from '../../common/http/tarpit.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
@@ -7,6 +9,7 @@ import { EntitlementsService } from '../../core/licensing/entitlements.service.j
 import { featureNiceName } from '../../core/licensing/features.js';
 import { ScimError } from './scim-error.js';
 import { scimBaseOf, type ScimRequest } from './scim-http.js';
+import { isScimPath, SCIM_CONTENT_TYPE } from './scim.constants.js';
 
 /** Thrown when no SCIM key is configured: the routes do not exist (Coder's `Route not found.`). */
 export class ScimDisabledError extends HttpException {
@@ -66,4 +69,24 @@ export class ScimAuthGuard implements CanActivate {
     req.scimBase = scimBaseOf(req, this.config.accessUrl);
     return true;
   }
+}
+
+/**
+ * The failed-key limit, applied as soon as a SCIM request arrives (installed by http-setup.ts):
+ * from an address over it, anything but the right key is answered 429 before its body is read
+ * and after a pause (tarpit.ts), so a guessing flood costs a counter lookup per request and gets
+ * one answer a second per connection. The guard above does the counting.
+ */
+export function scimGuessingGate(failures: FailedAuthLimiter, key: string | undefined) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (key === undefined || !isScimPath(req.originalUrl) || presentsKey(req.headers.authorization, key)) return next();
+    const wait = await failures.waiting('scim_key', req.ip ?? req.socket.remoteAddress);
+    if (wait === 0) return next();
+    const error = new ScimError(429, undefined, FAILED_AUTH_MESSAGE(wait), { 'Retry-After': String(wait) });
+    tarpit(res, () => {
+      if (!req.complete && hasBody(req.headers)) res.setHeader('Connection', 'close');
+      res.status(429).set(error.headers).setHeader('Content-Type', SCIM_CONTENT_TYPE);
+      res.end(JSON.stringify(error.body));
+    });
+  };
 }
