@@ -5,7 +5,7 @@ import { addLicense } from '../helpers/licenses.js';
 import { rawRequest } from '../helpers/raw-request.js';
 import { SCIM_ERROR, SCIM_KEY, SCIM_USER } from '../helpers/scim.js';
 import { startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
-import { auth, PASSWORD, type Owner } from '../helpers/world.js';
+import { auth, createOrg, createUser, PASSWORD, type Owner } from '../helpers/world.js';
 import type pg from 'pg';
 
 const PSK = 'hardening-psk-0123456789';
@@ -86,6 +86,19 @@ describe('hardening', () => {
         .send({ quota_allowance: null, display_name: null, name: null, avatar_url: null, add_users: null, remove_users: null })
         .expect(200);
       expect(res.body).toMatchObject({ name: 'nulls', quota_allowance: 7 });
+    });
+  });
+
+  describe("a user's organizations are shown only where the caller can see them", () => {
+    it('a member of one organization does not learn of the owner\'s other organization', async () => {
+      const other = await createOrg(t, owner);
+      const member = await createUser(t, owner);
+      const listed = await t.http.get('/api/v2/users').set(auth(member.token)).expect(200);
+      const ownerSeen = listed.body.users.find((u: { id: string }) => u.id === owner.userId);
+      expect(ownerSeen.organization_ids).toEqual([owner.orgId]);
+      expect((await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(member.token)).expect(200)).body.organization_ids).toEqual([owner.orgId]);
+      const own = await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(owner.token)).expect(200);
+      expect([...own.body.organization_ids].sort()).toEqual([owner.orgId, other].sort());
     });
   });
 

@@ -25,7 +25,7 @@ export class AuditLogsService {
     if (count === 0) return { audit_logs: [], count: 0 };
     const rows = await this.repo.listAuditLogs(filter, page);
     const actorIds = [...new Set(rows.flatMap((row) => (row.actor ? [row.actor.id] : [])))];
-    const orgIds = await this.orgs.organizationIdsOfUsers(actorIds);
+    const orgIds = await this.orgs.organizationIdsShownTo(actor, actorIds);
     return { audit_logs: rows.map((row) => toAuditLogResponse(row, orgIds)), count };
   }
 }

@@ -96,7 +96,18 @@ export class OrganizationsService {
     return this.repo.insertMember(manager, organizationId, userId, roles);
   }
 
+  /** Every organization of each user: for authorization decisions. Never shown as is (see below). */
   organizationIdsOfUsers(userIds: string[], manager?: EntityManager) {
     return this.repo.organizationIdsOfUsers(userIds, manager);
+  }
+
+  /**
+   * Each user's `organization_ids` as `viewer` may see them: only the organizations the viewer can
+   * read, so a user's membership elsewhere (even that another organization exists) is not shown.
+   */
+  async organizationIdsShownTo(viewer: Actor, userIds: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
+    const all = await this.repo.organizationIdsOfUsers(userIds, manager);
+    for (const [userId, orgIds] of all) all.set(userId, orgIds.filter((orgId) => can(viewer, 'read', { type: 'organization', orgId })));
+    return all;
   }
 }

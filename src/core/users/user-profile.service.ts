@@ -62,7 +62,7 @@ export class UserProfileService {
           },
           manager,
         );
-        return this.users.toResponse(updated, manager);
+        return this.users.toResponse(actor, updated, manager);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw usernameTaken();

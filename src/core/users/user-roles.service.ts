@@ -71,7 +71,7 @@ export class UserRolesService {
         },
         manager,
       );
-      return this.users.toResponse(updated, manager);
+      return this.users.toResponse(actor, updated, manager);
     });
   }
 }

@@ -91,13 +91,14 @@ export class UsersService {
     return this.repo.getUserByEmail(email);
   }
 
-  async toResponse(user: UserEntity, manager?: EntityManager): Promise<UserResponse> {
-    const orgIds = (await this.orgs.organizationIdsOfUsers([user.id], manager)).get(user.id) ?? [];
+  /** `user` as `viewer` sees it. */
+  async toResponse(viewer: Actor, user: UserEntity, manager?: EntityManager): Promise<UserResponse> {
+    const orgIds = (await this.orgs.organizationIdsShownTo(viewer, [user.id], manager)).get(user.id) ?? [];
     return toUserResponse(user, orgIds);
   }
 
   async get(actor: Actor, param: string): Promise<UserResponse> {
-    return this.toResponse(await this.resolveVisible(actor, param));
+    return this.toResponse(actor, await this.resolveVisible(actor, param));
   }
 
   async list(actor: Actor, query: Record<string, unknown>) {
@@ -112,7 +113,7 @@ export class UsersService {
       everyone ? { all: true } : { all: false, actorId: actor.id },
       page,
     );
-    const orgIds = await this.orgs.organizationIdsOfUsers(users.map((u) => u.id));
+    const orgIds = await this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id));
     return { users: users.map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])), count };
   }
 
@@ -192,7 +193,7 @@ export class UsersService {
           },
           manager,
         );
-        return toUserResponse(user, orgIds);
+        return this.toResponse(actor, user, manager);
       });
       await this.activeUsersChanged();
       return created;
@@ -290,7 +291,7 @@ export class UsersService {
         },
         manager,
       );
-      return this.toResponse(updated, manager);
+      return this.toResponse(actor, updated, manager);
     });
     if (status !== user.status) await this.activeUsersChanged();
     return response;

@@ -65,7 +65,7 @@ export class TemplateAclService {
       this.groupsRepo.organizationMembersAmong(this.db.manager, orgId, listed.map((u) => u.id)),
     ]);
     const users = listed.filter((u) => members.has(u.id));
-    const orgIds = await this.orgs.organizationIdsOfUsers(users.map((u) => u.id));
+    const orgIds = await this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id));
     const withRole = <T>(items: T[], role: (item: T) => TemplateRole | undefined) =>
       items.flatMap((item) => {
         const r = role(item);
@@ -100,7 +100,7 @@ export class TemplateAclService {
     const filter = parseUserSearch(q);
     const { users } = await this.users.listUsers(filter, { all: false, organizationId: template.organizationId }, page);
     const [orgIds, groups] = await Promise.all([
-      this.orgs.organizationIdsOfUsers(users.map((u) => u.id)),
+      this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id)),
       this.groupsRepo.listGroupsOfOrg(template.organizationId),
     ]);
     return {
