@@ -99,3 +99,22 @@ export async function createToken(t: TestApp, session: Session, body: Record<str
   const res = await t.http.post('/api/v2/users/me/keys/tokens').set(auth(session.token)).send(body).expect(201);
   return res.body.key as string;
 }
+
+/**
+ * Like `createUser`, but the user has no password (`login_type: none`) and its session is a key
+ * the owner issues (`POST /users/{user}/keys`): no password hashing, so tests that need many users
+ * stay fast. `owner` must be an owner (only owners may issue keys for other users).
+ */
+export async function createKeyUser(t: TestApp, owner: Session, options: UserOptions = {}): Promise<Session> {
+  const username = options.username ?? unique('kuser');
+  const email = `${username}@example.com`;
+  const body: Record<string, unknown> = { email, username, login_type: 'none' };
+  if (options.orgId) body.organization_id = options.orgId;
+  const res = await t.http.post('/api/v2/users').set(auth(owner.token)).send(body).expect(201);
+  const userId = res.body.id as string;
+  if (options.roles?.length) {
+    await t.http.put(`/api/v2/users/${userId}/roles`).set(auth(owner.token)).send({ roles: options.roles }).expect(200);
+  }
+  const key = await t.http.post(`/api/v2/users/${userId}/keys`).set(auth(owner.token)).expect(201);
+  return { token: key.body.key as string, userId, username, email };
+}

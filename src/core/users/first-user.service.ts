@@ -38,6 +38,9 @@ export class FirstUserService {
    * requests cannot both become the first user.
    */
   async create(body: CreateFirstUserRequest, meta: RequestMeta): Promise<CreateFirstUserResponse> {
+    // Once set up, answer 409 before hashing: scrypt (32 MiB, tens of milliseconds) must not be
+    // work any anonymous caller can make the server do. The check is repeated under the lock.
+    if ((await this.repo.countUsers()) > 0) throw conflict('The initial user has already been created.');
     // Hashing is slow on purpose: do it before taking the lock and a connection.
     const hashedPassword = await hashPassword(body.password);
     const created = await this.db.transaction(async (manager) => {
