@@ -1,5 +1,6 @@
 /**
- * Bounds on the shape of a JSON request body, checked on the raw bytes before anything parses it.
+ * Bounds on the shape of a JSON request body, checked on the raw bytes before anything parses it
+ * (depth, keys per object, keys and items in all).
  * The validation pipe (class-transformer) and the null-dropping walk recurse once per level, so an
  * unbounded body (`{"a":{"a":…}}` 100,000 deep fits in 1 MiB) would overflow the stack after
  * blocking the event loop. Real clients stay far below both limits: Coder's deepest bodies (SCIM
@@ -11,7 +12,14 @@ export const JSON_LIMITS = {
   maxDepth: 32,
   /** Object keys plus array items in the whole body. */
   maxElements: 100_000,
+  /**
+   * Keys in one object. class-transformer's copy of an object costs the square of its key count
+   * (50,000 keys: 4 s of blocking work), so one object stays small; Coder's bodies hold a few dozen.
+   */
+  maxObjectKeys: 256,
 } as const;
+
+type Limits = { maxDepth: number; maxElements: number; maxObjectKeys: number };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -26,11 +34,13 @@ const COMMA = 0x2c;
  * no allocation: it counts brackets and commas outside strings (a body that is not valid JSON is
  * left for the parser to reject).
  */
-export function jsonShapeProblem(body: Uint8Array, limits: { maxDepth: number; maxElements: number } = JSON_LIMITS): string | undefined {
+export function jsonShapeProblem(body: Uint8Array, limits: Limits = JSON_LIMITS): string | undefined {
   let depth = 0;
   // Every container holds one element more than its commas (empty ones are over-counted by one,
   // which only makes the bound a little stricter for bodies of empty containers).
   let elements = 0;
+  // Per open container: its element count so far, negative for objects (depth ≤ maxDepth).
+  const open: number[] = [];
   let inString = false;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
@@ -47,16 +57,24 @@ export function jsonShapeProblem(body: Uint8Array, limits: { maxDepth: number; m
       case OPEN_BRACKET:
         if (++depth > limits.maxDepth) return `The request body nests objects and arrays more than ${limits.maxDepth} levels deep.`;
         elements++;
+        open.push(c === OPEN_BRACE ? -1 : 1);
         break;
       case CLOSE_BRACE:
       case CLOSE_BRACKET:
         depth--;
+        open.pop();
         break;
-      case COMMA:
+      case COMMA: {
         if (++elements > limits.maxElements) {
           return `The request body holds more than ${limits.maxElements} object keys and array items.`;
         }
+        const top = open.length - 1;
+        if (top >= 0 && open[top] < 0 && --open[top] < -limits.maxObjectKeys) {
+          return `An object in the request body holds more than ${limits.maxObjectKeys} keys.`;
+        }
+        if (top >= 0 && open[top] > 0) open[top]++;
         break;
+      }
     }
   }
   if (elements > limits.maxElements) return `The request body holds more than ${limits.maxElements} object keys and array items.`;
