@@ -1,10 +1,6 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
-import { ACCESS_METADATA, type AccessRule } from '../../src/core/auth/access.decorators.js';
-import { ROOT_PATHS } from '../../src/app.factory.js';
-import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
+import { listAppRoutes, type AppRoute } from '../security/routes.js';
 
 /** Routes that are deliberately reachable without a session. Adding one here is a security decision. */
 const PUBLIC_ROUTES = new Set([
@@ -27,49 +23,13 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v2/workspaceproxies/me/deregister',
 ]);
 
-interface Route {
-  method: string;
-  path: string;
-  rule: AccessRule | undefined;
-}
-
-function collectRoutes(t: TestApp): Route[] {
-  const routes: Route[] = [];
-  for (const module of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
-      if (!controller) continue;
-      const bases = [Reflect.getMetadata(PATH_METADATA, controller) ?? ''].flat().map((b) => String(b).replace(/^\/|\/$/g, ''));
-      const classRule = Reflect.getMetadata(ACCESS_METADATA, controller) as AccessRule | undefined;
-      const proto = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '').replace(/^\/|\/$/g, '');
-        for (const base of bases) {
-          const joined = [base, sub].filter(Boolean).join('/');
-          const prefix = ROOT_PATHS.includes(base) || isScimPath(`/${base}`) ? '' : '/api/v2';
-          routes.push({
-            method: RequestMethod[method],
-            path: `${prefix}/${joined}`,
-            rule: (Reflect.getMetadata(ACCESS_METADATA, handler) as AccessRule | undefined) ?? classRule,
-          });
-        }
-      }
-    }
-  }
-  return routes;
-}
-
 describe('route audit: every route is public, authenticated or authorized on purpose', () => {
   let t: TestApp;
-  let routes: Route[];
+  let routes: AppRoute[];
 
   beforeAll(async () => {
     t = await startTestApp();
-    routes = collectRoutes(t);
+    routes = listAppRoutes(t);
   });
   afterAll(async () => {
     await t.close();
