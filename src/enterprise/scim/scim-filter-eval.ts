@@ -75,7 +75,9 @@ export function evaluate(node: FilterNode, item: Record<string, unknown>, subs: 
     case 'present':
     case 'compare': {
       if (node.attr.sub || node.attr.urn) throw new FilterError(`Invalid sub-attribute ${JSON.stringify(node.attr.name)} in a value filter.`);
-      const def = subs[node.attr.name.toLowerCase()];
+      // Own entries only: `constructor` is not a sub-attribute.
+      const name = node.attr.name.toLowerCase();
+      const def = Object.hasOwn(subs, name) ? subs[name] : undefined;
       if (!def) throw new FilterError(`Unknown sub-attribute ${JSON.stringify(node.attr.name)}.`);
       const actual = lookup(item, node.attr.name);
       if (node.type === 'present') return actual !== undefined && actual !== null && actual !== '';

@@ -44,19 +44,27 @@ export class SqlParams {
   }
 }
 
+/**
+ * `record[key]` only when it is the record's own entry: attribute names come from the client, and
+ * `constructor` or `toString` must not find Object.prototype's members (a TypeError, then a 500).
+ */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function column(catalog: Catalog, attr: AttrPath, sub: string | undefined): { col: Column; wrap: (c: string) => string } {
   const name = `${attr.name}${sub ? `.${sub}` : ''}`;
   if (attr.urn !== undefined && attr.urn.toLowerCase() !== catalog.urn.toLowerCase()) {
     throw new FilterError(`Attributes of ${JSON.stringify(attr.urn)} cannot be filtered on.`);
   }
-  const found = catalog.attributes[attr.name.toLowerCase()];
+  const found = own(catalog.attributes, attr.name.toLowerCase());
   if (!found) throw new FilterError(`Filtering on ${JSON.stringify(name)} is not supported.`);
   if (found.kind === 'column') {
     if (sub) throw new FilterError(`${attr.name} has no sub-attributes.`);
     return { col: found, wrap: (c) => c };
   }
   const subName = sub ?? found.defaultSub;
-  const col = subName ? found.sub[subName.toLowerCase()] : undefined;
+  const col = subName ? own(found.sub, subName.toLowerCase()) : undefined;
   if (!col) throw new FilterError(`Filtering on ${JSON.stringify(name)} is not supported.`);
   return { col, wrap: found.some ?? ((c) => c) };
 }
@@ -138,7 +146,7 @@ function compile(node: FilterNode, catalog: Catalog, params: SqlParams, prefix?:
     case 'valuePath': {
       if (prefix) throw new FilterError('Nested value filters are not supported.');
       if (node.attr.sub) throw new FilterError(`"[" must follow an attribute name.`);
-      const found = catalog.attributes[node.attr.name.toLowerCase()];
+      const found = own(catalog.attributes, node.attr.name.toLowerCase());
       if (!found || found.kind !== 'complex') throw new FilterError(`${JSON.stringify(node.attr.name)} has no values to filter.`);
       column(catalog, node.attr, Object.keys(found.sub)[0]); // checks the schema URN
       const inner = compile(node.filter, catalog, params, node.attr);

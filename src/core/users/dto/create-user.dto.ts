@@ -4,21 +4,41 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
-  IsEmail,
   IsIn,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  isEmail,
   MaxLength,
+  registerDecorator,
 } from 'class-validator';
 import { IsCoderName } from '../../../common/validation.js';
+
+/** A UTF-16 surrogate without its pair: text no encoding can carry. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * class-validator's `@IsEmail()`, except that a string holding a lone surrogate is simply not an
+ * email: validator's isEmail measures the parts with `encodeURI`, which throws a URIError on one,
+ * and that error escaped the pipe as a 500. Same constraint name, so the 400 reads as before.
+ */
+function IsEmailAddress(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isEmail',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be an email' },
+      validator: { validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value) },
+    });
+}
 
 export class CreateFirstUserRequest {
   @ApiProperty({ format: 'email', example: 'admin@example.com' })
   @IsDefined()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(320)
   email: string;
 
@@ -60,7 +80,7 @@ export const CREATABLE_USER_STATUSES = ['active', 'dormant', 'suspended'] as con
 export class CreateUserRequest {
   @ApiProperty({ format: 'email' })
   @IsDefined()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(320)
   email: string;
 
