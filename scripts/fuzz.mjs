@@ -209,7 +209,7 @@ try {
   await new Promise((r) => setTimeout(r, 2000));
   const finalRss = await settledRssMb();
   if (idleRss !== undefined && finalRss !== undefined && finalRss > idleRss + RSS_HEADROOM_MB) {
-    addViolation(report, { invariant: 'rss-near-idle', detail: `RSS ${finalRss.toFixed(0)} MB after the run, idle was ${idleRss.toFixed(0)} MB (allowed +${RSS_HEADROOM_MB} MB)` });
+    addViolation(report, { invariant: 'memory-near-idle', detail: `RSS ${finalRss.toFixed(0)} MB after the run, idle was ${idleRss.toFixed(0)} MB (allowed +${RSS_HEADROOM_MB} MB)` });
   }
   console.log(formatReport(report));
   console.log(`server RSS: idle ${idleRss?.toFixed(0)} MB, after the run ${finalRss?.toFixed(0)} MB`);

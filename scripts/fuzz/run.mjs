@@ -26,7 +26,7 @@ export const INVARIANTS = [
   'no-answer-timeout',
   'no-unhandled-rejection',
   'server-alive',
-  'rss-near-idle',
+  'memory-near-idle',
   'fixtures',
   'fuzzer-error',
 ];

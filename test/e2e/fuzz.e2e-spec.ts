@@ -57,7 +57,7 @@ describe('fuzz: every operation of the OpenAPI document with malformed requests'
     const after = retainedMb();
     if (after.retained > idle.retained + HEADROOM_MB) {
       addViolation(report, {
-        invariant: 'rss-near-idle',
+        invariant: 'memory-near-idle',
         detail: `heap + external ${after.retained.toFixed(0)} MB after the run, idle was ${idle.retained.toFixed(0)} MB (allowed +${HEADROOM_MB} MB; RSS ${idle.rss.toFixed(0)} → ${after.rss.toFixed(0)} MB)`,
       });
     }

@@ -89,6 +89,15 @@ describe('hardening', () => {
     });
   });
 
+  describe('text no encoding can carry (lone surrogates) is replaced by U+FFFD, as Go decodes it', () => {
+    it('login with such an email is a validation 400 (not a 500), and an audited PATCH stores the replacement', async () => {
+      await t.http.post('/api/v2/users/login').send({ email: 'a\ud800@example.com', password: 'x' }).expect(400);
+      const group = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'surrogates' }).expect(201);
+      const res = await t.http.patch(`/api/v2/groups/${group.body.id}`).set(auth(owner.token)).send({ display_name: 'x\udc00y' }).expect(200);
+      expect(res.body.display_name).toBe('x\ufffdy');
+    });
+  });
+
   describe("a user's organizations are shown only where the caller can see them", () => {
     it('a member of one organization does not learn of the owner\'s other organization', async () => {
       const other = await createOrg(t, owner);

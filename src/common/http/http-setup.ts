@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { SERVER_VERSION } from '../../core/buildinfo/version.js';
 import type { RequestWithBodyError } from './body-error.interceptor.js';
 import { bodyParserErrorResponse } from './exception.filter.js';
-import { verifyJsonShape } from './json-shape.js';
+import { verifyJsonShape, wellFormedJson } from './json-shape.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -66,6 +66,10 @@ export function applyHttpSetup(
   // The body's nesting and size in elements are bounded on the raw bytes, before JSON.parse and
   // the validation pipe's recursive walk ever see it (json-shape.ts).
   app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true, verify: verifyJsonShape }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.body !== null && typeof req.body === 'object') wellFormedJson(req.body);
+    next();
+  });
   app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {
     const mapped = bodyParserErrorResponse(err);
     if (!mapped) return next(err);

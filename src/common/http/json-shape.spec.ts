@@ -1,4 +1,4 @@
-import { JSON_LIMITS, jsonShapeProblem } from './json-shape.js';
+import { JSON_LIMITS, jsonShapeProblem, wellFormedJson } from './json-shape.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
@@ -42,5 +42,12 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem(bytes('{"a":"\\\\"}'))).toBeUndefined();
     // After an escaped backslash the quote closes the string, so the brackets that follow count.
     expect(jsonShapeProblem(bytes(`{"a":"\\\\",${'['.repeat(40)}`))).toMatch(/levels/);
+  });
+});
+
+describe('wellFormedJson', () => {
+  it('replaces lone surrogates with U+FFFD in strings and keys, at any depth, and keeps pairs', () => {
+    const body = JSON.parse('{"a":"x\\ud800y","k\\udc00":["\\ud83d\\ude00",{"b":"\\udfff"}],"n":1,"z":null}');
+    expect(wellFormedJson(body)).toEqual({ a: 'x\ufffdy', 'k\ufffd': ['\u{1f600}', { b: '\ufffd' }], n: 1, z: null });
   });
 });

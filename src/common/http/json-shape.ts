@@ -86,3 +86,33 @@ export function verifyJsonShape(_req: unknown, _res: unknown, body: Buffer): voi
   const problem = jsonShapeProblem(body);
   if (problem) throw Object.assign(new Error(problem), { status: 400, statusCode: 400, type: 'entity.too.complex', expose: true });
 }
+
+type WellFormable = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * `value` with every lone UTF-16 surrogate (a `\ud800` escape without its pair) replaced by U+FFFD,
+ * in strings and in object keys, as Go's JSON decoder does for Coder. No encoding can carry such
+ * text: PostgreSQL refuses it in jsonb, and validators that encode it throw. Bodies are already
+ * bounded (JSON_LIMITS), so the recursion is at most 32 deep.
+ */
+export function wellFormedJson(value: unknown): unknown {
+  if (typeof value === 'string') return (value as WellFormable).isWellFormed() ? value : (value as WellFormable).toWellFormed();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = wellFormedJson(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const fixed = wellFormedJson(key) as string;
+      const item = wellFormedJson(record[key]);
+      if (fixed !== key) {
+        delete record[key];
+        record[fixed] = item;
+      } else {
+        record[key] = item;
+      }
+    }
+  }
+  return value;
+}

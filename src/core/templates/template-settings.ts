@@ -15,6 +15,13 @@ const ONE_HOUR_NS = 3_600_000_000_000;
 const MAX_AUTOSTOP_WEEKS = 16;
 /** Coder's floor for the dormancy and failure TTLs on update, so a typo cannot delete workspaces at once. */
 const MIN_TTL_MS = 60_000;
+/**
+ * The longest duration the bigint nanosecond columns hold (as Go's time.Duration: about 292
+ * years). A longer one did not fit (and past 1e21 a number prints as `1e+21`, which PostgreSQL
+ * refuses): a 500. Coder's Go silently wraps around instead.
+ */
+const MAX_DURATION_MS = 9_223_372_036_854;
+const TOO_LONG = `Must be at most ${MAX_DURATION_MS} milliseconds.`;
 const POSITIVE = 'Must be a positive integer.';
 const AT_LEAST_A_MINUTE = 'Value must be at least one minute.';
 
@@ -95,6 +102,7 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
   const ns = (given: { field: string; value: number } | undefined): number => {
     if (!given) return 0;
     if (given.value < 0) problems.push({ field: given.field, detail: POSITIVE });
+    if (given.value > MAX_DURATION_MS) problems.push({ field: given.field, detail: TOO_LONG });
     return Math.max(given.value, 0) * NS_PER_MS;
   };
   const defaultTtl = ns(firstGiven(body, ['default_ttl_ms']));
@@ -138,12 +146,14 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
     const value = (body as Record<string, unknown>)[field] as number | undefined;
     if (value === undefined) return undefined;
     if (value < 0) problems.push({ field, detail: POSITIVE });
+    if (value > MAX_DURATION_MS) problems.push({ field, detail: TOO_LONG });
     return Math.max(value, 0) * NS_PER_MS;
   };
   const atLeastAMinute = (names: string[]) => {
     const given = firstGiven<number>(body, names);
     if (!given) return undefined;
     if (given.value < 0 || (given.value > 0 && given.value < MIN_TTL_MS)) problems.push({ field: given.field, detail: AT_LEAST_A_MINUTE });
+    if (given.value > MAX_DURATION_MS) problems.push({ field: given.field, detail: TOO_LONG });
     return Math.max(given.value, 0) * NS_PER_MS;
   };
   set(next, 'defaultTtl', positive('default_ttl_ms'));
