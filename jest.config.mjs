@@ -1,6 +1,7 @@
 // Tests run against a real PostgreSQL: TEST_DATABASE_URL, else the local server at
-// 127.0.0.1:5432 when it answers, else an embedded PGlite started once in globalSetup (then the
-// suite runs in band, since PGlite serves one database).
+// 127.0.0.1:5432 when it answers, else (or with TEST_DB=embedded) the embedded PostgreSQL that
+// `npm start` uses, started once in globalSetup in a throwaway directory. Either way every test
+// file gets a database of its own.
 import pg from 'pg';
 
 async function reachable(url) {
@@ -20,11 +21,11 @@ async function reachable(url) {
 export default async () => {
   if (!process.env.TEST_DB_MODE) {
     const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    if (process.env.TEST_DB !== 'pglite' && (await reachable(url))) {
+    if (process.env.TEST_DB !== 'embedded' && (await reachable(url))) {
       process.env.TEST_DB_MODE = 'postgres';
       process.env.TEST_ADMIN_DATABASE_URL = url;
     } else {
-      process.env.TEST_DB_MODE = 'pglite';
+      process.env.TEST_DB_MODE = 'embedded';
     }
   }
   process.env.TEST_RUN_ID ??= `${Date.now().toString(36)}${process.pid}`;
@@ -35,7 +36,7 @@ export default async () => {
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
     testTimeout: 60000,
-    maxWorkers: process.env.TEST_DB_MODE === 'pglite' ? 1 : 2,
+    maxWorkers: 2,
     globalSetup: '<rootDir>/test/global-setup.mjs',
     globalTeardown: '<rootDir>/test/global-teardown.mjs',
   };

@@ -23,9 +23,13 @@ const sourceTime = Math.max(...inputs.map((p) => newest(join(root, p))));
 const builtTime = existsSync(output) ? statSync(output).mtimeMs : 0;
 if (builtTime >= sourceTime) process.exit(0);
 
-process.stderr.write('Building the server (dist/ is missing or out of date)...\n');
+process.stderr.write('build: compiling the server (dist/ is missing or out of date)...\n');
+const started = Date.now();
 const result = spawnSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
   cwd: root,
   stdio: 'inherit',
 });
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (result.status === 0) process.stderr.write(`build: done (${seconds} s)\n`);
+else process.stderr.write(`build: failed after ${seconds} s (exit ${result.status ?? result.signal})\n`);
 process.exit(result.status ?? 1);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { addViolation, excerpt, formatReport, runFuzz, violationCount } from './fuzz/run.mjs';
+import { throwawayDatabase } from './lib/throwaway-database.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RSS_HEADROOM_MB = 100;
@@ -89,29 +90,9 @@ const env = {
   CODER_LICENSE_KEYS_FILE: join(workDir, 'keys.json'),
   CODER_SCIM_AUTH_HEADER: scimKey,
   CODER_PROVISIONER_DAEMON_PSK: psk,
-  CODER_DATA_DIR: join(workDir, 'data'),
 };
-delete env.CODER_PG_CONNECTION_URL;
 
-let dropDatabase = async () => {};
-if (!args.embedded) {
-  const { default: pg } = await import('pg');
-  const admin = process.env.FUZZ_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `coder_fuzz_${Date.now()}_${process.pid}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  env.CODER_PG_CONNECTION_URL = url.toString();
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  };
-}
+const dropDatabase = await throwawayDatabase(env, { embedded: args.embedded, adminUrl: process.env.FUZZ_DATABASE_URL, prefix: 'coder_fuzz' });
 
 // The server's own log: its unhandled-rejection handler writes "unhandled promise rejection";
 // "unhandled error" lines are the exception filter's 500s, already counted as no-5xx.

@@ -24,12 +24,15 @@ export const ROOT_PATHS = ['healthz', ...SCIM_UNPREFIXED_ROUTES];
 
 /**
  * Builds the fully configured application (used by main.ts and by the e2e tests, so both run the
- * same pipeline). Pending migrations are applied first.
+ * same pipeline). Pending migrations are applied first, unless the caller has just applied them
+ * (main.ts does, before loading the app, so a bad database URL fails fast and says so).
  */
-export async function createApp(options: AppOptions): Promise<NestExpressApplication> {
-  await runMigrations(options.database.url, {
-    onRetry: (err) => new NestLogger('Database').warn(`waiting for PostgreSQL: ${err.message}`),
-  });
+export async function createApp(options: AppOptions, startup: { migrationsApplied?: boolean } = {}): Promise<NestExpressApplication> {
+  if (!startup.migrationsApplied) {
+    await runMigrations(options.database.url, {
+      onWaiting: (reason) => new NestLogger('Database').warn(`waiting for PostgreSQL: ${reason}`),
+    });
+  }
   // Coder's router (chi) matches paths exactly: `/API/v2/users` and `/api/v2/users/me/` are not
   // routes there, and must not be here either, or they would reach handlers while skipping
   // anything keyed on the path. Express reads both settings when it creates its router, so they

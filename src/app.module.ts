@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { BodyErrorInterceptor } from './common/http/body-error.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
-import { loggerParams } from './common/http/logging.js';
+import { loggerParams, resolveLogFormat } from './common/http/logging.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createValidationPipe } from './common/validation.js';
@@ -61,7 +61,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(loggerParams(options.config.logLevel)),
+        LoggerModule.forRoot(loggerParams(options.config.logLevel, resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true))),
         DatabaseModule.forRoot(options.config, options.database),
         PubSubModule,
         SiteConfigModule,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,13 +9,18 @@ export default async function globalSetup() {
   const build = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
-  if (process.env.TEST_DB_MODE === 'pglite') {
+  if (process.env.TEST_DB_MODE === 'embedded') {
     const { startEmbeddedPostgres } = await import('../dist/src/database/embedded-postgres.js');
-    const dir = await mkdtemp(join(tmpdir(), 'coder-test-pglite-'));
-    const embedded = await startEmbeddedPostgres(dir);
+    const dir = await mkdtemp(join(tmpdir(), 'coder-test-embedded-'));
+    // When run as root, PostgreSQL runs as the `postgres` user, which must pass through this directory.
+    await chmod(dir, 0o711);
+    globalThis.__EMBEDDED_DIR__ = dir;
+    const embedded = await startEmbeddedPostgres(join(dir, 'postgres'), { purpose: 'test run' });
     globalThis.__EMBEDDED_PG__ = embedded;
-    process.env.TEST_PGLITE_URL = embedded.url;
-    process.stderr.write(`\nTests use the embedded PostgreSQL (PGlite): no PostgreSQL server answered.\n`);
+    const admin = new URL(embedded.url);
+    admin.pathname = '/postgres';
+    process.env.TEST_ADMIN_DATABASE_URL = admin.toString();
+    process.stderr.write(`\nTests use the embedded PostgreSQL (as \`npm start\`), in ${dir} (a fresh database per test file).\n`);
   } else {
     process.stderr.write(`\nTests use PostgreSQL at ${new URL(process.env.TEST_ADMIN_DATABASE_URL).host} (a fresh database per test file).\n`);
   }

@@ -1,11 +1,13 @@
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 
 export default async function globalTeardown() {
   if (globalThis.__EMBEDDED_PG__) {
+    // The whole cluster goes, with every database the run created.
     await globalThis.__EMBEDDED_PG__.stop();
+    await rm(globalThis.__EMBEDDED_DIR__, { recursive: true, force: true });
     return;
   }
-  if (process.env.TEST_DB_MODE !== 'postgres') return;
   // Drop every database this run created (one per test file).
   const client = new pg.Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
   await client.connect();

@@ -110,7 +110,7 @@ export async function runHotPath() {
   await server.stop();
   rmSync(keysDir, { recursive: true, force: true });
 
-  console.log(`database: ${embedded ? 'embedded PGlite' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`);
+  console.log(`database: ${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`);
   for (const r of results) {
     console.log(`${r.title.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
   }

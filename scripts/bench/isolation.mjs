@@ -289,7 +289,7 @@ export async function runIsolation() {
     const after = rows.at(-1);
     printTable(
       rows,
-      `database: ${embedded ? 'embedded PGlite' : 'PostgreSQL'}; default rate limit; ${connections} attacker connections for ${seconds} s per pattern, ` +
+      `database: ${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'}; default rate limit; ${connections} attacker connections for ${seconds} s per pattern, ` +
         'run by autocannon (raw sockets for the upgrade) in the bench process on the same cores as the server; ' +
         `the victim runs in a worker thread. Server process ${server.alive() ? 'never exited' : 'EXITED during the run'}.`,
     );

@@ -1,14 +1,11 @@
 // The bench's server under test: the built server (dist/src/main.js) in its own process, on a
 // fresh PostgreSQL database (BENCH_DATABASE_URL's server, default the local one) or, with
-// BENCH_DB=pglite, on the embedded database in a throwaway data directory.
+// BENCH_DB=embedded, on the embedded PostgreSQL in a throwaway data directory.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { throwawayDatabase } from '../lib/throwaway-database.mjs';
 
-export const embedded = process.env.BENCH_DB === 'pglite';
+export const embedded = process.env.BENCH_DB === 'embedded';
 
 /** A loopback port free right now. */
 export function freePort() {
@@ -20,42 +17,26 @@ export function freePort() {
   });
 }
 
-async function freshDatabase(env) {
-  if (embedded) {
-    const dir = mkdtempSync(join(tmpdir(), 'coder-bench-'));
-    env.CODER_DATA_DIR = dir;
-    delete env.CODER_PG_CONNECTION_URL;
-    return async () => rmSync(dir, { recursive: true, force: true });
-  }
-  const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `coder_bench_${Date.now()}_${process.pid}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  env.CODER_PG_CONNECTION_URL = url.toString();
-  return async () => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  };
-}
-
 /**
  * Starts the server with process.env plus `env` (a value of undefined removes the variable) and
  * waits for /healthz. Its stdout (the JSON request log) is discarded; stderr is inherited.
  */
-export async function startServer(env) {
+export async function startServer(env, { database = 'fresh' } = {}) {
   const port = await freePort();
   const serverEnv = { ...process.env, CODER_HTTP_ADDRESS: `127.0.0.1:${port}` };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete serverEnv[name];
     else serverEnv[name] = value;
   }
-  const dropDatabase = await freshDatabase(serverEnv);
+  // database: 'fresh' (the BENCH_DB kind), 'embedded' or 'external' (forced), or 'given' (env names it; kept).
+  const dropDatabase =
+    database === 'given'
+      ? async () => {}
+      : await throwawayDatabase(serverEnv, {
+          embedded: database === 'fresh' ? embedded : database === 'embedded',
+          adminUrl: process.env.BENCH_DATABASE_URL,
+          prefix: 'coder_bench',
+        });
   const started = Date.now();
   const child = spawn(process.execPath, ['dist/src/main.js'], { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -74,6 +55,7 @@ export async function startServer(env) {
   }
   return {
     base,
+    dropDatabase,
     port,
     pid: child.pid,
     env: serverEnv,

@@ -66,6 +66,8 @@ describe('loadConfig', () => {
     ['CODER_API_RATE_LIMIT', 'lots'],
     ['CODER_API_RATE_LIMIT', '0'],
     ['CODER_LOG_LEVEL', 'loud'],
+    ['CODER_LOG_FORMAT', 'xml'],
+    ['CODER_LOG_FORMAT', 'JSON '],
     ['CODER_PG_POOL_MAX', '0'],
     ['CODER_QUIET_HOURS_DEFAULT_SCHEDULE', '0 0 * * 1'],
     ['CODER_PROVISIONER_DAEMONS', '-1'],
@@ -125,6 +127,13 @@ describe('loadConfig', () => {
     );
     expect(loadConfig(env).prometheusEnable).toBe(false);
     expect(loadConfig({ ...env, CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '127.0.0.2:3001' }).prometheusPort).toBe(3001);
+  });
+
+  it('reads the log format: auto by default (pretty on a terminal, else JSON), or forced', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ CODER_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ CODER_LOG_FORMAT: ' json ' }).logFormat).toBe('json');
+    expect(helpText()).toMatch(/CODER_LOG_FORMAT +Log format: pretty .*\(default: auto\)/);
   });
 
   it('never echoes a database URL (it may hold a password)', () => {

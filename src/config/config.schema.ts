@@ -32,6 +32,8 @@ export interface AppConfig {
   maxTokenLifetimeMs: number;
   apiRateLimit: number;
   logLevel: LogLevel;
+  /** `auto`: pretty on a terminal, JSON otherwise. */
+  logFormat: LogFormat;
   pgPoolMax: number;
   /** Enabled experiments (`GET /experiments`); `*` in the variable expands to every known one. */
   experiments: string[];
@@ -56,6 +58,8 @@ export const KNOWN_EXPERIMENTS = [
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -76,7 +80,7 @@ export const VARIABLES: VariableSpec[] = [
   },
   {
     name: 'CODER_PG_CONNECTION_URL',
-    description: 'PostgreSQL URL. Unset: an embedded PostgreSQL (PGlite) keeps its data in CODER_DATA_DIR.',
+    description: 'PostgreSQL URL. Unset: an embedded PostgreSQL keeps its data in CODER_DATA_DIR/postgres.',
     defaultText: undefined,
   },
   {
@@ -156,7 +160,7 @@ export const VARIABLES: VariableSpec[] = [
   },
   {
     name: 'CODER_PG_POOL_MAX',
-    description: 'Maximum PostgreSQL connections in the pool (the embedded database caps this at 8).',
+    description: 'Maximum PostgreSQL connections in the pool.',
     defaultText: '10',
   },
   {
@@ -166,6 +170,11 @@ export const VARIABLES: VariableSpec[] = [
   },
   { name: 'CODER_DOCS_URL', description: 'Where documentation links point (http or https).', defaultText: 'https://coder.com/docs' },
   { name: 'CODER_LOG_LEVEL', description: `Log level: ${LOG_LEVELS.join(', ')}.`, defaultText: 'info' },
+  {
+    name: 'CODER_LOG_FORMAT',
+    description: 'Log format: pretty (one readable line per entry), json (one JSON object per line), or auto (pretty when standard output is a terminal, else json).',
+    defaultText: 'auto',
+  },
   {
     name: 'CODER_PROMETHEUS_ENABLE',
     description: 'Serve Prometheus metrics (GET /metrics) on CODER_PROMETHEUS_ADDRESS, a listener of their own; never on the API port.',
@@ -323,6 +332,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('CODER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const logFormat = (read(env, 'CODER_LOG_FORMAT') ?? 'auto') as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) {
+    throw new ConfigError('CODER_LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}, got "${logFormat}"`);
+  }
   const apiRateLimit = integer(env, 'CODER_API_RATE_LIMIT', 512, -1, 1_000_000);
   const dataDir = resolve(read(env, 'CODER_DATA_DIR') ?? './.coder-data');
   if (apiRateLimit === 0) throw new ConfigError('CODER_API_RATE_LIMIT', 'must be positive, or -1 to disable');
@@ -347,6 +360,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
     apiRateLimit,
     logLevel,
+    logFormat,
     pgPoolMax: integer(env, 'CODER_PG_POOL_MAX', 10, 1, 1000),
     experiments: experiments(env),
     docsUrl: (optionalUrl(env, 'CODER_DOCS_URL') ?? 'https://coder.com/docs').replace(/\/$/, ''),

@@ -1,19 +1,41 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/config.schema.js';
+import { ConfigError, loadConfig } from '../config/config.schema.js';
 import { buildDataSourceOptions } from './database.options.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { EmbeddedDatabaseError, embeddedDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 /**
- * The DataSource the TypeORM CLI loads (`npm run migration:run|revert|check`). It reads the same
- * configuration as the server: CODER_PG_CONNECTION_URL, or else the embedded database in CODER_DATA_DIR.
+ * The DataSource the TypeORM CLI loads (`npm run migration:run|revert|check`). It opens exactly the
+ * database the server uses: CODER_PG_CONNECTION_URL, or else the embedded PostgreSQL in
+ * CODER_DATA_DIR/postgres, which it starts for the command and stops after. While a server holds
+ * the embedded database the command refuses (one line, exit 1): stop the server first.
  */
-const config = loadConfig();
-let url = config.pgConnectionUrl;
-if (url === undefined) {
-  const embedded = await startEmbeddedPostgres(config.dataDir);
-  url = embedded.url;
-  process.once('exit', () => void embedded.stop());
+async function resolveDatabase(): Promise<{ url: string; embedded?: EmbeddedPostgres }> {
+  try {
+    const config = loadConfig();
+    if (config.pgConnectionUrl !== undefined) return { url: config.pgConnectionUrl };
+    const embedded = await startEmbeddedPostgres(embeddedDataDir(config.dataDir), { purpose: 'migration command' });
+    return { url: embedded.url, embedded };
+  } catch (err) {
+    if (err instanceof EmbeddedDatabaseError || err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
 }
 
-export default new DataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations' }));
+const { url, embedded } = await resolveDatabase();
+
+class CliDataSource extends DataSource {
+  /** TypeORM's commands destroy the DataSource on every path before they exit. */
+  override async destroy(): Promise<void> {
+    try {
+      if (this.isInitialized) await super.destroy();
+    } finally {
+      await embedded?.stop();
+    }
+  }
+}
+
+export default new CliDataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations' }));

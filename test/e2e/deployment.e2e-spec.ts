@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { KNOWN_EXPERIMENTS } from '../../src/config/config.schema.js';
 import { closeWorld, openWorld, type World } from '../helpers/app.js';
-import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { FORBIDDEN, isoTime, SIGNED_OUT } from '../helpers/expectations.js';
 import { issueLicense } from '../helpers/licenses.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
@@ -23,8 +23,8 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
 
   beforeAll(async () => {
     const url = new URL(await createTestDatabase());
-    // The local test server trusts connections, so a password in the URL is carried but unused.
-    if (!usingEmbeddedDatabase()) url.password = PG_PASSWORD;
+    // The test server trusts connections, so a password in the URL is carried but unused.
+    url.password = PG_PASSWORD;
     databaseUrl = url.toString();
     w = await openWorld({ databaseUrl, env: { ...SECRETS, CODER_EXPERIMENTS: 'moons,dashboard_theme' } });
     licenseJwt = await issueLicense({ allFeatures: true });
@@ -58,7 +58,7 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
       for (const secret of [...Object.values(SECRETS), databaseUrl, licenseJwt, licenseJwt.split('.')[1]]) {
         expect(res.text).not.toContain(secret);
       }
-      if (!usingEmbeddedDatabase()) expect(res.text).not.toContain(PG_PASSWORD);
+      expect(res.text).not.toContain(PG_PASSWORD);
       const secrets = res.body.options.filter((o: { annotations?: Record<string, string> }) => o.annotations?.secret === 'true');
       expect(secrets.map((o: Record<string, unknown>) => [o.env, 'value' in o, o.value_source])).toEqual([
         ['CODER_PG_CONNECTION_URL', false, 'env'],

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSigningKey, signLicense, type SigningKey } from '../../src/core/licensing/license-issuer.js';
-import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { api, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
 
 const owner = { email: 'admin@example.com', username: 'admin', password: 'Replica-Test-Passw0rd' };
-const skip = usingEmbeddedDatabase();
-if (skip) process.stderr.write('Skipping the two-process entitlements test: the embedded database serves one process only\n');
 
 async function entitlements(server: ServerProcess) {
   return (await api(server.baseUrl, 'GET', '/api/v2/entitlements')).body as {
@@ -25,7 +23,7 @@ async function timeUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   return Date.now() - start;
 }
 
-(skip ? describe.skip : describe)('two server processes on one PostgreSQL', () => {
+describe('two server processes on one PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'coder-replicas-'));
   const keysFile = join(dir, 'license-keys.json');
   let key: SigningKey;

@@ -1,6 +1,6 @@
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { connectDaemon, servePath } from '../helpers/daemon-client.js';
-import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { addLicense } from '../helpers/licenses.js';
 import { rawRequest } from '../helpers/raw-request.js';
 import { SCIM_ERROR, SCIM_KEY, SCIM_USER } from '../helpers/scim.js';
@@ -204,10 +204,7 @@ describe('hardening', () => {
   });
 });
 
-const skipLogs = usingEmbeddedDatabase();
-if (skipLogs) process.stderr.write('Skipping the log redaction test: it runs a second server process on PostgreSQL\n');
-
-(skipLogs ? describe.skip : describe)('secrets in the request log (server process, info level)', () => {
+describe('secrets in the request log (server process, info level)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await startServerProcess({ CODER_PG_CONNECTION_URL: await createTestDatabase(), CODER_LOG_LEVEL: 'info' });

@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { EntitlementsService, unlicensedSnapshot } from '../../src/core/licensing/entitlements.service.js';
-import { usingEmbeddedDatabase } from '../helpers/database.js';
 import { closeWorld, openWorld, startTestApp, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, signedOut } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
@@ -93,8 +92,7 @@ describe('POST /licenses/refresh-entitlements', () => {
     expect(op.security).toEqual([{ CoderSessionToken: [] }]);
   });
 
-  // Two servers on one embedded database share no pubsub (each has its own in-process one).
-  (usingEmbeddedDatabase() ? it.skip : it)('tells every other replica to recompute too', async () => {
+  it('tells every other replica to recompute too', async () => {
     const other = await startTestApp({ databaseUrl: t.databaseUrl });
     try {
       // Let both replicas see each other first (that alone recomputes them).

@@ -74,7 +74,7 @@ describe('mass assignment: extra, read-only and unknown fields on every write (i
   let w: MatrixWorld;
 
   beforeAll(async () => {
-    // Before the main world: on the embedded database every app shares one database.
+    // Before the main world, which creates the first user of its own database.
     first = await firstUserWithExtras();
     w = await openMatrixWorld();
   }, 180_000);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { MetricsListener } from '../../src/core/metrics/metrics-listener.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { testLicenseKey } from '../helpers/licenses.js';
 import { metricsBaseUrl, PROMETHEUS_ON, sample, scrape } from '../helpers/metrics.js';
 import { freePort, startServerProcess, waitForStatus } from '../helpers/server-process.js';
@@ -131,8 +131,7 @@ describe('Prometheus metrics listener', () => {
     }
   });
 
-  // The process tests need a database a second process can open: not the embedded one.
-  (usingEmbeddedDatabase() ? describe.skip : describe)('npm start', () => {
+  describe('npm start', () => {
     it('logs where the metrics are, serves them, and stops the listener on SIGTERM', async () => {
       const port = await freePort();
       const server = await startServerProcess({

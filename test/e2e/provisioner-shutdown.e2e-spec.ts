@@ -1,16 +1,14 @@
 import type pg from 'pg';
-import { connect, createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { connect, createTestDatabase } from '../helpers/database.js';
 import { connectDaemon, servePath } from '../helpers/daemon-client.js';
 import { issueLicense, testLicenseKey } from '../helpers/licenses.js';
 import { api, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
 
 const PSK = 'process-shutdown-psk-0123456789';
 const owner = { email: 'admin@example.com', username: 'admin', password: 'Shutdown-Test-Passw0rd' };
-const skip = usingEmbeddedDatabase();
-if (skip) process.stderr.write('Skipping the daemon shutdown process test: the embedded database serves one process only\n');
 
 /** `npm start` (main.ts) with a daemon connected: SIGTERM must not wait on the open WebSocket. */
-(skip ? describe.skip : describe)('SIGTERM with provisioner daemons connected', () => {
+describe('SIGTERM with provisioner daemons connected', () => {
   let server: ServerProcess;
   let db: pg.Client;
 

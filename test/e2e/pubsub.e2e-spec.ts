@@ -1,4 +1,3 @@
-import { MemoryPubSub } from '../../src/core/pubsub/memory-pubsub.js';
 import { PgPubSub } from '../../src/core/pubsub/pg-pubsub.js';
 import { DroppedMessagesError } from '../../src/core/pubsub/pubsub.js';
 import { connect } from '../helpers/database.js';
@@ -22,39 +21,6 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-describe('MemoryPubSub', () => {
-  it('delivers asynchronously to every subscriber of the channel only', async () => {
-    const ps = new MemoryPubSub();
-    const a = collector();
-    const b = collector();
-    const other = collector();
-    await ps.subscribe('licenses', a.listener);
-    const cancelB = await ps.subscribe('licenses', b.listener);
-    await ps.subscribe('replicas', other.listener);
-    await ps.publish('licenses', 'add');
-    expect(a.messages).toEqual([]);
-    await waitFor(() => a.messages.length === 1 && b.messages.length === 1);
-    cancelB();
-    await ps.publish('licenses', 'delete');
-    await waitFor(() => a.messages.length === 2);
-    expect(b.messages).toEqual(['add']);
-    expect(other.messages).toEqual([]);
-  });
-
-  it('isolates a throwing subscriber and rejects oversized or badly named messages', async () => {
-    const ps = new MemoryPubSub();
-    const good = collector();
-    await ps.subscribe('x', () => {
-      throw new Error('boom');
-    });
-    await ps.subscribe('x', good.listener);
-    await ps.publish('x', 'hello');
-    await waitFor(() => good.messages.length === 1);
-    await expect(ps.publish('x', 'y'.repeat(8000))).rejects.toThrow(/exceeds/);
-    await expect(ps.publish('bad channel; drop', 'y')).rejects.toThrow(/invalid channel/);
-  });
-});
 
 const reason = throwawayUnavailableReason();
 const describeCluster = reason ? describe.skip : describe;

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { newSigningKey, signLicense, type SigningKey } from '../../src/core/licensing/license-issuer.js';
-import { connect, createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { connect, createTestDatabase } from '../helpers/database.js';
 import { eventually } from '../helpers/ha.js';
 import { api, freePort, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
 
 const owner = { email: 'admin@example.com', username: 'admin', password: 'Replica-Test-Passw0rd' };
 const HA_ERROR =
   'You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces.';
-const skip = usingEmbeddedDatabase();
-if (skip) process.stderr.write('Skipping the three-process replica test: the embedded database serves one process only\n');
 
 /** How often the observers poll while waiting for the killed replica to leave. */
 const POLL_MS = 250;
@@ -20,7 +18,7 @@ const POLL_MS = 250;
  * Done-when of issue 7, with Coder's default timing (heartbeat 5 s, dead after 15 s): three
  * server processes on one PostgreSQL.
  */
-(skip ? describe.skip : describe)('three server processes on one PostgreSQL', () => {
+describe('three server processes on one PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'coder-ha-'));
   const keysFile = join(dir, 'license-keys.json');
   let key: SigningKey;

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { closeWorld, openWorld, startTestApp, type TestApp, type World } from '../helpers/app.js';
-import { usingEmbeddedDatabase } from '../helpers/database.js';
 import { NOT_FOUND, isoTime, signedOut } from '../helpers/expectations.js';
 import { eventually } from '../helpers/ha.js';
 import { addLicense, deleteLicense } from '../helpers/licenses.js';
@@ -17,7 +16,7 @@ const env = {
   CODER_DERP_SERVER_RELAY_URL: 'http://replica-1.internal:3000',
   CODER_REPLICA_HEARTBEAT_INTERVAL: '1s',
   CODER_REPLICA_PRUNE_INTERVAL: '1s',
-  CODER_PG_POOL_MAX: usingEmbeddedDatabase() ? '3' : '5',
+  CODER_PG_POOL_MAX: '5',
 };
 
 interface ReplicaJson {
@@ -162,10 +161,8 @@ describe('/replicas and the replica set (in-process replicas)', () => {
     });
 
     it('a license without high_availability changes the wording; with it the error is gone; without again it is back', async () => {
-      // License changes reach the other app through PostgreSQL NOTIFY. The embedded database has an
-      // in-process pubsub per app (a deployment on it is one process), so there only the app that
-      // took the license is checked.
-      const apps = usingEmbeddedDatabase() ? [w.t] : [w.t, second];
+      // License changes reach the other app through PostgreSQL NOTIFY.
+      const apps = [w.t, second];
       await addLicense(w.t, w.owner, ['template_rbac']);
       for (const t of apps) await eventually(async () => (await errors(t)).includes(HA_ERROR_LICENSED), 5000);
       const ha = await addLicense(w.t, w.owner, ['high_availability']);

@@ -2,15 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSigningKey, signLicense } from '../../src/core/licensing/license-issuer.js';
-import { createTestDatabase, usingEmbeddedDatabase } from '../helpers/database.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { api, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
 
-const skip = usingEmbeddedDatabase();
-if (skip) process.stderr.write('Skipping the proxy token log test: it runs the built server on the shared PostgreSQL\n');
 
 const owner = { email: 'admin@example.com', username: 'admin', password: 'Replica-Test-Passw0rd' };
 
-(skip ? describe.skip : describe)('workspace proxy tokens never reach the logs', () => {
+describe('workspace proxy tokens never reach the logs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'coder-proxy-logs-'));
   let server: ServerProcess;
 

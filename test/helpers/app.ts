@@ -32,7 +32,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     CODER_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CODER_API_RATE_LIMIT: '-1',
     CODER_HTTP_ADDRESS: '127.0.0.1:0',
-    CODER_PG_POOL_MAX: usingEmbeddedDatabase() ? '4' : '5',
+    CODER_PG_POOL_MAX: '5',
     ...options.env,
   });
   const app = await createApp({ config, database: { url: databaseUrl, embedded: usingEmbeddedDatabase() } });

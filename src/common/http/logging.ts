@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { unescape } from 'node:querystring';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
-import type { LogLevel } from '../../config/config.schema.js';
+import type { Options } from 'pino-http';
+import { stdSerializers, type DestinationStream, type LogFn, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../../config/config.schema.js';
 import { requestIdOf } from './request-id.js';
 
 /** Query parameters that carry credentials (Coder's session token, OAuth-style tokens). */
@@ -42,37 +44,135 @@ export function errorSerializer(err: unknown): unknown {
   return out;
 }
 
-/** JSON logs; tokens, cookies, PSKs and proxy tokens never reach them. */
-export function loggerParams(level: LogLevel): Params {
+/** The format in force: CODER_LOG_FORMAT, where `auto` is pretty on a terminal and JSON otherwise. */
+export function resolveLogFormat(setting: LogFormat, isTty: boolean): 'pretty' | 'json' {
+  if (setting === 'auto') return isTty ? 'pretty' : 'json';
+  return setting;
+}
+
+const guarded = new WeakSet<NodeJS.WritableStream>();
+const broken = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Makes a write error on `stream` (EIO once the terminal is gone, EPIPE once the reader is) turn
+ * its output off instead of crashing the process or retrying forever. Idempotent.
+ */
+export function guardStream(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', () => broken.add(stream));
+}
+
+/** Writes `text` unless the stream has failed before; never throws, never retries. */
+export function writeSafely(stream: NodeJS.WritableStream, text: string): void {
+  guardStream(stream);
+  if (broken.has(stream) || (stream as { destroyed?: boolean }).destroyed) return;
+  try {
+    stream.write(text);
+  } catch {
+    broken.add(stream);
+  }
+}
+
+/**
+ * Contexts of Nest's own start-up chatter: one line per module, controller and route (~190 lines),
+ * and "starting"/"started". main.ts prints one line per start-up phase instead; these are debug.
+ */
+const STARTUP_NOISE = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const INFO = 30;
+
+/** pino's logMethod hook: an info line from a STARTUP_NOISE context is logged at debug instead. */
+function demoteStartupNoise(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+  const first = args[0] as { context?: unknown } | undefined;
+  if (level === INFO && first && typeof first === 'object' && STARTUP_NOISE.has(first.context as string)) {
+    (this.debug as (...a: unknown[]) => void)(...args);
+    return;
+  }
+  (method as (...a: unknown[]) => void).apply(this, args);
+}
+
+export const pinoHooks = { logMethod: demoteStartupNoise };
+
+interface PrettyRecord {
+  [key: string]: unknown;
+  context?: unknown;
+  req?: { method?: unknown; url?: unknown };
+  res?: { statusCode?: unknown };
+  responseTime?: unknown;
+}
+
+/** `[Context] message`, and for a request line `message GET /path 200 3ms`. */
+function prettyMessage(log: PrettyRecord, messageKey: string): string {
+  const parts: string[] = [];
+  if (typeof log.context === 'string') parts.push(`[${log.context}]`);
+  parts.push(String(log[messageKey] ?? ''));
+  if (log.req && typeof log.req === 'object') {
+    parts.push(`${String(log.req.method)} ${String(log.req.url)}`);
+    if (log.res && typeof log.res === 'object') parts.push(String(log.res.statusCode));
+    if (typeof log.responseTime === 'number') parts.push(`${log.responseTime}ms`);
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Where both loggers (main.ts's and the app's) write: stdout, in the order of the calls (one
+ * in-process stream: no worker thread, no buffer of its own to flush at exit), as JSON lines or as
+ * pretty single lines. A failed write turns logging off rather than being retried (see guardStream).
+ */
+export function logDestination(format: 'pretty' | 'json', stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): DestinationStream {
+  guardStream(stream);
+  if (format === 'json') return { write: (line: string) => writeSafely(stream, line) };
+  const pretty = prettyFactory({
+    colorize: stream.isTTY === true && !process.env.NO_COLOR,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name,context,req,res,responseTime,phase,durationMs,applied',
+    messageFormat: (log, messageKey) => prettyMessage(log as PrettyRecord, messageKey),
+  });
   return {
-    pinoHttp: {
-      level,
-      genReqId: (req: IncomingMessage) => requestIdOf(req),
-      redact: {
-        paths: [
-          'req.headers["coder-session-token"]',
-          'req.headers.cookie',
-          'req.headers.authorization',
-          'req.headers["coder-provisioner-daemon-psk"]',
-          'req.headers["coder-provisioner-daemon-key"]',
-          'req.headers["coder-external-proxy-token"]',
-          'req.headers["proxy-authorization"]',
-          'res.headers["set-cookie"]',
-        ],
-        censor: '[REDACTED]',
-      },
-      serializers: {
-        req(req: { id?: unknown; method?: string; url?: string; headers?: unknown; remoteAddress?: string }) {
-          return { id: req.id, method: req.method, url: redactUrl(req.url), headers: req.headers, remoteAddress: req.remoteAddress };
-        },
-        res(res: { statusCode?: number }) {
-          return { statusCode: res.statusCode };
-        },
-        err: errorSerializer,
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-      quietReqLogger: true,
+    write(line: string) {
+      let text: string;
+      try {
+        text = pretty(line);
+      } catch {
+        text = line;
+      }
+      writeSafely(stream, text);
     },
   };
+}
+
+/** The app's logger, writing to logDestination(format); tokens, cookies, PSKs and proxy tokens never reach it. */
+export function loggerParams(level: LogLevel, format: 'pretty' | 'json' = 'json'): Params {
+  const options: Options = {
+    level,
+    hooks: pinoHooks,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    redact: {
+      paths: [
+        'req.headers["coder-session-token"]',
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["coder-provisioner-daemon-psk"]',
+        'req.headers["coder-provisioner-daemon-key"]',
+        'req.headers["coder-external-proxy-token"]',
+        'req.headers["proxy-authorization"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[REDACTED]',
+    },
+    serializers: {
+      req(req: { id?: unknown; method?: string; url?: string; headers?: unknown; remoteAddress?: string }) {
+        return { id: req.id, method: req.method, url: redactUrl(req.url), headers: req.headers, remoteAddress: req.remoteAddress };
+      },
+      res(res: { statusCode?: number }) {
+        return { statusCode: res.statusCode };
+      },
+      err: errorSerializer,
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    quietReqLogger: true,
+  };
+  return { pinoHttp: [options, logDestination(format)] };
 }

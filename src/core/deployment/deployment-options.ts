@@ -101,6 +101,7 @@ const SPECS: Record<string, OptionSpec> = {
   CODER_EXPERIMENTS: { name: 'Experiments', flag: 'experiments', yaml: 'experiments', value: (c) => c.experiments },
   CODER_DOCS_URL: { name: 'Docs URL', flag: 'docs-url', yaml: 'docsURL', group: NETWORKING, value: (c) => c.docsUrl },
   CODER_LOG_LEVEL: { name: 'Log Level', group: LOGGING, value: (c) => c.logLevel },
+  CODER_LOG_FORMAT: { name: 'Log Format', group: LOGGING, value: (c) => c.logFormat },
   CODER_PROMETHEUS_ENABLE: { name: 'Prometheus Enable', flag: 'prometheus-enable', yaml: 'enable', group: PROMETHEUS, value: (c) => c.prometheusEnable },
   CODER_PROMETHEUS_ADDRESS: { name: 'Prometheus Address', flag: 'prometheus-address', yaml: 'address', group: PROMETHEUS, value: prometheusAddress },
 };

@@ -1,8 +1,7 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DATABASE_CONNECTION, type DatabaseConnection } from '../../database/database.module.js';
-import { MemoryPubSub } from './memory-pubsub.js';
 import { PgPubSub } from './pg-pubsub.js';
 import { PubSub } from './pubsub.js';
 
@@ -15,10 +14,7 @@ class PubSubCloser implements OnApplicationShutdown {
   }
 }
 
-/**
- * `PubSub` for every module: LISTEN/NOTIFY on a real PostgreSQL (so replicas hear each other),
- * in-process on the embedded database (where NOTIFY does not cross connections).
- */
+/** `PubSub` for every module: LISTEN/NOTIFY on PostgreSQL (embedded or not), so replicas hear each other. */
 @Global()
 @Module({
   providers: [
@@ -26,10 +22,6 @@ class PubSubCloser implements OnApplicationShutdown {
       provide: PubSub,
       inject: [DATABASE_CONNECTION, getDataSourceToken()],
       useFactory: async (connection: DatabaseConnection, db: DataSource): Promise<PubSub> => {
-        if (connection.embedded) {
-          new Logger('PubSub').log('using in-process pubsub (embedded database)');
-          return new MemoryPubSub();
-        }
         const pubsub = new PgPubSub({
           url: connection.url,
           notify: async (channel, message) => {
