@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import type { Actor } from '../rbac/actor.js';
@@ -29,7 +29,9 @@ export class LoginController {
   @Public()
   @ApiOperation({ summary: 'Log in with email and password' })
   @ApiCreatedResponse({ type: LoginWithPasswordResponse })
-  @ApiErrors(400, 401, 403, 429)
+  @ApiErrors(400, 429)
+  @ApiErrorResponse(401, '`Incorrect email or password.`, or `Your account is suspended. Contact an admin to reactivate your account.`')
+  @ApiErrorResponse(403, 'The user signs in another way: `Incorrect login type, attempting to use "password" but user is of login type "oidc"`')
   async loginWithPassword(
     @Body() body: LoginWithPasswordRequest,
     @ReqMeta() meta: RequestMeta,

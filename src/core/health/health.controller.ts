@@ -18,7 +18,7 @@ export class HealthController {
   @Public()
   @ApiOperation({ summary: 'Liveness and database reachability' })
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' } } } } })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database did not answer a ping: `The database is unreachable.`' })
   async check() {
     try {
       return await this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
