@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { CoalescingRunner } from '../../common/coalescing-runner.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 
@@ -29,7 +30,8 @@ export async function loadJwks(text: string): Promise<{ keys: Map<string, Crypto
 
 /**
  * The trusted license signing keys from `CODER_LICENSE_KEYS_FILE` (a JWKS of Ed25519 keys), re-read
- * on SIGHUP and whenever the file changes. Listeners (the entitlements) are told after each reload.
+ * on SIGHUP, whenever the file changes (polled once a second) and when a license being added names
+ * a key not loaded yet. Listeners (the entitlements) are told after each reload.
  */
 @Injectable()
 export class LicenseKeysService implements OnModuleInit, OnModuleDestroy {
@@ -37,6 +39,11 @@ export class LicenseKeysService implements OnModuleInit, OnModuleDestroy {
   private keys = new Map<string, CryptoKey>();
   private readonly listeners = new Set<() => void>();
   private readonly onSighup = () => void this.reload('SIGHUP');
+  // Re-reads asked for by unknown kids: concurrent ones share a read that starts after they asked.
+  private readonly unknownKidReload = new CoalescingRunner(
+    () => this.reload('a license names a key not loaded yet'),
+    (err) => this.logger.error(`cannot re-read license keys file ${this.path}: ${err.message}`),
+  );
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -56,6 +63,18 @@ export class LicenseKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   resolve(kid: string): CryptoKey | undefined {
+    return this.keys.get(kid);
+  }
+
+  /**
+   * `resolve`, but a `kid` not loaded yet first re-reads the file once: `npm run license:issue`
+   * adds its key to the file just before the license is posted, and the file watcher may not have
+   * polled since. Only the owner-only `POST /licenses` calls this, so the extra read is bounded.
+   */
+  async resolveFresh(kid: string): Promise<CryptoKey | undefined> {
+    const known = this.keys.get(kid);
+    if (known) return known;
+    await this.unknownKidReload.run();
     return this.keys.get(kid);
   }
 

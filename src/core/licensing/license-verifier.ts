@@ -4,6 +4,13 @@ import { decodeSegment, InvalidLicenseError, type LicenseClaims } from './licens
 /** Licenses are a few hundred bytes; anything much larger is not one. */
 export const MAX_LICENSE_LENGTH = 32 * 1024;
 
+/** The license names a signing key that is not trusted (not in the keys file, as last read). */
+export class UnknownLicenseKeyError extends InvalidLicenseError {
+  constructor(readonly kid: string) {
+    super(`no key with ID ${kid}`);
+  }
+}
+
 /** Looks up a trusted public key by `kid`. */
 export type KeyResolver = (kid: string) => CryptoKey | undefined;
 
@@ -41,7 +48,7 @@ export async function verifyLicense(jwt: string, resolveKey: KeyResolver, option
   if (alg !== 'EdDSA' && alg !== 'Ed25519') throw new InvalidLicenseError(`signing method ${String(alg)} is invalid`);
   if (typeof kid !== 'string' || kid === '') throw new InvalidLicenseError('JOSE header must contain kid');
   const key = resolveKey(kid);
-  if (!key) throw new InvalidLicenseError(`no key with ID ${kid}`);
+  if (!key) throw new UnknownLicenseKeyError(kid);
 
   let payload: Uint8Array;
   try {

@@ -15,7 +15,7 @@ import { boundElsewhere } from './entitlements.js';
 import { EntitlementsService } from './entitlements.service.js';
 import { decodeClaimsUnverified, InvalidLicenseError, type LicenseClaims } from './license-claims.js';
 import { LicenseKeysService } from './license-keys.service.js';
-import { licenseUuid, verifyLicense } from './license-verifier.js';
+import { licenseUuid, UnknownLicenseKeyError, verifyLicense } from './license-verifier.js';
 import { LicensesRepository } from './licenses.repository.js';
 
 const INT32_MAX = 2_147_483_647;
@@ -37,13 +37,7 @@ export class LicensesService {
   ) {}
 
   async add(actor: Actor, jwt: string, meta: RequestMeta): Promise<LicenseResponse> {
-    let claims;
-    try {
-      claims = await verifyLicense(jwt, (kid) => this.keys.resolve(kid), { now: new Date(), allowNotYetValid: true });
-    } catch (err) {
-      if (err instanceof InvalidLicenseError) throw badRequest('Invalid license', err.detail);
-      throw err;
-    }
+    const claims = await this.verify(jwt);
     this.checkDeployment(claims);
     const normalized = jwt.trim();
     let license: LicenseEntity;
@@ -78,6 +72,29 @@ export class LicensesService {
     await this.entitlements.refresh();
     await this.entitlements.announce('add');
     return toLicenseResponse(license, claims);
+  }
+
+  private async verify(jwt: string): Promise<LicenseClaims> {
+    try {
+      return await this.verifyWithFreshKeys(jwt);
+    } catch (err) {
+      if (err instanceof InvalidLicenseError) throw badRequest('Invalid license', err.detail);
+      throw err;
+    }
+  }
+
+  /**
+   * A license signed by a key not loaded yet gets one re-read of the keys file before it is refused:
+   * `npm run license:issue` adds its key just before the license is posted.
+   */
+  private async verifyWithFreshKeys(jwt: string): Promise<LicenseClaims> {
+    const attempt = () => verifyLicense(jwt, (kid) => this.keys.resolve(kid), { now: new Date(), allowNotYetValid: true });
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof UnknownLicenseKeyError && (await this.keys.resolveFresh(err.kid))) return attempt();
+      throw err;
+    }
   }
 
   /** `POST /licenses/refresh-entitlements`: owners only (the route's `license` create check). */
