@@ -68,7 +68,9 @@ describe('start-up output', () => {
     const lines = server.output().trimEnd().split('\n');
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; firstUserCommand?: string });
     const messages = entries.map((e) => e.msg);
-    const where = `PostgreSQL at ${admin.hostname}:${admin.port || 5432}${admin.pathname} (CODER_PG_CONNECTION_URL)`;
+    // A Unix-socket URL (the embedded test database) names its directory in `?host=`.
+    const host = admin.searchParams.get('host') ?? admin.hostname;
+    const where = `PostgreSQL at ${host}:${admin.port || 5432}${admin.pathname} (CODER_PG_CONNECTION_URL)`;
     expect(messages[0]).toMatch(new RegExp(`^database: connected to ${where.replace(/[()/.]/g, '\\$&')} \\(\\d+(\\.\\d)? m?s\\)$`));
     expect(messages[1]).toMatch(/^migrations: \d+ applied \(/);
     expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^listening on ${server.baseUrl} \\(`)));
