@@ -54,6 +54,12 @@ async function main(): Promise<void> {
   // From the start, so a signal during start-up still stops the embedded database.
   process.on('SIGTERM', () => void shutdown(run, 'SIGTERM'));
   process.on('SIGINT', () => void shutdown(run, 'SIGINT'));
+  // Writing to a terminal, SIGHUP means the terminal went away (window closed, ssh dropped): stop, as
+  // an interactive program does. With output redirected (a service, `nohup`, `> log &`), SIGHUP only
+  // re-reads the license keys.
+  if (process.stdout.isTTY || process.stderr.isTTY) {
+    process.on('SIGHUP', () => void shutdown(run, 'SIGHUP'));
+  }
   await start(run).catch((err: unknown) => fail(run, err));
 }
 
