@@ -43,6 +43,7 @@ import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 import { ReplicasModule } from './enterprise/replicas/replicas.module.js';
 import { WorkspaceProxiesModule } from './enterprise/workspace-proxies/workspace-proxies.module.js';
 import { ScimModule } from './enterprise/scim/scim.module.js';
+import { ALL_ENTITIES } from './entities.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -62,7 +63,7 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(options.config),
         LoggerModule.forRoot(loggerParams(options.config.logLevel, resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true))),
-        DatabaseModule.forRoot(options.config, options.database),
+        DatabaseModule.forRoot(options.config, options.database, ALL_ENTITIES),
         PubSubModule,
         SiteConfigModule,
         AuditModule,

@@ -92,7 +92,7 @@ async function start(run: Run): Promise<void> {
 
   // Migrations before the app is loaded (seconds of module loading): a bad URL fails fast.
   const { runMigrations } = await import('./database/migrate.js');
-  const { describeDatabaseUrl } = await import('./database/pg-errors.js');
+  const { describeDatabaseUrl } = await import('./common/pg-errors.js');
   const where = config.pgConnectionUrl ? `PostgreSQL at ${describeDatabaseUrl(config.pgConnectionUrl)} (CODER_PG_CONNECTION_URL)` : 'the embedded PostgreSQL';
   const applied = await runMigrations(url, {
     waitMs: DATABASE_WAIT_MS,

@@ -1,5 +1,5 @@
 import { DatabaseConnectError } from './database/migrate.js';
-import { describeDatabaseUrl } from './database/pg-errors.js';
+import { describeDatabaseUrl } from './common/pg-errors.js';
 
 /** `850 ms`, `3.2 s`: how long a start-up phase took. */
 export function formatElapsed(ms: number): string {

@@ -4,6 +4,12 @@ import type { ServerMessage } from '../core/provisioning/protocol.js';
 
 export type Hello = Extract<ServerMessage, { type: 'hello' }>;
 
+/** A frame's payload as text (a Buffer with ws's default binaryType; fragments or an ArrayBuffer otherwise). */
+function frameText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
+}
+
 /** The server answered the upgrade with an HTTP error (the JSON envelope). */
 export class ConnectRefused extends Error {
   constructor(
@@ -52,7 +58,7 @@ export class DaemonConnection {
     private readonly ws: WebSocket,
     readonly hello: Hello,
   ) {
-    ws.on('message', (data) => this.onMessage(data.toString()));
+    ws.on('message', (data) => this.onMessage(frameText(data)));
     this.closed = new Promise((resolve) =>
       ws.once('close', (code, reason) => {
         clearInterval(this.keepalive);
@@ -95,7 +101,7 @@ export class DaemonConnection {
       });
       ws.once('message', (data) => {
         clearTimeout(timer);
-        const hello = JSON.parse(data.toString()) as ServerMessage;
+        const hello = JSON.parse(frameText(data)) as ServerMessage;
         if (hello.type !== 'hello') return fail(new Error(`expected hello, got ${hello.type}`));
         resolve(new DaemonConnection(ws, hello));
       });

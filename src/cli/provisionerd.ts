@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SERVER_VERSION } from '../core/buildinfo/version.js';
+import { SERVER_VERSION } from '../common/version.js';
 import { runEchoJob, type JobChannel } from '../core/provisioning/echo/echo-runner.js';
 import type { AcquiredJob, CommitQuotaResult, ServerMessage } from '../core/provisioning/protocol.js';
 import { ConnectRefused, DaemonConnection } from './provisionerd-connection.js';

@@ -22,6 +22,7 @@ function renderValue(value: unknown): string {
     const text = JSON.stringify(value);
     return text.length > 256 ? `${text.slice(0, 256)}…` : text;
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for what JSON cannot encode (a BigInt, a cycle)
     return String(value);
   }
 }
@@ -51,10 +52,14 @@ function flatten(errors: ValidationError[], prefix = ''): ValidationEntry[] {
   return out;
 }
 
-const declaredProperties = new WeakMap<Function, Set<string>>();
+/** A DTO class, as `value.constructor` gives it (lib.d.ts types that as `Function`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's metadata API takes `Function`
+type DtoClass = Function;
+
+const declaredProperties = new WeakMap<DtoClass, Set<string>>();
 
 /** Whether `target` (a DTO class) declares `property` with any validation rule. */
-function declares(target: Function, property: string): boolean {
+function declares(target: DtoClass, property: string): boolean {
   let names = declaredProperties.get(target);
   if (!names) {
     const metadata = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false);

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { parseDailySchedule } from '../enterprise/quiet-hours/daily-schedule.js';
+import { parseDailySchedule } from '../common/daily-schedule.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** The typed configuration every module reads; built once at boot from the environment. */

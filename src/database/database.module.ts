@@ -1,7 +1,7 @@
 import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config.schema.js';
-import { buildDataSourceOptions } from './database.options.js';
+import { buildDataSourceOptions, type DatabaseOptionsInput } from './database.options.js';
 
 /** How this process reaches PostgreSQL: the configured server, or the embedded one. */
 export interface DatabaseConnection {
@@ -14,7 +14,7 @@ export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig, connection: DatabaseConnection): DynamicModule {
+  static forRoot(config: AppConfig, connection: DatabaseConnection, entities: DatabaseOptionsInput['entities']): DynamicModule {
     const logger = new Logger('Database');
     return {
       module: DatabaseModule,
@@ -23,6 +23,7 @@ export class DatabaseModule {
           useFactory: () => ({
             ...buildDataSourceOptions({
               url: connection.url,
+              entities,
               poolMax: config.pgPoolMax,
               onPoolError: (err) => logger.warn(`idle database connection failed: ${err.message}`),
             }),

@@ -1,6 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ALL_MIGRATIONS } from '../../migrations/index.js';
-import { ALL_ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
 
 export interface DatabaseOptionsInput {
@@ -9,6 +8,11 @@ export interface DatabaseOptionsInput {
   /** Called for errors on idle pooled connections (e.g. PostgreSQL restarted); must not throw. */
   onPoolError?: (err: Error) => void;
   applicationName?: string;
+  /**
+   * The entity classes (the app's registry, src/entities.ts). Running migrations needs none; the
+   * database layer never imports the feature modules that define them.
+   */
+  entities?: NonNullable<DataSourceOptions['entities']>;
 }
 
 /** The one definition of how we talk to PostgreSQL, shared by the app and the migration CLI. */
@@ -16,7 +20,7 @@ export function buildDataSourceOptions(input: DatabaseOptionsInput): DataSourceO
   return {
     type: 'postgres',
     url: input.url,
-    entities: ALL_ENTITIES,
+    entities: input.entities ?? [],
     migrations: ALL_MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './database.options.js';
-import { connectionProblem } from './pg-errors.js';
+import { connectionProblem } from '../common/pg-errors.js';
 
 /** Session-level advisory lock key: one migrator at a time across replicas. */
 const MIGRATION_LOCK = 7_245_000;

@@ -4,6 +4,7 @@ import { closeWorld, openWorld, type World } from '../helpers/app.js';
 import { issueLicense } from '../helpers/licenses.js';
 import { waitForBuild, waitForVersion } from '../helpers/templates.js';
 import { auth, createUser, PASSWORD, unique, type Session } from '../helpers/world.js';
+import { frameText } from '../helpers/ws-text.js';
 import { expectShape } from './contract.js';
 import { TERRAFORM_FEATURE_NAMES } from './schemas.js';
 
@@ -23,7 +24,7 @@ const NIL = '00000000-0000-0000-0000-000000000000';
 async function followLogs(baseUrl: string, path: string, token: string): Promise<{ code: number; logs: { output: string }[] }> {
   const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, { headers: { 'Coder-Session-Token': token } });
   const logs: { output: string }[] = [];
-  ws.on('message', (data) => logs.push(JSON.parse(data.toString())));
+  ws.on('message', (data) => logs.push(JSON.parse(frameText(data))));
   return new Promise((resolve, reject) => {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`log stream refused: ${res.statusCode}`)));
     ws.once('error', reject);

@@ -7,6 +7,7 @@ import { issueLicense } from '../helpers/licenses.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
 import { DASHBOARD_OPTION_NAMES } from '../contract/schemas.js';
 import { auth, nonOwnerRoles, PASSWORD, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const SECRETS = { CODER_SCIM_AUTH_HEADER: 'scim-Secret-Key-8c1f2', CODER_PROVISIONER_DAEMON_PSK: 'psk-Secret-5e9a7' };
 const PG_PASSWORD = 'pg-Secret-Pw-3b7d';
@@ -98,7 +99,7 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
       const [, stopped, failed, pending, building, canceled, deleted] = workspaces;
       await waitForBuild(w.t, w.owner, (await build(w.t, w.owner, stopped.id, 'stop')).id);
       await waitForBuild(w.t, w.owner, (await build(w.t, w.owner, deleted.id, 'delete')).id);
-      const job = (ws: Record<string, any>) => ws.latest_build.job.id as string;
+      const job = (ws: JsonObject) => ws.latest_build.job.id as string;
       await w.db.query(`UPDATE provisioner_jobs SET error = 'boom' WHERE id = $1`, [job(failed)]);
       // A job no built-in (echo) daemon will pick up stays pending.
       await w.db.query(`UPDATE provisioner_jobs SET provisioner = 'terraform', started_at = NULL, completed_at = NULL WHERE id = $1`, [job(pending)]);

@@ -34,7 +34,7 @@ describe('groups: each role on each route, and every validation', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-  const as = (name: string) => auth(who[name]!.token);
+  const as = (name: string) => auth(who[name].token);
 
   describe('reading', () => {
     it.each([
@@ -54,7 +54,7 @@ describe('groups: each role on each route, and every validation', () => {
         expect(byName.body).toEqual(NOT_FOUND);
       } else {
         expect(byId.body).toEqual(byName.body);
-        expect(byId.body.members.map((m: { id: string }) => m.id)).toEqual([who.groupMember!.userId]);
+        expect(byId.body.members.map((m: { id: string }) => m.id)).toEqual([who.groupMember.userId]);
       }
     });
 

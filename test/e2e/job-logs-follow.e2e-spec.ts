@@ -5,6 +5,8 @@ import { connectDaemon, servePath, type TestDaemon } from '../helpers/daemon-cli
 import { addLicense } from '../helpers/licenses.js';
 import { createTemplate, createTemplateVersion, createWorkspace, uploadEchoTemplate, waitForBuild, waitForVersion } from '../helpers/templates.js';
 import { auth, createOrg, createUser, type Owner, type Session } from '../helpers/world.js';
+import { frameText } from '../helpers/ws-text.js';
+import type { Json } from '../helpers/json.js';
 
 const PSK = 'logs-follow-test-psk-0123456789';
 
@@ -15,7 +17,7 @@ interface Followed {
 }
 
 /** Opens a follow stream as codersdk does (header token), or resolves with the HTTP refusal. */
-function follow(t: TestApp, path: string, headers: Record<string, string>): Promise<Followed | { status: number; body: any; headers: Record<string, unknown> }> {
+function follow(t: TestApp, path: string, headers: Record<string, string>): Promise<Followed | { status: number; body: Json; headers: Record<string, unknown> }> {
   const ws = new WebSocket(t.baseUrl.replace(/^http/, 'ws') + path, { headers });
   return new Promise((resolve, reject) => {
     ws.once('unexpected-response', (_req, res) => {
@@ -25,7 +27,7 @@ function follow(t: TestApp, path: string, headers: Record<string, string>): Prom
     });
     ws.once('open', () => {
       const logs: Followed['logs'] = [];
-      ws.on('message', (data) => logs.push(JSON.parse(data.toString())));
+      ws.on('message', (data) => logs.push(JSON.parse(frameText(data))));
       const closed = new Promise<{ code: number; reason: string }>((ok) => ws.once('close', (code, reason) => ok({ code, reason: reason.toString() })));
       resolve({ logs, closed, ws });
     });

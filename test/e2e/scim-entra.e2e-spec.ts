@@ -3,13 +3,14 @@ import type pg from 'pg';
 import { closeWorld, type TestApp } from '../helpers/app.js';
 import { openScimWorld, scimError, SCIM_GROUP, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
 import { auth, unique, type Owner } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const SCIM_ACTOR = { automatic_actor: 'coder', automatic_subsystem: 'scim' };
 
-type Body = Record<string, any>;
+type Body = JsonObject;
 
 /** What Entra's provisioning service sends to create a user (its default attribute mappings). */
 function entraUser(nick: string, upn: string, given: string, family: string): Body {

@@ -14,6 +14,7 @@ import {
   type ScimClient,
 } from '../helpers/scim.js';
 import { auth, createOrg, createUser, unique, type Owner } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const ACCESS_URL = 'https://coder.example.com';
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -23,7 +24,7 @@ const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:U
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const WEAK_ETAG = /^W\/".+"$/;
 
-type Body = Record<string, any>;
+type Body = JsonObject;
 
 // SCIM /Groups over the Coder groups of the default organization, and SCIM discovery.
 describe('SCIM groups', () => {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { closeWorld, type TestApp } from '../helpers/app.js';
 import { oktaUser, openScimWorld, SCIM_ERROR, SCIM_KEY, scimError, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
 import { auth, unique, type Owner } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 /**
  * Okta's SCIM 2.0 provisioning, replayed request by request as Okta sends them (its "SCIM 2.0
@@ -267,7 +268,7 @@ describe('SCIM: Okta SCIM 2.0 SPEC Test (Runscope), step by step', () => {
     expect(value).not.toEqual([]);
     expect(value).not.toEqual({});
   };
-  const requiredUserFields = (user: Record<string, any>) => {
+  const requiredUserFields = (user: JsonObject) => {
     notEmpty(user.id);
     notEmpty(user.name?.familyName);
     notEmpty(user.name?.givenName);

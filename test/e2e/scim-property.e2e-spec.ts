@@ -652,6 +652,7 @@ describe('SCIM properties (random and malformed input)', () => {
           if (leaf.value === null) return leaf.op === 'eq' ? absent : !absent;
           if (absent) return leaf.op === 'ne';
           const exact = CASE_EXACT.has(leaf.attr);
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- string attributes hold scalars (checked absent above)
           const a = exact ? String(raw) : String(raw).toLowerCase();
           const e = exact ? leaf.value : leaf.value.toLowerCase();
           return { eq: a === e, ne: a !== e, co: a.includes(e), sw: a.startsWith(e), ew: a.endsWith(e), gt: a > e, ge: a >= e, lt: a < e, le: a <= e }[leaf.op]!;
@@ -977,7 +978,7 @@ describe('SCIM properties (random and malformed input)', () => {
           locale: fc.constant('en-US'),
         },
         { requiredKeys: ['userName'] },
-      ) as fc.Arbitrary<{ [key: string]: Json }>,
+      ),
       ['schemas', 'userName', 'name', 'displayName', 'emails', 'active', 'externalId', 'groups', 'id', 'meta'],
     );
 
@@ -1028,7 +1029,7 @@ describe('SCIM properties (random and malformed input)', () => {
           ),
         },
         { requiredKeys: ['displayName'] },
-      ) as fc.Arbitrary<{ [key: string]: Json }>,
+      ),
       ['schemas', 'displayName', 'externalId', 'members', 'id', 'meta'],
     );
 

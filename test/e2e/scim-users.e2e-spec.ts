@@ -16,6 +16,7 @@ import {
   type ScimClient,
 } from '../helpers/scim.js';
 import { auth, createOrg, createUser, unique, type Owner } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 /**
  * SCIM 2.0 /Users (RFC 7643/7644): mounts and auth, list and filters, get, create, replace,
@@ -69,7 +70,7 @@ describe('SCIM /Users', () => {
            FROM audit_logs WHERE resource_id = $1 ORDER BY time, id`,
         [id],
       )
-    ).rows as Record<string, any>[];
+    ).rows as JsonObject[];
 
   describe('without the scim entitlement', () => {
     it('answers 403 in the SCIM error schema with no license, and with a license of other features only', async () => {
@@ -95,7 +96,7 @@ describe('SCIM /Users', () => {
     const create = async (userName: string, extra: Record<string, unknown> = {}) => {
       const res = await scim('post', '/Users', oktaUser(userName, extra));
       expect(res.status).toBe(201);
-      return res.body as Record<string, any>;
+      return res.body as JsonObject;
     };
     const list = (query: Record<string, string | number>, client: ScimClient = scim) =>
       client(
@@ -549,7 +550,7 @@ describe('SCIM /Users', () => {
 
     describe('list (GET /Users)', () => {
       let p: string;
-      let users: Record<string, any>[];
+      let users: JsonObject[];
       beforeAll(async () => {
         p = unique('lst');
         users = [];

@@ -5,6 +5,7 @@ import { NOT_FOUND } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
 import { echoTemplate } from '../helpers/templates.js';
 import { auth, createOrg, createUser, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const GATE = { message: 'Template RBAC is an Enterprise feature. Contact sales!' };
 
@@ -14,13 +15,12 @@ describe('GET /templates/{template}/acl/available', () => {
   let owner: Owner;
   let otherOrg: string;
   let alice: Session;
-  let albert: Session;
   let bob: Session;
   let aclAdmin: Session;
   let member: Session;
   let templateAdmin: Session;
   let outsider: Session;
-  let tpl: Record<string, any>;
+  let tpl: JsonObject;
   let groupId: string;
 
   const available = (who: Session, id: string, query = '') => t.http.get(`/api/v2/templates/${id}/acl/available${query}`).set(auth(who.token));
@@ -28,7 +28,7 @@ describe('GET /templates/{template}/acl/available', () => {
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());
     alice = await createUser(t, owner, { username: 'alice' });
-    albert = await createUser(t, owner, { username: 'albert' });
+    await createUser(t, owner, { username: 'albert' });
     bob = await createUser(t, owner, { username: 'bob' });
     aclAdmin = await createUser(t, owner, { username: 'zed' });
     member = await createUser(t, owner, { username: 'yan' });

@@ -3,6 +3,7 @@ import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { addLicense } from '../helpers/licenses.js';
 import { echoTemplate } from '../helpers/templates.js';
 import { addMember, auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const INVALID = 'Invalid request to update template metadata!';
 const ECHO = { resources: [{ name: 'dev', type: 'docker_container' }] };
@@ -115,7 +116,7 @@ describe('template ACL and other organizations', () => {
   });
 
   describe('GET after a user left the organization', () => {
-    let tpl: Record<string, any>;
+    let tpl: JsonObject;
     let leaver: Session;
     let group: string;
 

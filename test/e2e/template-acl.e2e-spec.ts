@@ -4,6 +4,7 @@ import { FORBIDDEN, NOT_FOUND } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
 import { createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
 import { addMember, auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const GATE = { message: 'Template RBAC is an Enterprise feature. Contact sales!' };
 const INVALID = 'Invalid request to update template metadata!';
@@ -24,9 +25,9 @@ describe('template ACL', () => {
   let outsider: Session;
   let otherOrg: string;
   /** Everyone disabled: only RBAC roles and ACL entries reach it. */
-  let privateTpl: Record<string, any>;
+  let privateTpl: JsonObject;
   /** Created with the default Everyone entry. */
-  let openTpl: Record<string, any>;
+  let openTpl: JsonObject;
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());
@@ -142,7 +143,7 @@ describe('template ACL', () => {
     });
 
     describe('PATCH validation', () => {
-      let tpl: Record<string, any>;
+      let tpl: JsonObject;
       beforeAll(async () => {
         tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
       });

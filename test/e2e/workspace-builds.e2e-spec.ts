@@ -13,6 +13,7 @@ import {
   waitForBuild,
 } from '../helpers/templates.js';
 import { auth, createOrg, createUser, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 describe('workspace builds', () => {
   let t: TestApp;
@@ -23,7 +24,7 @@ describe('workspace builds', () => {
   let templateAdmin: Session;
   let orgAdmin: Session;
   let outsider: Session;
-  let template: Record<string, any>;
+  let template: JsonObject;
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());

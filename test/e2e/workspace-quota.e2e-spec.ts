@@ -4,6 +4,7 @@ import { NOT_FOUND } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
 import { addMember, auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 /** Costs 6 a day while started, 0 while stopped. */
 const COST_6 = { resources: [{ name: 'dev', type: 'docker_container', daily_cost: 4 }, { name: 'disk', type: 'docker_volume', daily_cost: 2 }] };
@@ -14,8 +15,8 @@ describe('workspace quota', () => {
   let t: TestApp;
   let db: pg.Client;
   let owner: Owner;
-  let template6: Record<string, any>;
-  let template6stop2: Record<string, any>;
+  let template6: JsonObject;
+  let template6stop2: JsonObject;
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());

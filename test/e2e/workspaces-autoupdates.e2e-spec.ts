@@ -4,6 +4,7 @@ import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { NOT_FOUND } from '../helpers/expectations.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
 import { auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 describe('workspace automatic_updates', () => {
   let t: TestApp;
@@ -13,7 +14,7 @@ describe('workspace automatic_updates', () => {
   let other: Session;
   let templateAdmin: Session;
   let outsider: Session;
-  let template: Record<string, any>;
+  let template: JsonObject;
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());

@@ -3,6 +3,7 @@ import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { countQueries } from '../helpers/query-counter.js';
 import { build, createTemplate, createTemplateVersion, createWorkspace, echoTemplate, uploadEchoTemplate, waitForBuild } from '../helpers/templates.js';
 import { auth, createOrg, createUser, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 describe('listing workspaces', () => {
   let t: TestApp;
@@ -14,8 +15,8 @@ describe('listing workspaces', () => {
   let orgAdmin: Session;
   let outsider: Session;
   let otherOrg: string;
-  let docker: Record<string, any>;
-  let k8s: Record<string, any>;
+  let docker: JsonObject;
+  let k8s: JsonObject;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -116,7 +117,7 @@ describe('listing workspaces', () => {
     for (let i = 0; i < 6; i++) await createWorkspace(t, owner, owner.orgId, stuck.id);
     const seven = await measure();
     expect(seven.result.count).toBe(7);
-    expect(seven.result.workspaces.every((w: any) => w.latest_build.job.matched_provisioners?.count === 0)).toBe(true);
+    expect(seven.result.workspaces.every((w: JsonObject) => w.latest_build.job.matched_provisioners?.count === 0)).toBe(true);
     expect(seven.daemonQueries).toBe(1);
     // Per-row queries would add at least six statements.
     expect(seven.count).toBeLessThan(one.count + 3);

@@ -13,6 +13,7 @@ import {
   waitForBuild,
 } from '../helpers/templates.js';
 import { auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
+import type { JsonObject } from '../helpers/json.js';
 
 const UUID = expect.stringMatching(/^[0-9a-f-]{36}$/);
 
@@ -26,7 +27,7 @@ describe('workspaces', () => {
   let orgAdmin: Session;
   let outsider: Session;
   let otherOrg: string;
-  let template: Record<string, any>;
+  let template: JsonObject;
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());

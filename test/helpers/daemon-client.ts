@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/core/provisioning/protocol.js';
+import { frameText } from './ws-text.js';
 
 export type Hello = Extract<ServerMessage, { type: 'hello' }>;
 
@@ -27,7 +28,7 @@ export class TestDaemon {
     readonly hello: Promise<Hello>,
   ) {
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as ServerMessage;
+      const message = JSON.parse(frameText(data)) as ServerMessage;
       this.received.push(message);
       const waiter = this.waiters.find((w) => w.match(message));
       if (waiter) {
@@ -99,7 +100,7 @@ export function openDaemon(
       });
     });
     ws.once('open', () => {
-      const hello = new Promise<Hello>((ok) => ws.once('message', (data) => ok(JSON.parse(data.toString()) as Hello)));
+      const hello = new Promise<Hello>((ok) => ws.once('message', (data) => ok(JSON.parse(frameText(data)) as Hello)));
       const daemon = new TestDaemon(ws, hello);
       hello.then(() => resolve({ daemon }), reject);
     });

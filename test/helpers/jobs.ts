@@ -43,11 +43,11 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
   const jobs = t.app.get(JobsService);
   const data = Buffer.from(JSON.stringify(options.template ?? { resources: [{ name: 'dev', type: 'container', daily_cost: 1 }], logs: ['hello'] }));
   const hash = createHash('sha256').update(data).digest('hex');
-  const [file] = (await db.query(
+  const [file] = await db.query<{ id: string }[]>(
     `INSERT INTO files (id, hash, created_at, created_by, mimetype, data) VALUES ($1, $2, now(), $3, 'application/json', $4)
      ON CONFLICT (hash, created_by) DO UPDATE SET hash = EXCLUDED.hash RETURNING id`,
     [randomUUID(), hash, options.initiatorId, data],
-  )) as { id: string }[];
+  );
   const versionId = randomUUID();
   const job = await db.transaction(async (manager) => {
     const created = await jobs.createJob(manager, {
@@ -71,10 +71,10 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
 }
 
 export async function getJob(t: TestApp, jobId: string): Promise<JobRow> {
-  const [row] = (await t.app.get(DataSource).query(
+  const [row] = await t.app.get(DataSource).query<JobRow[]>(
     'SELECT id, started_at, completed_at, error, error_code, worker_id FROM provisioner_jobs WHERE id = $1',
     [jobId],
-  )) as JobRow[];
+  );
   return row;
 }
 

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Server } from 'node:http';
 import pg from 'pg';
 import type { TestApp } from './app.js';
 
@@ -14,7 +13,7 @@ type RequestListener = (...args: unknown[]) => unknown;
  */
 export async function countQueries<T>(t: TestApp, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
   const inRequest = new AsyncLocalStorage<true>();
-  const server = t.app.getHttpServer() as Server;
+  const server = t.app.getHttpServer();
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   for (const listener of listeners) {

@@ -1,6 +1,7 @@
 import { writeTar } from '../../src/core/provisioning/echo/tar.js';
 import type { TestApp } from './app.js';
 import { auth, unique, type Session } from './world.js';
+import type { JsonObject } from './json.js';
 
 /** An echo template (CONTRACT §7). */
 export interface EchoSource {
@@ -49,7 +50,7 @@ export async function createTemplateVersion(
 }
 
 /** Polls a GET route answering an object with `job` (or being a build) until the job is no longer pending or running. */
-export async function waitForJob(t: TestApp, session: Session, path: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+export async function waitForJob(t: TestApp, session: Session, path: string, timeoutMs = 20_000): Promise<JsonObject> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await t.http.get(path).set(auth(session.token)).expect(200);
@@ -75,7 +76,7 @@ export async function createTemplate(t: TestApp, session: Session, orgId: string
     .set(auth(session.token))
     .send({ name: unique('tpl'), template_version_id: versionId, ...extra })
     .expect(201);
-  return res.body as Record<string, any>;
+  return res.body as JsonObject;
 }
 
 /** A template whose active version imported the given echo source. */
@@ -90,10 +91,10 @@ export async function createWorkspace(t: TestApp, session: Session, orgId: strin
     .set(auth(session.token))
     .send({ template_id: templateId, name: unique('ws'), ...extra })
     .expect(201);
-  return res.body as Record<string, any>;
+  return res.body as JsonObject;
 }
 
 export async function build(t: TestApp, session: Session, workspaceId: string, transition: string, extra: Record<string, unknown> = {}) {
   const res = await t.http.post(`/api/v2/workspaces/${workspaceId}/builds`).set(auth(session.token)).send({ transition, ...extra }).expect(201);
-  return res.body as Record<string, any>;
+  return res.body as JsonObject;
 }

@@ -2,6 +2,7 @@ import { oktaUser, SCIM_GROUP, SCIM_KEY, SCIM_PATCH } from '../helpers/scim.js';
 import { unique } from '../helpers/world.js';
 import { omit, ownerGet, SENTINEL, type Fresh, type MassProbe, type Sent } from './mass-assignment.js';
 import type { MatrixWorld } from './matrix-world.js';
+import type { Json } from '../helpers/json.js';
 
 /**
  * SCIM writes, on both mounts. SCIM's own read-only attributes (`id`, `meta`, a user's `groups`)
@@ -36,7 +37,7 @@ const scimRequest = (method: Sent['method'], path: string, body: Record<string, 
   contentType: 'application/scim+json',
 });
 
-async function scimGet(w: MatrixWorld, path: string): Promise<any> {
+async function scimGet(w: MatrixWorld, path: string): Promise<Json> {
   return (await w.t.http.get(path).set('Authorization', `Bearer ${SCIM_KEY}`).expect(200)).body;
 }
 

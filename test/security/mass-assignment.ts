@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { auth } from '../helpers/world.js';
 import type { MatrixWorld } from './matrix-world.js';
+import type { Json } from '../helpers/json.js';
 
 /**
  * The mass-assignment probes' shared parts: distinctive values to plant in request bodies, the
@@ -137,6 +138,6 @@ export function omit(value: Record<string, unknown>, ...keys: string[]): Record<
 }
 
 /** GET as the owner, expecting 200. */
-export async function ownerGet(w: MatrixWorld, path: string): Promise<any> {
+export async function ownerGet(w: MatrixWorld, path: string): Promise<Json> {
   return (await w.t.http.get(path).set(auth(w.owner.token)).expect(200)).body;
 }

@@ -3,6 +3,7 @@ import { auth, createKeyUser, PASSWORD, unique } from '../helpers/world.js';
 import { freshPasswordUser, freshSuspendedUser, freshUser } from './fresh.js';
 import { omit, ownerGet, SENTINEL, type Fresh, type MassProbe } from './mass-assignment.js';
 import type { MatrixWorld } from './matrix-world.js';
+import type { Json } from '../helpers/json.js';
 
 /**
  * Mass-assignment probes of licenses, sessions, users, API keys, organizations and members, and
@@ -25,7 +26,7 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
     request: (_w, f) => ({ method: 'post', path: '/api/v2/licenses', body: { license: f.license } }),
     extras: () => ({ uuid: SENTINEL.id, uploaded_at: SENTINEL.time, claims: { features: { user_limit: SENTINEL.number } } }),
     readBack: async (w, _f, res) => {
-      const stored = ((await ownerGet(w, '/api/v2/licenses')) as any[]).find((l) => l.id === res.body.id);
+      const stored = ((await ownerGet(w, '/api/v2/licenses')) as Json[]).find((l) => l.id === res.body.id);
       return { features: stored.claims.features, all_features: stored.claims.all_features, trial: stored.claims.trial };
     },
   },
@@ -131,7 +132,7 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
     },
     request: (w, f) => ({ method: 'post', path: `/api/v2/organizations/${w.A.id}/members/${f.userId as string}`, body: {} }),
     extras: () => ({ roles: ['organization-admin'] }),
-    readBack: async (w, f) => ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as any[]).find((m) => m.user_id === f.userId),
+    readBack: async (w, f) => ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find((m) => m.user_id === f.userId),
   },
   'PUT /api/v2/organizations/:organization/members/:user/roles': {
     setup: userFresh,
@@ -141,7 +142,7 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
       body: { roles: ['organization-admin'] },
     }),
     readBack: async (w, f) => ({
-      member: ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as any[]).find((m) => m.user_id === f.userId),
+      member: ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find((m) => m.user_id === f.userId),
       user: await userReadBack(w, f),
     }),
   },

@@ -22,5 +22,5 @@ export class BodyErrorInterceptor implements NestInterceptor {
 
 function readsBody(ctx: ExecutionContext): boolean {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), ctx.getHandler().name) ?? {}) as Record<string, unknown>;
-  return Object.keys(args).some((key) => Number(key.split(':')[0]) === RouteParamtypes.BODY);
+  return Object.keys(args).some((key) => Number(key.split(':')[0]) === (RouteParamtypes.BODY as number));
 }

@@ -9,9 +9,10 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from '../../database/pg-errors.js';
+import { isDatabaseUnavailable } from '../pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
 import { requestIdOf } from './request-id.js';
+import { routePath } from './route-path.js';
 import { ErrorDelegates } from './error-delegates.js';
 import { RouteTable } from './route-table.js';
 
@@ -119,14 +120,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const requestId = requestIdOf(req);
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ requestId, method: req.method, route: req.route?.path }, 'database unavailable');
+      this.logger.warn({ requestId, method: req.method, route: routePath(req) }, 'database unavailable');
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: { message: MESSAGES.databaseUnavailable, detail: `Request ID: ${requestId}` },
         headers: { 'Retry-After': '5' },
       };
     }
-    this.logger.error({ err: exception, requestId, method: req.method, route: req.route?.path }, 'unhandled error');
+    this.logger.error({ err: exception, requestId, method: req.method, route: routePath(req) }, 'unhandled error');
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { message: MESSAGES.internal, detail: `Request ID: ${requestId}` },
@@ -143,7 +144,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const text = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
-    switch (status) {
+    switch (status as HttpStatus) {
       case HttpStatus.UNAUTHORIZED:
         return { status, body: { message: MESSAGES.signedOut } };
       case HttpStatus.FORBIDDEN:
@@ -157,7 +158,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
   }
 
-  private pgCode(err: QueryFailedError): string | undefined {
+  private pgCode(err: Pick<QueryFailedError, 'driverError'>): string | undefined {
     return (err.driverError as { code?: string } | undefined)?.code;
   }
 }

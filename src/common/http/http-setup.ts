@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
-import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import { SERVER_VERSION } from '../version.js';
 import type { RequestWithBodyError } from './body-error.interceptor.js';
 import { bodyParserErrorResponse } from './exception.filter.js';
 import { verifyJsonShape, wellFormedJson } from './json-shape.js';

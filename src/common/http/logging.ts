@@ -85,10 +85,10 @@ const INFO = 30;
 function demoteStartupNoise(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
   const first = args[0] as { context?: unknown } | undefined;
   if (level === INFO && first && typeof first === 'object' && STARTUP_NOISE.has(first.context as string)) {
-    (this.debug as (...a: unknown[]) => void)(...args);
+    this.debug(...args);
     return;
   }
-  (method as (...a: unknown[]) => void).apply(this, args);
+  method.apply(this, args);
 }
 
 export const pinoHooks = { logMethod: demoteStartupNoise };
@@ -105,7 +105,8 @@ interface PrettyRecord {
 function prettyMessage(log: PrettyRecord, messageKey: string): string {
   const parts: string[] = [];
   if (typeof log.context === 'string') parts.push(`[${log.context}]`);
-  parts.push(String(log[messageKey] ?? ''));
+  const message: unknown = log[messageKey] ?? '';
+  parts.push(String(message));
   if (log.req && typeof log.req === 'object') {
     parts.push(`${String(log.req.method)} ${String(log.req.url)}`);
     if (log.res && typeof log.res === 'object') parts.push(String(log.res.statusCode));
@@ -127,7 +128,7 @@ export function logDestination(format: 'pretty' | 'json', stream: NodeJS.Writabl
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name,context,req,res,responseTime,phase,durationMs,applied',
-    messageFormat: (log, messageKey) => prettyMessage(log as PrettyRecord, messageKey),
+    messageFormat: (log, messageKey) => prettyMessage(log, messageKey),
   });
   return {
     write(line: string) {

@@ -1,6 +1,5 @@
 import { STATUS_CODES } from 'node:http';
 import type {
-  ExampleObject,
   MediaTypeObject,
   OpenAPIObject,
   OperationObject,
@@ -9,7 +8,13 @@ import type {
   ResponseObject,
   TagObject,
 } from '@nestjs/swagger';
+import type { ErrorBody } from '../errors.js';
 import { ERROR_EXAMPLES, MESSAGE_EXAMPLES, SCIM_ERROR_EXAMPLES } from './swagger-examples.js';
+
+interface ErrorExample {
+  summary: string;
+  value: ErrorBody;
+}
 
 /**
  * Tag order of Coder's REST API reference (docs/manifest.json → "REST API"): General first, then
@@ -76,7 +81,7 @@ export function polishDocument(source: OpenAPIObject): OpenAPIObject {
 
 function operations(doc: OpenAPIObject): Located[] {
   const found: Located[] = [];
-  for (const [path, item] of Object.entries(doc.paths) as [string, PathItemObject][]) {
+  for (const [path, item] of Object.entries<PathItemObject>(doc.paths)) {
     for (const method of METHODS) {
       const op = item[method];
       if (op) found.push({ path, method, op });
@@ -130,7 +135,7 @@ export function namedMessages(description: string): string[] {
 
 function addErrorExamples(status: number, response: ResponseObject, signedIn: boolean): void {
   if (status < 400 || !response.content) return;
-  for (const media of Object.values(response.content) as MediaTypeObject[]) {
+  for (const media of Object.values<MediaTypeObject>(response.content)) {
     if (media.example !== undefined || media.examples) continue;
     const ref = (media.schema as ReferenceObject | undefined)?.$ref;
     if (ref === SCIM_ERROR_SCHEMA && SCIM_ERROR_EXAMPLES[status]) media.example = SCIM_ERROR_EXAMPLES[status].value;
@@ -143,7 +148,7 @@ function addErrorExamples(status: number, response: ResponseObject, signedIn: bo
  * naming a specific case (an entitlement) can still be the plain `Forbidden.` of authorization
  * on a route that takes a session, or one whose description says so.
  */
-function envelopeExamples(status: number, description: string, signedIn: boolean): ExampleObject[] {
+function envelopeExamples(status: number, description: string, signedIn: boolean): ErrorExample[] {
   const usual = ERROR_EXAMPLES[status];
   const named = namedMessages(description).map((message) => ({
     summary: message,
@@ -156,7 +161,7 @@ function envelopeExamples(status: number, description: string, signedIn: boolean
   return alsoUsual ? [usual, ...named] : named;
 }
 
-function setExamples(media: MediaTypeObject, examples: ExampleObject[]): void {
+function setExamples(media: MediaTypeObject, examples: ErrorExample[]): void {
   if (examples.length === 1) media.example = examples[0].value;
   if (examples.length > 1) {
     media.examples = {};

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { SESSION_SECURITY } from '../../core/auth/access.decorators.js';
-import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import { SESSION_SECURITY } from './security-schemes.js';
+import { SERVER_VERSION } from '../version.js';
 import { polishDocument } from './swagger-document.js';
 
 /**

@@ -2,8 +2,8 @@ import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { SERVER_VERSION } from '../../core/buildinfo/version.js';
-import { isDatabaseUnavailable } from '../../database/pg-errors.js';
+import { SERVER_VERSION } from '../version.js';
+import { isDatabaseUnavailable } from '../pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
 import { tarpit } from './tarpit.js';
 

@@ -30,8 +30,8 @@ export class ApiKeysRepository {
       .orderBy('k.created_at', 'ASC')
       .addOrderBy('k.id', 'ASC');
     if (userId) qb.andWhere('k.user_id = :userId', { userId });
-    const { entities, raw } = await qb.getRawAndEntities();
-    return entities.map((k, i) => Object.assign(k, { username: raw[i].username as string }));
+    const { entities, raw } = await qb.getRawAndEntities<{ username: string }>();
+    return entities.map((k, i) => Object.assign(k, { username: raw[i].username }));
   }
 
   async deleteApiKey(manager: EntityManager, id: string): Promise<void> {

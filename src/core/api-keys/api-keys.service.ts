@@ -7,7 +7,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, forbidden, notFound } from '../../common/errors.js';
 import { QueryParser } from '../../common/query.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { generateSessionToken } from '../auth/session-token.js';
 import type { Actor } from '../rbac/actor.js';

@@ -2,11 +2,12 @@ import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionConte
 import { ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { SESSION_SECURITY } from '../../common/http/security-schemes.js';
 import type { Actor } from '../rbac/actor.js';
 import type { Action, Resource } from '../rbac/permissions.js';
 
 export const ACCESS_METADATA = 'coder:access';
-export const SESSION_SECURITY = 'CoderSessionToken';
+export { SESSION_SECURITY };
 
 export interface AuthorizeOptions {
   /** Route parameter holding the organization the permission must hold in (a UUID). */

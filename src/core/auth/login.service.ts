@@ -38,7 +38,7 @@ export class LoginService {
     }
     if (failure || !user) {
       await this.recordLogin(meta, user?.id, failure?.getStatus() ?? 401);
-      throw failure;
+      throw failure ?? unauthorized('Incorrect email or password.');
     }
     return this.db.transaction(async (manager) => {
       const { token } = await this.keys.createKey(

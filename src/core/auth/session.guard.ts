@@ -21,7 +21,7 @@ export class SessionGuard extends AuthGuard(SESSION_STRATEGY) {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err;
+    if (err) throw err as Error; // passport hands the strategy's Error
     return user;
   }
 }

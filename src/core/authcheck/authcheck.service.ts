@@ -14,7 +14,7 @@ async function visibleOrNull<T>(lookup: Promise<T>): Promise<T | null> {
   try {
     return await lookup;
   } catch (err) {
-    if (err instanceof ApiError && err.getStatus() === HttpStatus.NOT_FOUND) return null;
+    if (err instanceof ApiError && err.getStatus() === (HttpStatus.NOT_FOUND as number)) return null;
     throw err;
   }
 }
@@ -32,7 +32,7 @@ export class AuthCheckService {
   async check(actor: Actor, checks: Record<string, unknown> | undefined): Promise<Record<string, boolean>> {
     const parsed = parseChecks(checks);
     const answers = await Promise.all(
-      parsed.map((c) => (c.resourceId === '' ? decideFields(actor, c) : this.decideRow(actor, c, c.resourceType as RowType))),
+      parsed.map((c) => (c.resourceId === '' ? Promise.resolve(decideFields(actor, c)) : this.decideRow(actor, c, c.resourceType as RowType))),
     );
     return Object.fromEntries(parsed.map((c, i) => [c.key, answers[i]]));
   }

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { Public } from '../auth/access.decorators.js';
 import { SiteConfigService } from '../site-config/site-config.service.js';
-import { SERVER_VERSION } from './version.js';
+import { SERVER_VERSION } from '../../common/version.js';
 
 export class BuildInfoResponse {
   @ApiProperty({ description: 'Where this server\'s source lives.' }) external_url: string;

@@ -30,7 +30,7 @@ describe('deployment options', () => {
   it.each(DASHBOARD_OPTIONS)('has "%s" with Coder\'s flag, env and group', (name, flag, env, group) => {
     const option = byName(defaults, name);
     expect(option).toMatchObject({ name, flag, env, value_source: 'default' });
-    expect(root(option?.group as Group | undefined)).toBe(group);
+    expect(root(option?.group)).toBe(group);
   });
 
   it('has one option per variable of ours, each with a value unless it is a secret, and unique names and flags', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { KNOWN_EXPERIMENTS, type AppConfig } from '../../config/config.schema.js';
-import { SERVER_VERSION } from '../buildinfo/version.js';
+import { SERVER_VERSION } from '../../common/version.js';
 import { deploymentOptions } from './deployment-options.js';
 import { deploymentValues, SSH_HOSTNAME_PREFIX, SSH_HOSTNAME_SUFFIX } from './deployment-values.js';
 import type {

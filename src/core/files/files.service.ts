@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { badRequest, forbidden, notFound } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import { canOnTemplate } from '../rbac/template-access.js';

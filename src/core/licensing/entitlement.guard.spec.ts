@@ -8,9 +8,9 @@ import { RequireFeature } from './require-feature.decorator.js';
 
 class Routes {
   @RequireFeature('template_rbac')
-  gated() {}
+  gated(this: void) {}
 
-  open() {}
+  open(this: void) {}
 }
 
 function context(handler: () => void): ExecutionContext {

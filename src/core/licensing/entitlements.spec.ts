@@ -148,7 +148,7 @@ describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
     [[], 'You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces.'],
     [[license()], 'You have multiple replicas but your license is not entitled to high availability. You will be unable to connect to workspaces.'],
   ])('errors with several replicas and no HA entitlement', (licenses, error) => {
-    const e = compute(licenses as LicenseClaims[], { replicaCount: 2 });
+    const e = compute(licenses, { replicaCount: 2 });
     expect(e.errors).toEqual([error]);
   });
 

@@ -34,7 +34,7 @@ const DAY_S = 86_400;
 export async function newSigningKey(kid = `local-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk };
+  return { kid, privateKey, publicJwk };
 }
 
 /** Signs a version-3 Coder license (EdDSA, with `kid`). */

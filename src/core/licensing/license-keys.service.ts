@@ -23,7 +23,7 @@ export async function loadJwks(text: string): Promise<{ keys: Map<string, Crypto
     }
     // Only the public half is ever used, even if the file also carries a private part.
     const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: entry.x }, 'EdDSA');
-    keys.set(kid, key as CryptoKey);
+    keys.set(kid, key);
   }
   return { keys, skipped };
 }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, conflict } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { badRequest, conflict, forbidden, isUuid, notFound } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { AuditService, auditDiff } from '../audit/audit.service.js';
 import type { OrganizationMemberEntity } from '../organizations/entities/organization-member.entity.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';

@@ -105,8 +105,8 @@ export class OrganizationsRepository {
       .addSelect('u.username', 'username')
       .where('m.organization_id = :organizationId', { organizationId })
       .orderBy('lower(u.username)', 'ASC')
-      .getRawAndEntities();
-    return rows.entities.map((member, i) => ({ ...member, username: rows.raw[i].username as string }));
+      .getRawAndEntities<{ username: string }>();
+    return rows.entities.map((member, i) => ({ ...member, username: rows.raw[i].username }));
   }
 
   async updateMemberRoles(

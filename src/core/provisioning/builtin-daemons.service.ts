@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import { SERVER_VERSION } from '../buildinfo/version.js';
+import { SERVER_VERSION } from '../../common/version.js';
 import type { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
 import { runEchoJob, type JobChannel } from './echo/echo-runner.js';
 import type { AcquiredJob } from './protocol.js';

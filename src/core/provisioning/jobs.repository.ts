@@ -136,7 +136,7 @@ export class JobsRepository {
 
   /** The hang detector: fails running jobs not updated for `timeoutMs`; returns their ids. */
   async failHungJobs(timeoutMs: number, message: string): Promise<string[]> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<unknown[]>(
       `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'HUNG'
         WHERE started_at IS NOT NULL AND completed_at IS NULL AND updated_at < now() - ($1::double precision * interval '1 millisecond')
         RETURNING id`,

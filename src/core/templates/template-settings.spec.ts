@@ -38,8 +38,8 @@ function template(): TemplateEntity {
   });
 }
 
-const patch = (body: Partial<UpdateTemplateMetaRequest>) => patchedTemplate(template(), body as UpdateTemplateMetaRequest);
-const create = (body: Partial<CreateTemplateRequest>) => newTemplateSettings({ name: 'x', template_version_id: 'v', ...body } as CreateTemplateRequest);
+const patch = (body: Partial<UpdateTemplateMetaRequest>) => patchedTemplate(template(), body);
+const create = (body: Partial<CreateTemplateRequest>) => newTemplateSettings({ name: 'x', template_version_id: 'v', ...body });
 
 describe('template settings', () => {
   it('bitmap ↔ weekdays, Monday = bit 0', () => {
@@ -50,7 +50,7 @@ describe('template settings', () => {
 
   it('a PATCH leaves what was not sent, and does not touch the original', () => {
     const before = template();
-    const after = patchedTemplate(before, { description: 'd' } as UpdateTemplateMetaRequest);
+    const after = patchedTemplate(before, { description: 'd' });
     expect(templateAuditSnapshot(after)).toEqual({ ...templateAuditSnapshot(before), description: 'd' });
     expect(before.description).toBe('');
     expect(templateAuditSnapshot(patch({}))).toEqual(templateAuditSnapshot(template()));
@@ -64,7 +64,7 @@ describe('template settings', () => {
   it('disable_everyone_group_access removes only the Everyone entry, from a copy', () => {
     const before = template();
     before.groupAcl.other = ['*'];
-    const next = patchedTemplate(before, { disable_everyone_group_access: true } as UpdateTemplateMetaRequest);
+    const next = patchedTemplate(before, { disable_everyone_group_access: true });
     expect(next.groupAcl).toEqual({ other: ['*'] });
     expect(before.groupAcl).toEqual({ [ORG]: ['read'], other: ['*'] });
     expect(patch({ disable_everyone_group_access: false }).groupAcl).toEqual({ [ORG]: ['read'] });

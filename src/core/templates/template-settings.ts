@@ -2,11 +2,9 @@ import { badRequest, type ValidationEntry } from '../../common/errors.js';
 import type { CreateTemplateRequest, RestartRequirement } from './dto/template.dto.js';
 import type { UpdateTemplateMetaRequest } from './dto/update-template.dto.js';
 import type { TemplateEntity } from './entities/template.entity.js';
+import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from './template-enums.js';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-/** Coder's WorkspaceAgentPortShareLevel values a template's maximum may take. */
-export const PORT_SHARE_LEVELS = ['owner', 'authenticated', 'organization', 'public'] as const;
-export const CORS_BEHAVIORS = ['simple', 'passthru'] as const;
 
 const NS_PER_MS = 1_000_000;
 const ALL_DAYS = 0b1111111;
@@ -182,7 +180,7 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
  * metadata!` with every problem. An empty `name` or `cors_behavior` means unchanged, as in Coder.
  */
 export function patchedTemplate(template: TemplateEntity, body: UpdateTemplateMetaRequest): TemplateEntity {
-  const next: TemplateEntity = Object.assign(Object.create(Object.getPrototypeOf(template)) as TemplateEntity, template, {
+  const next: TemplateEntity = Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateEntity, template, {
     groupAcl: { ...template.groupAcl },
   });
   const problems: ValidationEntry[] = [];

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isAbsent } from '../../common/coder-validators.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, forbidden, notFound, validationFailed } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { jobStatus } from '../provisioning/dto/job.dto.js';
 import { JobsService } from '../provisioning/jobs.service.js';
@@ -88,7 +88,7 @@ export class TemplateUpdateService {
     await this.db.transaction(async (manager) => {
       const current = await this.lockLive(manager, template.id);
       if (current.activeVersionId === version.id) return;
-      const next = { ...current, activeVersionId: version.id, updatedAt: new Date() } as TemplateEntity;
+      const next = { ...current, activeVersionId: version.id, updatedAt: new Date() };
       await this.repo.setActiveVersion(manager, current.id, version.id, next.updatedAt);
       await this.record(manager, actor, meta, current, next);
     });

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, conflict, forbidden, isUuid, notFound } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { EntitlementsService } from '../licensing/entitlements.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isAbsent } from '../../common/coder-validators.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, forbidden, notFound } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';

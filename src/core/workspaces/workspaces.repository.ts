@@ -87,11 +87,11 @@ export class WorkspacesRepository {
                               ORDER BY wb.build_number DESC LIMIT 1) b ON true
           LEFT JOIN provisioner_jobs j ON j.id = b.job_id
          WHERE ${where.join(' AND ')}) s ${status}`;
-    const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM (${matching}) m`, params)) as { count: number }[];
-    const ids = ((await this.db.query(
+    const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${matching}) m`, params);
+    const ids = (await this.db.query<{ id: string }[]>(
       `${matching} ORDER BY s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
       params,
-    )) as { id: string }[]).map((r) => r.id);
+    )).map((r) => r.id);
     if (ids.length === 0) return { workspaces: [], count };
     const rows = new Map((await this.db.manager.findBy(WorkspaceEntity, { id: In(ids) })).map((w) => [w.id, w]));
     return { workspaces: ids.flatMap((id) => rows.get(id) ?? []), count };

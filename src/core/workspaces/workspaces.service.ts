@@ -23,6 +23,7 @@ function includeDeleted(query: Record<string, unknown>): boolean {
   if (typeof raw === 'string' && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
   if (typeof raw === 'string' && ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
   throw new ApiError(400, {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes the query value as sent (a string or a list of them)
     message: `Invalid boolean value ${JSON.stringify(String(raw))} for "include_deleted" query param.`,
     validations: [{ field: 'include_deleted', detail: 'Must be a valid boolean' }],
   });

@@ -81,10 +81,16 @@ function decodeLinks(raw: string): SupportLink[] {
   const value = parseJson(KEYS.supportLinks, raw);
   if (!Array.isArray(value)) throw new CorruptAppearanceError(`site_configs "${KEYS.supportLinks}" is not a JSON array`);
   return value.filter(isRecord).map((link) => ({
-    name: String(link.name ?? ''),
-    target: String(link.target ?? ''),
-    icon: String(link.icon ?? ''),
+    name: fieldText(link.name),
+    target: fieldText(link.target),
+    icon: fieldText(link.icon),
   }));
+}
+
+/** A stored link field as text; absent or `null` is empty. */
+function fieldText(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- stored JSON scalars; an object renders as before
+  return String(value ?? '');
 }
 
 function parseJson(key: string, raw: string): unknown {

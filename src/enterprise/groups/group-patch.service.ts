@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ApiError, badRequest, conflict, isUuid, type ValidationEntry } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { groupAuditSnapshot, isEveryone, type GroupResponse, type PatchGroupRequest } from './dto/group.dto.js';
 import { GroupsRepository } from './groups.repository.js';

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { badRequest, conflict, forbidden, isUuid, notFound } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
 import { GroupEntity } from '../../core/groups/entities/group.entity.js';
 import { OrganizationsService } from '../../core/organizations/organizations.service.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { WebSocket, type RawData } from 'ws';
-import { isDatabaseUnavailable } from '../../database/pg-errors.js';
+import { isDatabaseUnavailable } from '../../common/pg-errors.js';
 import type { ProvisionerDaemonEntity } from '../../core/provisioning/entities/provisioner-daemon.entity.js';
 import { PROTOCOL_NAME, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../core/provisioning/protocol.js';
 import { ProvisionerdError, type ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';

@@ -8,7 +8,7 @@ import { forbidden, validationFailed } from '../../common/errors.js';
 import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { UsersService } from '../../core/users/users.service.js';
-import { formatInZone, nextOccurrence, parseDailySchedule, ScheduleError, timeOfDay } from './daily-schedule.js';
+import { formatInZone, nextOccurrence, parseDailySchedule, ScheduleError, timeOfDay } from '../../common/daily-schedule.js';
 import type { QuietHoursResponse } from './dto/quiet-hours.dto.js';
 
 /** `/users/{user}/quiet-hours`: a user's daily quiet-hours start, or the deployment default. */

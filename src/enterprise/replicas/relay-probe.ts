@@ -16,7 +16,7 @@ export const RELAY_DIAL_TIMEOUT_MS = 3000;
  * the replica's `error`: `""`, or `Failed to dial peers: relay <host> (<addr>): <err>, ...` in the
  * peers' order.
  */
-export async function probeRelays(peers: readonly RelayPeer[], fetchImpl: FetchLike = fetch as unknown as FetchLike, timeoutMs = RELAY_DIAL_TIMEOUT_MS): Promise<string> {
+export async function probeRelays(peers: readonly RelayPeer[], fetchImpl: FetchLike = fetch, timeoutMs = RELAY_DIAL_TIMEOUT_MS): Promise<string> {
   const failures = await Promise.all(
     peers
       .filter((peer) => peer.relayAddress !== '')

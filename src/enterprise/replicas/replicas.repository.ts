@@ -54,48 +54,48 @@ export class ReplicasRepository {
 
   /** Sets `stopped_at` (once); false when the row was missing or already stopped. */
   async markReplicaStopped(id: string, manager: EntityManager = this.db.manager): Promise<boolean> {
-    const rows = (await manager.query(
+    const rows = await manager.query<[unknown[], number] | unknown[]>(
       'UPDATE replicas SET stopped_at = now(), updated_at = now() WHERE id = $1 AND stopped_at IS NULL RETURNING id',
       [id],
-    )) as [unknown[], number] | unknown[];
+    );
     return affectedRows(rows) > 0;
   }
 
   async getReplicaById(id: string, manager: EntityManager = this.db.manager): Promise<ReplicaEntity | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM replicas WHERE id = $1`, [id])) as RawReplica[];
+    const rows = await manager.query<RawReplica[]>(`SELECT ${COLUMNS} FROM replicas WHERE id = $1`, [id]);
     return rows[0] ? toEntity(rows[0]) : null;
   }
 
   /** Server replicas updated within `deadAfterMs` and not stopped, oldest first. */
   async listLivePrimaryReplicas(deadAfterMs: number): Promise<ReplicaEntity[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<RawReplica[]>(
       `SELECT ${COLUMNS} FROM replicas
        WHERE "primary" AND stopped_at IS NULL AND updated_at > now() - $1 * interval '1 millisecond'
        ORDER BY created_at, id`,
       [deadAfterMs],
-    )) as RawReplica[];
+    );
     return rows.map(toEntity);
   }
 
   /** Live workspace proxy replicas of one DERP region (a proxy's siblings), oldest first. */
   async listLiveReplicasInRegion(regionId: number, deadAfterMs: number, manager: EntityManager = this.db.manager): Promise<ReplicaEntity[]> {
-    const rows = (await manager.query(
+    const rows = await manager.query<RawReplica[]>(
       `SELECT ${COLUMNS} FROM replicas
        WHERE NOT "primary" AND region_id = $1 AND stopped_at IS NULL AND updated_at > now() - $2 * interval '1 millisecond'
        ORDER BY created_at, id`,
       [regionId, deadAfterMs],
-    )) as RawReplica[];
+    );
     return rows.map(toEntity);
   }
 
   /** Deletes rows dead for longer than their kind's threshold; returns how many went. */
   async deleteDeadReplicas(primaryDeadAfterMs: number, proxyDeadAfterMs: number): Promise<number> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<[unknown[], number] | unknown[]>(
       `DELETE FROM replicas
        WHERE updated_at < now() - (CASE WHEN "primary" THEN $1::float8 ELSE $2::float8 END) * interval '1 millisecond'
        RETURNING id`,
       [primaryDeadAfterMs, proxyDeadAfterMs],
-    )) as [unknown[], number] | unknown[];
+    );
     return affectedRows(rows);
   }
 

@@ -12,7 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { HTTP_DRAINING_EVENT } from '../../common/http/draining.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import { SERVER_VERSION } from '../../common/version.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import { PubSub, type DroppedMessagesError } from '../../core/pubsub/pubsub.js';
 import type { EntityManager } from 'typeorm';

@@ -4,7 +4,8 @@ import { QueryFailedError } from 'typeorm';
 import { ApiError, MESSAGES } from '../../common/errors.js';
 import { bodyParserErrorResponse } from '../../common/http/exception.filter.js';
 import { requestIdOf } from '../../common/http/request-id.js';
-import { isDatabaseUnavailable, isUniqueViolation } from '../../database/pg-errors.js';
+import { routePath } from '../../common/http/route-path.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../../common/pg-errors.js';
 import { SCIM_CONTENT_TYPE } from './scim.constants.js';
 import { ScimDisabledError } from './scim-auth.guard.js';
 import { ScimError, type ScimType } from './scim-error.js';
@@ -50,14 +51,14 @@ export class ScimExceptionFilter implements ExceptionFilter {
       this.logger.warn({ requestId, method: req.method }, 'database unavailable');
       return new ScimError(503, undefined, `${MESSAGES.databaseUnavailable} Request ID: ${requestId}`, { 'Retry-After': '5' });
     }
-    this.logger.error({ err: exception, requestId, method: req.method, route: req.route?.path }, 'unhandled SCIM error');
+    this.logger.error({ err: exception, requestId, method: req.method, route: routePath(req) }, 'unhandled SCIM error');
     return new ScimError(500, undefined, `${MESSAGES.internal} Request ID: ${requestId}`);
   }
 }
 
 function fromStatus(status: number, detail: string): ScimError {
   const types: Record<number, ScimType> = { 400: 'invalidSyntax', 413: 'tooMany' };
-  if (status === HttpStatus.NOT_FOUND) return new ScimError(404, undefined, 'Resource not found.');
-  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new ScimError(413, 'tooMany', 'The request body is larger than 1 MiB.');
+  if (status === (HttpStatus.NOT_FOUND as number)) return new ScimError(404, undefined, 'Resource not found.');
+  if (status === (HttpStatus.PAYLOAD_TOO_LARGE as number)) return new ScimError(413, 'tooMany', 'The request body is larger than 1 MiB.');
   return new ScimError(status, types[status], detail);
 }

@@ -338,7 +338,7 @@ const value: fc.Arbitrary<FilterValue> = fc.oneof(
 );
 const compare: fc.Arbitrary<FilterNode> = fc
   .tuple(attrPath, fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), value)
-  .map(([attr, op, v]) => ({ type: 'compare', attr, op, value: v }) as FilterNode);
+  .map(([attr, op, v]) => ({ type: 'compare', attr, op, value: v }));
 const present: fc.Arbitrary<FilterNode> = attrPath.map((attr) => ({ type: 'present', attr }));
 
 const { tree } = fc.letrec<{ tree: FilterNode; inner: FilterNode }>((tie) => ({

@@ -73,8 +73,8 @@ export class ScimGroupsRepository {
   async list(orgId: string, filter: FilterNode | undefined, offset: number, limit: number) {
     const params = new SqlParams([orgId]);
     const where = filter ? ` AND ${filterToSql(filter, GROUP_CATALOG, params)}` : '';
-    const count = () => this.db.query(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
-    if (limit === 0) return { total: (await count())[0].total as number, rows: [] as ScimGroupRow[] };
+    const count = () => this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
+    if (limit === 0) return { total: (await count())[0].total, rows: [] as ScimGroupRow[] };
     // One query for the page and the number matching; only a page past the end needs the count alone.
     const page = new SqlParams([...params.values]);
     const rows: (RawGroupRow & { total: number })[] = await this.db.query(
@@ -82,7 +82,7 @@ export class ScimGroupsRepository {
         ORDER BY sg.created_at NULLS FIRST, g.id OFFSET ${page.add(offset)} LIMIT ${page.add(limit)}`,
       page.values,
     );
-    const total = rows.length > 0 ? rows[0].total : ((await count())[0].total as number);
+    const total = rows.length > 0 ? rows[0].total : (await count())[0].total;
     return { total, rows: rows.map(toRow) };
   }
 

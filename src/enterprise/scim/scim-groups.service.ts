@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { GroupEntity } from '../../core/groups/entities/group.entity.js';
 import { groupAuditSnapshot } from '../groups/dto/group.dto.js';
 import { GroupsRepository } from '../groups/groups.repository.js';

@@ -44,7 +44,7 @@ function scimContextOf(req: ScimRequest): ScimContext {
   return {
     base: req.scimBase ?? '',
     meta: requestMetaOf(req),
-    query: (req.query ?? {}) as Record<string, unknown>,
+    query: req.query ?? {},
     ifMatch: header(req, 'if-match'),
     ifNoneMatch: header(req, 'if-none-match'),
   };

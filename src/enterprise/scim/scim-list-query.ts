@@ -26,7 +26,7 @@ function integer(name: string, raw: unknown): number | undefined {
 function attributeList(name: string, raw: unknown, schema: ResourceSchema): string[] | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw === 'string') return parseAttributeList(raw, schema);
-  if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) return parseAttributeList(raw as string[], schema);
+  if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) return parseAttributeList(raw, schema);
   throw invalidValue(`${name} must be a comma-separated string or an array of strings.`);
 }
 

@@ -323,7 +323,7 @@ function applyToMultiValued(
       // add: create the value the filter describes (Entra's `emails[type eq "work"].value`).
       const base = equalities(filter);
       if (!base) throw noTarget(`No value of ${def.name} matches the filter, and it does not describe a new one.`);
-      const created = canonicalItem(def, base as Doc);
+      const created = canonicalItem(def, base);
       if (sub) created[sub.name] = value;
       else if (isPlainObject(value)) Object.assign(created, canonicalItem(def, value));
       else throw invalidValue(`The value for ${def.name}[...] must be an object.`);

@@ -148,7 +148,7 @@ export function readUser(body: unknown, mode: 'create' | 'replace'): UserInput {
   const userName = requiredString('userName', getKey(body, 'userName'), LIMITS.userName);
   const rawName = getKey(body, 'name');
   if (rawName !== undefined && rawName !== null && !isPlainObject(rawName)) throw invalidValue(`name must be an object, not ${describe(rawName)}.`);
-  const name = (rawName ?? {}) as Record<string, unknown>;
+  const name = rawName ?? {};
   const active = getKey(body, 'active');
   const input: UserInput = {
     userName,

@@ -7,6 +7,7 @@ import { CODER_NAME_MAX, isCoderName } from '../../common/validation.js';
  * use that if valid; else a random Docker-style name with `-` for `_`.
  */
 export function usernameFrom(userName: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- keeps the type guard from narrowing userName to never below
   if (isCoderName(userName as unknown)) return userName;
   const at = userName.lastIndexOf('@');
   const local = (at >= 0 ? userName.slice(0, at) : userName).replace(/[^a-zA-Z0-9-]+/g, '');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError, isUuid } from '../../common/errors.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import { UsersRepository } from '../../core/users/users.repository.js';
 import { UsersService } from '../../core/users/users.service.js';
 import { OrganizationsService } from '../../core/organizations/organizations.service.js';

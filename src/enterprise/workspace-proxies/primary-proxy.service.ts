@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import { SERVER_VERSION } from '../../core/buildinfo/version.js';
+import { SERVER_VERSION } from '../../common/version.js';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
 import type { WorkspaceProxyResponse } from './dto/workspace-proxy.dto.js';
 

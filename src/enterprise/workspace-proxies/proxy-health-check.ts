@@ -86,5 +86,5 @@ function stringList(record: Record<string, unknown>, key: string): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new Error(`"${key}" must be an array of strings`);
   }
-  return (value as string[]).slice(0, MAX_REPORT_ENTRIES).map((item) => item.slice(0, MAX_MESSAGE_LENGTH));
+  return value.slice(0, MAX_REPORT_ENTRIES).map((item) => item.slice(0, MAX_MESSAGE_LENGTH));
 }

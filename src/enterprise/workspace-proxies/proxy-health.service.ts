@@ -128,7 +128,7 @@ class ReportTooLargeError extends Error {
 /** The body as text; throws ReportTooLargeError past MAX_REPORT_BYTES (the rest is not read). */
 async function readLimited(res: Response): Promise<string> {
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

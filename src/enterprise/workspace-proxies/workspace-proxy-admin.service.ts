@@ -8,7 +8,7 @@ import { auditDiff, AuditService, type AuditAction } from '../../core/audit/audi
 import type { Actor } from '../../core/rbac/actor.js';
 import type { Action } from '../../core/rbac/permissions.js';
 import { can } from '../../core/rbac/policy.js';
-import { isUniqueViolation } from '../../database/pg-errors.js';
+import { isUniqueViolation } from '../../common/pg-errors.js';
 import {
   proxyAuditSnapshot,
   toStatusDto,

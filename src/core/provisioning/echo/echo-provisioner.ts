@@ -79,7 +79,7 @@ export function parseEchoTemplate(data: Buffer, mimetype: string): EchoTemplate 
     resources: resourceList(resources, 'resources'),
     stop_resources: resourceList(stopResources, 'stop_resources'),
     logs: ((logs as string[] | undefined) ?? []).slice(0, MAX_LOGS),
-    fail: (fail as string | null | undefined) || null,
+    fail: fail || null,
   };
 }
 

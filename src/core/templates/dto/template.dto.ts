@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { IsCoderNameTagged, IsTemplateDisplayName } from '../../../common/coder-validators.js';
-import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-settings.js';
+import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-enums.js';
 
 /** `codersdk.TemplateAutostartRequirement`: the weekdays on which workspaces may autostart. */
 export class AutostartRequirement {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsCoderNameTagged, IsTemplateDisplayName, IsTemplateVersionName } from '../../../common/coder-validators.js';
-import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-settings.js';
+import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-enums.js';
 import { AutostartRequirement, RestartRequirement } from './template.dto.js';
 
 const present = (_: object, value: unknown) => value !== undefined && value !== null && value !== '';

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config.schema.js';
-import { buildDataSourceOptions } from './database.options.js';
-import { EmbeddedDatabaseError, embeddedDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { buildDataSourceOptions } from '../database/database.options.js';
+import { EmbeddedDatabaseError, embeddedDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../database/embedded-postgres.js';
+import { ALL_ENTITIES } from '../entities.js';
 
 /**
  * The DataSource the TypeORM CLI loads (`npm run migration:run|revert|check`). It opens exactly the
@@ -38,4 +39,4 @@ class CliDataSource extends DataSource {
   }
 }
 
-export default new CliDataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations' }));
+export default new CliDataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations', entities: ALL_ENTITIES }));

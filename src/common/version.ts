@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  for (const path of ['../../../package.json', '../../../../package.json']) {
+  for (const path of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'coder-enterprise-server' && pkg.version) return pkg.version;

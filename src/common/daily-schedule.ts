@@ -1,4 +1,4 @@
-import { isTimeZone } from '../../common/time-zones.js';
+import { isTimeZone } from './time-zones.js';
 
 /**
  * Coder's daily quiet-hours schedules (coderd/schedule/cron.go `Daily`, user.go): five cron fields
