@@ -14,7 +14,8 @@ import { ApiKeysModule } from './core/api-keys/api-keys.module.js';
 import { AuditModule } from './core/audit/audit.module.js';
 import { AuthenticationMiddleware } from './core/auth/auth.middleware.js';
 import { AuthModule } from './core/auth/auth.module.js';
-import { AuthorizationGuard } from './core/auth/authorization.guard.js';
+import { AuthorizationGuard } from './core/access/authorization.guard.js';
+import { AccessModule, ParamResolutionGuard } from './core/access/resolved-params.js';
 import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { SessionGuard } from './core/auth/session.guard.js';
 import { AuthCheckModule } from './core/authcheck/authcheck.module.js';
@@ -52,7 +53,8 @@ export interface AppOptions {
 
 /**
  * The only place global guards, pipes and filters are registered. Guards run in this order:
- * session (401) → entitlement (403) → route-level RBAC (403/404); then malformed JSON and the
+ * session (401) → entitlement (403) → route-level RBAC (403/404) → path parameters loaded
+ * (400/404); then malformed JSON and the
  * validation pipe (400).
  */
 @Module({})
@@ -64,6 +66,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(options.config),
         LoggerModule.forRoot(loggerParams(options.config.logLevel, resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true))),
         DatabaseModule.forRoot(options.config, options.database, ALL_ENTITIES),
+        AccessModule,
         PubSubModule,
         SiteConfigModule,
         AuditModule,
@@ -99,6 +102,7 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: SessionGuard },
         { provide: APP_GUARD, useClass: EntitlementGuard },
         { provide: APP_GUARD, useClass: AuthorizationGuard },
+        { provide: APP_GUARD, useClass: ParamResolutionGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyErrorInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

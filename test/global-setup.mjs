@@ -5,9 +5,12 @@ import { join } from 'node:path';
 
 // Runs outside the test sandbox, once per run.
 export default async function globalSetup() {
-  // Tests that start the server as a child process need an up-to-date dist/.
-  const build = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('build failed');
+  // Tests that start the server as a child process need an up-to-date dist/. TEST_SKIP_BUILD=1
+  // runs the in-process tests while the tree does not compile as a whole (mid-refactor).
+  if (process.env.TEST_SKIP_BUILD !== '1') {
+    const build = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
 
   if (process.env.TEST_DB_MODE === 'embedded') {
     const { startEmbeddedPostgres } = await import('../dist/src/database/embedded-postgres.js');

@@ -41,8 +41,62 @@ export class ApiError extends HttpException {
   }
 }
 
-export function notFound(): ApiError {
-  return new ApiError(HttpStatus.NOT_FOUND, { message: MESSAGES.notFound });
+export function notFound(message: string = MESSAGES.notFound, detail?: string): ApiError {
+  return new ApiError(HttpStatus.NOT_FOUND, withDetail(message, detail));
+}
+
+export function routeNotFound(): ApiError {
+  return notFound(MESSAGES.routeNotFound);
+}
+
+export function methodNotAllowed(allowed: string[]): ApiError {
+  return new ApiError(HttpStatus.METHOD_NOT_ALLOWED, { message: MESSAGES.methodNotAllowed }, { Allow: allowed.join(', ') });
+}
+
+export function notAcceptable(message: string, detail?: string): ApiError {
+  return new ApiError(HttpStatus.NOT_ACCEPTABLE, withDetail(message, detail));
+}
+
+export function gone(message: string, detail?: string): ApiError {
+  return new ApiError(HttpStatus.GONE, withDetail(message, detail));
+}
+
+export function payloadTooLarge(message: string = MESSAGES.tooLarge, detail?: string): ApiError {
+  return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, withDetail(message, detail));
+}
+
+export function unsupportedMediaType(message: string, detail?: string): ApiError {
+  return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, withDetail(message, detail));
+}
+
+/** 426: the route speaks only WebSocket. */
+export function upgradeRequired(message: string): ApiError {
+  return new ApiError(426, { message }, { Upgrade: 'websocket' });
+}
+
+export function preconditionRequired(message: string, detail?: string): ApiError {
+  return new ApiError(HttpStatus.PRECONDITION_REQUIRED, withDetail(message, detail));
+}
+
+/** 429, with the seconds to wait when the limiter knows them. */
+export function tooManyRequests(message: string, detail?: string, retryAfterSeconds?: number): ApiError {
+  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, withDetail(message, detail), headers);
+}
+
+export function serviceUnavailable(message: string, detail?: string, retryAfterSeconds?: number): ApiError {
+  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, withDetail(message, detail), headers);
+}
+
+/**
+ * A server fault raised on purpose (a wiring bug). Answered like any unexpected error: a logged
+ * 500 whose body never carries the cause.
+ */
+export class InternalError extends Error {}
+
+export function internalError(cause: string): InternalError {
+  return new InternalError(cause);
 }
 
 export function forbidden(message: string = MESSAGES.forbidden, detail?: string): ApiError {

@@ -2,6 +2,7 @@ import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config.schema.js';
 import { buildDataSourceOptions, type DatabaseOptionsInput } from './database.options.js';
+import { Database } from './database.js';
 
 /** How this process reaches PostgreSQL: the configured server, or the embedded one. */
 export interface DatabaseConnection {
@@ -32,8 +33,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [{ provide: DATABASE_CONNECTION, useValue: connection }],
-      exports: [DATABASE_CONNECTION],
+      providers: [{ provide: DATABASE_CONNECTION, useValue: connection }, Database],
+      exports: [DATABASE_CONNECTION, Database],
     };
   }
 }

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { ROOT_PATHS } from '../../src/app.factory.js';
-import { ACCESS_METADATA, type AccessRule } from '../../src/core/auth/access.decorators.js';
+import { ACCESS_METADATA, type AccessRule } from '../../src/core/access/access.decorators.js';
 import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
 import type { TestApp } from '../helpers/app.js';
 

@@ -9,6 +9,7 @@ import type {
   TagObject,
 } from '@nestjs/swagger';
 import type { ErrorBody } from '../errors.js';
+import { describePathParams } from './path-params.js';
 import { ERROR_EXAMPLES, MESSAGE_EXAMPLES, SCIM_ERROR_EXAMPLES } from './swagger-examples.js';
 
 interface ErrorExample {
@@ -67,6 +68,7 @@ interface Located {
 export function polishDocument(source: OpenAPIObject): OpenAPIObject {
   const doc = structuredClone(source);
   listEachHandlerOnce(doc);
+  describePathParams(doc);
   for (const { op } of operations(doc)) {
     if (op.summary) op.summary = plainText(op.summary);
     for (const [status, response] of Object.entries(op.responses)) {

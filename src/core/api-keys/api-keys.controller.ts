@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { ApiKeysService } from './api-keys.service.js';
 import {

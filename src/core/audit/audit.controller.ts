@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Authorize, CurrentActor } from '../auth/access.decorators.js';
+import { Authorize, CurrentActor } from '../access/access.decorators.js';
 import { RequireFeature } from '../licensing/require-feature.decorator.js';
 import type { Actor } from '../rbac/actor.js';
 import { AuditLogsService } from './audit-logs.service.js';

@@ -5,7 +5,7 @@ import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import type { Actor } from '../rbac/actor.js';
-import { Authenticated, CurrentActor, Public } from './access.decorators.js';
+import { Authenticated, CurrentActor, Public } from '../access/access.decorators.js';
 import { AUTH_METHODS, AuthMethodsResponse } from './dto/auth-methods.dto.js';
 import { LoginWithPasswordRequest, LoginWithPasswordResponse } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';

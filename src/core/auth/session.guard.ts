@@ -1,7 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';
+import { ACCESS_METADATA, type AccessRule } from '../access/access.decorators.js';
 import { SESSION_STRATEGY } from './session.strategy.js';
 
 /** Global guard, secure by default: every route needs a session unless marked `@Public()`. */

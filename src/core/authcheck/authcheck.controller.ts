@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { AuthCheckService } from './authcheck.service.js';
 import { AuthorizationCheck, AuthorizationObject, AuthorizationRequest, AUTHORIZATION_RESPONSE_SCHEMA } from './dto/authcheck.dto.js';

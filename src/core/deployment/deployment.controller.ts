@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, Authorize } from '../auth/access.decorators.js';
+import { Authenticated, Authorize } from '../access/access.decorators.js';
 import { DeploymentStatsService } from './deployment-stats.service.js';
 import { DeploymentService } from './deployment.service.js';
 import { DeploymentConfigResponse, DeploymentStatsResponse, SSHConfigResponse } from './dto/deployment.dto.js';

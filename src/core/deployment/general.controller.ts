@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, Public } from '../auth/access.decorators.js';
+import { Authenticated, Public } from '../access/access.decorators.js';
 import { DeploymentService } from './deployment.service.js';
 import { AvailableExperimentsResponse, UpdateCheckResponse } from './dto/deployment.dto.js';
 

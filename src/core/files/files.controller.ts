@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common'
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { FilesService } from './files.service.js';
 

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiError } from '../../common/errors.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 
 /** `GET /healthz` (outside `/api/v2`, as in Coder): 200 while the database answers a ping. */
 @ApiTags('General')

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { AddLicenseRequest, LicenseResponse, RefreshEntitlementsResponse } from './dto/license.dto.js';
 import { LicensesService } from './licenses.service.js';

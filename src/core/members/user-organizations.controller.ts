@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import { OrganizationResponse } from '../organizations/dto/organization.dto.js';
 import type { Actor } from '../rbac/actor.js';
 import { UserOrganizationsService } from './user-organizations.service.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { CreateOrganizationRequest, OrganizationResponse } from './dto/organization.dto.js';
 import { OrganizationsService } from './organizations.service.js';

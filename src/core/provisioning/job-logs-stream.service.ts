@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, forbidden, MESSAGES } from '../../common/errors.js';
 import { decodeSegment, refuseUpgrade, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { AuthService } from '../auth/auth.service.js';
-import { APP_CONNECT_ONLY } from '../auth/authorization.guard.js';
+import { APP_CONNECT_ONLY } from '../access/authorization.guard.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { extractSessionToken } from '../auth/token-source.js';
 import type { Actor } from '../rbac/actor.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, Authorize, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { CreateTemplateRequest, MessageResponse, TemplateResponse } from './dto/template.dto.js';
 import { TemplateVersionResponse } from './dto/template-version.dto.js';

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Authenticated, Authorize, CurrentActor, Public } from '../auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor, Public } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import {
   AssignableRoleResponse,

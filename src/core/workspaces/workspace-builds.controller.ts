@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, Ap
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Authenticated, CurrentActor } from '../auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import { ProvisionerJobLogResponse } from '../provisioning/dto/job.dto.js';
 import type { Actor } from '../rbac/actor.js';
 import { CreateWorkspaceBuildRequest } from './dto/create-workspace.dto.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, Authorize } from '../../core/auth/access.decorators.js';
+import { Authenticated, Authorize } from '../../core/access/access.decorators.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import { AppearanceService } from './appearance.service.js';
 import { UPDATE_FORBIDDEN } from './appearance.rules.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/commo
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { Authenticated, Authorize, CurrentActor } from '../../core/auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor } from '../../core/access/access.decorators.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { CreateGroupRequest, GroupResponse, PatchGroupRequest } from './dto/group.dto.js';

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, CurrentActor, Public, SESSION_SECURITY } from '../../core/auth/access.decorators.js';
+import { SESSION_SECURITY } from '../../common/http/security-schemes.js';
+import { Authenticated, CurrentActor, Public } from '../../core/access/access.decorators.js';
 import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';

@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.schema.js';
 import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
 import { AuthService, type AuthResult } from '../../core/auth/auth.service.js';
 import { FailedAuthLimiter } from '../../core/auth/failed-auth-limiter.js';
-import { APP_CONNECT_ONLY } from '../../core/auth/authorization.guard.js';
+import { APP_CONNECT_ONLY } from '../../core/access/authorization.guard.js';
 import { extractSessionToken } from '../../core/auth/token-source.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import { featureNiceName } from '../../core/licensing/features.js';

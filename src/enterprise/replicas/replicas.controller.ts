@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authorize } from '../../core/auth/access.decorators.js';
+import { Authorize } from '../../core/access/access.decorators.js';
 import { ReplicaResponse, toReplicaResponse } from './dto/replica.dto.js';
 import { ReplicasService } from './replicas.service.js';
 

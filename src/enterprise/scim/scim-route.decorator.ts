@@ -1,6 +1,6 @@
 import { applyDecorators, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../core/auth/access.decorators.js';
+import { Public } from '../../core/access/access.decorators.js';
 import { ScimErrorDto } from './dto/scim.dto.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { ScimExceptionFilter } from './scim-exception.filter.js';

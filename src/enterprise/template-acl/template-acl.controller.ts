@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Authenticated, CurrentActor } from '../../core/auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../../core/access/access.decorators.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { AclAvailableResponse, TemplateAclResponse, UpdateTemplateAclRequest } from './dto/template-acl.dto.js';

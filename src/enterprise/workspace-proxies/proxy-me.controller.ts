@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Public } from '../../core/auth/access.decorators.js';
+import { Public } from '../../core/access/access.decorators.js';
 import {
   DeregisterWorkspaceProxyRequest,
   RegisterWorkspaceProxyRequest,

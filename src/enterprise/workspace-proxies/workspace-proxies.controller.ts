@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import { Authenticated, Authorize, CurrentActor } from '../../core/auth/access.decorators.js';
+import { Authenticated, Authorize, CurrentActor } from '../../core/access/access.decorators.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
-import { Authenticated, CurrentActor } from '../../core/auth/access.decorators.js';
+import { Authenticated, CurrentActor } from '../../core/access/access.decorators.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { WorkspaceQuotaResponse } from './dto/workspace-quota.dto.js';
 import { WorkspaceQuotaService } from './workspace-quota.service.js';

@@ -1,0 +1,74 @@
+import {
+  createParamDecorator,
+  Injectable,
+  Module,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { internalError } from '../../common/errors.js';
+import type { Actor } from '../rbac/actor.js';
+
+/** A request after authentication (`user`, the one actor slot) and parameter resolution. */
+export type ResolvingRequest = Request & { user?: Actor; resolved?: Record<string, unknown> };
+
+/**
+ * Loads the object one path parameter names, as `actor` may see it. Throws the route's 4xx: 404
+ * when the object is missing or hidden from the caller, 400 when the value is malformed. Earlier
+ * parameters of the same path are already in `req.resolved` (`{organization}` before `{groupName}`).
+ */
+export interface ParamResolver<T = unknown> {
+  resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<T>;
+}
+
+/**
+ * Which resolver loads which path parameter, by name. Each feature registers the parameters it
+ * owns (`group` by groups, `workspaceproxy` by workspace proxies) when its module starts, so this
+ * layer never imports the features above it.
+ */
+@Injectable()
+export class ParamResolvers {
+  private readonly byName = new Map<string, ParamResolver>();
+
+  register(name: string, resolver: ParamResolver): void {
+    if (this.byName.has(name)) throw new Error(`path parameter "${name}" already has a resolver`);
+    this.byName.set(name, resolver);
+  }
+
+  get(name: string): ParamResolver | undefined {
+    return this.byName.get(name);
+  }
+}
+
+/**
+ * Global guard after authentication, entitlements and route-level RBAC: every path parameter with
+ * a resolver is loaded once, in path order, before the body is validated. Handlers and services
+ * receive the objects (`@Resolved('group')`), never the raw strings.
+ */
+@Injectable()
+export class ParamResolutionGuard implements CanActivate {
+  constructor(private readonly resolvers: ParamResolvers) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const req = ctx.switchToHttp().getRequest<ResolvingRequest>();
+    for (const [name, value] of Object.entries(req.params ?? {})) {
+      const resolver = this.resolvers.get(name);
+      if (!resolver || typeof value !== 'string') continue;
+      req.resolved ??= {};
+      req.resolved[name] = await resolver.resolve(value, req.user, req);
+    }
+    return true;
+  }
+}
+
+/** The object the named path parameter resolved to. */
+export const Resolved = createParamDecorator((name: string, ctx: ExecutionContext): unknown => {
+  const value = ctx.switchToHttp().getRequest<ResolvingRequest>().resolved?.[name];
+  // A handler asking for a parameter no resolver loaded is a wiring bug, not a client error.
+  if (value === undefined) throw internalError(`path parameter "${name}" was not resolved`);
+  return value;
+});
+
+@Module({ providers: [ParamResolvers], exports: [ParamResolvers] })
+export class AccessModule {}
