@@ -27,12 +27,28 @@ function signedOut(detail: string): ApiError {
 /** Coder's API-key middleware (coderd/httpmw/apikey.go) as a service: token → actor or a 401. */
 @Injectable()
 export class AuthService {
+  /**
+   * One token check per request, shared by the rate limiter (which keys by user), the session guard
+   * and the WebSocket upgrade checks. Keyed weakly, so it ends with the request.
+   */
+  private readonly attempts = new WeakMap<Request, Promise<AuthResult>>();
+
   constructor(
     private readonly repo: AuthRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async authenticate(req: Request): Promise<AuthResult> {
+  /** Coder's API-key middleware for one request; asked again for the same request, the same answer. */
+  authenticate(req: Request): Promise<AuthResult> {
+    let attempt = this.attempts.get(req);
+    if (!attempt) {
+      attempt = this.check(req);
+      this.attempts.set(req, attempt);
+    }
+    return attempt;
+  }
+
+  private async check(req: Request): Promise<AuthResult> {
     const raw = extractSessionToken(req);
     if (raw === undefined) {
       return { error: signedOut('Cookie "coder_session_token" or query parameter must be provided.') };

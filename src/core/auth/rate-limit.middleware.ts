@@ -53,7 +53,7 @@ export class RateLimitMiddleware implements NestMiddleware {
       legacyHeaders: true,
       standardHeaders: false,
       keyGenerator: (req) => {
-        const actor = (req as AuthenticatedRequest).auth?.actor;
+        const actor = (req as AuthenticatedRequest).user;
         return actor ? `user:${actor.id}` : clientKey(req);
       },
       handler: limitedResponse(config.apiRateLimit),
@@ -89,7 +89,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     if (!this.api || !this.login) return next();
     // As in Coder, the header only means something with a session: anonymous callers are limited
     // by address whatever they send, and login stays limited per address even for owners.
-    const actor = req.auth?.actor;
+    const actor = req.user;
     const bypass = req.headers[BYPASS_HEADER];
     const wantsBypass = actor !== undefined && typeof bypass === 'string' && /^(1|t|true)$/i.test(bypass);
     if (wantsBypass && !actor.siteRoles.includes('owner')) {

@@ -6,7 +6,7 @@ import { ApiError, forbidden, MESSAGES, unauthorized } from '../../common/errors
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
-import { AuthService, type AuthResult } from '../../core/auth/auth.service.js';
+import { AuthService } from '../../core/auth/auth.service.js';
 import { FailedAuthLimiter } from '../../core/auth/failed-auth-limiter.js';
 import { APP_CONNECT_ONLY } from '../../core/access/authorization.guard.js';
 import { extractSessionToken } from '../../core/auth/token-source.js';
@@ -28,8 +28,6 @@ export interface ServeAttempt {
   headers: IncomingHttpHeaders;
   params: URLSearchParams;
   organization: string;
-  /** Already computed by the authentication middleware (plain-HTTP route only). */
-  auth?: AuthResult;
 }
 
 /** Everything needed to register the daemon once the socket is open. */
@@ -86,7 +84,7 @@ export class ServeAccessService {
   /** `/serve` without an upgrade: the same checks (and errors), then 426. */
   async refusePlainHttp(req: AuthenticatedRequest, organization: string): Promise<never> {
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
-    await this.authorize({ authRequest: req, headers: req.headers, params, organization, auth: req.auth });
+    await this.authorize({ authRequest: req, headers: req.headers, params, organization });
     throw new ApiError(426, { message: DAEMON_MESSAGES.websocketOnly }, { Upgrade: 'websocket' });
   }
 
@@ -104,7 +102,7 @@ export class ServeAccessService {
       if (presented) await this.refuse(attempt, error);
       throw error;
     }
-    const result = attempt.auth ?? (await this.auth.authenticate(attempt.authRequest));
+    const result = await this.auth.authenticate(attempt.authRequest);
     if (result.error) {
       // Only a presented token is a guess; none at all is just unauthenticated.
       if (result.error.getStatus() === 401 && extractSessionToken(attempt.authRequest) !== undefined) await this.refuse(attempt, result.error);
