@@ -1,11 +1,13 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import type { NextFunction, Request, Response } from 'express';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
-import { MESSAGES } from './common/errors.js';
+import { routeNotFound } from './common/errors.js';
+import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { applyHttpSetup } from './common/http/http-setup.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -59,9 +61,11 @@ export async function createApp(options: AppOptions, startup: { migrationsApplie
   if (options.config.scimAuthHeader !== undefined) app.get(ErrorDelegates).add(isScimPath, new ScimExceptionFilter());
   // Nest answers misses under `/api/v2` and on its excluded paths; everything else (`/api/v3/…`,
   // `/`) would get Express' HTML page. Keep the envelope there too. Must stay the last handler.
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json({ message: MESSAGES.routeNotFound });
-  });
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(routeNotFound()));
+  // Errors passed down Express' chain (the body parser's, the rate limiter's, the miss above)
+  // are answered by the same filter as everything Nest catches: one writer of error bodies.
+  const filter = app.get(ApiExceptionFilter);
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => filter.catch(err, new ExecutionContextHost([req, res, next])));
   // Prometheus is served on its own address (CODER_PROMETHEUS_*), never on the API's. It binds
   // here, so a taken address fails the start like a taken API port, without leaving the app open.
   await app

@@ -105,7 +105,8 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: ParamResolutionGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyErrorInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        ApiExceptionFilter,
+        { provide: APP_FILTER, useExisting: ApiExceptionFilter },
       ],
     };
   }

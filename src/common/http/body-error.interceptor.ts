@@ -3,9 +3,9 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { ApiError, type ErrorBody } from '../errors.js';
+import type { ApiError } from '../errors.js';
 
-export type RequestWithBodyError = Request & { bodyError?: { status: number; body: ErrorBody } };
+export type RequestWithBodyError = Request & { bodyError?: ApiError };
 
 /**
  * Malformed JSON is answered only after the guards, so an anonymous caller gets 401 before 400
@@ -15,7 +15,7 @@ export type RequestWithBodyError = Request & { bodyError?: { status: number; bod
 export class BodyErrorInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<RequestWithBodyError>();
-    if (req.bodyError && readsBody(ctx)) throw new ApiError(req.bodyError.status, req.bodyError.body);
+    if (req.bodyError && readsBody(ctx)) throw req.bodyError;
     return next.handle();
   }
 }

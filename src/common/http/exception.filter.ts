@@ -57,8 +57,16 @@ export function bodyParserErrorResponse(err: unknown): { status: number; body: E
   }
 }
 
+/** A body-parser error as the ApiError it is answered with, or undefined for any other error. */
+export function bodyParserError(err: unknown): ApiError | undefined {
+  const mapped = bodyParserErrorResponse(err);
+  return mapped && new ApiError(mapped.status, mapped.body);
+}
+
 /**
- * The one place an error becomes a response. Our ApiErrors carry their envelope; Nest's and
+ * The one place an error becomes a response: Nest hands it what handlers, guards, pipes and Nest
+ * middleware throw, and app.factory.ts routes Express' error chain (body parser, rate limiter,
+ * unknown paths outside `/api/v2`) here too. Our ApiErrors carry their envelope; Nest's and
  * Express' are translated; a unique violation is a 409; anything else is a logged 500 whose body
  * names the request id and never the cause.
  */

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { SERVER_VERSION } from '../version.js';
 import type { RequestWithBodyError } from './body-error.interceptor.js';
-import { bodyParserErrorResponse } from './exception.filter.js';
+import { bodyParserError } from './exception.filter.js';
 import { verifyJsonShape, wellFormedJson } from './json-shape.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
@@ -70,16 +70,16 @@ export function applyHttpSetup(
     if (req.body !== null && typeof req.body === 'object') wellFormedJson(req.body);
     next();
   });
-  app.use((err: unknown, req: RequestWithBodyError, res: Response, next: NextFunction) => {
-    const mapped = bodyParserErrorResponse(err);
+  app.use((err: unknown, req: RequestWithBodyError, _res: Response, next: NextFunction) => {
+    const mapped = bodyParserError(err);
     if (!mapped) return next(err);
-    if (mapped.status === 400 || deferAllBodyErrors(req.originalUrl)) {
+    if (mapped.getStatus() === 400 || deferAllBodyErrors(req.originalUrl)) {
       // Bad JSON (and, on SCIM paths, a body too large): answered after authentication by
       // BodyErrorInterceptor, so SCIM answers it in its own error schema.
       req.bodyError = mapped;
       req.body = undefined;
       return next();
     }
-    res.status(mapped.status).json(mapped.body);
+    next(mapped);
   });
 }

@@ -24,15 +24,18 @@ function signedOut(detail: string): ApiError {
   return unauthorized(MESSAGES.signedOut, detail);
 }
 
+/**
+ * One token check per request, shared by the rate limiter (which keys by user), the session guard
+ * and the WebSocket upgrade checks; keyed weakly, so it ends with the request. Module-wide rather
+ * than per instance: Passport keeps one strategy per name for the whole process, so with two apps
+ * in one process (the tests) a request may reach another app's strategy, which must then see the
+ * answer this app's middleware already has rather than query a closed pool.
+ */
+const attempts = new WeakMap<Request, Promise<AuthResult>>();
+
 /** Coder's API-key middleware (coderd/httpmw/apikey.go) as a service: token → actor or a 401. */
 @Injectable()
 export class AuthService {
-  /**
-   * One token check per request, shared by the rate limiter (which keys by user), the session guard
-   * and the WebSocket upgrade checks. Keyed weakly, so it ends with the request.
-   */
-  private readonly attempts = new WeakMap<Request, Promise<AuthResult>>();
-
   constructor(
     private readonly repo: AuthRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,10 +43,10 @@ export class AuthService {
 
   /** Coder's API-key middleware for one request; asked again for the same request, the same answer. */
   authenticate(req: Request): Promise<AuthResult> {
-    let attempt = this.attempts.get(req);
+    let attempt = attempts.get(req);
     if (!attempt) {
       attempt = this.check(req);
-      this.attempts.set(req, attempt);
+      attempts.set(req, attempt);
     }
     return attempt;
   }

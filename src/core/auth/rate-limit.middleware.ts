@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { preconditionRequired, tooManyRequests } from '../../common/errors.js';
 import { RouteTable } from '../../common/http/route-table.js';
 import { hasBody, tarpit } from '../../common/http/tarpit.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -23,11 +24,11 @@ function clientKey(req: Request): string {
 }
 
 function limitedResponse(limit: number) {
-  return (req: Request, res: Response) =>
+  return (req: Request, res: Response, next: NextFunction) =>
     tarpit(res, () => {
       // Refused before its body was read (the early check): close rather than read it.
       if (!req.complete && hasBody(req.headers)) res.setHeader('Connection', 'close');
-      res.status(429).json({ message: `You've been rate limited for sending more than ${limit} requests in 1m0s.` });
+      next(tooManyRequests(`You've been rate limited for sending more than ${limit} requests in 1m0s.`));
     });
 }
 
@@ -93,8 +94,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     const bypass = req.headers[BYPASS_HEADER];
     const wantsBypass = actor !== undefined && typeof bypass === 'string' && /^(1|t|true)$/i.test(bypass);
     if (wantsBypass && !actor.siteRoles.includes('owner')) {
-      res.status(428).json({ message: '"X-Coder-Bypass-Ratelimit" provided but user is not owner' });
-      return;
+      return next(preconditionRequired('"X-Coder-Bypass-Ratelimit" provided but user is not owner'));
     }
     // Keyed on the route the router will match (case-sensitive and strict, as Coder's), never on
     // a pattern of the raw URL, so no spelling of the path reaches the login handler unlimited.
