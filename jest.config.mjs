@@ -2,6 +2,7 @@
 // 127.0.0.1:5432 when it answers, else (or with TEST_DB=embedded) the embedded PostgreSQL that
 // `npm start` uses, started once in globalSetup in a throwaway directory. Either way every test
 // file gets a database of its own.
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 
 async function reachable(url) {
@@ -31,7 +32,7 @@ export default async () => {
   process.env.TEST_RUN_ID ??= `${Date.now().toString(36)}${process.pid}`;
   return {
     testEnvironment: 'node',
-    testRegex: '(test|src)/.*\\.(e2e-)?spec\\.ts$',
+    testRegex: '(test|src)/.*\\.(e2e-|medium-)?spec\\.ts$',
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     // TEST_SKIP_BUILD=1 (mid-refactor runs): transpile only; `npm run typecheck` checks types.
@@ -39,7 +40,8 @@ export default async () => {
       '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: process.env.TEST_SKIP_BUILD !== '1' }],
     },
     testTimeout: 60000,
-    maxWorkers: 2,
+    // One worker per core: each runs whole apps against PostgreSQL, which wants the cores too.
+    maxWorkers: availableParallelism(),
     globalSetup: '<rootDir>/test/global-setup.mjs',
     globalTeardown: '<rootDir>/test/global-teardown.mjs',
   };

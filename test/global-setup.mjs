@@ -5,6 +5,15 @@ import { join } from 'node:path';
 
 // Runs outside the test sandbox, once per run.
 export default async function globalSetup() {
+  // Every temporary file of the run (the embedded cluster, key files, data directories of spawned
+  // servers, browser profiles) goes under one directory that globalTeardown removes: workers and
+  // the servers they spawn inherit TMPDIR, which os.tmpdir() reads.
+  const runTmp = await mkdtemp(join(tmpdir(), 'coder-test-run-'));
+  // When run as root, PostgreSQL runs as the `postgres` user, which must pass through it.
+  await chmod(runTmp, 0o711);
+  globalThis.__RUN_TMP__ = runTmp;
+  process.env.TMPDIR = runTmp;
+
   // Tests that start the server as a child process need an up-to-date dist/. TEST_SKIP_BUILD=1
   // runs the in-process tests while the tree does not compile as a whole (mid-refactor).
   if (process.env.TEST_SKIP_BUILD !== '1') {
@@ -17,7 +26,6 @@ export default async function globalSetup() {
     const dir = await mkdtemp(join(tmpdir(), 'coder-test-embedded-'));
     // When run as root, PostgreSQL runs as the `postgres` user, which must pass through this directory.
     await chmod(dir, 0o711);
-    globalThis.__EMBEDDED_DIR__ = dir;
     const embedded = await startEmbeddedPostgres(join(dir, 'postgres'), { purpose: 'test run' });
     globalThis.__EMBEDDED_PG__ = embedded;
     const admin = new URL(embedded.url);

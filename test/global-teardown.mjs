@@ -2,10 +2,17 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 
 export default async function globalTeardown() {
+  try {
+    await dropRunDatabases();
+  } finally {
+    if (globalThis.__RUN_TMP__) await rm(globalThis.__RUN_TMP__, { recursive: true, force: true });
+  }
+}
+
+async function dropRunDatabases() {
   if (globalThis.__EMBEDDED_PG__) {
-    // The whole cluster goes, with every database the run created.
+    // The whole cluster goes, with every database the run created (its directory is in the run's).
     await globalThis.__EMBEDDED_PG__.stop();
-    await rm(globalThis.__EMBEDDED_DIR__, { recursive: true, force: true });
     return;
   }
   // Drop every database this run created (one per test file).

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { JobsService } from '../../src/core/provisioning/jobs.service.js';
 import type { TestApp } from './app.js';
 
-/** An echo template (CONTRACT §7). */
+/** An echo template (docs/provisioner-protocol.md §6). */
 export interface EchoTemplate {
   resources?: { name: string; type: string; daily_cost?: number }[];
   stop_resources?: { name: string; type: string; daily_cost?: number }[];

@@ -3,7 +3,7 @@ import type { TestApp } from './app.js';
 import { auth, unique, type Session } from './world.js';
 import type { JsonObject } from './json.js';
 
-/** An echo template (CONTRACT §7). */
+/** An echo template (docs/provisioner-protocol.md §6). */
 export interface EchoSource {
   resources?: { name: string; type: string; daily_cost?: number }[];
   stop_resources?: { name: string; type: string; daily_cost?: number }[];

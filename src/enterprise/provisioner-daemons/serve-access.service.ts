@@ -47,7 +47,7 @@ function sha256(value: string): Buffer {
 }
 
 /**
- * The checks before a daemon socket exists, in CONTRACT order: authentication (session token, else
+ * The checks before a daemon socket exists, in this order: authentication (session token, else
  * the pre-shared key) → entitlement → organization → query → authorization. Throws the ApiError
  * to answer; never lets an unauthorised caller reach the upgrade.
  */

@@ -10,7 +10,7 @@ export interface EchoResource {
   instance_type?: string;
 }
 
-/** The echo template (CONTRACT §7): resources while started, while stopped, logs, and an optional failure. */
+/** The echo template (docs/provisioner-protocol.md §6): resources while started, while stopped, logs, and an optional failure. */
 export interface EchoTemplate {
   resources: EchoResource[];
   stop_resources: EchoResource[];

@@ -12,7 +12,7 @@ export interface JobChannel {
 export const INSUFFICIENT_QUOTA = 'insufficient quota';
 
 /**
- * Runs a job with the echo provisioner (CONTRACT §7): imports record the template's resources;
+ * Runs a job with the echo provisioner (docs/provisioner-protocol.md §6): imports record the template's resources;
  * start and stop builds plan `resources` / `stop_resources`, commit their summed daily cost (when
  * above 0), and record them; delete builds remove everything. Used by built-in and external daemons.
  */
