@@ -48,7 +48,7 @@ const dataSourceOutsideDatabase = occurrences(
 // Path parameters resolved in services instead of once per request.
 const resolverCalls = occurrences(
   features.filter((f) => !f.path.endsWith('.params.ts')),
-  /\bthis\.\w+\.resolve\w*\(|\bthis\.resolve\w*\(|\bresolve(Visible|Any|Editable|Template|Group|User|Org|Organization|Proxy|Workspace)\w*\(/,
+  /\bthis\.(?!keys\.)\w+\.resolve\w*\(|\bthis\.resolve\w*\(|\bresolve(Visible|Any|Editable|Template|Group|User|Org|Organization|Proxy|Workspace)\w*\(/,
 );
 
 const inlineStatusErrors = occurrences(
@@ -58,7 +58,7 @@ const inlineStatusErrors = occurrences(
 const globalModules = occurrences(sources, /^@Global\(\)/);
 const roleStringChecks = occurrences(
   sources.filter((f) => !f.path.startsWith('src/core/rbac/')),
-  /Roles\.includes\('|roles\.includes\('|=== 'owner'/,
+  /[rR]oles\.includes\('(owner|auditor|template-admin|user-admin|organization-admin)'|=== '(owner|auditor|template-admin|user-admin|organization-admin)'/,
 );
 
 // Decorators on each route handler (method decorators directly above a handler with a route).

@@ -17,9 +17,9 @@ import { FailedAuthLimiter } from './core/auth/failed-auth-limiter.js';
 import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { runMigrations } from './database/migrate.js';
-import { scimGuessingGate } from './enterprise/scim/scim-auth.guard.js';
-import { ScimExceptionFilter } from './enterprise/scim/scim-exception.filter.js';
-import { isScimPath, SCIM_UNPREFIXED_ROUTES } from './enterprise/scim/scim.constants.js';
+import { scimGuessingGate } from './enterprise/scim/http/scim-auth.guard.js';
+import { ScimExceptionFilter } from './enterprise/scim/http/scim-exception.filter.js';
+import { isScimPath, SCIM_UNPREFIXED_ROUTES } from './enterprise/scim/discovery/scim.constants.js';
 
 /** Paths served outside `/api/v2` (as in Coder). */
 export const ROOT_PATHS = ['healthz', ...SCIM_UNPREFIXED_ROUTES];

@@ -29,7 +29,7 @@ import { MembersModule } from './core/members/members.module.js';
 import { MetricsModule } from './core/metrics/metrics.module.js';
 import { OrganizationsModule } from './core/organizations/organizations.module.js';
 import { ProvisioningModule } from './core/provisioning/provisioning.module.js';
-import { PubSubModule } from './core/pubsub/pubsub.module.js';
+import { PubSubModule } from './database/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { TemplatesModule } from './core/templates/templates.module.js';
 import { UsersModule } from './core/users/users.module.js';
@@ -44,6 +44,7 @@ import { AppearanceModule } from './enterprise/appearance/appearance.module.js';
 import { ReplicasModule } from './enterprise/replicas/replicas.module.js';
 import { WorkspaceProxiesModule } from './enterprise/workspace-proxies/workspace-proxies.module.js';
 import { ScimModule } from './enterprise/scim/scim.module.js';
+import { AuditLogModule } from './enterprise/audit-log/audit-log.module.js';
 import { ALL_ENTITIES } from './entities.js';
 
 export interface AppOptions {
@@ -70,6 +71,7 @@ export class AppModule implements NestModule {
         PubSubModule,
         SiteConfigModule,
         AuditModule,
+        AuditLogModule,
         LicensingModule,
         MetricsModule,
         AuthModule,

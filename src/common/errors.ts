@@ -109,6 +109,18 @@ export function badRequest(message: string, detail?: string, validations?: Valid
   return new ApiError(HttpStatus.BAD_REQUEST, body);
 }
 
+/** The same error, naming the fields at fault (Coder adds them to some 404s and 409s too). */
+export function withValidations(error: ApiError, validations: ValidationEntry[]): ApiError {
+  if (validations.length > 0) error.body.validations = validations;
+  return error;
+}
+
+/** The same error, telling the client when to try again. */
+export function withRetryAfter(error: ApiError, seconds: number): ApiError {
+  error.headers['Retry-After'] = String(seconds);
+  return error;
+}
+
 export function validationFailed(validations: ValidationEntry[]): ApiError {
   return badRequest(MESSAGES.validationFailed, undefined, validations);
 }

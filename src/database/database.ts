@@ -3,6 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
 /**
  * The one way repositories reach PostgreSQL, and the one way services open a transaction.
  *
@@ -33,6 +39,11 @@ export class Database {
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
     return this.dataSource.transaction((manager) => this.current.run(manager, work));
+  }
+
+  /** The connection pool's counters, for the metrics (undefined before the pool exists). */
+  get pool(): PoolStats | undefined {
+    return (this.dataSource.driver as unknown as { master?: PoolStats }).master;
   }
 
   /**

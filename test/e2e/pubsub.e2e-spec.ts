@@ -1,5 +1,5 @@
-import { PgPubSub } from '../../src/core/pubsub/pg-pubsub.js';
-import { DroppedMessagesError } from '../../src/core/pubsub/pubsub.js';
+import { PgPubSub } from '../../src/database/pubsub/pg-pubsub.js';
+import { DroppedMessagesError } from '../../src/database/pubsub/pubsub.js';
 import { connect } from '../helpers/database.js';
 import { startThrowawayPostgres, throwawayUnavailableReason, type ThrowawayPostgres } from '../helpers/throwaway-postgres.js';
 import pg from 'pg';

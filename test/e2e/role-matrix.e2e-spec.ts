@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
+import { isScimPath } from '../../src/enterprise/scim/discovery/scim.constants.js';
 import { SCIM_ERROR } from '../helpers/scim.js';
 import { CALLERS, openMatrixWorld, type Caller, type CallerName, type MatrixWorld, type OrgFixtures } from '../security/matrix-world.js';
 import { PROBES, type ProbeRequest } from '../security/role-matrix.probes.js';

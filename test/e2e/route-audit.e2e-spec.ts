@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
+import { isScimPath } from '../../src/enterprise/scim/discovery/scim.constants.js';
 import { listAppRoutes, type AppRoute } from '../security/routes.js';
 
 /** Routes that are deliberately reachable without a session. Adding one here is a security decision. */
@@ -16,7 +16,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /healthz',
   // Authenticates itself (session token or the provisioner daemon pre-shared key), in the same order
   // as the WebSocket upgrade it documents; see ServeAccessService.
-  'GET /api/v2/organizations/:organization/provisionerdaemons/serve',
+  'GET /api/v2/organizations/:serveorg/provisionerdaemons/serve',
   // External workspace proxies authenticate with Coder-External-Proxy-Token instead of a session
   // (ProxyTokenGuard: 401 without a valid proxy token, then the workspace_proxy gate).
   'POST /api/v2/workspaceproxies/me/register',

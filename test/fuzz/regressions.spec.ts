@@ -5,8 +5,9 @@ import { ApiError } from '../../src/common/errors.js';
 import { TemplateEntity } from '../../src/core/templates/entities/template.entity.js';
 import { newTemplateSettings, patchedTemplate } from '../../src/core/templates/template-settings.js';
 import { CreateFirstUserRequest, CreateUserRequest } from '../../src/core/users/dto/create-user.dto.js';
-import { filterToSql, SqlParams, type Catalog } from '../../src/enterprise/scim/scim-filter-sql.js';
-import { FilterError, parseFilter } from '../../src/enterprise/scim/scim-filter.js';
+import { filterToSql, SqlParams, type Catalog } from '../../src/enterprise/scim/filter/scim-filter-sql.js';
+import { parseFilter } from '../../src/enterprise/scim/filter/scim-filter.js';
+import { FilterError } from '../../src/enterprise/scim/http/scim.errors.js';
 
 /**
  * Causes of 500s that `npm run fuzz` found, each fixed where it lay: the pure logic, checked on

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobsService } from '../../src/core/provisioning/jobs.service.js';
+import { Database } from '../../src/database/database.js';
 import type { TestApp } from './app.js';
 
 /** An echo template (docs/provisioner-protocol.md §6). */
@@ -49,8 +50,9 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
     [randomUUID(), hash, options.initiatorId, data],
   );
   const versionId = randomUUID();
-  const job = await db.transaction(async (manager) => {
-    const created = await jobs.createJob(manager, {
+  const database = t.app.get(Database);
+  const job = await database.transaction(async () => {
+    const created = await jobs.createJob({
       type: 'template_version_import',
       provisioner: 'echo',
       organizationId: options.organizationId,
@@ -59,7 +61,7 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
       input: { template_version_id: versionId },
       tags: options.tags ?? { scope: 'organization' },
     });
-    await manager.query(
+    await database.manager.query(
       `INSERT INTO template_versions (id, template_id, organization_id, created_at, updated_at, name, job_id, created_by)
        VALUES ($1, NULL, $2, now(), now(), $3, $4, $5)`,
       [versionId, options.organizationId, `v-${versionId.slice(0, 8)}`, created.id, options.initiatorId],

@@ -21,7 +21,7 @@ describe('Database', () => {
   };
   const stored = async (name: string) =>
     (await m.db.query('SELECT count(*)::int AS n FROM organizations WHERE name = $1', [name])).rows[0].n as number;
-  const backendPid = async () => ((await database.manager.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[])[0].pid;
+  const backendPid = async () => ((await database.manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid')))[0].pid;
 
   it('runs every statement inside transaction() on one connection, and outside it on the pool', async () => {
     expect(database.inTransaction).toBe(false);
@@ -67,7 +67,7 @@ describe('Database', () => {
       database.transaction(async () => {
         await insertOrganization(name);
         await sleep(20);
-        const own = (await database.manager.query('SELECT count(*)::int AS n FROM organizations WHERE name = $1', [name])) as { n: number }[];
+        const own = (await database.manager.query<{ n: number }[]>('SELECT count(*)::int AS n FROM organizations WHERE name = $1', [name]));
         expect(own[0].n).toBe(1);
         if (fail) throw new Error(`${name} fails`);
       });

@@ -118,9 +118,9 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
   'GET /api/v2/templates/:template/acl/available': get(AB, ({ org }) => `/api/v2/templates/${org.template.id}/acl/available`),
 
   // Provisioner daemons
-  'GET /api/v2/organizations/:organization/provisionerdaemons': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons`),
+  'GET /api/v2/organizations/:orgref/provisionerdaemons': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons`),
   // Without an upgrade: every check, then 426.
-  'GET /api/v2/organizations/:organization/provisionerdaemons/serve': get(
+  'GET /api/v2/organizations/:serveorg/provisionerdaemons/serve': get(
     AB,
     ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons/serve?provisioner=echo`,
   ),

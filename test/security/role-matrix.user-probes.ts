@@ -150,7 +150,7 @@ export const USER_PROBES: Record<string, Probe> = {
     prepare: ({ w }) => freshLicense(w),
     build: () => ({ path: '/api/v2/licenses/refresh-entitlements' }),
   },
-  'DELETE /api/v2/licenses/:id': { targets: SITE, build: async ({ w }) => ({ path: `/api/v2/licenses/${await freshLicense(w)}` }) },
+  'DELETE /api/v2/licenses/:license': { targets: SITE, build: async ({ w }) => ({ path: `/api/v2/licenses/${await freshLicense(w)}` }) },
 
   // Files
   'POST /api/v2/files': {

@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { ROOT_PATHS } from '../../src/app.factory.js';
 import { ACCESS_METADATA, type AccessRule } from '../../src/core/access/access.decorators.js';
-import { isScimPath } from '../../src/enterprise/scim/scim.constants.js';
+import { isScimPath } from '../../src/enterprise/scim/discovery/scim.constants.js';
 import type { TestApp } from '../helpers/app.js';
 
 export interface AppRoute {

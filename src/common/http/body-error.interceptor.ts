@@ -14,10 +14,19 @@ export type RequestWithBodyError = Request & { bodyError?: ApiError };
 @Injectable()
 export class BodyErrorInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<RequestWithBodyError>();
-    if (req.bodyError && readsBody(ctx)) throw req.bodyError;
+    const error = pendingBodyError(ctx);
+    if (error) throw error;
     return next.handle();
   }
+}
+
+/**
+ * The malformed-body error to answer on this route, if any. Also asked by the path-parameter guard
+ * before it loads anything, so a malformed body is a 400 before an unknown `{group}` is a 404.
+ */
+export function pendingBodyError(ctx: ExecutionContext): ApiError | undefined {
+  const req = ctx.switchToHttp().getRequest<RequestWithBodyError>();
+  return req.bodyError && readsBody(ctx) ? req.bodyError : undefined;
 }
 
 function readsBody(ctx: ExecutionContext): boolean {

@@ -1,7 +1,7 @@
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 import { featureNiceName } from '../../core/licensing/features.js';
-import { DAEMON_MESSAGES } from '../../enterprise/provisioner-daemons/messages.js';
-import { invalidFilter, preconditionFailed, ScimError, scimNotFound, uniqueness } from '../../enterprise/scim/scim-error.js';
+import { DAEMON_MESSAGES } from '../../enterprise/provisioner-daemons/provisioner-daemons.errors.js';
+import { invalidFilter, preconditionFailed, ScimError, scimNotFound, uniqueness } from '../../enterprise/scim/http/scim.errors.js';
 import { MESSAGES } from '../errors.js';
 import { namedMessages, plainText, polishDocument, TAG_ORDER } from './swagger-document.js';
 import { ERROR_EXAMPLES, SCIM_ERROR_EXAMPLES } from './swagger-examples.js';

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { SERVER_VERSION } from '../version.js';
 import { isDatabaseUnavailable } from '../pg-errors.js';
-import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
+import { ApiError, badRequest, forbidden, MESSAGES, type ErrorBody } from '../errors.js';
 import { tarpit } from './tarpit.js';
 
 /**
@@ -67,9 +67,9 @@ export function foreignOrigin(req: IncomingMessage): string | undefined {
 /** The handshake and Origin checks as the ApiError to answer, or undefined when the upgrade may proceed. */
 export function upgradeRefusal(req: IncomingMessage): ApiError | undefined {
   const problem = handshakeProblem(req);
-  if (problem) return new ApiError(400, { message: UPGRADE_MESSAGES.badHandshake, detail: problem });
+  if (problem) return badRequest(UPGRADE_MESSAGES.badHandshake, problem);
   const origin = foreignOrigin(req);
-  if (origin) return new ApiError(403, { message: UPGRADE_MESSAGES.foreignOrigin(origin, req.headers.host ?? '') });
+  if (origin) return forbidden(UPGRADE_MESSAGES.foreignOrigin(origin, req.headers.host ?? ''));
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { internalError } from '../../common/errors.js';
+import { pendingBodyError } from '../../common/http/body-error.interceptor.js';
 import type { Actor } from '../rbac/actor.js';
 
 /** A request after authentication (`user`, the one actor slot) and parameter resolution. */
@@ -55,7 +56,12 @@ export class ParamResolutionGuard implements CanActivate {
     for (const [name, value] of Object.entries(req.params ?? {})) {
       const resolver = this.resolvers.get(name);
       if (!resolver || typeof value !== 'string') continue;
-      req.resolved ??= {};
+      if (!req.resolved) {
+        // Malformed JSON is answered before anything is loaded, as it was before parameters moved here.
+        const bodyError = pendingBodyError(ctx);
+        if (bodyError) throw bodyError;
+        req.resolved = {};
+      }
       req.resolved[name] = await resolver.resolve(value, req.user, req);
     }
     return true;

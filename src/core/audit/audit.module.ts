@@ -1,15 +1,10 @@
-import { Global, Module } from '@nestjs/common';
-import { OrganizationsModule } from '../organizations/organizations.module.js';
-import { AuditLogsService } from './audit-logs.service.js';
-import { AuditController } from './audit.controller.js';
+import { Module } from '@nestjs/common';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-@Global()
+/** The audit writer, for every module. The `/audit` API that reads the log is src/enterprise/audit-log. */
 @Module({
-  imports: [OrganizationsModule],
-  controllers: [AuditController],
-  providers: [AuditService, AuditLogsService, AuditRepository],
+  providers: [AuditService, AuditRepository],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -1,12 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Pagination } from '../../common/query.js';
+import { Database } from '../../database/database.js';
 import { UserEntity, type LoginType, type UserStatus } from '../users/entities/user.entity.js';
-import type { AuditFilter } from './audit-query.js';
-import { AUDIT_RESOURCE_TYPES } from './audit.service.js';
-import type { AuditLogRow } from './dto/audit-log.dto.js';
 import { AuditLogEntity, type AuditDiff } from './entities/audit-log.entity.js';
+
+/** Which entries a page of the log selects; every field is optional and the fields are ANDed. */
+export interface AuditFilter {
+  resourceType?: string;
+  resourceId?: string;
+  resourceTarget?: string;
+  action?: string;
+  /** The actor, by id. */
+  userId?: string;
+  username?: string;
+  email?: string;
+  dateFrom?: Date;
+  /** Inclusive. */
+  dateTo?: Date;
+  buildReason?: string;
+}
+
+/** One page row: the entry, its actor (if the user row exists) and whether the resource is gone. */
+export interface AuditLogRow {
+  log: AuditLogEntity;
+  actor: UserEntity | null;
+  resourceDeleted: boolean;
+}
 
 interface RawAuditRow {
   id: string;
@@ -69,20 +90,27 @@ const ACTOR_COLUMNS = [
   'avatar_url',
 ];
 
+/** The owner of `audit_logs`: rows are appended by AuditService and read by the `/audit` API. */
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  countAuditLogs(filter: AuditFilter): Promise<number> {
-    return this.filtered(filter).getCount();
+  async insertAuditLog(row: AuditLogEntity): Promise<void> {
+    // jsonb columns confuse TypeORM's deep-partial typing; the row is a complete entity.
+    await this.db.manager.insert(AuditLogEntity, row as QueryDeepPartialEntity<AuditLogEntity>);
+  }
+
+  /** `servedTypes`: only entries of these resource types are selected. */
+  countAuditLogs(filter: AuditFilter, servedTypes: readonly string[]): Promise<number> {
+    return this.filtered(filter, servedTypes).getCount();
   }
 
   /**
    * One page, newest first, in one query: each entry with its actor (deleted actors included, as
    * in Coder) and, for user resources, whether that user is gone.
    */
-  async listAuditLogs(filter: AuditFilter, page: Pagination): Promise<AuditLogRow[]> {
-    const qb = this.filtered(filter)
+  async listAuditLogs(filter: AuditFilter, servedTypes: readonly string[], page: Pagination): Promise<AuditLogRow[]> {
+    const qb = this.filtered(filter, servedTypes)
       .leftJoin(UserEntity, 'r', `a.resource_type = 'user' AND r.id = a.resource_id`)
       .select(LOG_COLUMNS.map((c) => `a.${c} AS ${c}`))
       .addSelect(ACTOR_COLUMNS.map((c) => `u.${c} AS actor_${c}`))
@@ -97,13 +125,11 @@ export class AuditRepository {
   }
 
   /** Every filter is a bound parameter; `q` is lower-cased, so text matches ignore case. */
-  private filtered(filter: AuditFilter): SelectQueryBuilder<AuditLogEntity> {
+  private filtered(filter: AuditFilter, servedTypes: readonly string[]): SelectQueryBuilder<AuditLogEntity> {
     const qb = this.db.manager
       .createQueryBuilder(AuditLogEntity, 'a')
       .leftJoin(UserEntity, 'u', 'u.id = a.user_id')
-      // Rows of a type Coder's clients do not know (appearance entries written by earlier versions
-      // of this server) are kept in the table but not served: the dashboard cannot render them.
-      .where('a.resource_type IN (:...knownTypes)', { knownTypes: AUDIT_RESOURCE_TYPES });
+      .where('a.resource_type IN (:...knownTypes)', { knownTypes: servedTypes });
     if (filter.resourceType) qb.andWhere('a.resource_type = :resourceType', { resourceType: filter.resourceType });
     if (filter.resourceId) qb.andWhere('a.resource_id = :resourceId', { resourceId: filter.resourceId });
     if (filter.resourceTarget) qb.andWhere('lower(a.resource_target) = :target', { target: filter.resourceTarget });

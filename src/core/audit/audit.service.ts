@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { AuditRepository } from './audit.repository.js';
 import { AuditLogEntity, type AuditDiff } from './entities/audit-log.entity.js';
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -63,12 +61,15 @@ export function auditDiff(before: Record<string, unknown> | null, after: Record<
   return diff;
 }
 
-/** Appends to `audit_logs`; pass the transaction's manager so the entry commits with the change. */
+/**
+ * Appends to `audit_logs` (the writer every module uses; reading is the `/audit` API's, in
+ * src/enterprise/audit-log). Inside `Database.transaction` the entry commits with the change.
+ */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly repo: AuditRepository) {}
 
-  async record(entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {
+  async record(entry: AuditEntry): Promise<void> {
     const row: AuditLogEntity = Object.assign(new AuditLogEntity(), {
       id: randomUUID(),
       time: new Date(),
@@ -86,8 +87,7 @@ export class AuditService {
       requestId: isUuidLike(entry.meta.requestId) ? entry.meta.requestId : NIL_UUID,
       resourceIcon: '',
     });
-    // jsonb columns confuse TypeORM's deep-partial typing; the row is a complete entity.
-    await manager.insert(AuditLogEntity, row as QueryDeepPartialEntity<AuditLogEntity>);
+    await this.repo.insertAuditLog(row);
   }
 }
 

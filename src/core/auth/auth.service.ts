@@ -4,10 +4,13 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { MESSAGES, unauthorized, type ApiError } from '../../common/errors.js';
 import type { Actor } from '../rbac/actor.js';
-import { AuthRepository, type KeyWithUser } from './auth.repository.js';
+import type { KeyWithUser } from '../api-keys/api-keys.repository.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { UsersService } from '../users/users.service.js';
 import { formatGoTime } from './go-time.js';
 import { parseSessionToken, secretMatches } from './session-token.js';
 import { extractSessionToken } from './token-source.js';
+import { everyoneGroupId } from '../groups/everyone-group.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -37,7 +40,8 @@ const attempts = new WeakMap<Request, Promise<AuthResult>>();
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly repo: AuthRepository,
+    private readonly keys: ApiKeysService,
+    private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +62,7 @@ export class AuthService {
     }
     const parsed = parseSessionToken(raw);
     if (!parsed.ok) return { error: signedOut(parsed.detail) };
-    const key = await this.repo.getKeyWithUser(parsed.id);
+    const key = await this.keys.getKeyWithUser(parsed.id);
     if (!key || key.deleted) return { error: signedOut('API key is invalid.') };
     if (!secretMatches(parsed.secret, key.hashedSecret)) return { error: signedOut('API key secret is invalid.') };
     const now = new Date();
@@ -90,7 +94,7 @@ export class AuthService {
       expiresAt = new Date(now.getTime() + lifetimeMs);
       changed = true;
     }
-    if (changed) await this.repo.touchKey(key.id, lastUsed, expiresAt, ip);
+    if (changed && (await this.keys.touchKey(key.id, lastUsed, expiresAt, ip))) await this.users.recordSeen(key.userId, lastUsed);
   }
 
   get sessionLifetimeMs(): number {
@@ -105,8 +109,8 @@ function toActor(key: KeyWithUser): Actor {
     email: key.email,
     siteRoles: key.siteRoles,
     orgRoles: new Map(key.orgs.map((o) => [o.id, o.roles])),
-    // Every member is implicitly in its organizations' Everyone groups (id = organization id).
-    groupIds: [...key.orgs.map((o) => o.id), ...key.groupIds],
+    // Every member is implicitly in its organizations' Everyone groups.
+    groupIds: [...key.orgs.map((o) => everyoneGroupId(o.id)), ...key.groupIds],
     apiKeyId: key.id,
     apiKeyScope: key.scope,
     loginType: key.loginType,

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
-import { ApiError } from '../../common/errors.js';
+import { tooManyRequests, type ApiError } from '../../common/errors.js';
 
 /** Wrong credentials one client address may present per window, per kind of credential. */
 export const FAILED_AUTH_LIMIT = 20;
@@ -52,7 +52,7 @@ export class FailedAuthLimiter implements OnModuleDestroy {
   /** Counts a wrong credential and throws what to answer: `error`, or a 429 past the limit. */
   async rejected(kind: CredentialKind, address: string | undefined, error: ApiError): Promise<never> {
     const wait = await this.failed(kind, address);
-    if (wait > 0) throw new ApiError(429, { message: FAILED_AUTH_MESSAGE(wait) }, { 'Retry-After': String(wait) });
+    if (wait > 0) throw tooManyRequests(FAILED_AUTH_MESSAGE(wait), undefined, wait);
     throw error;
   }
 

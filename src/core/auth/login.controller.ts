@@ -1,37 +1,50 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
-import type { Actor } from '../rbac/actor.js';
 import { Authenticated, CurrentActor, Public } from '../access/access.decorators.js';
+import type { Actor } from '../rbac/actor.js';
 import { AUTH_METHODS, AuthMethodsResponse } from './dto/auth-methods.dto.js';
 import { LoginWithPasswordRequest, LoginWithPasswordResponse } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
 import { SESSION_COOKIE } from './token-source.js';
 
+/** `/users/authmethods`, `/users/login`, `/users/logout`: signing in and out (the `users` prefix is Coder's). */
 @ApiTags('Authorization')
 @Controller('users')
 export class LoginController {
   constructor(private readonly login: LoginService) {}
 
   // Public: the login page and sign-out call it without a (valid) session, and fail hard on any error.
-  @Get('authmethods')
+  @Route('GET', 'authmethods', {
+    summary: 'Get authentication methods: password login only (GitHub and OIDC are not supported by this server)',
+    returns: AuthMethodsResponse,
+  })
   @Public()
-  @ApiOperation({ summary: 'Get authentication methods: password login only (GitHub and OIDC are not supported by this server)' })
-  @ApiOkResponse({ type: AuthMethodsResponse })
   authMethods(): AuthMethodsResponse {
     return AUTH_METHODS;
   }
 
-  @Post('login')
+  @Route('POST', 'login', {
+    summary: 'Log in with email and password',
+    returns: LoginWithPasswordResponse,
+    errors: [400, 429],
+    responses: [
+      {
+        status: 401,
+        description: '`Incorrect email or password.`, or `Your account is suspended. Contact an admin to reactivate your account.`',
+        type: ErrorResponseDto,
+      },
+      {
+        status: 403,
+        description: 'The user signs in another way: `Incorrect login type, attempting to use "password" but user is of login type "oidc"`',
+        type: ErrorResponseDto,
+      },
+    ],
+  })
   @Public()
-  @ApiOperation({ summary: 'Log in with email and password' })
-  @ApiCreatedResponse({ type: LoginWithPasswordResponse })
-  @ApiErrors(400, 429)
-  @ApiErrorResponse(401, '`Incorrect email or password.`, or `Your account is suspended. Contact an admin to reactivate your account.`')
-  @ApiErrorResponse(403, 'The user signs in another way: `Incorrect login type, attempting to use "password" but user is of login type "oidc"`')
   async loginWithPassword(
     @Body() body: LoginWithPasswordRequest,
     @ReqMeta() meta: RequestMeta,
@@ -47,11 +60,12 @@ export class LoginController {
     return result;
   }
 
-  @Post('logout')
+  @Route('POST', 'logout', {
+    summary: 'Log out: revokes the presented session token and clears the cookie',
+    status: 200,
+    returns: ErrorResponseDto,
+  })
   @Authenticated()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Log out: revokes the presented session token and clears the cookie' })
-  @ApiOkResponse({ type: ErrorResponseDto })
   async logout(
     @CurrentActor() actor: Actor,
     @ReqMeta() meta: RequestMeta,

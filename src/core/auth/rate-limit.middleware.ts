@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { preconditionRequired, tooManyRequests } from '../../common/errors.js';
 import { RouteTable } from '../../common/http/route-table.js';
+import { isOwner } from '../rbac/policy.js';
 import { hasBody, tarpit } from '../../common/http/tarpit.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
@@ -93,7 +94,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     const actor = req.user;
     const bypass = req.headers[BYPASS_HEADER];
     const wantsBypass = actor !== undefined && typeof bypass === 'string' && /^(1|t|true)$/i.test(bypass);
-    if (wantsBypass && !actor.siteRoles.includes('owner')) {
+    if (wantsBypass && !isOwner(actor)) {
       return next(preconditionRequired('"X-Coder-Bypass-Ratelimit" provided but user is not owner'));
     }
     // Keyed on the route the router will match (case-sensitive and strict, as Coder's), never on

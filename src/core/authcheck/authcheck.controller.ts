@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Body, Controller } from '@nestjs/common';
+import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
 import { AuthCheckService } from './authcheck.service.js';
@@ -12,14 +12,13 @@ import { AuthorizationCheck, AuthorizationObject, AuthorizationRequest, AUTHORIZ
 export class AuthCheckController {
   constructor(private readonly authcheck: AuthCheckService) {}
 
-  @Post()
-  @Authenticated()
-  @HttpCode(200)
-  @ApiOperation({
+  @Route('POST', '', {
     summary: 'Check authorization: whether the caller may perform each action (decided by the same RBAC policy as every route)',
+    status: 200,
+    responses: [{ status: 200, schema: AUTHORIZATION_RESPONSE_SCHEMA, description: 'Every requested key → true or false.' }],
+    errors: [400],
   })
-  @ApiOkResponse({ schema: AUTHORIZATION_RESPONSE_SCHEMA, description: 'Every requested key → true or false.' })
-  @ApiErrors(400)
+  @Authenticated()
   check(@CurrentActor() actor: Actor, @Body() body: AuthorizationRequest): Promise<Record<string, boolean>> {
     return this.authcheck.check(actor, body.checks);
   }

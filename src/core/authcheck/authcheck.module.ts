@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { GroupsModule } from '../../enterprise/groups/groups.module.js';
+import { CoreGroupsModule } from '../groups/groups.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
@@ -8,7 +8,7 @@ import { AuthCheckService } from './authcheck.service.js';
 
 /** `POST /authcheck`: the dashboard's permission questions, answered by the RBAC policy and the row lookups. */
 @Module({
-  imports: [WorkspacesModule, TemplatesModule, UsersModule, GroupsModule],
+  imports: [WorkspacesModule, TemplatesModule, UsersModule, CoreGroupsModule],
   controllers: [AuthCheckController],
   providers: [AuthCheckService],
   exports: [AuthCheckService],

@@ -1,7 +1,8 @@
-import { badRequest, isUuid, validationFailed, type ValidationEntry } from '../../common/errors.js';
+import { isUuid, validationFailed, type ValidationEntry } from '../../common/errors.js';
 import type { Actor } from '../rbac/actor.js';
 import { ACTIONS, RESOURCES, type Action, type Resource } from '../rbac/permissions.js';
 import { can } from '../rbac/policy.js';
+import { resourceIdNotUuid, resourceIdUnsupported, resourceTypeMissing, tooManyResourceIds } from './authcheck.errors.js';
 
 /** Coder caps the checks that load a row, so one request cannot turn into many lookups. */
 export const MAX_RESOURCE_ID_CHECKS = 10;
@@ -65,24 +66,12 @@ export function parseChecks(checks: Record<string, unknown> | undefined): AuthCh
     .map((key) => readCheck(key, checks?.[key], bad));
   if (bad.length > 0) throw validationFailed(bad);
   const withId = parsed.filter((c) => c.resourceId !== '').length;
-  if (withId > MAX_RESOURCE_ID_CHECKS) {
-    throw badRequest(
-      `Endpoint only supports using "resource_id" field ${MAX_RESOURCE_ID_CHECKS} times, found ${withId} usages. ` +
-        `Remove ${withId - MAX_RESOURCE_ID_CHECKS} objects with this field set.`,
-    );
-  }
+  if (withId > MAX_RESOURCE_ID_CHECKS) throw tooManyResourceIds(MAX_RESOURCE_ID_CHECKS, withId);
   for (const c of parsed) {
-    if (c.resourceType === '') throw badRequest(`Object's "resource_type" field must be defined for key ${JSON.stringify(c.key)}.`);
+    if (c.resourceType === '') throw resourceTypeMissing(c.key);
     if (c.resourceId === '') continue;
-    if (!isUuid(c.resourceId)) {
-      throw badRequest(`Object ${JSON.stringify(c.resourceId)} id is not a valid uuid.`, undefined, [
-        { field: 'resource_id', detail: `invalid UUID format: ${JSON.stringify(c.resourceId)}` },
-      ]);
-    }
-    if (!isRowType(c.resourceType)) {
-      const message = `Object type ${JSON.stringify(c.resourceType)} does not support "resource_id" field.`;
-      throw badRequest(message, undefined, [{ field: 'resource_type', detail: message }]);
-    }
+    if (!isUuid(c.resourceId)) throw resourceIdNotUuid(c.resourceId);
+    if (!isRowType(c.resourceType)) throw resourceIdUnsupported(c.resourceType);
   }
   return parsed;
 }

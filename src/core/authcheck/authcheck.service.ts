@@ -1,32 +1,23 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { ApiError } from '../../common/errors.js';
-import { GroupsService } from '../../enterprise/groups/groups.service.js';
+import { Injectable } from '@nestjs/common';
+import { canReadGroup } from '../groups/groups.params.js';
+import { GroupsRepository } from '../groups/groups.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import { canOnTemplate } from '../rbac/template-access.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { UsersService } from '../users/users.service.js';
-import { canOnWorkspace, WorkspacesService } from '../workspaces/workspaces.service.js';
+import { canOnWorkspace } from '../workspaces/workspaces.params.js';
+import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { decideFields, knownTerms, parseChecks, type AuthCheck, type RowType } from './authcheck.rules.js';
-
-/** The lookups answer 404 for rows the caller may not read; for a check that is simply `false`. */
-async function visibleOrNull<T>(lookup: Promise<T>): Promise<T | null> {
-  try {
-    return await lookup;
-  } catch (err) {
-    if (err instanceof ApiError && err.getStatus() === (HttpStatus.NOT_FOUND as number)) return null;
-    throw err;
-  }
-}
 
 /** `POST /authcheck`: what the dashboard may show the caller, decided by the same policy as every route. */
 @Injectable()
 export class AuthCheckService {
   constructor(
-    private readonly workspaces: WorkspacesService,
+    private readonly workspaces: WorkspacesRepository,
     private readonly templates: TemplatesService,
     private readonly users: UsersService,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupsRepository,
   ) {}
 
   async check(actor: Actor, checks: Record<string, unknown> | undefined): Promise<Record<string, boolean>> {
@@ -39,8 +30,8 @@ export class AuthCheckService {
 
   /**
    * A check on a stored row: the row's own organization, owner and (templates) ACL decide, and a
-   * row the caller cannot read is `false`. Reading a visible user or group is allowed, since the
-   * lookups already applied this server's visibility rules for them.
+   * row the caller cannot read is `false`, by the same visibility rules as the row's own routes
+   * (their path parameters answer 404 for it). Reading a visible user or group is allowed.
    */
   private async decideRow(actor: Actor, check: AuthCheck, type: RowType): Promise<boolean> {
     const terms = knownTerms(check);
@@ -48,20 +39,22 @@ export class AuthCheckService {
     const id = check.resourceId.toLowerCase();
     switch (type) {
       case 'workspace': {
-        const workspace = await visibleOrNull(this.workspaces.resolveVisible(actor, id));
-        return workspace !== null && canOnWorkspace(actor, terms.action, workspace);
+        const workspace = await this.workspaces.getWorkspaceById(id);
+        return workspace !== null && canOnWorkspace(actor, 'read', workspace) && canOnWorkspace(actor, terms.action, workspace);
       }
       case 'template': {
         const template = await this.templates.findUsableTemplate(actor, id);
         return template !== null && canOnTemplate(actor, terms.action, template);
       }
       case 'user': {
-        const user = await visibleOrNull(this.users.resolveVisible(actor, id));
-        return user !== null && (terms.action === 'read' || can(actor, terms.action, { type: 'user', ownerId: user.id }));
+        const user = await this.users.findByReference(actor, id);
+        if (!user || !(await this.users.isVisibleTo(actor, user))) return false;
+        return terms.action === 'read' || can(actor, terms.action, { type: 'user', ownerId: user.id });
       }
       case 'group': {
-        const group = await visibleOrNull(this.groups.resolve(actor, id));
-        return group !== null && (terms.action === 'read' || can(actor, terms.action, { type: 'group', orgId: group.organizationId }));
+        const group = await this.groups.getGroupById(id);
+        if (!group || !canReadGroup(actor, group)) return false;
+        return terms.action === 'read' || can(actor, terms.action, { type: 'group', orgId: group.organizationId });
       }
     }
   }

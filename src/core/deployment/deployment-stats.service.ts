@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { WorkspacesRepository, type WorkspaceStateCounts } from '../workspaces/workspaces.repository.js';
 import type { DeploymentStatsResponse } from './dto/deployment.dto.js';
-import { DeploymentStatsRepository, type WorkspaceStateCounts } from './deployment-stats.repository.js';
 
 /** Coder recomputes deployment stats every agent-stats interval (30 s) and serves the last result. */
 export const STATS_INTERVAL_MS = 30_000;
@@ -34,7 +34,7 @@ export class DeploymentStatsService {
   private cached: { stats: DeploymentStatsResponse; until: number } | undefined;
   private inFlight: Promise<DeploymentStatsResponse> | undefined;
 
-  constructor(private readonly repo: DeploymentStatsRepository) {}
+  constructor(private readonly workspaces: WorkspacesRepository) {}
 
   get(): Promise<DeploymentStatsResponse> {
     if (this.cached && Date.now() < this.cached.until) return Promise.resolve(this.cached.stats);
@@ -46,7 +46,7 @@ export class DeploymentStatsService {
 
   private async collect(): Promise<DeploymentStatsResponse> {
     const collectedAt = new Date();
-    const stats = toDeploymentStats(await this.repo.countWorkspaceStates(), collectedAt);
+    const stats = toDeploymentStats(await this.workspaces.countWorkspacesByLatestBuildState(), collectedAt);
     this.cached = { stats, until: collectedAt.getTime() + STATS_INTERVAL_MS };
     return stats;
   }

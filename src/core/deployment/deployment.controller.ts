@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, Authorize } from '../access/access.decorators.js';
 import { DeploymentStatsService } from './deployment-stats.service.js';
 import { DeploymentService } from './deployment.service.js';
@@ -13,33 +14,32 @@ export class DeploymentController {
     private readonly stats: DeploymentStatsService,
   ) {}
 
-  @Get('config')
-  @Authorize('deployment_config', 'read')
-  @ApiOperation({
+  @Route('GET', 'config', {
     summary: 'Get deployment config (owner, auditor): the CODER_* settings as Coder options; secrets carry no value',
+    returns: DeploymentConfigResponse,
   })
-  @ApiOkResponse({ type: DeploymentConfigResponse })
+  @Authorize('deployment_config', 'read')
   config(): DeploymentConfigResponse {
     return this.deployment.configuration();
   }
 
-  @Get('stats')
-  @Authorize('deployment_stats', 'read')
-  @ApiOperation({
+  @Route('GET', 'stats', {
     summary: 'Get deployment stats (owner, auditor)',
     description:
       'Workspace counts by the state of their latest build, recomputed at most every 30 s. Connection latency, ' +
       'traffic and session counts are always 0: this server has no workspace agents.',
+    returns: DeploymentStatsResponse,
   })
-  @ApiOkResponse({ type: DeploymentStatsResponse })
+  @Authorize('deployment_stats', 'read')
   deploymentStats(): Promise<DeploymentStatsResponse> {
     return this.stats.get();
   }
 
-  @Get('ssh')
+  @Route('GET', 'ssh', {
+    summary: 'SSH config for `coder config-ssh` (Coder\'s defaults; not configurable here)',
+    returns: SSHConfigResponse,
+  })
   @Authenticated()
-  @ApiOperation({ summary: 'SSH config for `coder config-ssh` (Coder\'s defaults; not configurable here)' })
-  @ApiOkResponse({ type: SSHConfigResponse })
   ssh(): SSHConfigResponse {
     return this.deployment.ssh();
   }

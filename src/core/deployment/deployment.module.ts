@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DeploymentStatsRepository } from './deployment-stats.repository.js';
+import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { DeploymentStatsService } from './deployment-stats.service.js';
 import { DeploymentController } from './deployment.controller.js';
 import { DeploymentService } from './deployment.service.js';
@@ -7,8 +7,9 @@ import { ExperimentsController, UpdateCheckController } from './general.controll
 
 /** `/deployment/{config,stats,ssh}`, `/experiments` and `/updatecheck`. */
 @Module({
+  imports: [WorkspacesModule],
   controllers: [DeploymentController, ExperimentsController, UpdateCheckController],
-  providers: [DeploymentService, DeploymentStatsService, DeploymentStatsRepository],
+  providers: [DeploymentService, DeploymentStatsService],
   exports: [DeploymentService],
 })
 export class DeploymentModule {}

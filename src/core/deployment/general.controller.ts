@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, Public } from '../access/access.decorators.js';
 import { DeploymentService } from './deployment.service.js';
 import { AvailableExperimentsResponse, UpdateCheckResponse } from './dto/deployment.dto.js';
@@ -9,18 +10,14 @@ import { AvailableExperimentsResponse, UpdateCheckResponse } from './dto/deploym
 export class ExperimentsController {
   constructor(private readonly deployment: DeploymentService) {}
 
-  @Get()
+  @Route('GET', '', { summary: 'Get enabled experiments (CODER_EXPERIMENTS)', returns: [String] })
   @Authenticated()
-  @ApiOperation({ summary: 'Get enabled experiments (CODER_EXPERIMENTS)' })
-  @ApiOkResponse({ type: [String] })
   enabled(): string[] {
     return this.deployment.experiments();
   }
 
-  @Get('available')
+  @Route('GET', 'available', { summary: 'Get safe experiments: those `CODER_EXPERIMENTS=*` enables', returns: AvailableExperimentsResponse })
   @Authenticated()
-  @ApiOperation({ summary: 'Get safe experiments: those `CODER_EXPERIMENTS=*` enables' })
-  @ApiOkResponse({ type: AvailableExperimentsResponse })
   available(): AvailableExperimentsResponse {
     return this.deployment.availableExperiments();
   }
@@ -32,10 +29,8 @@ export class UpdateCheckController {
   constructor(private readonly deployment: DeploymentService) {}
 
   // Public as in Coder: the answer is the server's own version, which /buildinfo already shows.
-  @Get()
+  @Route('GET', '', { summary: 'Update check: always current (this server never checks for updates)', returns: UpdateCheckResponse })
   @Public()
-  @ApiOperation({ summary: 'Update check: always current (this server never checks for updates)' })
-  @ApiOkResponse({ type: UpdateCheckResponse })
   check(): UpdateCheckResponse {
     return this.deployment.updateCheck();
   }

@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, Req, Res } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, CurrentActor } from '../access/access.decorators.js';
+import { Resolved } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
-import { FilesService } from './files.service.js';
+import { FilesService, type VisibleFile } from './files.service.js';
 
 export class UploadResponse {
   @ApiProperty({ format: 'uuid', description: 'The file id (Coder names this field `hash`).' })
@@ -16,14 +17,15 @@ export class UploadResponse {
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 
-  @Post()
+  @Route('POST', '', {
+    summary: 'Upload a template source (tar, or JSON for echo templates); 200 if you uploaded the same bytes before',
+    consumes: ['application/x-tar', 'application/json'],
+    body: { schema: { type: 'string', format: 'binary' } },
+    returns: UploadResponse,
+    responses: [{ status: 200, type: UploadResponse, description: 'The same content was uploaded before by the caller.' }],
+    errors: [400, 413],
+  })
   @Authenticated()
-  @ApiOperation({ summary: 'Upload a template source (tar, or JSON for echo templates); 200 if you uploaded the same bytes before' })
-  @ApiConsumes('application/x-tar', 'application/json')
-  @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiCreatedResponse({ type: UploadResponse })
-  @ApiOkResponse({ type: UploadResponse, description: 'The same content was uploaded before by the caller.' })
-  @ApiErrors(400, 413)
   async upload(
     @CurrentActor() actor: Actor,
     @Headers('content-type') contentType: string | undefined,
@@ -36,16 +38,14 @@ export class FilesController {
     return { hash: id };
   }
 
-  @Get(':fileID')
-  @Authenticated()
-  @ApiOperation({
+  @Route('GET', ':fileID', {
     summary: 'Download a file (the uploader, owners, template admins, and those who may update a template imported from it; its other users get 403)',
+    responses: [{ status: 200, description: 'The raw bytes, with the content type they were uploaded with.' }],
+    errors: [400, 403, 404],
   })
-  @ApiParam({ name: 'fileID', format: 'uuid' })
-  @ApiOkResponse({ description: 'The raw bytes, with the content type they were uploaded with.' })
-  @ApiErrors(400, 403, 404)
-  async get(@CurrentActor() actor: Actor, @Param('fileID') id: string, @Res() res: Response): Promise<void> {
-    const file = await this.files.get(actor, id);
+  @Authenticated()
+  get(@Resolved('fileID') visible: VisibleFile, @Res() res: Response): void {
+    const file = this.files.download(visible);
     res.status(200).type(file.mimetype).send(file.data);
   }
 }

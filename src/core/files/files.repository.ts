@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Database } from '../../database/database.js';
 import type { TemplateAclObject } from '../rbac/template-access.js';
 import { FileEntity } from './entities/file.entity.js';
 
-/** Uploaded files, and which templates use them (for the template-admin read rule). */
+/** The owner of `files`; also which templates use a file (for the template-admin read rule). */
 @Injectable()
 export class FilesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   getFileById(id: string): Promise<FileEntity | null> {
     return this.db.manager.findOneBy(FileEntity, { id });
@@ -21,9 +20,13 @@ export class FilesRepository {
     await this.db.manager.insert(FileEntity, file);
   }
 
-  /** The live templates that have a version imported from this file (their organization and ACLs). */
+  /**
+   * The live templates that have a version imported from this file (their organization and ACLs).
+   * A read of the file's uses in one statement: the templates module imports this one, so it cannot
+   * ask the templates repository without a module cycle.
+   */
   async templatesUsingFile(fileId: string): Promise<TemplateAclObject[]> {
-    const rows: { organization_id: string; user_acl: Record<string, string[]>; group_acl: Record<string, string[]> }[] = await this.db.query(
+    const rows: { organization_id: string; user_acl: Record<string, string[]>; group_acl: Record<string, string[]> }[] = await this.db.manager.query(
       `SELECT DISTINCT ON (t.id) t.organization_id, t.user_acl, t.group_acl
          FROM provisioner_jobs j
          JOIN template_versions v ON v.job_id = j.id

@@ -18,7 +18,7 @@ function context(handler: () => void): ExecutionContext {
 }
 
 describe('EntitlementGuard', () => {
-  const entitlements = new EntitlementsService({} as never, {} as never, {} as never, {} as never, {} as never);
+  const entitlements = new EntitlementsService({} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
   const guard = new EntitlementGuard(new Reflector(), entitlements);
 
   it('lets ungated routes through', () => {

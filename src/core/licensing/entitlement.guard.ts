@@ -1,8 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { forbidden } from '../../common/errors.js';
 import { EntitlementsService } from './entitlements.service.js';
-import { featureNiceName, type FeatureName } from './features.js';
+import type { FeatureName } from './features.js';
 import { FEATURE_METADATA } from './require-feature.decorator.js';
 
 /**
@@ -21,7 +20,7 @@ export class EntitlementGuard implements CanActivate {
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (!feature || this.entitlements.isEnabled(feature)) return true;
-    throw forbidden(`${featureNiceName(feature)} is an Enterprise feature. Contact sales!`);
+    if (feature) this.entitlements.requireFeature(feature);
+    return true;
   }
 }

@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Public } from '../access/access.decorators.js';
 import { EntitlementsService } from './entitlements.service.js';
 import { FEATURES } from './features.js';
@@ -45,10 +46,8 @@ export class EntitlementsController {
   constructor(private readonly entitlements: EntitlementsService) {}
 
   /** Public, as in Coder: the dashboard reads it before anyone signs in. Served from memory. */
-  @Get()
+  @Route('GET', '', { summary: 'Get entitlements (no session needed)', returns: EntitlementsResponse })
   @Public()
-  @ApiOperation({ summary: 'Get entitlements (no session needed)' })
-  @ApiOkResponse({ type: EntitlementsResponse })
   get() {
     return this.entitlements.snapshot();
   }

@@ -21,12 +21,12 @@ function service(options: { experiments?: string[]; jwts?: string[] } = {}) {
       if (state.failing) throw new Error('database is down');
       return state.jwts.map((jwt, i) => ({ id: i + 1, jwt }));
     },
-    countActiveUsers: async () => 1,
   };
+  const users = { countActiveUsers: async () => 1 };
   const keys = { resolve: (kid: string) => (kid === key.kid ? publicKey : undefined) };
   const pubsub = { publish: async (_channel: string, event: string) => void state.published.push(event) };
   const siteConfig = { deploymentId: '11111111-1111-4111-8111-111111111111' };
-  const svc = new EntitlementsService(config, licenses as never, keys as never, pubsub as never, siteConfig as never);
+  const svc = new EntitlementsService(config, licenses as never, keys as never, pubsub as never, siteConfig as never, users as never);
   return { svc, state };
 }
 

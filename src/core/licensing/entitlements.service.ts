@@ -2,15 +2,16 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { CoalescingRunner } from '../../common/coalescing-runner.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import { ApiError } from '../../common/errors.js';
-import { PubSub } from '../pubsub/pubsub.js';
+import { PubSub } from '../../database/pubsub/pubsub.js';
 import { SiteConfigService } from '../site-config/site-config.service.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { computeEntitlements, unlicensedSnapshot, type Entitlement, type EntitlementsSnapshot } from './entitlements.js';
 import type { FeatureName } from './features.js';
 import type { VerifiedLicense } from './license-claims.js';
 import { LicenseKeysService } from './license-keys.service.js';
 import { verifyLicense } from './license-verifier.js';
 import { LicensesRepository } from './licenses.repository.js';
+import { entitlementsNotRecomputed, notEntitled, refreshedRecently } from './licensing.errors.js';
 
 export type { Entitlement, EntitlementsSnapshot, FeatureState } from './entitlements.js';
 export { unlicensedSnapshot } from './entitlements.js';
@@ -76,6 +77,7 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
     private readonly keys: LicenseKeysService,
     private readonly pubsub: PubSub,
     private readonly siteConfig: SiteConfigService,
+    private readonly users: UsersRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,6 +99,11 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
 
   isEnabled(feature: FeatureName): boolean {
     return this.current.features[feature]?.enabled === true;
+  }
+
+  /** Coder's 403 (`<Feature> is an Enterprise feature. Contact sales!`) unless `feature` is enabled. */
+  requireFeature(feature: FeatureName): void {
+    if (!this.isEnabled(feature)) throw notEntitled(feature);
   }
 
   entitlement(feature: FeatureName): Entitlement {
@@ -139,18 +146,11 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
     if (waitMs > 0) {
       // Coder truncates to whole seconds (and can say "0 seconds"); rounding up never undersells.
       const seconds = Math.ceil(waitMs / 1000);
-      throw new ApiError(
-        400,
-        {
-          message: `Entitlements already recently refreshed, please wait ${seconds} seconds to force a new refresh`,
-          detail: `Last refresh at ${this.current.refreshed_at}`,
-        },
-        { 'Retry-After': String(seconds) },
-      );
+      throw refreshedRecently(seconds, this.current.refreshed_at);
     }
     const started = Date.now();
     await this.refresh();
-    if (this.lastComputedMs < started) throw new Error('entitlements could not be recomputed (see the log)');
+    if (this.lastComputedMs < started) throw entitlementsNotRecomputed();
     await this.announce('refresh');
   }
 
@@ -170,7 +170,7 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
     return computeEntitlements({
       licenses: verified,
       now,
-      activeUserCount: await this.licenses.countActiveUsers(),
+      activeUserCount: await this.users.countActiveUsers(),
       replicaCount: this.replicaCount,
       enablements: this.enablements(),
       unavailable: UNAVAILABLE,

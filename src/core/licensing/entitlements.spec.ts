@@ -29,7 +29,7 @@ function compute(licenses: LicenseClaims[], extra: Partial<EntitlementInputs> = 
   });
 }
 
-describe('computeEntitlements (coder-behaviour-1 §4.3)', () => {
+describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", () => {
   it('without a license: every feature present, not entitled, disabled; user_limit.actual shown', () => {
     const e = compute([], { enablements: ENABLEMENTS });
     expect(Object.keys(e.features)).toEqual([...FEATURES].sort());

@@ -174,7 +174,7 @@ function applyLicense(features: Record<string, FeatureState>, errors: string[], 
 }
 
 /**
- * Coder's entitlements computation (enterprise/coderd/license/license.go, coder-behaviour-1 §4.3,
+ * Coder's entitlements computation (enterprise/coderd/license/license.go in coder/coder, its
  * 2026 rules where the eras differ) as a pure function. Licenses whose `nbf` is still in the
  * future, or that are bound to other deployments, count for nothing.
  */

@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { ApiError, badRequest, conflict } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
+import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
@@ -17,8 +15,7 @@ import { decodeClaimsUnverified, InvalidLicenseError, type LicenseClaims } from 
 import { LicenseKeysService } from './license-keys.service.js';
 import { licenseUuid, UnknownLicenseKeyError, verifyLicense } from './license-verifier.js';
 import { LicensesRepository } from './licenses.repository.js';
-
-const INT32_MAX = 2_147_483_647;
+import { invalidLicense, licenseAlreadyAdded, lockedToOtherDeployments, unknownLicense } from './licensing.errors.js';
 
 function auditSnapshot(license: LicenseEntity): Record<string, unknown> {
   return { id: license.id, uuid: license.uuid, uploaded_at: license.uploadedAt.toISOString(), exp: license.exp.toISOString() };
@@ -28,7 +25,7 @@ function auditSnapshot(license: LicenseEntity): Record<string, unknown> {
 @Injectable()
 export class LicensesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly repo: LicensesRepository,
     private readonly keys: LicenseKeysService,
     private readonly entitlements: EntitlementsService,
@@ -42,31 +39,28 @@ export class LicensesService {
     const normalized = jwt.trim();
     let license: LicenseEntity;
     try {
-      license = await this.db.transaction(async (manager) => {
-        const inserted = await this.repo.insertLicense(manager, {
+      license = await this.db.transaction(async () => {
+        const inserted = await this.repo.insertLicense({
           uploadedAt: new Date(),
           jwt: normalized,
           jwtSha256: createHash('sha256').update(normalized).digest(),
           exp: new Date(claims.exp * 1000),
           uuid: licenseUuid(claims) ?? randomUUID(),
         });
-        await this.audit.record(
-          {
-            meta,
-            userId: actor.id,
-            resourceType: 'license',
-            resourceId: inserted.uuid,
-            resourceTarget: String(inserted.id),
-            action: 'create',
-            statusCode: 201,
-            diff: auditDiff(null, auditSnapshot(inserted)),
-          },
-          manager,
-        );
+        await this.audit.record({
+          meta,
+          userId: actor.id,
+          resourceType: 'license',
+          resourceId: inserted.uuid,
+          resourceTarget: String(inserted.id),
+          action: 'create',
+          statusCode: 201,
+          diff: auditDiff(null, auditSnapshot(inserted)),
+        });
         return inserted;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('This license has already been added.');
+      if (isUniqueViolation(err)) throw licenseAlreadyAdded();
       throw err;
     }
     await this.entitlements.refresh();
@@ -78,7 +72,7 @@ export class LicensesService {
     try {
       return await this.verifyWithFreshKeys(jwt);
     } catch (err) {
-      if (err instanceof InvalidLicenseError) throw badRequest('Invalid license', err.detail);
+      if (err instanceof InvalidLicenseError) throw invalidLicense(err.detail);
       throw err;
     }
   }
@@ -106,13 +100,7 @@ export class LicensesService {
   /** Coder's postLicense: a license locked to other deployments is refused, with Coder's words. */
   private checkDeployment(claims: LicenseClaims): void {
     const deploymentId = this.siteConfig.deploymentId;
-    if (!boundElsewhere(claims, deploymentId)) return;
-    // Go's %q of a []string: ["a" "b"].
-    const ids = `[${(claims.deployment_ids ?? []).map((id) => JSON.stringify(id)).join(' ')}]`;
-    throw badRequest(
-      'License cannot be used on this deployment!',
-      `The provided license is locked to the following deployments: ${ids}. Your deployment identifier is ${JSON.stringify(deploymentId)}. Please contact sales.`,
-    );
+    if (boundElsewhere(claims, deploymentId)) throw lockedToOtherDeployments(claims.deployment_ids ?? [], deploymentId);
   }
 
   /** Owners see every license (expired ones too) with decoded claims; everyone else an empty list. */
@@ -122,27 +110,20 @@ export class LicensesService {
     return rows.map((row) => toLicenseResponse(row, decodeClaimsUnverified(row.jwt) ?? {}));
   }
 
-  async delete(actor: Actor, idParam: string, meta: RequestMeta): Promise<void> {
-    const id = /^\d{1,10}$/.test(idParam) ? Number(idParam) : NaN;
-    if (!Number.isInteger(id) || id > INT32_MAX) throw new ApiError(404, { message: 'License ID must be an integer' });
-    await this.db.transaction(async (manager) => {
-      const existing = await this.repo.getLicenseById(id, manager);
-      if (!existing || !(await this.repo.deleteLicense(manager, id))) {
-        throw new ApiError(404, { message: 'Unknown license ID' });
-      }
-      await this.audit.record(
-        {
-          meta,
-          userId: actor.id,
-          resourceType: 'license',
-          resourceId: existing.uuid,
-          resourceTarget: String(existing.id),
-          action: 'delete',
-          statusCode: 200,
-          diff: auditDiff(auditSnapshot(existing), null),
-        },
-        manager,
-      );
+  /** `DELETE /licenses/{license}`: the license is already loaded; a concurrent delete still answers 404. */
+  async delete(actor: Actor, license: LicenseEntity, meta: RequestMeta): Promise<void> {
+    await this.db.transaction(async () => {
+      if (!(await this.repo.deleteLicense(license.id))) throw unknownLicense();
+      await this.audit.record({
+        meta,
+        userId: actor.id,
+        resourceType: 'license',
+        resourceId: license.uuid,
+        resourceTarget: String(license.id),
+        action: 'delete',
+        statusCode: 200,
+        diff: auditDiff(auditSnapshot(license), null),
+      });
     });
     await this.entitlements.refresh();
     await this.entitlements.announce('delete');

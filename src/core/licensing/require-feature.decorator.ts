@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiErrorResponse } from '../../common/decorators/api-errors.decorator.js';
-import { featureNiceName, type FeatureName } from './features.js';
+import type { FeatureName } from './features.js';
+import { notEntitledMessage } from './licensing.errors.js';
 
 export const FEATURE_METADATA = 'coder:feature';
 
@@ -8,6 +9,6 @@ export const FEATURE_METADATA = 'coder:feature';
 export function RequireFeature(feature: FeatureName): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(FEATURE_METADATA, feature),
-    ApiErrorResponse(403, `When not entitled: \`${featureNiceName(feature)} is an Enterprise feature. Contact sales!\``),
+    ApiErrorResponse(403, `When not entitled: \`${notEntitledMessage(feature)}\``),
   );
 }

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
-import { UsersModule } from '../users/users.module.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
 import { UserOrganizationsController } from './user-organizations.controller.js';
 import { UserOrganizationsService } from './user-organizations.service.js';
+import { AuditModule } from '../audit/audit.module.js';
 
-/** `/organizations/{organization}/members…` and `/users/{user}/organizations…`. */
+/**
+ * `/organizations/{organization}/members…` and `/users/{user}/organizations…` (the `{user}`,
+ * `{organization}` and `{organizationname}` resolvers are the users and organizations modules').
+ */
 @Module({
-  imports: [OrganizationsModule, UsersModule],
+  imports: [AuditModule, OrganizationsModule],
   controllers: [MembersController, UserOrganizationsController],
   providers: [MembersService, UserOrganizationsService],
 })

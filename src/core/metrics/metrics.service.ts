@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
-
-interface PgPoolStats {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
+import { Database, type PoolStats } from '../../database/database.js';
 
 /** Prometheus metrics under Coder's names, in a registry of this app (not the global one). */
 @Injectable()
@@ -18,7 +11,7 @@ export class MetricsService {
   private readonly latency: Histogram<'method' | 'path'>;
   private readonly concurrent: Gauge;
 
-  constructor(@InjectDataSource() db: DataSource) {
+  constructor(db: Database) {
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'coderd_api_requests_processed_total',
@@ -38,8 +31,8 @@ export class MetricsService {
       help: 'The number of concurrent API requests',
       registers: [this.registry],
     });
-    const pool = () => (db.driver as unknown as { master?: PgPoolStats }).master;
-    const poolGauge = (name: string, help: string, read: (p: PgPoolStats) => number) =>
+    const pool = () => db.pool;
+    const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>
       new Gauge({
         name,
         help,

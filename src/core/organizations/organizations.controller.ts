@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Body, Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, Authorize, CurrentActor } from '../access/access.decorators.js';
+import { Resolved } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
-import { CreateOrganizationRequest, OrganizationResponse } from './dto/organization.dto.js';
+import { CreateOrganizationRequest, OrganizationResponse, toOrganizationResponse } from './dto/organization.dto.js';
+import type { OrganizationEntity } from './entities/organization.entity.js';
 import { OrganizationsService } from './organizations.service.js';
 
 @ApiTags('Organizations')
@@ -12,30 +14,21 @@ import { OrganizationsService } from './organizations.service.js';
 export class OrganizationsController {
   constructor(private readonly orgs: OrganizationsService) {}
 
-  @Post()
+  @Route('POST', '', { summary: 'Create an organization (the caller becomes a member)', returns: OrganizationResponse, errors: [400, 409] })
   @Authorize('organization', 'create')
-  @ApiOperation({ summary: 'Create an organization (the caller becomes a member)' })
-  @ApiCreatedResponse({ type: OrganizationResponse })
-  @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() body: CreateOrganizationRequest, @ReqMeta() meta: RequestMeta) {
     return this.orgs.create(actor, body, meta);
   }
 
-  @Get()
+  @Route('GET', '', { summary: 'List the organizations the caller can see', returns: [OrganizationResponse] })
   @Authenticated()
-  @ApiOperation({ summary: 'List the organizations the caller can see' })
-  @ApiOkResponse({ type: [OrganizationResponse] })
   list(@CurrentActor() actor: Actor) {
     return this.orgs.list(actor);
   }
 
-  @Get(':organization')
+  @Route('GET', ':organization', { summary: 'Get an organization', returns: OrganizationResponse, errors: [400, 404] })
   @Authenticated()
-  @ApiOperation({ summary: 'Get an organization' })
-  @ApiParam({ name: 'organization', format: 'uuid' })
-  @ApiOkResponse({ type: OrganizationResponse })
-  @ApiErrors(400, 404)
-  get(@CurrentActor() actor: Actor, @Param('organization') organization: string) {
-    return this.orgs.get(actor, organization);
+  get(@Resolved('organization') org: OrganizationEntity) {
+    return toOrganizationResponse(org);
   }
 }

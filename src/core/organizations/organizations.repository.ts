@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { GroupEntity } from '../groups/entities/group.entity.js';
+import { Database } from '../../database/database.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 
@@ -18,23 +16,24 @@ export interface MemberWithUsername extends OrganizationMemberEntity {
   username: string;
 }
 
+/** The one owner of `organizations` and `organization_members`. */
 @Injectable()
 export class OrganizationsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  getOrganizationById(id: string, manager: EntityManager = this.db.manager): Promise<OrganizationEntity | null> {
-    return manager.findOneBy(OrganizationEntity, { id });
+  getOrganizationById(id: string): Promise<OrganizationEntity | null> {
+    return this.db.manager.findOneBy(OrganizationEntity, { id });
   }
 
-  async getOrganizationByName(name: string, manager: EntityManager = this.db.manager): Promise<OrganizationEntity | null> {
-    return manager
+  async getOrganizationByName(name: string): Promise<OrganizationEntity | null> {
+    return this.db.manager
       .createQueryBuilder(OrganizationEntity, 'o')
       .where('lower(o.name) = lower(:name)', { name })
       .getOne();
   }
 
-  getDefaultOrganization(manager: EntityManager = this.db.manager): Promise<OrganizationEntity | null> {
-    return manager.findOne(OrganizationEntity, { where: { isDefault: true } });
+  getDefaultOrganization(): Promise<OrganizationEntity | null> {
+    return this.db.manager.findOne(OrganizationEntity, { where: { isDefault: true } });
   }
 
   listOrganizations(): Promise<OrganizationEntity[]> {
@@ -50,10 +49,10 @@ export class OrganizationsRepository {
       .getMany();
   }
 
-  /** Inserts an organization and its Everyone group (id = organization id, no member rows). */
-  async insertOrganization(manager: EntityManager, input: NewOrganization): Promise<OrganizationEntity> {
+  /** Inserts an organization row (its Everyone group is the groups owner's: src/core/groups). */
+  async insertOrganization(input: NewOrganization): Promise<OrganizationEntity> {
     const now = new Date();
-    const org = manager.create(OrganizationEntity, {
+    const org = this.db.manager.create(OrganizationEntity, {
       id: randomUUID(),
       name: input.name,
       displayName: input.displayName ?? '',
@@ -63,39 +62,25 @@ export class OrganizationsRepository {
       createdAt: now,
       updatedAt: now,
     });
-    await manager.insert(OrganizationEntity, org);
-    await manager.insert(GroupEntity, {
-      id: org.id,
-      name: 'Everyone',
-      displayName: '',
-      organizationId: org.id,
-      avatarUrl: '',
-      quotaAllowance: 0,
-      source: 'user',
-    });
+    await this.db.manager.insert(OrganizationEntity, org);
     return org;
   }
 
-  async insertMember(
-    manager: EntityManager,
-    organizationId: string,
-    userId: string,
-    roles: string[] = [],
-  ): Promise<OrganizationMemberEntity> {
+  async insertMember(organizationId: string, userId: string, roles: string[] = []): Promise<OrganizationMemberEntity> {
     const now = new Date();
-    const member = manager.create(OrganizationMemberEntity, {
+    const member = this.db.manager.create(OrganizationMemberEntity, {
       organizationId,
       userId,
       roles,
       createdAt: now,
       updatedAt: now,
     });
-    await manager.insert(OrganizationMemberEntity, member);
+    await this.db.manager.insert(OrganizationMemberEntity, member);
     return member;
   }
 
-  getMember(organizationId: string, userId: string, manager: EntityManager = this.db.manager) {
-    return manager.findOneBy(OrganizationMemberEntity, { organizationId, userId });
+  getMember(organizationId: string, userId: string): Promise<OrganizationMemberEntity | null> {
+    return this.db.manager.findOneBy(OrganizationMemberEntity, { organizationId, userId });
   }
 
   async listMembersWithUsernames(organizationId: string): Promise<MemberWithUsername[]> {
@@ -109,25 +94,28 @@ export class OrganizationsRepository {
     return rows.entities.map((member, i) => ({ ...member, username: rows.raw[i].username }));
   }
 
-  async updateMemberRoles(
-    manager: EntityManager,
-    organizationId: string,
-    userId: string,
-    roles: string[],
-  ): Promise<OrganizationMemberEntity> {
-    await manager.update(OrganizationMemberEntity, { organizationId, userId }, { roles, updatedAt: new Date() });
-    return manager.findOneByOrFail(OrganizationMemberEntity, { organizationId, userId });
+  /** A user's memberships (organization and explicit roles), oldest first. */
+  listMembershipsOfUser(userId: string): Promise<{ organization_id: string; roles: string[] }[]> {
+    return this.db.manager.query(
+      'SELECT organization_id, roles FROM organization_members WHERE user_id = $1 ORDER BY created_at',
+      [userId],
+    );
   }
 
-  async deleteMember(manager: EntityManager, organizationId: string, userId: string): Promise<void> {
-    await manager.delete(OrganizationMemberEntity, { organizationId, userId });
+  async updateMemberRoles(organizationId: string, userId: string, roles: string[]): Promise<OrganizationMemberEntity> {
+    await this.db.manager.update(OrganizationMemberEntity, { organizationId, userId }, { roles, updatedAt: new Date() });
+    return this.db.manager.findOneByOrFail(OrganizationMemberEntity, { organizationId, userId });
+  }
+
+  async deleteMember(organizationId: string, userId: string): Promise<void> {
+    await this.db.manager.delete(OrganizationMemberEntity, { organizationId, userId });
   }
 
   /** Organization ids per user, for a page of users, in one query. */
-  async organizationIdsOfUsers(userIds: string[], manager: EntityManager = this.db.manager): Promise<Map<string, string[]>> {
+  async organizationIdsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return result;
-    const rows: { user_id: string; organization_id: string }[] = await manager.query(
+    const rows: { user_id: string; organization_id: string }[] = await this.db.manager.query(
       `SELECT user_id, organization_id FROM organization_members WHERE user_id = ANY($1::uuid[])
         ORDER BY created_at, organization_id`,
       [userIds],

@@ -3,18 +3,18 @@ import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, forbidden, MESSAGES } from '../../common/errors.js';
-import { decodeSegment, refuseUpgrade, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
+import { forbidden, MESSAGES } from '../../common/errors.js';
+import { decodeSegment, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { AuthService } from '../auth/auth.service.js';
 import { APP_CONNECT_ONLY } from '../access/authorization.guard.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { extractSessionToken } from '../auth/token-source.js';
 import type { Actor } from '../rbac/actor.js';
-import { PubSub } from '../pubsub/pubsub.js';
+import { PubSub } from '../../database/pubsub/pubsub.js';
 import { toLogResponse } from './dto/job.dto.js';
 import { JOB_LOGS_CHANNEL } from './job-logs-channel.js';
 import { JobsRepository } from './jobs.repository.js';
-
+import { afterNotInteger, beforeWithFollow, followRequired, tooManyLogStreams, upgradeMethodNotAllowed } from './provisioning.errors.js';
 
 /** Notifications only wake streams early; each stream also re-reads at this interval, so none can be missed. */
 const FALLBACK_POLL_MS = 1000;
@@ -81,7 +81,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
 
   /** Handles an upgrade of a logs route: every check, then the stream. Throws the ApiError to refuse with. */
   async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, param: string, resolve: JobResolver): Promise<void> {
-    if (req.method !== 'GET') return refuseUpgrade(socket, 405, { message: MESSAGES.methodNotAllowed }, { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET') throw upgradeMethodNotAllowed();
     const authRequest = upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress);
     const result = await this.auth.authenticate(authRequest);
     if (result.error) {
@@ -99,7 +99,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
     if (refusal) throw refusal;
     const open = this.perUser.get(actor.id) ?? 0;
     if (this.sockets.size >= MAX_STREAMS || open >= MAX_STREAMS_PER_USER) {
-      throw new ApiError(429, { message: 'Too many log streams are open.', detail: 'Close a log stream, or poll without "follow".' }, { 'Retry-After': '5' });
+      throw tooManyLogStreams();
     }
     if (socket.destroyed) return;
     this.perUser.set(actor.id, open + 1);
@@ -179,17 +179,10 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
 
 /** `after` of a follow request (`before` cannot be combined with following, as in Coder). */
 export function parseFollowQuery(params: URLSearchParams): string {
-  if (!params.has('follow')) {
-    throw new ApiError(400, {
-      message: 'Query param "follow" is required to stream logs over a WebSocket.',
-      detail: 'Without "follow", GET this route without upgrading to read the logs so far.',
-    });
-  }
-  if ((params.get('before') ?? '') !== '') throw new ApiError(400, { message: 'Query param "before" cannot be used with "follow".' });
+  if (!params.has('follow')) throw followRequired();
+  if ((params.get('before') ?? '') !== '') throw beforeWithFollow();
   const raw = params.get('after') ?? '';
   if (raw === '') return '0';
-  if (!/^-?\d{1,18}$/.test(raw)) {
-    throw new ApiError(400, { message: 'Query param "after" must be an integer.', validations: [{ field: 'after', detail: 'Must be an integer' }] });
-  }
+  if (!/^-?\d{1,18}$/.test(raw)) throw afterNotInteger();
   return String(BigInt(raw) < 0n ? 0n : BigInt(raw));
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
+import { Database } from '../../database/database.js';
+import type { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
 import { ProvisionerJobLogEntity, type LogLevel, type LogSource } from './entities/provisioner-job-log.entity.js';
 import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
@@ -58,15 +57,15 @@ export interface QueueInfo {
 
 @Injectable()
 export class JobsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  async insertJob(manager: EntityManager, job: ProvisionerJobEntity): Promise<ProvisionerJobEntity> {
-    await manager.insert(ProvisionerJobEntity, job);
+  async insertJob(job: ProvisionerJobEntity): Promise<ProvisionerJobEntity> {
+    await this.db.manager.insert(ProvisionerJobEntity, job);
     return job;
   }
 
-  getJob(id: string, manager: EntityManager = this.db.manager): Promise<ProvisionerJobEntity | null> {
-    return manager.findOneBy(ProvisionerJobEntity, { id });
+  getJob(id: string): Promise<ProvisionerJobEntity | null> {
+    return this.db.manager.findOneBy(ProvisionerJobEntity, { id });
   }
 
   getJobs(ids: string[]): Promise<ProvisionerJobEntity[]> {
@@ -80,7 +79,7 @@ export class JobsRepository {
    * SKIP LOCKED lets concurrent daemons each take a different job; a started job is never taken again.
    */
   async acquireJob(daemon: ProvisionerDaemonEntity): Promise<ProvisionerJobEntity | undefined> {
-    const rows: JobRow[] = await this.db.query(
+    const rows: JobRow[] = await this.db.manager.query(
       `UPDATE provisioner_jobs SET started_at = now(), updated_at = now(), worker_id = $1
         WHERE id = (
           SELECT id FROM provisioner_jobs
@@ -98,12 +97,12 @@ export class JobsRepository {
     return row ? fromRow(row) : undefined;
   }
 
-  async touchJob(id: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query('UPDATE provisioner_jobs SET updated_at = now() WHERE id = $1', [id]);
+  async touchJob(id: string): Promise<void> {
+    await this.db.manager.query('UPDATE provisioner_jobs SET updated_at = now() WHERE id = $1', [id]);
   }
 
   async touchRunningJobsOf(daemonId: string): Promise<void> {
-    await this.db.query(
+    await this.db.manager.query(
       'UPDATE provisioner_jobs SET updated_at = now() WHERE worker_id = $1 AND started_at IS NOT NULL AND completed_at IS NULL',
       [daemonId],
     );
@@ -114,8 +113,8 @@ export class JobsRepository {
    * guard is re-checked under the row lock, so a job failed meanwhile (hang detector, disconnect)
    * is never turned into a success.
    */
-  async completeJob(manager: EntityManager, id: string, error?: { message: string; code?: string }): Promise<boolean> {
-    const rows: [{ id: string }[], number] | { id: string }[] = await manager.query(
+  async completeJob(id: string, error?: { message: string; code?: string }): Promise<boolean> {
+    const rows: [{ id: string }[], number] | { id: string }[] = await this.db.manager.query(
       `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = $3
         WHERE id = $1 AND completed_at IS NULL RETURNING id`,
       [id, error?.message ?? null, error?.code ?? null],
@@ -125,7 +124,7 @@ export class JobsRepository {
 
   /** Fails the unfinished jobs of a daemon (it disconnected); returns their ids. */
   async failRunningJobsOf(daemonId: string, message: string): Promise<string[]> {
-    const rows: [{ id: string }[], number] | { id: string }[] = await this.db.query(
+    const rows: [{ id: string }[], number] | { id: string }[] = await this.db.manager.query(
       `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'DAEMON_DISCONNECTED'
         WHERE worker_id = $1 AND started_at IS NOT NULL AND completed_at IS NULL RETURNING id`,
       [daemonId, message],
@@ -136,7 +135,7 @@ export class JobsRepository {
 
   /** The hang detector: fails running jobs not updated for `timeoutMs`; returns their ids. */
   async failHungJobs(timeoutMs: number, message: string): Promise<string[]> {
-    const rows = await this.db.query<unknown[]>(
+    const rows = await this.db.manager.query<unknown[]>(
       `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'HUNG'
         WHERE started_at IS NOT NULL AND completed_at IS NULL AND updated_at < now() - ($1::double precision * interval '1 millisecond')
         RETURNING id`,
@@ -147,14 +146,13 @@ export class JobsRepository {
   }
 
   async insertLogs(
-    manager: EntityManager,
     jobId: string,
     source: LogSource,
     logs: { level: LogLevel; stage?: string; output: string }[],
   ): Promise<void> {
     if (logs.length === 0) return;
     const now = new Date();
-    await manager.insert(
+    await this.db.manager.insert(
       ProvisionerJobLogEntity,
       logs.map((l) => ({ jobId, createdAt: now, source, level: l.level, stage: l.stage ?? '', output: l.output })),
     );
@@ -169,8 +167,8 @@ export class JobsRepository {
       .getMany();
   }
 
-  async insertResources(manager: EntityManager, resources: WorkspaceResourceEntity[]): Promise<void> {
-    if (resources.length > 0) await manager.insert(WorkspaceResourceEntity, resources);
+  async insertResources(resources: WorkspaceResourceEntity[]): Promise<void> {
+    if (resources.length > 0) await this.db.manager.insert(WorkspaceResourceEntity, resources);
   }
 
   listResourcesOfJobs(jobIds: string[]): Promise<WorkspaceResourceEntity[]> {
@@ -188,7 +186,7 @@ export class JobsRepository {
     const pending = jobs.filter((j) => !j.startedAt && !j.canceledAt);
     const out = new Map<string, QueueInfo>();
     if (pending.length === 0) return out;
-    const rows: { id: string; position: number; size: number }[] = await this.db.query(
+    const rows: { id: string; position: number; size: number }[] = await this.db.manager.query(
       `SELECT q.id, q.position::int, q.size::int FROM (
          SELECT id, row_number() OVER (PARTITION BY provisioner ORDER BY created_at, id) AS position,
                 count(*) OVER (PARTITION BY provisioner) AS size
@@ -204,7 +202,7 @@ export class JobsRepository {
   async matchingDaemonsOfJobs(jobs: ProvisionerJobEntity[]): Promise<Map<string, { count: number; available: number }>> {
     const out = new Map<string, { count: number; available: number }>();
     if (jobs.length === 0) return out;
-    const rows: { id: string; count: number; available: number }[] = await this.db.query(
+    const rows: { id: string; count: number; available: number }[] = await this.db.manager.query(
       `SELECT j.id, count(d.id)::int AS count,
               count(d.id) FILTER (WHERE NOT EXISTS (
                 SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
@@ -223,7 +221,7 @@ export class JobsRepository {
 
   /** Connected daemons able to take a job: [matching, matching and idle]. */
   async matchingDaemons(job: ProvisionerJobEntity): Promise<{ count: number; available: number }> {
-    const rows: { count: number; available: number }[] = await this.db.query(
+    const rows: { count: number; available: number }[] = await this.db.manager.query(
       `SELECT count(*)::int AS count,
               count(*) FILTER (WHERE NOT EXISTS (
                 SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
@@ -234,5 +232,28 @@ export class JobsRepository {
       [job.provisioner, JSON.stringify(job.tags), job.organizationId, DAEMON_LIVENESS_SECONDS],
     );
     return rows[0];
+  }
+
+  /**
+   * Coder's cancel: `canceled_at` now, and `completed_at` too when no daemon has taken the job yet
+   * (a running job completes when its daemon finishes). One guarded statement, so two cancels race
+   * safely. Answers what happened: `canceled`, or why not (`completed`, `already_canceled`, `missing`).
+   */
+  async cancelJob(jobId: string): Promise<'canceled' | 'completed' | 'already_canceled' | 'missing'> {
+    const rows: [{ id: string }[], number] | { id: string }[] = await this.db.manager.query(
+      `UPDATE provisioner_jobs SET canceled_at = now(), updated_at = now(),
+              completed_at = CASE WHEN worker_id IS NULL THEN now() ELSE completed_at END
+        WHERE id = $1 AND completed_at IS NULL AND canceled_at IS NULL RETURNING id`,
+      [jobId],
+    );
+    const updated = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+    if (updated.length > 0) return 'canceled';
+    const current: { completed_at: Date | null; canceled_at: Date | null }[] = await this.db.manager.query(
+      'SELECT completed_at, canceled_at FROM provisioner_jobs WHERE id = $1',
+      [jobId],
+    );
+    if (!current[0]) return 'missing';
+    // Coder checks completion first: a job canceled before pickup is also "already completed".
+    return current[0].completed_at ? 'completed' : 'already_canceled';
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { toJobResponse, toLogResponse, toResourceResponse, type ProvisionerJobResponse } from './dto/job.dto.js';
 import { ProvisionerJobEntity, type JobInput, type JobType, type ProvisionerType } from './entities/provisioner-job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
@@ -24,8 +23,8 @@ export class JobsService {
     private readonly provisionerd: ProvisionerdService,
   ) {}
 
-  /** Inserts a pending job inside the caller's transaction; call `announce` after the commit. */
-  async createJob(manager: EntityManager, input: NewJob): Promise<ProvisionerJobEntity> {
+  /** Inserts a pending job (inside the caller's transaction, if any); call `announce` after the commit. */
+  async createJob(input: NewJob): Promise<ProvisionerJobEntity> {
     const now = new Date();
     const job = Object.assign(new ProvisionerJobEntity(), {
       id: randomUUID(),
@@ -46,7 +45,7 @@ export class JobsService {
       fileId: input.fileId,
       tags: input.tags,
     });
-    return this.repo.insertJob(manager, job);
+    return this.repo.insertJob(job);
   }
 
   /** Wakes idle daemons on every replica (best effort; they also poll). */
@@ -54,8 +53,8 @@ export class JobsService {
     return this.provisionerd.announceJob(job);
   }
 
-  getJob(id: string, manager?: EntityManager): Promise<ProvisionerJobEntity | null> {
-    return this.repo.getJob(id, manager);
+  getJob(id: string): Promise<ProvisionerJobEntity | null> {
+    return this.repo.getJob(id);
   }
 
   /** Jobs by id with their API view (queue position and matching daemons for pending ones). */
@@ -80,5 +79,10 @@ export class JobsService {
 
   async resources(jobIds: string[]) {
     return (await this.repo.listResourcesOfJobs(jobIds)).map(toResourceResponse);
+  }
+
+  /** Cancels a job not yet completed (template version imports); see JobsRepository.cancelJob. */
+  cancelJob(jobId: string): Promise<'canceled' | 'completed' | 'already_canceled' | 'missing'> {
+    return this.repo.cancelJob(jobId);
   }
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
-import { PubSub } from '../pubsub/pubsub.js';
+import { Database } from '../../database/database.js';
+import { FilesRepository } from '../files/files.repository.js';
+import { PubSub } from '../../database/pubsub/pubsub.js';
+import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
+import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
 import type { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
-import { JobContextRepository } from './job-context.repository.js';
 import { JOB_LOGS_CHANNEL } from './job-logs-channel.js';
 import { JobsRepository } from './jobs.repository.js';
 import type { AcquiredJob, CommitQuotaResult, JobLogInput, ProtocolResource } from './protocol.js';
+import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
 import { QuotaCommitter } from './quota-committer.js';
 
 /** Pubsub channel announcing new jobs, so idle daemons on every replica try to acquire at once. */
@@ -53,9 +55,12 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly jobs: JobsRepository,
-    private readonly context: JobContextRepository,
+    private readonly daemons: ProvisionerDaemonsRepository,
+    private readonly files: FilesRepository,
+    private readonly workspaces: WorkspacesRepository,
+    private readonly builds: WorkspaceBuildsRepository,
     private readonly pubsub: PubSub,
     @Inject(QuotaCommitter) private readonly quota: QuotaCommitter,
   ) {}
@@ -89,13 +94,12 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     const now = new Date();
     // Coder keeps one row per daemon name; a name still in use by a live session gets its own row,
     // so one session's disconnect never fails another session's jobs.
-    const where: FindOptionsWhere<ProvisionerDaemonEntity> = {
+    const existing = await this.daemons.getDaemonToReuse({
       name: input.name,
       builtin: input.builtin,
-      organizationId: input.organizationId === null ? IsNull() : input.organizationId,
-    };
-    if (!input.builtin) where.disconnectedAt = Not(IsNull());
-    const existing = await this.db.manager.findOne(ProvisionerDaemonEntity, { where, order: { createdAt: 'ASC' } });
+      organizationId: input.organizationId,
+      onlyDisconnected: !input.builtin,
+    });
     const daemon = Object.assign(existing ?? new ProvisionerDaemonEntity(), {
       id: existing?.id ?? randomUUID(),
       createdAt: existing?.createdAt ?? now,
@@ -109,13 +113,12 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       builtin: input.builtin,
       version: input.version ?? '',
     });
-    await this.db.manager.save(ProvisionerDaemonEntity, daemon);
-    return daemon;
+    return this.daemons.saveDaemon(daemon);
   }
 
   /** Marks a daemon alive and keeps its running job from looking hung. */
   async heartbeat(daemon: ProvisionerDaemonEntity): Promise<void> {
-    await this.db.query('UPDATE provisioner_daemons SET last_seen_at = now() WHERE id = $1', [daemon.id]);
+    await this.daemons.touchDaemon(daemon.id);
     await this.jobs.touchRunningJobsOf(daemon.id);
   }
 
@@ -124,7 +127,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     // Jobs first: once `disconnected_at` is set, a reconnecting daemon of the same name may reuse
     // this row (and id) and acquire jobs that must not be failed here.
     const failed = await this.jobs.failRunningJobsOf(daemon.id, reason);
-    await this.db.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [daemon.id]);
+    await this.daemons.markDaemonDisconnected(daemon.id);
     for (const jobId of failed) await this.announceLogs(jobId);
     if (failed.length > 0) this.logger.warn(`daemon ${daemon.name} disconnected; failed jobs ${failed.join(', ')}`);
     return failed;
@@ -139,7 +142,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     for (;;) {
       const job = await this.jobs.acquireJob(daemon);
       if (job) {
-        const described = await this.context.describeJob(job);
+        const described = await this.describe(job);
         if (described) return described;
         await this.failJobInternal(job.id, 'The job refers to a file, version or build that no longer exists.', 'MISSING_INPUT');
         continue;
@@ -171,9 +174,9 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
   async updateJob(daemon: ProvisionerDaemonEntity, jobId: string, logs: JobLogInput[]): Promise<void> {
     const job = await this.runningJobOf(daemon, jobId);
     const clipped = logs.slice(0, MAX_LOGS_PER_UPDATE).map((l) => ({ ...l, output: l.output.slice(0, MAX_LOG_OUTPUT) }));
-    await this.db.transaction(async (manager) => {
-      await this.jobs.insertLogs(manager, job.id, 'provisioner', clipped);
-      await this.jobs.touchJob(job.id, manager);
+    await this.db.transaction(async () => {
+      await this.jobs.insertLogs(job.id, 'provisioner', clipped);
+      await this.jobs.touchJob(job.id);
     });
     await this.announceLogs(job.id);
   }
@@ -200,17 +203,17 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
         instanceType: r.instance_type ?? null,
         dailyCost: r.daily_cost,
       });
-    await this.db.transaction(async (manager) => {
+    await this.db.transaction(async () => {
       if (job.type === 'template_version_import') {
-        await this.jobs.insertResources(manager, [...resources.map((r) => row(r, 'start')), ...stopResources.map((r) => row(r, 'stop'))]);
+        await this.jobs.insertResources([...resources.map((r) => row(r, 'start')), ...stopResources.map((r) => row(r, 'stop'))]);
       } else {
-        const build = await this.context.buildOfJob(job.id, manager);
+        const build = await this.builds.getBuildOfJob(job.id);
         if (build) {
-          await this.jobs.insertResources(manager, resources.map((r) => row(r, build.transition)));
-          if (build.transition === 'delete') await this.context.markWorkspaceDeleted(manager, build.workspace_id);
+          await this.jobs.insertResources(resources.map((r) => row(r, build.transition)));
+          if (build.transition === 'delete') await this.workspaces.markWorkspaceDeleted(build.workspace_id);
         }
       }
-      if (!(await this.jobs.completeJob(manager, job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
+      if (!(await this.jobs.completeJob(job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
     });
     await this.announceLogs(job.id);
   }
@@ -224,9 +227,9 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   /** False (and nothing written) when the job completed meanwhile. */
   private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<boolean> {
-    const failed = await this.db.transaction(async (manager) => {
-      await this.jobs.insertLogs(manager, jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
-      const failed = await this.jobs.completeJob(manager, jobId, { message: error.slice(0, 4096), code: errorCode });
+    const failed = await this.db.transaction(async () => {
+      await this.jobs.insertLogs(jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
+      const failed = await this.jobs.completeJob(jobId, { message: error.slice(0, 4096), code: errorCode });
       // Roll the log line back with the refused update.
       if (!failed) throw new JobAlreadyCompleted();
       return true;
@@ -236,6 +239,28 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     });
     if (failed) await this.announceLogs(jobId);
     return failed;
+  }
+
+  /** What a daemon needs to run the job; undefined when its file or build no longer exists. */
+  private async describe(job: ProvisionerJobEntity): Promise<AcquiredJob | undefined> {
+    const file = await this.files.getFileById(job.fileId);
+    if (!file) return undefined;
+    const acquired: AcquiredJob = {
+      job_id: job.id,
+      type: job.type,
+      provisioner: job.provisioner,
+      created_at: job.createdAt.toISOString(),
+      organization_id: job.organizationId,
+      file: { id: file.id, hash: file.hash, mimetype: file.mimetype, data_base64: file.data.toString('base64') },
+    };
+    if (job.type === 'template_version_import') {
+      acquired.template_import = { template_version_id: job.input.template_version_id ?? '' };
+      return acquired;
+    }
+    const build = await this.builds.describeBuildOfJob(job.id);
+    if (!build) return undefined;
+    acquired.workspace_build = build;
+    return acquired;
   }
 
   /** Wakes the log streams following the job, on every replica, once its change has committed. */

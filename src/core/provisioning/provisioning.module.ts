@@ -1,33 +1,45 @@
-import { Global, Module } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Module } from '@nestjs/common';
+import { FilesRepository } from '../files/files.repository.js';
+import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
+import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
 import { HangDetectorService } from './hang-detector.service.js';
-import { JobContextRepository } from './job-context.repository.js';
 import { JobLogsStreamService } from './job-logs-stream.service.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
+import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
 import { ProvisionerdService } from './provisionerd.service.js';
 import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './quota-committer.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
 
-/** Provisioner jobs: creation and views (JobsService), the daemon side, built-in daemons, hang detection. */
-@Global()
+/**
+ * Provisioner jobs: creation and views (JobsService), the daemon side, built-in daemons, hang detection.
+ * A job's outcome lands in the files, workspaces and builds it names: their repositories (owned by
+ * those features, stateless over `Database`) are provided here too, since this module sits
+ * below the feature modules and cannot import them.
+ */
 @Module({
+  imports: [PubSubModule, AuthModule],
   providers: [
     JobsRepository,
-    JobContextRepository,
+    ProvisionerDaemonsRepository,
+    FilesRepository,
+    WorkspacesRepository,
+    WorkspaceBuildsRepository,
     JobsService,
     ProvisionerdService,
     BuiltinDaemonsService,
     HangDetectorService,
     JobLogsStreamService,
+    PermissiveQuotaCommitter,
     {
       provide: QuotaCommitterSlot,
-      inject: [getDataSourceToken()],
-      useFactory: (db: DataSource) => new QuotaCommitterSlot(new PermissiveQuotaCommitter(() => db.manager)),
+      inject: [PermissiveQuotaCommitter],
+      useFactory: (permissive: PermissiveQuotaCommitter) => new QuotaCommitterSlot(permissive),
     },
     { provide: QuotaCommitter, useExisting: QuotaCommitterSlot },
   ],
-  exports: [JobsService, ProvisionerdService, JobLogsStreamService, QuotaCommitter, QuotaCommitterSlot],
+  exports: [JobsService, ProvisionerdService, JobLogsStreamService, ProvisionerDaemonsRepository, QuotaCommitter, QuotaCommitterSlot],
 })
 export class ProvisioningModule {}

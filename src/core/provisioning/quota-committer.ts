@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import type { CommitQuotaResult } from './protocol.js';
 
 /**
@@ -31,13 +32,14 @@ export class QuotaCommitterSlot extends QuotaCommitter {
 }
 
 /** Accepts every build and records its cost. */
+@Injectable()
 export class PermissiveQuotaCommitter extends QuotaCommitter {
-  constructor(private readonly manager: () => EntityManager) {
+  constructor(private readonly builds: WorkspaceBuildsRepository) {
     super();
   }
 
   async commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
-    await this.manager().query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE job_id = $1', [jobId, dailyCost]);
+    await this.builds.setDailyCostOfJob(jobId, dailyCost);
     return { ok: true, credits_consumed: 0, budget: -1 };
   }
 }

@@ -4,6 +4,7 @@ import { can, canAnywhere, canAssignOrgRole, canAssignSiteRole, canReadUser } fr
 
 const ORG_A = '11111111-1111-4111-8111-111111111111';
 const ORG_B = '22222222-2222-4222-8222-222222222222';
+const GROUP = '33333333-3333-4333-8333-333333333333';
 
 function actor(siteRoles: string[] = [], orgs: Record<string, string[]> = { [ORG_A]: [] }, id = 'me'): Actor {
   return {
@@ -21,13 +22,14 @@ function actor(siteRoles: string[] = [], orgs: Record<string, string[]> = { [ORG
 
 describe('RBAC policy (Coder built-in roles)', () => {
   const member = actor();
+  const inGroup = { ...actor(), groupIds: [ORG_A, GROUP] };
   const owner = actor(['owner']);
   const auditor = actor(['auditor']);
   const templateAdmin = actor(['template-admin']);
   const userAdmin = actor(['user-admin']);
   const orgAdmin = actor([], { [ORG_A]: ['organization-admin'] });
 
-  type Row = [string, Actor, Action, { type: Resource; orgId?: string; ownerId?: string }, boolean];
+  type Row = [string, Actor, Action, { type: Resource; orgId?: string; ownerId?: string; id?: string }, boolean];
   const table: Row[] = [
     ['owner may do anything site-wide', owner, 'delete', { type: 'license' }, true],
     ['owner may read replicas', owner, 'read', { type: 'replicas' }, true],
@@ -42,7 +44,12 @@ describe('RBAC policy (Coder built-in roles)', () => {
     ['member may not create keys for others', member, 'create', { type: 'api_key', ownerId: 'other' }, false],
     ['member reads its organization', member, 'read', { type: 'organization', orgId: ORG_A }, true],
     ['member may not read other organizations', member, 'read', { type: 'organization', orgId: ORG_B }, false],
-    ['member has no blanket read on groups (only its own, decided by the groups service)', member, 'read', { type: 'group', orgId: ORG_A }, false],
+    ['member has no blanket read on groups (only its own)', member, 'read', { type: 'group', orgId: ORG_A }, false],
+    ['member reads the Everyone group of its organization', member, 'read', { type: 'group', orgId: ORG_A, id: ORG_A }, true],
+    ['member may not read the Everyone group of another organization', member, 'read', { type: 'group', orgId: ORG_B, id: ORG_B }, false],
+    ['member reads a group it is in', inGroup, 'read', { type: 'group', orgId: ORG_A, id: GROUP }, true],
+    ['member may not read a group it is not in', member, 'read', { type: 'group', orgId: ORG_A, id: GROUP }, false],
+    ['member may not update a group it is in', inGroup, 'update', { type: 'group', orgId: ORG_A, id: GROUP }, false],
     ['member may not create groups', member, 'create', { type: 'group', orgId: ORG_A }, false],
     ['member owns objects only in orgs it belongs to', member, 'read', { type: 'workspace', orgId: ORG_B, ownerId: 'me' }, false],
     ['member owns its workspace in its org', member, 'update', { type: 'workspace', orgId: ORG_A, ownerId: 'me' }, true],

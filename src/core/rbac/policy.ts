@@ -1,3 +1,4 @@
+import { isEveryoneGroup } from '../groups/everyone-group.js';
 import type { Actor } from './actor.js';
 import { permits, type Action, type Resource } from './permissions.js';
 import { assignableBy, MEMBER, ORG_MEMBER, ROLE_DEFINITIONS } from './roles.js';
@@ -9,6 +10,8 @@ export interface RbacObject {
   orgId?: string;
   /** The user owning the object, if any (a user owns their own user object). */
   ownerId?: string;
+  /** The object's own id, for rules about one object (the groups a member belongs to). */
+  id?: string;
 }
 
 function siteRoleNames(actor: Actor): string[] {
@@ -18,6 +21,14 @@ function siteRoleNames(actor: Actor): string[] {
 function orgRoleNames(actor: Actor, orgId: string): string[] {
   const roles = actor.orgRoles.get(orgId);
   return roles ? [ORG_MEMBER, ...roles] : [];
+}
+
+/**
+ * Owners' privileges that are not a permission on a resource (Coder checks the role by name):
+ * skipping the API rate limit with `X-Coder-Bypass-Ratelimit`.
+ */
+export function isOwner(actor: Actor): boolean {
+  return actor.siteRoles.includes('owner');
 }
 
 export function isOrgMember(actor: Actor, orgId: string): boolean {
@@ -30,6 +41,10 @@ export function isOrgMember(actor: Actor, orgId: string): boolean {
  * (and, for objects in an organization, only while the actor is a member of it).
  */
 export function can(actor: Actor, action: Action, obj: RbacObject): boolean {
+  return canByRole(actor, action, obj) || readsOwnGroup(actor, action, obj);
+}
+
+function canByRole(actor: Actor, action: Action, obj: RbacObject): boolean {
   for (const role of siteRoleNames(actor)) {
     if (permits(ROLE_DEFINITIONS[role]?.site, obj.type, action)) return true;
   }
@@ -46,6 +61,17 @@ export function can(actor: Actor, action: Action, obj: RbacObject): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Beyond the group readers of its organization (owner, user admin, auditor, template admin, the
+ * organization's admins), a plain member reads the Everyone group of its organizations and the
+ * groups it is in: a narrowing of Coder, where every member reads every group of its organizations.
+ */
+function readsOwnGroup(actor: Actor, action: Action, obj: RbacObject): boolean {
+  if (obj.type !== 'group' || action !== 'read' || obj.id === undefined || obj.orgId === undefined) return false;
+  if (!isOrgMember(actor, obj.orgId)) return false;
+  return isEveryoneGroup({ id: obj.id, organizationId: obj.orgId }) || actor.groupIds.includes(obj.id);
 }
 
 /** Whether the actor holds `action` on `resource` anywhere: site-wide or in one of its organizations. */

@@ -26,7 +26,7 @@ export interface RoleDefinition {
  * The built-in roles of Coder (coderd/rbac/roles.go, 2023), as coder-behaviour-1 §3.1 lists them.
  * Deliberate narrowings: a plain member reads the users of its own organizations, not every user
  * of the deployment (see policy.canReadUser), and only the groups it belongs to plus Everyone
- * (CONTRACT §4a; see the groups service), not every group of its organizations.
+ * (see can() in src/core/rbac/policy.ts), not every group of its organizations.
  */
 export const ROLE_DEFINITIONS: Record<string, RoleDefinition> = {
   // Coder keeps dormant workspaces out of the owner's and organization admin's wildcards.

@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { SiteConfigRepository } from './site-config.repository.js';
 import { SiteConfigService } from './site-config.service.js';
 
-@Global()
-@Module({ providers: [SiteConfigService], exports: [SiteConfigService] })
+@Module({ providers: [SiteConfigService, SiteConfigRepository], exports: [SiteConfigService] })
 export class SiteConfigModule {}

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import { SiteConfigEntity } from './entities/site-config.entity.js';
+import { SiteConfigRepository } from './site-config.repository.js';
 
-/** Deployment-wide key/value settings (Coder's `site_configs`). */
+/**
+ * Deployment-wide key/value settings (Coder's `site_configs`). Inside `Database.transaction` the
+ * reads and writes join the transaction.
+ */
 @Injectable()
 export class SiteConfigService implements OnModuleInit {
   private deploymentIdValue = '';
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly repo: SiteConfigRepository) {}
 
   async onModuleInit(): Promise<void> {
     this.deploymentIdValue = await this.getOrInit('deployment_id', randomUUID());
@@ -20,26 +21,30 @@ export class SiteConfigService implements OnModuleInit {
     return this.deploymentIdValue;
   }
 
-  async get(key: string, manager: EntityManager = this.db.manager): Promise<string | undefined> {
-    return (await manager.findOneBy(SiteConfigEntity, { key }))?.value;
+  get(key: string): Promise<string | undefined> {
+    return this.repo.getValue(key);
   }
 
   /** Several keys in one query; absent keys are missing from the map. */
-  async getMany(keys: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {
-    const rows = await manager.findBy(SiteConfigEntity, { key: In([...keys]) });
-    return new Map(rows.map((row) => [row.key, row.value]));
+  getMany(keys: readonly string[]): Promise<Map<string, string>> {
+    return this.repo.getValues(keys);
   }
 
-  async set(key: string, value: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.upsert(SiteConfigEntity, { key, value }, ['key']);
+  set(key: string, value: string): Promise<void> {
+    return this.repo.upsertValue(key, value);
   }
 
   /** Returns the stored value, storing `initial` first if the key is absent (race-free). */
   async getOrInit(key: string, initial: string): Promise<string> {
-    await this.db.query('INSERT INTO site_configs (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
-      key,
-      initial,
-    ]);
+    await this.repo.insertValueIfAbsent(key, initial);
     return (await this.get(key)) ?? initial;
+  }
+
+  /**
+   * Serialises the transactions that read, merge and write one group of keys (`appearance`):
+   * call inside `Database.transaction`; the lock is released when it ends.
+   */
+  lock(scope: string): Promise<void> {
+    return this.repo.lockScope(scope);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError, badRequest } from '../../common/errors.js';
+import { beforeWithFollow, followNeedsWebSocket, notAnInteger } from './templates.errors.js';
 
 export interface LogsWindow {
   /** Only logs with an id above this one. */
@@ -11,10 +11,7 @@ function integerParam(query: Record<string, unknown>, name: string): string {
   const raw = query[name];
   if (raw === undefined || raw === '') return '0';
   if (typeof raw !== 'string' || !/^-?\d{1,18}$/.test(raw)) {
-    throw new ApiError(400, {
-      message: `Query param "${name}" must be an integer.`,
-      validations: [{ field: name, detail: 'Must be an integer' }],
-    });
+    throw notAnInteger(name);
   }
   return String(BigInt(raw) < 0n ? 0n : BigInt(raw));
 }
@@ -28,13 +25,8 @@ export function parseLogsQuery(query: Record<string, unknown>): LogsWindow {
   const follow = query.follow !== undefined;
   const before = integerParam(query, 'before');
   const after = integerParam(query, 'after');
-  if (follow && before !== '0') throw badRequest('Query param "before" cannot be used with "follow".');
-  if (follow) {
-    throw badRequest(
-      'Failed to accept websocket.',
-      'Following logs needs a WebSocket: send this request as a WebSocket upgrade, or poll without "follow", passing the id of the last log received as "after".',
-    );
-  }
+  if (follow && before !== '0') throw beforeWithFollow();
+  if (follow) throw followNeedsWebSocket();
   return { after, before: Number(before) };
 }
 

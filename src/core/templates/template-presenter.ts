@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { NIL_UUID } from '../../common/coder-validators.js';
+import { internalError } from '../../common/errors.js';
 import { JobsService } from '../provisioning/jobs.service.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { TemplateResponse } from './dto/template.dto.js';
 import type { TemplateVersionResponse } from './dto/template-version.dto.js';
 import type { TemplateVersionEntity } from './entities/template-version.entity.js';
 import type { TemplateEntity } from './entities/template.entity.js';
 import { bitmapToWeekdays } from './template-settings.js';
-import { TemplatesRepository, type MinimalUser } from './templates.repository.js';
+import { TemplatesRepository } from './templates.repository.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -63,13 +65,14 @@ export function toTemplateResponse(t: TemplateEntity, activeUsers: number, creat
 export class TemplatePresenter {
   constructor(
     private readonly repo: TemplatesRepository,
+    private readonly users: UsersRepository,
     private readonly jobs: JobsService,
   ) {}
 
   async templates(list: TemplateEntity[]): Promise<TemplateResponse[]> {
     const [counts, users] = await Promise.all([
       this.repo.activeUserCounts(list.map((t) => t.id)),
-      this.repo.minimalUsers(list.map((t) => t.createdBy)),
+      this.users.minimalUsersByIds(list.map((t) => t.createdBy)),
     ]);
     return list.map((t) => toTemplateResponse(t, counts.get(t.id) ?? 0, users.get(t.createdBy)?.username ?? ''));
   }
@@ -81,12 +84,12 @@ export class TemplatePresenter {
   async versions(list: TemplateVersionEntity[]): Promise<TemplateVersionResponse[]> {
     const [jobs, users] = await Promise.all([
       this.jobs.describeJobs(list.map((v) => v.jobId)),
-      this.repo.minimalUsers(list.map((v) => v.createdBy)),
+      this.users.minimalUsersByIds(list.map((v) => v.createdBy)),
     ]);
     return list.map((v) => {
       const job = jobs.get(v.jobId);
-      if (!job) throw new Error(`template version ${v.id} has no job ${v.jobId}`);
-      const creator: MinimalUser = users.get(v.createdBy) ?? { id: v.createdBy, username: '', avatar_url: '' };
+      if (!job) throw internalError(`template version ${v.id} has no job ${v.jobId}`);
+      const creator = users.get(v.createdBy) ?? { id: v.createdBy, username: '', avatar_url: '' };
       return {
         id: v.id,
         template_id: v.templateId ?? NIL_UUID,

@@ -1,8 +1,10 @@
-import { badRequest, type ValidationEntry } from '../../common/errors.js';
+import type { ValidationEntry } from '../../common/errors.js';
 import type { CreateTemplateRequest, RestartRequirement } from './dto/template.dto.js';
 import type { UpdateTemplateMetaRequest } from './dto/update-template.dto.js';
 import type { TemplateEntity } from './entities/template.entity.js';
 import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from './template-enums.js';
+import { invalidCreateRequest, invalidUpdateRequest } from './templates.errors.js';
+import { everyoneGroupId } from '../groups/everyone-group.js';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
@@ -129,7 +131,7 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
     inactivityTtl: ns(firstGiven(body, ['inactivity_ttl_ms', 'time_til_dormant_ms', 'dormant_ttl_ms'])),
     lockedTtl: ns(firstGiven(body, ['locked_ttl_ms', 'time_til_dormant_autodelete_ms', 'delete_ttl_ms'])),
   };
-  if (problems.length > 0) throw badRequest('Invalid create template request.', undefined, problems);
+  if (problems.length > 0) throw invalidCreateRequest(problems);
   return settings;
 }
 
@@ -201,9 +203,8 @@ export function patchedTemplate(template: TemplateEntity, body: UpdateTemplateMe
   set(next, 'useClassicParameterFlow', body.use_classic_parameter_flow);
   set(next, 'agentsAllowed', body.agents_allowed);
   set(next, 'disableModuleCache', body.disable_module_cache);
-  // The Everyone group's id is the organization's.
-  if (body.disable_everyone_group_access) delete next.groupAcl[template.organizationId];
-  if (problems.length > 0) throw badRequest('Invalid request to update template metadata!', undefined, problems);
+  if (body.disable_everyone_group_access) delete next.groupAcl[everyoneGroupId(template.organizationId)];
+  if (problems.length > 0) throw invalidUpdateRequest(problems);
   return next;
 }
 

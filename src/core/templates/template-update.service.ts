@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { isAbsent } from '../../common/coder-validators.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { ApiError, badRequest, forbidden, notFound, validationFailed } from '../../common/errors.js';
+import { forbidden, notFound } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
+import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { jobStatus } from '../provisioning/dto/job.dto.js';
 import { JobsService } from '../provisioning/jobs.service.js';
@@ -16,11 +15,16 @@ import type { TemplateEntity } from './entities/template.entity.js';
 import type { TemplateVersionEntity } from './entities/template-version.entity.js';
 import { TemplatePresenter } from './template-presenter.js';
 import { patchedTemplate, templateAuditSnapshot } from './template-settings.js';
-import { TemplateVersionsRepository } from './template-versions.repository.js';
-import { templateNameTaken, TemplatesService } from './templates.service.js';
+import {
+  activeVersionRequired,
+  promotedVersionMissing,
+  templateNameTaken,
+  versionArchived,
+  versionNotBuilt,
+  versionOfOtherTemplate,
+} from './templates.errors.js';
 import { TemplatesRepository } from './templates.repository.js';
-
-const VERSION_MISSING = () => new ApiError(404, { message: 'Template version not found.' });
+import { TemplatesService } from './templates.service.js';
 
 const sameSettings = (a: TemplateEntity, b: TemplateEntity) =>
   JSON.stringify(templateAuditSnapshot(a)) === JSON.stringify(templateAuditSnapshot(b));
@@ -29,40 +33,37 @@ const sameSettings = (a: TemplateEntity, b: TemplateEntity) =>
 @Injectable()
 export class TemplateUpdateService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly templates: TemplatesService,
     private readonly repo: TemplatesRepository,
-    private readonly versions: TemplateVersionsRepository,
     private readonly presenter: TemplatePresenter,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
   ) {}
 
-  /** A live template the actor may update: 404 when it cannot see it, 403 when it only uses it. */
-  private async updatable(actor: Actor, param: string): Promise<TemplateEntity> {
-    const template = await this.templates.resolveTemplate(actor, param);
+  /** 403 for a caller who may use the template but not update it (one who cannot see it got 404 already). */
+  private assertUpdatable(actor: Actor, template: TemplateEntity): void {
     if (!canOnTemplate(actor, 'update', template)) throw forbidden();
-    return template;
   }
 
   /**
    * Applies the sent settings under the row lock. A request that changes nothing answers 200 with
    * the template, unwritten and unaudited (Coder answers 304, which its newer SDK treats as an error).
    */
-  async updateMeta(actor: Actor, param: string, body: UpdateTemplateMetaRequest, meta: RequestMeta): Promise<TemplateResponse> {
-    const template = await this.updatable(actor, param);
+  async updateMeta(actor: Actor, template: TemplateEntity, body: UpdateTemplateMetaRequest, meta: RequestMeta): Promise<TemplateResponse> {
+    this.assertUpdatable(actor, template);
     let wanted = template.name;
     try {
-      const saved = await this.db.transaction(async (manager) => {
-        const current = await this.lockLive(manager, template.id);
+      const saved = await this.db.transaction(async () => {
+        const current = await this.lockLive(template.id);
         const next = patchedTemplate(current, body);
         wanted = next.name;
         if (sameSettings(current, next)) return current;
-        const holder = next.name === current.name ? null : await this.repo.getTemplateByOrgAndName(current.organizationId, next.name, manager);
+        const holder = next.name === current.name ? null : await this.repo.getTemplateByOrgAndName(current.organizationId, next.name);
         if (holder && holder.id !== current.id) throw templateNameTaken(next.name);
         next.updatedAt = new Date();
-        await this.repo.updateTemplateSettings(manager, next);
-        await this.record(manager, actor, meta, current, next);
+        await this.repo.updateTemplateSettings(next);
+        await this.record(actor, meta, current, next);
         return next;
       });
       return this.presenter.template(saved);
@@ -78,57 +79,52 @@ export class TemplateUpdateService {
    */
   async activateVersion(
     actor: Actor,
-    param: string,
+    template: TemplateEntity,
     body: UpdateActiveTemplateVersionRequest,
     meta: RequestMeta,
   ): Promise<{ message: string }> {
-    const template = await this.updatable(actor, param);
-    if (isAbsent(body.id)) throw validationFailed([{ field: 'id', detail: `Validation failed for tag "required" with value: "${body.id}"` }]);
+    this.assertUpdatable(actor, template);
+    if (isAbsent(body.id)) throw activeVersionRequired(body.id);
     const version = await this.promotable(actor, template, body.id.toLowerCase());
-    await this.db.transaction(async (manager) => {
-      const current = await this.lockLive(manager, template.id);
+    await this.db.transaction(async () => {
+      const current = await this.lockLive(template.id);
       if (current.activeVersionId === version.id) return;
       const next = { ...current, activeVersionId: version.id, updatedAt: new Date() };
-      await this.repo.setActiveVersion(manager, current.id, version.id, next.updatedAt);
-      await this.record(manager, actor, meta, current, next);
+      await this.repo.setActiveVersion(current.id, version.id, next.updatedAt);
+      await this.record(actor, meta, current, next);
     });
     return { message: 'Updated the active template version!' };
   }
 
   private async promotable(actor: Actor, template: TemplateEntity, id: string): Promise<TemplateVersionEntity> {
     const found = await this.templates.findVersion(id);
-    if (!found || !this.templates.canOnVersion(actor, 'read', found)) throw VERSION_MISSING();
+    if (!found || !this.templates.canOnVersion(actor, 'read', found)) throw promotedVersionMissing();
     const { version } = found;
-    if (version.templateId !== template.id) throw badRequest("The provided template version doesn't belong to the specified template.");
+    if (version.templateId !== template.id) throw versionOfOtherTemplate();
     const job = await this.jobs.getJob(version.jobId);
     const status = job ? jobStatus(job) : 'failed';
-    if (status !== 'succeeded') {
-      throw forbidden('Only versions that have been built successfully can be promoted.', `Attempted to promote a version with a ${status} build`);
-    }
-    if (version.archived) throw badRequest('The provided template version is archived.');
+    if (status !== 'succeeded') throw versionNotBuilt(status);
+    if (version.archived) throw versionArchived();
     return version;
   }
 
-  private async lockLive(manager: EntityManager, id: string): Promise<TemplateEntity> {
-    const locked = await this.repo.lockTemplate(manager, id, 'update');
+  private async lockLive(id: string): Promise<TemplateEntity> {
+    const locked = await this.repo.lockTemplate(id, 'update');
     if (!locked || locked.deleted) throw notFound();
     return locked;
   }
 
-  private record(manager: EntityManager, actor: Actor, meta: RequestMeta, before: TemplateEntity, after: TemplateEntity): Promise<void> {
-    return this.audit.record(
-      {
-        meta,
-        userId: actor.id,
-        organizationId: before.organizationId,
-        resourceType: 'template',
-        resourceId: before.id,
-        resourceTarget: after.name,
-        action: 'write',
-        statusCode: 200,
-        diff: auditDiff(templateAuditSnapshot(before), templateAuditSnapshot(after)),
-      },
-      manager,
-    );
+  private record(actor: Actor, meta: RequestMeta, before: TemplateEntity, after: TemplateEntity): Promise<void> {
+    return this.audit.record({
+      meta,
+      userId: actor.id,
+      organizationId: before.organizationId,
+      resourceType: 'template',
+      resourceId: before.id,
+      resourceTarget: after.name,
+      action: 'write',
+      statusCode: 200,
+      diff: auditDiff(templateAuditSnapshot(before), templateAuditSnapshot(after)),
+    });
   }
 }

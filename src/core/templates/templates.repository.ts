@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { TemplateEntity } from './entities/template.entity.js';
+import { Database } from '../../database/database.js';
+import { TemplateEntity, type TemplateAcl } from './entities/template.entity.js';
 
-export interface MinimalUser {
-  id: string;
-  username: string;
-  avatar_url: string;
-}
-
-/** Templates: lookups, the insert and soft delete, and the figures their JSON shows. */
+/**
+ * The owner of `templates`, ACL columns included: lookups, the insert, settings, ACL and soft
+ * delete, and the figures a template's JSON and its delete rule read from its live workspaces.
+ */
 @Injectable()
 export class TemplatesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  getTemplateById(id: string, manager: EntityManager = this.db.manager): Promise<TemplateEntity | null> {
-    return manager.findOneBy(TemplateEntity, { id });
+  getTemplateById(id: string): Promise<TemplateEntity | null> {
+    return this.db.manager.findOneBy(TemplateEntity, { id });
   }
 
   getTemplatesByIds(ids: string[]): Promise<TemplateEntity[]> {
@@ -24,8 +20,8 @@ export class TemplatesRepository {
   }
 
   /** The row locked for the rest of the transaction: `update` serialises deletes, `share` lets builds run together. */
-  lockTemplate(manager: EntityManager, id: string, mode: 'update' | 'share'): Promise<TemplateEntity | null> {
-    return manager
+  lockTemplate(id: string, mode: 'update' | 'share'): Promise<TemplateEntity | null> {
+    return this.db.manager
       .createQueryBuilder(TemplateEntity, 't')
       .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')
       .where('t.id = :id', { id })
@@ -33,8 +29,8 @@ export class TemplatesRepository {
   }
 
   /** A live template by name, case-insensitively (Coder's `LOWER(name)` lookup). */
-  getTemplateByOrgAndName(organizationId: string, name: string, manager: EntityManager = this.db.manager): Promise<TemplateEntity | null> {
-    return manager
+  getTemplateByOrgAndName(organizationId: string, name: string): Promise<TemplateEntity | null> {
+    return this.db.manager
       .createQueryBuilder(TemplateEntity, 't')
       .where('t.organization_id = :organizationId AND t.deleted = false AND lower(t.name) = lower(:name)', { organizationId, name })
       .getOne();
@@ -49,14 +45,14 @@ export class TemplatesRepository {
       .getMany();
   }
 
-  async insertTemplate(manager: EntityManager, template: TemplateEntity): Promise<TemplateEntity> {
-    await manager.insert(TemplateEntity, template);
+  async insertTemplate(template: TemplateEntity): Promise<TemplateEntity> {
+    await this.db.manager.insert(TemplateEntity, template);
     return template;
   }
 
   /** Writes every setting a `PATCH /templates/{template}` may change (and `updated_at`). */
-  async updateTemplateSettings(manager: EntityManager, t: TemplateEntity): Promise<void> {
-    await manager.update(
+  async updateTemplateSettings(t: TemplateEntity): Promise<void> {
+    await this.db.manager.update(
       TemplateEntity,
       { id: t.id },
       {
@@ -89,16 +85,22 @@ export class TemplatesRepository {
     );
   }
 
-  async setActiveVersion(manager: EntityManager, id: string, versionId: string, updatedAt: Date): Promise<void> {
-    await manager.update(TemplateEntity, { id }, { activeVersionId: versionId, updatedAt });
+  async setActiveVersion(id: string, versionId: string, updatedAt: Date): Promise<void> {
+    await this.db.manager.update(TemplateEntity, { id }, { activeVersionId: versionId, updatedAt });
   }
 
-  async softDeleteTemplate(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(TemplateEntity, { id }, { deleted: true, updatedAt: new Date() });
+  /** Replaces both ACLs (`/templates/{template}/acl`). */
+  async updateTemplateAcl(id: string, userAcl: TemplateAcl, groupAcl: TemplateAcl): Promise<void> {
+    await this.db.manager.update(TemplateEntity, { id }, { userAcl, groupAcl, updatedAt: new Date() });
   }
 
-  async countLiveWorkspaces(manager: EntityManager, templateId: string): Promise<number> {
-    const rows: { n: number }[] = await manager.query(
+  async softDeleteTemplate(id: string): Promise<void> {
+    await this.db.manager.update(TemplateEntity, { id }, { deleted: true, updatedAt: new Date() });
+  }
+
+  /** The delete rule's figure: a template keeps its live workspaces' rows valid. */
+  async countLiveWorkspaces(templateId: string): Promise<number> {
+    const rows: { n: number }[] = await this.db.manager.query(
       'SELECT count(*)::int AS n FROM workspaces WHERE template_id = $1 AND deleted = false',
       [templateId],
     );
@@ -109,22 +111,12 @@ export class TemplatesRepository {
   async activeUserCounts(templateIds: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (templateIds.length === 0) return out;
-    const rows: { template_id: string; n: number }[] = await this.db.query(
+    const rows: { template_id: string; n: number }[] = await this.db.manager.query(
       `SELECT template_id, count(DISTINCT owner_id)::int AS n FROM workspaces
         WHERE template_id = ANY($1::uuid[]) AND deleted = false GROUP BY template_id`,
       [templateIds],
     );
     for (const r of rows) out.set(r.template_id, r.n);
-    return out;
-  }
-
-  /** id, username and avatar of each user (deleted ones included: they still created things). */
-  async minimalUsers(ids: string[]): Promise<Map<string, MinimalUser>> {
-    const out = new Map<string, MinimalUser>();
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return out;
-    const rows: MinimalUser[] = await this.db.query('SELECT id, username, avatar_url FROM users WHERE id = ANY($1::uuid[])', [unique]);
-    for (const r of rows) out.set(r.id, r);
     return out;
   }
 }

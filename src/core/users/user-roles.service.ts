@@ -1,24 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { badRequest, forbidden } from '../../common/errors.js';
+import { forbidden } from '../../common/errors.js';
+import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import { canAssignSiteRole } from '../rbac/policy.js';
-import { isSiteRole, MEMBER, ORG_MEMBER, roleDisplayName, SITE_ROLES } from '../rbac/roles.js';
+import { ORG_MEMBER, roleDisplayName, SITE_ROLES } from '../rbac/roles.js';
 import type { AssignableRoleResponse, UserRolesResponse } from './dto/create-user.dto.js';
 import { userAuditSnapshot, type UserResponse } from './dto/user.dto.js';
+import type { UserEntity } from './entities/user.entity.js';
+import { requestedSiteRoles } from './site-roles.js';
+import { ownRolesUnchangeable } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { userAuditEntry } from './user-audit.js';
 
-/** Site role assignment (`PUT /users/{user}/roles`) with Coder's assignment matrix. */
+/** Site role assignment (`/users/roles`, `/users/{user}/roles`) with Coder's assignment matrix. */
 @Injectable()
 export class UserRolesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly users: UsersService,
     private readonly repo: UsersRepository,
+    private readonly memberships: OrganizationsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -30,48 +35,27 @@ export class UserRolesService {
     }));
   }
 
-  async getRoles(actor: Actor, param: string): Promise<UserRolesResponse> {
-    const user = await this.users.resolveVisible(actor, param);
-    const memberships: { organization_id: string; roles: string[] }[] = await this.db.query(
-      'SELECT organization_id, roles FROM organization_members WHERE user_id = $1 ORDER BY created_at',
-      [user.id],
-    );
+  async getRoles(user: UserEntity): Promise<UserRolesResponse> {
+    const memberships = await this.memberships.listMembershipsOfUser(user.id);
     return {
       roles: user.rbacRoles,
       organization_roles: Object.fromEntries(memberships.map((m) => [m.organization_id, [ORG_MEMBER, ...m.roles]])),
     };
   }
 
-  async setRoles(actor: Actor, param: string, roles: string[], meta: RequestMeta): Promise<UserResponse> {
-    const user = await this.users.resolveVisible(actor, param);
-    if (user.id === actor.id) throw badRequest('You cannot change your own roles.');
+  async setRoles(actor: Actor, user: UserEntity, roles: string[], meta: RequestMeta): Promise<UserResponse> {
+    if (user.id === actor.id) throw ownRolesUnchangeable();
     this.users.assertMayManage(actor, user);
-    for (const role of roles) {
-      if (role.includes(':')) throw badRequest('Must only update site wide roles');
-      if (role !== MEMBER && !isSiteRole(role)) throw badRequest(`"${role}" is not a supported role`);
-    }
-    const desired = [...new Set(roles.filter((r) => r !== MEMBER))];
+    const desired = requestedSiteRoles(roles);
     const added = desired.filter((r) => !user.rbacRoles.includes(r));
     const removed = user.rbacRoles.filter((r) => !desired.includes(r));
     for (const role of [...added, ...removed]) {
       if (!canAssignSiteRole(actor, role)) throw forbidden();
     }
-    return this.db.transaction(async (manager) => {
-      const updated = await this.repo.updateSiteRoles(manager, user.id, desired);
-      await this.audit.record(
-        {
-          meta,
-          userId: actor.id,
-          resourceType: 'user',
-          resourceId: user.id,
-          resourceTarget: user.username,
-          action: 'write',
-          statusCode: 200,
-          diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)),
-        },
-        manager,
-      );
-      return this.users.toResponse(actor, updated, manager);
+    return this.db.transaction(async () => {
+      const updated = await this.repo.updateSiteRoles(user.id, desired);
+      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 200, diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)) }));
+      return this.users.toResponse(actor, updated);
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
+import { Database } from '../../database/database.js';
 import { UserEntity, type UserStatus } from './entities/user.entity.js';
 import type { UserFilter } from './user-search.js';
 
@@ -11,20 +11,24 @@ import type { UserFilter } from './user-search.js';
  */
 export type UserVisibility = { all: true } | { all: false; actorId: string } | { all: false; organizationId: string };
 
+/** Serializes first-user setup across requests and replicas (pg_advisory_xact_lock key). */
+const FIRST_USER_LOCK = 7_245_001;
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The one owner of `users`: every read and write of the table goes through here. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  getUserById(id: string, manager: EntityManager = this.db.manager): Promise<UserEntity | null> {
-    return manager.findOneBy(UserEntity, { id, deleted: false });
+  getUserById(id: string): Promise<UserEntity | null> {
+    return this.db.manager.findOneBy(UserEntity, { id, deleted: false });
   }
 
-  getUserByUsername(username: string, manager: EntityManager = this.db.manager): Promise<UserEntity | null> {
-    return manager
+  getUserByUsername(username: string): Promise<UserEntity | null> {
+    return this.db.manager
       .createQueryBuilder(UserEntity, 'u')
       .where('lower(u.username) = lower(:username) AND u.deleted = false', { username })
       .getOne();
@@ -37,20 +41,25 @@ export class UsersRepository {
       .getOne();
   }
 
-  getUserByEmailOrUsername(email: string, username: string, manager: EntityManager = this.db.manager) {
-    return manager
+  getUserByEmailOrUsername(email: string, username: string): Promise<UserEntity | null> {
+    return this.db.manager
       .createQueryBuilder(UserEntity, 'u')
       .where('u.deleted = false')
       .andWhere('(lower(u.email) = lower(:email) OR lower(u.username) = lower(:username))', { email, username })
       .getOne();
   }
 
-  async countUsers(manager: EntityManager = this.db.manager): Promise<number> {
-    return manager.countBy(UserEntity, { deleted: false });
+  countUsers(): Promise<number> {
+    return this.db.manager.countBy(UserEntity, { deleted: false });
   }
 
-  async insertUser(manager: EntityManager, user: UserEntity): Promise<UserEntity> {
-    await manager.insert(UserEntity, user);
+  /** Held until the surrounding transaction ends: one first-user setup at a time. */
+  async lockFirstUserSetup(): Promise<void> {
+    await this.db.manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_USER_LOCK]);
+  }
+
+  async insertUser(user: UserEntity): Promise<UserEntity> {
+    await this.db.manager.insert(UserEntity, user);
     return user;
   }
 
@@ -102,28 +111,77 @@ export class UsersRepository {
     return { users, count };
   }
 
-  async updateStatus(manager: EntityManager, id: string, status: UserStatus): Promise<UserEntity> {
-    await manager.update(UserEntity, { id }, { status, updatedAt: new Date() });
-    return manager.findOneByOrFail(UserEntity, { id });
+  async updateStatus(id: string, status: UserStatus): Promise<UserEntity> {
+    await this.db.manager.update(UserEntity, { id }, { status, updatedAt: new Date() });
+    return this.db.manager.findOneByOrFail(UserEntity, { id });
   }
 
-  async updateSiteRoles(manager: EntityManager, id: string, roles: string[]): Promise<UserEntity> {
-    await manager.update(UserEntity, { id }, { rbacRoles: roles, updatedAt: new Date() });
-    return manager.findOneByOrFail(UserEntity, { id });
+  async updateSiteRoles(id: string, roles: string[]): Promise<UserEntity> {
+    await this.db.manager.update(UserEntity, { id }, { rbacRoles: roles, updatedAt: new Date() });
+    return this.db.manager.findOneByOrFail(UserEntity, { id });
   }
 
-  async updateProfile(manager: EntityManager, id: string, profile: { username: string; name: string; avatarUrl: string }) {
-    await manager.update(UserEntity, { id }, { ...profile, updatedAt: new Date() });
-    return manager.findOneByOrFail(UserEntity, { id });
+  async updateProfile(id: string, profile: { username: string; name: string; avatarUrl: string }): Promise<UserEntity> {
+    await this.db.manager.update(UserEntity, { id }, { ...profile, updatedAt: new Date() });
+    return this.db.manager.findOneByOrFail(UserEntity, { id });
   }
 
-  async updatePassword(manager: EntityManager, id: string, hashedPassword: string): Promise<void> {
-    await manager.update(UserEntity, { id }, { hashedPassword, updatedAt: new Date() });
+  async updatePassword(id: string, hashedPassword: string): Promise<void> {
+    await this.db.manager.update(UserEntity, { id }, { hashedPassword, updatedAt: new Date() });
   }
 
-  /** Soft delete (rows referencing the user stay valid); sessions and tokens are removed. */
-  async softDeleteUser(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(UserEntity, { id }, { deleted: true, updatedAt: new Date() });
-    await manager.query('DELETE FROM api_keys WHERE user_id = $1', [id]);
+  async updateQuietHoursSchedule(id: string, schedule: string): Promise<void> {
+    await this.db.manager.query('UPDATE users SET quiet_hours_schedule = $2, updated_at = now() WHERE id = $1', [id, schedule]);
+  }
+
+  /** The last time the user was seen, written when one of its keys is used (src/core/auth). */
+  async updateLastSeen(id: string, lastSeenAt: Date): Promise<void> {
+    await this.db.manager.query('UPDATE users SET last_seen_at = $2 WHERE id = $1', [id, lastSeenAt]);
+  }
+
+  /** Soft delete: rows referencing the user stay valid. */
+  async softDeleteUser(id: string): Promise<void> {
+    await this.db.manager.update(UserEntity, { id }, { deleted: true, updatedAt: new Date() });
+  }
+
+  /** Which of `usernames` non-deleted users hold, lower-cased (SCIM derives a free one). */
+  async takenUsernames(usernames: string[]): Promise<Set<string>> {
+    const rows: { name: string }[] = await this.db.manager.query(
+      `SELECT lower(username) AS name FROM users WHERE deleted = false AND lower(username) = ANY($1::text[])`,
+      [usernames.map((u) => u.toLowerCase())],
+    );
+    return new Set(rows.map((r) => r.name));
+  }
+
+  /** The email and name an identity provider gives a user (SCIM). */
+  async updateEmailAndName(id: string, fields: { email: string; name: string }): Promise<void> {
+    await this.db.manager.update(UserEntity, { id }, { ...fields, updatedAt: new Date() });
+  }
+
+  /** Active, non-deleted users: the figure the license user limit counts (licensing). */
+  async countActiveUsers(): Promise<number> {
+    const rows: { n: number }[] = await this.db.manager.query(
+      `SELECT count(*)::int AS n FROM users WHERE status = 'active' AND deleted = false`,
+    );
+    return rows[0].n;
+  }
+
+  /** id, username and avatar of each user, deleted ones included (they still created things: templates, versions). */
+  async minimalUsersByIds(ids: string[]): Promise<Map<string, { id: string; username: string; avatar_url: string }>> {
+    const out = new Map<string, { id: string; username: string; avatar_url: string }>();
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return out;
+    const rows: { id: string; username: string; avatar_url: string }[] = await this.db.manager.query(
+      'SELECT id, username, avatar_url FROM users WHERE id = ANY($1::uuid[])',
+      [unique],
+    );
+    for (const r of rows) out.set(r.id, r);
+    return out;
+  }
+
+  /** The active, non-deleted users among `ids` (the template ACL lists only those). */
+  listActiveUsersByIds(ids: string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.manager.findBy(UserEntity, { id: In(ids), deleted: false, status: 'active' });
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { ApiError, badRequest } from '../../common/errors.js';
+import { internalError } from '../../common/errors.js';
 import { jobStatus } from '../provisioning/dto/job.dto.js';
 import type { ProvisionerJobEntity, ProvisionerType } from '../provisioning/entities/provisioner-job.entity.js';
 import { JobsService } from '../provisioning/jobs.service.js';
@@ -11,6 +10,7 @@ import type { TemplateEntity } from '../templates/entities/template.entity.js';
 import { WorkspaceBuildEntity, type Transition } from './entities/workspace-build.entity.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
 import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
+import { importNotSucceeded } from './workspaces.errors.js';
 
 export interface NewBuild {
   workspace: WorkspaceEntity;
@@ -35,32 +35,19 @@ export class WorkspaceBuilder {
   /** The version's import job, if it succeeded; otherwise Coder's 406 (still importing) or 400 (failed, canceled). */
   async succeededImport(version: TemplateVersionEntity): Promise<ProvisionerJobEntity> {
     const job = await this.jobs.getJob(version.jobId);
-    if (!job) throw new Error(`template version ${version.id} has no import job`);
+    if (!job) throw internalError(`template version ${version.id} has no import job`);
     const status = jobStatus(job);
-    switch (status) {
-      case 'succeeded':
-        return job;
-      case 'pending':
-      case 'running':
-      case 'canceling':
-        throw new ApiError(406, { message: `The provided template version is ${status}. Wait for it to complete importing!` });
-      case 'canceled':
-        throw badRequest('The provided template version was canceled during import. You cannot build workspaces with it!');
-      default:
-        throw badRequest(
-          `The provided template version "${version.name}" has failed to import: ${JSON.stringify(job.error ?? '')}. ` +
-            'You cannot build workspaces with it!',
-        );
-    }
+    if (status !== 'succeeded') throw importNotSucceeded(status, version, job.error);
+    return job;
   }
 
   /**
    * Inserts the job (the template's provisioner, the import's file, the import's tags re-scoped to
    * the workspace owner) and the build, inside the caller's transaction. Announce the job after commit.
    */
-  async insert(manager: EntityManager, input: NewBuild): Promise<{ build: WorkspaceBuildEntity; job: ProvisionerJobEntity }> {
+  async insert(input: NewBuild): Promise<{ build: WorkspaceBuildEntity; job: ProvisionerJobEntity }> {
     const buildId = randomUUID();
-    const job = await this.jobs.createJob(manager, {
+    const job = await this.jobs.createJob({
       type: 'workspace_build',
       provisioner: input.template.provisioner as ProvisionerType,
       organizationId: input.template.organizationId,
@@ -85,7 +72,7 @@ export class WorkspaceBuilder {
       reason: 'initiator',
       dailyCost: 0,
     });
-    await this.builds.insertBuild(manager, build);
+    await this.builds.insertBuild(build);
     return { build, job };
   }
 }

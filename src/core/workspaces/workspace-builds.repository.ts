@@ -1,20 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
-import { WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
+import { Database } from '../../database/database.js';
+import { WorkspaceBuildEntity, type Transition } from './entities/workspace-build.entity.js';
+
+/** What a daemon is told about the build it runs (docs/provisioner-protocol.md, `workspace_build`). */
+export interface BuildOfJob {
+  workspace_build_id: string;
+  workspace_id: string;
+  workspace_name: string;
+  owner_id: string;
+  owner_name: string;
+  build_number: number;
+  transition: Transition;
+  template_id: string;
+  template_name: string;
+  template_version_id: string;
+}
+
+/** The build a job runs, its owner and the cost of the build before it (the quota's net-increase rule). */
+export interface BuildCostContext {
+  build_id: string;
+  owner_id: string;
+  previous_cost: number | null;
+}
 
 @Injectable()
 export class WorkspaceBuildsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   getBuildById(id: string): Promise<WorkspaceBuildEntity | null> {
     return this.db.manager.findOneBy(WorkspaceBuildEntity, { id });
   }
 
-  /** The newest build of a workspace (inside a transaction that locked the workspace, when given). */
-  getLatestBuild(workspaceId: string, manager: EntityManager = this.db.manager): Promise<WorkspaceBuildEntity | null> {
-    return manager.findOne(WorkspaceBuildEntity, { where: { workspaceId }, order: { buildNumber: 'DESC' } });
+  /** The newest build of a workspace. */
+  getLatestBuild(workspaceId: string): Promise<WorkspaceBuildEntity | null> {
+    return this.db.manager.findOne(WorkspaceBuildEntity, { where: { workspaceId }, order: { buildNumber: 'DESC' } });
   }
 
   /** The newest build of each workspace, in one statement. */
@@ -29,8 +49,8 @@ export class WorkspaceBuildsRepository {
       .getMany();
   }
 
-  async insertBuild(manager: EntityManager, build: WorkspaceBuildEntity): Promise<WorkspaceBuildEntity> {
-    await manager.insert(WorkspaceBuildEntity, build);
+  async insertBuild(build: WorkspaceBuildEntity): Promise<WorkspaceBuildEntity> {
+    await this.db.manager.insert(WorkspaceBuildEntity, build);
     return build;
   }
 
@@ -52,5 +72,51 @@ export class WorkspaceBuildsRepository {
       query.andWhere('b.build_number > :afterNumber', { afterNumber: after.buildNumber });
     }
     return query.getMany();
+  }
+
+  /** The build a workspace-build job belongs to (its transition and workspace). */
+  async getBuildOfJob(jobId: string): Promise<{ id: string; workspace_id: string; transition: Transition } | undefined> {
+    const rows: { id: string; workspace_id: string; transition: Transition }[] = await this.db.manager.query(
+      'SELECT id, workspace_id, transition FROM workspace_builds WHERE job_id = $1',
+      [jobId],
+    );
+    return rows[0];
+  }
+
+  /** The build a job runs with its workspace, owner and template names, in one statement. */
+  async describeBuildOfJob(jobId: string): Promise<BuildOfJob | undefined> {
+    const rows: BuildOfJob[] = await this.db.manager.query(
+      `SELECT b.id AS workspace_build_id, w.id AS workspace_id, w.name AS workspace_name, u.id AS owner_id,
+              u.username AS owner_name, b.build_number, b.transition, t.id AS template_id, t.name AS template_name,
+              b.template_version_id
+         FROM workspace_builds b
+         JOIN workspaces w ON w.id = b.workspace_id
+         JOIN users u ON u.id = w.owner_id
+         JOIN templates t ON t.id = w.template_id
+        WHERE b.job_id = $1`,
+      [jobId],
+    );
+    return rows[0];
+  }
+
+  /** The build a job runs, its owner and the previous build's cost. */
+  async getBuildCostContext(jobId: string): Promise<BuildCostContext | undefined> {
+    const rows: BuildCostContext[] = await this.db.manager.query(
+      `SELECT b.id AS build_id, w.owner_id,
+              (SELECT p.daily_cost FROM workspace_builds p WHERE p.workspace_id = b.workspace_id AND p.build_number = b.build_number - 1) AS previous_cost
+         FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id
+        WHERE b.job_id = $1`,
+      [jobId],
+    );
+    return rows[0];
+  }
+
+  async setDailyCost(buildId: string, dailyCost: number): Promise<void> {
+    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE id = $1', [buildId, dailyCost]);
+  }
+
+  /** Records the daily cost on the build a job runs (no-op for other jobs). */
+  async setDailyCostOfJob(jobId: string, dailyCost: number): Promise<void> {
+    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE job_id = $1', [jobId, dailyCost]);
   }
 }

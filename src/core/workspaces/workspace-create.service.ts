@@ -1,51 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { isAbsent } from '../../common/coder-validators.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { ApiError, badRequest, forbidden, notFound } from '../../common/errors.js';
+import { forbidden, internalError, notFound } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
+import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
-import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { JobsService } from '../provisioning/jobs.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import type { TemplateVersionEntity } from '../templates/entities/template-version.entity.js';
 import type { TemplateEntity } from '../templates/entities/template.entity.js';
 import { TemplatesService } from '../templates/templates.service.js';
-import { UsersService } from '../users/users.service.js';
+import type { UserEntity } from '../users/entities/user.entity.js';
 import type { CreateWorkspaceRequest } from './dto/create-workspace.dto.js';
 import type { WorkspaceResponse } from './dto/workspace.dto.js';
 import { AUTOMATIC_UPDATES, WorkspaceEntity, type AutomaticUpdates } from './entities/workspace.entity.js';
 import { validAutostartSchedule, workspaceTtl } from './schedule.js';
 import { WorkspaceBuilder, type NewBuild } from './workspace-builder.js';
+import {
+  invalidAutomaticUpdates,
+  nameTaken,
+  templateDeleted,
+  templateDeprecated,
+  templateMissing,
+  templateOfOtherOrganization,
+  versionMissing,
+} from './workspaces.errors.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { WorkspacesService } from './workspaces.service.js';
-
-function nameTaken(name: string): ApiError {
-  return new ApiError(409, {
-    message: `Workspace ${JSON.stringify(name)} already exists.`,
-    validations: [{ field: 'name', detail: 'This value is already in use and should be unique.' }],
-  });
-}
-
-const templateMissing = (id: string) =>
-  badRequest(`Template ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_id', detail: 'template not found' }]);
-const versionMissing = (id: string) =>
-  badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_version_id', detail: 'template not found' }]);
-const templateDeleted = (name: string) => new ApiError(404, { message: `Template ${JSON.stringify(name)} has been deleted!` });
-const templateDeprecated = (t: TemplateEntity) =>
-  badRequest(`Template ${JSON.stringify(t.name)} has been deprecated, and cannot be used to create a new workspace.`, t.deprecationMessage);
 
 /** Coder's validWorkspaceAutomaticUpdates: absent or empty is `never`. */
 function automaticUpdates(value: string | undefined): AutomaticUpdates {
   if (value === undefined || value === '') return 'never';
   if ((AUTOMATIC_UPDATES as readonly string[]).includes(value)) return value as AutomaticUpdates;
-  throw badRequest('Invalid Workspace Automatic Updates setting.', undefined, [
-    { field: 'automatic_updates', detail: 'Automatic updates must be always or never' },
-  ]);
+  throw invalidAutomaticUpdates();
 }
 
 interface NewWorkspace {
@@ -74,21 +65,18 @@ function newWorkspace(input: NewWorkspace) {
 @Injectable()
 export class WorkspaceCreateService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly repo: WorkspacesRepository,
     private readonly workspaces: WorkspacesService,
     private readonly builder: WorkspaceBuilder,
     private readonly templates: TemplatesService,
-    private readonly orgs: OrganizationsService,
-    private readonly users: UsersService,
+    private readonly orgs: OrganizationsRepository,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, orgParam: string, userParam: string, body: CreateWorkspaceRequest, meta: RequestMeta): Promise<WorkspaceResponse> {
-    const org = await this.orgs.resolveVisible(actor, orgParam);
-    const owner = await this.users.resolveVisible(actor, userParam);
-    if (!(await this.repo.isMember(org.id, owner.id))) throw notFound();
+  async create(actor: Actor, org: OrganizationEntity, owner: UserEntity, body: CreateWorkspaceRequest, meta: RequestMeta): Promise<WorkspaceResponse> {
+    if (!(await this.orgs.getMember(org.id, owner.id))) throw notFound();
     // The caller sees the organization and the user: refusing is a 403 (Coder answers 404).
     if (!can(actor, 'create', { type: 'workspace', orgId: org.id, ownerId: owner.id })) throw forbidden();
     const { template, version } = await this.templateAndVersion(actor, org, body);
@@ -106,7 +94,7 @@ export class WorkspaceCreateService {
     const importJob = await this.builder.succeededImport(version);
     let job;
     try {
-      job = await this.db.transaction((manager) => this.insert(manager, actor, { workspace, template, version, importJob }, body, meta));
+      job = await this.db.transaction(() => this.insert(actor, { workspace, template, version, importJob }, body, meta));
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(body.name);
       throw err;
@@ -116,15 +104,14 @@ export class WorkspaceCreateService {
   }
 
   private async insert(
-    manager: EntityManager,
     actor: Actor,
     input: Pick<NewBuild, 'workspace' | 'template' | 'version' | 'importJob'>,
     body: CreateWorkspaceRequest,
     meta: RequestMeta,
   ) {
-    await this.lockLiveTemplate(manager, input.template);
-    await this.repo.insertWorkspace(manager, input.workspace);
-    const created = await this.builder.insert(manager, {
+    await this.lockLiveTemplate(input.template);
+    await this.repo.insertWorkspace(input.workspace);
+    const created = await this.builder.insert({
       ...input,
       transition: 'start',
       initiatorId: actor.id,
@@ -132,7 +119,7 @@ export class WorkspaceCreateService {
       state: Buffer.alloc(0),
       richParameterValues: body.rich_parameter_values?.map(({ name, value }) => ({ name, value })),
     });
-    await this.record(manager, actor, input.workspace, meta);
+    await this.record(actor, input.workspace, meta);
     return created.job;
   }
 
@@ -157,43 +144,40 @@ export class WorkspaceCreateService {
     const template = await this.templates.findUsableTemplate(actor, templateId);
     if (!template) throw templateMissing(templateId);
     if (template.deleted) throw templateDeleted(template.name);
-    if (template.organizationId !== org.id) throw forbidden(`Template is not in organization ${JSON.stringify(org.name)}.`);
+    if (template.organizationId !== org.id) throw templateOfOtherOrganization(org.name);
     if (!version) {
       const active = await this.templates.findVersion(template.activeVersionId);
-      if (!active) throw new Error(`template ${template.id} has no active version`);
+      if (!active) throw internalError(`template ${template.id} has no active version`);
       version = active.version;
     }
     return { template, version };
   }
 
   /** Holds the template (a delete waits, and we see one that happened meanwhile). */
-  private async lockLiveTemplate(manager: EntityManager, template: TemplateEntity): Promise<void> {
-    const locked = await this.templates.lockTemplate(manager, template.id, 'share');
+  private async lockLiveTemplate(template: TemplateEntity): Promise<void> {
+    const locked = await this.templates.lockTemplate(template.id, 'share');
     if (!locked || locked.deleted) throw templateDeleted(template.name);
   }
 
-  private record(manager: EntityManager, actor: Actor, workspace: WorkspaceEntity, meta: RequestMeta): Promise<void> {
-    return this.audit.record(
-      {
-        meta,
-        userId: actor.id,
-        organizationId: workspace.organizationId,
-        resourceType: 'workspace',
-        resourceId: workspace.id,
-        resourceTarget: workspace.name,
-        action: 'create',
-        statusCode: 201,
-        diff: auditDiff(null, {
-          id: workspace.id,
-          name: workspace.name,
-          owner_id: workspace.ownerId,
-          template_id: workspace.templateId,
-          autostart_schedule: workspace.autostartSchedule,
-          ttl: workspace.ttl,
-          automatic_updates: workspace.automaticUpdates,
-        }),
-      },
-      manager,
-    );
+  private record(actor: Actor, workspace: WorkspaceEntity, meta: RequestMeta): Promise<void> {
+    return this.audit.record({
+      meta,
+      userId: actor.id,
+      organizationId: workspace.organizationId,
+      resourceType: 'workspace',
+      resourceId: workspace.id,
+      resourceTarget: workspace.name,
+      action: 'create',
+      statusCode: 201,
+      diff: auditDiff(null, {
+        id: workspace.id,
+        name: workspace.name,
+        owner_id: workspace.ownerId,
+        template_id: workspace.templateId,
+        autostart_schedule: workspace.autostartSchedule,
+        ttl: workspace.ttl,
+        automatic_updates: workspace.automaticUpdates,
+      }),
+    });
   }
 }

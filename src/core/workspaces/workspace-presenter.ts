@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { internalError } from '../../common/errors.js';
 import type { JobStatus, WorkspaceResourceResponse } from '../provisioning/dto/job.dto.js';
 import { JobsService } from '../provisioning/jobs.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { WorkspaceBuildResponse, WorkspaceResponse } from './dto/workspace.dto.js';
 import type { Transition, WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
 import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
 import type { WorkspaceStatus } from './workspace-search.js';
-import { WorkspacesRepository } from './workspaces.repository.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -36,7 +37,7 @@ export class WorkspacePresenter {
   constructor(
     private readonly jobs: JobsService,
     private readonly templates: TemplatesService,
-    private readonly repo: WorkspacesRepository,
+    private readonly users: UsersRepository,
     private readonly buildsRepo: WorkspaceBuildsRepository,
   ) {}
 
@@ -59,7 +60,7 @@ export class WorkspacePresenter {
     return list.map((w) => {
       const build = byWorkspace.get(w.id);
       const template = templates.get(w.templateId);
-      if (!build || !template) throw new Error(`workspace ${w.id} has no build or template`);
+      if (!build || !template) throw internalError(`workspace ${w.id} has no build or template`);
       const out: WorkspaceResponse = {
         id: w.id,
         created_at: w.createdAt.toISOString(),
@@ -96,7 +97,7 @@ export class WorkspacePresenter {
       this.jobs.describeJobs(jobIds),
       this.jobs.resources(jobIds),
       this.templates.versionsByIds(builds.map((b) => b.templateVersionId)),
-      this.repo.minimalUsers([...builds.map((b) => b.initiatorId), ...workspaces.map((w) => w.ownerId)]),
+      this.users.minimalUsersByIds([...builds.map((b) => b.initiatorId), ...workspaces.map((w) => w.ownerId)]),
     ]);
     const resourcesOf = new Map<string, WorkspaceResourceResponse[]>();
     for (const r of resources) resourcesOf.set(r.job_id, [...(resourcesOf.get(r.job_id) ?? []), r]);
@@ -104,7 +105,7 @@ export class WorkspacePresenter {
     const out = builds.map((b): WorkspaceBuildResponse => {
       const workspace = byId.get(b.workspaceId);
       const job = jobs.get(b.jobId);
-      if (!workspace || !job) throw new Error(`workspace build ${b.id} has no workspace or job`);
+      if (!workspace || !job) throw internalError(`workspace build ${b.id} has no workspace or job`);
       return {
         id: b.id,
         created_at: b.createdAt.toISOString(),

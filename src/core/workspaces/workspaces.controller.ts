@@ -1,107 +1,116 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Body, Controller, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { ReqMeta, type RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { Authenticated, CurrentActor } from '../access/access.decorators.js';
+import { Resolved } from '../access/resolved-params.js';
+import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import type { Actor } from '../rbac/actor.js';
+import type { UserEntity } from '../users/entities/user.entity.js';
 import { CreateWorkspaceRequest, UpdateWorkspaceAutomaticUpdatesRequest } from './dto/create-workspace.dto.js';
 import { WorkspaceResponse, WorkspacesResponse } from './dto/workspace.dto.js';
+import type { WorkspaceEntity } from './entities/workspace.entity.js';
 import { WorkspaceCreateService } from './workspace-create.service.js';
 import { WorkspaceSettingsService } from './workspace-settings.service.js';
 import { WorkspacesService } from './workspaces.service.js';
 
-const USER_PARAM = { name: 'user', description: 'A user id, username, or `me`.' } as const;
 const INCLUDE_DELETED = { name: 'include_deleted', required: false, type: Boolean, description: 'Also answer for a deleted workspace.' } as const;
+const DELETED = { status: 410, type: ErrorResponseDto, description: 'The workspace was deleted.' } as const;
 
 @ApiTags('Workspaces')
-@Controller()
+@Controller('workspaces')
 export class WorkspacesController {
   constructor(
     private readonly workspaces: WorkspacesService,
-    private readonly creator: WorkspaceCreateService,
     private readonly settings: WorkspaceSettingsService,
   ) {}
 
-  @Post('organizations/:organization/members/:user/workspaces')
-  @Authenticated()
-  @ApiOperation({
-    summary: 'Create a workspace for a member of the organization (yourself; owners and organization admins for anyone) and start its first build',
+  @Route('GET', '', {
+    summary: 'List the workspaces the caller may see, most recently used first',
+    returns: WorkspacesResponse,
+    errors: [400],
+    query: [
+      {
+        name: 'q',
+        required: false,
+        description: 'Search: `owner:<username|me>`, `template:<name>`, `name:<part>`, `status:<status>`; a bare word is a name, `owner/name` both.',
+      },
+      { name: 'limit', required: false, type: Number, description: '1–1000; 0 or absent = 1000.' },
+      { name: 'offset', required: false, type: Number },
+    ],
   })
-  @ApiParam({ name: 'organization', format: 'uuid' })
-  @ApiParam(USER_PARAM)
-  @ApiCreatedResponse({ type: WorkspaceResponse })
-  @ApiResponse({ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' })
-  @ApiErrors(400, 403, 404, 409)
-  create(
-    @CurrentActor() actor: Actor,
-    @Param('organization') org: string,
-    @Param('user') user: string,
-    @Body() body: CreateWorkspaceRequest,
-    @ReqMeta() meta: RequestMeta,
-  ) {
-    return this.creator.create(actor, org, user, body, meta);
-  }
-
-  @Get('workspaces')
   @Authenticated()
-  @ApiOperation({ summary: 'List the workspaces the caller may see, most recently used first' })
-  @ApiQuery({
-    name: 'q',
-    required: false,
-    description: 'Search: `owner:<username|me>`, `template:<name>`, `name:<part>`, `status:<status>`; a bare word is a name, `owner/name` both.',
-  })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000; 0 or absent = 1000.' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiOkResponse({ type: WorkspacesResponse })
-  @ApiErrors(400)
   list(@CurrentActor() actor: Actor, @Query() query: Record<string, unknown>) {
     return this.workspaces.list(actor, query);
   }
 
-  @Get('workspaces/:workspace')
+  @Route('GET', ':workspace', {
+    summary: 'Get a workspace (410 once deleted, unless include_deleted=true)',
+    returns: WorkspaceResponse,
+    responses: [DELETED],
+    errors: [400, 404],
+    query: [INCLUDE_DELETED],
+  })
   @Authenticated()
-  @ApiOperation({ summary: 'Get a workspace (410 once deleted, unless include_deleted=true)' })
-  @ApiParam({ name: 'workspace', format: 'uuid' })
-  @ApiQuery(INCLUDE_DELETED)
-  @ApiOkResponse({ type: WorkspaceResponse })
-  @ApiResponse({ status: 410, type: ErrorResponseDto, description: 'The workspace was deleted.' })
-  @ApiErrors(400, 404)
-  get(@CurrentActor() actor: Actor, @Param('workspace') id: string, @Query() query: Record<string, unknown>) {
-    return this.workspaces.get(actor, id, query);
+  get(@Resolved('workspace') workspace: WorkspaceEntity, @Query() query: Record<string, unknown>) {
+    return this.workspaces.get(workspace, query);
   }
 
-  @Put('workspaces/:workspace/autoupdates')
+  @Route('PUT', ':workspace/autoupdates', {
+    summary: 'Set whether the workspace\'s starts build the template\'s active version (those who may update the workspace)',
+    status: 204,
+    returnsDescription: 'Updated.',
+    responses: [DELETED],
+    errors: [400, 403, 404],
+  })
   @Authenticated()
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Set whether the workspace\'s starts build the template\'s active version (those who may update the workspace)' })
-  @ApiParam({ name: 'workspace', format: 'uuid' })
-  @ApiNoContentResponse({ description: 'Updated.' })
-  @ApiResponse({ status: 410, type: ErrorResponseDto, description: 'The workspace was deleted.' })
-  @ApiErrors(400, 403, 404)
   setAutomaticUpdates(
     @CurrentActor() actor: Actor,
-    @Param('workspace') id: string,
+    @Resolved('workspace') workspace: WorkspaceEntity,
     @Body() body: UpdateWorkspaceAutomaticUpdatesRequest,
     @ReqMeta() meta: RequestMeta,
   ): Promise<void> {
-    return this.settings.setAutomaticUpdates(actor, id, body, meta);
+    return this.settings.setAutomaticUpdates(actor, workspace, body, meta);
   }
+}
 
-  @Get('users/:user/workspace/:workspacename')
+@ApiTags('Workspaces')
+@Controller('organizations/:organization/members/:user/workspaces')
+export class MemberWorkspacesController {
+  constructor(private readonly creator: WorkspaceCreateService) {}
+
+  @Route('POST', '', {
+    summary: 'Create a workspace for a member of the organization (yourself; owners and organization admins for anyone) and start its first build',
+    returns: WorkspaceResponse,
+    responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
+    errors: [400, 403, 404, 409],
+  })
   @Authenticated()
-  @ApiOperation({ summary: 'Get a user\'s workspace by name (case-insensitive)' })
-  @ApiParam(USER_PARAM)
-  @ApiParam({ name: 'workspacename' })
-  @ApiQuery(INCLUDE_DELETED)
-  @ApiOkResponse({ type: WorkspaceResponse })
-  @ApiErrors(400, 404)
-  getByName(
+  create(
     @CurrentActor() actor: Actor,
-    @Param('user') user: string,
-    @Param('workspacename') name: string,
-    @Query() query: Record<string, unknown>,
+    @Resolved('organization') org: OrganizationEntity,
+    @Resolved('user') owner: UserEntity,
+    @Body() body: CreateWorkspaceRequest,
+    @ReqMeta() meta: RequestMeta,
   ) {
-    return this.workspaces.getByOwnerAndName(actor, user, name, query);
+    return this.creator.create(actor, org, owner, body, meta);
+  }
+}
+
+@ApiTags('Workspaces')
+@Controller('users/:user/workspace')
+export class UserWorkspacesController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @Route('GET', ':workspacename', {
+    summary: 'Get a user\'s workspace by name (case-insensitive)',
+    returns: WorkspaceResponse,
+    errors: [400, 404],
+    query: [INCLUDE_DELETED],
+  })
+  @Authenticated()
+  getByName(@Resolved('workspacename') workspace: WorkspaceEntity) {
+    return this.workspaces.present(workspace);
   }
 }

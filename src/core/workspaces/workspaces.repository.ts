@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
+import { Database } from '../../database/database.js';
 import { WorkspaceEntity, type AutomaticUpdates } from './entities/workspace.entity.js';
 import type { WorkspaceFilter } from './workspace-search.js';
 
@@ -21,14 +21,15 @@ const STATUS_SQL = `CASE
 
 @Injectable()
 export class WorkspacesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  getWorkspaceById(id: string, manager: EntityManager = this.db.manager): Promise<WorkspaceEntity | null> {
-    return manager.findOneBy(WorkspaceEntity, { id });
+  getWorkspaceById(id: string): Promise<WorkspaceEntity | null> {
+    return this.db.manager.findOneBy(WorkspaceEntity, { id });
   }
 
-  lockWorkspace(manager: EntityManager, id: string): Promise<WorkspaceEntity | null> {
-    return manager.createQueryBuilder(WorkspaceEntity, 'w').setLock('pessimistic_write').where('w.id = :id', { id }).getOne();
+  /** The workspace, locked until the transaction ends (serialises its builds). */
+  lockWorkspace(id: string): Promise<WorkspaceEntity | null> {
+    return this.db.manager.createQueryBuilder(WorkspaceEntity, 'w').setLock('pessimistic_write').where('w.id = :id', { id }).getOne();
   }
 
   /** The live workspace of an owner with that name (case-insensitive), or else, if asked, the latest deleted one. */
@@ -41,13 +42,31 @@ export class WorkspacesRepository {
     return query.andWhere('w.deleted = true').orderBy('w.updated_at', 'DESC').getOne();
   }
 
-  async setAutomaticUpdates(manager: EntityManager, id: string, value: AutomaticUpdates): Promise<void> {
-    await manager.update(WorkspaceEntity, { id }, { automaticUpdates: value, updatedAt: new Date() });
+  async setAutomaticUpdates(id: string, value: AutomaticUpdates): Promise<void> {
+    await this.db.manager.update(WorkspaceEntity, { id }, { automaticUpdates: value, updatedAt: new Date() });
   }
 
-  async insertWorkspace(manager: EntityManager, workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
-    await manager.insert(WorkspaceEntity, workspace);
+  async insertWorkspace(workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
+    await this.db.manager.insert(WorkspaceEntity, workspace);
     return workspace;
+  }
+
+  /** A delete build succeeded: the workspace is gone (its row stays, for audit and `include_deleted`). */
+  async markWorkspaceDeleted(id: string): Promise<void> {
+    await this.db.manager.query('UPDATE workspaces SET deleted = true, updated_at = now() WHERE id = $1', [id]);
+  }
+
+  /** Sum of the daily cost of the latest build of each live workspace the user owns (the quota consumed). */
+  async sumDailyCostOfLiveWorkspaces(ownerId: string): Promise<number> {
+    const rows: { consumed: string | null }[] = await this.db.manager.query(
+      `SELECT COALESCE(SUM(b.daily_cost), 0) AS consumed
+         FROM workspaces w
+         JOIN LATERAL (SELECT daily_cost FROM workspace_builds wb WHERE wb.workspace_id = w.id
+                        ORDER BY wb.build_number DESC LIMIT 1) b ON true
+        WHERE w.owner_id = $1 AND w.deleted = false`,
+      [ownerId],
+    );
+    return Number(rows[0]?.consumed ?? 0);
   }
 
   /** A page of live workspaces matching the filter, and how many match in all: three statements whatever the page size. */
@@ -87,8 +106,8 @@ export class WorkspacesRepository {
                               ORDER BY wb.build_number DESC LIMIT 1) b ON true
           LEFT JOIN provisioner_jobs j ON j.id = b.job_id
          WHERE ${where.join(' AND ')}) s ${status}`;
-    const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${matching}) m`, params);
-    const ids = (await this.db.query<{ id: string }[]>(
+    const [{ count }] = await this.db.manager.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${matching}) m`, params);
+    const ids = (await this.db.manager.query<{ id: string }[]>(
       `${matching} ORDER BY s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
       params,
     )).map((r) => r.id);
@@ -97,23 +116,33 @@ export class WorkspacesRepository {
     return { workspaces: ids.flatMap((id) => rows.get(id) ?? []), count };
   }
 
-  /** Whether the user is a member of the organization. */
-  async isMember(organizationId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2', [
-      organizationId,
-      userId,
-    ]);
-    return rows.length > 0;
+  /**
+   * `GET /deployment/stats` (src/core/deployment): the state of each live workspace's latest build
+   * (Coder's GetDeploymentWorkspaceStats), in one statement, the latest build found through the
+   * (workspace_id, build_number) index. Canceled builds count in no bucket, as in Coder.
+   */
+  async countWorkspacesByLatestBuildState(): Promise<WorkspaceStateCounts> {
+    const [counts] = await this.db.manager.query<WorkspaceStateCounts[]>(`
+      SELECT count(*) FILTER (WHERE j.started_at IS NULL AND j.completed_at IS NULL AND j.canceled_at IS NULL AND NOT failed)::int AS pending,
+             count(*) FILTER (WHERE j.started_at IS NOT NULL AND j.completed_at IS NULL AND j.canceled_at IS NULL AND NOT failed)::int AS building,
+             count(*) FILTER (WHERE j.completed_at IS NOT NULL AND j.canceled_at IS NULL AND NOT failed AND b.transition = 'start')::int AS running,
+             count(*) FILTER (WHERE failed)::int AS failed,
+             count(*) FILTER (WHERE j.completed_at IS NOT NULL AND j.canceled_at IS NULL AND NOT failed AND b.transition = 'stop')::int AS stopped
+        FROM workspaces w
+        JOIN LATERAL (SELECT wb.transition, wb.job_id FROM workspace_builds wb WHERE wb.workspace_id = w.id
+                       ORDER BY wb.build_number DESC LIMIT 1) b ON true
+        JOIN provisioner_jobs j ON j.id = b.job_id
+        CROSS JOIN LATERAL (SELECT coalesce(j.error, '') <> '' AS failed) f
+       WHERE w.deleted = false`);
+    return counts;
   }
+}
 
-  /** id, username and avatar of each user, in one statement. */
-  async minimalUsers(ids: string[]): Promise<Map<string, { id: string; username: string; avatar_url: string }>> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    const rows: { id: string; username: string; avatar_url: string }[] = await this.db.query(
-      'SELECT id, username, avatar_url FROM users WHERE id = ANY($1::uuid[])',
-      [unique],
-    );
-    return new Map(rows.map((r) => [r.id, r]));
-  }
+/** Live workspaces by the state of their latest build. */
+export interface WorkspaceStateCounts {
+  pending: number;
+  building: number;
+  running: number;
+  failed: number;
+  stopped: number;
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
 import { emptyAppearance, isEmptyBanner, type AppearanceSettings, type Banner, type SupportLink } from './appearance.rules.js';
 import { toStoredAppearance } from './dto/appearance.dto.js';
@@ -20,15 +19,16 @@ const KEYS = {
 export class CorruptAppearanceError extends Error {}
 
 /**
- * Appearance settings in `site_configs`, in Coder's format (banners are its JSON with omitempty).
- * Stored JSON that does not decode is a server fault (Coder: 500 `unmarshal json`).
+ * Appearance settings in `site_configs`, in Coder's format (banners are its JSON with omitempty),
+ * read and written through their owner, SiteConfigService (no SQL here). Stored JSON that does not
+ * decode is a server fault (Coder: 500 `unmarshal json`).
  */
 @Injectable()
 export class AppearanceRepository {
   constructor(private readonly siteConfig: SiteConfigService) {}
 
-  async getAppearance(manager?: EntityManager): Promise<AppearanceSettings> {
-    const values = await this.siteConfig.getMany(Object.values(KEYS), manager);
+  async getAppearance(): Promise<AppearanceSettings> {
+    const values = await this.siteConfig.getMany(Object.values(KEYS));
     const settings = emptyAppearance();
     settings.applicationName = values.get(KEYS.applicationName) ?? '';
     settings.logoUrl = values.get(KEYS.logoUrl) ?? '';
@@ -46,19 +46,19 @@ export class AppearanceRepository {
     return settings;
   }
 
-  /** Writes every key; pass the transaction's manager so they change together. */
-  async saveAppearance(manager: EntityManager, settings: AppearanceSettings): Promise<void> {
+  /** Writes every key; call inside a transaction so they change together. */
+  async saveAppearance(settings: AppearanceSettings): Promise<void> {
     const stored = toStoredAppearance(settings);
-    await this.siteConfig.set(KEYS.applicationName, stored.application_name, manager);
-    await this.siteConfig.set(KEYS.logoUrl, stored.logo_url, manager);
-    await this.siteConfig.set(KEYS.serviceBanner, JSON.stringify(stored.service_banner), manager);
-    await this.siteConfig.set(KEYS.announcementBanners, JSON.stringify(stored.announcement_banners), manager);
-    await this.siteConfig.set(KEYS.supportLinks, JSON.stringify(stored.support_links), manager);
+    await this.siteConfig.set(KEYS.applicationName, stored.application_name);
+    await this.siteConfig.set(KEYS.logoUrl, stored.logo_url);
+    await this.siteConfig.set(KEYS.serviceBanner, JSON.stringify(stored.service_banner));
+    await this.siteConfig.set(KEYS.announcementBanners, JSON.stringify(stored.announcement_banners));
+    await this.siteConfig.set(KEYS.supportLinks, JSON.stringify(stored.support_links));
   }
 
   /** Serialises concurrent updates: each one merges banners against what the previous one stored. */
-  async lockAppearance(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('site_configs:appearance'))`);
+  lockAppearance(): Promise<void> {
+    return this.siteConfig.lock('appearance');
   }
 }
 

@@ -80,9 +80,6 @@ export function mergeBanners(sent: { service?: Banner; announcements?: Banner[] 
   return [service, ...announcements.slice(1)];
 }
 
-/** Coder's 403 for a caller without `update` on `deployment_config`. */
-export const UPDATE_FORBIDDEN = 'Insufficient permissions to update appearance';
-
 export const URL_MAX = 2048;
 export const MESSAGE_MAX = 2048;
 export const LINK_NAME_MAX = 64;

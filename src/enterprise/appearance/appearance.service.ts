@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
+import { Database } from '../../database/database.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import { AppearanceRepository, CorruptAppearanceError } from './appearance.repository.js';
 import { emptyAppearance, type Banner } from './appearance.rules.js';
@@ -15,7 +14,7 @@ import { toAppearanceConfig, toAppearanceSettings, type AppearanceConfig, type U
 @Injectable()
 export class AppearanceService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: AppearanceRepository,
     private readonly entitlements: EntitlementsService,
@@ -32,10 +31,10 @@ export class AppearanceService {
 
   /** Replaces every setting at once and answers what is now stored (not the request echo). */
   async update(body: UpdateAppearanceConfig): Promise<AppearanceConfig> {
-    const next = await this.db.transaction(async (manager) => {
-      await this.repo.lockAppearance(manager);
-      const settings = toAppearanceSettings(body, await this.shownBanners(manager));
-      await this.repo.saveAppearance(manager, settings);
+    const next = await this.db.transaction(async () => {
+      await this.repo.lockAppearance();
+      const settings = toAppearanceSettings(body, await this.shownBanners());
+      await this.repo.saveAppearance(settings);
       return settings;
     });
     return toAppearanceConfig(next, this.config.docsUrl);
@@ -46,10 +45,10 @@ export class AppearanceService {
   }
 
   /** The banners GET shows right now (none when stored JSON no longer decodes: a PUT repairs it). */
-  private async shownBanners(manager: EntityManager): Promise<Banner[]> {
+  private async shownBanners(): Promise<Banner[]> {
     if (!this.showsStored()) return [];
     try {
-      return (await this.repo.getAppearance(manager)).announcementBanners;
+      return (await this.repo.getAppearance()).announcementBanners;
     } catch (err) {
       if (err instanceof CorruptAppearanceError) return [];
       throw err;

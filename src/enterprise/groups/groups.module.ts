@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../../core/organizations/organizations.module.js';
-import { GroupPatchService } from './group-patch.service.js';
-import { GroupsController, OrganizationGroupsController } from './groups.controller.js';
-import { GroupsRepository } from './groups.repository.js';
+import { CoreGroupsModule } from '../../core/groups/groups.module.js';
+import { GroupsController } from './groups.controller.js';
 import { GroupsService } from './groups.service.js';
+import { OrganizationGroupsController } from './organization-groups.controller.js';
+import { AuditModule } from '../../core/audit/audit.module.js';
 
-/** Groups (`template_rbac`): `/organizations/{organization}/groups…` and `/groups/{group}`. */
+/**
+ * Groups (`template_rbac`): `/organizations/{organization}/groups…` and `/groups/{group}`. The
+ * tables and the `{group}`/`{groupName}` parameters belong to src/core/groups.
+ */
 @Module({
-  imports: [OrganizationsModule],
+  imports: [AuditModule, CoreGroupsModule],
   controllers: [OrganizationGroupsController, GroupsController],
-  providers: [GroupsService, GroupPatchService, GroupsRepository],
-  exports: [GroupsService, GroupsRepository],
+  providers: [GroupsService],
+  exports: [GroupsService, CoreGroupsModule],
 })
 export class GroupsModule {}

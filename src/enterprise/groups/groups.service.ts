@@ -1,89 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { badRequest, conflict, forbidden, isUuid, notFound } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
 import { GroupEntity } from '../../core/groups/entities/group.entity.js';
-import { OrganizationsService } from '../../core/organizations/organizations.service.js';
+import { EVERYONE_GROUP_NAME, isEveryoneGroup } from '../../core/groups/everyone-group.js';
+import { canReadGroup } from '../../core/groups/groups.params.js';
+import { GroupsRepository } from '../../core/groups/groups.repository.js';
+import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import type { Action } from '../../core/rbac/permissions.js';
 import { can } from '../../core/rbac/policy.js';
-import { groupAuditSnapshot, isEveryone, toGroupResponse, type CreateGroupRequest, type GroupResponse } from './dto/group.dto.js';
-import { GroupsRepository } from './groups.repository.js';
+import { Database } from '../../database/database.js';
+import {
+  groupAuditSnapshot,
+  toGroupResponse,
+  type CreateGroupRequest,
+  type GroupResponse,
+  type PatchGroupRequest,
+} from './dto/group.dto.js';
+import { applyGroupPatch, assertNoDuplicates, assertOrganizationMembers, planGroupPatch } from './group-patch.rules.js';
+import {
+  duplicateMember,
+  everyoneUndeletable,
+  groupChangeForbidden,
+  groupGone,
+  groupNameReserved,
+  groupNameTaken,
+  renameTaken,
+} from './groups.errors.js';
 
-export const EVERYONE = 'Everyone';
+type GroupAuditAction = 'create' | 'write' | 'delete';
 
-/**
- * Who sees a group: group readers of its organization (owner, user admin, auditor, template
- * admin, the organization's admins), and plain members for Everyone and the groups they are in.
- */
-export function canSeeGroup(actor: Actor, group: GroupEntity): boolean {
-  if (can(actor, 'read', { type: 'group', orgId: group.organizationId })) return true;
-  if (!actor.orgRoles.has(group.organizationId)) return false;
-  return isEveryone(group) || actor.groupIds.includes(group.id);
-}
-
+/** The group resource (`/organizations/{organization}/groups…`, `/groups/{group}`): reads, create, patch, delete. */
 @Injectable()
 export class GroupsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly repo: GroupsRepository,
-    private readonly orgs: OrganizationsService,
     private readonly audit: AuditService,
   ) {}
 
-  async present(groups: GroupEntity[], manager?: EntityManager): Promise<GroupResponse[]> {
-    const members = await this.repo.membersOfGroups(groups.map((g) => g.id), manager);
+  /** Groups as the API answers them, members included (one query for all of them). */
+  async present(groups: GroupEntity[]): Promise<GroupResponse[]> {
+    const members = await this.repo.membersOfGroups(groups.map((g) => g.id));
     return groups.map((g) => toGroupResponse(g, members.get(g.id) ?? []));
   }
 
-  private async presentOne(group: GroupEntity, manager?: EntityManager): Promise<GroupResponse> {
-    return (await this.present([group], manager))[0];
+  async get(group: GroupEntity): Promise<GroupResponse> {
+    return (await this.present([group]))[0];
   }
 
-  /** `{group}`: a UUID, or a name looked up in the caller's organizations (CONTRACT §4). 404 if not visible. */
-  async resolve(actor: Actor, param: string): Promise<GroupEntity> {
-    let group: GroupEntity | null = null;
-    if (isUuid(param)) {
-      group = await this.repo.getGroupById(param.toLowerCase());
-    } else {
-      const named = (await this.repo.listGroupsNamed(param, [...actor.orgRoles.keys()])).filter((g) => canSeeGroup(actor, g));
-      if (named.length > 1) {
-        throw badRequest(`Group name "${param}" is ambiguous: it exists in ${named.length} of your organizations. Use the group id.`);
-      }
-      group = named[0] ?? null;
-    }
-    if (!group || !canSeeGroup(actor, group)) throw notFound();
-    return group;
-  }
-
-  private assertCan(actor: Actor, action: Action, group: GroupEntity): void {
-    if (!can(actor, action, { type: 'group', orgId: group.organizationId })) throw forbidden();
-  }
-
-  async list(actor: Actor, orgParam: string): Promise<GroupResponse[]> {
-    const org = await this.orgs.resolveVisible(actor, orgParam);
-    const groups = (await this.repo.listGroupsOfOrg(org.id)).filter((g) => canSeeGroup(actor, g));
+  /** The organization's groups the caller may see, Everyone first. */
+  async list(actor: Actor, org: OrganizationEntity): Promise<GroupResponse[]> {
+    const groups = (await this.repo.listGroupsOfOrg(org.id)).filter((g) => canReadGroup(actor, g));
     return this.present(groups);
   }
 
-  async getByName(actor: Actor, orgParam: string, name: string): Promise<GroupResponse> {
-    const org = await this.orgs.resolveVisible(actor, orgParam);
-    const group = await this.repo.getGroupByOrgAndName(org.id, name);
-    if (!group || !canSeeGroup(actor, group)) throw notFound();
-    return this.presentOne(group);
-  }
-
-  async get(actor: Actor, param: string): Promise<GroupResponse> {
-    return this.presentOne(await this.resolve(actor, param));
-  }
-
-  async create(actor: Actor, orgParam: string, body: CreateGroupRequest, meta: RequestMeta): Promise<GroupResponse> {
-    const org = await this.orgs.resolveVisible(actor, orgParam);
-    if (body.name === EVERYONE) throw badRequest(`"${EVERYONE}" is a reserved keyword and cannot be used for a group name.`);
+  async create(actor: Actor, org: OrganizationEntity, body: CreateGroupRequest, meta: RequestMeta): Promise<GroupResponse> {
+    if (body.name === EVERYONE_GROUP_NAME) throw groupNameReserved();
     const group = Object.assign(new GroupEntity(), {
       id: randomUUID(),
       name: body.name,
@@ -94,59 +69,82 @@ export class GroupsService {
       source: 'user',
     });
     try {
-      await this.db.transaction(async (manager) => {
-        await this.repo.insertGroup(manager, group);
-        await this.recordAudit(manager, actor, meta, group, 'create', 201, null, groupAuditSnapshot(group, []));
+      await this.db.transaction(async () => {
+        await this.repo.insertGroup(group);
+        await this.recordAudit(actor, meta, group, 'create', 201, null, groupAuditSnapshot(group, []));
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`Group with name "${body.name}" already exists.`);
+      if (isUniqueViolation(err)) throw groupNameTaken(body.name);
       throw err;
     }
     return toGroupResponse(group, []);
   }
 
+  /** Rename, display name, avatar, quota allowance and members, in one transaction. */
+  async update(actor: Actor, group: GroupEntity, body: PatchGroupRequest, meta: RequestMeta): Promise<GroupResponse> {
+    this.assertMay(actor, 'update', group);
+    const plan = planGroupPatch(group, body);
+    try {
+      return await this.db.transaction(async () => {
+        const current = await this.repo.getGroupById(group.id);
+        if (!current) throw groupGone();
+        const members = await this.repo.organizationMembersAmong(current.organizationId, plan.addIds);
+        assertOrganizationMembers(plan.add, members, current.organizationId);
+        const before = await this.repo.explicitMemberIds(current.id);
+        assertNoDuplicates(plan.addIds, before);
+        const snapshotBefore = groupAuditSnapshot(current, before);
+        applyGroupPatch(current, body, plan.rename);
+        await this.repo.updateGroup(current);
+        await this.repo.addMembers(current.id, plan.addIds);
+        await this.repo.removeMembers(current.id, plan.remove);
+        const after = await this.repo.explicitMemberIds(current.id);
+        await this.recordAudit(actor, meta, current, 'write', 200, snapshotBefore, groupAuditSnapshot(current, after));
+        return this.get(current);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'groups_name_organization_id_key')) throw renameTaken(plan.rename);
+      if (isUniqueViolation(err)) throw duplicateMember();
+      throw err;
+    }
+  }
+
   /** Deletes a group and answers it as it was (the API page's shape; Coder's SDK ignores the body). */
-  async delete(actor: Actor, param: string, meta: RequestMeta): Promise<GroupResponse> {
-    const group = await this.resolve(actor, param);
-    this.assertCan(actor, 'delete', group);
-    if (isEveryone(group)) throw badRequest(`"${EVERYONE}" is a reserved group and cannot be deleted!`);
-    return this.db.transaction(async (manager) => {
-      const before = await this.presentOne(group, manager);
-      const memberIds = await this.repo.explicitMemberIds(manager, group.id);
-      await this.repo.deleteGroup(manager, group.id);
-      await this.recordAudit(manager, actor, meta, group, 'delete', 200, groupAuditSnapshot(group, memberIds), null);
+  async delete(actor: Actor, group: GroupEntity, meta: RequestMeta): Promise<GroupResponse> {
+    this.assertMay(actor, 'delete', group);
+    if (isEveryoneGroup(group)) throw everyoneUndeletable();
+    return this.db.transaction(async () => {
+      const before = await this.get(group);
+      const memberIds = await this.repo.explicitMemberIds(group.id);
+      await this.repo.deleteGroup(group.id);
+      await this.recordAudit(actor, meta, group, 'delete', 200, groupAuditSnapshot(group, memberIds), null);
       return before;
     });
   }
 
-  recordAudit(
-    manager: EntityManager,
+  /** The caller sees the group (the `{group}` resolver checked it) but may not change it: 403. */
+  private assertMay(actor: Actor, action: Action, group: GroupEntity): void {
+    if (!can(actor, action, { type: 'group', orgId: group.organizationId })) throw groupChangeForbidden();
+  }
+
+  private recordAudit(
     actor: Actor,
     meta: RequestMeta,
     group: GroupEntity,
-    action: 'create' | 'write' | 'delete',
+    action: GroupAuditAction,
     statusCode: number,
     before: Record<string, unknown> | null,
     after: Record<string, unknown> | null,
   ): Promise<void> {
-    return this.audit.record(
-      {
-        meta,
-        userId: actor.id,
-        organizationId: group.organizationId,
-        resourceType: 'group',
-        resourceId: group.id,
-        resourceTarget: group.name,
-        action,
-        statusCode,
-        diff: auditDiff(before, after),
-      },
-      manager,
-    );
-  }
-
-  /** For group-patch.service: permission checks shared with delete. */
-  assertMayUpdate(actor: Actor, group: GroupEntity): void {
-    this.assertCan(actor, 'update', group);
+    return this.audit.record({
+      meta,
+      userId: actor.id,
+      organizationId: group.organizationId,
+      resourceType: 'group',
+      resourceId: group.id,
+      resourceTarget: group.name,
+      action,
+      statusCode,
+      diff: auditDiff(before, after),
+    });
   }
 }

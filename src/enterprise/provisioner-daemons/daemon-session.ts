@@ -5,7 +5,7 @@ import type { ProvisionerDaemonEntity } from '../../core/provisioning/entities/p
 import { PROTOCOL_NAME, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../core/provisioning/protocol.js';
 import { ProvisionerdError, type ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';
 import { parseClientMessage } from './client-messages.js';
-import { DAEMON_MESSAGES } from './messages.js';
+import { DAEMON_MESSAGES } from './provisioner-daemons.errors.js';
 import type { ServeGrant } from './serve-access.service.js';
 
 export interface SessionTiming {

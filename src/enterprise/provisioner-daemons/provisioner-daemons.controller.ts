@@ -1,62 +1,79 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Controller, Param, Req } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Route } from '../../common/decorators/route.decorator.js';
+import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { SESSION_SECURITY } from '../../common/http/security-schemes.js';
-import { Authenticated, CurrentActor, Public } from '../../core/access/access.decorators.js';
-import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
+import { Authenticated, Public } from '../../core/access/access.decorators.js';
+import { Resolved } from '../../core/access/resolved-params.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
-import type { Actor } from '../../core/rbac/actor.js';
+import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
 import { ProvisionerDaemonResponse } from './dto/provisioner-daemon.dto.js';
 import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
 import { ServeAccessService } from './serve-access.service.js';
+import { notEntitledMessage } from '../../core/licensing/licensing.errors.js';
 
-const ORG_PARAM = { name: 'organization', description: 'Organization ID, or `default`' };
+/** Not in src/common/http/path-params.ts: unlike `{organization}`, these also accept `default`. */
+const ORG_REF = { type: String, description: 'Organization ID, or `default`' };
 
 @ApiTags('Enterprise')
-@Controller('organizations/:organization/provisionerdaemons')
+@RequireFeature('external_provisioner_daemons')
+@Controller('organizations/:orgref/provisionerdaemons')
 export class ProvisionerDaemonsController {
-  constructor(
-    private readonly daemons: ProvisionerDaemonsService,
-    private readonly access: ServeAccessService,
-  ) {}
+  constructor(private readonly daemons: ProvisionerDaemonsService) {}
 
-  @Get()
+  @Route('GET', '', {
+    summary: 'Get provisioner daemons serving the organization (its own and the built-in ones), seen within the hour, newest first',
+    returns: [ProvisionerDaemonResponse],
+    errors: [400, 404],
+    params: [{ name: 'orgref', ...ORG_REF }],
+  })
   @Authenticated()
-  @RequireFeature('external_provisioner_daemons')
-  @ApiOperation({ summary: 'Get provisioner daemons serving the organization (its own and the built-in ones), seen within the hour, newest first' })
-  @ApiParam(ORG_PARAM)
-  @ApiOkResponse({ type: [ProvisionerDaemonResponse] })
-  @ApiErrors(400, 404)
-  list(@CurrentActor() actor: Actor, @Param('organization') organization: string) {
-    return this.daemons.list(actor, organization);
+  list(@Resolved('orgref') organization: OrganizationEntity) {
+    return this.daemons.list(organization);
   }
+}
 
-  /**
-   * Public to the session guard because daemons may present a pre-shared key instead of a session:
-   * ServeAccessService authenticates (session or key) before anything else. The WebSocket itself is
-   * served by ServeGateway on the HTTP upgrade; a plain GET gets the same checks, then 426.
-   */
-  @Get('serve')
-  @Public()
-  @ApiOperation({
+/**
+ * `/serve` is public to the session guard because daemons may present a pre-shared key instead of
+ * a session: ServeAccessService authenticates (session or key) before anything else, then checks
+ * the entitlement and only then resolves the organization, so its `{serveorg}` has no resolver
+ * (the guards would resolve it first). The WebSocket itself is served by ServeGateway on the HTTP
+ * upgrade; a plain GET gets the same checks, then 426.
+ */
+@ApiTags('Enterprise')
+@ApiSecurity(SESSION_SECURITY)
+@Controller('organizations/:serveorg/provisionerdaemons/serve')
+export class ProvisionerDaemonServeController {
+  constructor(private readonly access: ServeAccessService) {}
+
+  @Route('GET', '', {
     summary: 'Serve provisioner daemon (WebSocket upgrade; protocol in docs/provisioner-protocol.md)',
     description:
       'Authenticate with a session token, or with `Coder-Provisioner-Daemon-PSK` (CODER_PROVISIONER_DAEMON_PSK, ' +
       'forces `scope=organization`). Organization scope needs owner, template-admin or the organization\'s admin; ' +
       '`tag=scope=user` is open to any member. Refusals are JSON HTTP responses sent before the upgrade.',
+    headers: [{ name: 'Coder-Provisioner-Daemon-PSK', required: false, description: 'Pre-shared key, instead of a session token.' }],
+    params: [{ name: 'serveorg', ...ORG_REF }],
+    query: [
+      { name: 'provisioner', required: true, isArray: true, enum: ['echo', 'terraform'] },
+      { name: 'tag', required: false, isArray: true, type: String, description: '`key=value`, repeatable' },
+      { name: 'name', required: false, type: String, description: '1-64 of `[A-Za-z0-9_.-]`; random when absent' },
+      { name: 'version', required: false, type: String },
+    ],
+    responses: [
+      { status: 101, description: 'Switching protocols: the daemon session starts with a `hello` message.' },
+      {
+        status: 403,
+        type: ErrorResponseDto,
+        description: `Not entitled (\`${notEntitledMessage('external_provisioner_daemons')}\`), or not allowed to serve the organization.`,
+      },
+      { status: 426, type: ErrorResponseDto, description: 'Every check passed, but the request is not a WebSocket upgrade.' },
+    ],
+    errors: [400, 401, 404],
   })
-  @ApiSecurity(SESSION_SECURITY)
-  @ApiHeader({ name: 'Coder-Provisioner-Daemon-PSK', required: false, description: 'Pre-shared key, instead of a session token.' })
-  @ApiParam(ORG_PARAM)
-  @ApiQuery({ name: 'provisioner', required: true, isArray: true, enum: ['echo', 'terraform'] })
-  @ApiQuery({ name: 'tag', required: false, isArray: true, type: String, description: '`key=value`, repeatable' })
-  @ApiQuery({ name: 'name', required: false, type: String, description: '1-64 of `[A-Za-z0-9_.-]`; random when absent' })
-  @ApiQuery({ name: 'version', required: false, type: String })
-  @ApiResponse({ status: 101, description: 'Switching protocols: the daemon session starts with a `hello` message.' })
-  @ApiErrors(400, 401, 404)
-  @ApiErrorResponse(403, 'Not entitled (`External Provisioner Daemons is an Enterprise feature. Contact sales!`), or not allowed to serve the organization.')
-  @ApiErrorResponse(426, 'Every check passed, but the request is not a WebSocket upgrade.')
-  serve(@Req() req: AuthenticatedRequest, @Param('organization') organization: string): Promise<never> {
+  @Public()
+  serve(@Req() req: Request, @Param('serveorg') organization: string): Promise<never> {
     return this.access.refusePlainHttp(req, organization);
   }
 }

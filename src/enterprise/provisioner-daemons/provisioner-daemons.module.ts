@@ -1,19 +1,23 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../../core/access/resolved-params.js';
 import { OrganizationsModule } from '../../core/organizations/organizations.module.js';
-import { ProvisionerDaemonsController } from './provisioner-daemons.controller.js';
-import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
+import { ProvisionerDaemonServeController, ProvisionerDaemonsController } from './provisioner-daemons.controller.js';
+import { OrgRefParamResolver } from './provisioner-daemons.params.js';
 import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
 import { ServeAccessService } from './serve-access.service.js';
 import { ServeGateway } from './serve.gateway.js';
+import { AuthModule } from '../../core/auth/auth.module.js';
+import { ProvisioningModule } from '../../core/provisioning/provisioning.module.js';
 
 /**
  * External provisioner daemons (`external_provisioner_daemons`): the list route and `/serve`, the
- * WebSocket over which daemons run jobs with the JSON protocol (docs/provisioner-protocol.md).
+ * WebSocket over which daemons run jobs with the JSON protocol (docs/provisioner-protocol.md);
+ * the `{orgref}` path parameter.
  */
 @Module({
-  imports: [OrganizationsModule],
-  controllers: [ProvisionerDaemonsController],
-  providers: [ProvisionerDaemonsService, ProvisionerDaemonsRepository, ServeAccessService, ServeGateway],
+  imports: [ProvisioningModule, AuthModule, AccessModule, OrganizationsModule],
+  controllers: [ProvisionerDaemonsController, ProvisionerDaemonServeController],
+  providers: [OrgRefParamResolver, ProvisionerDaemonsService, ServeAccessService, ServeGateway],
   exports: [ProvisionerDaemonsService],
 })
 export class ProvisionerDaemonsModule {}

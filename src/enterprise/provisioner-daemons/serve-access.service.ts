@@ -2,24 +2,24 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError, forbidden, MESSAGES, unauthorized } from '../../common/errors.js';
+import type { ApiError } from '../../common/errors.js';
+import { randomName } from '../../common/random-names.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import type { AuthenticatedRequest } from '../../core/auth/auth.middleware.js';
 import { AuthService } from '../../core/auth/auth.service.js';
 import { FailedAuthLimiter } from '../../core/auth/failed-auth-limiter.js';
-import { APP_CONNECT_ONLY } from '../../core/access/authorization.guard.js';
 import { extractSessionToken } from '../../core/auth/token-source.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
-import { featureNiceName } from '../../core/licensing/features.js';
 import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
 import { mutateTags } from '../../core/provisioning/tags.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can } from '../../core/rbac/policy.js';
-import { randomName } from '../../common/random-names.js';
-import { DAEMON_MESSAGES, PSK_HEADER } from './messages.js';
-import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
+import { appConnectKey, badPsk, orgScopeForbidden, websocketOnly } from './provisioner-daemons.errors.js';
+import { OrgRefParamResolver } from './provisioner-daemons.params.js';
 import { parseServeQuery, type ServeQuery } from './serve-query.js';
+
+/** Header carrying the pre-shared key (CODER_PROVISIONER_DAEMON_PSK), as in Coder. */
+export const PSK_HEADER = 'coder-provisioner-daemon-psk';
 
 /** A `/serve` request, from the raw upgrade or from the plain-HTTP route. */
 export interface ServeAttempt {
@@ -57,16 +57,14 @@ export class ServeAccessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly entitlements: EntitlementsService,
-    private readonly daemons: ProvisionerDaemonsService,
+    private readonly orgRef: OrgRefParamResolver,
     private readonly failures: FailedAuthLimiter,
   ) {}
 
   async authorize(attempt: ServeAttempt): Promise<ServeGrant> {
     const actor = await this.authenticate(attempt);
-    if (!this.entitlements.isEnabled('external_provisioner_daemons')) {
-      throw forbidden(`${featureNiceName('external_provisioner_daemons')} is an Enterprise feature. Contact sales!`);
-    }
-    const organization = await this.daemons.resolveOrganization(actor, attempt.organization);
+    this.entitlements.requireFeature('external_provisioner_daemons');
+    const organization = await this.orgRef.resolve(attempt.organization, actor);
     const query = parseServeQuery(attempt.params);
     let tags: Record<string, string>;
     if (!actor) {
@@ -75,17 +73,17 @@ export class ServeAccessService {
     } else {
       tags = mutateTags(actor.id, query.tags);
       if (tags.scope === 'organization' && !can(actor, 'create', { type: 'provisioner_daemon', orgId: organization.id })) {
-        throw forbidden(DAEMON_MESSAGES.orgScopeForbidden);
+        throw orgScopeForbidden();
       }
     }
     return { organization, provisioners: query.provisioners, tags, name: query.name ?? randomName({ digit: false }), version: query.version, actor };
   }
 
   /** `/serve` without an upgrade: the same checks (and errors), then 426. */
-  async refusePlainHttp(req: AuthenticatedRequest, organization: string): Promise<never> {
+  async refusePlainHttp(req: Request, organization: string): Promise<never> {
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
     await this.authorize({ authRequest: req, headers: req.headers, params, organization });
-    throw new ApiError(426, { message: DAEMON_MESSAGES.websocketOnly }, { Upgrade: 'websocket' });
+    throw websocketOnly();
   }
 
   /**
@@ -98,7 +96,7 @@ export class ServeAccessService {
     if (extractSessionToken(attempt.authRequest) === undefined && psk !== undefined) {
       const presented = Array.isArray(psk) ? psk[0] : psk;
       if (this.pskMatches(presented)) return undefined;
-      const error = unauthorized(MESSAGES.signedOut, DAEMON_MESSAGES.badPsk);
+      const error = badPsk();
       if (presented) await this.refuse(attempt, error);
       throw error;
     }
@@ -108,7 +106,7 @@ export class ServeAccessService {
       if (result.error.getStatus() === 401 && extractSessionToken(attempt.authRequest) !== undefined) await this.refuse(attempt, result.error);
       throw result.error;
     }
-    if (result.actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
+    if (result.actor.apiKeyScope !== 'all') throw appConnectKey();
     return result.actor;
   }
 

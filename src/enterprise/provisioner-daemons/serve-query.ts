@@ -1,7 +1,6 @@
-import { badRequest, MESSAGES } from '../../common/errors.js';
 import { PROVISIONER_TYPES, type ProvisionerType } from '../../core/provisioning/entities/provisioner-job.entity.js';
 import { tagsProblem } from '../../core/provisioning/tags.js';
-import { DAEMON_MESSAGES } from './messages.js';
+import { badTagFormat, badTags, invalidServeQuery, missingProvisioner, unknownProvisioner } from './provisioner-daemons.errors.js';
 
 /** What a daemon asks for when it connects to `/provisionerdaemons/serve`. */
 export interface ServeQuery {
@@ -15,10 +14,6 @@ export interface ServeQuery {
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const VERSION = /^[A-Za-z0-9_.+~-]{1,64}$/;
 
-function invalidQuery(field: string, detail: string) {
-  return badRequest(MESSAGES.invalidQuery, undefined, [{ field, detail }]);
-}
-
 /**
  * Coder's serve query: `provisioner` (repeatable, required, duplicates collapse), `tag=key=value`
  * (repeatable, split at the first `=`), and our `name` and `version`. Throws the 400 to answer.
@@ -26,27 +21,27 @@ function invalidQuery(field: string, detail: string) {
 export function parseServeQuery(params: URLSearchParams): ServeQuery {
   const provisioners: ProvisionerType[] = [];
   for (const value of params.getAll('provisioner')) {
-    if (!(PROVISIONER_TYPES as readonly string[]).includes(value)) throw badRequest(DAEMON_MESSAGES.unknownProvisioner(value));
+    if (!(PROVISIONER_TYPES as readonly string[]).includes(value)) throw unknownProvisioner(value);
     if (!provisioners.includes(value as ProvisionerType)) provisioners.push(value as ProvisionerType);
   }
-  if (provisioners.length === 0) throw badRequest(DAEMON_MESSAGES.missingProvisioner);
+  if (provisioners.length === 0) throw missingProvisioner();
 
   const tags: Record<string, string> = {};
   for (const tag of params.getAll('tag')) {
     const eq = tag.indexOf('=');
-    if (eq < 0) throw badRequest(DAEMON_MESSAGES.badTagFormat(tag));
+    if (eq < 0) throw badTagFormat(tag);
     tags[tag.slice(0, eq)] = tag.slice(eq + 1);
   }
   const problem = tagsProblem(tags);
-  if (problem) throw badRequest(DAEMON_MESSAGES.badTags, problem);
+  if (problem) throw badTags(problem);
 
   const name = params.get('name') || undefined;
   if (name !== undefined && !NAME.test(name)) {
-    throw invalidQuery('name', 'Must be 1-64 characters of letters, digits, "_", "." and "-".');
+    throw invalidServeQuery('name', 'Must be 1-64 characters of letters, digits, "_", "." and "-".');
   }
   const version = params.get('version') || undefined;
   if (version !== undefined && !VERSION.test(version)) {
-    throw invalidQuery('version', 'Must be 1-64 characters of letters, digits, "_", ".", "+", "~" and "-".');
+    throw invalidServeQuery('version', 'Must be 1-64 characters of letters, digits, "_", ".", "+", "~" and "-".');
   }
   return { provisioners, tags, name, version };
 }

@@ -3,14 +3,13 @@ import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MESSAGES } from '../../common/errors.js';
 import { HTTP_DRAINING_EVENT } from '../../common/http/draining.js';
-import { decodeSegment, refuseUpgrade, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
+import { decodeSegment, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { PROTOCOL_NAME } from '../../core/provisioning/protocol.js';
 import { ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';
 import { LIMITS } from './client-messages.js';
 import { DaemonSession, DEFAULT_TIMING, type SessionTiming } from './daemon-session.js';
-import { DAEMON_MESSAGES } from './messages.js';
+import { serveMethodNotAllowed, shuttingDown } from './provisioner-daemons.errors.js';
 import { ServeAccessService, type ServeGrant } from './serve-access.service.js';
 
 const SERVE_PATH = /^\/api\/v2\/organizations\/([^/]+)\/provisionerdaemons\/serve\/?$/;
@@ -18,7 +17,7 @@ const SERVE_PATH = /^\/api\/v2\/organizations\/([^/]+)\/provisionerdaemons\/serv
 const SHUTDOWN_WAIT_MS = 10_000;
 
 /**
- * `GET /api/v2/organizations/{organization}/provisionerdaemons/serve` as a WebSocket: every check
+ * `GET /api/v2/organizations/{serveorg}/provisionerdaemons/serve` as a WebSocket: every check
  * runs on the HTTP upgrade request, before a socket exists, and a refusal is a plain JSON HTTP
  * response (routed by the server's UpgradeRouter).
  */
@@ -81,8 +80,8 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, match: RegExpExecArray): Promise<void> {
-    if (req.method !== 'GET') return refuseUpgrade(socket, 405, { message: MESSAGES.methodNotAllowed }, { Allow: 'GET, HEAD' });
-    if (this.draining) return refuseUpgrade(socket, 503, { message: DAEMON_MESSAGES.shuttingDown }, { 'Retry-After': '5' });
+    if (req.method !== 'GET') throw serveMethodNotAllowed();
+    if (this.draining) throw shuttingDown();
     const grant = await this.access.authorize({
       authRequest: upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress),
       headers: req.headers,
@@ -92,7 +91,7 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
     const refusal = upgradeRefusal(req);
     if (refusal) throw refusal;
     if (socket.destroyed) return;
-    if (this.draining) return refuseUpgrade(socket, 503, { message: DAEMON_MESSAGES.shuttingDown }, { 'Retry-After': '5' });
+    if (this.draining) throw shuttingDown();
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, grant));
   }
 
@@ -102,5 +101,4 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
     void session.closed.finally(() => this.sessions.delete(session));
     if (this.draining) session.shutdown();
   }
-
 }

@@ -1,23 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { formatInZone, nextOccurrence, parseDailySchedule, ScheduleError, timeOfDay } from '../../common/daily-schedule.js';
+import { forbidden } from '../../common/errors.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { forbidden, validationFailed } from '../../common/errors.js';
+import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
 import type { Actor } from '../../core/rbac/actor.js';
-import { UsersService } from '../../core/users/users.service.js';
-import { formatInZone, nextOccurrence, parseDailySchedule, ScheduleError, timeOfDay } from '../../common/daily-schedule.js';
+import { canAssignSiteRole } from '../../core/rbac/policy.js';
+import type { UserEntity } from '../../core/users/entities/user.entity.js';
+import { UsersRepository } from '../../core/users/users.repository.js';
 import type { QuietHoursResponse } from './dto/quiet-hours.dto.js';
+import { scheduleInvalid } from './quiet-hours.errors.js';
+import { userAuditEntry } from '../../core/users/user-audit.js';
 
 /** `/users/{user}/quiet-hours`: a user's daily quiet-hours start, or the deployment default. */
 @Injectable()
 export class QuietHoursService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -33,37 +36,26 @@ export class QuietHoursService {
     };
   }
 
-  async get(actor: Actor, userParam: string): Promise<QuietHoursResponse> {
-    const user = await this.users.resolveVisible(actor, userParam);
+  get(user: UserEntity): QuietHoursResponse {
     return this.present(user.quietHoursSchedule);
   }
 
-  /** Only the user themself or an owner may set it (Coder: update on the user's personal data). */
-  async set(actor: Actor, userParam: string, scheduleText: string, meta: RequestMeta): Promise<QuietHoursResponse> {
-    const user = await this.users.resolveVisible(actor, userParam);
-    if (user.id !== actor.id && !actor.siteRoles.includes('owner')) throw forbidden();
+  /**
+   * Only the user themself or an owner may set it (Coder: update on the user's personal data, which
+   * a user admin also holds; here only whoever may grant the owner role, i.e. an owner).
+   */
+  async set(actor: Actor, user: UserEntity, scheduleText: string, meta: RequestMeta): Promise<QuietHoursResponse> {
+    if (user.id !== actor.id && !canAssignSiteRole(actor, 'owner')) throw forbidden();
     let raw: string;
     try {
       raw = parseDailySchedule(scheduleText).raw;
     } catch (err) {
-      if (err instanceof ScheduleError) throw validationFailed([{ field: 'schedule', detail: err.message }]);
+      if (err instanceof ScheduleError) throw scheduleInvalid(err.message);
       throw err;
     }
-    await this.db.transaction(async (manager) => {
-      await manager.query('UPDATE users SET quiet_hours_schedule = $2, updated_at = now() WHERE id = $1', [user.id, raw]);
-      await this.audit.record(
-        {
-          meta,
-          userId: actor.id,
-          resourceType: 'user',
-          resourceId: user.id,
-          resourceTarget: user.username,
-          action: 'write',
-          statusCode: 200,
-          diff: auditDiff({ quiet_hours_schedule: user.quietHoursSchedule }, { quiet_hours_schedule: raw }),
-        },
-        manager,
-      );
+    await this.db.transaction(async () => {
+      await this.users.updateQuietHoursSchedule(user.id, raw);
+      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 200, diff: auditDiff({ quiet_hours_schedule: user.quietHoursSchedule }, { quiet_hours_schedule: raw }) }));
     });
     return this.present(raw);
   }

@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authorize } from '../../core/access/access.decorators.js';
 import { ReplicaResponse, toReplicaResponse } from './dto/replica.dto.js';
 import { ReplicasService } from './replicas.service.js';
@@ -9,10 +10,11 @@ import { ReplicasService } from './replicas.service.js';
 export class ReplicasController {
   constructor(private readonly replicas: ReplicasService) {}
 
-  @Get()
+  @Route('GET', '', {
+    summary: 'Get active replicas (owners; others 404): server processes updated within 15 s and not stopped, this one last',
+    returns: [ReplicaResponse],
+  })
   @Authorize('replicas', 'read', { hide: true })
-  @ApiOperation({ summary: 'Get active replicas (owners; others 404): server processes updated within 15 s and not stopped, this one last' })
-  @ApiOkResponse({ type: [ReplicaResponse] })
   async list(): Promise<ReplicaResponse[]> {
     return (await this.replicas.list()).map(toReplicaResponse);
   }

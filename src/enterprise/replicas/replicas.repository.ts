@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../../database/database.js';
 import { ReplicaEntity } from './entities/replica.entity.js';
 
 /** What a replica writes about itself at each heartbeat (or a proxy replica at each registration). */
@@ -27,11 +26,11 @@ const INT32_MAX = 2_147_483_647;
  */
 @Injectable()
 export class ReplicasRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Inserts the row or refreshes it (`updated_at = now()`); a stopped row is never revived. */
-  async upsertReplica(report: ReplicaReport, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(
+  async upsertReplica(report: ReplicaReport): Promise<void> {
+    await this.db.manager.query(
       `INSERT INTO replicas (${COLUMNS})
        VALUES ($1, now(), $2, NULL, now(), $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (id) DO UPDATE SET updated_at = now(), hostname = EXCLUDED.hostname, region_id = EXCLUDED.region_id,
@@ -53,22 +52,22 @@ export class ReplicasRepository {
   }
 
   /** Sets `stopped_at` (once); false when the row was missing or already stopped. */
-  async markReplicaStopped(id: string, manager: EntityManager = this.db.manager): Promise<boolean> {
-    const rows = await manager.query<[unknown[], number] | unknown[]>(
+  async markReplicaStopped(id: string): Promise<boolean> {
+    const rows = await this.db.manager.query<[unknown[], number] | unknown[]>(
       'UPDATE replicas SET stopped_at = now(), updated_at = now() WHERE id = $1 AND stopped_at IS NULL RETURNING id',
       [id],
     );
     return affectedRows(rows) > 0;
   }
 
-  async getReplicaById(id: string, manager: EntityManager = this.db.manager): Promise<ReplicaEntity | null> {
-    const rows = await manager.query<RawReplica[]>(`SELECT ${COLUMNS} FROM replicas WHERE id = $1`, [id]);
+  async getReplicaById(id: string): Promise<ReplicaEntity | null> {
+    const rows = await this.db.manager.query<RawReplica[]>(`SELECT ${COLUMNS} FROM replicas WHERE id = $1`, [id]);
     return rows[0] ? toEntity(rows[0]) : null;
   }
 
   /** Server replicas updated within `deadAfterMs` and not stopped, oldest first. */
   async listLivePrimaryReplicas(deadAfterMs: number): Promise<ReplicaEntity[]> {
-    const rows = await this.db.query<RawReplica[]>(
+    const rows = await this.db.manager.query<RawReplica[]>(
       `SELECT ${COLUMNS} FROM replicas
        WHERE "primary" AND stopped_at IS NULL AND updated_at > now() - $1 * interval '1 millisecond'
        ORDER BY created_at, id`,
@@ -78,8 +77,8 @@ export class ReplicasRepository {
   }
 
   /** Live workspace proxy replicas of one DERP region (a proxy's siblings), oldest first. */
-  async listLiveReplicasInRegion(regionId: number, deadAfterMs: number, manager: EntityManager = this.db.manager): Promise<ReplicaEntity[]> {
-    const rows = await manager.query<RawReplica[]>(
+  async listLiveReplicasInRegion(regionId: number, deadAfterMs: number): Promise<ReplicaEntity[]> {
+    const rows = await this.db.manager.query<RawReplica[]>(
       `SELECT ${COLUMNS} FROM replicas
        WHERE NOT "primary" AND region_id = $1 AND stopped_at IS NULL AND updated_at > now() - $2 * interval '1 millisecond'
        ORDER BY created_at, id`,
@@ -90,7 +89,7 @@ export class ReplicasRepository {
 
   /** Deletes rows dead for longer than their kind's threshold; returns how many went. */
   async deleteDeadReplicas(primaryDeadAfterMs: number, proxyDeadAfterMs: number): Promise<number> {
-    const rows = await this.db.query<[unknown[], number] | unknown[]>(
+    const rows = await this.db.manager.query<[unknown[], number] | unknown[]>(
       `DELETE FROM replicas
        WHERE updated_at < now() - (CASE WHEN "primary" THEN $1::float8 ELSE $2::float8 END) * interval '1 millisecond'
        RETURNING id`,
@@ -102,7 +101,7 @@ export class ReplicasRepository {
   /** One database round trip, in microseconds (Coder's `database_latency`). */
   async measureLatencyMicros(): Promise<number> {
     const start = process.hrtime.bigint();
-    await this.db.query('SELECT 1');
+    await this.db.manager.query('SELECT 1');
     return Number((process.hrtime.bigint() - start) / 1000n);
   }
 }

@@ -14,8 +14,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { SERVER_VERSION } from '../../common/version.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
-import { PubSub, type DroppedMessagesError } from '../../core/pubsub/pubsub.js';
-import type { EntityManager } from 'typeorm';
+import { PubSub, type DroppedMessagesError } from '../../database/pubsub/pubsub.js';
 import type { ReplicaEntity } from './entities/replica.entity.js';
 import { probeRelays, RELAY_DIAL_TIMEOUT_MS } from './relay-probe.js';
 import { ReplicasRepository, type ReplicaReport } from './replicas.repository.js';
@@ -107,21 +106,21 @@ export class ReplicasService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** A workspace proxy replica's registration: inserted, or refreshed (never revived once stopped). */
-  recordProxyReplica(report: ProxyReplicaReport, manager?: EntityManager): Promise<void> {
-    return this.repo.upsertReplica({ ...report, startedAt: new Date(), databaseLatency: 0, primary: false }, manager);
+  recordProxyReplica(report: ProxyReplicaReport): Promise<void> {
+    return this.repo.upsertReplica({ ...report, startedAt: new Date(), databaseLatency: 0, primary: false });
   }
 
-  getReplica(id: string, manager?: EntityManager): Promise<ReplicaEntity | null> {
-    return this.repo.getReplicaById(id, manager);
+  getReplica(id: string): Promise<ReplicaEntity | null> {
+    return this.repo.getReplicaById(id);
   }
 
-  markReplicaStopped(id: string, manager?: EntityManager): Promise<boolean> {
-    return this.repo.markReplicaStopped(id, manager);
+  markReplicaStopped(id: string): Promise<boolean> {
+    return this.repo.markReplicaStopped(id);
   }
 
   /** Live replicas of one workspace proxy (its DERP region), oldest first. */
-  liveProxyReplicas(regionId: number, manager?: EntityManager): Promise<ReplicaEntity[]> {
-    return this.repo.listLiveReplicasInRegion(regionId, Math.max(this.deadAfterMs, PROXY_REPLICA_TTL_MS), manager);
+  liveProxyReplicas(regionId: number): Promise<ReplicaEntity[]> {
+    return this.repo.listLiveReplicasInRegion(regionId, Math.max(this.deadAfterMs, PROXY_REPLICA_TTL_MS));
   }
 
   /** Tells every replica (this one too) to re-read the replica set: a proxy replica changed. */

@@ -1,16 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { SERVER_VERSION } from '../../common/version.js';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
 import type { WorkspaceProxyResponse } from './dto/workspace-proxy.dto.js';
+import { proxyNameReserved } from './workspace-proxies.errors.js';
 
 /** Coder's `site_configs` keys and defaults for the primary region's presentation. */
 const KEYS = { displayName: 'default_proxy_display_name', iconUrl: 'default_proxy_icon_url' } as const;
 export const DEFAULT_PRIMARY_DISPLAY_NAME = 'Default';
 export const DEFAULT_PRIMARY_ICON_URL = '/emojis/1f3e1.png';
 export const PRIMARY_PROXY_NAME = 'primary';
+
+/** No proxy may be named `primary`, in any case: the name means the primary region in `{workspaceproxy}`. */
+export function assertNotPrimaryName(name: string): void {
+  if (name.toLowerCase() === PRIMARY_PROXY_NAME) throw proxyNameReserved();
+}
 
 /**
  * The built-in primary region: this deployment itself (id = deployment id, URL = the access URL).
@@ -32,8 +37,8 @@ export class PrimaryProxyService {
     return param === PRIMARY_PROXY_NAME || param.toLowerCase() === this.id;
   }
 
-  async present(manager?: EntityManager): Promise<WorkspaceProxyResponse> {
-    const values = await this.siteConfig.getMany(Object.values(KEYS), manager);
+  async present(): Promise<WorkspaceProxyResponse> {
+    const values = await this.siteConfig.getMany(Object.values(KEYS));
     const now = new Date().toISOString();
     return {
       id: this.id,
@@ -55,8 +60,8 @@ export class PrimaryProxyService {
   }
 
   /** Stores a new display name and/or icon; an empty value keeps the stored one (Coder). */
-  async update(manager: EntityManager, displayName: string, iconUrl: string): Promise<void> {
-    if (displayName) await this.siteConfig.set(KEYS.displayName, displayName, manager);
-    if (iconUrl) await this.siteConfig.set(KEYS.iconUrl, iconUrl, manager);
+  async update(displayName: string, iconUrl: string): Promise<void> {
+    if (displayName) await this.siteConfig.set(KEYS.displayName, displayName);
+    if (iconUrl) await this.siteConfig.set(KEYS.iconUrl, iconUrl);
   }
 }

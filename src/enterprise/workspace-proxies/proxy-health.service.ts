@@ -3,7 +3,8 @@ import { CoalescingRunner } from '../../common/coalescing-runner.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
-import { PubSub } from '../../core/pubsub/pubsub.js';
+import { PubSub } from '../../database/pubsub/pubsub.js';
+import { toWorkspaceProxyResponse, type WorkspaceProxyResponse } from './dto/workspace-proxy.dto.js';
 import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
 import {
   HEALTH_CHECK_TIMEOUT_MS,
@@ -62,9 +63,12 @@ export class ProxyHealthService implements OnApplicationBootstrap, OnModuleDestr
     this.unsubscribe?.();
   }
 
-  /** The latest check of a proxy on this replica, if any (`unknown` otherwise). */
-  statusOf(proxyId: string): ProxyHealth | undefined {
-    return this.statuses.get(proxyId);
+  /**
+   * The proxy as the API shows it, with its latest check on this replica (`unknown` before the
+   * first one). A deleted proxy is never checked, so its status is `unknown` (Coder).
+   */
+  present(proxy: WorkspaceProxyEntity): WorkspaceProxyResponse {
+    return toWorkspaceProxyResponse(proxy, proxy.deleted ? undefined : this.statuses.get(proxy.id));
   }
 
   /** Tells every replica (this one included) to check the proxies again now. */

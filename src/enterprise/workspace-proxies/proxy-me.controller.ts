@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponse, ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Body, Controller, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Route, type RouteSpec } from '../../common/decorators/route.decorator.js';
+import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { Public } from '../../core/access/access.decorators.js';
 import {
   DeregisterWorkspaceProxyRequest,
@@ -8,11 +9,23 @@ import {
   RegisterWorkspaceProxyResponse,
 } from './dto/proxy-registration.dto.js';
 import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
-import { PROXY_TOKEN_HEADER } from './messages.js';
 import { ProxyRegistrationService } from './proxy-registration.service.js';
+import { PROXY_TOKEN_HEADER } from './proxy-token.js';
 import { CurrentProxy, ProxyTokenGuard } from './proxy-token.guard.js';
+import { notEntitledMessage } from '../../core/licensing/licensing.errors.js';
 
-const TOKEN_HEADER = { name: PROXY_TOKEN_HEADER, required: true, description: 'The proxy token, `<proxy id>:<secret>`.' };
+/** What every route of the external proxy API says about its authentication (ProxyTokenGuard). */
+const PROXY_AUTH: Pick<RouteSpec, 'headers' | 'responses'> = {
+  headers: [{ name: PROXY_TOKEN_HEADER, required: true, description: 'The proxy token, `<proxy id>:<secret>`.' }],
+  responses: [
+    {
+      status: 401,
+      description: '`Missing required external proxy token` or `Invalid external proxy token` (with a `detail`).',
+      type: ErrorResponseDto,
+    },
+    { status: 403, description: `When not entitled: \`${notEntitledMessage('workspace_proxy')}\``, type: ErrorResponseDto },
+  ],
+};
 
 /**
  * The external proxy API. No session: the proxy authenticates with its token (ProxyTokenGuard,
@@ -20,27 +33,28 @@ const TOKEN_HEADER = { name: PROXY_TOKEN_HEADER, required: true, description: 'T
  */
 @ApiTags('Enterprise')
 @Controller('workspaceproxies/me')
-@Public()
 @UseGuards(ProxyTokenGuard)
-@ApiHeader(TOKEN_HEADER)
-@ApiErrorResponse(401, '`Missing required external proxy token` or `Invalid external proxy token` (with a `detail`).')
-@ApiErrorResponse(403, 'When not entitled: `Workspace Proxy is an Enterprise feature. Contact sales!`')
 export class ProxyMeController {
   constructor(private readonly registration: ProxyRegistrationService) {}
 
-  @Post('register')
-  @ApiOperation({ summary: 'Register workspace proxy (called by the proxy at start and every 30 s)' })
-  @ApiCreatedResponse({ type: RegisterWorkspaceProxyResponse })
-  @ApiErrors(400, 409)
+  @Route('POST', 'register', {
+    summary: 'Register workspace proxy (called by the proxy at start and every 30 s)',
+    returns: RegisterWorkspaceProxyResponse,
+    errors: [400, 409],
+    ...PROXY_AUTH,
+  })
+  @Public()
   register(@CurrentProxy() proxy: WorkspaceProxyEntity, @Body() body: RegisterWorkspaceProxyRequest) {
     return this.registration.register(proxy, body);
   }
 
-  @Post('deregister')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Deregister workspace proxy replica (called by the proxy when it stops)' })
-  @ApiNoContentResponse()
-  @ApiErrors(400, 404)
+  @Route('POST', 'deregister', {
+    summary: 'Deregister workspace proxy replica (called by the proxy when it stops)',
+    status: 204,
+    errors: [400, 404],
+    ...PROXY_AUTH,
+  })
+  @Public()
   async deregister(@CurrentProxy() proxy: WorkspaceProxyEntity, @Body() body: DeregisterWorkspaceProxyRequest): Promise<void> {
     await this.registration.deregister(proxy, body);
   }

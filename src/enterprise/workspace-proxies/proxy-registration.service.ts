@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { badRequest, conflict, notFound, unauthorized } from '../../common/errors.js';
 import { NIL_UUID } from '../../core/audit/audit.service.js';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
+import { Database } from '../../database/database.js';
 import { toReplicaResponse } from '../replicas/dto/replica.dto.js';
 import { ReplicasService } from '../replicas/replicas.service.js';
 import type {
@@ -13,9 +11,19 @@ import type {
   RegisterWorkspaceProxyResponse,
 } from './dto/proxy-registration.dto.js';
 import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
-import { PROXY_MESSAGES } from './messages.js';
 import { ProxyHealthService } from './proxy-health.service.js';
 import { hostnamePatternError, normaliseProxyUrl, proxyUrlError } from './proxy-urls.js';
+import {
+  derpOnlyWithoutDerp,
+  PROXY_MESSAGES,
+  proxyTokenInvalid,
+  proxyUrlInvalid,
+  proxyWildcardInvalid,
+  replicaIdInvalid,
+  replicaMissing,
+  replicaStopped,
+  replicaTaken,
+} from './workspace-proxies.errors.js';
 import { WorkspaceProxiesRepository } from './workspace-proxies.repository.js';
 
 /** Coder numbers proxy DERP regions from 10000 (its own region is 999). */
@@ -29,7 +37,7 @@ export const PROXY_REGION_BASE = 10_000;
 @Injectable()
 export class ProxyRegistrationService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly repo: WorkspaceProxiesRepository,
     private readonly replicas: ReplicasService,
     private readonly health: ProxyHealthService,
@@ -39,20 +47,20 @@ export class ProxyRegistrationService {
   async register(proxy: WorkspaceProxyEntity, body: RegisterWorkspaceProxyRequest): Promise<RegisterWorkspaceProxyResponse> {
     const accessUrl = body.access_url ?? '';
     const urlError = proxyUrlError(accessUrl);
-    if (urlError) throw badRequest(PROXY_MESSAGES.badUrl, urlError);
+    if (urlError) throw proxyUrlInvalid(urlError);
     const wildcard = body.wildcard_hostname ?? '';
     const wildcardError = wildcard === '' ? null : hostnamePatternError(wildcard);
-    if (wildcardError) throw badRequest(PROXY_MESSAGES.badWildcard, wildcardError);
-    if (body.replica_id === NIL_UUID) throw badRequest(PROXY_MESSAGES.badReplicaId);
+    if (wildcardError) throw proxyWildcardInvalid(wildcardError);
+    if (body.replica_id === NIL_UUID) throw replicaIdInvalid();
     const derpEnabled = body.derp_enabled ?? false;
-    if (body.derp_only && !derpEnabled) throw badRequest(PROXY_MESSAGES.derpOnly);
+    if (body.derp_only && !derpEnabled) throw derpOnlyWithoutDerp();
     const regionId = PROXY_REGION_BASE + proxy.regionId;
     const replicaId = body.replica_id?.toLowerCase();
 
-    const siblings = await this.db.transaction(async (manager) => {
-      const current = await this.repo.lockWorkspaceProxy(manager, proxy.id);
-      if (!current || current.deleted) throw unauthorized(PROXY_MESSAGES.invalidToken, PROXY_MESSAGES.proxyDeleted);
-      await this.repo.registerWorkspaceProxy(manager, proxy.id, {
+    const siblings = await this.db.transaction(async () => {
+      const current = await this.repo.lockWorkspaceProxy(proxy.id);
+      if (!current || current.deleted) throw proxyTokenInvalid(PROXY_MESSAGES.proxyDeleted);
+      await this.repo.registerWorkspaceProxy(proxy.id, {
         url: normaliseProxyUrl(accessUrl),
         wildcardHostname: wildcard,
         derpEnabled,
@@ -60,23 +68,20 @@ export class ProxyRegistrationService {
         version: body.version ?? '',
       });
       if (replicaId) {
-        const existing = await this.replicas.getReplica(replicaId, manager);
+        const existing = await this.replicas.getReplica(replicaId);
         // A proxy may only refresh its own replicas, never a server's or another proxy's row.
-        if (existing && (existing.primary || existing.regionId !== regionId)) throw conflict(PROXY_MESSAGES.replicaTaken(replicaId));
-        if (existing?.stoppedAt) throw conflict(PROXY_MESSAGES.replicaStopped(replicaId));
-        await this.replicas.recordProxyReplica(
-          {
-            id: replicaId,
-            hostname: body.hostname ?? '',
-            regionId,
-            relayAddress: body.replica_relay_address ?? '',
-            version: body.version ?? '',
-            error: body.replica_error ?? '',
-          },
-          manager,
-        );
+        if (existing && (existing.primary || existing.regionId !== regionId)) throw replicaTaken(replicaId);
+        if (existing?.stoppedAt) throw replicaStopped(replicaId);
+        await this.replicas.recordProxyReplica({
+          id: replicaId,
+          hostname: body.hostname ?? '',
+          regionId,
+          relayAddress: body.replica_relay_address ?? '',
+          version: body.version ?? '',
+          error: body.replica_error ?? '',
+        });
       }
-      return (await this.replicas.liveProxyReplicas(regionId, manager)).filter((replica) => replica.id !== replicaId);
+      return (await this.replicas.liveProxyReplicas(regionId)).filter((replica) => replica.id !== replicaId);
     });
     await this.announce(proxy.id);
     return {
@@ -92,16 +97,16 @@ export class ProxyRegistrationService {
   async deregister(proxy: WorkspaceProxyEntity, body: DeregisterWorkspaceProxyRequest): Promise<void> {
     const regionId = PROXY_REGION_BASE + proxy.regionId;
     const replicaId = body.replica_id && body.replica_id !== NIL_UUID ? body.replica_id.toLowerCase() : undefined;
-    await this.db.transaction(async (manager) => {
-      await this.repo.lockWorkspaceProxy(manager, proxy.id);
+    await this.db.transaction(async () => {
+      await this.repo.lockWorkspaceProxy(proxy.id);
       if (replicaId) {
-        const replica = await this.replicas.getReplica(replicaId, manager);
-        if (!replica || replica.primary || replica.regionId !== regionId) throw notFound();
+        const replica = await this.replicas.getReplica(replicaId);
+        if (!replica || replica.primary || replica.regionId !== regionId) throw replicaMissing();
         // Deregistering twice is harmless (Coder answers 500 the second time).
-        await this.replicas.markReplicaStopped(replicaId, manager);
+        await this.replicas.markReplicaStopped(replicaId);
       }
-      if ((await this.replicas.liveProxyReplicas(regionId, manager)).length === 0) {
-        await this.repo.unregisterWorkspaceProxy(manager, proxy.id);
+      if ((await this.replicas.liveProxyReplicas(regionId)).length === 0) {
+        await this.repo.unregisterWorkspaceProxy(proxy.id);
       }
     });
     await this.announce(proxy.id);

@@ -1,11 +1,10 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { forbidden, unauthorized } from '../../common/errors.js';
+import { internalError } from '../../common/errors.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
-import { featureNiceName } from '../../core/licensing/features.js';
 import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
-import { PROXY_MESSAGES, PROXY_TOKEN_HEADER } from './messages.js';
-import { parseProxyToken, proxySecretMatches } from './proxy-token.js';
+import { parseProxyToken, PROXY_TOKEN_HEADER, proxySecretMatches } from './proxy-token.js';
+import { PROXY_MESSAGES, proxyTokenInvalid, proxyTokenMissing } from './workspace-proxies.errors.js';
 import { WorkspaceProxiesRepository } from './workspace-proxies.repository.js';
 
 type ProxyRequest = Request & { workspaceProxy?: WorkspaceProxyEntity };
@@ -25,17 +24,15 @@ export class ProxyTokenGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<ProxyRequest>();
     const raw = req.headers[PROXY_TOKEN_HEADER.toLowerCase()];
-    if (typeof raw !== 'string' || raw === '') throw unauthorized(PROXY_MESSAGES.missingToken);
+    if (typeof raw !== 'string' || raw === '') throw proxyTokenMissing();
     const token = parseProxyToken(raw);
-    if (!token) throw unauthorized(PROXY_MESSAGES.invalidToken);
+    if (!token) throw proxyTokenInvalid();
     // Proxy ids are not secret, so answering "not found" faster than "wrong secret" leaks nothing.
     const proxy = await this.repo.getWorkspaceProxyById(token.proxyId);
-    if (!proxy) throw unauthorized(PROXY_MESSAGES.invalidToken, PROXY_MESSAGES.proxyNotFound);
-    if (proxy.deleted) throw unauthorized(PROXY_MESSAGES.invalidToken, PROXY_MESSAGES.proxyDeleted);
-    if (!proxySecretMatches(proxy.tokenHashedSecret, token.secret)) throw unauthorized(PROXY_MESSAGES.invalidToken, PROXY_MESSAGES.badSecret);
-    if (!this.entitlements.isEnabled('workspace_proxy')) {
-      throw forbidden(`${featureNiceName('workspace_proxy')} is an Enterprise feature. Contact sales!`);
-    }
+    if (!proxy) throw proxyTokenInvalid(PROXY_MESSAGES.proxyNotFound);
+    if (proxy.deleted) throw proxyTokenInvalid(PROXY_MESSAGES.proxyDeleted);
+    if (!proxySecretMatches(proxy.tokenHashedSecret, token.secret)) throw proxyTokenInvalid(PROXY_MESSAGES.badSecret);
+    this.entitlements.requireFeature('workspace_proxy');
     req.workspaceProxy = proxy;
     return true;
   }
@@ -44,6 +41,7 @@ export class ProxyTokenGuard implements CanActivate {
 /** The proxy the ProxyTokenGuard authenticated. */
 export const CurrentProxy = createParamDecorator((_: unknown, ctx: ExecutionContext): WorkspaceProxyEntity => {
   const proxy = ctx.switchToHttp().getRequest<ProxyRequest>().workspaceProxy;
-  if (!proxy) throw new Error('CurrentProxy used on a route without ProxyTokenGuard');
+  // Only a route without ProxyTokenGuard has no proxy: a wiring bug (a logged 500).
+  if (!proxy) throw internalError('CurrentProxy used on a route without ProxyTokenGuard');
   return proxy;
 });

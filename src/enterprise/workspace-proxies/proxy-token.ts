@@ -33,3 +33,6 @@ export function proxySecretMatches(storedHash: Buffer, secret: string): boolean 
   const presented = hashProxySecret(secret);
   return storedHash.length === presented.length && timingSafeEqual(storedHash, presented);
 }
+
+/** The header external proxies authenticate with (Coder's `Coder-External-Proxy-Token`). */
+export const PROXY_TOKEN_HEADER = 'Coder-External-Proxy-Token';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../../database/database.js';
 import { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
 
 /** What a proxy reports about itself when it registers. */
@@ -15,17 +14,17 @@ export interface ProxyRegistration {
 /** The `workspace_proxies` table. */
 @Injectable()
 export class WorkspaceProxiesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Inserts and reloads (the region id is assigned by the database). */
-  async insertWorkspaceProxy(manager: EntityManager, proxy: Omit<WorkspaceProxyEntity, 'regionId'>): Promise<WorkspaceProxyEntity> {
-    await manager.insert(WorkspaceProxyEntity, proxy);
-    return manager.findOneByOrFail(WorkspaceProxyEntity, { id: proxy.id });
+  async insertWorkspaceProxy(proxy: Omit<WorkspaceProxyEntity, 'regionId'>): Promise<WorkspaceProxyEntity> {
+    await this.db.manager.insert(WorkspaceProxyEntity, proxy);
+    return this.db.manager.findOneByOrFail(WorkspaceProxyEntity, { id: proxy.id });
   }
 
   /** By id, deleted proxies included (Coder's GetWorkspaceProxyByID). */
-  getWorkspaceProxyById(id: string, manager: EntityManager = this.db.manager): Promise<WorkspaceProxyEntity | null> {
-    return manager.findOneBy(WorkspaceProxyEntity, { id });
+  getWorkspaceProxyById(id: string): Promise<WorkspaceProxyEntity | null> {
+    return this.db.manager.findOneBy(WorkspaceProxyEntity, { id });
   }
 
   /** By exact (case-sensitive) name, among non-deleted proxies (Coder's GetWorkspaceProxyByName). */
@@ -39,29 +38,36 @@ export class WorkspaceProxiesRepository {
   }
 
   /** Locks the row for a read-modify-write, so the audit entry's old value is the one replaced. */
-  lockWorkspaceProxy(manager: EntityManager, id: string): Promise<WorkspaceProxyEntity | null> {
-    return manager.findOne(WorkspaceProxyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  lockWorkspaceProxy(id: string): Promise<WorkspaceProxyEntity | null> {
+    return this.db.manager.findOne(WorkspaceProxyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Serializes changes to the primary region's display name and icon (two `site_configs` keys)
+   * for the rest of the transaction, so the audit entry's old values are the ones replaced.
+   */
+  async lockPrimaryProxySettings(): Promise<void> {
+    await this.db.manager.query(`SELECT pg_advisory_xact_lock(hashtext('site_configs:primary_proxy'))`);
   }
 
   async updateWorkspaceProxy(
-    manager: EntityManager,
     id: string,
     fields: Partial<Pick<WorkspaceProxyEntity, 'name' | 'displayName' | 'icon' | 'tokenHashedSecret'>>,
   ): Promise<WorkspaceProxyEntity> {
-    await manager.update(WorkspaceProxyEntity, { id }, { ...fields, updatedAt: new Date() });
-    return manager.findOneByOrFail(WorkspaceProxyEntity, { id });
+    await this.db.manager.update(WorkspaceProxyEntity, { id }, { ...fields, updatedAt: new Date() });
+    return this.db.manager.findOneByOrFail(WorkspaceProxyEntity, { id });
   }
 
-  async registerWorkspaceProxy(manager: EntityManager, id: string, registration: ProxyRegistration): Promise<void> {
-    await manager.update(WorkspaceProxyEntity, { id }, { ...registration, updatedAt: new Date() });
+  async registerWorkspaceProxy(id: string, registration: ProxyRegistration): Promise<void> {
+    await this.db.manager.update(WorkspaceProxyEntity, { id }, { ...registration, updatedAt: new Date() });
   }
 
   /** Forgets the proxy's URLs: its status becomes `unregistered` until it registers again. */
-  async unregisterWorkspaceProxy(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(WorkspaceProxyEntity, { id }, { url: '', wildcardHostname: '', updatedAt: new Date() });
+  async unregisterWorkspaceProxy(id: string): Promise<void> {
+    await this.db.manager.update(WorkspaceProxyEntity, { id }, { url: '', wildcardHostname: '', updatedAt: new Date() });
   }
 
-  async markWorkspaceProxyDeleted(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(WorkspaceProxyEntity, { id }, { deleted: true, updatedAt: new Date() });
+  async markWorkspaceProxyDeleted(id: string): Promise<void> {
+    await this.db.manager.update(WorkspaceProxyEntity, { id }, { deleted: true, updatedAt: new Date() });
   }
 }

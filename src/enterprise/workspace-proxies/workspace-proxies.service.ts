@@ -1,80 +1,74 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { isUuid, notFound } from '../../common/errors.js';
-import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
+import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
+import { AuditService } from '../../core/audit/audit.service.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can } from '../../core/rbac/policy.js';
+import { Database } from '../../database/database.js';
 import {
-  toRegionResponse,
-  toWorkspaceProxyResponse,
-  type RegionsResponse,
+  toStatusDto,
+  withToken,
+  type CreateWorkspaceProxyRequest,
+  type UpdateWorkspaceProxyResponse,
   type WorkspaceProxiesResponse,
-  type WorkspaceProxyResponse,
 } from './dto/workspace-proxy.dto.js';
-import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
-import { PrimaryProxyService } from './primary-proxy.service.js';
+import { assertNotPrimaryName, PrimaryProxyService } from './primary-proxy.service.js';
+import { proxyAuditEntry } from './proxy-audit.js';
+import { unregisteredHealth } from './proxy-health-check.js';
 import { ProxyHealthService } from './proxy-health.service.js';
+import { issueProxyToken } from './proxy-token.js';
+import { nameClashIsConflict } from './workspace-proxies.errors.js';
 import { WorkspaceProxiesRepository } from './workspace-proxies.repository.js';
 
-/** What `{workspaceproxy}` names: the primary region, or a proxy row. */
-export type ProxyTarget = { primary: true } | { primary: false; proxy: WorkspaceProxyEntity };
-
-/** Only owners read proxies (Coder mid-2023: no `workspace_proxy` read for other roles). */
-export function canReadProxies(actor: Actor): boolean {
-  return can(actor, 'read', { type: 'workspace_proxy' });
-}
-
-/** Reading proxies and regions; the writes live in WorkspaceProxyAdminService. */
+/** `/workspaceproxies`: the list (every signed-in user) and creating a proxy (owners). */
 @Injectable()
 export class WorkspaceProxiesService {
   constructor(
+    private readonly db: Database,
     private readonly repo: WorkspaceProxiesRepository,
     private readonly primary: PrimaryProxyService,
     private readonly health: ProxyHealthService,
-    private readonly entitlements: EntitlementsService,
+    private readonly audit: AuditService,
   ) {}
 
-  /** A deleted proxy is never checked, so its status is `unknown` (Coder). */
-  present(proxy: WorkspaceProxyEntity): WorkspaceProxyResponse {
-    return toWorkspaceProxyResponse(proxy, proxy.deleted ? undefined : this.health.statusOf(proxy.id));
-  }
-
-  /** The primary first, then every non-deleted proxy; callers who may not read proxies see the primary only. */
+  /** The primary first, then every non-deleted proxy; callers who may not read proxies (non-owners) see the primary only. */
   async list(actor: Actor): Promise<WorkspaceProxiesResponse> {
     const regions = [await this.primary.present()];
-    if (canReadProxies(actor)) regions.push(...(await this.repo.listWorkspaceProxies()).map((p) => this.present(p)));
-    return { regions };
-  }
-
-  async get(actor: Actor, param: string): Promise<WorkspaceProxyResponse> {
-    const target = await this.resolve(actor, param);
-    return target.primary ? this.primary.present() : this.present(target.proxy);
-  }
-
-  /**
-   * `{workspaceproxy}`: `primary` or the deployment id (readable by everyone), else a proxy by
-   * UUID (deleted ones too) or by exact name (non-deleted); 404 when absent or not readable.
-   */
-  async resolve(actor: Actor, param: string): Promise<ProxyTarget> {
-    if (this.primary.isPrimaryParam(param)) return { primary: true };
-    if (!canReadProxies(actor)) throw notFound();
-    const proxy = isUuid(param)
-      ? await this.repo.getWorkspaceProxyById(param.toLowerCase())
-      : await this.repo.getWorkspaceProxyByName(param);
-    if (!proxy) throw notFound();
-    return { primary: false, proxy };
-  }
-
-  /**
-   * `GET /regions` (every signed-in user): the primary, plus every non-deleted proxy that serves
-   * apps (not DERP-only) with its health, while `workspace_proxy` is enabled.
-   */
-  async regions(): Promise<RegionsResponse> {
-    const regions = [toRegionResponse(await this.primary.present())];
-    if (this.entitlements.isEnabled('workspace_proxy')) {
-      for (const proxy of await this.repo.listWorkspaceProxies()) {
-        if (!proxy.derpOnly) regions.push(toRegionResponse(this.present(proxy)));
-      }
+    if (can(actor, 'read', { type: 'workspace_proxy' })) {
+      regions.push(...(await this.repo.listWorkspaceProxies()).map((p) => this.health.present(p)));
     }
     return { regions };
+  }
+
+  /** 201 with the proxy and its token (the only time the token is shown). */
+  async create(actor: Actor, body: CreateWorkspaceProxyRequest, meta: RequestMeta): Promise<UpdateWorkspaceProxyResponse> {
+    assertNotPrimaryName(body.name);
+    const id = randomUUID();
+    const { token, hashedSecret } = issueProxyToken(id);
+    const now = new Date();
+    const proxy = await nameClashIsConflict(body.name, () =>
+      this.db.transaction(async () => {
+        const created = await this.repo.insertWorkspaceProxy({
+          id,
+          name: body.name,
+          displayName: body.display_name ?? '',
+          icon: body.icon ?? '',
+          url: '',
+          wildcardHostname: '',
+          createdAt: now,
+          updatedAt: now,
+          deleted: false,
+          tokenHashedSecret: hashedSecret,
+          derpEnabled: true,
+          derpOnly: false,
+          version: '',
+        });
+        await this.audit.record(proxyAuditEntry(actor, meta, created, 'create', 201, null, created));
+        return created;
+      }),
+    );
+    await this.health.announceChange(proxy.id);
+    // Coder answers a fresh proxy as `unregistered`, checked now.
+    return withToken({ ...this.health.present(proxy), status: toStatusDto(unregisteredHealth(now)), healthy: false }, token);
   }
 }

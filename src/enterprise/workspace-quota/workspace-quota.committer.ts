@@ -1,13 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Database } from '../../database/database.js';
+import { GroupsRepository } from '../../core/groups/groups.repository.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import type { CommitQuotaResult } from '../../core/provisioning/protocol.js';
 import { QuotaCommitter, QuotaCommitterSlot } from '../../core/provisioning/quota-committer.js';
+import { WorkspaceBuildsRepository } from '../../core/workspaces/workspace-builds.repository.js';
+import { WorkspacesRepository } from '../../core/workspaces/workspaces.repository.js';
 import { WorkspaceQuotaRepository } from './workspace-quota.repository.js';
-
-/** Serializes quota decisions per user across requests and replicas (advisory transaction lock). */
-const QUOTA_LOCK_NAMESPACE = 7_245_002;
 
 /**
  * Coder's enterprise quota committer (enterprise/coderd/workspacequota.go): a build may commit its
@@ -19,8 +18,11 @@ const QUOTA_LOCK_NAMESPACE = 7_245_002;
 @Injectable()
 export class WorkspaceQuotaCommitter extends QuotaCommitter implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly repo: WorkspaceQuotaRepository,
+    private readonly workspaces: WorkspacesRepository,
+    private readonly builds: WorkspaceBuildsRepository,
+    private readonly groups: GroupsRepository,
     private readonly entitlements: EntitlementsService,
     private readonly slot: QuotaCommitterSlot,
   ) {
@@ -33,21 +35,21 @@ export class WorkspaceQuotaCommitter extends QuotaCommitter implements OnModuleI
 
   async commit(jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
     const enforce = this.entitlements.isEnabled('template_rbac');
-    return this.db.transaction(async (manager) => {
-      const build = await this.repo.buildForJob(manager, jobId);
+    return this.db.transaction(async () => {
+      const build = await this.builds.getBuildCostContext(jobId);
       if (!build) return { ok: false, credits_consumed: 0, budget: 0 };
       if (!enforce) {
-        await this.repo.setBuildCost(manager, build.build_id, dailyCost);
+        await this.builds.setDailyCost(build.build_id, dailyCost);
         return { ok: true, credits_consumed: 0, budget: -1 };
       }
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_NAMESPACE, build.owner_id]);
-      const consumed = await this.repo.consumed(build.owner_id, manager);
-      const budget = (await this.repo.allowanceByGroup(build.owner_id, manager)).reduce((sum, g) => sum + g.allowance, 0);
+      await this.repo.lockQuotaOfUser(build.owner_id);
+      const consumed = await this.workspaces.sumDailyCostOfLiveWorkspaces(build.owner_id);
+      const budget = (await this.groups.listAllowancesOfUser(build.owner_id)).reduce((sum, g) => sum + g.allowance, 0);
       const netIncrease = build.previous_cost === null || dailyCost >= build.previous_cost;
       if (consumed + dailyCost > budget && netIncrease) {
         return { ok: false, credits_consumed: consumed, budget };
       }
-      await this.repo.setBuildCost(manager, build.build_id, dailyCost);
+      await this.builds.setDailyCost(build.build_id, dailyCost);
       return { ok: true, credits_consumed: consumed + dailyCost, budget };
     });
   }

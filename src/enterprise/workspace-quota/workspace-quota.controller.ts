@@ -1,8 +1,10 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator.js';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, CurrentActor } from '../../core/access/access.decorators.js';
+import { Resolved } from '../../core/access/resolved-params.js';
 import type { Actor } from '../../core/rbac/actor.js';
+import type { UserEntity } from '../../core/users/entities/user.entity.js';
 import { WorkspaceQuotaResponse } from './dto/workspace-quota.dto.js';
 import { WorkspaceQuotaService } from './workspace-quota.service.js';
 
@@ -11,13 +13,13 @@ import { WorkspaceQuotaService } from './workspace-quota.service.js';
 export class WorkspaceQuotaController {
   constructor(private readonly quota: WorkspaceQuotaService) {}
 
-  @Get(':user')
+  @Route('GET', ':user', {
+    summary: 'Get workspace quota by user (the user, owners, user admins, their organizations\' admins)',
+    returns: WorkspaceQuotaResponse,
+    errors: [404],
+  })
   @Authenticated()
-  @ApiOperation({ summary: 'Get workspace quota by user (the user, owners, user admins, their organizations\' admins)' })
-  @ApiParam({ name: 'user', description: 'User ID, username, or `me`' })
-  @ApiOkResponse({ type: WorkspaceQuotaResponse })
-  @ApiErrors(404)
-  get(@CurrentActor() actor: Actor, @Param('user') user: string) {
+  get(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity) {
     return this.quota.get(actor, user);
   }
 }

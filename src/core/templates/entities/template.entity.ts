@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { TemplateVersionEntity } from './template-version.entity.js';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 
 /** Role names stored in the ACLs: Coder keeps action lists (`["read"]` = use, `["*"]` = admin). */
@@ -118,7 +117,10 @@ export class TemplateEntity {
   @JoinColumn({ name: 'organization_id' })
   organization?: Relation<OrganizationEntity>;
 
-  @ManyToOne(() => TemplateVersionEntity, { onDelete: 'RESTRICT' })
+  // The version entity by name, not by import: template-version.entity.ts imports this file (a
+  // version belongs to a template), and an import back would make the two a cycle. Never loaded;
+  // the relation declares the foreign key.
+  @ManyToOne('TemplateVersionEntity', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'active_version_id' })
-  activeVersion?: Relation<TemplateVersionEntity>;
+  activeVersion?: object;
 }

@@ -68,7 +68,7 @@ export class CreateGroupRequest {
   quota_allowance?: number;
 }
 
-/** Absent or empty `name`, `display_name` and `avatar_url` leave those fields unchanged (CONTRACT §4a). */
+/** Absent or empty `name`, `display_name` and `avatar_url` leave those fields unchanged. */
 export class PatchGroupRequest {
   @ApiPropertyOptional({ description: 'Empty = unchanged. Same rule as on create.' })
   @IsOptional()
@@ -119,10 +119,6 @@ export class GroupResponse {
   @ApiProperty() avatar_url: string;
   @ApiProperty() quota_allowance: number;
   @ApiProperty({ enum: ['user', 'oidc'] }) source: string;
-}
-
-export function isEveryone(group: GroupEntity): boolean {
-  return group.id === group.organizationId;
 }
 
 export function toGroupResponse(group: GroupEntity, members: UserEntity[]): GroupResponse {

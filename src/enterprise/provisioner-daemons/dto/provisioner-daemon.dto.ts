@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { DaemonStatusRow } from '../../../core/provisioning/provisioner-daemons.repository.js';
 
 /** Go's `sql.NullTime`; the API page shows its keys in lower case, which Go's decoder also accepts. */
 export class NullTimeResponse {
@@ -45,23 +46,9 @@ export class ProvisionerDaemonResponse {
   status: DaemonStatus;
 }
 
-export interface DaemonRow {
-  id: string;
-  created_at: Date;
-  updated_at: Date | null;
-  last_seen_at: Date;
-  name: string;
-  provisioners: string[] | null;
-  tags: Record<string, string> | null;
-  organization_id: string | null;
-  version: string;
-  connected: boolean;
-  busy: boolean;
-}
-
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function toDaemonResponse(row: DaemonRow): ProvisionerDaemonResponse {
+export function toDaemonResponse(row: DaemonStatusRow): ProvisionerDaemonResponse {
   return {
     id: row.id,
     created_at: row.created_at.toISOString(),

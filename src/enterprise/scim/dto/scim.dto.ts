@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SCHEMA } from '../scim.constants.js';
+import { SCHEMA } from '../discovery/scim.constants.js';
 
 /**
  * OpenAPI shapes of SCIM messages (documentation only: SCIM bodies are read by the SCIM readers,

@@ -1,0 +1,84 @@
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  gone,
+  notAcceptable,
+  notFound,
+  type ApiError,
+  withValidations,
+} from '../../common/errors.js';
+import type { JobStatus } from '../provisioning/dto/job.dto.js';
+import type { TemplateEntity } from '../templates/entities/template.entity.js';
+
+/** Every message the workspace and build routes answer with (Coder's wording). */
+
+export const BUILD_ACTIVE = 'A workspace build is already active.';
+
+
+/** Go's strconv.ParseBool refusing `include_deleted`. */
+export const invalidIncludeDeleted = (raw: string) =>
+  badRequest(`Invalid boolean value ${JSON.stringify(raw)} for "include_deleted" query param.`, undefined, [
+    { field: 'include_deleted', detail: 'Must be a valid boolean' },
+  ]);
+
+export const workspaceDeletedOnRead = (id: string) =>
+  gone(`Workspace ${JSON.stringify(id)} was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.`);
+export const workspaceDeletedOnUpdate = (id: string) => gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be changed.`);
+export const workspaceDeletedOnBuild = (id: string) => gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be built.`);
+
+export const updateForbidden = () => forbidden('You do not have permission to update this workspace.');
+export const invalidAutomaticUpdatesSetting = () =>
+  badRequest('Invalid request', undefined, [{ field: 'automatic_updates', detail: 'must be always or never' }]);
+
+// Creating a workspace.
+export const nameTaken = (name: string) =>
+  withValidations(conflict(`Workspace ${JSON.stringify(name)} already exists.`), [
+    { field: 'name', detail: 'This value is already in use and should be unique.' },
+  ]);
+export const templateMissing = (id: string) =>
+  badRequest(`Template ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_id', detail: 'template not found' }]);
+export const versionMissing = (id: string) =>
+  badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_version_id', detail: 'template not found' }]);
+export const templateDeleted = (name: string) => notFound(`Template ${JSON.stringify(name)} has been deleted!`);
+export const templateDeprecated = (t: TemplateEntity) =>
+  badRequest(`Template ${JSON.stringify(t.name)} has been deprecated, and cannot be used to create a new workspace.`, t.deprecationMessage);
+export const templateOfOtherOrganization = (organizationName: string) =>
+  forbidden(`Template is not in organization ${JSON.stringify(organizationName)}.`);
+export const invalidAutomaticUpdates = () =>
+  badRequest('Invalid Workspace Automatic Updates setting.', undefined, [
+    { field: 'automatic_updates', detail: 'Automatic updates must be always or never' },
+  ]);
+
+// Building a workspace (Coder's wsbuilder).
+export const createTransition = () => badRequest('Transition "create" not supported.');
+export const buildForbidden = (action: 'update' | 'delete') => forbidden(`You do not have permission to ${action} this workspace.`);
+export const orphanOnlyOnDelete = () => badRequest('Orphan is only permitted when deleting a workspace.');
+export const orphanWithState = () => badRequest('ProvisionerState cannot be set alongside Orphan since state intent is unclear.');
+export const customStateForbidden = () => forbidden('Only template managers may provide custom state');
+export const logLevelForbidden = () => badRequest('Workspace builds with a custom log level are restricted to administrators only.');
+export const debugModeDisabled = () => badRequest('Terraform debug mode is disabled in the deployment configuration.');
+export const buildVersionMissing = () => badRequest('template version does not exist');
+export const buildVersionOfOtherTemplate = () => badRequest("template version doesn't match template");
+export const buildActive = () => conflict(BUILD_ACTIVE, BUILD_ACTIVE);
+
+/** The version's import has not succeeded: Coder's 406 while it runs, 400 once canceled or failed. */
+export function importNotSucceeded(status: JobStatus, version: { name: string }, error: string | null): ApiError {
+  switch (status) {
+    case 'pending':
+    case 'running':
+    case 'canceling':
+      return notAcceptable(`The provided template version is ${status}. Wait for it to complete importing!`);
+    case 'canceled':
+      return badRequest('The provided template version was canceled during import. You cannot build workspaces with it!');
+    default:
+      return badRequest(
+        `The provided template version "${version.name}" has failed to import: ${JSON.stringify(error ?? '')}. ` +
+          'You cannot build workspaces with it!',
+      );
+  }
+}
+
+// Listing builds.
+export const badSince = () => badRequest('bad `since` format, must be RFC3339');
+export const unknownAfterId = (afterId: string | undefined) => badRequest(`Record at "after_id" (${JSON.stringify(afterId)}) does not exist.`);
