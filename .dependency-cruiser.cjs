@@ -16,9 +16,15 @@ const LAYERS = [
 const upward = LAYERS.slice(0, -1).map((below, i) => ({
   name: `no-upward-from-${below.name}`,
   severity: 'error',
-  comment: `${below.name} may not import ${LAYERS.slice(i + 1).map((l) => l.name).join(', ')}`,
+  comment: `${below.name} may not import ${LAYERS.slice(i + 1)
+    .map((l) => l.name)
+    .join(', ')}`,
   from: { path: below.path },
-  to: { path: LAYERS.slice(i + 1).map((l) => l.path).join('|') },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map((l) => l.path)
+      .join('|'),
+  },
 }));
 
 /**

@@ -37,7 +37,10 @@ export default async () => {
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     // TEST_SKIP_BUILD=1 (mid-refactor runs): transpile only; `npm run typecheck` checks types.
     transform: {
-      '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: process.env.TEST_SKIP_BUILD !== '1' }],
+      '^.+\\.ts$': [
+        'ts-jest',
+        { useESM: true, tsconfig: 'tsconfig.json', diagnostics: process.env.TEST_SKIP_BUILD !== '1' },
+      ],
     },
     testTimeout: 60000,
     // One worker per core: each runs whole apps against PostgreSQL, which wants the cores too.

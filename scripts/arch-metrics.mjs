@@ -17,7 +17,10 @@ function files(dir) {
   return out;
 }
 
-const sources = files(join(root, 'src')).map((path) => ({ path: relative(root, path), text: readFileSync(path, 'utf8') }));
+const sources = files(join(root, 'src')).map((path) => ({
+  path: relative(root, path),
+  text: readFileSync(path, 'utf8'),
+}));
 const features = sources.filter((f) => /^src\/(core|enterprise)\//.test(f.path));
 const isRepository = (f) => f.path.endsWith('.repository.ts');
 
@@ -33,10 +36,17 @@ function occurrences(set, re) {
 }
 
 // Statements: raw SQL, query builders and EntityManager/Repository persistence calls.
-const STATEMENT = /\.query\(|createQueryBuilder\(|\bmanager\.(find|findOne|findOneBy|findBy|insert|update|delete|save|remove|count|exists|upsert|increment|decrement|softDelete|getRepository)\b|\.getRepository\(/;
-const statementsOutside = occurrences(features.filter((f) => !isRepository(f)), STATEMENT);
+const STATEMENT =
+  /\.query\(|createQueryBuilder\(|\bmanager\.(find|findOne|findOneBy|findBy|insert|update|delete|save|remove|count|exists|upsert|increment|decrement|softDelete|getRepository)\b|\.getRepository\(/;
+const statementsOutside = occurrences(
+  features.filter((f) => !isRepository(f)),
+  STATEMENT,
+);
 // Infrastructure that speaks SQL without owning a table: LISTEN/NOTIFY, migrations, the embedded server, the health ping.
-const infrastructure = occurrences(sources.filter((f) => !/^src\/(core|enterprise)\//.test(f.path)), /\.query\(/);
+const infrastructure = occurrences(
+  sources.filter((f) => !/^src\/(core|enterprise)\//.test(f.path)),
+  /\.query\(/,
+);
 
 const defaultedManagers = occurrences(sources, /manager\w*\??:\s*EntityManager\s*=|= this\.\w+\.manager\)/);
 const managerParams = occurrences(features, /\bmanager\??:\s*EntityManager\b/);
@@ -83,7 +93,15 @@ const max = perHandler.length ? perHandler[perHandler.length - 1] : { count: 0, 
 // Imports that go back up the layers (dependency-cruiser's rules), known violations included.
 const cruise = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', 'migrations', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+  [
+    join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+    'src',
+    'migrations',
+    '--config',
+    '.dependency-cruiser.cjs',
+    '--output-type',
+    'json',
+  ],
   { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
 );
 let upward = 'unknown';
@@ -107,13 +125,22 @@ const figures = {
 
 if (process.argv.includes('--json')) {
   const out = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, v.length]));
-  Object.assign(out, { 'route handlers': perHandler.length, 'decorators per handler (median)': median, 'decorators per handler (max)': max.count, 'upward imports and cycles (dependency-cruiser)': upward });
+  Object.assign(out, {
+    'route handlers': perHandler.length,
+    'decorators per handler (median)': median,
+    'decorators per handler (max)': max.count,
+    'upward imports and cycles (dependency-cruiser)': upward,
+  });
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } else {
   for (const [name, hits] of Object.entries(figures)) {
     process.stdout.write(`${String(hits.length).padStart(5)}  ${name}\n`);
     if (process.argv.includes('--verbose')) for (const hit of hits) process.stdout.write(`         ${hit}\n`);
   }
-  process.stdout.write(`${String(perHandler.length).padStart(5)}  route handlers; decorators per handler: median ${median}, max ${max.count} (${max.at})\n`);
-  process.stdout.write(`${String(upward).padStart(5)}  upward imports and cycles (dependency-cruiser, known violations included)\n`);
+  process.stdout.write(
+    `${String(perHandler.length).padStart(5)}  route handlers; decorators per handler: median ${median}, max ${max.count} (${max.at})\n`,
+  );
+  process.stdout.write(
+    `${String(upward).padStart(5)}  upward imports and cycles (dependency-cruiser, known violations included)\n`,
+  );
 }

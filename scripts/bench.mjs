@@ -11,7 +11,9 @@ import { runEmbedded } from './bench/embedded.mjs';
 
 const SECTIONS = { 'hot-path': runHotPath, isolation: runIsolation, embedded: runEmbedded };
 
-const requested = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const requested = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const unknown = requested.filter((name) => !(name in SECTIONS));
 if (unknown.length) {
   process.stderr.write(`unknown bench section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}\n`);

@@ -40,7 +40,8 @@ function parseArgs(argv) {
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error('--seed must be an integer');
   if (!Number.isInteger(args.perOp) || args.perOp < 1) throw new Error('--per-op must be a positive integer');
   if (!['all', 'rotate'].includes(args.callers)) throw new Error('--callers must be all or rotate');
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 16) throw new Error('--concurrency must be 1..16');
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 16)
+    throw new Error('--concurrency must be 1..16');
   return args;
 }
 
@@ -92,12 +93,19 @@ const env = {
   CODER_PROVISIONER_DAEMON_PSK: psk,
 };
 
-const dropDatabase = await throwawayDatabase(env, { embedded: args.embedded, adminUrl: process.env.FUZZ_DATABASE_URL, prefix: 'coder_fuzz' });
+const dropDatabase = await throwawayDatabase(env, {
+  embedded: args.embedded,
+  adminUrl: process.env.FUZZ_DATABASE_URL,
+  prefix: 'coder_fuzz',
+});
 
 // The server's own log: its unhandled-rejection handler writes "unhandled promise rejection";
 // "unhandled error" lines are the exception filter's 500s, already counted as no-5xx.
 const gcHook = pathToFileURL(join(root, 'scripts', 'fuzz', 'gc-hook.mjs')).href;
-const server = spawn(process.execPath, ['--expose-gc', '--import', gcHook, join(root, 'dist', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(process.execPath, ['--expose-gc', '--import', gcHook, join(root, 'dist', 'src', 'main.js')], {
+  env,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 const serverPid = server.pid;
 const unhandled = [];
 let exited;
@@ -158,7 +166,9 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const idleRss = await settledRssMb();
-  console.log(`fuzz: seed ${seed} (repeat with: npm run fuzz -- --seed ${seed} --per-op ${args.perOp} --callers ${args.callers}); server pid ${serverPid}, idle RSS ${idleRss?.toFixed(0)} MB`);
+  console.log(
+    `fuzz: seed ${seed} (repeat with: npm run fuzz -- --seed ${seed} --per-op ${args.perOp} --callers ${args.callers}); server pid ${serverPid}, idle RSS ${idleRss?.toFixed(0)} MB`,
+  );
 
   let lastPrint = Date.now();
   const report = await runFuzz({
@@ -175,22 +185,32 @@ try {
     onProgress: (r) => {
       if (Date.now() - lastPrint < 10_000) return;
       lastPrint = Date.now();
-      console.log(`  … ${r.sent} sent, ${Object.values(r.counts).reduce((a, b) => a + b, 0)} violations so far, server RSS ${rssMb()?.toFixed(0)} MB`);
+      console.log(
+        `  … ${r.sent} sent, ${Object.values(r.counts).reduce((a, b) => a + b, 0)} violations so far, server RSS ${rssMb()?.toFixed(0)} MB`,
+      );
     },
   });
 
   // Process-level invariants: still the same process, answering, no unhandled rejection, memory
   // back near idle (both RSS readings are taken after a full collection).
-  if (exited) addViolation(report, { invariant: 'server-alive', detail: `the server exited (${JSON.stringify(exited)})` });
+  if (exited)
+    addViolation(report, { invariant: 'server-alive', detail: `the server exited (${JSON.stringify(exited)})` });
   else {
-    const health = await fetch(`${base}/healthz`).then((r) => r.status).catch((err) => err.message);
-    if (health !== 200) addViolation(report, { invariant: 'server-alive', detail: `GET /healthz after the run: ${health}` });
+    const health = await fetch(`${base}/healthz`)
+      .then((r) => r.status)
+      .catch((err) => err.message);
+    if (health !== 200)
+      addViolation(report, { invariant: 'server-alive', detail: `GET /healthz after the run: ${health}` });
   }
-  for (const line of unhandled) addViolation(report, { invariant: 'no-unhandled-rejection', detail: excerpt(line, [scimKey, psk], 300) });
+  for (const line of unhandled)
+    addViolation(report, { invariant: 'no-unhandled-rejection', detail: excerpt(line, [scimKey, psk], 300) });
   await new Promise((r) => setTimeout(r, 2000));
   const finalRss = await settledRssMb();
   if (idleRss !== undefined && finalRss !== undefined && finalRss > idleRss + RSS_HEADROOM_MB) {
-    addViolation(report, { invariant: 'memory-near-idle', detail: `RSS ${finalRss.toFixed(0)} MB after the run, idle was ${idleRss.toFixed(0)} MB (allowed +${RSS_HEADROOM_MB} MB)` });
+    addViolation(report, {
+      invariant: 'memory-near-idle',
+      detail: `RSS ${finalRss.toFixed(0)} MB after the run, idle was ${idleRss.toFixed(0)} MB (allowed +${RSS_HEADROOM_MB} MB)`,
+    });
   }
   console.log(formatReport(report));
   console.log(`server RSS: idle ${idleRss?.toFixed(0)} MB, after the run ${finalRss?.toFixed(0)} MB`);

@@ -22,9 +22,12 @@ try {
   const leftovers = await ds.query(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations'`,
   );
-  if (leftovers.length > 0) throw new Error(`tables left after reverting everything: ${leftovers.map((r) => r.tablename).join(', ')}`);
+  if (leftovers.length > 0)
+    throw new Error(`tables left after reverting everything: ${leftovers.map((r) => r.tablename).join(', ')}`);
   const reapplied = await ds.runMigrations({ transaction: 'each' });
-  console.log(`migrations: ${applied.length} applied, ${reverted} reverted to an empty schema, ${reapplied.length} re-applied`);
+  console.log(
+    `migrations: ${applied.length} applied, ${reverted} reverted to an empty schema, ${reapplied.length} re-applied`,
+  );
 } finally {
   await ds.destroy();
 }

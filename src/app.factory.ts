@@ -29,7 +29,10 @@ export const ROOT_PATHS = ['healthz', ...SCIM_UNPREFIXED_ROUTES];
  * same pipeline). Pending migrations are applied first, unless the caller has just applied them
  * (main.ts does, before loading the app, so a bad database URL fails fast and says so).
  */
-export async function createApp(options: AppOptions, startup: { migrationsApplied?: boolean } = {}): Promise<NestExpressApplication> {
+export async function createApp(
+  options: AppOptions,
+  startup: { migrationsApplied?: boolean } = {},
+): Promise<NestExpressApplication> {
   if (!startup.migrationsApplied) {
     await runMigrations(options.database.url, {
       onWaiting: (reason) => new NestLogger('Database').warn(`waiting for PostgreSQL: ${reason}`),
@@ -65,7 +68,9 @@ export async function createApp(options: AppOptions, startup: { migrationsApplie
   // Errors passed down Express' chain (the body parser's, the rate limiter's, the miss above)
   // are answered by the same filter as everything Nest catches: one writer of error bodies.
   const filter = app.get(ApiExceptionFilter);
-  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => filter.catch(err, new ExecutionContextHost([req, res, next])));
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) =>
+    filter.catch(err, new ExecutionContextHost([req, res, next])),
+  );
   // Prometheus is served on its own address (CODER_PROMETHEUS_*), never on the API's. It binds
   // here, so a taken address fails the start like a taken API port, without leaving the app open.
   await app

@@ -65,7 +65,12 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(loggerParams(options.config.logLevel, resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true))),
+        LoggerModule.forRoot(
+          loggerParams(
+            options.config.logLevel,
+            resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true),
+          ),
+        ),
         DatabaseModule.forRoot(options.config, options.database, ALL_ENTITIES),
         AccessModule,
         PubSubModule,
@@ -119,8 +124,6 @@ export class AppModule implements NestModule {
     // The provider's own instance (not a second one Nest would build for the class), so the
     // early anonymous check installed by app.factory and this one share their counters.
     const rateLimit = (req: Request, res: Response, next: NextFunction) => this.rateLimits.use(req, res, next);
-    consumer
-      .apply(AuthenticationMiddleware, rateLimit)
-      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    consumer.apply(AuthenticationMiddleware, rateLimit).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

@@ -42,12 +42,16 @@ async function main(): Promise<void> {
   const config = readConfig();
   // Loaded only now, so --help and configuration errors answer instantly.
   const { pino } = await import('pino');
-  const { errorSerializer, guardStream, logDestination, pinoHooks, resolveLogFormat } = await import('./common/http/logging.js');
+  const { errorSerializer, guardStream, logDestination, pinoHooks, resolveLogFormat } =
+    await import('./common/http/logging.js');
   // A vanished terminal or reader (EIO, EPIPE) turns output off; it never crashes or blocks shutdown.
   guardStream(process.stdout);
   guardStream(process.stderr);
   const format = resolveLogFormat(config.logFormat, process.stdout.isTTY === true);
-  const log = pino({ level: config.logLevel, name: 'coder', hooks: pinoHooks, serializers: { err: errorSerializer } }, logDestination(format));
+  const log = pino(
+    { level: config.logLevel, name: 'coder', hooks: pinoHooks, serializers: { err: errorSerializer } },
+    logDestination(format),
+  );
   // A stray rejection is a bug to log, not a reason to drop every connection.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
   const run: Run = { config, log, format, stopping: false };
@@ -87,13 +91,18 @@ async function start(run: Run): Promise<void> {
     const embedded = await startEmbeddedPostgres(dir, { log: (line) => log.info(line) });
     run.embedded = embedded;
     url = embedded.url;
-    phaseDone('database', `database: embedded PostgreSQL ${embedded.created ? 'initialised a new cluster in' : 'started on'} ${dir}`);
+    phaseDone(
+      'database',
+      `database: embedded PostgreSQL ${embedded.created ? 'initialised a new cluster in' : 'started on'} ${dir}`,
+    );
   }
 
   // Migrations before the app is loaded (seconds of module loading): a bad URL fails fast.
   const { runMigrations } = await import('./database/migrate.js');
   const { describeDatabaseUrl } = await import('./common/pg-errors.js');
-  const where = config.pgConnectionUrl ? `PostgreSQL at ${describeDatabaseUrl(config.pgConnectionUrl)} (CODER_PG_CONNECTION_URL)` : 'the embedded PostgreSQL';
+  const where = config.pgConnectionUrl
+    ? `PostgreSQL at ${describeDatabaseUrl(config.pgConnectionUrl)} (CODER_PG_CONNECTION_URL)`
+    : 'the embedded PostgreSQL';
   const applied = await runMigrations(url, {
     waitMs: DATABASE_WAIT_MS,
     onWaiting: (reason, waitedMs) =>
@@ -106,10 +115,15 @@ async function start(run: Run): Promise<void> {
       if (config.pgConnectionUrl) phaseDone('database', `database: connected to ${where}`);
     },
   });
-  phaseDone('migrations', `migrations: ${applied.length === 0 ? 'none pending' : `${applied.length} applied`}`, { applied: applied.length });
+  phaseDone('migrations', `migrations: ${applied.length === 0 ? 'none pending' : `${applied.length} applied`}`, {
+    applied: applied.length,
+  });
 
   const { createApp } = await import('./app.factory.js');
-  const app = await createApp({ config, database: { url, embedded: !config.pgConnectionUrl } }, { migrationsApplied: true });
+  const app = await createApp(
+    { config, database: { url, embedded: !config.pgConnectionUrl } },
+    { migrationsApplied: true },
+  );
   run.app = app;
   await app.listen(config.httpPort, config.httpHost).catch(async (err: unknown) => {
     await app.close().catch(() => undefined);
@@ -131,7 +145,11 @@ async function printFirstUserHint(run: Run, app: NestExpressApplication): Promis
     .catch(() => [{ exists: true }])) as { exists: boolean }[];
   if (rows[0]?.exists || run.stopping) return;
   if (run.format === 'pretty') writeSafely(process.stdout, firstUserHint(run.config.accessUrl));
-  else run.log.info({ firstUserCommand: firstUserCommand(run.config.accessUrl) }, 'no user exists yet: create the first one with the command in firstUserCommand');
+  else
+    run.log.info(
+      { firstUserCommand: firstUserCommand(run.config.accessUrl) },
+      'no user exists yet: create the first one with the command in firstUserCommand',
+    );
 }
 
 /** Start-up failed: one line for the causes a user can fix, the error in full for the rest; exit 1. */

@@ -14,7 +14,9 @@ describe('start-up messages', () => {
     const command = firstUserCommand("http://127.0.0.1:3000/o'dd");
     expect(command).not.toContain('\n');
     // The shell's own parse of it: what curl would get as arguments.
-    const argv = execFileSync('sh', ['-c', `printf '%s\\n' ${command.replace(/^curl /, '')}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    const argv = execFileSync('sh', ['-c', `printf '%s\\n' ${command.replace(/^curl /, '')}`], { encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
     expect(argv).toEqual([
       '-X',
       'POST',
@@ -41,6 +43,8 @@ describe('start-up messages', () => {
     expect(databaseFailureMessage(later, { url })).toBe(
       'PostgreSQL at db.internal:5432/coder (CODER_PG_CONNECTION_URL) is still unreachable after 29.9 s: connect ECONNREFUSED 10.0.0.5:5432',
     );
-    expect(databaseFailureMessage(now, undefined)).toBe('Cannot connect to the embedded PostgreSQL: password authentication failed for user "coder"');
+    expect(databaseFailureMessage(now, undefined)).toBe(
+      'Cannot connect to the embedded PostgreSQL: password authentication failed for user "coder"',
+    );
   });
 });

@@ -31,8 +31,12 @@ export default async function globalSetup() {
     const admin = new URL(embedded.url);
     admin.pathname = '/postgres';
     process.env.TEST_ADMIN_DATABASE_URL = admin.toString();
-    process.stderr.write(`\nTests use the embedded PostgreSQL (as \`npm start\`), in ${dir} (a fresh database per test file).\n`);
+    process.stderr.write(
+      `\nTests use the embedded PostgreSQL (as \`npm start\`), in ${dir} (a fresh database per test file).\n`,
+    );
   } else {
-    process.stderr.write(`\nTests use PostgreSQL at ${new URL(process.env.TEST_ADMIN_DATABASE_URL).host} (a fresh database per test file).\n`);
+    process.stderr.write(
+      `\nTests use PostgreSQL at ${new URL(process.env.TEST_ADMIN_DATABASE_URL).host} (a fresh database per test file).\n`,
+    );
   }
 }

@@ -45,7 +45,10 @@ export async function runEmbedded() {
       embedded: await startServer(embeddedEnv, { database: 'given' }),
       external: await startServer(common, { database: 'external' }),
     };
-    const tokens = { embedded: await signIn(servers.embedded.base, 1), external: await signIn(servers.external.base, 2) };
+    const tokens = {
+      embedded: await signIn(servers.embedded.base, 1),
+      external: await signIn(servers.external.base, 2),
+    };
     const load = (name, duration) =>
       autocannon({
         url: `${servers[name].base}/api/v2/users/me`,
@@ -67,13 +70,19 @@ export async function runEmbedded() {
 
     const ratio = median(rps.embedded) / median(rps.external);
     const warm = median(warmStarts);
-    console.log('\n## embedded PostgreSQL versus the machine\'s PostgreSQL');
-    console.log(`ready (process start to /healthz 200): cold ${cold.readyMs} ms (target <= 8000), warm ${warm} ms median of ${warmStarts.join('/')} (target <= 4000)`);
+    console.log("\n## embedded PostgreSQL versus the machine's PostgreSQL");
+    console.log(
+      `ready (process start to /healthz 200): cold ${cold.readyMs} ms (target <= 8000), warm ${warm} ms median of ${warmStarts.join('/')} (target <= 4000)`,
+    );
     console.log(`GET /api/v2/users/me, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s:`);
-    console.log(`  embedded req/s per round ${rps.embedded.join(' / ')}, external ${rps.external.join(' / ')}; errors ${errors.embedded} / ${errors.external}`);
+    console.log(
+      `  embedded req/s per round ${rps.embedded.join(' / ')}, external ${rps.external.join(' / ')}; errors ${errors.embedded} / ${errors.external}`,
+    );
     console.log(`  median ratio embedded / external = ${ratio.toFixed(2)} (target >= 0.8)`);
     const pass = (ok) => (ok ? 'PASS' : 'MISS');
-    console.log(`  ${pass(cold.readyMs <= 8000)} cold start, ${pass(warm <= 4000)} warm start, ${pass(ratio >= 0.8)} throughput`);
+    console.log(
+      `  ${pass(cold.readyMs <= 8000)} cold start, ${pass(warm <= 4000)} warm start, ${pass(ratio >= 0.8)} throughput`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,7 +28,11 @@ export async function runHotPath() {
   const user = { email: 'bench@example.com', username: 'bench', password: 'SomeStrongPassword!' };
   await fetch(`${base}/api/v2/users/first`, { method: 'POST', headers: json, body: JSON.stringify(user) });
   const { session_token: token } = await (
-    await fetch(`${base}/api/v2/users/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: user.email, password: user.password }) })
+    await fetch(`${base}/api/v2/users/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    })
   ).json();
 
   const run = (title, path, headers = { 'Coder-Session-Token': token }) =>
@@ -50,15 +54,28 @@ export async function runHotPath() {
   // lookup by userName and an import page.
   const scimUsers = Number(process.env.BENCH_SCIM_USERS ?? 1000);
   const license = await signLicense(signingKey, { features: { scim: 1 } });
-  await fetch(`${base}/api/v2/licenses`, { method: 'POST', headers: { 'Coder-Session-Token': token, ...json }, body: JSON.stringify({ license }) });
+  await fetch(`${base}/api/v2/licenses`, {
+    method: 'POST',
+    headers: { 'Coder-Session-Token': token, ...json },
+    body: JSON.stringify({ license }),
+  });
   const scimHeaders = { Authorization: `Bearer ${scimKey}`, 'Content-Type': 'application/scim+json' };
   const provisionStarted = Date.now();
   for (let i = 0; i < scimUsers; i += 10) {
     await Promise.all(
       Array.from({ length: Math.min(10, scimUsers - i) }, (_, k) => {
         const userName = `person${i + k}@example.com`;
-        const body = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: `ext-${i + k}`, emails: [{ value: userName, primary: true }] };
-        return fetch(`${base}/scim/v2/Users`, { method: 'POST', headers: scimHeaders, body: JSON.stringify(body) }).then((r) => {
+        const body = {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName,
+          externalId: `ext-${i + k}`,
+          emails: [{ value: userName, primary: true }],
+        };
+        return fetch(`${base}/scim/v2/Users`, {
+          method: 'POST',
+          headers: scimHeaders,
+          body: JSON.stringify(body),
+        }).then((r) => {
           if (r.status !== 201) throw new Error(`SCIM POST answered ${r.status}`);
         });
       }),
@@ -66,16 +83,29 @@ export async function runHotPath() {
   }
   const provisionMs = Date.now() - provisionStarted;
   const lookup = encodeURIComponent(`userName eq "person${Math.floor(scimUsers / 2)}@example.com"`);
-  results.push(await run('GET /scim/v2/Users?filter=userName eq (Okta lookup)', `/scim/v2/Users?filter=${lookup}`, scimHeaders));
-  results.push(await run('GET /scim/v2/Users?startIndex&count=100 (import page)', `/scim/v2/Users?startIndex=${Math.floor(scimUsers / 2)}&count=100`, scimHeaders));
+  results.push(
+    await run('GET /scim/v2/Users?filter=userName eq (Okta lookup)', `/scim/v2/Users?filter=${lookup}`, scimHeaders),
+  );
+  results.push(
+    await run(
+      'GET /scim/v2/Users?startIndex&count=100 (import page)',
+      `/scim/v2/Users?startIndex=${Math.floor(scimUsers / 2)}&count=100`,
+      scimHeaders,
+    ),
+  );
 
   // Provisioner throughput: queue BENCH_JOBS template imports at once and let the built-in daemons
   // (CODER_PROVISIONER_DAEMONS, default 3) run them; jobs/s from the jobs' own start/end stamps.
   const jobCount = Number(process.env.BENCH_JOBS ?? 200);
   const headers = { 'Coder-Session-Token': token };
   const orgId = (await (await fetch(`${base}/api/v2/users/me/organizations`, { headers })).json())[0].id;
-  const echo = JSON.stringify({ resources: [{ name: 'dev', type: 'docker_container', daily_cost: 1 }], logs: ['bench'] });
-  const file = await (await fetch(`${base}/api/v2/files`, { method: 'POST', headers: { ...headers, ...json }, body: echo })).json();
+  const echo = JSON.stringify({
+    resources: [{ name: 'dev', type: 'docker_container', daily_cost: 1 }],
+    logs: ['bench'],
+  });
+  const file = await (
+    await fetch(`${base}/api/v2/files`, { method: 'POST', headers: { ...headers, ...json }, body: echo })
+  ).json();
   const versionIds = [];
   const queueStarted = Date.now();
   for (let i = 0; i < jobCount; i += connections) {
@@ -110,10 +140,18 @@ export async function runHotPath() {
   await server.stop();
   rmSync(keysDir, { recursive: true, force: true });
 
-  console.log(`database: ${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`);
+  console.log(
+    `database: ${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`,
+  );
   for (const r of results) {
-    console.log(`${r.title.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+    console.log(
+      `${r.title.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
+    );
   }
-  console.log(`scim: ${scimUsers} users provisioned by POST /scim/v2/Users (10 at a time) in ${provisionMs} ms (${Math.round(scimUsers / (provisionMs / 1000))}/s)`);
-  console.log(`provisioner: ${jobs.length} echo imports queued in ${queuedMs} ms, run by ${server.env.CODER_PROVISIONER_DAEMONS ?? 3} built-in daemons at ${jobsPerSecond} jobs/s (first start to last completion), ${failedJobs} failed`);
+  console.log(
+    `scim: ${scimUsers} users provisioned by POST /scim/v2/Users (10 at a time) in ${provisionMs} ms (${Math.round(scimUsers / (provisionMs / 1000))}/s)`,
+  );
+  console.log(
+    `provisioner: ${jobs.length} echo imports queued in ${queuedMs} ms, run by ${server.env.CODER_PROVISIONER_DAEMONS ?? 3} built-in daemons at ${jobsPerSecond} jobs/s (first start to last completion), ${failedJobs} failed`,
+  );
 }

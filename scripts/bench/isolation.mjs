@@ -36,7 +36,11 @@ function countInto(counts, key, n = 1) {
 
 async function call(base, method, path, { token, body } = {}) {
   const headers = { ...json, ...(token ? { 'Coder-Session-Token': token } : {}) };
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -144,11 +148,23 @@ async function guessPsk(port, orgId, connections, seconds) {
 }
 
 function summarize(title, { samples, attack, cpu }, idleP50) {
-  const ms = samples.filter((s) => s.status === 200).map((s) => s.ms).sort((a, b) => a - b);
+  const ms = samples
+    .filter((s) => s.status === 200)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   const victimStatuses = {};
   for (const s of samples) if (s.status !== 200) countInto(victimStatuses, String(s.status));
   const p50 = percentile(ms, 50);
-  return { title, n: ms.length, victimStatuses, p50, p99: percentile(ms, 99), ratio: idleP50 === undefined ? undefined : p50 / idleP50, attack, cpu };
+  return {
+    title,
+    n: ms.length,
+    victimStatuses,
+    p50,
+    p99: percentile(ms, 99),
+    ratio: idleP50 === undefined ? undefined : p50 / idleP50,
+    attack,
+    cpu,
+  };
 }
 
 function formatStatuses(statuses) {
@@ -159,15 +175,35 @@ function formatStatuses(statuses) {
 function printTable(rows, note) {
   const fmt = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
   console.log('');
-  console.log(`load isolation: a member's GET /api/v2/users/me, one due every ${VICTIM_INTERVAL_MS} ms on one connection (a late one timed from when due); target p50 ≤ ${TARGET_RATIO}× idle`);
+  console.log(
+    `load isolation: a member's GET /api/v2/users/me, one due every ${VICTIM_INTERVAL_MS} ms on one connection (a late one timed from when due); target p50 ≤ ${TARGET_RATIO}× idle`,
+  );
   console.log(note);
-  console.log('CPU server/bench: % of one core used by the server and by the bench process (attacker and victim) during the phase.');
+  console.log(
+    'CPU server/bench: % of one core used by the server and by the bench process (attacker and victim) during the phase.',
+  );
   const header = `${'pattern'.padEnd(40)} ${'n'.padStart(4)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ratio'.padStart(6)}  ${'verdict'.padEnd(7)} ${'CPU server/bench'.padStart(16)} ${'sent'.padStart(7)}  attacker answers`;
   console.log(header);
   for (const r of rows) {
-    const verdict = r.skipped ? 'skipped' : r.reference ? 'ref' : r.ratio === undefined ? '-' : r.ratio <= TARGET_RATIO ? 'PASS' : 'MISS';
-    const ratio = r.skipped ? '-' : r.ratio === undefined ? '1.00' : Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a';
-    const failed = Object.keys(r.victimStatuses).length ? `  (victim non-200: ${formatStatuses(r.victimStatuses)})` : '';
+    const verdict = r.skipped
+      ? 'skipped'
+      : r.reference
+        ? 'ref'
+        : r.ratio === undefined
+          ? '-'
+          : r.ratio <= TARGET_RATIO
+            ? 'PASS'
+            : 'MISS';
+    const ratio = r.skipped
+      ? '-'
+      : r.ratio === undefined
+        ? '1.00'
+        : Number.isFinite(r.ratio)
+          ? r.ratio.toFixed(2)
+          : 'n/a';
+    const failed = Object.keys(r.victimStatuses).length
+      ? `  (victim non-200: ${formatStatuses(r.victimStatuses)})`
+      : '';
     const sent = r.attack ? String(r.attack.sent) : '-';
     const answers = r.attack ? formatStatuses(r.attack.statuses) : '-';
     const percent = (v) => (v === undefined ? '?' : `${Math.round(v)}%`);
@@ -196,16 +232,25 @@ function startIsolationServer(keysFile, metricsPort) {
 async function setUpWorld(base, signingKey) {
   const owner = { email: 'owner@example.com', username: 'owner', password: 'SomeStrongPassword!' };
   await call(base, 'POST', '/api/v2/users/first', { body: owner });
-  const { session_token: ownerToken } = await call(base, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } });
+  const { session_token: ownerToken } = await call(base, 'POST', '/api/v2/users/login', {
+    body: { email: owner.email, password: owner.password },
+  });
   const license = await signLicense(signingKey, { features: { scim: 1, external_provisioner_daemons: 1 } });
   await call(base, 'POST', '/api/v2/licenses', { token: ownerToken, body: { license } });
   const [org] = await call(base, 'GET', '/api/v2/users/me/organizations', { token: ownerToken });
   const victim = { email: 'victim@example.com', username: 'victim', password: 'AnotherStrongPassword!' };
   await call(base, 'POST', '/api/v2/users', { token: ownerToken, body: { ...victim, organization_ids: [org.id] } });
-  const { session_token: victimToken } = await call(base, 'POST', '/api/v2/users/login', { body: { email: victim.email, password: victim.password } });
+  const { session_token: victimToken } = await call(base, 'POST', '/api/v2/users/login', {
+    body: { email: victim.email, password: victim.password },
+  });
   // Warm the route (JIT, database pool) so that the idle figure is not a cold start's; as the owner,
   // skipping the rate limit, so the victim's own budget stays whole.
-  await autocannon({ url: `${base}/api/v2/users/me`, connections: 1, duration: 3, headers: { 'Coder-Session-Token': ownerToken, 'X-Coder-Bypass-Ratelimit': 'true' } });
+  await autocannon({
+    url: `${base}/api/v2/users/me`,
+    connections: 1,
+    duration: 3,
+    headers: { 'Coder-Session-Token': ownerToken, 'X-Coder-Bypass-Ratelimit': 'true' },
+  });
   return { orgId: org.id, victimToken };
 }
 
@@ -236,12 +281,23 @@ function abusivePatterns({ base, port, orgId, metrics, connections, seconds }) {
           url: base,
           connections,
           duration: seconds,
-          requests: [post('/api/v2/users/login', deep), post('/api/v2/users/first', deep), post('/api/v2/users/login', deep60k), post('/api/v2/users/first', deep60k)],
+          requests: [
+            post('/api/v2/users/login', deep),
+            post('/api/v2/users/first', deep),
+            post('/api/v2/users/login', deep60k),
+            post('/api/v2/users/first', deep60k),
+          ],
         }),
     },
     {
       title: 'wrong SCIM keys (GET /scim/v2/Users)',
-      attack: () => cannon({ url: base, connections, duration: seconds, requests: [{ method: 'GET', path: '/scim/v2/Users', setupRequest: wrongScimKey }] }),
+      attack: () =>
+        cannon({
+          url: base,
+          connections,
+          duration: seconds,
+          requests: [{ method: 'GET', path: '/scim/v2/Users', setupRequest: wrongScimKey }],
+        }),
     },
     { title: 'wrong PSKs (daemon WebSocket upgrade)', attack: () => guessPsk(port, orgId, connections, seconds) },
     {
@@ -282,7 +338,8 @@ export async function runIsolation() {
     const idle = summarize('idle', await phase());
     const rows = [idle];
     for (const pattern of abusivePatterns({ base, port, orgId, metrics, connections, seconds })) {
-      if (pattern.attack) rows.push({ ...summarize(pattern.title, await phase(pattern.attack), idle.p50), reference: pattern.reference });
+      if (pattern.attack)
+        rows.push({ ...summarize(pattern.title, await phase(pattern.attack), idle.p50), reference: pattern.reference });
       else rows.push({ ...summarize(pattern.title, { samples: [] }, idle.p50), skipped: true });
     }
     rows.push(summarize('idle again (after the attacks)', await phase(), idle.p50));
@@ -295,7 +352,9 @@ export async function runIsolation() {
     );
     // Other work on the machine moves both idle rows; the ratios are only as good as they agree.
     if (!(after.ratio <= TARGET_RATIO && after.ratio >= 1 / TARGET_RATIO)) {
-      console.log(`warning: idle p50 moved from ${idle.p50.toFixed(1)} to ${after.p50.toFixed(1)} ms during the run; the machine was busy with other work, rerun for figures`);
+      console.log(
+        `warning: idle p50 moved from ${idle.p50.toFixed(1)} to ${after.p50.toFixed(1)} ms during the run; the machine was busy with other work, rerun for figures`,
+      );
     }
   } finally {
     await server?.stop();

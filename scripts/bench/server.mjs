@@ -38,7 +38,10 @@ export async function startServer(env, { database = 'fresh' } = {}) {
           prefix: 'coder_bench',
         });
   const started = Date.now();
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: serverEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let exit;
   void exited.then((e) => (exit = e));

@@ -32,7 +32,18 @@ export function serializeBody(value) {
   return text.replace(/"\\u0001RAW(\d+)\\u0001"/g, (_m, i) => raws[Number(i)]);
 }
 
-export const OVERFLOW_LITERALS = ['2147483648', '-2147483649', '9007199254740993', '1e309', '-1e309', '-1', '-0', '1.5', '1e-400', '99999999999999999999999999'];
+export const OVERFLOW_LITERALS = [
+  '2147483648',
+  '-2147483649',
+  '9007199254740993',
+  '1e309',
+  '-1e309',
+  '-1',
+  '-0',
+  '1.5',
+  '1e-400',
+  '99999999999999999999999999',
+];
 export const ODD_STRINGS = [
   'a\u0000b',
   '\u0000',
@@ -56,7 +67,17 @@ export const INVALID_UUIDS = [
   '00000000000000000000000000000000',
   '0000000-0000-0000-0000-0000000000000',
 ];
-export const INJECTIONS = ["' OR 1=1 --", '%', '_', '\\', '%s%n%x', '${jndi:ldap://x}', '{{7*7}}', '<script>alert(1)</script>', '../../etc/passwd'];
+export const INJECTIONS = [
+  "' OR 1=1 --",
+  '%',
+  '_',
+  '\\',
+  '%s%n%x',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+];
 export const BAD_CRONS = [
   'CRON_TZ=Mars/Olympus 0 9 * * *',
   'CRON_TZ= 0 9 * * *',
@@ -158,7 +179,13 @@ export function badPatchOperations(rng, fx) {
     () => [{ op: 'replace', value: null }],
     () => [{ op: 'replace', path: 'displayName', value: {} }],
     () => [{ op: 'add', path: 'members', value: [{ value: 'not-a-uuid' }] }],
-    () => [{ op: 'add', path: 'members', value: many(10_001, (i) => ({ value: `${NIL_UUID.slice(0, 24)}${String(i).padStart(12, '0')}` })) }],
+    () => [
+      {
+        op: 'add',
+        path: 'members',
+        value: many(10_001, (i) => ({ value: `${NIL_UUID.slice(0, 24)}${String(i).padStart(12, '0')}` })),
+      },
+    ],
     () => many(1_001, () => ({ op: 'replace', path: 'displayName', value: 'x' })),
     () => [{ op: 'replace', path: 'name.givenName.x.y', value: 'x' }],
     () => [{ op: 'replace', path: 'userName[', value: 'x' }],

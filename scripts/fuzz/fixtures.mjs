@@ -17,18 +17,40 @@ export async function createFixtures(client, options) {
     psk: options.psk,
     uniq: (prefix) => `fz${prefix}${++seq}${runTag}`.slice(0, 32),
   };
-  const { as, call, login, scimHeaders, createUser, importVersion, createTemplate, createGroup, createProxy, createScimUser, createScimGroup, addLicense, createWorkspace, createApiKey } =
-    worldBuilders(client, fx, options);
+  const {
+    as,
+    call,
+    login,
+    scimHeaders,
+    createUser,
+    importVersion,
+    createTemplate,
+    createGroup,
+    createProxy,
+    createScimUser,
+    createScimGroup,
+    addLicense,
+    createWorkspace,
+    createApiKey,
+  } = worldBuilders(client, fx, options);
   // --- the world ---
   const first = { email: `${fx.uniq('owner')}@example.com`, username: fx.uniq('owner') };
-  const created = expect(await client.json('POST', '/api/v2/users/first', { body: { ...first, password: PASSWORD } }), 201, 'first user');
+  const created = expect(
+    await client.json('POST', '/api/v2/users/first', { body: { ...first, password: PASSWORD } }),
+    201,
+    'first user',
+  );
   fx.owner = { id: created.user_id, ...first, token: await login(first.email) };
   fx.orgId = created.organization_id;
   fx.licenseJwt = await options.issueLicense();
   expect(await call('POST', '/api/v2/licenses', { body: { license: fx.licenseJwt } }), 201, 'license');
   fx.spareLicenseId = await addLicense();
   fx.orgName = expect(await call('GET', `/api/v2/organizations/${fx.orgId}`), 200, 'organization').name;
-  fx.org2Id = expect(await call('POST', '/api/v2/organizations', { body: { name: fx.uniq('org') } }), 201, 'organization').id;
+  fx.org2Id = expect(
+    await call('POST', '/api/v2/organizations', { body: { name: fx.uniq('org') } }),
+    201,
+    'organization',
+  ).id;
   const member = await createUser('member');
   fx.member = { ...member, token: await login(member.email) };
   fx.target = await createUser('target');
@@ -36,7 +58,11 @@ export async function createFixtures(client, options) {
   const group = await createGroup();
   fx.groupId = group.id;
   fx.groupName = group.name;
-  expect(await call('PATCH', `/api/v2/groups/${fx.groupId}`, { body: { add_users: [fx.target.id, fx.member.id] } }), 200, 'group members');
+  expect(
+    await call('PATCH', `/api/v2/groups/${fx.groupId}`, { body: { add_users: [fx.target.id, fx.member.id] } }),
+    200,
+    'group members',
+  );
   fx.spareGroupId = (await createGroup()).id;
   fx.fileId = expect(await call('POST', '/api/v2/files', { body: JSON.stringify(ECHO_SOURCE) }), 201, 'file').hash;
   const template = await createTemplate();
@@ -64,7 +90,22 @@ export async function createFixtures(client, options) {
   fx.spareScimGroupId = (await createScimGroup()).id;
 
   /** Every real object id (for "a valid id of another kind" mutations). */
-  fx.allIds = () => [fx.owner.id, fx.member.id, fx.target.id, fx.orgId, fx.org2Id, fx.groupId, fx.templateId, fx.versionId, fx.workspaceId, fx.buildId, fx.proxyId, fx.scimUserId, fx.scimGroupId, fx.fileId];
+  fx.allIds = () => [
+    fx.owner.id,
+    fx.member.id,
+    fx.target.id,
+    fx.orgId,
+    fx.org2Id,
+    fx.groupId,
+    fx.templateId,
+    fx.versionId,
+    fx.workspaceId,
+    fx.buildId,
+    fx.proxyId,
+    fx.scimUserId,
+    fx.scimGroupId,
+    fx.fileId,
+  ];
   /** Secrets that must never be printed. */
   fx.secrets = () => [fx.owner.token, fx.member.token, fx.proxyToken, options.scimKey, options.psk].filter(Boolean);
 
@@ -80,11 +121,17 @@ export async function createFixtures(client, options) {
   };
   const healMember = async () => {
     const me = await client.json('GET', '/api/v2/users/me', as(fx.member.token));
-    const fine = (res) => res.status === 200 && res.body.status === 'active' && res.body.roles.length === 0 && res.body.organization_ids.includes(fx.orgId);
+    const fine = (res) =>
+      res.status === 200 &&
+      res.body.status === 'active' &&
+      res.body.roles.length === 0 &&
+      res.body.organization_ids.includes(fx.orgId);
     if (fine(me)) return false;
     if (me.status === 401) {
       // Signed out (logout, a password change): signing in again is usually all it takes.
-      const again = await client.json('POST', '/api/v2/users/login', { body: { email: fx.member.email, password: PASSWORD } });
+      const again = await client.json('POST', '/api/v2/users/login', {
+        body: { email: fx.member.email, password: PASSWORD },
+      });
       if (again.status === 201) {
         fx.member.token = again.body.session_token;
         if (fine(await client.json('GET', '/api/v2/users/me', as(fx.member.token)))) return true;
@@ -105,7 +152,9 @@ export async function createFixtures(client, options) {
     await call('PUT', `/api/v2/organizations/${fx.orgId}/members/${fx.member.id}/roles`, { body: { roles: [] } });
     // 400 "cannot match old password" when it was never changed: fine.
     await call('PUT', `/api/v2/users/${fx.member.id}/password`, { body: { password: PASSWORD } });
-    const again = await client.json('POST', '/api/v2/users/login', { body: { email: fx.member.email, password: PASSWORD } });
+    const again = await client.json('POST', '/api/v2/users/login', {
+      body: { email: fx.member.email, password: PASSWORD },
+    });
     if (again.status === 201) fx.member.token = again.body.session_token;
     else {
       // Its email changed (a SCIM write may do that): a new member takes its place.
@@ -146,7 +195,11 @@ export async function createFixtures(client, options) {
     target: healTarget,
     memberOrgRoles: async () => {
       const roles = await call('GET', `/api/v2/users/${fx.member.id}/roles`);
-      if (roles.status === 200 && (roles.body.organization_roles?.[fx.orgId] ?? []).every((r) => r === 'organization-member')) return false;
+      if (
+        roles.status === 200 &&
+        (roles.body.organization_roles?.[fx.orgId] ?? []).every((r) => r === 'organization-member')
+      )
+        return false;
       return repairMember();
     },
     memberships: async () => {
@@ -155,16 +208,22 @@ export async function createFixtures(client, options) {
       await call('POST', `/api/v2/organizations/${fx.orgId}/members/${fx.owner.id}`);
       return true;
     },
-    apiKey: async () => ((await exists(`/api/v2/users/${fx.target.id}/keys/${fx.apiKeyId}`)) ? false : (Object.assign(fx, await apiKeyFields(createApiKey)), true)),
+    apiKey: async () =>
+      (await exists(`/api/v2/users/${fx.target.id}/keys/${fx.apiKeyId}`))
+        ? false
+        : (Object.assign(fx, await apiKeyFields(createApiKey)), true),
     group: async () => {
       const g = await call('GET', `/api/v2/groups/${fx.groupId}`);
-      if (g.status === 200) return (fx.groupName = g.body.name), false;
+      if (g.status === 200) return ((fx.groupName = g.body.name), false);
       const group = await createGroup();
       fx.groupId = group.id;
       fx.groupName = group.name;
       return true;
     },
-    spareGroup: async () => ((await exists(`/api/v2/groups/${fx.spareGroupId}`)) ? false : ((fx.spareGroupId = (await createGroup()).id), true)),
+    spareGroup: async () =>
+      (await exists(`/api/v2/groups/${fx.spareGroupId}`))
+        ? false
+        : ((fx.spareGroupId = (await createGroup()).id), true),
     template: async () => {
       const t = await call('GET', `/api/v2/templates/${fx.templateId}`);
       if (t.status === 200) {
@@ -177,7 +236,10 @@ export async function createFixtures(client, options) {
       await healWorkspace(true);
       return true;
     },
-    spareTemplate: async () => ((await exists(`/api/v2/templates/${fx.spareTemplateId}`)) ? false : ((fx.spareTemplateId = (await createTemplate()).id), true)),
+    spareTemplate: async () =>
+      (await exists(`/api/v2/templates/${fx.spareTemplateId}`))
+        ? false
+        : ((fx.spareTemplateId = (await createTemplate()).id), true),
     freeVersion: async () => {
       const v = await call('GET', `/api/v2/templateversions/${fx.freeVersionId}`);
       if (v.status === 200 && !v.body.template_id) return false;
@@ -187,12 +249,15 @@ export async function createFixtures(client, options) {
     workspace: () => healWorkspace(),
     proxy: async () => {
       const p = await call('GET', `/api/v2/workspaceproxies/${fx.proxyId}`);
-      if (p.status === 200) return (fx.proxyName = p.body.name), false;
+      if (p.status === 200) return ((fx.proxyName = p.body.name), false);
       const proxy = await createProxy();
       Object.assign(fx, { proxyId: proxy.id, proxyName: proxy.name, proxyToken: proxy.token });
       return true;
     },
-    spareProxy: async () => ((await exists(`/api/v2/workspaceproxies/${fx.spareProxyId}`)) ? false : ((fx.spareProxyId = (await createProxy()).id), true)),
+    spareProxy: async () =>
+      (await exists(`/api/v2/workspaceproxies/${fx.spareProxyId}`))
+        ? false
+        : ((fx.spareProxyId = (await createProxy()).id), true),
     licenses: async () => {
       const list = await call('GET', '/api/v2/licenses');
       const ids = (list.body ?? []).map((l) => l.id);
@@ -203,7 +268,7 @@ export async function createFixtures(client, options) {
     },
     scimUser: async () => {
       const u = await client.json('GET', `/scim/v2/Users/${fx.scimUserId}`, { headers: scimHeaders });
-      if (u.status === 200 && u.body.active === true) return (fx.scimUserName = u.body.userName), false;
+      if (u.status === 200 && u.body.active === true) return ((fx.scimUserName = u.body.userName), false);
       const user = await createScimUser();
       Object.assign(fx, { scimUserId: user.id, scimUserName: user.userName });
       return true;
@@ -216,13 +281,14 @@ export async function createFixtures(client, options) {
     },
     scimGroup: async () => {
       const g = await client.json('GET', `/scim/v2/Groups/${fx.scimGroupId}`, { headers: scimHeaders });
-      if (g.status === 200) return (fx.scimGroupName = g.body.displayName), false;
+      if (g.status === 200) return ((fx.scimGroupName = g.body.displayName), false);
       const group = await createScimGroup();
       Object.assign(fx, { scimGroupId: group.id, scimGroupName: group.displayName });
       return true;
     },
     spareScimGroup: async () => {
-      if ((await client.json('GET', `/scim/v2/Groups/${fx.spareScimGroupId}`, { headers: scimHeaders })).status === 200) return false;
+      if ((await client.json('GET', `/scim/v2/Groups/${fx.spareScimGroupId}`, { headers: scimHeaders })).status === 200)
+        return false;
       fx.spareScimGroupId = (await createScimGroup()).id;
       return true;
     },

@@ -25,7 +25,9 @@ export function schemaAt(doc, schema, path) {
     if (typeof key === 'number') s = resolveSchema(doc, s.items);
     else {
       const props = propertiesOf(doc, s);
-      s = props[key] ?? (typeof s.additionalProperties === 'object' ? resolveSchema(doc, s.additionalProperties) : undefined);
+      s =
+        props[key] ??
+        (typeof s.additionalProperties === 'object' ? resolveSchema(doc, s.additionalProperties) : undefined);
     }
   }
   return s;
@@ -54,7 +56,8 @@ function setAt(target, path, value) {
   let node = target;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i];
-    if (node[key] === null || typeof node[key] !== 'object' || node[key] instanceof Raw) node[key] = typeof path[i + 1] === 'number' ? [] : {};
+    if (node[key] === null || typeof node[key] !== 'object' || node[key] instanceof Raw)
+      node[key] = typeof path[i + 1] === 'number' ? [] : {};
     node = node[key];
   }
   const last = path[path.length - 1];
@@ -65,7 +68,11 @@ function setAt(target, path, value) {
 }
 
 const clone = (value) => (value === undefined ? undefined : structuredClone(value));
-const pathName = (path) => path.map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '[');
+const pathName = (path) =>
+  path
+    .map((k) => (typeof k === 'number' ? `[${k}]` : k))
+    .join('.')
+    .replace(/\.\[/g, '[');
 
 /** Picks one [name, weight, make] entry and returns { mutation, value }. */
 function choose(rng, entries) {
@@ -79,7 +86,9 @@ function choose(rng, entries) {
  * its query string, `body` the exact text sent (undefined: none).
  */
 export function generateRequest(doc, op, fx, rng) {
-  const pathValues = Object.fromEntries(op.pathParams.map((p) => [p.name, encodeURIComponent(String(validPathValue(op, p.name, fx, rng)))]));
+  const pathValues = Object.fromEntries(
+    op.pathParams.map((p) => [p.name, encodeURIComponent(String(validPathValue(op, p.name, fx, rng)))]),
+  );
   const query = [];
   for (const param of op.queryParams) {
     const value = validQueryValue(op, param, fx, rng);
@@ -177,7 +186,8 @@ export function generateRequest(doc, op, fx, rng) {
       break;
   }
   if (json !== undefined) bodyText = serializeBody(json);
-  if (bodyText !== undefined && contentType !== null && contentType !== undefined) headers['Content-Type'] = contentType;
+  if (bodyText !== undefined && contentType !== null && contentType !== undefined)
+    headers['Content-Type'] = contentType;
 
   const path = op.path.replace(/\{([^}]+)\}/g, (_m, name) => pathValues[name] ?? 'x');
   const search = query.map(([, text]) => text).join('&');

@@ -23,14 +23,19 @@ export function createClient(baseUrl, { timeoutMs = 10_000, maxSockets = 8 } = {
       const onResponse = (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', (err) => finish({ status: 0, error: { code: err.code ?? 'ERROR', message: err.message } }));
       };
       let r;
       try {
         // From another loopback address (`localAddress`): a fresh connection, not the pool's.
         const via = req.localAddress ? { localAddress: req.localAddress, agent: false } : { agent };
-        r = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, ...via }, onResponse);
+        r = http.request(
+          { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, ...via },
+          onResponse,
+        );
       } catch (err) {
         // Refused by Node before sending (a header value it will not write): the generator's fault.
         finish({ status: 0, error: { code: 'CLIENT_REFUSED', message: err.message } });
@@ -39,7 +44,9 @@ export function createClient(baseUrl, { timeoutMs = 10_000, maxSockets = 8 } = {
       r.setTimeout(timeoutMs, () => {
         r.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TIMEOUT' }));
       });
-      r.on('error', (err) => finish({ status: 0, error: { code: err.code ?? 'ERROR', message: err.message }, reusedSocket: r.reusedSocket }));
+      r.on('error', (err) =>
+        finish({ status: 0, error: { code: err.code ?? 'ERROR', message: err.message }, reusedSocket: r.reusedSocket }),
+      );
       if (body !== undefined) r.write(body);
       r.end();
     });
@@ -62,7 +69,11 @@ export function createClient(baseUrl, { timeoutMs = 10_000, maxSockets = 8 } = {
       const res = await this.send({
         method,
         path,
-        headers: { ...(token ? { 'Coder-Session-Token': token } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(token ? { 'Coder-Session-Token': token } : {}),
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       if (res.error) throw new Error(`${method} ${path}: ${res.error.code} ${res.error.message}`);

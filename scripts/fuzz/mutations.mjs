@@ -23,7 +23,17 @@ import {
   deepObject,
 } from './corpus.mjs';
 
-export { BAD_CRONS, BAD_JWTS, BAD_SCIM_FILTERS, DEEP_EXTREME, DEEP_SHALLOW, HUGE, NIL_UUID, Raw, serializeBody } from './corpus.mjs';
+export {
+  BAD_CRONS,
+  BAD_JWTS,
+  BAD_SCIM_FILTERS,
+  DEEP_EXTREME,
+  DEEP_SHALLOW,
+  HUGE,
+  NIL_UUID,
+  Raw,
+  serializeBody,
+} from './corpus.mjs';
 
 const TYPE_SAMPLES = [
   ['number', 12345],
@@ -102,7 +112,21 @@ export function pathValueMutations(ctx, rng) {
   const list = [
     ['nil-uuid', 3, () => NIL_UUID],
     ['invalid-uuid', 3, () => encodeURIComponent(rng.pick(INVALID_UUIDS))],
-    ['path-traversal', 4, () => rng.pick(['..%2f..%2fetc%2fpasswd', '..%2F..%2F..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..', '.', '%2e%2e', '..%5c..%5cwindows', `${valid}%2f..%2f..`])],
+    [
+      'path-traversal',
+      4,
+      () =>
+        rng.pick([
+          '..%2f..%2fetc%2fpasswd',
+          '..%2F..%2F..%2F..%2Fetc%2Fpasswd',
+          '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+          '..',
+          '.',
+          '%2e%2e',
+          '..%5c..%5cwindows',
+          `${valid}%2f..%2f..`,
+        ]),
+    ],
     ['nul', 3, () => rng.pick(['%00', 'a%00b', `${valid}%00`, `%00${valid}`])],
     ['bad-percent', 2, () => rng.pick(['%', '%zz', '%E0%A4%A', '%%', `${valid}%`])],
     ['lone-surrogate', 1.5, () => rng.pick(['%ED%A0%80', 'a%ED%B0%80b', '%C0%AE%C0%AE', '%FF%FE'])],
@@ -142,7 +166,24 @@ export function queryValueMutations(ctx, rng) {
   if (fx) list.push(['other-valid-id', 1, () => v(rng.pick(fx.allIds()))]);
   if (isSearchField(name)) list.push(['bad-search-query', 10, () => v(rng.pick(BAD_SEARCH_QUERIES))]);
   if (isFilterField(name)) list.push(['bad-scim-filter', 12, () => v(rng.pick(BAD_SCIM_FILTERS))]);
-  if (/^(excluded)?attributes$/i.test(name)) list.push(['bad-scim-attributes', 6, () => v(rng.pick(['__proto__', 'a.b.c.d.e', ',,,', 'emails[value]', 'x'.repeat(5000), 'urn:bogus:userName', 'meta.', '\u0000']))]);
+  if (/^(excluded)?attributes$/i.test(name))
+    list.push([
+      'bad-scim-attributes',
+      6,
+      () =>
+        v(
+          rng.pick([
+            '__proto__',
+            'a.b.c.d.e',
+            ',,,',
+            'emails[value]',
+            'x'.repeat(5000),
+            'urn:bogus:userName',
+            'meta.',
+            '\u0000',
+          ]),
+        ),
+    ]);
   if (name === 'follow') list.push(['follow-plain', 4, () => v(rng.pick(['true', '', 'false', '1']))]);
   return list;
 }
@@ -152,7 +193,11 @@ export function headerValueMutations(ctx, rng) {
   const { valid } = ctx;
   return [
     ['empty', 2, () => ''],
-    ['wrong-secret', 3, () => rng.pick(['wrong', 'x'.repeat(64), `${String(valid ?? '').slice(0, -1)}x`, 'Bearer x', '%00', 'null'])],
+    [
+      'wrong-secret',
+      3,
+      () => rng.pick(['wrong', 'x'.repeat(64), `${String(valid ?? '').slice(0, -1)}x`, 'Bearer x', '%00', 'null']),
+    ],
     ['long-value', 1, () => 'a'.repeat(LONG_URL_VALUE)],
     ['whitespace', 1, () => ` ${valid ?? ''} `],
     ['injection', 1, () => rng.pick(["' OR 1=1 --", '${jndi:ldap://x}', '../../etc/passwd'])],
@@ -166,17 +211,77 @@ export function headerValueMutations(ctx, rng) {
  */
 export function credentialMutations(ctx, rng) {
   const garbage = () =>
-    rng.pick(['', 'x', 'abcdefghij-', '-abcdefghijklmnopqrstuv', 'abcdefghij-abcdefghijklmnopqrstuv', `${'a'.repeat(10)}-${'b'.repeat(LONG_URL_VALUE)}`, 'null', '%00', "' OR 1=1 --", 'ZZZZZZZZZZ-ZZZZZZZZZZZZZZZZZZZZZZ']);
+    rng.pick([
+      '',
+      'x',
+      'abcdefghij-',
+      '-abcdefghijklmnopqrstuv',
+      'abcdefghij-abcdefghijklmnopqrstuv',
+      `${'a'.repeat(10)}-${'b'.repeat(LONG_URL_VALUE)}`,
+      'null',
+      '%00',
+      "' OR 1=1 --",
+      'ZZZZZZZZZZ-ZZZZZZZZZZZZZZZZZZZZZZ',
+    ]);
   if (ctx.scim) {
     return [
-      ['scim-bad-authorization', 1, () => ({ headers: { Authorization: rng.pick(['Bearer', 'Bearer ', 'Basic Zm9vOmJhcg==', `Bearer ${'k'.repeat(LONG_URL_VALUE)}`, 'bearer\tx', garbage()]) } })],
+      [
+        'scim-bad-authorization',
+        1,
+        () => ({
+          headers: {
+            Authorization: rng.pick([
+              'Bearer',
+              'Bearer ',
+              'Basic Zm9vOmJhcg==',
+              `Bearer ${'k'.repeat(LONG_URL_VALUE)}`,
+              'bearer\tx',
+              garbage(),
+            ]),
+          },
+        }),
+      ],
     ];
   }
   return [
     ['bad-session-header', 2, () => ({ headers: { 'Coder-Session-Token': garbage() } })],
-    ['bad-bearer', 1, () => ({ headers: { Authorization: rng.pick(['Bearer', 'Bearer ', `Bearer ${garbage()}`, 'Basic Zm9vOmJhcg==', 'Token x']) } })],
-    ['bad-cookie', 1, () => ({ headers: { Cookie: rng.pick(['coder_session_token=%zz', 'coder_session_token=', `coder_session_token="${garbage()}"`, 'coder_session_token=%00; coder_session_token=x', ';;;=;']) } })],
-    ['bad-query-token', 1, () => ({ query: rng.pick(['coder_session_token=%zz', 'coder_session_token=', 'coder_session_token[]=x&coder_session_token[]=y', 'coder%5Fsession%5Ftoken=abcdefghij-abcdefghijklmnopqrstuv', `coder_session_token=${encodeURIComponent(garbage())}`]) })],
+    [
+      'bad-bearer',
+      1,
+      () => ({
+        headers: {
+          Authorization: rng.pick(['Bearer', 'Bearer ', `Bearer ${garbage()}`, 'Basic Zm9vOmJhcg==', 'Token x']),
+        },
+      }),
+    ],
+    [
+      'bad-cookie',
+      1,
+      () => ({
+        headers: {
+          Cookie: rng.pick([
+            'coder_session_token=%zz',
+            'coder_session_token=',
+            `coder_session_token="${garbage()}"`,
+            'coder_session_token=%00; coder_session_token=x',
+            ';;;=;',
+          ]),
+        },
+      }),
+    ],
+    [
+      'bad-query-token',
+      1,
+      () => ({
+        query: rng.pick([
+          'coder_session_token=%zz',
+          'coder_session_token=',
+          'coder_session_token[]=x&coder_session_token[]=y',
+          'coder%5Fsession%5Ftoken=abcdefghij-abcdefghijklmnopqrstuv',
+          `coder_session_token=${encodeURIComponent(garbage())}`,
+        ]),
+      }),
+    ],
   ];
 }
 
@@ -186,17 +291,44 @@ export function bodyLevelMutations(ctx, rng) {
   const inner = validText && validText.startsWith('{') && validText.length > 2 ? validText.slice(1, -1) : '"a":1';
   return [
     ['empty-body', 2, () => ''],
-    ['invalid-json', 4, () => rng.pick(['{', '{"a":}', "{'a':1}", '{"a":1,}', 'NaN', '[1,2', '\u0000', '{"a":"\\x"}', `${validText ?? '{}'}garbage`, `\ufeff${validText ?? '{}'}`, '{"a":1}{"b":2}', 'undefined'])],
+    [
+      'invalid-json',
+      4,
+      () =>
+        rng.pick([
+          '{',
+          '{"a":}',
+          "{'a':1}",
+          '{"a":1,}',
+          'NaN',
+          '[1,2',
+          '\u0000',
+          '{"a":"\\x"}',
+          `${validText ?? '{}'}garbage`,
+          `\ufeff${validText ?? '{}'}`,
+          '{"a":1}{"b":2}',
+          'undefined',
+        ]),
+    ],
     ['json-array', 2, () => rng.pick(['[]', '[{}]', `[${validText ?? '{}'}]`])],
     ['json-scalar', 2, () => rng.pick(['"str"', '1', 'true', 'null', '1e309', '-0'])],
     ['deep-object-5k', 1.5, () => deepObject(DEEP_SHALLOW).text],
     ['deep-array-5k', 1, () => deepArray(DEEP_SHALLOW).text],
     ['deep-object-100k', 1, () => deepObject(DEEP_EXTREME).text],
     ['deep-array-100k', 1, () => deepArray(DEEP_EXTREME).text],
-    ['proto-top', 3, () => `{"__proto__":{"polluted":true,"roles":["owner"],"organization_id":"${NIL_UUID}"},${inner}}`],
+    [
+      'proto-top',
+      3,
+      () => `{"__proto__":{"polluted":true,"roles":["owner"],"organization_id":"${NIL_UUID}"},${inner}}`,
+    ],
     ['constructor-top', 2, () => `{"constructor":{"prototype":{"polluted":true}},${inner}}`],
     ['duplicate-keys', 1, () => `{${inner},${inner.replace(/:("[^"]*"|[^,}]*)/, ':null')}}`],
-    ['unknown-fields', 1, () => `{${inner},${Array.from({ length: 50 }, (_, i) => `"zz_unknown_${i}":${i % 2 ? 'null' : '{"x":[1]}'}`).join(',')}}`],
+    [
+      'unknown-fields',
+      1,
+      () =>
+        `{${inner},${Array.from({ length: 50 }, (_, i) => `"zz_unknown_${i}":${i % 2 ? 'null' : '{"x":[1]}'}`).join(',')}}`,
+    ],
     ['many-keys', 1, () => `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`).join(',')}}`],
     ['too-large', 0.5, () => `{"a":"${'A'.repeat(1_100_000)}"}`],
   ];
@@ -205,19 +337,24 @@ export function bodyLevelMutations(ctx, rng) {
 /** Content types sent with the operation's (valid) body. `null`: no Content-Type header at all. */
 export function contentTypeMutations(_ctx, rng) {
   return [
-    ['content-type', 1, () => rng.pick([
-      'text/plain',
-      'multipart/form-data; boundary=----fuzz',
-      null,
-      'application/x-www-form-urlencoded',
-      'application/json; charset=utf-16',
-      'application/json; charset=bogus',
-      'application/octet-stream',
-      'application/x-tar',
-      'application/xml',
-      'application/scim+json',
-      'application/json, text/html',
-      '',
-    ])],
+    [
+      'content-type',
+      1,
+      () =>
+        rng.pick([
+          'text/plain',
+          'multipart/form-data; boundary=----fuzz',
+          null,
+          'application/x-www-form-urlencoded',
+          'application/json; charset=utf-16',
+          'application/json; charset=bogus',
+          'application/octet-stream',
+          'application/x-tar',
+          'application/xml',
+          'application/scim+json',
+          'application/json, text/html',
+          '',
+        ]),
+    ],
   ];
 }

@@ -50,7 +50,9 @@ export function listOperations(doc) {
         queryParams: parameters.filter((p) => p.in === 'query'),
         // The SCIM Authorization header is the caller's identity, not a field to fuzz here.
         headerParams: parameters.filter((p) => p.in === 'header' && p.name.toLowerCase() !== 'authorization'),
-        body: bodyType ? { contentType: bodyType, contentTypes, schema: resolveSchema(doc, content[bodyType].schema) } : undefined,
+        body: bodyType
+          ? { contentType: bodyType, contentTypes, schema: resolveSchema(doc, content[bodyType].schema) }
+          : undefined,
       });
     }
   }

@@ -66,7 +66,10 @@ function callerHeaders(name, fx) {
  * be a 429 after a one-second tarpit, which would hide the code behind the 401 and stall the run.
  */
 function sourceAddress(op, caller, counter) {
-  const failing = caller === 'malformed-credential' || (op.scim && caller !== 'scim-key') || /provisionerdaemons\/serve/.test(op.path);
+  const failing =
+    caller === 'malformed-credential' ||
+    (op.scim && caller !== 'scim-key') ||
+    /provisionerdaemons\/serve/.test(op.path);
   if (!failing) return undefined;
   const n = counter.next++ % 250;
   return `127.0.0.${2 + n}`;
@@ -88,10 +91,21 @@ const decode = (segment) => {
  */
 export function skipReason(op, req, caller, fx) {
   const ownerIds = new Set([fx.owner.id, fx.owner.username, 'me'].map((v) => v.toLowerCase()));
-  if (op.method === 'PUT' && op.path === '/api/v2/users/{user}/password' && caller === 'owner' && ownerIds.has(decode(req.pathValues.user))) {
+  if (
+    op.method === 'PUT' &&
+    op.path === '/api/v2/users/{user}/password' &&
+    caller === 'owner' &&
+    ownerIds.has(decode(req.pathValues.user))
+  ) {
     return 'owner changing its own password';
   }
-  if (op.scim && /\/Users\/\{id\}$/.test(op.path) && op.method !== 'GET' && caller === 'scim-key' && decode(req.pathValues.id) === fx.owner.id.toLowerCase()) {
+  if (
+    op.scim &&
+    /\/Users\/\{id\}$/.test(op.path) &&
+    op.method !== 'GET' &&
+    caller === 'scim-key' &&
+    decode(req.pathValues.id) === fx.owner.id.toLowerCase()
+  ) {
     return 'SCIM write to the owner';
   }
   return undefined;
@@ -173,7 +187,11 @@ export async function runFuzz(options) {
     report.operations = ops.length;
     report.schemaOnlyBodies = ops.filter((op) => op.body && !hasHandWrittenBody(op)).map((op) => op.key);
     log(`fuzz: ${ops.length} operations from /swagger/doc.json; building fixtures`);
-    const fx = await createFixtures(client, { issueLicense: options.issueLicense, scimKey: options.scimKey, psk: options.psk }).catch((err) => {
+    const fx = await createFixtures(client, {
+      issueLicense: options.issueLicense,
+      scimKey: options.scimKey,
+      psk: options.psk,
+    }).catch((err) => {
       throw new Error(excerpt(err.message, [options.scimKey, options.psk], 500));
     });
     const secrets = () => fx.secrets();
@@ -206,7 +224,11 @@ export async function runFuzz(options) {
         const req = generateRequest(doc, op, fx, rng);
         report.mutations[req.mutation] = (report.mutations[req.mutation] ?? 0) + 1;
         report.perOperation[op.key] = (report.perOperation[op.key] ?? 0) + 1;
-        const names = req.replacesCaller ? ['malformed-credential'] : callers === 'all' ? callerTable.map(([n]) => n) : [rng.weighted(callerTable)];
+        const names = req.replacesCaller
+          ? ['malformed-credential']
+          : callers === 'all'
+            ? callerTable.map(([n]) => n)
+            : [rng.weighted(callerTable)];
         for (const caller of names) {
           const reason = skipReason(op, req, caller, fx);
           if (reason) {
@@ -215,7 +237,13 @@ export async function runFuzz(options) {
           }
           await fx.settled();
           const headers = req.replacesCaller ? req.headers : { ...req.headers, ...callerHeaders(caller, fx) };
-          const res = await client.send({ method: req.method, path: req.path, headers, body: req.body, localAddress: sourceAddress(op, caller, addresses) });
+          const res = await client.send({
+            method: req.method,
+            path: req.path,
+            headers,
+            body: req.body,
+            localAddress: sourceAddress(op, caller, addresses),
+          });
           report.sent += 1;
           report.msByMutation[req.mutation] = (report.msByMutation[req.mutation] ?? 0) + res.ms;
           report.classes[statusClass(res.status)] = (report.classes[statusClass(res.status)] ?? 0) + 1;
@@ -234,7 +262,8 @@ export async function runFuzz(options) {
           }
           // A caller refused as signed out: its session was revoked by an earlier request.
           if (res.status === 401 && (caller === 'owner' || caller === 'member')) callersSuspect = true;
-          const changed = op.method !== 'GET' && ((res.status >= 200 && res.status < 300) || res.status >= 500 || res.error);
+          const changed =
+            op.method !== 'GET' && ((res.status >= 200 && res.status < 300) || res.status >= 500 || res.error);
           if (changed && !(await heal(healsFor(op)))) return false;
         }
         options.onProgress?.(report);
@@ -268,21 +297,43 @@ export function formatReport(report) {
   lines.push(
     `fuzz: seed ${report.seed}, ${report.operations} operations × ${report.perOp} requests (callers: ${report.callers}) → ${report.sent} sent, ${skipped} skipped, in ${seconds} s`,
   );
-  lines.push(`status classes: ${Object.entries(report.classes).map(([k, v]) => `${k} ${v}`).join('  ')}`);
-  lines.push(`invariant violations: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join('  ')}`);
-  if (skipped) lines.push(`skipped (would lose the fixture owner): ${Object.entries(report.skipped).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  lines.push(
+    `status classes: ${Object.entries(report.classes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('  ')}`,
+  );
+  lines.push(
+    `invariant violations: ${Object.entries(report.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('  ')}`,
+  );
+  if (skipped)
+    lines.push(
+      `skipped (would lose the fixture owner): ${Object.entries(report.skipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}`,
+    );
   const healed = Object.entries(report.healed);
-  if (healed.length) lines.push(`fixtures restored after a request changed them: ${healed.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  if (report.schemaOnlyBodies.length) lines.push(`operations with a body derived from the schema only: ${report.schemaOnlyBodies.join(', ')}`);
-  const costly = Object.entries(report.msByMutation).sort((a, b) => b[1] - a[1]).slice(0, 5);
-  lines.push(`time: ${(report.healMs / 1000).toFixed(1)} s restoring fixtures; slowest mutations (total) ${costly.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
+  if (healed.length)
+    lines.push(`fixtures restored after a request changed them: ${healed.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (report.schemaOnlyBodies.length)
+    lines.push(`operations with a body derived from the schema only: ${report.schemaOnlyBodies.join(', ')}`);
+  const costly = Object.entries(report.msByMutation)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  lines.push(
+    `time: ${(report.healMs / 1000).toFixed(1)} s restoring fixtures; slowest mutations (total) ${costly.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
+  );
   lines.push(`slowest operations: ${report.slowestOps.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   const list = [...report.violations.values()];
   if (list.length) {
     lines.push(`violations (${list.length} distinct):`);
-    for (const v of list.sort((a, b) => a.invariant.localeCompare(b.invariant) || String(a.template).localeCompare(String(b.template)))) {
+    for (const v of list.sort(
+      (a, b) => a.invariant.localeCompare(b.invariant) || String(a.template).localeCompare(String(b.template)),
+    )) {
       const where = v.method ? `${v.method} ${v.template} ${v.site} ${v.mutation} (${v.caller})` : '';
-      const answer = v.status !== undefined ? ` → ${v.status || 'no answer'}${v.ms !== undefined ? ` in ${v.ms} ms` : ''}` : '';
+      const answer =
+        v.status !== undefined ? ` → ${v.status || 'no answer'}${v.ms !== undefined ? ` in ${v.ms} ms` : ''}` : '';
       lines.push(`  [${v.invariant}] ${where}${answer} ×${v.times}: ${v.detail}${v.excerpt ? ` | ${v.excerpt}` : ''}`);
     }
   }

@@ -13,7 +13,11 @@ const SCIM = {
 };
 
 /** An echo template source costing nothing (so quota never blocks the fixture's builds). */
-export const ECHO_SOURCE = { resources: [{ name: 'dev', type: 'docker_container', daily_cost: 0 }], stop_resources: [], logs: ['fuzz'] };
+export const ECHO_SOURCE = {
+  resources: [{ name: 'dev', type: 'docker_container', daily_cost: 0 }],
+  stop_resources: [],
+  logs: ['fuzz'],
+};
 
 const scimUser = (userName) => ({
   schemas: [SCIM.user],
@@ -29,8 +33,16 @@ const scimUser = (userName) => ({
 const BODIES = {
   'POST /api/v2/licenses': (fx) => ({ license: fx.licenseJwt }),
   'POST /api/v2/users/login': (fx) => ({ email: fx.member.email, password: PASSWORD }),
-  'POST /api/v2/organizations': (fx) => ({ name: fx.uniq('org'), display_name: 'Fuzz org', description: 'made by the fuzzer' }),
-  'POST /api/v2/users/first': (fx) => ({ email: `${fx.uniq('first')}@example.com`, username: fx.uniq('first'), password: PASSWORD }),
+  'POST /api/v2/organizations': (fx) => ({
+    name: fx.uniq('org'),
+    display_name: 'Fuzz org',
+    description: 'made by the fuzzer',
+  }),
+  'POST /api/v2/users/first': (fx) => ({
+    email: `${fx.uniq('first')}@example.com`,
+    username: fx.uniq('first'),
+    password: PASSWORD,
+  }),
   'POST /api/v2/users': (fx) => {
     const username = fx.uniq('user');
     return { email: `${username}@example.com`, username, password: PASSWORD, organization_id: fx.orgId };
@@ -38,20 +50,46 @@ const BODIES = {
   'PUT /api/v2/users/{user}/roles': () => ({ roles: ['auditor'] }),
   'PUT /api/v2/users/{user}/profile': (fx) => ({ username: fx.target.username, name: 'Fuzz Target' }),
   'PUT /api/v2/users/{user}/password': () => ({ old_password: PASSWORD, password: NEW_PASSWORD }),
-  'POST /api/v2/users/{user}/keys/tokens': (fx) => ({ token_name: fx.uniq('tok'), lifetime: 3_600_000_000_000, scope: 'all' }),
+  'POST /api/v2/users/{user}/keys/tokens': (fx) => ({
+    token_name: fx.uniq('tok'),
+    lifetime: 3_600_000_000_000,
+    scope: 'all',
+  }),
   'PUT /api/v2/organizations/{organization}/members/{user}/roles': () => ({ roles: ['organization-admin'] }),
-  'POST /api/v2/organizations/{organization}/templates': (fx) => ({ name: fx.uniq('tpl'), template_version_id: fx.freeVersionId, default_ttl_ms: 3_600_000 }),
-  'PATCH /api/v2/templates/{template}': () => ({ display_name: 'Fuzz template', description: 'fuzzed', default_ttl_ms: 3_600_000, allow_user_autostart: true }),
+  'POST /api/v2/organizations/{organization}/templates': (fx) => ({
+    name: fx.uniq('tpl'),
+    template_version_id: fx.freeVersionId,
+    default_ttl_ms: 3_600_000,
+  }),
+  'PATCH /api/v2/templates/{template}': () => ({
+    display_name: 'Fuzz template',
+    description: 'fuzzed',
+    default_ttl_ms: 3_600_000,
+    allow_user_autostart: true,
+  }),
   'PATCH /api/v2/templates/{template}/versions': (fx) => ({ id: fx.versionId }),
-  'POST /api/v2/organizations/{organization}/templateversions': (fx) => ({ storage_method: 'file', provisioner: 'echo', file_id: fx.fileId, template_id: fx.templateId }),
+  'POST /api/v2/organizations/{organization}/templateversions': (fx) => ({
+    storage_method: 'file',
+    provisioner: 'echo',
+    file_id: fx.fileId,
+    template_id: fx.templateId,
+  }),
   'PATCH /api/v2/templateversions/{templateversion}': () => ({ message: 'fuzzed' }),
-  'POST /api/v2/organizations/{organization}/members/{user}/workspaces': (fx) => ({ name: fx.uniq('ws'), template_id: fx.templateId, autostart_schedule: 'CRON_TZ=UTC 30 9 * * 1-5', ttl_ms: 3_600_000 }),
+  'POST /api/v2/organizations/{organization}/members/{user}/workspaces': (fx) => ({
+    name: fx.uniq('ws'),
+    template_id: fx.templateId,
+    autostart_schedule: 'CRON_TZ=UTC 30 9 * * 1-5',
+    ttl_ms: 3_600_000,
+  }),
   'PUT /api/v2/workspaces/{workspace}/autoupdates': () => ({ automatic_updates: 'never' }),
   'POST /api/v2/workspaces/{workspace}/builds': (_fx, rng) => ({ transition: rng.pick(['start', 'stop']) }),
   'POST /api/v2/authcheck': (fx) => ({
     checks: {
       readUsers: { object: { resource_type: 'user' }, action: 'read' },
-      editTemplate: { object: { resource_type: 'template', organization_id: fx.orgId, resource_id: fx.templateId }, action: 'update' },
+      editTemplate: {
+        object: { resource_type: 'template', organization_id: fx.orgId, resource_id: fx.templateId },
+        action: 'update',
+      },
     },
   }),
   'PUT /api/v2/appearance': () => ({
@@ -61,10 +99,21 @@ const BODIES = {
     announcement_banners: [{ enabled: true, message: 'hello', background_color: '#004852' }],
     support_links: [{ name: 'Docs', target: 'https://example.com/docs', icon: 'docs' }],
   }),
-  'POST /api/v2/organizations/{organization}/groups': (fx) => ({ name: fx.uniq('grp'), display_name: 'Fuzz group', quota_allowance: 5 }),
-  'PATCH /api/v2/groups/{group}': (fx) => ({ display_name: 'Fuzz group', quota_allowance: 7, add_users: [fx.target.id] }),
+  'POST /api/v2/organizations/{organization}/groups': (fx) => ({
+    name: fx.uniq('grp'),
+    display_name: 'Fuzz group',
+    quota_allowance: 5,
+  }),
+  'PATCH /api/v2/groups/{group}': (fx) => ({
+    display_name: 'Fuzz group',
+    quota_allowance: 7,
+    add_users: [fx.target.id],
+  }),
   'PUT /api/v2/users/{user}/quiet-hours': () => ({ schedule: 'CRON_TZ=Europe/Berlin 0 2 * * *' }),
-  'PATCH /api/v2/templates/{template}/acl': (fx) => ({ user_perms: { [fx.target.id]: 'use' }, group_perms: { [fx.groupId]: 'use' } }),
+  'PATCH /api/v2/templates/{template}/acl': (fx) => ({
+    user_perms: { [fx.target.id]: 'use' },
+    group_perms: { [fx.groupId]: 'use' },
+  }),
   'POST /api/v2/workspaceproxies/me/register': (_fx, rng) => ({
     access_url: 'https://proxy.example.com',
     wildcard_hostname: '*.proxy.example.com',
@@ -77,21 +126,53 @@ const BODIES = {
     version: 'v2.0.0',
   }),
   'POST /api/v2/workspaceproxies/me/deregister': (_fx, rng) => ({ replica_id: rng.uuid() }),
-  'POST /api/v2/workspaceproxies': (fx) => ({ name: fx.uniq('px'), display_name: 'Fuzz proxy', icon: '/emojis/1f3e1.png' }),
+  'POST /api/v2/workspaceproxies': (fx) => ({
+    name: fx.uniq('px'),
+    display_name: 'Fuzz proxy',
+    icon: '/emojis/1f3e1.png',
+  }),
   'PATCH /api/v2/workspaceproxies/{workspaceproxy}': (fx) => ({ id: fx.proxyId, display_name: 'Fuzz proxy 2' }),
   'POST /scim/v2/Users': (fx) => scimUser(`${fx.uniq('scim')}@example.com`),
   'PUT /scim/v2/Users/{id}': (fx) => scimUser(fx.scimUserName),
-  'PATCH /scim/v2/Users/{id}': () => ({ schemas: [SCIM.patchOp], Operations: [{ op: 'replace', value: { active: true, displayName: 'Fuzz Target' } }] }),
-  'POST /scim/v2/Users/.search': () => ({ schemas: [SCIM.search], filter: 'userName sw "fz"', startIndex: 1, count: 10, attributes: ['userName'] }),
-  'POST /scim/v2/Groups': (fx) => ({ schemas: [SCIM.group], displayName: fx.uniq('scimgrp'), members: [{ value: fx.scimUserId }] }),
-  'PUT /scim/v2/Groups/{id}': (fx) => ({ schemas: [SCIM.group], displayName: fx.scimGroupName, members: [{ value: fx.scimUserId }] }),
-  'PATCH /scim/v2/Groups/{id}': (fx) => ({ schemas: [SCIM.patchOp], Operations: [{ op: 'add', path: 'members', value: [{ value: fx.scimUserId }] }] }),
-  'POST /scim/v2/Groups/.search': () => ({ schemas: [SCIM.search], filter: 'displayName sw "fz"', startIndex: 1, count: 10 }),
+  'PATCH /scim/v2/Users/{id}': () => ({
+    schemas: [SCIM.patchOp],
+    Operations: [{ op: 'replace', value: { active: true, displayName: 'Fuzz Target' } }],
+  }),
+  'POST /scim/v2/Users/.search': () => ({
+    schemas: [SCIM.search],
+    filter: 'userName sw "fz"',
+    startIndex: 1,
+    count: 10,
+    attributes: ['userName'],
+  }),
+  'POST /scim/v2/Groups': (fx) => ({
+    schemas: [SCIM.group],
+    displayName: fx.uniq('scimgrp'),
+    members: [{ value: fx.scimUserId }],
+  }),
+  'PUT /scim/v2/Groups/{id}': (fx) => ({
+    schemas: [SCIM.group],
+    displayName: fx.scimGroupName,
+    members: [{ value: fx.scimUserId }],
+  }),
+  'PATCH /scim/v2/Groups/{id}': (fx) => ({
+    schemas: [SCIM.patchOp],
+    Operations: [{ op: 'add', path: 'members', value: [{ value: fx.scimUserId }] }],
+  }),
+  'POST /scim/v2/Groups/.search': () => ({
+    schemas: [SCIM.search],
+    filter: 'displayName sw "fz"',
+    startIndex: 1,
+    count: 10,
+  }),
 };
 
 /** Raw (non-JSON) bodies: template uploads. */
 const RAW_BODIES = {
-  'POST /api/v2/files': (fx) => ({ contentType: 'application/json', text: JSON.stringify({ ...ECHO_SOURCE, nonce: fx.uniq('n') }) }),
+  'POST /api/v2/files': (fx) => ({
+    contentType: 'application/json',
+    text: JSON.stringify({ ...ECHO_SOURCE, nonce: fx.uniq('n') }),
+  }),
 };
 
 /** A valid path parameter value (unencoded) for this operation. */
@@ -99,10 +180,15 @@ export function validPathValue(op, name, fx, rng) {
   const path = op.path;
   switch (name) {
     case 'organization':
-      return rng.weighted([[fx.orgId, 8], [fx.orgName, 1], [fx.org2Id, 1]]);
+      return rng.weighted([
+        [fx.orgId, 8],
+        [fx.orgName, 1],
+        [fx.org2Id, 1],
+      ]);
     case 'user':
       // The target user by default; `me` (the caller) where acting on oneself is the normal use.
-      if (/\/(quiet-hours|workspaces|organizations)$|workspace-quota|\/keys\/tokens$/.test(path) && rng.chance(0.4)) return 'me';
+      if (/\/(quiet-hours|workspaces|organizations)$|workspace-quota|\/keys\/tokens$/.test(path) && rng.chance(0.4))
+        return 'me';
       return rng.chance(0.85) ? fx.target.id : fx.target.username;
     case 'keyid':
       return fx.apiKeyId;
@@ -251,7 +337,10 @@ export function validBody(doc, op, fx, rng) {
   }
   if (!op.body) return undefined;
   const make = BODIES[key];
-  return { json: make ? make(fx, rng) : exampleFromSchema(doc, op.body.schema, fx, rng) ?? {}, contentType: op.scim ? 'application/scim+json' : 'application/json' };
+  return {
+    json: make ? make(fx, rng) : (exampleFromSchema(doc, op.body.schema, fx, rng) ?? {}),
+    contentType: op.scim ? 'application/scim+json' : 'application/json',
+  };
 }
 
 /** Whether the operation has a hand-written valid body (the fuzzer's coverage report lists the others). */

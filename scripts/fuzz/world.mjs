@@ -25,12 +25,21 @@ export function worldBuilders(client, fx, options) {
   };
   const scimHeaders = { Authorization: `Bearer ${options.scimKey}`, 'Content-Type': 'application/scim+json' };
 
-  const login = async (email) => expect(await client.json('POST', '/api/v2/users/login', { body: { email, password: PASSWORD } }), 201, `login ${email}`).session_token;
+  const login = async (email) =>
+    expect(
+      await client.json('POST', '/api/v2/users/login', { body: { email, password: PASSWORD } }),
+      201,
+      `login ${email}`,
+    ).session_token;
 
   const createUser = async (prefix) => {
     const username = fx.uniq(prefix);
     const email = `${username}@example.com`;
-    const body = expect(await call('POST', '/api/v2/users', { body: { email, username, password: PASSWORD, organization_id: fx.orgId } }), 201, 'user');
+    const body = expect(
+      await call('POST', '/api/v2/users', { body: { email, username, password: PASSWORD, organization_id: fx.orgId } }),
+      201,
+      'user',
+    );
     return { id: body.id, username, email };
   };
 
@@ -50,7 +59,9 @@ export function worldBuilders(client, fx, options) {
 
   const importVersion = async (extra = {}) => {
     const v = expect(
-      await call('POST', `/api/v2/organizations/${fx.orgId}/templateversions`, { body: { storage_method: 'file', provisioner: 'echo', file_id: fx.fileId, ...extra } }),
+      await call('POST', `/api/v2/organizations/${fx.orgId}/templateversions`, {
+        body: { storage_method: 'file', provisioner: 'echo', file_id: fx.fileId, ...extra },
+      }),
       201,
       'template version',
     );
@@ -60,38 +71,71 @@ export function worldBuilders(client, fx, options) {
 
   const createTemplate = async () => {
     const versionId = await importVersion();
-    const t = expect(await call('POST', `/api/v2/organizations/${fx.orgId}/templates`, { body: { name: fx.uniq('tpl'), template_version_id: versionId } }), 201, 'template');
+    const t = expect(
+      await call('POST', `/api/v2/organizations/${fx.orgId}/templates`, {
+        body: { name: fx.uniq('tpl'), template_version_id: versionId },
+      }),
+      201,
+      'template',
+    );
     return { id: t.id, name: t.name, versionId };
   };
 
   const createGroup = async () => {
-    const g = expect(await call('POST', `/api/v2/organizations/${fx.orgId}/groups`, { body: { name: fx.uniq('grp'), quota_allowance: 10 } }), 201, 'group');
+    const g = expect(
+      await call('POST', `/api/v2/organizations/${fx.orgId}/groups`, {
+        body: { name: fx.uniq('grp'), quota_allowance: 10 },
+      }),
+      201,
+      'group',
+    );
     return { id: g.id, name: g.name };
   };
 
   const createProxy = async () => {
-    const p = expect(await call('POST', '/api/v2/workspaceproxies', { body: { name: fx.uniq('px'), display_name: 'Fuzz proxy' } }), 201, 'proxy');
+    const p = expect(
+      await call('POST', '/api/v2/workspaceproxies', { body: { name: fx.uniq('px'), display_name: 'Fuzz proxy' } }),
+      201,
+      'proxy',
+    );
     return { id: p.proxy.id, name: p.proxy.name, token: p.proxy_token };
   };
 
   const createScimUser = async () => {
     const userName = `${fx.uniq('scim')}@example.com`;
-    const body = { schemas: [SCIM_USER], userName, name: { givenName: 'Fuzz', familyName: 'Scim' }, emails: [{ primary: true, value: userName, type: 'work' }], active: true };
+    const body = {
+      schemas: [SCIM_USER],
+      userName,
+      name: { givenName: 'Fuzz', familyName: 'Scim' },
+      emails: [{ primary: true, value: userName, type: 'work' }],
+      active: true,
+    };
     const u = expect(await client.json('POST', '/scim/v2/Users', { headers: scimHeaders, body }), 201, 'SCIM user');
     return { id: u.id, userName };
   };
 
   const createScimGroup = async () => {
     const displayName = fx.uniq('scimgrp');
-    const g = expect(await client.json('POST', '/scim/v2/Groups', { headers: scimHeaders, body: { schemas: [SCIM_GROUP], displayName, members: [{ value: fx.scimUserId }] } }), 201, 'SCIM group');
+    const g = expect(
+      await client.json('POST', '/scim/v2/Groups', {
+        headers: scimHeaders,
+        body: { schemas: [SCIM_GROUP], displayName, members: [{ value: fx.scimUserId }] },
+      }),
+      201,
+      'SCIM group',
+    );
     return { id: g.id, displayName };
   };
 
-  const addLicense = async () => expect(await call('POST', '/api/v2/licenses', { body: { license: await options.issueLicense() } }), 201, 'license').id;
+  const addLicense = async () =>
+    expect(await call('POST', '/api/v2/licenses', { body: { license: await options.issueLicense() } }), 201, 'license')
+      .id;
 
   const createWorkspace = async () => {
     const w = expect(
-      await call('POST', `/api/v2/organizations/${fx.orgId}/members/${fx.target.id}/workspaces`, { body: { name: fx.uniq('ws'), template_id: fx.templateId } }),
+      await call('POST', `/api/v2/organizations/${fx.orgId}/members/${fx.target.id}/workspaces`, {
+        body: { name: fx.uniq('ws'), template_id: fx.templateId },
+      }),
       201,
       'workspace',
     );
@@ -101,9 +145,29 @@ export function worldBuilders(client, fx, options) {
 
   const createApiKey = async () => {
     const name = fx.uniq('key');
-    const { key } = expect(await call('POST', `/api/v2/users/${fx.target.id}/keys/tokens`, { body: { token_name: name } }), 201, 'API key');
+    const { key } = expect(
+      await call('POST', `/api/v2/users/${fx.target.id}/keys/tokens`, { body: { token_name: name } }),
+      201,
+      'API key',
+    );
     return { id: key.split('-')[0], name };
   };
 
-  return { as, call, login, scimHeaders, createUser, waitForJob, importVersion, createTemplate, createGroup, createProxy, createScimUser, createScimGroup, addLicense, createWorkspace, createApiKey };
+  return {
+    as,
+    call,
+    login,
+    scimHeaders,
+    createUser,
+    waitForJob,
+    importVersion,
+    createTemplate,
+    createGroup,
+    createProxy,
+    createScimUser,
+    createScimGroup,
+    addLicense,
+    createWorkspace,
+    createApiKey,
+  };
 }

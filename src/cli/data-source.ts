@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config.schema.js';
 import { buildDataSourceOptions } from '../database/database.options.js';
-import { EmbeddedDatabaseError, embeddedDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../database/embedded-postgres.js';
+import {
+  EmbeddedDatabaseError,
+  embeddedDataDir,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '../database/embedded-postgres.js';
 import { ALL_ENTITIES } from '../entities.js';
 
 /**
@@ -39,4 +44,6 @@ class CliDataSource extends DataSource {
   }
 }
 
-export default new CliDataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations', entities: ALL_ENTITIES }));
+export default new CliDataSource(
+  buildDataSourceOptions({ url, poolMax: 2, applicationName: 'coder-migrations', entities: ALL_ENTITIES }),
+);

@@ -62,12 +62,17 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const features: Record<string, number> = {};
-  for (const name of (values.features ?? '').split(',').map((f) => f.trim()).filter(Boolean)) {
+  for (const name of (values.features ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)) {
     if (!GRANTABLE.includes(name)) fail(`unknown feature "${name}"`);
     features[name] = 1;
   }
-  if (values['user-limit'] !== undefined) features.user_limit = Math.floor(positive('user-limit', values['user-limit'], 0));
-  if (Object.keys(features).length === 0 && !values['all-features']) fail('name at least one feature, or --all-features');
+  if (values['user-limit'] !== undefined)
+    features.user_limit = Math.floor(positive('user-limit', values['user-limit'], 0));
+  if (Object.keys(features).length === 0 && !values['all-features'])
+    fail('name at least one feature, or --all-features');
   const deploymentIds = (values['deployment-id'] ?? []).map((id) => id.trim().toLowerCase());
   for (const id of deploymentIds) if (!isUuid(id)) fail(`--deployment-id must be a UUID, got "${id}"`);
 
@@ -75,7 +80,8 @@ async function main(): Promise<void> {
   const { key, created } = await loadOrCreateSigningKey(keyPath);
   const added = addPublicKeyToJwks(config.licenseKeysFile, key.publicJwk);
   if (created) process.stderr.write(`Created the signing key ${keyPath} (kid ${key.kid}; keep it private).\n`);
-  if (added) process.stderr.write(`Added its public key to ${config.licenseKeysFile} (the server reloads it by itself).\n`);
+  if (added)
+    process.stderr.write(`Added its public key to ${config.licenseKeysFile} (the server reloads it by itself).\n`);
   const jwt = await signLicense(key, {
     features,
     allFeatures: values['all-features'] ?? false,

@@ -77,7 +77,12 @@ export class DaemonConnection {
 
   /** Connects and waits for `hello`; an HTTP refusal rejects with ConnectRefused. */
   static open(url: string, headers: Record<string, string>): Promise<DaemonConnection> {
-    const ws = new WebSocket(url, { headers, maxPayload: MAX_PAYLOAD, handshakeTimeout: HELLO_TIMEOUT_MS, perMessageDeflate: false });
+    const ws = new WebSocket(url, {
+      headers,
+      maxPayload: MAX_PAYLOAD,
+      handshakeTimeout: HELLO_TIMEOUT_MS,
+      perMessageDeflate: false,
+    });
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
         clearTimeout(timer);

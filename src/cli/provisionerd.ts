@@ -70,7 +70,8 @@ function parseOptions(): Options {
   if (values.psk !== undefined && values.token !== undefined) usage('give either --psk or --token, not both');
   const token = values.token ?? (values.psk === undefined ? process.env.CODER_SESSION_TOKEN : undefined);
   const psk = values.psk ?? process.env.CODER_PROVISIONER_DAEMON_PSK;
-  if (!token && !psk) usage('no credentials: pass --psk or --token (or set CODER_PROVISIONER_DAEMON_PSK or CODER_SESSION_TOKEN)');
+  if (!token && !psk)
+    usage('no credentials: pass --psk or --token (or set CODER_PROVISIONER_DAEMON_PSK or CODER_SESSION_TOKEN)');
   const provisioners = values.provisioner ?? ['echo'];
   if (provisioners.some((p) => p !== 'echo')) usage('this daemon runs only the echo provisioner (--provisioner echo)');
 
@@ -130,18 +131,26 @@ class Daemon {
           return 1;
         }
         const delay = backoff(attempt++);
-        log(`cannot connect to ${this.options.url.origin}: ${(err as Error).message}; retrying in ${(delay / 1000).toFixed(1)}s`);
+        log(
+          `cannot connect to ${this.options.url.origin}: ${(err as Error).message}; retrying in ${(delay / 1000).toFixed(1)}s`,
+        );
         await Promise.race([sleep(delay), this.stopped]);
         continue;
       }
       attempt = 0;
       const { daemon } = this.conn.hello;
-      const tags = Object.entries(daemon.tags).map(([k, v]) => `${k}=${v}`).join(' ');
-      log(`connected to ${this.options.url.origin} with a ${this.options.credential} as "${daemon.name}" (${daemon.id}); provisioners ${daemon.provisioners.join(', ')}; tags ${tags}`);
+      const tags = Object.entries(daemon.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      log(
+        `connected to ${this.options.url.origin} with a ${this.options.credential} as "${daemon.name}" (${daemon.id}); provisioners ${daemon.provisioners.join(', ')}; tags ${tags}`,
+      );
       const result = await Promise.race([this.serve(this.conn), this.stopped.then(() => 'stop' as const)]);
       if (result === 'stop') break;
       const delay = backoff(attempt++);
-      log(`disconnected (${result.code}${result.reason ? ` ${result.reason}` : ''}); reconnecting in ${(delay / 1000).toFixed(1)}s`);
+      log(
+        `disconnected (${result.code}${result.reason ? ` ${result.reason}` : ''}); reconnecting in ${(delay / 1000).toFixed(1)}s`,
+      );
       await Promise.race([sleep(delay), this.stopped]);
     }
     await this.shutdown();
@@ -172,9 +181,12 @@ class Daemon {
     const call = (message: Record<string, unknown>) => conn.request({ ...message, job_id: job.job_id });
     const channel: JobChannel = {
       log: async (logs) => void (await call({ type: 'update_job', logs })),
-      commitQuota: async (cost) => (await call({ type: 'commit_quota', daily_cost: cost })) as unknown as CommitQuotaResult,
-      complete: async (resources, stop) => void (await call({ type: 'complete_job', resources, stop_resources: stop ?? [] })),
-      fail: async (error, code) => void (await call({ type: 'fail_job', error, ...(code ? { error_code: code } : {}) })),
+      commitQuota: async (cost) =>
+        (await call({ type: 'commit_quota', daily_cost: cost })) as unknown as CommitQuotaResult,
+      complete: async (resources, stop) =>
+        void (await call({ type: 'complete_job', resources, stop_resources: stop ?? [] })),
+      fail: async (error, code) =>
+        void (await call({ type: 'fail_job', error, ...(code ? { error_code: code } : {}) })),
     };
     log(`job ${job.job_id}: ${job.type.replace(/_/g, ' ')} started`);
     try {
@@ -200,7 +212,11 @@ class Daemon {
       if (!finished) {
         log(`job ${current.id}: not finished after ${STOP_GRACE_MS / 1000}s; failing it`);
         await conn
-          .request({ type: 'fail_job', job_id: current.id, error: 'The provisioner daemon was stopped before the job finished.' })
+          .request({
+            type: 'fail_job',
+            job_id: current.id,
+            error: 'The provisioner daemon was stopped before the job finished.',
+          })
           .catch((err: Error) => log(`job ${current.id}: could not fail it: ${err.message}`));
       }
     }
@@ -214,7 +230,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => daemon.requestStop('SIGTERM'));
   process.on('SIGINT', () => daemon.requestStop('SIGINT'));
   // A stray rejection is a bug to report, not a reason to drop the running job.
-  process.on('unhandledRejection', (reason) => log(`unexpected error: ${(reason as Error)?.message ?? String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    log(`unexpected error: ${(reason as Error)?.message ?? String(reason)}`),
+  );
   process.exit(await daemon.run());
 }
 

@@ -10,9 +10,12 @@ describe('CoalescingRunner', () => {
   it('runs once more after the current run when called during it, however often', async () => {
     const gates = [deferred(), deferred()];
     let runs = 0;
-    const runner = new CoalescingRunner(async () => {
-      await gates[runs++]?.promise;
-    }, () => undefined);
+    const runner = new CoalescingRunner(
+      async () => {
+        await gates[runs++]?.promise;
+      },
+      () => undefined,
+    );
     const first = runner.run();
     const during = [runner.run(), runner.run(), runner.run()];
     expect(runs).toBe(1);
@@ -27,10 +30,13 @@ describe('CoalescingRunner', () => {
   it('reports a failing run and keeps going; callers do not reject', async () => {
     const errors: string[] = [];
     let runs = 0;
-    const runner = new CoalescingRunner(async () => {
-      runs++;
-      throw new Error(`boom ${runs}`);
-    }, (err) => errors.push(err.message));
+    const runner = new CoalescingRunner(
+      async () => {
+        runs++;
+        throw new Error(`boom ${runs}`);
+      },
+      (err) => errors.push(err.message),
+    );
     await expect(runner.run()).resolves.toBeUndefined();
     await runner.run();
     expect(errors).toEqual(['boom 1', 'boom 2']);
@@ -40,10 +46,14 @@ describe('CoalescingRunner', () => {
     const gate = deferred();
     let runs = 0;
     let stopped = false;
-    const runner = new CoalescingRunner(async () => {
-      runs++;
-      await gate.promise;
-    }, () => undefined, () => stopped);
+    const runner = new CoalescingRunner(
+      async () => {
+        runs++;
+        await gate.promise;
+      },
+      () => undefined,
+      () => stopped,
+    );
     const first = runner.run();
     void runner.run();
     stopped = true;

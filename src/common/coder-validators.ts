@@ -10,7 +10,11 @@ export function isAbsent(value: unknown): boolean {
 }
 
 /** Validator details worded like go-playground's (`Validation failed for tag "<tag>" with value: "<v>"`). */
-function coderRule(tag: string, validate: (value: unknown, args: ValidationArguments) => boolean, options?: ValidationOptions) {
+function coderRule(
+  tag: string,
+  validate: (value: unknown, args: ValidationArguments) => boolean,
+  options?: ValidationOptions,
+) {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: `coder:${tag}`,
@@ -27,19 +31,28 @@ function coderRule(tag: string, validate: (value: unknown, args: ValidationArgum
 
 /** go-playground `required_without=<other>`: this field or `other` must be given. */
 export function RequiredWithout(other: string): PropertyDecorator {
-  return coderRule('required_without', (value, args) => !isAbsent(value) || !isAbsent((args.object as Record<string, unknown>)[other]));
+  return coderRule(
+    'required_without',
+    (value, args) => !isAbsent(value) || !isAbsent((args.object as Record<string, unknown>)[other]),
+  );
 }
 
 /** go-playground `excluded_with=<other>`: this field must not be given together with `other`. */
 export function ExcludedWith(other: string): PropertyDecorator {
-  return coderRule('excluded_with', (value, args) => isAbsent(value) || isAbsent((args.object as Record<string, unknown>)[other]));
+  return coderRule(
+    'excluded_with',
+    (value, args) => isAbsent(value) || isAbsent((args.object as Record<string, unknown>)[other]),
+  );
 }
 
 /** Coder's `template_version_name`: at most 64 characters, alphanumeric groups joined by single `_`, `.` or `-`. */
 export const TEMPLATE_VERSION_NAME_RE = /^[a-zA-Z0-9]+(?:[_.-][a-zA-Z0-9]+)*$/;
 
 export function IsTemplateVersionName(): PropertyDecorator {
-  return coderRule('template_version_name', (value) => typeof value === 'string' && value.length <= 64 && TEMPLATE_VERSION_NAME_RE.test(value));
+  return coderRule(
+    'template_version_name',
+    (value) => typeof value === 'string' && value.length <= 64 && TEMPLATE_VERSION_NAME_RE.test(value),
+  );
 }
 
 /** Coder's `template_display_name`: empty, or at most 64 characters without surrounding whitespace. */
@@ -52,7 +65,10 @@ export function IsTemplateDisplayName(): PropertyDecorator {
 
 /** Coder's NameValid under the tag a route uses (`template_name`, `workspace_name`). */
 export function IsCoderNameTagged(tag: string): PropertyDecorator {
-  return coderRule(tag, (value) => typeof value === 'string' && value.length <= CODER_NAME_MAX && CODER_NAME_RE.test(value));
+  return coderRule(
+    tag,
+    (value) => typeof value === 'string' && value.length <= CODER_NAME_MAX && CODER_NAME_RE.test(value),
+  );
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

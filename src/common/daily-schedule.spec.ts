@@ -24,22 +24,37 @@ describe('daily schedules', () => {
   });
 
   it.each([
-    ['garbage', 'parse daily schedule "garbage": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
-    ['CRON_TZ=America/Chicago 0 0 * * 1', 'parse daily schedule "CRON_TZ=America/Chicago 0 0 * * 1": expected day-of-month, month and day-of-week to be *'],
-    ['CRON_TZ=Deans/House 0 0 * * *', 'parse daily schedule "CRON_TZ=Deans/House 0 0 * * *": provided bad location Deans/House: unknown time zone Deans/House'],
+    [
+      'garbage',
+      'parse daily schedule "garbage": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
+    [
+      'CRON_TZ=America/Chicago 0 0 * * 1',
+      'parse daily schedule "CRON_TZ=America/Chicago 0 0 * * 1": expected day-of-month, month and day-of-week to be *',
+    ],
+    [
+      'CRON_TZ=Deans/House 0 0 * * *',
+      'parse daily schedule "CRON_TZ=Deans/House 0 0 * * *": provided bad location Deans/House: unknown time zone Deans/House',
+    ],
     ['0 0,12 * * *', 'daily schedule "0 0,12 * * *" has more than one time: cron(0 0,12)'],
     ['0-30 0 * * *', 'daily schedule "0-30 0 * * *" has more than one time: cron(0-30 0)'],
     ['*/5 0 * * *', 'daily schedule "*/5 0 * * *" has more than one time: cron(*/5 0)'],
-    ['0 0 0 * * *', 'parse daily schedule "0 0 0 * * *": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
+    [
+      '0 0 0 * * *',
+      'parse daily schedule "0 0 0 * * *": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
     ['60 0 * * *', 'parse daily schedule "60 0 * * *": minute out of range (0-59): 60'],
     ['0 24 * * *', 'parse daily schedule "0 24 * * *": hour out of range (0-23): 24'],
-    ['@daily', 'parse daily schedule "@daily": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
+    [
+      '@daily',
+      'parse daily schedule "@daily": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
     ['CRON_TZ= 0 0 * * *', 'parse daily schedule "CRON_TZ= 0 0 * * *": provided bad location : unknown time zone '],
   ])('rejects %j', (input, message) => {
     expect(error(input)).toBe(message);
   });
 
-  it('finds the next start in the schedule\'s zone', () => {
+  it("finds the next start in the schedule's zone", () => {
     const s = parseDailySchedule('CRON_TZ=Europe/Berlin 0 2 * * *');
     expect(nextOccurrence(s, new Date('2026-06-10T00:30:00Z')).toISOString()).toBe('2026-06-11T00:00:00.000Z');
     expect(nextOccurrence(s, new Date('2026-06-09T23:59:00Z')).toISOString()).toBe('2026-06-10T00:00:00.000Z');
@@ -54,8 +69,12 @@ describe('daily schedules', () => {
     const next = nextOccurrence(s, new Date('2026-03-08T05:00:00Z'));
     expect(formatInZone(next, 'America/New_York')).toBe('2026-03-09T02:30:00-04:00');
     const midnight = parseDailySchedule('CRON_TZ=America/New_York 0 0 * * *');
-    expect(formatInZone(nextOccurrence(midnight, new Date('2026-03-08T04:00:00Z')), 'America/New_York')).toBe('2026-03-08T00:00:00-05:00');
-    expect(formatInZone(nextOccurrence(midnight, new Date('2026-03-08T06:00:00Z')), 'America/New_York')).toBe('2026-03-09T00:00:00-04:00');
+    expect(formatInZone(nextOccurrence(midnight, new Date('2026-03-08T04:00:00Z')), 'America/New_York')).toBe(
+      '2026-03-08T00:00:00-05:00',
+    );
+    expect(formatInZone(nextOccurrence(midnight, new Date('2026-03-08T06:00:00Z')), 'America/New_York')).toBe(
+      '2026-03-09T00:00:00-04:00',
+    );
   });
 
   it('fall back: a time that occurs twice runs at the first occurrence', () => {
@@ -65,11 +84,15 @@ describe('daily schedules', () => {
     expect(first.toISOString()).toBe('2026-11-01T05:30:00.000Z');
     expect(formatInZone(first, 'America/New_York')).toBe('2026-11-01T01:30:00-04:00');
     // After the first 01:30 the next start is the next day's, not the repeated 01:30 EST.
-    expect(formatInZone(nextOccurrence(s, new Date('2026-11-01T05:31:00Z')), 'America/New_York')).toBe('2026-11-02T01:30:00-05:00');
+    expect(formatInZone(nextOccurrence(s, new Date('2026-11-01T05:31:00Z')), 'America/New_York')).toBe(
+      '2026-11-02T01:30:00-05:00',
+    );
   });
 
   it('handles zones with half-hour offsets', () => {
     const s = parseDailySchedule('CRON_TZ=Asia/Kolkata 0 9 * * *');
-    expect(formatInZone(nextOccurrence(s, new Date('2026-06-10T00:00:00Z')), 'Asia/Kolkata')).toBe('2026-06-10T09:00:00+05:30');
+    expect(formatInZone(nextOccurrence(s, new Date('2026-06-10T00:00:00Z')), 'Asia/Kolkata')).toBe(
+      '2026-06-10T09:00:00+05:30',
+    );
   });
 });

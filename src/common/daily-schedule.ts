@@ -22,9 +22,11 @@ export function parseDailySchedule(input: string): DailySchedule {
   if (fields[0]?.startsWith('CRON_TZ=')) {
     timezone = fields[0].slice('CRON_TZ='.length);
     fields = fields.slice(1);
-    if (timezone === '' || !isTimeZone(timezone)) throw parse(`provided bad location ${timezone}: unknown time zone ${timezone}`);
+    if (timezone === '' || !isTimeZone(timezone))
+      throw parse(`provided bad location ${timezone}: unknown time zone ${timezone}`);
   }
-  if (fields.length !== 5) throw parse('expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix');
+  if (fields.length !== 5)
+    throw parse('expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix');
   const [minuteField, hourField, dom, month, dow] = fields;
   if (dom !== '*' || month !== '*' || dow !== '*') throw parse('expected day-of-month, month and day-of-week to be *');
   const single = (field: string, max: number, what: string): number => {
@@ -83,7 +85,14 @@ export function zoneOffsetMinutes(zone: string, instant: number): number {
  * undefined when it does not occur at all (the spring-forward gap). robfig/cron, which Coder uses,
  * skips a daily job whose time falls in the gap; so do we.
  */
-function instantOf(zone: string, year: number, month: number, day: number, hour: number, minute: number): number | undefined {
+function instantOf(
+  zone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): number | undefined {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const candidates = new Set<number>();
   for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
@@ -101,7 +110,14 @@ export function nextOccurrence(schedule: DailySchedule, now: Date): Date {
   const today = localParts(schedule.timezone, now.getTime());
   for (let offset = 0; offset < 4; offset++) {
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
-    const t = instantOf(schedule.timezone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), schedule.hour, schedule.minute);
+    const t = instantOf(
+      schedule.timezone,
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+      schedule.hour,
+      schedule.minute,
+    );
     if (t !== undefined && t > now.getTime()) return new Date(t);
   }
   throw new Error(`no occurrence of ${schedule.raw} in the next days`);

@@ -50,7 +50,11 @@ export function routeNotFound(): ApiError {
 }
 
 export function methodNotAllowed(allowed: string[]): ApiError {
-  return new ApiError(HttpStatus.METHOD_NOT_ALLOWED, { message: MESSAGES.methodNotAllowed }, { Allow: allowed.join(', ') });
+  return new ApiError(
+    HttpStatus.METHOD_NOT_ALLOWED,
+    { message: MESSAGES.methodNotAllowed },
+    { Allow: allowed.join(', ') },
+  );
 }
 
 export function notAcceptable(message: string, detail?: string): ApiError {
@@ -80,12 +84,14 @@ export function preconditionRequired(message: string, detail?: string): ApiError
 
 /** 429, with the seconds to wait when the limiter knows them. */
 export function tooManyRequests(message: string, detail?: string, retryAfterSeconds?: number): ApiError {
-  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
   return new ApiError(HttpStatus.TOO_MANY_REQUESTS, withDetail(message, detail), headers);
 }
 
 export function serviceUnavailable(message: string, detail?: string, retryAfterSeconds?: number): ApiError {
-  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
   return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, withDetail(message, detail), headers);
 }
 

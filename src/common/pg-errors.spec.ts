@@ -1,20 +1,49 @@
 import { connectionProblem, describeDatabaseUrl } from './pg-errors.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
-const sysError = (code: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { code, ...extra });
+const sysError = (code: string, message: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { code, ...extra });
 
 describe('connectionProblem', () => {
   it.each([
-    ['wrong password (28P01)', pgError('28P01', 'password authentication failed for user "coder"'), 'password authentication failed for user "coder"'],
+    [
+      'wrong password (28P01)',
+      pgError('28P01', 'password authentication failed for user "coder"'),
+      'password authentication failed for user "coder"',
+    ],
     ['unknown role (28000)', pgError('28000', 'role "nobody" does not exist'), 'role "nobody" does not exist'],
-    ['no pg_hba entry (28000)', pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1"'), 'no pg_hba.conf entry for host "10.0.0.1"'],
+    [
+      'no pg_hba entry (28000)',
+      pgError('28000', 'no pg_hba.conf entry for host "10.0.0.1"'),
+      'no pg_hba.conf entry for host "10.0.0.1"',
+    ],
     ['unknown database (3D000)', pgError('3D000', 'database "nope" does not exist'), 'database "nope" does not exist'],
     ['undefined object (42704)', pgError('42704', 'role "x" does not exist'), 'role "x" does not exist'],
-    ['no CONNECT privilege (42501)', pgError('42501', 'permission denied for database "coder"'), 'permission denied for database "coder"'],
-    ['unknown host', sysError('ENOTFOUND', 'getaddrinfo ENOTFOUND db.invalid', { hostname: 'db.invalid' }), 'unknown host "db.invalid"'],
-    ['a bad %-escape in the URL', new URIError('URI malformed'), 'the URL cannot be parsed (URI malformed: check its %-escapes)'],
-    ['no password for SCRAM', new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'), 'the server asks for a password and the URL has none'],
-    ['TLS refused', new Error('The server does not support SSL connections'), 'The server does not support SSL connections'],
+    [
+      'no CONNECT privilege (42501)',
+      pgError('42501', 'permission denied for database "coder"'),
+      'permission denied for database "coder"',
+    ],
+    [
+      'unknown host',
+      sysError('ENOTFOUND', 'getaddrinfo ENOTFOUND db.invalid', { hostname: 'db.invalid' }),
+      'unknown host "db.invalid"',
+    ],
+    [
+      'a bad %-escape in the URL',
+      new URIError('URI malformed'),
+      'the URL cannot be parsed (URI malformed: check its %-escapes)',
+    ],
+    [
+      'no password for SCRAM',
+      new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'),
+      'the server asks for a password and the URL has none',
+    ],
+    [
+      'TLS refused',
+      new Error('The server does not support SSL connections'),
+      'The server does not support SSL connections',
+    ],
   ])('%s: fails at once', (_name, err, reason) => {
     expect(connectionProblem(err)).toEqual({ retryable: false, reason });
   });

@@ -9,13 +9,17 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 
 /** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash). */
 const UNAVAILABLE_CODES = /^(08|57P)/;
-const UNAVAILABLE_MESSAGES = /Connection terminated|connect ECONNREFUSED|Connection refused|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)/i;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|Connection refused|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** True when an error means PostgreSQL is unreachable (not that the query was wrong). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const driver = (err instanceof QueryFailedError ? err.driverError : err) as { code?: unknown; message?: unknown };
-  if (typeof driver?.code === 'string' && (UNAVAILABLE_CODES.test(driver.code) || driver.code === 'ECONNREFUSED' || driver.code === 'ECONNRESET')) {
+  if (
+    typeof driver?.code === 'string' &&
+    (UNAVAILABLE_CODES.test(driver.code) || driver.code === 'ECONNREFUSED' || driver.code === 'ECONNRESET')
+  ) {
     return true;
   }
   const message = (err as Error).message ?? driver?.message;
@@ -31,7 +35,16 @@ export interface ConnectionProblem {
 /** Server answers that mean "still starting" or "too busy right now": worth waiting for. */
 const RETRYABLE_SQLSTATES = new Set(['57P03', '53300', '53400']);
 /** Socket and DNS failures that a database coming up, or a network settling, can fix. */
-const RETRYABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'ENOENT']);
+const RETRYABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ENOENT',
+]);
 
 /**
  * Sorts a failed connection attempt: the ones no amount of waiting fixes (wrong password, unknown
@@ -46,11 +59,13 @@ export function connectionProblem(err: unknown): ConnectionProblem {
   if (code === 'ENOTFOUND') {
     return { retryable: false, reason: `unknown host${typeof e.hostname === 'string' ? ` "${e.hostname}"` : ''}` };
   }
-  if (err instanceof URIError || code === 'ERR_INVALID_URL') return { retryable: false, reason: `the URL cannot be parsed (${message}: check its %-escapes)` };
+  if (err instanceof URIError || code === 'ERR_INVALID_URL')
+    return { retryable: false, reason: `the URL cannot be parsed (${message}: check its %-escapes)` };
   if (/client password must be a string/i.test(message)) {
     return { retryable: false, reason: 'the server asks for a password and the URL has none' };
   }
-  if (code && (RETRYABLE_SQLSTATES.has(code) || RETRYABLE_ERRNOS.has(code))) return { retryable: true, reason: message };
+  if (code && (RETRYABLE_SQLSTATES.has(code) || RETRYABLE_ERRNOS.has(code)))
+    return { retryable: true, reason: message };
   return { retryable: isDatabaseUnavailable(err), reason: message };
 }
 

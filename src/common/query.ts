@@ -20,7 +20,10 @@ export class QueryParser {
     const raw = this.string(name);
     if (raw === undefined || raw === '') return fallback;
     if (!/^-?\d+$/.test(raw)) {
-      this.validations.push({ field: name, detail: `Query param "${name}" must be a valid integer (${JSON.stringify(raw)})` });
+      this.validations.push({
+        field: name,
+        detail: `Query param "${name}" must be a valid integer (${JSON.stringify(raw)})`,
+      });
       return fallback;
     }
     const n = Number(raw);

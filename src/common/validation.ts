@@ -39,9 +39,7 @@ function flatten(errors: ValidationError[], prefix = ''): ValidationEntry[] {
       const tag = CODER_TAGS[name];
       out.push({
         field,
-        detail: tag
-          ? `Validation failed for tag "${tag}" with value: "${renderValue(err.value)}"`
-          : constraints[name],
+        detail: tag ? `Validation failed for tag "${tag}" with value: "${renderValue(err.value)}"` : constraints[name],
       });
     } else if (err.children && err.children.length > 0) {
       // Only a field that is right as a whole reports its parts: an object where a list belongs
@@ -128,7 +126,10 @@ export function IsCoderName(options?: ValidationOptions): PropertyDecorator {
       name: 'isCoderName',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `$property must be a valid name (letters, digits and single hyphens, at most 32)`, ...options },
+      options: {
+        message: `$property must be a valid name (letters, digits and single hyphens, at most 32)`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => isCoderName(value) },
     });
 }

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 function readVersion(): string {
   for (const path of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'coder-enterprise-server' && pkg.version) return pkg.version;
     } catch {
       // try the next location (src/ when run by jest, dist/src/ when built)

@@ -96,24 +96,51 @@ describe('loadConfig', () => {
   });
 
   it("uses Coder's high-availability intervals by default and reads them as Go durations", () => {
-    expect(loadConfig({})).toMatchObject({ replicaHeartbeatIntervalMs: 5000, replicaPruneIntervalMs: 1_800_000, proxyHealthIntervalMs: 60_000 });
-    const c = loadConfig({ CODER_PROXY_HEALTH_INTERVAL: '30s', CODER_REPLICA_HEARTBEAT_INTERVAL: '500ms', CODER_REPLICA_PRUNE_INTERVAL: '1h' });
-    expect(c).toMatchObject({ proxyHealthIntervalMs: 30_000, replicaHeartbeatIntervalMs: 500, replicaPruneIntervalMs: 3_600_000 });
+    expect(loadConfig({})).toMatchObject({
+      replicaHeartbeatIntervalMs: 5000,
+      replicaPruneIntervalMs: 1_800_000,
+      proxyHealthIntervalMs: 60_000,
+    });
+    const c = loadConfig({
+      CODER_PROXY_HEALTH_INTERVAL: '30s',
+      CODER_REPLICA_HEARTBEAT_INTERVAL: '500ms',
+      CODER_REPLICA_PRUNE_INTERVAL: '1h',
+    });
+    expect(c).toMatchObject({
+      proxyHealthIntervalMs: 30_000,
+      replicaHeartbeatIntervalMs: 500,
+      replicaPruneIntervalMs: 3_600_000,
+    });
   });
 
   it('reads experiments (none by default, * = every known one) and the docs URL', () => {
     expect(loadConfig({})).toMatchObject({ experiments: [], docsUrl: 'https://coder.com/docs' });
-    expect(loadConfig({ CODER_EXPERIMENTS: 'moons, dashboard_theme,moons' }).experiments).toEqual(['moons', 'dashboard_theme']);
+    expect(loadConfig({ CODER_EXPERIMENTS: 'moons, dashboard_theme,moons' }).experiments).toEqual([
+      'moons',
+      'dashboard_theme',
+    ]);
     expect(loadConfig({ CODER_EXPERIMENTS: '*' }).experiments).toEqual([...KNOWN_EXPERIMENTS]);
     expect(loadConfig({ CODER_DOCS_URL: 'https://docs.example.com/' }).docsUrl).toBe('https://docs.example.com');
   });
 
   it("reads the Prometheus listener: off by default at Coder's 127.0.0.1:2112, Go's boolean spellings", () => {
-    expect(loadConfig({})).toMatchObject({ prometheusEnable: false, prometheusHost: '127.0.0.1', prometheusPort: 2112 });
-    for (const on of ['true', 'TRUE', 't', '1']) expect(loadConfig({ CODER_PROMETHEUS_ENABLE: on }).prometheusEnable).toBe(true);
-    for (const off of ['false', 'F', '0', '']) expect(loadConfig({ CODER_PROMETHEUS_ENABLE: off }).prometheusEnable).toBe(false);
-    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: ':9100' })).toMatchObject({ prometheusHost: '0.0.0.0', prometheusPort: 9100 });
-    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: '[::1]:9100' })).toMatchObject({ prometheusHost: '::1', prometheusPort: 9100 });
+    expect(loadConfig({})).toMatchObject({
+      prometheusEnable: false,
+      prometheusHost: '127.0.0.1',
+      prometheusPort: 2112,
+    });
+    for (const on of ['true', 'TRUE', 't', '1'])
+      expect(loadConfig({ CODER_PROMETHEUS_ENABLE: on }).prometheusEnable).toBe(true);
+    for (const off of ['false', 'F', '0', ''])
+      expect(loadConfig({ CODER_PROMETHEUS_ENABLE: off }).prometheusEnable).toBe(false);
+    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: ':9100' })).toMatchObject({
+      prometheusHost: '0.0.0.0',
+      prometheusPort: 9100,
+    });
+    expect(loadConfig({ CODER_PROMETHEUS_ADDRESS: '[::1]:9100' })).toMatchObject({
+      prometheusHost: '::1',
+      prometheusPort: 9100,
+    });
   });
 
   it.each([
@@ -126,7 +153,10 @@ describe('loadConfig', () => {
       /^Invalid configuration: CODER_PROMETHEUS_ADDRESS: must not be the API's address/,
     );
     expect(loadConfig(env).prometheusEnable).toBe(false);
-    expect(loadConfig({ ...env, CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '127.0.0.2:3001' }).prometheusPort).toBe(3001);
+    expect(
+      loadConfig({ ...env, CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '127.0.0.2:3001' })
+        .prometheusPort,
+    ).toBe(3001);
   });
 
   it('reads the log format: auto by default (pretty on a terminal, else JSON), or forced', () => {

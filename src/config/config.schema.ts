@@ -90,7 +90,8 @@ export const VARIABLES: VariableSpec[] = [
   },
   {
     name: 'CODER_LICENSE_KEYS_FILE',
-    description: 'JWKS file of trusted license public keys (Ed25519, each with a kid); re-read on SIGHUP and on change.',
+    description:
+      'JWKS file of trusted license public keys (Ed25519, each with a kid); re-read on SIGHUP and on change.',
     defaultText: '<CODER_DATA_DIR>/license-keys.json',
   },
   {
@@ -105,7 +106,8 @@ export const VARIABLES: VariableSpec[] = [
   },
   {
     name: 'CODER_REPLICA_HEARTBEAT_INTERVAL',
-    description: 'How often each replica updates its row in replicas; rows older than 3 intervals are dead (same value on every replica).',
+    description:
+      'How often each replica updates its row in replicas; rows older than 3 intervals are dead (same value on every replica).',
     defaultText: '5s',
   },
   {
@@ -168,16 +170,22 @@ export const VARIABLES: VariableSpec[] = [
     description: `Comma-separated experiments to enable (${KNOWN_EXPERIMENTS.join(', ')}; * = all of them).`,
     defaultText: undefined,
   },
-  { name: 'CODER_DOCS_URL', description: 'Where documentation links point (http or https).', defaultText: 'https://coder.com/docs' },
+  {
+    name: 'CODER_DOCS_URL',
+    description: 'Where documentation links point (http or https).',
+    defaultText: 'https://coder.com/docs',
+  },
   { name: 'CODER_LOG_LEVEL', description: `Log level: ${LOG_LEVELS.join(', ')}.`, defaultText: 'info' },
   {
     name: 'CODER_LOG_FORMAT',
-    description: 'Log format: pretty (one readable line per entry), json (one JSON object per line), or auto (pretty when standard output is a terminal, else json).',
+    description:
+      'Log format: pretty (one readable line per entry), json (one JSON object per line), or auto (pretty when standard output is a terminal, else json).',
     defaultText: 'auto',
   },
   {
     name: 'CODER_PROMETHEUS_ENABLE',
-    description: 'Serve Prometheus metrics (GET /metrics) on CODER_PROMETHEUS_ADDRESS, a listener of their own; never on the API port.',
+    description:
+      'Serve Prometheus metrics (GET /metrics) on CODER_PROMETHEUS_ADDRESS, a listener of their own; never on the API port.',
     defaultText: 'false',
   },
   {
@@ -249,7 +257,10 @@ function prometheus(env: Env, http: { host: string; port: number }) {
   const { host, port } = hostPort(env, 'CODER_PROMETHEUS_ADDRESS', '127.0.0.1:2112');
   const overlaps = host === http.host || WILDCARD_HOSTS.has(host) || WILDCARD_HOSTS.has(http.host);
   if (enable && port !== 0 && port === http.port && overlaps) {
-    throw new ConfigError('CODER_PROMETHEUS_ADDRESS', `must not be the API's address (CODER_HTTP_ADDRESS), got port ${port} for both`);
+    throw new ConfigError(
+      'CODER_PROMETHEUS_ADDRESS',
+      `must not be the API's address (CODER_HTTP_ADDRESS), got port ${port} for both`,
+    );
   }
   return { prometheusEnable: enable, prometheusHost: host, prometheusPort: port };
 }
@@ -297,7 +308,10 @@ function experiments(env: Env): string[] {
   const raw = read(env, 'CODER_EXPERIMENTS');
   if (raw === undefined) return [];
   const out = new Set<string>();
-  for (const item of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     if (item === '*') {
       for (const known of KNOWN_EXPERIMENTS) out.add(known);
     } else if (/^[a-z0-9_-]{1,64}$/.test(item)) {

@@ -15,7 +15,11 @@ export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig, connection: DatabaseConnection, entities: DatabaseOptionsInput['entities']): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    connection: DatabaseConnection,
+    entities: DatabaseOptionsInput['entities'],
+  ): DynamicModule {
     const logger = new Logger('Database');
     return {
       module: DatabaseModule,

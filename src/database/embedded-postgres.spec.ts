@@ -40,7 +40,9 @@ describe('startEmbeddedPostgres refusals (one line the user can act on)', () => 
     writeFileSync(join(dir, 'postgres', 'PG_VERSION'), '17\n');
     const err = await startEmbeddedPostgres(join(dir, 'postgres')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmbeddedDatabaseError);
-    expect((err as Error).message).toMatch(/holds a PostgreSQL 17 cluster .* the embedded PostgreSQL is 18: move it away/);
+    expect((err as Error).message).toMatch(
+      /holds a PostgreSQL 17 cluster .* the embedded PostgreSQL is 18: move it away/,
+    );
   });
 
   it('a non-empty directory that is not a cluster is left alone', async () => {

@@ -1,5 +1,18 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { chmod, chown, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, parse, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -100,7 +113,13 @@ async function hydrateSymlinks(nativeDir: string): Promise<void> {
   // `target` is the link to make, `source` the file it points to; both relative to the package.
   for (const { source, target } of list) {
     const link = resolve(nativeDir, '..', target);
-    if (await lstat(link).then(() => true, () => false)) continue;
+    if (
+      await lstat(link).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await symlink(relative(dirname(link), resolve(nativeDir, '..', source)), link).catch(() => undefined);
   }
 }
@@ -119,7 +138,14 @@ async function runAsUser(): Promise<RunAs | undefined> {
     return await lookup();
   } catch {
     try {
-      await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS_USER]);
+      await execFileAsync('useradd', [
+        '--system',
+        '--user-group',
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        RUN_AS_USER,
+      ]);
       return await lookup();
     } catch {
       throw new EmbeddedDatabaseError(
@@ -137,7 +163,11 @@ async function assertReachable(dir: string, runAs: RunAs): Promise<void> {
   for (;;) {
     const s = await stat(current);
     const ok =
-      s.uid === runAs.uid ? (s.mode & 0o100) !== 0 : s.gid === runAs.gid ? (s.mode & 0o010) !== 0 : (s.mode & 0o001) !== 0;
+      s.uid === runAs.uid
+        ? (s.mode & 0o100) !== 0
+        : s.gid === runAs.gid
+          ? (s.mode & 0o010) !== 0
+          : (s.mode & 0o001) !== 0;
     if (!ok) {
       throw new EmbeddedDatabaseError(
         `The embedded PostgreSQL runs as the unprivileged user "${runAs.name}", which cannot enter ${current}: ` +
@@ -200,7 +230,9 @@ async function lock(dataDir: string, purpose: string): Promise<() => Promise<voi
       await rm(path, { force: true });
     }
   }
-  throw new EmbeddedDatabaseError(`Could not lock the embedded database in ${dataDir}: another process keeps taking it.`);
+  throw new EmbeddedDatabaseError(
+    `Could not lock the embedded database in ${dataDir}: another process keeps taking it.`,
+  );
 }
 
 /** A PostgreSQL left running by a crashed server on this data directory is shut down first. */
@@ -220,18 +252,27 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   if (await waitForExit(pid, 15_000)) return removeSocketDir();
   process.kill(pid, 'SIGQUIT');
   if (await waitForExit(pid, 5_000)) return removeSocketDir();
-  throw new EmbeddedDatabaseError(`A PostgreSQL (process ${pid}) left running on ${dataDir} did not stop: stop it, then start again.`);
+  throw new EmbeddedDatabaseError(
+    `A PostgreSQL (process ${pid}) left running on ${dataDir} did not stop: stop it, then start again.`,
+  );
 }
 
 async function run(file: string, args: string[], runAs: RunAs | undefined): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(file, args, { uid: runAs?.uid, gid: runAs?.gid, stdio: ['ignore', 'pipe', 'pipe'], env: pgEnv() });
+    const child = spawn(file, args, {
+      uid: runAs?.uid,
+      gid: runAs?.gid,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: pgEnv(),
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new EmbeddedDatabaseError(`${basename(file)} failed (exit ${code}): ${lastLines(output)}`)),
+      code === 0
+        ? resolve()
+        : reject(new EmbeddedDatabaseError(`${basename(file)} failed (exit ${code}): ${lastLines(output)}`)),
     );
   });
 }
@@ -284,13 +325,20 @@ async function startPostmaster(
     const child = spawn(
       binaries.postgres,
       [
-        '-D', dataDir,
-        '-p', String(SOCKET_PORT),
-        '-k', socketDir,
-        '-c', 'listen_addresses=',
-        '-c', 'unix_socket_permissions=0700',
-        '-c', 'max_connections=100',
-        '-c', 'log_min_messages=warning',
+        '-D',
+        dataDir,
+        '-p',
+        String(SOCKET_PORT),
+        '-k',
+        socketDir,
+        '-c',
+        'listen_addresses=',
+        '-c',
+        'unix_socket_permissions=0700',
+        '-c',
+        'max_connections=100',
+        '-c',
+        'log_min_messages=warning',
       ],
       { uid: runAs?.uid, gid: runAs?.gid, detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env: pgEnv() },
     );
@@ -360,7 +408,10 @@ async function stopPostmaster(child: ChildProcess): Promise<void> {
  * Starts (and on first use initialises) PostgreSQL on `dataDir`. The caller must `stop()` it on
  * every exit path; if the process dies without doing so, the next start stops the orphan.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => undefined);
   const binaries = await loadBinaries();
   const runAs = await runAsUser();
@@ -387,7 +438,10 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedPo
       );
     }
     if (created) {
-      const existing = await stat(dataDir).then(() => true, () => false);
+      const existing = await stat(dataDir).then(
+        () => true,
+        () => false,
+      );
       if (existing) {
         // A data directory without PG_VERSION is not a cluster: refuse rather than touch it.
         if ((await readdir(dataDir)).length > 0) {

@@ -16,7 +16,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
 const browserRequired = process.env.REQUIRE_BROWSER === '1';
 if (!haveBrowser && !browserRequired) {
-  process.stderr.write(`swagger-ui.e2e-spec: ${CHROMIUM} not found, skipping the browser tests (set REQUIRE_BROWSER=1 to fail instead)\n`);
+  process.stderr.write(
+    `swagger-ui.e2e-spec: ${CHROMIUM} not found, skipping the browser tests (set REQUIRE_BROWSER=1 to fail instead)\n`,
+  );
 }
 const browserDescribe = haveBrowser || browserRequired ? describe : describe.skip;
 
@@ -38,10 +40,17 @@ afterAll(async () => {
 
 describe('the error examples are what the server answers', () => {
   it('400, 401 and 404', async () => {
-    const badName = await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'Bad Name!' }).expect(400);
+    const badName = await t.http
+      .post('/api/v2/organizations')
+      .set(auth(owner.token))
+      .send({ name: 'Bad Name!' })
+      .expect(400);
     expect(badName.body).toEqual(ERROR_EXAMPLES[400].value);
     expect((await t.http.get('/api/v2/users/me').expect(401)).body).toEqual(ERROR_EXAMPLES[401].value);
-    const missing = await t.http.get('/api/v2/users/3fa85f64-5717-4562-b3fc-2c963f66afa6').set(auth(owner.token)).expect(404);
+    const missing = await t.http
+      .get('/api/v2/users/3fa85f64-5717-4562-b3fc-2c963f66afa6')
+      .set(auth(owner.token))
+      .expect(404);
     expect(missing.body).toEqual(ERROR_EXAMPLES[404].value);
   });
 });
@@ -94,7 +103,10 @@ browserDescribe('Swagger UI in a browser', () => {
   }
 
   /** Try it out → Execute, then the rendered live response: status and body text. */
-  async function execute(block: Locator, params: Record<string, string> = {}): Promise<{ status: string; body: string }> {
+  async function execute(
+    block: Locator,
+    params: Record<string, string> = {},
+  ): Promise<{ status: string; body: string }> {
     await block.locator('button.try-out__btn').click();
     for (const [name, value] of Object.entries(params)) {
       await block.locator(`tr[data-param-name="${name}"] input`).fill(value);
@@ -121,18 +133,22 @@ browserDescribe('Swagger UI in a browser', () => {
   );
 
   it(
-    'lists SCIM once, tags in Coder\'s order, and plain-text summaries',
+    "lists SCIM once, tags in Coder's order, and plain-text summaries",
     async () => {
       await page.goto(`${t.baseUrl}/swagger`);
       await page.locator('.opblock-tag-section').first().waitFor();
-      const tags = await page.locator('.opblock-tag').evaluateAll((els) => els.map((el) => el.getAttribute('data-tag')));
+      const tags = await page
+        .locator('.opblock-tag')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-tag')));
       expect(tags[0]).toBe('General');
       expect(tags.filter((tag) => tag === 'SCIM')).toHaveLength(1);
       expect(tags.indexOf('SCIM')).toBe(tags.indexOf('Enterprise') + 1);
       expect(tags.indexOf('Users')).toBeLessThan(tags.indexOf('Workspaces'));
       const scimPaths = await page
         .locator('.opblock-summary-path')
-        .evaluateAll((els) => els.map((el) => el.getAttribute('data-path') ?? '').filter((p) => p.includes('/scim/v2')));
+        .evaluateAll((els) =>
+          els.map((el) => el.getAttribute('data-path') ?? '').filter((p) => p.includes('/scim/v2')),
+        );
       expect(scimPaths.length).toBeGreaterThan(10);
       expect(scimPaths.filter((p) => !p.startsWith('/api/v2/scim/v2/'))).toEqual([]);
       const summaries = await page.locator('.opblock-summary-description').allInnerTexts();
@@ -149,14 +165,18 @@ browserDescribe('Swagger UI in a browser', () => {
       const block = await openOperation('post', '/api/v2/organizations');
       const example = (status: string) =>
         block.locator(`tr.response[data-code="${status}"] .response-col_description .microlight`).first().innerText();
-      const shown = Object.fromEntries(await Promise.all(['400', '401', '403', '409'].map(async (s) => [s, await example(s)])));
+      const shown = Object.fromEntries(
+        await Promise.all(['400', '401', '403', '409'].map(async (s) => [s, await example(s)])),
+      );
       expect(JSON.parse(shown['400'])).toEqual(ERROR_EXAMPLES[400].value);
       expect(JSON.parse(shown['401'])).toEqual(ERROR_EXAMPLES[401].value);
       expect(JSON.parse(shown['403'])).toEqual(ERROR_EXAMPLES[403].value);
       expect(JSON.parse(shown['409'])).toEqual(ERROR_EXAMPLES[409].value);
       expect(new Set(Object.values(shown)).size).toBe(4);
       // The success response has a description too.
-      expect((await block.locator('tr.response[data-code="201"] .response-col_description').innerText()).trim()).not.toBe('');
+      expect(
+        (await block.locator('tr.response[data-code="201"] .response-col_description').innerText()).trim(),
+      ).not.toBe('');
     },
     TEST_TIMEOUT,
   );

@@ -3,7 +3,8 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import schemas from './schemas.js';
 
 // ajv-formats is CommonJS with `exports.default`; under ESM its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  addFormatsModule) as unknown as FormatsPlugin;
 
 // Strict, except that a required key may be described only by `additionalProperties` (feature maps).
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
@@ -21,7 +22,9 @@ export function violations(type: string, value: unknown): string[] {
     compiled.set(type, validate);
   }
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => `${type}${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return (validate.errors ?? []).map(
+    (e) => `${type}${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 }
 
 /** Asserts that `value` is a `type` as Coder's clients decode it. */

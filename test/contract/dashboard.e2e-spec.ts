@@ -43,7 +43,10 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
     const me = await agent.get('/api/v2/users/me');
     expect(me.status).toBe(401);
     expectShape('Response', me.body);
-    const [first, methods] = await Promise.all([agent.get('/api/v2/users/first'), agent.get('/api/v2/users/authmethods')]);
+    const [first, methods] = await Promise.all([
+      agent.get('/api/v2/users/first'),
+      agent.get('/api/v2/users/authmethods'),
+    ]);
     expect([first.status, methods.status]).toEqual([200, 200]);
     expectShape('AuthMethods', methods.body);
     expect(methods.body.password.enabled).toBe(true);
@@ -125,7 +128,10 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
   }
 
   async function signOut(agent: Agent) {
-    const [methods, logout] = await Promise.all([agent.get('/api/v2/users/authmethods'), agent.post('/api/v2/users/logout')]);
+    const [methods, logout] = await Promise.all([
+      agent.get('/api/v2/users/authmethods'),
+      agent.post('/api/v2/users/logout'),
+    ]);
     expect([methods.status, logout.status]).toEqual([200, 200]);
     expect((await agent.get('/api/v2/users/me')).status).toBe(401);
   }
@@ -154,13 +160,16 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
     await signOut(agent);
   });
 
-  it.each(['auditor', 'template-admin', 'user-admin'])('a %s: sign in and first load with that role\'s permissions (Coder\'s roles.go)', async (role) => {
-    const user = await createUser(w.t, w.owner, { roles: [role] });
-    const agent = browser();
-    const expected = signInAnswer(role);
-    const me = await signIn(agent, user.email, expected);
-    await firstLoad(agent, me.organization_ids[0], expected);
-  });
+  it.each(['auditor', 'template-admin', 'user-admin'])(
+    "a %s: sign in and first load with that role's permissions (Coder's roles.go)",
+    async (role) => {
+      const user = await createUser(w.t, w.owner, { roles: [role] });
+      const agent = browser();
+      const expected = signInAnswer(role);
+      const me = await signIn(agent, user.email, expected);
+      await firstLoad(agent, me.organization_ids[0], expected);
+    },
+  );
 
   it('the deployment pages: config options, licenses, appearance round trip, users and groups', async () => {
     const agent = browser();
@@ -180,7 +189,11 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
 
     // The Appearance form PUTs the whole GET answer back, edited.
     const before = await agent.get('/api/v2/appearance').expect(200);
-    const edited = { ...before.body, application_name: 'Dev Cloud', service_banner: { enabled: true, message: 'hi', background_color: '#004852' } };
+    const edited = {
+      ...before.body,
+      application_name: 'Dev Cloud',
+      service_banner: { enabled: true, message: 'hi', background_color: '#004852' },
+    };
     const put = await agent.put('/api/v2/appearance').send(edited).expect(200);
     expectShape('AppearanceConfig', put.body);
     const after = await agent.get('/api/v2/appearance').expect(200);
@@ -198,12 +211,15 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
     expect(audit.body.count).toBeGreaterThan(0);
   });
 
-  it('a template\'s Permissions page: the ACL and the user and group picker', async () => {
+  it("a template's Permissions page: the ACL and the user and group picker", async () => {
     const agent = browser();
     await signIn(agent, w.owner.email, ALL);
     const acl = await agent.get(`/api/v2/templates/${templateId}/acl`).expect(200);
     expectShape('TemplateACL', acl.body);
-    const available = await agent.get(`/api/v2/templates/${templateId}/acl/available`).query({ q: member.username.slice(0, 5) }).expect(200);
+    const available = await agent
+      .get(`/api/v2/templates/${templateId}/acl/available`)
+      .query({ q: member.username.slice(0, 5) })
+      .expect(200);
     expectShape('ACLAvailable', available.body);
     expect(available.body.users.map((u: { id: string }) => u.id)).toContain(member.userId);
     expect(available.body.groups.map((g: { id: string }) => g.id)).toContain(w.owner.orgId);

@@ -24,7 +24,11 @@ const enumOf = (...values: string[]) => ({ type: 'string', enum: values });
 const arrayOf = (items: Schema) => ({ type: 'array', items });
 
 /** An object whose every listed key is required (Go fields without `omitempty`). */
-function object(id: string | undefined, required: Record<string, Schema>, optional: Record<string, Schema> = {}): Schema {
+function object(
+  id: string | undefined,
+  required: Record<string, Schema>,
+  optional: Record<string, Schema> = {},
+): Schema {
   return {
     ...(id ? { $id: id } : {}),
     type: 'object',
@@ -53,7 +57,13 @@ export const F6_FEATURE_NAMES = [
 ];
 
 /** Feature names the Terraform provider checks (codersdk of 2026). */
-export const TERRAFORM_FEATURE_NAMES = ['template_rbac', 'advanced_template_scheduling', 'access_control', 'control_shared_ports', 'workspace_proxy'];
+export const TERRAFORM_FEATURE_NAMES = [
+  'template_rbac',
+  'advanced_template_scheduling',
+  'access_control',
+  'control_shared_ports',
+  'workspace_proxy',
+];
 
 /** Deployment options the Oct 2023 dashboard looks up by name (a missing one throws). */
 export const DASHBOARD_OPTION_NAMES = [
@@ -87,10 +97,14 @@ export const AUDIT_RESOURCE_TYPES = [
 const role = object(undefined, { name: string, display_name: string });
 
 const schemas: Schema[] = [
-  object('Response', { message: string }, {
-    detail: string,
-    validations: arrayOf(object(undefined, { field: string, detail: string })),
-  }),
+  object(
+    'Response',
+    { message: string },
+    {
+      detail: string,
+      validations: arrayOf(object(undefined, { field: string, detail: string })),
+    },
+  ),
   object('User', {
     id: uuid,
     username: string,
@@ -110,8 +124,17 @@ const schemas: Schema[] = [
     oidc: object(undefined, { enabled: boolean, signInText: string, iconUrl: string }),
   }),
   { $id: 'AuthorizationResponse', type: 'object', additionalProperties: boolean },
-  object('BuildInfoResponse', { external_url: string, version: string, dashboard_url: string, workspace_proxy: boolean }),
-  object('Feature', { entitlement: enumOf('entitled', 'grace_period', 'not_entitled'), enabled: boolean }, { limit: integer, actual: integer }),
+  object('BuildInfoResponse', {
+    external_url: string,
+    version: string,
+    dashboard_url: string,
+    workspace_proxy: boolean,
+  }),
+  object(
+    'Feature',
+    { entitlement: enumOf('entitled', 'grace_period', 'not_entitled'), enabled: boolean },
+    { limit: integer, actual: integer },
+  ),
   object('Entitlements', {
     features: {
       type: 'object',
@@ -131,7 +154,11 @@ const schemas: Schema[] = [
   object(
     'AppearanceConfig',
     { application_name: string, logo_url: string, service_banner: ref('ServiceBannerConfig') },
-    { support_links: arrayOf(ref('LinkConfig')), announcement_banners: arrayOf(ref('ServiceBannerConfig')), docs_url: string },
+    {
+      support_links: arrayOf(ref('LinkConfig')),
+      announcement_banners: arrayOf(ref('ServiceBannerConfig')),
+      docs_url: string,
+    },
   ),
   object('UpdateCheckResponse', { current: boolean, version: string, url: string }),
   object('DeploymentStats', {
@@ -163,9 +190,16 @@ const schemas: Schema[] = [
     $id: 'WorkspaceProxy',
     allOf: [
       ref('Region'),
-      object(undefined, { derp_enabled: boolean, derp_only: boolean, created_at: dateTime, updated_at: dateTime, deleted: boolean }, {
-        status: object(undefined, { status: enumOf('ok', 'unhealthy', 'unreachable', 'unregistered'), checked_at: dateTime }),
-      }),
+      object(
+        undefined,
+        { derp_enabled: boolean, derp_only: boolean, created_at: dateTime, updated_at: dateTime, deleted: boolean },
+        {
+          status: object(undefined, {
+            status: enumOf('ok', 'unhealthy', 'unreachable', 'unregistered'),
+            checked_at: dateTime,
+          }),
+        },
+      ),
     ],
   },
   object('RegionsResponse', { regions: arrayOf(ref('Region')) }),
@@ -206,32 +240,40 @@ const schemas: Schema[] = [
     activity_bump_ms: integer,
     autostart_requirement: object(undefined, { days_of_week: stringArray }),
   }),
-  object('ProvisionerJob', {
-    id: uuid,
-    created_at: dateTime,
-    status: enumOf('canceled', 'canceling', 'failed', 'pending', 'running', 'succeeded', 'unknown'),
-    file_id: uuid,
-    tags: stringMap,
-    queue_position: integer,
-    queue_size: integer,
-  }, {
-    // Go pointers: codersdk omits them when unset; null decodes the same (nil) in Go and is falsy in the SPA.
-    started_at: nullable(dateTime),
-    completed_at: nullable(dateTime),
-    canceled_at: nullable(dateTime),
-    error: nullable(string),
-    worker_id: nullable(uuid),
-  }),
-  object('TemplateVersion', {
-    id: uuid,
-    created_at: dateTime,
-    updated_at: dateTime,
-    name: string,
-    message: string,
-    job: ref('ProvisionerJob'),
-    readme: string,
-    created_by: object(undefined, { id: uuid, username: string, avatar_url: string }),
-  }, { template_id: uuid, organization_id: uuid }),
+  object(
+    'ProvisionerJob',
+    {
+      id: uuid,
+      created_at: dateTime,
+      status: enumOf('canceled', 'canceling', 'failed', 'pending', 'running', 'succeeded', 'unknown'),
+      file_id: uuid,
+      tags: stringMap,
+      queue_position: integer,
+      queue_size: integer,
+    },
+    {
+      // Go pointers: codersdk omits them when unset; null decodes the same (nil) in Go and is falsy in the SPA.
+      started_at: nullable(dateTime),
+      completed_at: nullable(dateTime),
+      canceled_at: nullable(dateTime),
+      error: nullable(string),
+      worker_id: nullable(uuid),
+    },
+  ),
+  object(
+    'TemplateVersion',
+    {
+      id: uuid,
+      created_at: dateTime,
+      updated_at: dateTime,
+      name: string,
+      message: string,
+      job: ref('ProvisionerJob'),
+      readme: string,
+      created_by: object(undefined, { id: uuid, username: string, avatar_url: string }),
+    },
+    { template_id: uuid, organization_id: uuid },
+  ),
   object('WorkspaceBuild', {
     id: uuid,
     created_at: dateTime,
@@ -249,29 +291,49 @@ const schemas: Schema[] = [
     job: ref('ProvisionerJob'),
     reason: enumOf('autostart', 'autostop', 'initiator'),
     resources: arrayOf(object(undefined, { id: uuid, job_id: uuid, type: string, name: string, daily_cost: integer })),
-    status: enumOf('canceled', 'canceling', 'deleted', 'deleting', 'failed', 'pending', 'running', 'starting', 'stopped', 'stopping'),
+    status: enumOf(
+      'canceled',
+      'canceling',
+      'deleted',
+      'deleting',
+      'failed',
+      'pending',
+      'running',
+      'starting',
+      'stopped',
+      'stopping',
+    ),
     daily_cost: integer,
   }),
-  object('Workspace', {
-    id: uuid,
-    created_at: dateTime,
-    updated_at: dateTime,
-    owner_id: uuid,
-    owner_name: string,
-    organization_id: uuid,
-    template_id: uuid,
-    template_name: string,
-    template_display_name: string,
-    template_icon: string,
-    template_allow_user_cancel_workspace_jobs: boolean,
-    template_active_version_id: uuid,
-    latest_build: ref('WorkspaceBuild'),
-    outdated: boolean,
-    name: string,
-    last_used_at: dateTime,
-    health: object(undefined, { healthy: boolean, failing_agents: stringArray }),
-    automatic_updates: enumOf('always', 'never'),
-  }, { autostart_schedule: nullable(string), ttl_ms: nullable(integer), deleting_at: nullable(dateTime), dormant_at: nullable(dateTime) }),
+  object(
+    'Workspace',
+    {
+      id: uuid,
+      created_at: dateTime,
+      updated_at: dateTime,
+      owner_id: uuid,
+      owner_name: string,
+      organization_id: uuid,
+      template_id: uuid,
+      template_name: string,
+      template_display_name: string,
+      template_icon: string,
+      template_allow_user_cancel_workspace_jobs: boolean,
+      template_active_version_id: uuid,
+      latest_build: ref('WorkspaceBuild'),
+      outdated: boolean,
+      name: string,
+      last_used_at: dateTime,
+      health: object(undefined, { healthy: boolean, failing_agents: stringArray }),
+      automatic_updates: enumOf('always', 'never'),
+    },
+    {
+      autostart_schedule: nullable(string),
+      ttl_ms: nullable(integer),
+      deleting_at: nullable(dateTime),
+      dormant_at: nullable(dateTime),
+    },
+  ),
   object('WorkspacesResponse', { workspaces: arrayOf(ref('Workspace')), count: integer }),
   object('Group', {
     id: uuid,
@@ -294,52 +356,66 @@ const schemas: Schema[] = [
     uploaded_at: dateTime,
     claims: object(undefined, { license_expires: integer }),
   }),
-  object('ClibaseOption', {}, {
-    name: string,
-    description: string,
-    flag: string,
-    env: string,
-    yaml: string,
-    default: string,
-    annotations: stringMap,
-    hidden: boolean,
-    value_source: enumOf('', 'default', 'env', 'flag', 'yaml'),
-    group: { $ref: 'ClibaseGroup' },
-  }),
+  object(
+    'ClibaseOption',
+    {},
+    {
+      name: string,
+      description: string,
+      flag: string,
+      env: string,
+      yaml: string,
+      default: string,
+      annotations: stringMap,
+      hidden: boolean,
+      value_source: enumOf('', 'default', 'env', 'flag', 'yaml'),
+      group: { $ref: 'ClibaseGroup' },
+    },
+  ),
   object('ClibaseGroup', {}, { name: string, yaml: string, description: string, parent: { $ref: 'ClibaseGroup' } }),
   object('DeploymentConfig', { config: { type: 'object' }, options: arrayOf(ref('ClibaseOption')) }),
   object('SSHConfigResponse', { hostname_prefix: string, ssh_config_options: stringMap }),
   object('AuditLogResponse', {
     audit_logs: arrayOf(
-      object(undefined, {
-        id: uuid,
-        request_id: uuid,
-        time: dateTime,
-        organization_id: uuid,
-        user_agent: string,
-        resource_type: enumOf(...AUDIT_RESOURCE_TYPES),
-        resource_id: uuid,
-        resource_target: string,
-        resource_icon: string,
-        action: enumOf('create', 'delete', 'login', 'logout', 'register', 'start', 'stop', 'write'),
-        diff: {
-          type: 'object',
-          additionalProperties: {
+      object(
+        undefined,
+        {
+          id: uuid,
+          request_id: uuid,
+          time: dateTime,
+          organization_id: uuid,
+          user_agent: string,
+          resource_type: enumOf(...AUDIT_RESOURCE_TYPES),
+          resource_id: uuid,
+          resource_target: string,
+          resource_icon: string,
+          action: enumOf('create', 'delete', 'login', 'logout', 'register', 'start', 'stop', 'write'),
+          diff: {
             type: 'object',
-            required: ['secret'],
-            properties: { secret: boolean, old: { not: { type: 'null' } }, new: { not: { type: 'null' } } },
+            additionalProperties: {
+              type: 'object',
+              required: ['secret'],
+              properties: { secret: boolean, old: { not: { type: 'null' } }, new: { not: { type: 'null' } } },
+            },
           },
+          status_code: integer,
+          additional_fields: { type: 'object' },
+          description: string,
+          resource_link: string,
+          is_deleted: boolean,
         },
-        status_code: integer,
-        additional_fields: { type: 'object' },
-        description: string,
-        resource_link: string,
-        is_deleted: boolean,
-      }, { user: ref('User') }),
+        { user: ref('User') },
+      ),
     ),
     count: integer,
   }),
-  object('UserQuietHoursScheduleResponse', { raw_schedule: string, user_set: boolean, time: string, timezone: string, next: dateTime }),
+  object('UserQuietHoursScheduleResponse', {
+    raw_schedule: string,
+    user_set: boolean,
+    time: string,
+    timezone: string,
+    next: dateTime,
+  }),
   object('WorkspaceQuota', { credits_consumed: integer, budget: integer }),
   object('Organization', { id: uuid, name: string, created_at: dateTime, updated_at: dateTime }),
   object('GenerateAPIKeyResponse', { key: string }),

@@ -43,7 +43,8 @@ export function readmeBlocks(
       if (close < 0) throw new Error(`README.md line ${i + 1}: a code block that is never closed`);
       if (line.trimEnd() === '```bash') {
         const marker = SKIP_MARKER.exec(previous);
-        if (marker && !marker[1]?.trim()) throw new Error(`README.md line ${previousLine}: a readme-test skip needs its reason, in parentheses`);
+        if (marker && !marker[1]?.trim())
+          throw new Error(`README.md line ${previousLine}: a readme-test skip needs its reason, in parentheses`);
         const skip = marker ? marker[1].trim() : skipSections[section];
         blocks.push({ section, line: i + 1, code: lines.slice(i + 1, close).join('\n'), ...(skip ? { skip } : {}) });
       }

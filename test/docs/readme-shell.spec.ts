@@ -53,7 +53,7 @@ describe('ReadmeShell', () => {
     expect(await shell.run(0, 'sleep 30', 300)).toMatchObject({ ok: false, reason: 'still running after 0.3 s' });
   });
 
-  it('asks for a restart with the exported environment and the line\'s own settings, and waits for it', async () => {
+  it("asks for a restart with the exported environment and the line's own settings, and waits for it", async () => {
     const result = await shell.run(0, 'export CODER_A=1\nNOT_EXPORTED=2\nCODER_B=3 __readme_restart\necho after', 5000);
     expect(result).toEqual({ ok: true, output: 'after\n' });
     expect(restarts).toHaveLength(1);
@@ -70,12 +70,15 @@ describe('ReadmeShell', () => {
   });
 
   // Reads process states from /proc (Linux).
-  (existsSync('/proc/self/stat') ? it : it.skip)('ends what the blocks left running in the background when closed', async () => {
-    const result = await shell.run(0, 'sleep 60 &\necho $!', 5000);
-    const pid = Number(result.output.trim());
-    expect(running(pid)).toBe(true);
-    await shell.close();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(running(pid)).toBe(false);
-  });
+  (existsSync('/proc/self/stat') ? it : it.skip)(
+    'ends what the blocks left running in the background when closed',
+    async () => {
+      const result = await shell.run(0, 'sleep 60 &\necho $!', 5000);
+      const pid = Number(result.output.trim());
+      expect(running(pid)).toBe(true);
+      await shell.close();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(running(pid)).toBe(false);
+    },
+  );
 });

@@ -32,7 +32,12 @@ export class ReadmeShell {
     env: Record<string, string>,
     private readonly onRestart: (env: Record<string, string>) => Promise<void>,
   ) {
-    this.child = spawn('bash', ['--noprofile', '--norc'], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('bash', ['--noprofile', '--norc'], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.stdout += d.toString();
       this.wake();
@@ -71,7 +76,9 @@ export class ReadmeShell {
     const marker = `${DONE} ${index}\n`;
     this.stdout = '';
     this.child.stdin?.write(`source '${file}' > '${out}' 2>&1 < /dev/null\necho '${DONE} ${index}'\n`);
-    const output = () => (existsSync(out) ? readFileSync(out, 'utf8') : '') + this.stdout.replace(marker, '').replaceAll(`${RESTART}\n`, '');
+    const output = () =>
+      (existsSync(out) ? readFileSync(out, 'utf8') : '') +
+      this.stdout.replace(marker, '').replaceAll(`${RESTART}\n`, '');
     const deadline = Date.now() + timeoutMs;
     let restartsSeen = 0;
     for (;;) {
@@ -82,7 +89,8 @@ export class ReadmeShell {
         await this.restart();
         continue;
       }
-      if (this.exitCode !== undefined) return { ok: false, output: output(), reason: `the shell stopped with exit status ${this.exitCode}` };
+      if (this.exitCode !== undefined)
+        return { ok: false, output: output(), reason: `the shell stopped with exit status ${this.exitCode}` };
       const left = deadline - Date.now();
       if (left <= 0) return { ok: false, output: output(), reason: `still running after ${timeoutMs / 1000} s` };
       await new Promise<void>((resolve) => {

@@ -37,7 +37,12 @@ function tail(text: string, lines: number): string {
 
 describe('README.md walkthrough', () => {
   const root = process.cwd();
-  const blocks = readmeBlocks(readFileSync(join(root, 'README.md'), 'utf8'), 'First user and login', 'Workspace proxies', SKIP_SECTIONS);
+  const blocks = readmeBlocks(
+    readFileSync(join(root, 'README.md'), 'utf8'),
+    'First user and login',
+    'Workspace proxies',
+    SKIP_SECTIONS,
+  );
   let dir: string;
   let dataDir: string;
   let databaseUrl: string;
@@ -80,7 +85,12 @@ describe('README.md walkthrough', () => {
   it('has the walkthrough blocks, each skip with its reason', () => {
     const run = blocks.filter((b) => !b.skip);
     expect(run.length).toBeGreaterThanOrEqual(10);
-    for (const section of ['First user and login', 'Licenses and enterprise features', 'Templates and workspaces', 'Workspace proxies']) {
+    for (const section of [
+      'First user and login',
+      'Licenses and enterprise features',
+      'Templates and workspaces',
+      'Workspace proxies',
+    ]) {
       expect(run.some((b) => b.section === section)).toBe(true);
     }
     expect(blocks.filter((b) => b.skip).map((b) => `${b.section}: ${b.skip}`)).toEqual([
@@ -93,7 +103,10 @@ describe('README.md walkthrough', () => {
     'runs every block in order in one shell, and every provisioner job it starts succeeds',
     async () => {
       const missing = missingTools();
-      if (missing.length) throw new Error(`The README's walkthrough needs ${missing.join(', ')}: not found on PATH. Install it to run this test.`);
+      if (missing.length)
+        throw new Error(
+          `The README's walkthrough needs ${missing.join(', ')}: not found on PATH. Install it to run this test.`,
+        );
 
       await startServer({});
       const shellEnv = {
@@ -140,12 +153,14 @@ describe('README.md walkthrough', () => {
              FROM workspace_builds b JOIN provisioner_jobs j ON j.id = b.job_id ORDER BY b.created_at`,
         );
         expect(builds.rows.map((b) => b.transition)).toEqual(expect.arrayContaining(['start', 'stop']));
-        for (const build of builds.rows) expect(build).toEqual({ transition: build.transition, completed: true, error: null });
+        for (const build of builds.rows)
+          expect(build).toEqual({ transition: build.transition, completed: true, error: null });
 
         const jobs = await db.query<{ type: string; completed: boolean; canceled: boolean; error: string | null }>(
           `SELECT type, completed_at IS NOT NULL AS completed, canceled_at IS NOT NULL AS canceled, error FROM provisioner_jobs`,
         );
-        for (const job of jobs.rows) expect(job).toEqual({ type: job.type, completed: true, canceled: false, error: null });
+        for (const job of jobs.rows)
+          expect(job).toEqual({ type: job.type, completed: true, canceled: false, error: null });
       } finally {
         await db.end();
       }

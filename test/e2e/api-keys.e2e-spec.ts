@@ -44,12 +44,22 @@ describe('API keys and tokens', () => {
       expect(res.body).toEqual({ key: expect.stringMatching(TOKEN_RE) });
       const token = res.body.key as string;
       const stored = await row(token);
-      expect(stored).toEqual(expect.objectContaining({ user_id: user.userId, login_type: 'token', scope: 'all', lifetime_seconds: '2592000' }));
+      expect(stored).toEqual(
+        expect.objectContaining({
+          user_id: user.userId,
+          login_type: 'token',
+          scope: 'all',
+          lifetime_seconds: '2592000',
+        }),
+      );
       expect(stored.token_name).toMatch(/^[a-z]+_[a-z]+[0-9]$/);
       expect(stored.expires_at.getTime()).toBeGreaterThanOrEqual(start + 30 * DAY_MS);
       expect(stored.expires_at.getTime()).toBeLessThanOrEqual(Date.now() + 30 * DAY_MS);
       expect((await me(token).expect(200)).body.id).toBe(user.userId);
-      const byName = await t.http.get(`/api/v2/users/me/keys/tokens/${stored.token_name}`).set(auth(user.token)).expect(200);
+      const byName = await t.http
+        .get(`/api/v2/users/me/keys/tokens/${stored.token_name}`)
+        .set(auth(user.token))
+        .expect(200);
       expect(byName.body).toEqual(keyBody(user, token, stored.token_name, 2592000));
       expect(byName.body.expires_at).toBe(stored.expires_at.toISOString());
     });
@@ -73,12 +83,22 @@ describe('API keys and tokens', () => {
       const user = await createUser(t, owner);
       const res = await post(user, { lifetime, token_name: 'rejected' }).expect(400);
       expect(res.body).toEqual({ message: INVALID, detail });
-      expect((await db.query(`SELECT 1 FROM api_keys WHERE user_id = $1 AND login_type = 'token'`, [user.userId])).rowCount).toBe(0);
+      expect(
+        (await db.query(`SELECT 1 FROM api_keys WHERE user_id = $1 AND login_type = 'token'`, [user.userId])).rowCount,
+      ).toBe(0);
     });
 
     it.each<[string, Record<string, unknown>, { field: string; detail: string }]>([
-      ['a bad scope', { scope: 'everything' }, { field: 'scope', detail: 'Validation failed for tag "oneof" with value: "everything"' }],
-      ['a 65-character name', { token_name: 'n'.repeat(65) }, { field: 'token_name', detail: `Validation failed for tag "max" with value: "${'n'.repeat(65)}"` }],
+      [
+        'a bad scope',
+        { scope: 'everything' },
+        { field: 'scope', detail: 'Validation failed for tag "oneof" with value: "everything"' },
+      ],
+      [
+        'a 65-character name',
+        { token_name: 'n'.repeat(65) },
+        { field: 'token_name', detail: `Validation failed for tag "max" with value: "${'n'.repeat(65)}"` },
+      ],
     ])('rejects %s with 400 Validation failed', async (_name, body, validation) => {
       const user = await createUser(t, owner);
       const res = await post(user, body).expect(400);
@@ -118,7 +138,9 @@ describe('API keys and tokens', () => {
       for (const target of [coMember, outsider, owner]) {
         const res = await post(member, { token_name: unique('steal') }, target.userId).expect(404);
         expect(res.body).toEqual(NOT_FOUND);
-        const keys = await db.query(`SELECT 1 FROM api_keys WHERE user_id = $1 AND login_type = 'token'`, [target.userId]);
+        const keys = await db.query(`SELECT 1 FROM api_keys WHERE user_id = $1 AND login_type = 'token'`, [
+          target.userId,
+        ]);
         expect(keys.rowCount).toBe(0);
       }
     });
@@ -150,7 +172,7 @@ describe('API keys and tokens', () => {
       expect((await list(fresh).expect(200)).body).toEqual([]);
     });
 
-    it('lets an owner see everyone\'s tokens with include_all, a member only its own', async () => {
+    it("lets an owner see everyone's tokens with include_all, a member only its own", async () => {
       const ids = (body: { id: string }[]) => body.map((k) => k.id);
       const all = await list(owner, 'me', { include_all: 'true' }).expect(200);
       expect(ids(all.body)).toEqual(expect.arrayContaining([tokens.a1, tokens.a2, tokens.b1].map(idOf)));
@@ -172,29 +194,46 @@ describe('API keys and tokens', () => {
       });
     });
 
-    it('answers 404 to a member listing another user\'s tokens', async () => {
+    it("answers 404 to a member listing another user's tokens", async () => {
       const orgId = await createOrg(t, owner);
       const outsider = await createUser(t, owner, { orgId });
-      for (const [caller, target] of [[a, b], [outsider, a], [a, outsider]] as const) {
+      for (const [caller, target] of [
+        [a, b],
+        [outsider, a],
+        [a, outsider],
+      ] as const) {
         const res = await list(caller, target.userId).expect(404);
         expect(res.body).toEqual(NOT_FOUND);
       }
     });
 
-    it('gets a token by name, and 404 for an unknown name or another user\'s', async () => {
+    it("gets a token by name, and 404 for an unknown name or another user's", async () => {
       const res = await t.http.get('/api/v2/users/me/keys/tokens/a-two').set(auth(a.token)).expect(200);
       expect(res.body).toEqual(keyBody(a, tokens.a2, 'a-two', 7200));
-      for (const [s, path] of [[a, 'me/keys/tokens/nope'], [a, 'me/keys/tokens/b-one'], [a, `${b.userId}/keys/tokens/b-one`]] as const) {
+      for (const [s, path] of [
+        [a, 'me/keys/tokens/nope'],
+        [a, 'me/keys/tokens/b-one'],
+        [a, `${b.userId}/keys/tokens/b-one`],
+      ] as const) {
         expect((await t.http.get(`/api/v2/users/${path}`).set(auth(s.token)).expect(404)).body).toEqual(NOT_FOUND);
       }
-      const byOwner = await t.http.get(`/api/v2/users/${b.username}/keys/tokens/b-one`).set(auth(owner.token)).expect(200);
+      const byOwner = await t.http
+        .get(`/api/v2/users/${b.username}/keys/tokens/b-one`)
+        .set(auth(owner.token))
+        .expect(200);
       expect(byOwner.body).toEqual(keyBody(b, tokens.b1, 'b-one', 2592000));
     });
 
-    it('gets a key by id only under its owner\'s path', async () => {
-      const own = await t.http.get(`/api/v2/users/me/keys/${idOf(tokens.a1)}`).set(auth(a.token)).expect(200);
+    it("gets a key by id only under its owner's path", async () => {
+      const own = await t.http
+        .get(`/api/v2/users/me/keys/${idOf(tokens.a1)}`)
+        .set(auth(a.token))
+        .expect(200);
       expect(own.body).toEqual(keyBody(a, tokens.a1, 'a-one', 2592000));
-      const session = await t.http.get(`/api/v2/users/me/keys/${idOf(a.token)}`).set(auth(a.token)).expect(200);
+      const session = await t.http
+        .get(`/api/v2/users/me/keys/${idOf(a.token)}`)
+        .set(auth(a.token))
+        .expect(200);
       expect(session.body).toEqual(keyBody(a, a.token, '', 86400, 'password'));
       const cases: [Session, string][] = [
         [a, `me/keys/${idOf(tokens.b1)}`],
@@ -205,13 +244,19 @@ describe('API keys and tokens', () => {
       for (const [s, path] of cases) {
         expect((await t.http.get(`/api/v2/users/${path}`).set(auth(s.token)).expect(404)).body).toEqual(NOT_FOUND);
       }
-      await t.http.get(`/api/v2/users/${b.userId}/keys/${idOf(tokens.b1)}`).set(auth(owner.token)).expect(200);
+      await t.http
+        .get(`/api/v2/users/${b.userId}/keys/${idOf(tokens.b1)}`)
+        .set(auth(owner.token))
+        .expect(200);
     });
 
     it('tells the token configuration in nanoseconds', async () => {
       const res = await t.http.get('/api/v2/users/me/keys/tokens/tokenconfig').set(auth(a.token)).expect(200);
       expect(res.body).toEqual({ max_token_lifetime: 720 * HOUR_NS });
-      const other = await t.http.get(`/api/v2/users/${b.userId}/keys/tokens/tokenconfig`).set(auth(a.token)).expect(404);
+      const other = await t.http
+        .get(`/api/v2/users/${b.userId}/keys/tokens/tokenconfig`)
+        .set(auth(a.token))
+        .expect(404);
       expect(other.body).toEqual(NOT_FOUND);
     });
   });
@@ -220,16 +265,22 @@ describe('API keys and tokens', () => {
     it('revokes a token: 204, then the token is 401 and a second delete 404', async () => {
       const user = await createUser(t, owner);
       const token = await createToken(t, user, { token_name: 'doomed' });
-      const res = await t.http.delete(`/api/v2/users/me/keys/${idOf(token)}`).set(auth(user.token)).expect(204);
+      const res = await t.http
+        .delete(`/api/v2/users/me/keys/${idOf(token)}`)
+        .set(auth(user.token))
+        .expect(204);
       expect(res.text).toBe('');
       expect(await row(token)).toBeUndefined();
       expect((await me(token).expect(401)).body).toEqual(INVALID_KEY);
-      const again = await t.http.delete(`/api/v2/users/me/keys/${idOf(token)}`).set(auth(user.token)).expect(404);
+      const again = await t.http
+        .delete(`/api/v2/users/me/keys/${idOf(token)}`)
+        .set(auth(user.token))
+        .expect(404);
       expect(again.body).toEqual(NOT_FOUND);
       await me(user.token).expect(200);
     });
 
-    it('does not let a member delete another user\'s key; an owner may', async () => {
+    it("does not let a member delete another user's key; an owner may", async () => {
       const member = await createUser(t, owner);
       const victim = await createUser(t, owner);
       const token = await createToken(t, victim, { token_name: 'precious' });
@@ -238,13 +289,19 @@ describe('API keys and tokens', () => {
         expect(res.body).toEqual(NOT_FOUND);
       }
       await me(token).expect(200);
-      await t.http.delete(`/api/v2/users/${victim.username}/keys/${idOf(token)}`).set(auth(owner.token)).expect(204);
+      await t.http
+        .delete(`/api/v2/users/${victim.username}/keys/${idOf(token)}`)
+        .set(auth(owner.token))
+        .expect(204);
       expect((await me(token).expect(401)).body).toEqual(INVALID_KEY);
     });
 
     it('can revoke the session in use', async () => {
       const user = await createUser(t, owner);
-      await t.http.delete(`/api/v2/users/me/keys/${idOf(user.token)}`).set(auth(user.token)).expect(204);
+      await t.http
+        .delete(`/api/v2/users/me/keys/${idOf(user.token)}`)
+        .set(auth(user.token))
+        .expect(204);
       expect((await me(user.token).expect(401)).body).toEqual(INVALID_KEY);
     });
   });
@@ -257,7 +314,14 @@ describe('API keys and tokens', () => {
       expect(res.body).toEqual({ key: expect.stringMatching(TOKEN_RE) });
       expect(res.headers['set-cookie']).toBeUndefined();
       const stored = await row(res.body.key);
-      expect(stored).toEqual(expect.objectContaining({ user_id: user.userId, login_type: 'password', token_name: '', lifetime_seconds: '604800' }));
+      expect(stored).toEqual(
+        expect.objectContaining({
+          user_id: user.userId,
+          login_type: 'password',
+          token_name: '',
+          lifetime_seconds: '604800',
+        }),
+      );
       expect(stored.expires_at.getTime()).toBeGreaterThanOrEqual(start + 7 * DAY_MS);
       expect(stored.expires_at.getTime()).toBeLessThanOrEqual(Date.now() + 7 * DAY_MS);
       expect((await me(res.body.key).expect(200)).body.id).toBe(user.userId);
@@ -272,7 +336,9 @@ describe('API keys and tokens', () => {
       const denied = await t.http.post(`/api/v2/users/${user.userId}/keys`).set(auth(member.token)).expect(404);
       expect(denied.body).toEqual(NOT_FOUND);
       const unauthenticated = await t.http.post(`/api/v2/users/${user.userId}/keys`).expect(401);
-      expect(unauthenticated.body).toEqual(signedOut('Cookie "coder_session_token" or query parameter must be provided.'));
+      expect(unauthenticated.body).toEqual(
+        signedOut('Cookie "coder_session_token" or query parameter must be provided.'),
+      );
     });
   });
 });

@@ -16,12 +16,20 @@ const BASELINE = {
   service_banner: { enabled: true, message: 'hello', background_color: '#123abc' },
   support_links: [LINK],
 };
-const banner = (background_color?: string, enabled = true) => ({ service_banner: { enabled, message: 'm', background_color } });
+const banner = (background_color?: string, enabled = true) => ({
+  service_banner: { enabled, message: 'm', background_color },
+});
 const announcement = (background_color?: string, enabled = true) => ({
-  announcement_banners: [{ enabled: false, message: 'ok', background_color: '#000000' }, { enabled, message: 'm', background_color }],
+  announcement_banners: [
+    { enabled: false, message: 'ok', background_color: '#000000' },
+    { enabled, message: 'm', background_color },
+  ],
 });
 const badAnnouncementColor = (color: string, reason = 'expected # prefix and 6 characters') => [
-  { field: 'announcement_banners.1.background_color', detail: `Invalid color format: ${JSON.stringify(color)}: ${reason}` },
+  {
+    field: 'announcement_banners.1.background_color',
+    detail: `Invalid color format: ${JSON.stringify(color)}: ${reason}`,
+  },
 ];
 const tooManyBanners = Array.from({ length: 21 }, () => ({ enabled: false }));
 const tooMany = Array.from({ length: 21 }, (_, i) => ({ ...LINK, name: `Link ${i}` }));
@@ -36,10 +44,26 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
     banner('#12345g'),
     [{ field: 'service_banner.background_color', detail: "parse color: encoding/hex: invalid byte: U+0067 'g'" }],
   ],
-  ['no # prefix', banner('1234567'), [{ field: 'service_banner.background_color', detail: 'parse color: no # prefix' }]],
-  ['an enabled banner without colour', banner(undefined), [{ field: 'service_banner.background_color', detail: BAD_COLOR }]],
-  ['an enabled banner with an empty colour', banner(''), [{ field: 'service_banner.background_color', detail: BAD_COLOR }]],
-  ['a bad colour on a disabled banner', banner('red', false), [{ field: 'service_banner.background_color', detail: BAD_COLOR }]],
+  [
+    'no # prefix',
+    banner('1234567'),
+    [{ field: 'service_banner.background_color', detail: 'parse color: no # prefix' }],
+  ],
+  [
+    'an enabled banner without colour',
+    banner(undefined),
+    [{ field: 'service_banner.background_color', detail: BAD_COLOR }],
+  ],
+  [
+    'an enabled banner with an empty colour',
+    banner(''),
+    [{ field: 'service_banner.background_color', detail: BAD_COLOR }],
+  ],
+  [
+    'a bad colour on a disabled banner',
+    banner('red', false),
+    [{ field: 'service_banner.background_color', detail: BAD_COLOR }],
+  ],
   [
     'a banner without enabled',
     { service_banner: { message: 'x' } },
@@ -53,7 +77,11 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
   ['a javascript: logo', { logo_url: 'javascript:alert(1)' }, [{ field: 'logo_url', detail: BAD_LOGO }]],
   ['an ftp logo', { logo_url: 'ftp://x' }, [{ field: 'logo_url', detail: BAD_LOGO }]],
   ['a relative logo', { logo_url: '/logo.png' }, [{ field: 'logo_url', detail: BAD_LOGO }]],
-  ['a logo over 2048 characters', { logo_url: `https://example.com/${'a'.repeat(2030)}` }, [{ field: 'logo_url', detail: BAD_LOGO }]],
+  [
+    'a logo over 2048 characters',
+    { logo_url: `https://example.com/${'a'.repeat(2030)}` },
+    [{ field: 'logo_url', detail: BAD_LOGO }],
+  ],
   [
     'a javascript: link target',
     { support_links: [{ ...LINK, target: 'javascript:alert(1)' }] },
@@ -84,8 +112,16 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
     { support_links: tooMany },
     [{ field: 'support_links', detail: `Validation failed for tag "max" with value: "${rendered(tooMany)}"` }],
   ],
-  ['a banner that is not an object', { service_banner: 'on' }, [{ field: 'service_banner', detail: 'service_banner must be an object' }]],
-  ['links that are not a list', { support_links: 'x' }, [{ field: 'support_links', detail: 'support_links must be an array' }]],
+  [
+    'a banner that is not an object',
+    { service_banner: 'on' },
+    [{ field: 'service_banner', detail: 'service_banner must be an object' }],
+  ],
+  [
+    'links that are not a list',
+    { support_links: 'x' },
+    [{ field: 'support_links', detail: 'support_links must be an array' }],
+  ],
   [
     'a link name that is not a string',
     { support_links: [{ ...LINK, name: 5 }] },
@@ -103,7 +139,12 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
   [
     'an announcement banner message over 2048 characters',
     { announcement_banners: [{ enabled: false, message: 'x'.repeat(2049) }] },
-    [{ field: 'announcement_banners.0.message', detail: `Validation failed for tag "max" with value: "${'x'.repeat(256)}…"` }],
+    [
+      {
+        field: 'announcement_banners.0.message',
+        detail: `Validation failed for tag "max" with value: "${'x'.repeat(256)}…"`,
+      },
+    ],
   ],
   [
     'announcement banners that are not a list',
@@ -113,9 +154,18 @@ const CASES: [string, object, { field: string; detail: string }[]][] = [
   [
     'more than 20 announcement banners',
     { announcement_banners: tooManyBanners },
-    [{ field: 'announcement_banners', detail: `Validation failed for tag "max" with value: "${rendered(tooManyBanners)}"` }],
+    [
+      {
+        field: 'announcement_banners',
+        detail: `Validation failed for tag "max" with value: "${rendered(tooManyBanners)}"`,
+      },
+    ],
   ],
-  ['an application name that is not a string', { application_name: 7 }, [{ field: 'application_name', detail: 'application_name must be a string' }]],
+  [
+    'an application name that is not a string',
+    { application_name: 7 },
+    [{ field: 'application_name', detail: 'application_name must be a string' }],
+  ],
   [
     'an application name over 256 characters',
     { application_name: 'n'.repeat(257) },
@@ -183,7 +233,11 @@ describe('appearance validation', () => {
   });
 
   it('accepts the edge values: upper-case hex, 20 links and banners, 2048-character message and URL, a 256-character name', async () => {
-    const banners = Array.from({ length: 20 }, (_, i) => ({ enabled: i % 2 === 0, message: 'x'.repeat(2048), background_color: '#ABCDEF' }));
+    const banners = Array.from({ length: 20 }, (_, i) => ({
+      enabled: i % 2 === 0,
+      message: 'x'.repeat(2048),
+      background_color: '#ABCDEF',
+    }));
     const body = {
       application_name: 'n'.repeat(256),
       logo_url: `https://example.com/${'a'.repeat(2048 - 20)}`,

@@ -118,7 +118,11 @@ describe('appearance', () => {
     const current = (await get(owner.token).expect(200)).body;
     const edited = { ...current, application_name: 'Renamed', logo_url: 'https://example.com/new.svg' };
     expect((await put(owner.token, edited).expect(200)).body).toEqual(edited);
-    const sdkBody = { application_name: '', logo_url: '', service_banner: { enabled: true, message: 'hi', background_color: '#00ff00' } };
+    const sdkBody = {
+      application_name: '',
+      logo_url: '',
+      service_banner: { enabled: true, message: 'hi', background_color: '#00ff00' },
+    };
     expect((await put(owner.token, sdkBody).expect(200)).body).toEqual({
       ...DEFAULTS,
       service_banner: sdkBody.service_banner,
@@ -127,7 +131,12 @@ describe('appearance', () => {
   });
 
   it('several announcement banners: service_banner is the first; docs_url in the body is ignored', async () => {
-    const body = { ...CONFIGURED, service_banner: { enabled: false }, announcement_banners: [SECOND_BANNER, BANNER], docs_url: 'https://evil.example' };
+    const body = {
+      ...CONFIGURED,
+      service_banner: { enabled: false },
+      announcement_banners: [SECOND_BANNER, BANNER],
+      docs_url: 'https://evil.example',
+    };
     const expected = { ...CONFIGURED, service_banner: SECOND_BANNER, announcement_banners: [SECOND_BANNER, BANNER] };
     expect((await put(owner.token, body).expect(200)).body).toEqual(expected);
     expect((await get(member.token).expect(200)).body).toEqual(expected);
@@ -153,7 +162,10 @@ describe('appearance', () => {
   it('a service banner stored before announcement banners existed shows as the first announcement banner', async () => {
     await db.query(`DELETE FROM site_configs WHERE key = 'announcement_banners'`);
     await db.query(`UPDATE site_configs SET value = $1 WHERE key = 'service_banner'`, [JSON.stringify(SECOND_BANNER)]);
-    expect((await get(member.token).expect(200)).body).toMatchObject({ service_banner: SECOND_BANNER, announcement_banners: [SECOND_BANNER] });
+    expect((await get(member.token).expect(200)).body).toMatchObject({
+      service_banner: SECOND_BANNER,
+      announcement_banners: [SECOND_BANNER],
+    });
     await put(owner.token, CONFIGURED).expect(200);
   });
 
@@ -164,9 +176,16 @@ describe('appearance', () => {
     await put(owner.token, CONFIGURED).expect(200);
     expect(await allAuditRows()).toEqual(before);
     expect(await auditRows()).toEqual([]);
-    const res = await t.http.get('/api/v2/audit').query({ q: 'resource_type:appearance' }).set(auth(owner.token)).expect(400);
+    const res = await t.http
+      .get('/api/v2/audit')
+      .query({ q: 'resource_type:appearance' })
+      .set(auth(owner.token))
+      .expect(400);
     expect(res.body.validations).toEqual([
-      { field: 'resource_type', detail: 'Query param "resource_type" has invalid value: "appearance" is not a valid value' },
+      {
+        field: 'resource_type',
+        detail: 'Query param "resource_type" has invalid value: "appearance" is not a valid value',
+      },
     ]);
     await deleteLicense(t, owner, audit.id);
   });
@@ -213,7 +232,10 @@ describe('appearance', () => {
     const license = await addLicense(t, owner, ['appearance']);
     await db.query(`UPDATE site_configs SET value = $1 WHERE key = $2`, [value, key]);
     const res = await get(member.token).expect(500);
-    expect(res.body).toEqual({ message: 'An internal server error occurred.', detail: expect.stringMatching(/^Request ID: /) });
+    expect(res.body).toEqual({
+      message: 'An internal server error occurred.',
+      detail: expect.stringMatching(/^Request ID: /),
+    });
     expect(JSON.stringify(res.body)).not.toContain('unmarshal');
 
     expect((await put(owner.token, CONFIGURED).expect(200)).body).toEqual(CONFIGURED);

@@ -31,7 +31,12 @@ describe('audit log entries written by the core actions', () => {
 
   it('records the first user, with the request id and client, and no password hash', async () => {
     const [row] = await rows(`resource_type = 'user' AND action = 'create' AND resource_id = $1`, [owner.userId]);
-    expect(row).toMatchObject({ user_id: owner.userId, organization_id: owner.orgId, resource_target: 'admin', status_code: 201 });
+    expect(row).toMatchObject({
+      user_id: owner.userId,
+      organization_id: owner.orgId,
+      resource_target: 'admin',
+      status_code: 201,
+    });
     expect(row.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(row.ip).toBe('127.0.0.1');
     expect(row.diff.hashed_password).toEqual({ old: '', new: '', secret: true });
@@ -39,11 +44,15 @@ describe('audit log entries written by the core actions', () => {
   });
 
   it('records successful and failed logins, and logouts', async () => {
-    const res = await t.http.post('/api/v2/users/login').set('User-Agent', 'audit-test').send({ email: owner.email, password: 'Wrong-Password-123' });
+    const res = await t.http
+      .post('/api/v2/users/login')
+      .set('User-Agent', 'audit-test')
+      .send({ email: owner.email, password: 'Wrong-Password-123' });
     expect(res.status).toBe(401);
     await t.http.post('/api/v2/users/login').send({ email: 'nobody@example.com', password: PASSWORD }).expect(401);
-    const session = (await t.http.post('/api/v2/users/login').send({ email: owner.email, password: PASSWORD }).expect(201)).body
-      .session_token as string;
+    const session = (
+      await t.http.post('/api/v2/users/login').send({ email: owner.email, password: PASSWORD }).expect(201)
+    ).body.session_token as string;
     await t.http.post('/api/v2/users/logout').set(auth(session)).expect(200);
     const logins = await rows(`action = 'login'`);
     expect(logins.map((r) => [r.user_id, r.status_code])).toEqual(
@@ -83,7 +92,9 @@ describe('audit log entries written by the core actions', () => {
   });
 
   it('records organization creation and membership changes', async () => {
-    const org = (await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'audited-org' }).expect(201)).body;
+    const org = (
+      await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'audited-org' }).expect(201)
+    ).body;
     const carol = await createUser(t, owner);
     await t.http.post(`/api/v2/organizations/${org.id}/members/${carol.userId}`).set(auth(owner.token)).expect(200);
     await t.http
@@ -92,7 +103,9 @@ describe('audit log entries written by the core actions', () => {
       .send({ roles: ['organization-admin'] })
       .expect(200);
     await t.http.delete(`/api/v2/organizations/${org.id}/members/${carol.userId}`).set(auth(owner.token)).expect(204);
-    expect((await rows(`resource_type = 'organization' AND resource_id = $1`, [org.id])).map((e) => e.action)).toEqual(['create']);
+    expect((await rows(`resource_type = 'organization' AND resource_id = $1`, [org.id])).map((e) => e.action)).toEqual([
+      'create',
+    ]);
     const member = await rows(`resource_type = 'organization_member' AND resource_id = $1`, [carol.userId]);
     expect(member.map((e) => [e.action, e.organization_id])).toEqual([
       ['create', org.id],
@@ -105,7 +118,11 @@ describe('audit log entries written by the core actions', () => {
     const before = (await db.query('SELECT count(*)::int AS n FROM audit_logs')).rows[0].n as number;
     const member = await createUser(t, owner);
     const afterSetup = (await db.query('SELECT count(*)::int AS n FROM audit_logs')).rows[0].n as number;
-    await t.http.post('/api/v2/users').set(auth(member.token)).send({ email: 'x@example.com', username: 'x', password: PASSWORD }).expect(403);
+    await t.http
+      .post('/api/v2/users')
+      .set(auth(member.token))
+      .send({ email: 'x@example.com', username: 'x', password: PASSWORD })
+      .expect(403);
     await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: '-bad-' }).expect(400);
     expect((await db.query('SELECT count(*)::int AS n FROM audit_logs')).rows[0].n).toBe(afterSetup);
     expect(afterSetup).toBeGreaterThan(before);

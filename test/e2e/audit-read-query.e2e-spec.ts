@@ -16,7 +16,8 @@ interface Entry {
 }
 
 /** One line per entry: `<action> <resource_type> <target> <status> <actor>`. */
-const line = (e: Entry) => `${e.action} ${e.resource_type} ${e.resource_target || '-'} ${e.status_code} ${e.user?.username ?? '-'}`;
+const line = (e: Entry) =>
+  `${e.action} ${e.resource_type} ${e.resource_target || '-'} ${e.status_code} ${e.user?.username ?? '-'}`;
 
 describe('GET /audit ?q= filters', () => {
   let t: TestApp;
@@ -32,7 +33,10 @@ describe('GET /audit ?q= filters', () => {
     await addLicense(t, owner, ['audit_log']);
     bob = await createUser(t, owner, { username: 'bob' });
     carol = await createUser(t, owner, { username: 'carol', roles: ['auditor'] });
-    await t.http.post('/api/v2/users/login').send({ email: 'BOB@example.com', password: 'Wrong-Password-42' }).expect(401);
+    await t.http
+      .post('/api/v2/users/login')
+      .send({ email: 'BOB@example.com', password: 'Wrong-Password-42' })
+      .expect(401);
     await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'q-org' }).expect(201);
     await createToken(t, bob, { token_name: 'bobtoken' });
     const old = [
@@ -53,7 +57,11 @@ describe('GET /audit ?q= filters', () => {
   afterAll(() => closeWorld(t, db));
 
   async function find(q?: string, as: Session = owner) {
-    const res = await t.http.get('/api/v2/audit').query(q === undefined ? {} : { q }).set(auth(as.token)).expect(200);
+    const res = await t.http
+      .get('/api/v2/audit')
+      .query(q === undefined ? {} : { q })
+      .set(auth(as.token))
+      .expect(200);
     return { lines: (res.body.audit_logs as Entry[]).map(line), count: res.body.count as number };
   }
   const lines = async (q: string, as?: Session) => {
@@ -69,7 +77,12 @@ describe('GET /audit ?q= filters', () => {
   });
 
   it('filters by resource type (key or bare word, any case)', async () => {
-    const users = ['write user carol 200 qadmin', 'create user carol 201 qadmin', 'create user bob 201 qadmin', 'create user qadmin 201 qadmin'];
+    const users = [
+      'write user carol 200 qadmin',
+      'create user carol 201 qadmin',
+      'create user bob 201 qadmin',
+      'create user qadmin 201 qadmin',
+    ];
     expect(await lines('resource_type:user')).toEqual(users);
     expect(await lines('USER')).toEqual(users);
     expect(await lines('organization')).toEqual(['create organization q-org 201 qadmin']);
@@ -118,7 +131,10 @@ describe('GET /audit ?q= filters', () => {
   });
 
   it('filters by date, date_to covering its whole day (UTC)', async () => {
-    expect(await lines('date_to:2021-03-02')).toEqual(['start workspace_build ws-b 200 carol', 'start workspace_build ws-a 200 carol']);
+    expect(await lines('date_to:2021-03-02')).toEqual([
+      'start workspace_build ws-b 200 carol',
+      'start workspace_build ws-a 200 carol',
+    ]);
     expect(await lines('date_from:2021-03-02 date_to:2021-03-02')).toEqual(['start workspace_build ws-b 200 carol']);
     expect(await lines('date_from:2021-03-03 date_to:2021-03-03')).toEqual(['start workspace_build ws-c 200 carol']);
     expect((await find('date_from:2021-03-03')).count).toBe(total - 2);
@@ -131,7 +147,10 @@ describe('GET /audit ?q= filters', () => {
   });
 
   it('combines filters', async () => {
-    expect(await lines('api_key action:login username:bob')).toEqual(['login api_key - 401 bob', 'login api_key - 201 bob']);
+    expect(await lines('api_key action:login username:bob')).toEqual([
+      'login api_key - 401 bob',
+      'login api_key - 201 bob',
+    ]);
     expect(await lines('resource_type:workspace_build date_from:2021-03-02 build_reason:autostart')).toEqual([]);
     expect(await lines('resource_target:"ws-a" action:start username:carol date_to:2021-03-01')).toEqual([
       'start workspace_build ws-a 200 carol',
@@ -144,17 +163,29 @@ describe('GET /audit ?q= filters', () => {
   };
 
   it('rejects malformed terms and repeated keys', async () => {
-    await rejects('action:login:now', [{ field: 'q', detail: `Query element "action:login:now" can only contain 1 ':'` }]);
+    await rejects('action:login:now', [
+      { field: 'q', detail: `Query element "action:login:now" can only contain 1 ':'` },
+    ]);
     await rejects('action:', [{ field: 'q', detail: `Query element "action:" cannot start or end with ':'` }]);
-    await rejects('user group', [{ field: 'q', detail: 'Query parameter "resource_type" provided more than once, found 2 times' }]);
-    await rejects('username:bob username:carol', [{ field: 'q', detail: 'Query parameter "username" provided more than once, found 2 times' }]);
+    await rejects('user group', [
+      { field: 'q', detail: 'Query parameter "resource_type" provided more than once, found 2 times' },
+    ]);
+    await rejects('username:bob username:carol', [
+      { field: 'q', detail: 'Query parameter "username" provided more than once, found 2 times' },
+    ]);
   });
 
   it('rejects unknown keys and invalid values', async () => {
     await rejects('colour:red', [{ field: 'colour', detail: 'Query param "colour" is not a valid query param' }]);
-    await rejects('resource_id:12345', [{ field: 'resource_id', detail: 'Query param "resource_id" must be a valid uuid' }]);
-    await rejects('action:fly', [{ field: 'action', detail: 'Query param "action" has invalid value: "fly" is not a valid value' }]);
-    await rejects('users', [{ field: 'resource_type', detail: 'Query param "resource_type" has invalid value: "users" is not a valid value' }]);
+    await rejects('resource_id:12345', [
+      { field: 'resource_id', detail: 'Query param "resource_id" must be a valid uuid' },
+    ]);
+    await rejects('action:fly', [
+      { field: 'action', detail: 'Query param "action" has invalid value: "fly" is not a valid value' },
+    ]);
+    await rejects('users', [
+      { field: 'resource_type', detail: 'Query param "resource_type" has invalid value: "users" is not a valid value' },
+    ]);
     await rejects('build_reason:Manual', [
       { field: 'build_reason', detail: 'Query param "build_reason" has invalid value: "manual" is not a valid value' },
     ]);
@@ -168,11 +199,16 @@ describe('GET /audit ?q= filters', () => {
     await rejects('date_from:2021-3-1', [
       {
         field: 'date_from',
-        detail: 'Query param "date_from" must be a valid date format (2006-01-02): parsing time "2021-3-1" as "2006-01-02": cannot parse "3-1" as "01"',
+        detail:
+          'Query param "date_from" must be a valid date format (2006-01-02): parsing time "2021-3-1" as "2006-01-02": cannot parse "3-1" as "01"',
       },
     ]);
     await rejects('date_to:2021-02-30', [
-      { field: 'date_to', detail: 'Query param "date_to" must be a valid date format (2006-01-02): parsing time "2021-02-30": day out of range' },
+      {
+        field: 'date_to',
+        detail:
+          'Query param "date_to" must be a valid date format (2006-01-02): parsing time "2021-02-30": day out of range',
+      },
     ]);
     await rejects('date_from:2021-03-02 date_to:2021-03-01', [
       { field: 'q', detail: 'DateTo value "2021-03-01 23:59:59 +0000 UTC" cannot be before than DateFrom' },

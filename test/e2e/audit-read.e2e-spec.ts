@@ -79,14 +79,22 @@ describe('GET /audit', () => {
 
     it('shows real actions newest first, with descriptions, links and the acting user', async () => {
       const alice = await createUser(t, owner, { username: 'alice' });
-      await t.http.post('/api/v2/users/login').set('User-Agent', 'wrong-pw').send({ email: alice.email, password: 'Not-The-Password-1' }).expect(401);
+      await t.http
+        .post('/api/v2/users/login')
+        .set('User-Agent', 'wrong-pw')
+        .send({ email: alice.email, password: 'Not-The-Password-1' })
+        .expect(401);
       await t.http.post('/api/v2/users/login').send({ email: 'ghost@example.com', password: PASSWORD }).expect(401);
-      const org = (await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'audit-read-org' }).expect(201)).body;
+      const org = (
+        await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: 'audit-read-org' }).expect(201)
+      ).body;
       await createToken(t, alice, { token_name: 'ci-token' });
 
       const { audit_logs, count } = await logs({ limit: 6 });
       expect(count).toBeGreaterThan(6);
-      expect(audit_logs.map((l) => [l.action, l.resource_type, l.resource_target, l.status_code, l.user?.username ?? null])).toEqual([
+      expect(
+        audit_logs.map((l) => [l.action, l.resource_type, l.resource_target, l.status_code, l.user?.username ?? null]),
+      ).toEqual([
         ['create', 'api_key', 'ci-token', 201, 'alice'],
         ['create', 'organization', 'audit-read-org', 201, 'auditboss'],
         ['login', 'api_key', '', 401, null],
@@ -152,10 +160,14 @@ describe('GET /audit', () => {
       expect(own.audit_logs.map((l) => [l.user?.id, l.is_deleted])).toEqual([[doomed.userId, false]]);
     });
 
-    it('leaves out a diff\'s old/new when it had no value (Coder\'s omitempty), sends empty values, and always secret', async () => {
+    it("leaves out a diff's old/new when it had no value (Coder's omitempty), sends empty values, and always secret", async () => {
       // Written by the API: a user created (no old values), then renamed from "" to a name.
       const dora = await createUser(t, owner, { username: 'dora' });
-      await t.http.put(`/api/v2/users/${dora.userId}/profile`).set(auth(dora.token)).send({ username: 'dora', name: 'Dora Explorer' }).expect(200);
+      await t.http
+        .put(`/api/v2/users/${dora.userId}/profile`)
+        .set(auth(dora.token))
+        .send({ username: 'dora', name: 'Dora Explorer' })
+        .expect(200);
       const [rename, create] = (await logs({ q: `resource_id:${dora.userId} resource_type:user` })).audit_logs;
       expect(create.action).toBe('create');
       expect(create.diff.username).toEqual({ new: 'dora', secret: false });
@@ -203,7 +215,7 @@ describe('GET /audit', () => {
       expect(text).not.toMatch(/"(old|new)":null/);
     });
 
-    it('serves only resource types Coder\'s clients know: appearance rows of earlier versions stay stored, unseen', async () => {
+    it("serves only resource types Coder's clients know: appearance rows of earlier versions stay stored, unseen", async () => {
       const before = await logs();
       const id = randomUUID();
       await db.query(
@@ -246,10 +258,16 @@ describe('GET /audit', () => {
     it('never contains password hashes, token secrets or session tokens', async () => {
       const bob = await createUser(t, owner, { username: 'secretive' });
       const key = await createToken(t, bob, { token_name: 'hidden' });
-      await t.http.put(`/api/v2/users/${bob.userId}/password`).set(auth(owner.token)).send({ password: 'Another-Strong-Pass-42' }).expect(204);
+      await t.http
+        .put(`/api/v2/users/${bob.userId}/password`)
+        .set(auth(owner.token))
+        .send({ password: 'Another-Strong-Pass-42' })
+        .expect(204);
       const text = JSON.stringify((await read(owner).expect(200)).body);
       const hashes = await db.query(`SELECT hashed_password FROM users WHERE hashed_password IS NOT NULL`);
-      const secrets = await db.query(`SELECT encode(hashed_secret, 'hex') AS hex, encode(hashed_secret, 'base64') AS b64 FROM api_keys`);
+      const secrets = await db.query(
+        `SELECT encode(hashed_secret, 'hex') AS hex, encode(hashed_secret, 'base64') AS b64 FROM api_keys`,
+      );
       expect(hashes.rows.length).toBeGreaterThan(2);
       expect(secrets.rows.length).toBeGreaterThan(2);
       for (const { hashed_password } of hashes.rows) expect(text).not.toContain(hashed_password);

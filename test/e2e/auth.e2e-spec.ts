@@ -5,7 +5,9 @@ import { dumpDatabase, sha256, signedOut, TOKEN_RE } from '../helpers/expectatio
 import { auth, createToken, createUser, login, PASSWORD, type Owner, type Session } from '../helpers/world.js';
 
 const INCORRECT = { message: 'Incorrect email or password.' };
-const NOT_ACTIVE = { message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.' };
+const NOT_ACTIVE = {
+  message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.',
+};
 const MISSING = signedOut('Cookie "coder_session_token" or query parameter must be provided.');
 const HOUR = 3_600_000;
 
@@ -50,7 +52,13 @@ describe('auth: login, logout and session tokens', () => {
       expect(cookie).not.toMatch(/Max-Age|Expires/i);
       const row = await keyRow(token);
       expect(row).toEqual(
-        expect.objectContaining({ user_id: owner.userId, login_type: 'password', scope: 'all', token_name: '', lifetime_seconds: '86400' }),
+        expect.objectContaining({
+          user_id: owner.userId,
+          login_type: 'password',
+          scope: 'all',
+          token_name: '',
+          lifetime_seconds: '86400',
+        }),
       );
       expect(row.expires_at.getTime()).toBeGreaterThanOrEqual(before + 24 * HOUR);
       expect(row.expires_at.getTime()).toBeLessThanOrEqual(Date.now() + 24 * HOUR);
@@ -82,15 +90,27 @@ describe('auth: login, logout and session tokens', () => {
           { field: 'password', detail: 'Validation failed for tag "required" with value: ""' },
         ],
       ],
-      ['a bad email', { email: 'root', password: PASSWORD }, [{ field: 'email', detail: 'Validation failed for tag "email" with value: "root"' }]],
-      ['a bad email beside an unknown field (ignored)', { email: 'root', password: PASSWORD, remember: true }, [{ field: 'email', detail: 'Validation failed for tag "email" with value: "root"' }]],
+      [
+        'a bad email',
+        { email: 'root', password: PASSWORD },
+        [{ field: 'email', detail: 'Validation failed for tag "email" with value: "root"' }],
+      ],
+      [
+        'a bad email beside an unknown field (ignored)',
+        { email: 'root', password: PASSWORD, remember: true },
+        [{ field: 'email', detail: 'Validation failed for tag "email" with value: "root"' }],
+      ],
     ])('answers 400 for %s', async (_name, body, validations) => {
       const res = await t.http.post('/api/v2/users/login').send(body).expect(400);
       expect(res.body).toEqual({ message: 'Validation failed.', validations });
     });
 
     it('answers 400 for a body that is not JSON', async () => {
-      const res = await t.http.post('/api/v2/users/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+      const res = await t.http
+        .post('/api/v2/users/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email":')
+        .expect(400);
       expect(res.body).toEqual({ message: 'Request body must be valid JSON.', detail: expect.any(String) });
     });
   });
@@ -142,17 +162,47 @@ describe('auth: login, logout and session tokens', () => {
     let valid: Session;
     const tokens: Record<string, string> = {};
     const cases: [string, () => string, number, unknown][] = [
-      ['too few parts', () => 'abcdefghij', 401, signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 1')],
-      ['too many parts', () => 'a-b-c', 401, signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 3')],
-      ['a short id', () => `short-${'a'.repeat(22)}`, 401, signedOut('Invalid API key format: invalid API key ID length, expected 10 got 5')],
-      ['a long id', () => `${'a'.repeat(11)}-${'a'.repeat(22)}`, 401, signedOut('Invalid API key format: invalid API key ID length, expected 10 got 11')],
-      ['a short secret', () => `${'a'.repeat(10)}-short`, 401, signedOut('Invalid API key format: invalid API key secret length, expected 22 got 5')],
-      ['a long secret', () => `${'a'.repeat(10)}-${'a'.repeat(23)}`, 401, signedOut('Invalid API key format: invalid API key secret length, expected 22 got 23')],
+      [
+        'too few parts',
+        () => 'abcdefghij',
+        401,
+        signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 1'),
+      ],
+      [
+        'too many parts',
+        () => 'a-b-c',
+        401,
+        signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 3'),
+      ],
+      [
+        'a short id',
+        () => `short-${'a'.repeat(22)}`,
+        401,
+        signedOut('Invalid API key format: invalid API key ID length, expected 10 got 5'),
+      ],
+      [
+        'a long id',
+        () => `${'a'.repeat(11)}-${'a'.repeat(22)}`,
+        401,
+        signedOut('Invalid API key format: invalid API key ID length, expected 10 got 11'),
+      ],
+      [
+        'a short secret',
+        () => `${'a'.repeat(10)}-short`,
+        401,
+        signedOut('Invalid API key format: invalid API key secret length, expected 22 got 5'),
+      ],
+      [
+        'a long secret',
+        () => `${'a'.repeat(10)}-${'a'.repeat(23)}`,
+        401,
+        signedOut('Invalid API key format: invalid API key secret length, expected 22 got 23'),
+      ],
       ['an unknown id', () => `ZZZZZZZZZZ-${'a'.repeat(22)}`, 401, signedOut('API key is invalid.')],
       ['the right id with a wrong secret', () => tokens.wrongSecret, 401, signedOut('API key secret is invalid.')],
       ['an expired key', () => tokens.expired, 401, signedOut('API key expired at "2020-01-02 03:04:05 +0000 UTC".')],
-      ['a deleted user\'s key', () => tokens.deleted, 401, signedOut('API key is invalid.')],
-      ['a suspended user\'s key', () => tokens.suspended, 401, NOT_ACTIVE],
+      ["a deleted user's key", () => tokens.deleted, 401, signedOut('API key is invalid.')],
+      ["a suspended user's key", () => tokens.suspended, 401, NOT_ACTIVE],
       ['a logged-out key', () => tokens.loggedOut, 401, signedOut('API key is invalid.')],
     ];
 
@@ -163,7 +213,9 @@ describe('auth: login, logout and session tokens', () => {
       tokens.wrongSecret = `${id}-${flipped}`;
       const expired = await createUser(t, owner);
       tokens.expired = expired.token;
-      await db.query(`UPDATE api_keys SET expires_at = '2020-01-02T03:04:05Z' WHERE id = $1`, [expired.token.split('-')[0]]);
+      await db.query(`UPDATE api_keys SET expires_at = '2020-01-02T03:04:05Z' WHERE id = $1`, [
+        expired.token.split('-')[0],
+      ]);
       const deleted = await createUser(t, owner);
       tokens.deleted = deleted.token;
       await t.http.delete(`/api/v2/users/${deleted.userId}`).set(auth(owner.token)).expect(200);
@@ -180,12 +232,17 @@ describe('auth: login, logout and session tokens', () => {
       expect(res.body.id).toBe(valid.userId);
     });
 
-    const matrix = transports.flatMap(([where, present]) => cases.map(([what, token, status, body]) => [what, where, present, token, status, body] as const));
-    it.each(matrix)('%s through the %s is rejected with Coder\'s detail', async (_what, _where, present, token, status, body) => {
-      const res = await present(t.http.get('/api/v2/users/me'), token()).expect(status);
-      expect(res.body).toEqual(body);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
-    });
+    const matrix = transports.flatMap(([where, present]) =>
+      cases.map(([what, token, status, body]) => [what, where, present, token, status, body] as const),
+    );
+    it.each(matrix)(
+      "%s through the %s is rejected with Coder's detail",
+      async (_what, _where, present, token, status, body) => {
+        const res = await present(t.http.get('/api/v2/users/me'), token()).expect(status);
+        expect(res.body).toEqual(body);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+      },
+    );
 
     it.each([
       ['no token at all', (r: Test) => r],
@@ -204,7 +261,9 @@ describe('auth: login, logout and session tokens', () => {
         .set('Cookie', 'coder_session_token=a-b-c')
         .set('Coder-Session-Token', valid.token)
         .expect(401);
-      expect(res.body).toEqual(signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 3'));
+      expect(res.body).toEqual(
+        signedOut('Invalid API key format: incorrect amount of API key parts, expected 2 got 3'),
+      );
     });
 
     it('leaves the wrong-secret key intact for its owner', async () => {
@@ -229,8 +288,10 @@ describe('auth: login, logout and session tokens', () => {
       expect(after.updated_at).toEqual(before.updated_at);
     });
 
-    it('records use of a key last used over an hour ago, and the user\'s last-seen time', async () => {
-      await db.query(`UPDATE api_keys SET last_used = now() - interval '2 hours' WHERE id = $1`, [user.token.split('-')[0]]);
+    it("records use of a key last used over an hour ago, and the user's last-seen time", async () => {
+      await db.query(`UPDATE api_keys SET last_used = now() - interval '2 hours' WHERE id = $1`, [
+        user.token.split('-')[0],
+      ]);
       await db.query(`UPDATE users SET last_seen_at = now() - interval '2 hours' WHERE id = $1`, [user.userId]);
       const before = await row();
       const start = Date.now();
@@ -247,7 +308,9 @@ describe('auth: login, logout and session tokens', () => {
     });
 
     it('pushes expires_at forward when less than lifetime - 1h remains', async () => {
-      await db.query(`UPDATE api_keys SET expires_at = now() + interval '22 hours' WHERE id = $1`, [user.token.split('-')[0]]);
+      await db.query(`UPDATE api_keys SET expires_at = now() + interval '22 hours' WHERE id = $1`, [
+        user.token.split('-')[0],
+      ]);
       const before = await row();
       const start = Date.now();
       await me(user.token).expect(200);
@@ -259,7 +322,9 @@ describe('auth: login, logout and session tokens', () => {
     });
 
     it('leaves expires_at alone while more than lifetime - 1h remains', async () => {
-      await db.query(`UPDATE api_keys SET expires_at = now() + interval '23 hours 30 minutes' WHERE id = $1`, [user.token.split('-')[0]]);
+      await db.query(`UPDATE api_keys SET expires_at = now() + interval '23 hours 30 minutes' WHERE id = $1`, [
+        user.token.split('-')[0],
+      ]);
       const before = await row();
       await me(user.token).expect(200);
       expect((await row()).expires_at).toEqual(before.expires_at);

@@ -60,7 +60,9 @@ describe('npm run license:issue', () => {
     expect(jwt.split('.')).toHaveLength(3);
     const keyPath = join(dataDir, 'license-signing-key.jwk');
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
-    const jwks = JSON.parse(readFileSync(join(dataDir, 'license-keys.json'), 'utf8')) as { keys: Record<string, unknown>[] };
+    const jwks = JSON.parse(readFileSync(join(dataDir, 'license-keys.json'), 'utf8')) as {
+      keys: Record<string, unknown>[];
+    };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
 

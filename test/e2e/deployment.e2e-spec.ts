@@ -34,16 +34,27 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
   afterAll(() => closeWorld(w?.t, w?.db));
 
   describe('GET /deployment/config', () => {
-    it('answers owners {config, options} with the dashboard\'s option names and this server\'s values', async () => {
+    it("answers owners {config, options} with the dashboard's option names and this server's values", async () => {
       const res = await get('/api/v2/deployment/config', w.owner).expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['config', 'options']);
       const names = res.body.options.map((o: { name: string }) => o.name);
       expect(names).toEqual(expect.arrayContaining(DASHBOARD_OPTION_NAMES));
       const option = (name: string) => res.body.options.find((o: { name: string }) => o.name === name);
-      expect(option('Experiments')).toMatchObject({ env: 'CODER_EXPERIMENTS', flag: 'experiments', value: ['moons', 'dashboard_theme'], value_source: 'env' });
+      expect(option('Experiments')).toMatchObject({
+        env: 'CODER_EXPERIMENTS',
+        flag: 'experiments',
+        value: ['moons', 'dashboard_theme'],
+        value_source: 'env',
+      });
       expect(option('Wildcard Access URL')).toMatchObject({ value: '', group: { name: 'Networking' } });
-      expect(option('OAuth2 GitHub Client ID')).toMatchObject({ value: '', group: { name: 'GitHub', parent: { name: 'OAuth2' } } });
-      expect(option('Access URL')).toMatchObject({ value: w.t.baseUrl.replace(/:\d+$/, ':0'), env: 'CODER_ACCESS_URL' });
+      expect(option('OAuth2 GitHub Client ID')).toMatchObject({
+        value: '',
+        group: { name: 'GitHub', parent: { name: 'OAuth2' } },
+      });
+      expect(option('Access URL')).toMatchObject({
+        value: w.t.baseUrl.replace(/:\d+$/, ':0'),
+        env: 'CODER_ACCESS_URL',
+      });
       expect(res.body.config).toMatchObject({
         access_url: option('Access URL').value,
         wildcard_access_url: '',
@@ -60,7 +71,9 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
         expect(res.text).not.toContain(secret);
       }
       expect(res.text).not.toContain(PG_PASSWORD);
-      const secrets = res.body.options.filter((o: { annotations?: Record<string, string> }) => o.annotations?.secret === 'true');
+      const secrets = res.body.options.filter(
+        (o: { annotations?: Record<string, string> }) => o.annotations?.secret === 'true',
+      );
       expect(secrets.map((o: Record<string, unknown>) => [o.env, 'value' in o, o.value_source])).toEqual([
         ['CODER_PG_CONNECTION_URL', false, 'env'],
         ['CODER_SCIM_AUTH_HEADER', false, 'env'],
@@ -69,7 +82,10 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
     });
 
     it('says whether the session cookie is Secure, matching what login sets', async () => {
-      const login = await w.t.http.post('/api/v2/users/login').send({ email: w.owner.email, password: PASSWORD }).expect(201);
+      const login = await w.t.http
+        .post('/api/v2/users/login')
+        .send({ email: w.owner.email, password: PASSWORD })
+        .expect(201);
       const cookie = String(login.headers['set-cookie']);
       const res = await get('/api/v2/deployment/config', w.owner).expect(200);
       const secure = res.body.options.find((o: { name: string }) => o.name === 'Secure Auth Cookie');
@@ -90,20 +106,29 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
   });
 
   describe('GET /deployment/stats', () => {
-    it('counts live workspaces by their latest build, in Coder\'s shape, then serves that answer until next_update_at', async () => {
+    it("counts live workspaces by their latest build, in Coder's shape, then serves that answer until next_update_at", async () => {
       // Free resources: the license turns quotas on, and the owner has no allowance.
-      const template = await echoTemplate(w.t, w.owner, w.owner.orgId, { resources: [{ name: 'dev', type: 'docker_container' }] });
+      const template = await echoTemplate(w.t, w.owner, w.owner.orgId, {
+        resources: [{ name: 'dev', type: 'docker_container' }],
+      });
       const workspaces = [];
-      for (let i = 0; i < 7; i++) workspaces.push(await createWorkspace(w.t, w.owner, w.owner.orgId, template.id as string));
-      for (const ws of workspaces) expect((await waitForBuild(w.t, w.owner, ws.latest_build.id)).job.status).toBe('succeeded');
+      for (let i = 0; i < 7; i++)
+        workspaces.push(await createWorkspace(w.t, w.owner, w.owner.orgId, template.id as string));
+      for (const ws of workspaces)
+        expect((await waitForBuild(w.t, w.owner, ws.latest_build.id)).job.status).toBe('succeeded');
       const [, stopped, failed, pending, building, canceled, deleted] = workspaces;
       await waitForBuild(w.t, w.owner, (await build(w.t, w.owner, stopped.id, 'stop')).id);
       await waitForBuild(w.t, w.owner, (await build(w.t, w.owner, deleted.id, 'delete')).id);
       const job = (ws: JsonObject) => ws.latest_build.job.id as string;
       await w.db.query(`UPDATE provisioner_jobs SET error = 'boom' WHERE id = $1`, [job(failed)]);
       // A job no built-in (echo) daemon will pick up stays pending.
-      await w.db.query(`UPDATE provisioner_jobs SET provisioner = 'terraform', started_at = NULL, completed_at = NULL WHERE id = $1`, [job(pending)]);
-      await w.db.query(`UPDATE provisioner_jobs SET completed_at = NULL, updated_at = now() WHERE id = $1`, [job(building)]);
+      await w.db.query(
+        `UPDATE provisioner_jobs SET provisioner = 'terraform', started_at = NULL, completed_at = NULL WHERE id = $1`,
+        [job(pending)],
+      );
+      await w.db.query(`UPDATE provisioner_jobs SET completed_at = NULL, updated_at = now() WHERE id = $1`, [
+        job(building),
+      ]);
       await w.db.query(`UPDATE provisioner_jobs SET canceled_at = completed_at WHERE id = $1`, [job(canceled)]);
 
       const res = await get('/api/v2/deployment/stats', w.owner).expect(200);
@@ -142,7 +167,7 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
     });
   });
 
-  it('GET /deployment/ssh: any session gets Coder\'s defaults; 401 without one', async () => {
+  it("GET /deployment/ssh: any session gets Coder's defaults; 401 without one", async () => {
     const member = await roles.member();
     expect((await get('/api/v2/deployment/ssh', member).expect(200)).body).toEqual({
       hostname_prefix: 'coder.',
@@ -155,12 +180,14 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
   it('GET /experiments and /experiments/available: CODER_EXPERIMENTS, and what * enables; sessions only', async () => {
     const member = await roles.member();
     expect((await get('/api/v2/experiments', member).expect(200)).body).toEqual(['moons', 'dashboard_theme']);
-    expect((await get('/api/v2/experiments/available', member).expect(200)).body).toEqual({ safe: [...KNOWN_EXPERIMENTS] });
+    expect((await get('/api/v2/experiments/available', member).expect(200)).body).toEqual({
+      safe: [...KNOWN_EXPERIMENTS],
+    });
     await get('/api/v2/experiments').expect(401);
     await get('/api/v2/experiments/available').expect(401);
   });
 
-  it('GET /updatecheck: public, always current, with this build\'s version and URL', async () => {
+  it("GET /updatecheck: public, always current, with this build's version and URL", async () => {
     const buildinfo = (await get('/api/v2/buildinfo').expect(200)).body;
     const expected = { current: true, version: buildinfo.version, url: buildinfo.external_url };
     expect((await get('/api/v2/updatecheck').expect(200)).body).toEqual(expected);
@@ -181,16 +208,32 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
     ];
     for (const [method, path, isPublic] of routes) {
       const op = doc.paths[path]?.[method];
-      expect({ path, summary: typeof op?.summary, ok: Boolean(op?.responses?.['200']), public: op?.security === undefined }).toEqual({
+      expect({
+        path,
+        summary: typeof op?.summary,
+        ok: Boolean(op?.responses?.['200']),
+        public: op?.security === undefined,
+      }).toEqual({
         path,
         summary: 'string',
         ok: true,
         public: isPublic,
       });
     }
-    expect(doc.paths['/api/v2/authcheck'].post.responses['200'].content['application/json'].schema.additionalProperties).toEqual({ type: 'boolean' });
-    expect(Object.keys(doc.paths['/api/v2/deployment/stats'].get.responses)).toEqual(expect.arrayContaining(['401', '403']));
-    for (const schema of ['AuthorizationRequest', 'AuthorizationCheck', 'AuthorizationObject', 'AuthMethodsResponse', 'DeploymentConfigResponse', 'DeploymentStatsResponse']) {
+    expect(
+      doc.paths['/api/v2/authcheck'].post.responses['200'].content['application/json'].schema.additionalProperties,
+    ).toEqual({ type: 'boolean' });
+    expect(Object.keys(doc.paths['/api/v2/deployment/stats'].get.responses)).toEqual(
+      expect.arrayContaining(['401', '403']),
+    );
+    for (const schema of [
+      'AuthorizationRequest',
+      'AuthorizationCheck',
+      'AuthorizationObject',
+      'AuthMethodsResponse',
+      'DeploymentConfigResponse',
+      'DeploymentStatsResponse',
+    ]) {
       expect({ schema, present: schema in doc.components.schemas }).toEqual({ schema, present: true });
     }
   });
@@ -200,11 +243,17 @@ describe('deployment routes: /deployment/{config,stats,ssh}, /experiments, /upda
     try {
       const owner = other.owner;
       expect((await other.t.http.get('/api/v2/experiments').set(auth(owner.token)).expect(200)).body).toEqual([]);
-      const login = await request(other.t.baseUrl).post('/api/v2/users/login').send({ email: owner.email, password: PASSWORD }).expect(201);
+      const login = await request(other.t.baseUrl)
+        .post('/api/v2/users/login')
+        .send({ email: owner.email, password: PASSWORD })
+        .expect(201);
       expect(String(login.headers['set-cookie'])).toMatch(/;\s*Secure/i);
       const config = (await other.t.http.get('/api/v2/deployment/config').set(auth(owner.token)).expect(200)).body;
       expect(config.options.find((o: { name: string }) => o.name === 'Secure Auth Cookie').value).toBe(true);
-      expect(config.options.find((o: { name: string }) => o.name === 'Experiments')).toMatchObject({ value: [], value_source: 'default' });
+      expect(config.options.find((o: { name: string }) => o.name === 'Experiments')).toMatchObject({
+        value: [],
+        value_source: 'default',
+      });
     } finally {
       await closeWorld(other.t, other.db);
     }

@@ -83,7 +83,9 @@ describe('the embedded default database', () => {
     expect(pm.listen.trim()).toBe('');
     expect(statSync(pm.socketDir).mode & 0o777).toBe(0o700);
     if (process.getuid?.() === 0) expect(processUser(pm.pid)).not.toBe('0');
-    const client = new pg.Client({ connectionString: `postgres://postgres@localhost/coder?host=${encodeURIComponent(pm.socketDir)}` });
+    const client = new pg.Client({
+      connectionString: `postgres://postgres@localhost/coder?host=${encodeURIComponent(pm.socketDir)}`,
+    });
     await client.connect();
     const { rows } = await client.query<{ version: string }>('SELECT version()');
     await client.end();

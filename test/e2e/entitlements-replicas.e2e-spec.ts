@@ -34,13 +34,19 @@ describe('two server processes on one PostgreSQL', () => {
   beforeAll(async () => {
     key = await newSigningKey('replica-test');
     writeFileSync(keysFile, JSON.stringify({ keys: [key.publicJwk] }));
-    const env = { CODER_PG_CONNECTION_URL: await createTestDatabase(), CODER_LICENSE_KEYS_FILE: keysFile, CODER_LOG_LEVEL: 'warn' };
+    const env = {
+      CODER_PG_CONNECTION_URL: await createTestDatabase(),
+      CODER_LICENSE_KEYS_FILE: keysFile,
+      CODER_LOG_LEVEL: 'warn',
+    };
     a = await startServerProcess(env);
     await waitForStatus(`${a.baseUrl}/healthz`, 200);
     b = await startServerProcess(env);
     await waitForStatus(`${b.baseUrl}/healthz`, 200);
     expect((await api(a.baseUrl, 'POST', '/api/v2/users/first', { body: owner })).status).toBe(201);
-    const login = await api(b.baseUrl, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } });
+    const login = await api(b.baseUrl, 'POST', '/api/v2/users/login', {
+      body: { email: owner.email, password: owner.password },
+    });
     token = login.body.session_token as string;
   }, 120_000);
 
@@ -49,7 +55,7 @@ describe('two server processes on one PostgreSQL', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a license added through one is in the other\'s /entitlements within 1 s, and so is its deletion', async () => {
+  it("a license added through one is in the other's /entitlements within 1 s, and so is its deletion", async () => {
     expect((await entitlements(b)).features.template_rbac.enabled).toBe(false);
     const license = await signLicense(key, { features: { template_rbac: 1 } });
     const added = await api(a.baseUrl, 'POST', '/api/v2/licenses', { token, body: { license } });
@@ -70,7 +76,9 @@ describe('two server processes on one PostgreSQL', () => {
     const body = { email: 'second@example.com', username: 'second', password: owner.password };
     expect((await api(a.baseUrl, 'POST', '/api/v2/users', { token, body })).status).toBe(201);
     await timeUntil(async () => {
-      const e = (await api(b.baseUrl, 'GET', '/api/v2/entitlements')).body as { features: Record<string, { actual?: number }> };
+      const e = (await api(b.baseUrl, 'GET', '/api/v2/entitlements')).body as {
+        features: Record<string, { actual?: number }>;
+      };
       return e.features.user_limit.actual === 2;
     }, 5000);
   });
@@ -82,7 +90,10 @@ describe('two server processes on one PostgreSQL', () => {
     expect(before.body).toEqual({ message: 'Invalid license', detail: 'no key with ID rotated-by-sighup' });
     writeFileSync(keysFile, JSON.stringify({ keys: [key.publicJwk, rotated.publicJwk] }));
     b.child.kill('SIGHUP');
-    await timeUntil(async () => (await api(b.baseUrl, 'POST', '/api/v2/licenses', { token, body: { license } })).status === 201, 5000);
+    await timeUntil(
+      async () => (await api(b.baseUrl, 'POST', '/api/v2/licenses', { token, body: { license } })).status === 201,
+      5000,
+    );
     expect(b.child.exitCode).toBeNull();
   });
 });

@@ -30,7 +30,15 @@ describe('GET /entitlements', () => {
 
   it("is public and lists every feature name of Coder's 2023 and 2026 clients, unlicensed", async () => {
     const body = await get();
-    expect(Object.keys(body)).toEqual(['features', 'warnings', 'errors', 'has_license', 'trial', 'require_telemetry', 'refreshed_at']);
+    expect(Object.keys(body)).toEqual([
+      'features',
+      'warnings',
+      'errors',
+      'has_license',
+      'trial',
+      'require_telemetry',
+      'refreshed_at',
+    ]);
     expect(Object.keys(body.features)).toEqual([
       'access_control',
       'advanced_template_scheduling',
@@ -63,10 +71,17 @@ describe('GET /entitlements', () => {
       'workspace_proxy',
     ]);
     for (const [name, feature] of Object.entries(body.features)) {
-      if (name !== 'user_limit') expect({ name, feature }).toEqual({ name, feature: { entitlement: 'not_entitled', enabled: false } });
+      if (name !== 'user_limit')
+        expect({ name, feature }).toEqual({ name, feature: { entitlement: 'not_entitled', enabled: false } });
     }
     expect(body.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 1 });
-    expect(body).toMatchObject({ warnings: [], errors: [], has_license: false, trial: false, require_telemetry: false });
+    expect(body).toMatchObject({
+      warnings: [],
+      errors: [],
+      has_license: false,
+      trial: false,
+      require_telemetry: false,
+    });
   });
 
   it('follows licenses being added and deleted', async () => {
@@ -124,14 +139,38 @@ describe('GET /entitlements', () => {
   it('a premium license entitles every feature but the limits; only what this server has is enabled', async () => {
     const premium = await addLicense(t, owner, [], { featureSet: 'premium' });
     const body = await get();
-    for (const name of ['user_role_management', 'access_control', 'control_shared_ports', 'workspace_batch_actions', 'multiple_organizations']) {
-      expect({ name, feature: body.features[name] }).toEqual({ name, feature: { entitlement: 'entitled', enabled: true } });
+    for (const name of [
+      'user_role_management',
+      'access_control',
+      'control_shared_ports',
+      'workspace_batch_actions',
+      'multiple_organizations',
+    ]) {
+      expect({ name, feature: body.features[name] }).toEqual({
+        name,
+        feature: { entitlement: 'entitled', enabled: true },
+      });
     }
-    for (const name of ['custom_roles', 'service_accounts', 'workspace_prebuilds', 'boundary', 'external_token_encryption', 'template_autostop_requirement']) {
-      expect({ name, feature: body.features[name] }).toEqual({ name, feature: { entitlement: 'entitled', enabled: false } });
+    for (const name of [
+      'custom_roles',
+      'service_accounts',
+      'workspace_prebuilds',
+      'boundary',
+      'external_token_encryption',
+      'template_autostop_requirement',
+    ]) {
+      expect({ name, feature: body.features[name] }).toEqual({
+        name,
+        feature: { entitlement: 'entitled', enabled: false },
+      });
     }
     expect(body.features.user_limit).toEqual({ entitlement: 'not_entitled', enabled: false, actual: 1 });
-    expect(body.features.managed_agent_limit).toMatchObject({ entitlement: 'entitled', enabled: false, limit: 1000, actual: 0 });
+    expect(body.features.managed_agent_limit).toMatchObject({
+      entitlement: 'entitled',
+      enabled: false,
+      limit: 1000,
+      actual: 0,
+    });
     await deleteLicense(t, owner, premium.id);
   });
 
@@ -174,7 +213,9 @@ describe('template_autostop_requirement with CODER_EXPERIMENTS=template_autostop
   it("without advanced template scheduling, the new license is not applied and Coder's error says why", async () => {
     const license = await addLicense(t, owner, ['template_autostop_requirement', 'scim']);
     const body = await get();
-    expect(body.errors).toEqual([expect.stringContaining('you are not entitled to the dependency feature "advanced template scheduling"')]);
+    expect(body.errors).toEqual([
+      expect.stringContaining('you are not entitled to the dependency feature "advanced template scheduling"'),
+    ]);
     expect(body.features.scim.entitlement).toBe('not_entitled');
     await deleteLicense(t, owner, license.id);
     expect((await get()).errors).toEqual([]);
@@ -198,10 +239,17 @@ describe('license signing keys are re-read without a restart', () => {
     const key = await newSigningKey('rotated-2026');
     const jwt = await signLicense(key, { features: { template_rbac: 1 } });
     const post = () => t.http.post('/api/v2/licenses').set(auth(owner.token)).send({ license: jwt });
-    expect((await post().expect(400)).body).toEqual({ message: 'Invalid license', detail: 'no key with ID rotated-2026' });
+    expect((await post().expect(400)).body).toEqual({
+      message: 'Invalid license',
+      detail: 'no key with ID rotated-2026',
+    });
 
     writeFileSync(keysFile, JSON.stringify({ keys: [key.publicJwk] }));
-    const accepted = await eventually(() => post(), (res) => res.status === 201, 8000);
+    const accepted = await eventually(
+      () => post(),
+      (res) => res.status === 201,
+      8000,
+    );
     expect(accepted.status).toBe(201);
     expect((await t.http.get('/api/v2/entitlements')).body.features.template_rbac.enabled).toBe(true);
 

@@ -50,7 +50,9 @@ describe('feature gates follow the licenses', () => {
     // Unlicensed: a member sees the gate, not the role check.
     expect((await putAppearance(member.token).expect(403)).body).toEqual(APPEARANCE_GATE);
     const license = await addLicense(t, owner, ['appearance', 'audit_log']);
-    expect((await putAppearance(member.token).expect(403)).body).toEqual({ message: 'Insufficient permissions to update appearance' });
+    expect((await putAppearance(member.token).expect(403)).body).toEqual({
+      message: 'Insufficient permissions to update appearance',
+    });
     expect((await readAudit(member.token).expect(403)).body).toEqual({ message: 'Forbidden.' });
     await putAppearance().expect(401);
     await deleteLicense(t, owner, license.id);

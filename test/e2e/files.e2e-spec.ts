@@ -45,10 +45,13 @@ describe('files', () => {
     expect(theirs).not.toBe(mine);
   });
 
-  it('refuses other content types, with Coder\'s message', async () => {
+  it("refuses other content types, with Coder's message", async () => {
     for (const type of ['text/plain', 'application/x-tar; charset=utf-8', 'application/zip']) {
       const res = await upload(alice, 'data', type).expect(400);
-      expect(res.body).toEqual({ message: `Unsupported content type header ${JSON.stringify(type)}.`, detail: expect.stringContaining('application/x-tar') });
+      expect(res.body).toEqual({
+        message: `Unsupported content type header ${JSON.stringify(type)}.`,
+        detail: expect.stringContaining('application/x-tar'),
+      });
     }
   });
 
@@ -66,11 +69,16 @@ describe('files', () => {
     const json = JSON.stringify({ resources: [], logs: ['read me'] });
     const id = (await upload(alice, json, 'application/json').expect(201)).body.hash;
     for (const who of [alice, owner, templateAdmin]) {
-      const res = await t.http.get(`/api/v2/files/${id}`).set(auth(who.token)).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const res = await t.http
+        .get(`/api/v2/files/${id}`)
+        .set(auth(who.token))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect((res.body as Buffer).toString()).toBe(json);
     }
@@ -78,7 +86,11 @@ describe('files', () => {
   });
 
   it('answers 400 for a malformed id and 404 for an unknown one', async () => {
-    expect((await t.http.get('/api/v2/files/not-a-uuid').set(auth(alice.token)).expect(400)).body).toEqual({ message: 'File id must be a valid UUID.' });
-    expect((await t.http.get(`/api/v2/files/${randomUUID()}`).set(auth(owner.token)).expect(404)).body).toEqual(NOT_FOUND);
+    expect((await t.http.get('/api/v2/files/not-a-uuid').set(auth(alice.token)).expect(400)).body).toEqual({
+      message: 'File id must be a valid UUID.',
+    });
+    expect((await t.http.get(`/api/v2/files/${randomUUID()}`).set(auth(owner.token)).expect(404)).body).toEqual(
+      NOT_FOUND,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { addViolation, formatReport, INVARIANTS, runFuzz, violationCount, type FuzzReport } from '../../scripts/fuzz/run.mjs';
+import {
+  addViolation,
+  formatReport,
+  INVARIANTS,
+  runFuzz,
+  violationCount,
+  type FuzzReport,
+} from '../../scripts/fuzz/run.mjs';
 import { closeWorld, openWorld, type World } from '../helpers/app.js';
 import { issueLicense } from '../helpers/licenses.js';
 import { SCIM_KEY } from '../helpers/scim.js';
@@ -39,7 +46,10 @@ describe('fuzz: every operation of the OpenAPI document with malformed requests'
   let idle: { retained: number; rss: number };
 
   beforeAll(async () => {
-    world = await openWorld({ withoutOwner: true, env: { CODER_SCIM_AUTH_HEADER: SCIM_KEY, CODER_PROVISIONER_DAEMON_PSK: PSK } });
+    world = await openWorld({
+      withoutOwner: true,
+      env: { CODER_SCIM_AUTH_HEADER: SCIM_KEY, CODER_PROVISIONER_DAEMON_PSK: PSK },
+    });
     idle = retainedMb();
     report = await runFuzz({
       baseUrl: world.t.baseUrl,
@@ -52,7 +62,8 @@ describe('fuzz: every operation of the OpenAPI document with malformed requests'
       psk: PSK,
     });
     const health = await world.t.http.get('/healthz');
-    if (health.status !== 200) addViolation(report, { invariant: 'server-alive', detail: `GET /healthz after the run: ${health.status}` });
+    if (health.status !== 200)
+      addViolation(report, { invariant: 'server-alive', detail: `GET /healthz after the run: ${health.status}` });
     await new Promise((r) => setTimeout(r, 500));
     const after = retainedMb();
     if (after.retained > idle.retained + HEADROOM_MB) {
@@ -69,7 +80,9 @@ describe('fuzz: every operation of the OpenAPI document with malformed requests'
     expect(report.operations).toBeGreaterThan(100);
     expect(Object.keys(report.perOperation)).toHaveLength(report.operations);
     for (const [op, count] of Object.entries(report.perOperation)) expect([op, count]).toEqual([op, PER_OP]);
-    expect(report.sent).toBeGreaterThanOrEqual(report.operations * PER_OP - Object.values(report.skipped).reduce((a, b) => a + b, 0));
+    expect(report.sent).toBeGreaterThanOrEqual(
+      report.operations * PER_OP - Object.values(report.skipped).reduce((a, b) => a + b, 0),
+    );
   });
 
   it('sent every kind of malformed input, and valid requests that succeed', () => {
@@ -107,13 +120,18 @@ describe('fuzz: every operation of the OpenAPI document with malformed requests'
   // Requests earlier runs found answering 500, each fixed at its cause: kept here whatever the seed reaches.
   it.each([
     // validator's isEmail measured the address with encodeURI, which throws on a lone surrogate.
-    { method: 'POST', path: '/api/v2/users/first', body: '{"email":"\\ud800@example.com","username":"someone","password":"SomeStrongPassword!"}' },
+    {
+      method: 'POST',
+      path: '/api/v2/users/first',
+      body: '{"email":"\\ud800@example.com","username":"someone","password":"SomeStrongPassword!"}',
+    },
     // The SCIM filter compiler looked attribute names up on a plain object: `constructor` found Object's.
     { method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent('constructor.prototype eq "x"')}` },
     { method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent('emails[constructor eq "x"]')}` },
     { method: 'GET', path: `/api/v2/scim/v2/Groups?filter=${encodeURIComponent('members.constructor eq "x"')}` },
   ])('$method $path answers 400', async ({ method, path, body }) => {
-    let req = method === 'GET' ? world.t.http.get(path).set('Authorization', `Bearer ${SCIM_KEY}`) : world.t.http.post(path);
+    let req =
+      method === 'GET' ? world.t.http.get(path).set('Authorization', `Bearer ${SCIM_KEY}`) : world.t.http.post(path);
     if (body !== undefined) req = req.set('Content-Type', 'application/json').send(body);
     const res = await req;
     expect(res.status).toBe(400);

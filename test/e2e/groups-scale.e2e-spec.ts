@@ -19,7 +19,6 @@ describe('group listing scales', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-
   it('issues the same number of statements for 1 group as for 100 groups × 50 members', async () => {
     const small = await countQueries(t, list);
     expect(small.result.body).toHaveLength(1);
@@ -34,14 +33,23 @@ describe('group listing scales', () => {
       [owner.orgId],
     );
     for (let i = 0; i < 100; i++) {
-      const group = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: `g${i}` }).expect(201);
-      await db.query(`INSERT INTO group_members (group_id, user_id) SELECT $1, id FROM users WHERE username LIKE 'bulk%'`, [group.body.id]);
+      const group = await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: `g${i}` })
+        .expect(201);
+      await db.query(
+        `INSERT INTO group_members (group_id, user_id) SELECT $1, id FROM users WHERE username LIKE 'bulk%'`,
+        [group.body.id],
+      );
     }
 
     const large = await countQueries(t, list);
     expect(large.result.body).toHaveLength(101);
     expect(large.result.body.every((g: { members: unknown[] }) => g.members.length >= 50)).toBe(true);
-    process.stderr.write(`GET /organizations/{org}/groups: ${small.queries.length} statements for 1 group, ${large.queries.length} for 100 groups x 50 members\n`);
+    process.stderr.write(
+      `GET /organizations/{org}/groups: ${small.queries.length} statements for 1 group, ${large.queries.length} for 100 groups x 50 members\n`,
+    );
     expect(large.queries.length).toBe(small.queries.length);
     expect(large.queries.length).toBeLessThanOrEqual(6);
   });

@@ -37,7 +37,7 @@ describe('groups', () => {
     t.http.patch(`/api/v2/groups/${group}`).set(auth(token)).send(body);
 
   describe('without template_rbac', () => {
-    it('answers 403 with Coder\'s message, after authentication', async () => {
+    it("answers 403 with Coder's message, after authentication", async () => {
       expect((await createGroup(owner.token, { name: 'devs' }).expect(403)).body).toEqual(GATE);
       expect((await t.http.get(`/api/v2/groups/${owner.orgId}`).set(auth(owner.token)).expect(403)).body).toEqual(GATE);
       await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).expect(401);
@@ -52,7 +52,11 @@ describe('groups', () => {
     it('creates a group (owner, user admin, organization admin) with members []', async () => {
       for (const who of [owner, userAdmin, orgAdmin]) {
         const name = unique('team');
-        const res = await createGroup(who.token, { name, avatar_url: 'https://example.com/a.png', quota_allowance: 5 }).expect(201);
+        const res = await createGroup(who.token, {
+          name,
+          avatar_url: 'https://example.com/a.png',
+          quota_allowance: 5,
+        }).expect(201);
         expect(res.body).toEqual({
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           name,
@@ -93,11 +97,15 @@ describe('groups', () => {
       // Only the exact lower-case words are reserved, as in Coder.
       await createGroup(owner.token, { name: 'New' }).expect(201);
       await createGroup(owner.token, { name: 'create-team' }).expect(201);
-      expect((await db.query(`SELECT count(*)::int AS n FROM groups WHERE name IN ('new', 'create')`)).rows[0].n).toBe(0);
+      expect((await db.query(`SELECT count(*)::int AS n FROM groups WHERE name IN ('new', 'create')`)).rows[0].n).toBe(
+        0,
+      );
       const bad = await createGroup(owner.token, { name: 'ok', quota_allowance: -1 }).expect(400);
       expect(bad.body.validations).toEqual([{ field: 'quota_allowance', detail: expect.any(String) }]);
       await createGroup(owner.token, { name: 'dupe' }).expect(201);
-      expect((await createGroup(owner.token, { name: 'dupe' }).expect(409)).body).toEqual({ message: 'Group with name "dupe" already exists.' });
+      expect((await createGroup(owner.token, { name: 'dupe' }).expect(409)).body).toEqual({
+        message: 'Group with name "dupe" already exists.',
+      });
     });
 
     it('lists Everyone with every active member, and the groups the caller may see', async () => {
@@ -105,7 +113,9 @@ describe('groups', () => {
       await patch(owner.token, mine.id, { add_users: [member.userId] }).expect(200);
       const hidden = (await createGroup(owner.token, { name: unique('hidden') }).expect(201)).body;
 
-      const asOwner = (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).expect(200)).body;
+      const asOwner = (
+        await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).expect(200)
+      ).body;
       expect(asOwner[0].id).toBe(owner.orgId);
       expect(asOwner[0].name).toBe('Everyone');
       const everyoneIds = asOwner[0].members.map((u: { id: string }) => u.id);
@@ -113,14 +123,20 @@ describe('groups', () => {
       expect(everyoneIds).not.toContain(outsider.userId);
       expect(asOwner.map((g: { id: string }) => g.id)).toEqual(expect.arrayContaining([mine.id, hidden.id]));
 
-      const asMember = (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(member.token)).expect(200)).body;
+      const asMember = (
+        await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(member.token)).expect(200)
+      ).body;
       expect(asMember.map((g: { id: string }) => g.id).sort()).toEqual([owner.orgId, mine.id].sort());
-      expect((await t.http.get(`/api/v2/groups/${hidden.id}`).set(auth(member.token)).expect(404)).body).toEqual(NOT_FOUND);
+      expect((await t.http.get(`/api/v2/groups/${hidden.id}`).set(auth(member.token)).expect(404)).body).toEqual(
+        NOT_FOUND,
+      );
       await t.http.get(`/api/v2/groups/${mine.id}`).set(auth(member.token)).expect(200);
-      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(outsider.token)).expect(404)).body).toEqual(NOT_FOUND);
+      expect(
+        (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(outsider.token)).expect(404)).body,
+      ).toEqual(NOT_FOUND);
     });
 
-    it('leaves out suspended and deleted members, and forces organization_ids to the group\'s organization', async () => {
+    it("leaves out suspended and deleted members, and forces organization_ids to the group's organization", async () => {
       const a = await createUser(t, owner);
       const b = await createUser(t, owner);
       await addMember(t, owner, otherOrg, a.userId);
@@ -136,26 +152,40 @@ describe('groups', () => {
     it('finds groups by organization and name, and by name under /groups', async () => {
       const name = unique('byname');
       const g = (await createGroup(owner.token, { name }).expect(201)).body;
-      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/${name}`).set(auth(owner.token)).expect(200)).body.id).toBe(g.id);
-      expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/Everyone`).set(auth(member.token)).expect(200)).body.id).toBe(owner.orgId);
+      expect(
+        (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/${name}`).set(auth(owner.token)).expect(200))
+          .body.id,
+      ).toBe(g.id);
+      expect(
+        (await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/Everyone`).set(auth(member.token)).expect(200))
+          .body.id,
+      ).toBe(owner.orgId);
       expect((await t.http.get(`/api/v2/groups/${name}`).set(auth(owner.token)).expect(200)).body.id).toBe(g.id);
       await t.http.get(`/api/v2/organizations/${owner.orgId}/groups/nosuch`).set(auth(owner.token)).expect(404);
     });
 
-    it('asks for the id when a name exists in several of the caller\'s organizations', async () => {
+    it("asks for the id when a name exists in several of the caller's organizations", async () => {
       const name = unique('twin');
       await createGroup(owner.token, { name }).expect(201);
       await createGroup(owner.token, { name }, otherOrg).expect(201);
       const res = await t.http.get(`/api/v2/groups/${name}`).set(auth(owner.token)).expect(400);
-      expect(res.body.message).toMatch(/^Group name ".*" is ambiguous: it exists in 2 of your organizations\. Use the group id\.$/);
+      expect(res.body.message).toMatch(
+        /^Group name ".*" is ambiguous: it exists in 2 of your organizations\. Use the group id\.$/,
+      );
     });
 
     describe('PATCH', () => {
       it('renames, sets display name, avatar and allowance; empty strings mean unchanged', async () => {
-        const g = (await createGroup(owner.token, { name: unique('old'), avatar_url: 'https://x/a.png' }).expect(201)).body;
+        const g = (await createGroup(owner.token, { name: unique('old'), avatar_url: 'https://x/a.png' }).expect(201))
+          .body;
         const name = unique('new');
         const res = await patch(owner.token, g.id, { name, display_name: 'Nice', quota_allowance: 7 }).expect(200);
-        expect(res.body).toMatchObject({ name, display_name: 'Nice', quota_allowance: 7, avatar_url: 'https://x/a.png' });
+        expect(res.body).toMatchObject({
+          name,
+          display_name: 'Nice',
+          quota_allowance: 7,
+          avatar_url: 'https://x/a.png',
+        });
         const same = await patch(owner.token, g.id, { name: '', display_name: '', avatar_url: '' }).expect(200);
         expect(same.body).toMatchObject({ name, display_name: 'Nice', avatar_url: 'https://x/a.png' });
         const row = await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id]);
@@ -164,10 +194,15 @@ describe('groups', () => {
 
       it('adds and removes members; removing a non-member is a no-op', async () => {
         const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
-        const members = async () => (await db.query('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [g.id])).rows.map((r) => r.user_id);
+        const members = async () =>
+          (await db.query('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [g.id])).rows.map(
+            (r) => r.user_id,
+          );
 
         await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
-        expect((await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200)).body.members).toEqual([]);
+        expect((await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200)).body.members).toEqual(
+          [],
+        );
         // Removing someone who is not a member is a no-op, as in Coder.
         await patch(owner.token, g.id, { remove_users: [member.userId] }).expect(200);
         expect(await members()).toEqual([]);
@@ -176,21 +211,35 @@ describe('groups', () => {
       it("refuses users outside the group's organization with Coder's message, and changes nothing", async () => {
         const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
         const stranger = '6f1c7a52-3d1e-4a8b-9f0e-2b5c8d9e0a11';
-        const res = await patch(owner.token, g.id, { add_users: [member.userId, outsider.userId, stranger], quota_allowance: 9, name: unique('renamed') }).expect(400);
+        const res = await patch(owner.token, g.id, {
+          add_users: [member.userId, outsider.userId, stranger],
+          quota_allowance: 9,
+          name: unique('renamed'),
+        }).expect(400);
         expect(res.body).toEqual({
           message: `User "${outsider.userId}" must be a member of organization "${owner.orgId}"`,
           validations: [
-            { field: 'add_users', detail: `User "${outsider.userId}" must be a member of organization "${owner.orgId}"` },
+            {
+              field: 'add_users',
+              detail: `User "${outsider.userId}" must be a member of organization "${owner.orgId}"`,
+            },
             { field: 'add_users', detail: `User "${stranger}" must be a member of organization "${owner.orgId}"` },
           ],
         });
-        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({ name: g.name, quota_allowance: 0 });
+        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({
+          name: g.name,
+          quota_allowance: 0,
+        });
         expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
       });
 
       it("refuses malformed ids with Coder's message, naming every one, and changes nothing", async () => {
         const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
-        const res = await patch(owner.token, g.id, { add_users: [member.userId, 'yeet'], remove_users: ['not-a-uuid'], quota_allowance: 4 }).expect(400);
+        const res = await patch(owner.token, g.id, {
+          add_users: [member.userId, 'yeet'],
+          remove_users: ['not-a-uuid'],
+          quota_allowance: 4,
+        }).expect(400);
         expect(res.body).toEqual({
           message: 'ID "yeet" must be a valid user UUID.',
           validations: [
@@ -198,30 +247,47 @@ describe('groups', () => {
             { field: 'remove_users', detail: 'ID "not-a-uuid" must be a valid user UUID.' },
           ],
         });
-        expect((await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance).toBe(0);
+        expect(
+          (await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance,
+        ).toBe(0);
         expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
       });
 
       it('refuses the same user twice in add_users, or a user already in the group, and changes nothing', async () => {
         const g = (await createGroup(owner.token, { name: unique('m') }).expect(201)).body;
         const other = await createUser(t, owner);
-        const twice = await patch(owner.token, g.id, { add_users: [other.userId, member.userId, member.userId.toUpperCase()], quota_allowance: 3 }).expect(400);
+        const twice = await patch(owner.token, g.id, {
+          add_users: [other.userId, member.userId, member.userId.toUpperCase()],
+          quota_allowance: 3,
+        }).expect(400);
         expect(twice.body).toEqual({
           message: 'Cannot add the same user to a group twice!',
           detail: `User "${member.userId}" is listed more than once in add_users.`,
         });
-        expect((await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance).toBe(0);
+        expect(
+          (await db.query('SELECT quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0].quota_allowance,
+        ).toBe(0);
         expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
 
         await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
         const again = await patch(owner.token, g.id, { add_users: [other.userId, member.userId] }).expect(400);
-        expect(again.body).toEqual({ message: 'Cannot add the same user to a group twice!', detail: `Already a member: ${member.userId}` });
+        expect(again.body).toEqual({
+          message: 'Cannot add the same user to a group twice!',
+          detail: `Already a member: ${member.userId}`,
+        });
         const rows = await db.query('SELECT user_id FROM group_members WHERE group_id = $1', [g.id]);
         expect(rows.rows.map((r) => r.user_id)).toEqual([member.userId]);
       });
 
       it("accepts Terraform's member update body (null lists and pointers, empty name) and changes only the members", async () => {
-        const g = (await createGroup(owner.token, { name: unique('tf'), display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2 }).expect(201)).body;
+        const g = (
+          await createGroup(owner.token, {
+            name: unique('tf'),
+            display_name: 'TF',
+            avatar_url: 'https://x/tf.png',
+            quota_allowance: 2,
+          }).expect(201)
+        ).body;
         // coderd_group after create: PatchGroupRequest with only add_users set (terraform-provider-coderd group_resource.go).
         const res = await patch(owner.token, g.id, {
           add_users: [member.userId],
@@ -231,11 +297,27 @@ describe('groups', () => {
           avatar_url: null,
           quota_allowance: null,
         }).expect(200);
-        expect(res.body).toMatchObject({ id: g.id, name: g.name, display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2, organization_id: owner.orgId });
+        expect(res.body).toMatchObject({
+          id: g.id,
+          name: g.name,
+          display_name: 'TF',
+          avatar_url: 'https://x/tf.png',
+          quota_allowance: 2,
+          organization_id: owner.orgId,
+        });
         expect(res.body.members.map((u: { id: string }) => u.id)).toEqual([member.userId]);
-        const row = await db.query('SELECT name, display_name, avatar_url, quota_allowance FROM groups WHERE id = $1', [g.id]);
-        expect(row.rows[0]).toEqual({ name: g.name, display_name: 'TF', avatar_url: 'https://x/tf.png', quota_allowance: 2 });
-        expect((await db.query('SELECT user_id FROM group_members WHERE group_id = $1', [g.id])).rows).toEqual([{ user_id: member.userId }]);
+        const row = await db.query('SELECT name, display_name, avatar_url, quota_allowance FROM groups WHERE id = $1', [
+          g.id,
+        ]);
+        expect(row.rows[0]).toEqual({
+          name: g.name,
+          display_name: 'TF',
+          avatar_url: 'https://x/tf.png',
+          quota_allowance: 2,
+        });
+        expect((await db.query('SELECT user_id FROM group_members WHERE group_id = $1', [g.id])).rows).toEqual([
+          { user_id: member.userId },
+        ]);
       });
 
       it('reserves new and create on rename too, and leaves the group as it was', async () => {
@@ -246,7 +328,10 @@ describe('groups', () => {
             validations: [{ field: 'name', detail: `Validation failed for tag "group_name" with value: "${name}"` }],
           });
         }
-        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({ name: g.name, quota_allowance: 0 });
+        expect((await db.query('SELECT name, quota_allowance FROM groups WHERE id = $1', [g.id])).rows[0]).toEqual({
+          name: g.name,
+          quota_allowance: 0,
+        });
       });
 
       it('protects the Everyone group', async () => {
@@ -289,10 +374,17 @@ describe('groups', () => {
       await patch(owner.token, g.id, { add_users: [member.userId] }).expect(200);
       await t.http.delete(`/api/v2/groups/${g.id}`).set(auth(member.token)).expect(403);
       const res = await t.http.delete(`/api/v2/groups/${g.id}`).set(auth(owner.token)).expect(200);
-      expect(res.body).toMatchObject({ id: g.id, name: g.name, members: [expect.objectContaining({ id: member.userId })] });
+      expect(res.body).toMatchObject({
+        id: g.id,
+        name: g.name,
+        members: [expect.objectContaining({ id: member.userId })],
+      });
       await t.http.get(`/api/v2/groups/${g.id}`).set(auth(owner.token)).expect(404);
       expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [g.id])).rowCount).toBe(0);
-      const audit = await db.query(`SELECT action FROM audit_logs WHERE resource_type = 'group' AND resource_id = $1 ORDER BY time`, [g.id]);
+      const audit = await db.query(
+        `SELECT action FROM audit_logs WHERE resource_type = 'group' AND resource_id = $1 ORDER BY time`,
+        [g.id],
+      );
       expect(audit.rows.map((r) => r.action)).toEqual(['create', 'write', 'delete']);
     });
 
@@ -303,9 +395,14 @@ describe('groups', () => {
       const there = (await createGroup(owner.token, { name: unique('stay') }, otherOrg).expect(201)).body;
       await patch(owner.token, here.id, { add_users: [leaver.userId] }).expect(200);
       await patch(owner.token, there.id, { add_users: [leaver.userId] }).expect(200);
-      await t.http.delete(`/api/v2/organizations/${owner.orgId}/members/${leaver.userId}`).set(auth(owner.token)).expect(204);
+      await t.http
+        .delete(`/api/v2/organizations/${owner.orgId}/members/${leaver.userId}`)
+        .set(auth(owner.token))
+        .expect(204);
       const members = async (id: string) =>
-        (await t.http.get(`/api/v2/groups/${id}`).set(auth(owner.token)).expect(200)).body.members.map((m: { id: string }) => m.id);
+        (await t.http.get(`/api/v2/groups/${id}`).set(auth(owner.token)).expect(200)).body.members.map(
+          (m: { id: string }) => m.id,
+        );
       expect(await members(here.id)).not.toContain(leaver.userId);
       expect(await members(there.id)).toContain(leaver.userId);
     });

@@ -29,23 +29,49 @@ describe('hardening', () => {
   describe('deeply nested and oversized JSON', () => {
     const deep = `{"email":${nested(100_000)},"password":"x"}`;
 
-    it.each(['/api/v2/users/login', '/api/v2/users/first'])('POST %s with 100,000 levels: 400 in the envelope, nothing parsed', async (path) => {
-      const res = await rawRequest(t.baseUrl, { method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: deep });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message: TOO_COMPLEX, detail: 'The request body nests objects and arrays more than 32 levels deep.' });
-    });
+    it.each(['/api/v2/users/login', '/api/v2/users/first'])(
+      'POST %s with 100,000 levels: 400 in the envelope, nothing parsed',
+      async (path) => {
+        const res = await rawRequest(t.baseUrl, {
+          method: 'POST',
+          path,
+          headers: { 'Content-Type': 'application/json' },
+          body: deep,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          message: TOO_COMPLEX,
+          detail: 'The request body nests objects and arrays more than 32 levels deep.',
+        });
+      },
+    );
 
     it('an authenticated route answers the same, and 32 levels are still read (as the wrong type they are)', async () => {
       const path = `/api/v2/organizations/${owner.orgId}/groups`;
-      const tooDeep = await t.http.post(path).set(auth(owner.token)).set('Content-Type', 'application/json').send(`{"name":${nested(33)}}`).expect(400);
+      const tooDeep = await t.http
+        .post(path)
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send(`{"name":${nested(33)}}`)
+        .expect(400);
       expect(tooDeep.body.message).toBe(TOO_COMPLEX);
-      const deepEnough = await t.http.post(path).set(auth(owner.token)).set('Content-Type', 'application/json').send(`{"name":${nested(31)}}`).expect(400);
+      const deepEnough = await t.http
+        .post(path)
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send(`{"name":${nested(31)}}`)
+        .expect(400);
       expect(deepEnough.body.message).toBe('Validation failed.');
     });
 
     it('more than 100,000 keys and items: 400', async () => {
       const body = `{"add_users":[${new Array(100_001).fill('0').join(',')}]}`;
-      const res = await t.http.patch('/api/v2/groups/00000000-0000-0000-0000-000000000001').set(auth(owner.token)).set('Content-Type', 'application/json').send(body).expect(400);
+      const res = await t.http
+        .patch('/api/v2/groups/00000000-0000-0000-0000-000000000001')
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
       expect(res.body.detail).toBe('The request body holds more than 100000 object keys and array items.');
     });
 
@@ -69,21 +95,45 @@ describe('hardening', () => {
         `INSERT INTO users (id, email, username, hashed_password, rbac_roles, login_type)
          SELECT gen_random_uuid(), 'many' || i || '@example.com', 'many' || i, NULL, '{}', 'none' FROM generate_series(1, 10000) i`,
       );
-      await db.query(`INSERT INTO organization_members (organization_id, user_id) SELECT $1, id FROM users WHERE username LIKE 'many%'`, [owner.orgId]);
-      const ids = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username LIKE 'many%'`)).rows.map((r) => r.id);
-      const group = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'many' }).expect(201);
-      const res = await t.http.patch(`/api/v2/groups/${group.body.id}`).set(auth(owner.token)).send({ add_users: ids }).expect(200);
+      await db.query(
+        `INSERT INTO organization_members (organization_id, user_id) SELECT $1, id FROM users WHERE username LIKE 'many%'`,
+        [owner.orgId],
+      );
+      const ids = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username LIKE 'many%'`)).rows.map(
+        (r) => r.id,
+      );
+      const group = await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: 'many' })
+        .expect(201);
+      const res = await t.http
+        .patch(`/api/v2/groups/${group.body.id}`)
+        .set(auth(owner.token))
+        .send({ add_users: ids })
+        .expect(200);
       expect(res.body.members).toHaveLength(10_000);
     });
   });
 
   describe('null in optional fields means absent (as Go decodes it), never a database error', () => {
     it('PATCH /groups/{id} {"quota_allowance": null} keeps the allowance', async () => {
-      const group = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'nulls', quota_allowance: 7 }).expect(201);
+      const group = await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: 'nulls', quota_allowance: 7 })
+        .expect(201);
       const res = await t.http
         .patch(`/api/v2/groups/${group.body.id}`)
         .set(auth(owner.token))
-        .send({ quota_allowance: null, display_name: null, name: null, avatar_url: null, add_users: null, remove_users: null })
+        .send({
+          quota_allowance: null,
+          display_name: null,
+          name: null,
+          avatar_url: null,
+          add_users: null,
+          remove_users: null,
+        })
         .expect(200);
       expect(res.body).toMatchObject({ name: 'nulls', quota_allowance: 7 });
     });
@@ -92,20 +142,30 @@ describe('hardening', () => {
   describe('text no encoding can carry (lone surrogates) is replaced by U+FFFD, as Go decodes it', () => {
     it('login with such an email is a validation 400 (not a 500), and an audited PATCH stores the replacement', async () => {
       await t.http.post('/api/v2/users/login').send({ email: 'a\ud800@example.com', password: 'x' }).expect(400);
-      const group = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'surrogates' }).expect(201);
-      const res = await t.http.patch(`/api/v2/groups/${group.body.id}`).set(auth(owner.token)).send({ display_name: 'x\udc00y' }).expect(200);
+      const group = await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: 'surrogates' })
+        .expect(201);
+      const res = await t.http
+        .patch(`/api/v2/groups/${group.body.id}`)
+        .set(auth(owner.token))
+        .send({ display_name: 'x\udc00y' })
+        .expect(200);
       expect(res.body.display_name).toBe('x\ufffdy');
     });
   });
 
   describe("a user's organizations are shown only where the caller can see them", () => {
-    it('a member of one organization does not learn of the owner\'s other organization', async () => {
+    it("a member of one organization does not learn of the owner's other organization", async () => {
       const other = await createOrg(t, owner);
       const member = await createUser(t, owner);
       const listed = await t.http.get('/api/v2/users').set(auth(member.token)).expect(200);
       const ownerSeen = listed.body.users.find((u: { id: string }) => u.id === owner.userId);
       expect(ownerSeen.organization_ids).toEqual([owner.orgId]);
-      expect((await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(member.token)).expect(200)).body.organization_ids).toEqual([owner.orgId]);
+      expect(
+        (await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(member.token)).expect(200)).body.organization_ids,
+      ).toEqual([owner.orgId]);
       const own = await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(owner.token)).expect(200);
       expect([...own.body.organization_ids].sort()).toEqual([owner.orgId, other].sort());
     });
@@ -125,7 +185,11 @@ describe('hardening', () => {
     });
 
     it('under the SCIM mount, a wrong-case path is a SCIM 404', async () => {
-      const res = await rawRequest(t.baseUrl, { method: 'GET', path: '/scim/v2/users', headers: { Authorization: `Bearer ${SCIM_KEY}` } });
+      const res = await rawRequest(t.baseUrl, {
+        method: 'GET',
+        path: '/scim/v2/users',
+        headers: { Authorization: `Bearer ${SCIM_KEY}` },
+      });
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '404' });
     });
@@ -144,7 +208,9 @@ describe('hardening', () => {
       expect(limited.body).toEqual({
         schemas: [SCIM_ERROR],
         status: '429',
-        detail: expect.stringMatching(/^Too many failed authentication attempts from your address\. Try again in \d+ seconds\.$/),
+        detail: expect.stringMatching(
+          /^Too many failed authentication attempts from your address\. Try again in \d+ seconds\.$/,
+        ),
       });
       expect((await send(`Bearer ${SCIM_KEY}`)).status).toBe(200);
       expect((await send('Bearer wrong', '127.0.0.23')).status).toBe(401);
@@ -173,9 +239,19 @@ describe('hardening', () => {
       expect(limited.headers['retry-after']).toBeDefined();
       expect(limited.body).toEqual({ message: expect.stringMatching(/^Too many failed authentication attempts/) });
       // Wrong session tokens on the same route count too.
-      const badSession = await rawRequest(t.baseUrl, { method: 'GET', path, headers: { 'Coder-Session-Token': 'abcdefghij-012345678901234567890123' }, localAddress: '127.0.0.24' });
+      const badSession = await rawRequest(t.baseUrl, {
+        method: 'GET',
+        path,
+        headers: { 'Coder-Session-Token': 'abcdefghij-012345678901234567890123' },
+        localAddress: '127.0.0.24',
+      });
       expect(badSession.status).toBe(429);
-      const daemon = await connectDaemon(t.baseUrl, path, { 'Coder-Provisioner-Daemon-PSK': PSK }, { localAddress: '127.0.0.24' });
+      const daemon = await connectDaemon(
+        t.baseUrl,
+        path,
+        { 'Coder-Provisioner-Daemon-PSK': PSK },
+        { localAddress: '127.0.0.24' },
+      );
       await daemon.close();
       expect((await upgrade('wrong', '127.0.0.25')).status).toBe(401);
     });
@@ -216,7 +292,11 @@ describe('secrets in the request log (server process, info level)', () => {
     const json = { 'Content-Type': 'application/json' };
     const user = { email: 'logs@example.com', username: 'logs', password: PASSWORD };
     await fetch(`${server.baseUrl}/api/v2/users/first`, { method: 'POST', headers: json, body: JSON.stringify(user) });
-    const login = await fetch(`${server.baseUrl}/api/v2/users/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: user.email, password: PASSWORD }) });
+    const login = await fetch(`${server.baseUrl}/api/v2/users/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: user.email, password: PASSWORD }),
+    });
     const token = ((await login.json()) as { session_token: string }).session_token;
     const spellings = [
       `coder_session_token=${token}`,

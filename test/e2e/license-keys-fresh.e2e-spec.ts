@@ -47,7 +47,7 @@ describe('POST /licenses with a key added to the keys file just before', () => {
     expect((await t.http.get('/api/v2/entitlements')).body.features.template_rbac.enabled).toBe(true);
   });
 
-  it('still refuses a key that is not in the file, with Coder\'s detail', async () => {
+  it("still refuses a key that is not in the file, with Coder's detail", async () => {
     const license = await signLicense(await newSigningKey('never-trusted'), { features: { scim: 1 } });
     const res = await post(license);
     expect(res.status).toBe(400);
@@ -79,18 +79,22 @@ describe('npm run license:issue, then POST /licenses at once, on a running serve
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('accepts the license the command just printed (the README\'s order of steps)', async () => {
+  it("accepts the license the command just printed (the README's order of steps)", async () => {
     const base = server!.baseUrl;
     const first = { email: 'admin@example.com', username: 'admin', password: PASSWORD };
     expect((await api(base, 'POST', '/api/v2/users/first', { body: first })).status).toBe(201);
     const login = await api(base, 'POST', '/api/v2/users/login', { body: { email: first.email, password: PASSWORD } });
     const token = String(login.body.session_token);
 
-    const issued = spawnSync(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'license-issue.js'), '--features', 'audit_log'], {
-      env: { PATH: process.env.PATH ?? '', CODER_DATA_DIR: dataDir },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const issued = spawnSync(
+      process.execPath,
+      [join(process.cwd(), 'dist', 'src', 'cli', 'license-issue.js'), '--features', 'audit_log'],
+      {
+        env: { PATH: process.env.PATH ?? '', CODER_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(issued.status).toBe(0);
     const res = await api(base, 'POST', '/api/v2/licenses', { token, body: { license: issued.stdout.trim() } });
     expect(res).toMatchObject({ status: 201, body: { claims: { features: { audit_log: 1 } } } });

@@ -39,15 +39,20 @@ describe('POST /licenses/refresh-entitlements', () => {
   afterAll(() => closeWorld(t, db));
 
   it('anonymous callers get 401', async () => {
-    expect((await t.http.post(REFRESH).expect(401)).body).toEqual(signedOut('Cookie "coder_session_token" or query parameter must be provided.'));
+    expect((await t.http.post(REFRESH).expect(401)).body).toEqual(
+      signedOut('Cookie "coder_session_token" or query parameter must be provided.'),
+    );
   });
 
   const others = nonOwnerRoles(() => ({ t, owner }));
-  it.each(Object.keys(others))('%s gets 403 Forbidden. (it needs license create), even when a refresh is due', async (role) => {
-    const session = await others[role]();
-    age(120_000);
-    expect((await t.http.post(REFRESH).set(auth(session.token)).expect(403)).body).toEqual(FORBIDDEN);
-  });
+  it.each(Object.keys(others))(
+    '%s gets 403 Forbidden. (it needs license create), even when a refresh is due',
+    async (role) => {
+      const session = await others[role]();
+      age(120_000);
+      expect((await t.http.post(REFRESH).set(auth(session.token)).expect(403)).body).toEqual(FORBIDDEN);
+    },
+  );
 
   it('right after a computation: 400 with Retry-After and how long to wait, nothing recomputed', async () => {
     await service().refresh();
@@ -64,7 +69,9 @@ describe('POST /licenses/refresh-entitlements', () => {
   it('says how many seconds remain of the minute', async () => {
     age(45_500);
     const res = await t.http.post(REFRESH).set(auth(owner.token)).expect(400);
-    expect(res.body.message).toBe('Entitlements already recently refreshed, please wait 15 seconds to force a new refresh');
+    expect(res.body.message).toBe(
+      'Entitlements already recently refreshed, please wait 15 seconds to force a new refresh',
+    );
     expect(res.headers['retry-after']).toBe('15');
   });
 
@@ -97,12 +104,16 @@ describe('POST /licenses/refresh-entitlements', () => {
     try {
       // Let both replicas see each other first (that alone recomputes them).
       const haError = (e: { errors: string[] }) => e.errors.some((m) => m.startsWith('You have multiple replicas'));
-      expect(await eventually(async () => haError(await entitlements(other)) && haError(await entitlements()), 15_000)).toBe(true);
+      expect(
+        await eventually(async () => haError(await entitlements(other)) && haError(await entitlements()), 15_000),
+      ).toBe(true);
       age(61_000, other, unlicensedSnapshot());
       age(61_000);
       expect((await entitlements(other)).features.scim.entitlement).toBe('not_entitled');
       await t.http.post(REFRESH).set(auth(owner.token)).expect(200);
-      expect(await eventually(async () => (await entitlements(other)).features.scim.entitlement === 'entitled')).toBe(true);
+      expect(await eventually(async () => (await entitlements(other)).features.scim.entitlement === 'entitled')).toBe(
+        true,
+      );
     } finally {
       await other.close();
     }

@@ -48,7 +48,11 @@ describe('/licenses', () => {
 
   describe('POST', () => {
     it('stores a valid license and answers 201 with every claim, never the JWT', async () => {
-      const jwt = await issueLicense({ features: { scim: 1, user_limit: 25 }, accountId: 'acme', accountType: 'salesforce' });
+      const jwt = await issueLicense({
+        features: { scim: 1, user_limit: 25 },
+        accountId: 'acme',
+        accountType: 'salesforce',
+      });
       const res = await post(owner.token, jwt).expect(201);
       expect(res.body).toEqual({
         id: expect.any(Number),
@@ -88,7 +92,8 @@ describe('/licenses', () => {
 
     it('only owners may add licenses (403 before the body is looked at)', async () => {
       const templateAdmin = await createUser(t, owner, { roles: ['template-admin'] });
-      for (const who of [member, templateAdmin]) expect((await post(who.token, 'whatever').expect(403)).body).toEqual(FORBIDDEN);
+      for (const who of [member, templateAdmin])
+        expect((await post(who.token, 'whatever').expect(403)).body).toEqual(FORBIDDEN);
       await t.http.post('/api/v2/licenses').send({ license: 'x' }).expect(401);
     });
 
@@ -102,40 +107,81 @@ describe('/licenses', () => {
 
     describe('every tampering case is a 400 "Invalid license", never a 500, and nothing is stored', () => {
       const cases: [string, () => Promise<string>, string | RegExp][] = [
-        ['a flipped signature byte', async () => {
-          const [h, p, s] = (await issueLicense()).split('.');
-          const sig = Buffer.from(s, 'base64url');
-          sig[0] ^= 0x80;
-          return `${h}.${p}.${sig.toString('base64url')}`;
-        }, 'token signature is invalid'],
-        ['an edited payload', async () => {
-          const [h, p, s] = (await issueLicense({ features: { scim: 1 } })).split('.');
-          const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-          claims.all_features = true;
-          return `${h}.${enc(claims)}.${s}`;
-        }, 'token signature is invalid'],
-        ['alg none', async () => `${enc({ alg: 'none', kid: 'test-key' })}.${enc({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9 })}.`, 'signing method none is invalid'],
-        ['HS256 with the public key as the secret', async () => {
-          const { key } = await testLicenseKey();
-          const header = enc({ alg: 'HS256', kid: key.kid });
-          const payload = enc({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9, all_features: true });
-          const mac = createHmac('sha256', JSON.stringify(key.publicJwk)).update(`${header}.${payload}`).digest('base64url');
-          return `${header}.${payload}.${mac}`;
-        }, 'signing method HS256 is invalid'],
-        ['no kid', async () => {
-          const { key } = await testLicenseKey();
-          return new SignJWT({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9 }).setProtectedHeader({ alg: 'EdDSA' }).sign(key.privateKey);
-        }, 'JOSE header must contain kid'],
+        [
+          'a flipped signature byte',
+          async () => {
+            const [h, p, s] = (await issueLicense()).split('.');
+            const sig = Buffer.from(s, 'base64url');
+            sig[0] ^= 0x80;
+            return `${h}.${p}.${sig.toString('base64url')}`;
+          },
+          'token signature is invalid',
+        ],
+        [
+          'an edited payload',
+          async () => {
+            const [h, p, s] = (await issueLicense({ features: { scim: 1 } })).split('.');
+            const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+            claims.all_features = true;
+            return `${h}.${enc(claims)}.${s}`;
+          },
+          'token signature is invalid',
+        ],
+        [
+          'alg none',
+          async () =>
+            `${enc({ alg: 'none', kid: 'test-key' })}.${enc({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9 })}.`,
+          'signing method none is invalid',
+        ],
+        [
+          'HS256 with the public key as the secret',
+          async () => {
+            const { key } = await testLicenseKey();
+            const header = enc({ alg: 'HS256', kid: key.kid });
+            const payload = enc({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9, all_features: true });
+            const mac = createHmac('sha256', JSON.stringify(key.publicJwk))
+              .update(`${header}.${payload}`)
+              .digest('base64url');
+            return `${header}.${payload}.${mac}`;
+          },
+          'signing method HS256 is invalid',
+        ],
+        [
+          'no kid',
+          async () => {
+            const { key } = await testLicenseKey();
+            return new SignJWT({ version: 3, exp: nowS() + 99, license_expires: nowS() + 9 })
+              .setProtectedHeader({ alg: 'EdDSA' })
+              .sign(key.privateKey);
+          },
+          'JOSE header must contain kid',
+        ],
         ['an unknown kid', async () => signLicense(await newSigningKey('rogue')), 'no key with ID rogue'],
-        ['a key not in the JWKS under a trusted kid', async () => signLicense(await newSigningKey('test-key')), 'token signature is invalid'],
-        ['version 2', async () => {
-          const { key } = await testLicenseKey();
-          return new SignJWT({ version: 2, exp: nowS() + 99, license_expires: nowS() + 9 }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
-        }, 'license must be version 3'],
-        ['no license_expires', async () => {
-          const { key } = await testLicenseKey();
-          return new SignJWT({ version: 3, exp: nowS() + 99 }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
-        }, 'license missing license_expires'],
+        [
+          'a key not in the JWKS under a trusted kid',
+          async () => signLicense(await newSigningKey('test-key')),
+          'token signature is invalid',
+        ],
+        [
+          'version 2',
+          async () => {
+            const { key } = await testLicenseKey();
+            return new SignJWT({ version: 2, exp: nowS() + 99, license_expires: nowS() + 9 })
+              .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+              .sign(key.privateKey);
+          },
+          'license must be version 3',
+        ],
+        [
+          'no license_expires',
+          async () => {
+            const { key } = await testLicenseKey();
+            return new SignJWT({ version: 3, exp: nowS() + 99 })
+              .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+              .sign(key.privateKey);
+          },
+          'license missing license_expires',
+        ],
         ['an expired exp', async () => issueLicense({ days: -10, graceDays: 2 }), /^token is expired by /],
         ['one segment', async () => 'eyJhbGciOiJFZERTQSJ9', 'token contains an invalid number of segments'],
         ['two segments', async () => 'eyJhbGciOiJFZERTQSJ9.e30', 'token contains an invalid number of segments'],
@@ -167,7 +213,9 @@ describe('/licenses', () => {
     it("refuses a license locked to other deployments with Coder's 400, and stores nothing", async () => {
       const others = ['8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11', '0b9e6f1d-5d1c-4f55-a3c2-6f5b0f0d4e22'];
       const before = await count();
-      const res = await post(owner.token, await issueLicense({ features: { scim: 1 }, deploymentIds: others })).expect(400);
+      const res = await post(owner.token, await issueLicense({ features: { scim: 1 }, deploymentIds: others })).expect(
+        400,
+      );
       expect(res.body).toEqual({
         message: 'License cannot be used on this deployment!',
         detail: `The provided license is locked to the following deployments: ["${others[0]}" "${others[1]}"]. Your deployment identifier is "${deploymentId}". Please contact sales.`,
@@ -176,18 +224,37 @@ describe('/licenses', () => {
     });
 
     it('accepts a license that names this deployment, and one with an empty list', async () => {
-      const bound = await post(owner.token, await issueLicense({ features: { workspace_proxy: 1 }, deploymentIds: ['1b0e5f6c-0000-4000-8000-000000000000', deploymentId] })).expect(201);
+      const bound = await post(
+        owner.token,
+        await issueLicense({
+          features: { workspace_proxy: 1 },
+          deploymentIds: ['1b0e5f6c-0000-4000-8000-000000000000', deploymentId],
+        }),
+      ).expect(201);
       expect(bound.body.claims.deployment_ids).toContain(deploymentId);
-      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.workspace_proxy.entitlement).toBe('entitled');
-      const signedEmpty = await signed({ version: 3, exp: nowS() + 86400, license_expires: nowS() + 3600, deployment_ids: [], features: { scim: 1 } });
+      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.workspace_proxy.entitlement).toBe(
+        'entitled',
+      );
+      const signedEmpty = await signed({
+        version: 3,
+        exp: nowS() + 86400,
+        license_expires: nowS() + 3600,
+        deployment_ids: [],
+        features: { scim: 1 },
+      });
       await post(owner.token, signedEmpty).expect(201);
     });
 
     it('a license locked elsewhere that reaches the database anyway counts for nothing', async () => {
-      const jwt = await issueLicense({ features: { browser_only: 1 }, deploymentIds: ['8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11'] });
+      const jwt = await issueLicense({
+        features: { browser_only: 1 },
+        deploymentIds: ['8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11'],
+      });
       await insertRaw(jwt);
       await t.app.get(EntitlementsService).refresh();
-      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.browser_only.entitlement).toBe('not_entitled');
+      expect((await t.http.get('/api/v2/entitlements').expect(200)).body.features.browser_only.entitlement).toBe(
+        'not_entitled',
+      );
     });
 
     it('npm run license:issue --deployment-id locks the license to that deployment', async () => {
@@ -202,9 +269,19 @@ describe('/licenses', () => {
         const bad = issue(['--features', 'scim', '--deployment-id', 'not-a-uuid']);
         expect(bad.status).toBe(2);
         expect(bad.stderr).toContain('--deployment-id must be a UUID, got "not-a-uuid"');
-        const ok = issue(['--features', 'scim', '--deployment-id', deploymentId.toUpperCase(), '--deployment-id', '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11']);
+        const ok = issue([
+          '--features',
+          'scim',
+          '--deployment-id',
+          deploymentId.toUpperCase(),
+          '--deployment-id',
+          '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11',
+        ]);
         expect(ok.status).toBe(0);
-        expect(decodeClaimsUnverified(ok.stdout.trim())?.deployment_ids).toEqual([deploymentId, '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11']);
+        expect(decodeClaimsUnverified(ok.stdout.trim())?.deployment_ids).toEqual([
+          deploymentId,
+          '8c7d2d5e-0a0b-4b8e-9d8b-3c1f3b0e6a11',
+        ]);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
@@ -213,15 +290,27 @@ describe('/licenses', () => {
 
   describe('license_expires is always a JSON integer (codersdk License.ExpiresAt)', () => {
     it('refuses a license whose license_expires has a fraction', async () => {
-      const jwt = await signed({ version: 3, exp: nowS() + 86400, license_expires: nowS() + 3600.25, features: { scim: 1 } });
-      expect((await post(owner.token, jwt).expect(400)).body).toEqual(invalid('license_expires must be a whole number of seconds'));
+      const jwt = await signed({
+        version: 3,
+        exp: nowS() + 86400,
+        license_expires: nowS() + 3600.25,
+        features: { scim: 1 },
+      });
+      expect((await post(owner.token, jwt).expect(400)).body).toEqual(
+        invalid('license_expires must be a whole number of seconds'),
+      );
     });
 
     it('answers integers from POST and GET, also for a fractional license stored before that rule (truncated)', async () => {
       const added = await post(owner.token, await issueLicense({ features: { scim: 1 } })).expect(201);
       expect(added.text).toMatch(/"license_expires":\d+[,}]/);
       const expires = nowS() + 7200;
-      const legacy = await signed({ version: 3, exp: nowS() + 86400, license_expires: expires + 0.75, features: { scim: 1 } });
+      const legacy = await signed({
+        version: 3,
+        exp: nowS() + 86400,
+        license_expires: expires + 0.75,
+        features: { scim: 1 },
+      });
       const id = await insertRaw(legacy);
       const list = await t.http.get('/api/v2/licenses').set(auth(owner.token)).expect(200);
       const shown = list.body.find((l: { id: number }) => l.id === id);
@@ -236,7 +325,9 @@ describe('/licenses', () => {
       const list = await t.http.get('/api/v2/licenses').set(auth(owner.token)).expect(200);
       const mine = list.body.find((l: { id: number }) => l.id === added.id);
       expect(mine).toEqual(added);
-      expect(list.body.map((l: { id: number }) => l.id)).toEqual([...list.body.map((l: { id: number }) => l.id)].sort((a, b) => a - b));
+      expect(list.body.map((l: { id: number }) => l.id)).toEqual(
+        [...list.body.map((l: { id: number }) => l.id)].sort((a, b) => a - b),
+      );
       expect(JSON.stringify(list.body)).not.toMatch(/eyJ/);
       const auditor = await createUser(t, owner, { roles: ['auditor'] });
       for (const who of [member, auditor]) {
@@ -263,10 +354,13 @@ describe('/licenses', () => {
       expect(JSON.stringify(audit.rows)).not.toMatch(/eyJ/);
     });
 
-    it.each(['abc', '1.5', '-1', '99999999999', '0x10'])('answers 404 "License ID must be an integer" for %j', async (id) => {
-      const res = await t.http.delete(`/api/v2/licenses/${id}`).set(auth(owner.token)).expect(404);
-      expect(res.body).toEqual({ message: 'License ID must be an integer' });
-    });
+    it.each(['abc', '1.5', '-1', '99999999999', '0x10'])(
+      'answers 404 "License ID must be an integer" for %j',
+      async (id) => {
+        const res = await t.http.delete(`/api/v2/licenses/${id}`).set(auth(owner.token)).expect(404);
+        expect(res.body).toEqual({ message: 'License ID must be an integer' });
+      },
+    );
 
     it('answers 404 "Unknown license ID" for a missing license', async () => {
       const res = await t.http.delete('/api/v2/licenses/424242').set(auth(owner.token)).expect(404);
@@ -275,7 +369,9 @@ describe('/licenses', () => {
 
     it('only owners may delete', async () => {
       const added = await addLicense(t, owner, ['scim']);
-      expect((await t.http.delete(`/api/v2/licenses/${added.id}`).set(auth(member.token)).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await t.http.delete(`/api/v2/licenses/${added.id}`).set(auth(member.token)).expect(403)).body).toEqual(
+        FORBIDDEN,
+      );
       expect((await db.query('SELECT 1 FROM licenses WHERE id = $1', [added.id])).rowCount).toBe(1);
     });
   });

@@ -31,7 +31,12 @@ async function send(w: MatrixWorld, sent: Sent, text: string): Promise<Response>
 }
 
 /** The probe's extras for this request: never a field of the normal body or one the route may write. */
-function extrasFor(w: MatrixWorld, probe: MassProbe, sent: Sent, f: Parameters<MassProbe['request']>[1]): Record<string, unknown> {
+function extrasFor(
+  w: MatrixWorld,
+  probe: MassProbe,
+  sent: Sent,
+  f: Parameters<MassProbe['request']>[1],
+): Record<string, unknown> {
   const all = { ...(probe.noCommonExtras ? {} : commonExtras(w)), ...(probe.extras?.(w, f) ?? {}) };
   return omit(all, ...Object.keys(sent.body), ...(probe.writable ?? []));
 }
@@ -41,7 +46,12 @@ function planted(w: MatrixWorld, text: string): string[] {
 }
 
 /** The first user, made on a deployment of its own with every extra planted, read back. */
-async function firstUserWithExtras(): Promise<{ status: number; user: Record<string, unknown>; orgId: string; text: string }> {
+async function firstUserWithExtras(): Promise<{
+  status: number;
+  user: Record<string, unknown>;
+  orgId: string;
+  text: string;
+}> {
   const t = await startTestApp({ env: MATRIX_ENV });
   try {
     const body = { email: 'first@example.com', username: 'first', password: PASSWORD };
@@ -83,7 +93,9 @@ describe('mass assignment: extra, read-only and unknown fields on every write (i
   });
 
   it('every write route has a probe or a stated exclusion, and none is stale', () => {
-    const writes = listAppRoutes(w.t).filter((r) => isWriteMethod(r.method)).map((r) => r.key);
+    const writes = listAppRoutes(w.t)
+      .filter((r) => isWriteMethod(r.method))
+      .map((r) => r.key);
     expect(writes.length).toBeGreaterThan(40);
     const covered = new Set([...Object.keys(MASS_PROBES), ...Object.keys(MASS_EXCLUSIONS)]);
     expect({ unprobed: writes.filter((k) => !covered.has(k)) }).toEqual({ unprobed: [] });
@@ -93,7 +105,8 @@ describe('mass assignment: extra, read-only and unknown fields on every write (i
 
   it('the first user is the owner the normal body makes, whatever else the body says', async () => {
     const owner = (await w.t.http.get(`/api/v2/users/${w.owner.userId}`).set(auth(w.owner.token)).expect(200)).body;
-    const view = (user: Record<string, unknown>, vars: string[]) => normalize(omit(user, 'organization_ids', 'last_seen_at'), vars);
+    const view = (user: Record<string, unknown>, vars: string[]) =>
+      normalize(omit(user, 'organization_ids', 'last_seen_at'), vars);
     expect(first.status).toBe(201);
     expect(view(first.user, ['first@example.com', 'first'])).toBe(view(owner, [w.owner.email, w.owner.username]));
     expect(first.user.organization_ids).toEqual([first.orgId]);
@@ -122,9 +135,11 @@ describe('mass assignment: extra, read-only and unknown fields on every write (i
         }
         const stored = await probe.readBack(w, f2, r2);
         const after = normalize(stored, f2.vars);
-        if (after !== before) failures.push(`${route}: stored differently with the extras:\n  without ${before}\n  with    ${after}`);
+        if (after !== before)
+          failures.push(`${route}: stored differently with the extras:\n  without ${before}\n  with    ${after}`);
         const found = planted(w, r2.text + JSON.stringify(stored));
-        if (found.length > 0) failures.push(`${route}: planted values in the answer or the stored object: ${found.join(', ')}`);
+        if (found.length > 0)
+          failures.push(`${route}: planted values in the answer or the stored object: ${found.join(', ')}`);
       } catch (err) {
         failures.push(`${route}: ${(err as Error).message}`);
       }

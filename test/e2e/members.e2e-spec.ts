@@ -14,9 +14,17 @@ describe('organization members', () => {
   const members = (orgId: string) => `/api/v2/organizations/${orgId}/members`;
   const roles = (orgId: string, user: string) => `/api/v2/organizations/${orgId}/members/${user}/roles`;
   const memberRow = async (orgId: string, userId: string) =>
-    (await db.query('SELECT roles FROM organization_members WHERE organization_id = $1 AND user_id = $2', [orgId, userId]))
-      .rows;
-  const adminRole = (orgId: string) => ({ name: 'organization-admin', display_name: 'Organization Admin', organization_id: orgId });
+    (
+      await db.query('SELECT roles FROM organization_members WHERE organization_id = $1 AND user_id = $2', [
+        orgId,
+        userId,
+      ])
+    ).rows;
+  const adminRole = (orgId: string) => ({
+    name: 'organization-admin',
+    display_name: 'Organization Admin',
+    organization_id: orgId,
+  });
 
   /** A fresh organization with an organization admin and a plain member in it. */
   async function team() {
@@ -38,7 +46,10 @@ describe('organization members', () => {
     it('lets an owner add a user: 200 OrganizationMember, stored with no explicit roles', async () => {
       const orgId = await createOrg(t, owner);
       const user = await createUser(t, owner);
-      const res = await t.http.post(`${members(orgId)}/${user.userId}`).set(auth(owner.token)).expect(200);
+      const res = await t.http
+        .post(`${members(orgId)}/${user.userId}`)
+        .set(auth(owner.token))
+        .expect(200);
       expect(res.body).toEqual({
         user_id: user.userId,
         organization_id: orgId,
@@ -55,14 +66,22 @@ describe('organization members', () => {
         [user.userId],
       );
       expect(audit.rows).toEqual([
-        { action: 'create', resource_type: 'organization_member', resource_target: user.username, organization_id: orgId },
+        {
+          action: 'create',
+          resource_type: 'organization_member',
+          resource_target: user.username,
+          organization_id: orgId,
+        },
       ]);
     });
 
     it('accepts the user by username', async () => {
       const orgId = await createOrg(t, owner);
       const user = await createUser(t, owner);
-      const res = await t.http.post(`${members(orgId)}/${user.username}`).set(auth(owner.token)).expect(200);
+      const res = await t.http
+        .post(`${members(orgId)}/${user.username}`)
+        .set(auth(owner.token))
+        .expect(200);
       expect(res.body.user_id).toBe(user.userId);
     });
 
@@ -71,22 +90,31 @@ describe('organization members', () => {
       await db.query('DELETE FROM organization_members WHERE user_id = $1', [user.userId]);
       // The default organization, which the user admin belongs to, and one it does not belong to.
       for (const orgId of [owner.orgId, await createOrg(t, owner)]) {
-        const res = await t.http.post(`${members(orgId)}/${user.userId}`).set(auth(userAdmin.token)).expect(200);
+        const res = await t.http
+          .post(`${members(orgId)}/${user.userId}`)
+          .set(auth(userAdmin.token))
+          .expect(200);
         expect(res.body).toMatchObject({ user_id: user.userId, organization_id: orgId, roles: [] });
       }
     });
 
-    it('lets the organization\'s admin add a user who shares no organization with it yet', async () => {
+    it("lets the organization's admin add a user who shares no organization with it yet", async () => {
       const { orgId, admin } = await team();
       const stranger = await createUser(t, owner);
       await db.query('DELETE FROM organization_members WHERE user_id = $1', [stranger.userId]);
-      const res = await t.http.post(`${members(orgId)}/${stranger.userId}`).set(auth(admin.token)).expect(200);
+      const res = await t.http
+        .post(`${members(orgId)}/${stranger.userId}`)
+        .set(auth(admin.token))
+        .expect(200);
       expect(res.body).toMatchObject({ user_id: stranger.userId, organization_id: orgId, roles: [] });
     });
 
     it('answers 409 when the user is already a member', async () => {
       const { orgId, plain } = await team();
-      const res = await t.http.post(`${members(orgId)}/${plain.userId}`).set(auth(owner.token)).expect(409);
+      const res = await t.http
+        .post(`${members(orgId)}/${plain.userId}`)
+        .set(auth(owner.token))
+        .expect(409);
       expect(res.body).toEqual({ message: 'Organization member already exists in this organization' });
       expect(await memberRow(orgId, plain.userId)).toEqual([{ roles: [] }]);
     });
@@ -94,7 +122,10 @@ describe('organization members', () => {
     it('forbids a plain member of the organization (403)', async () => {
       const { orgId, plain } = await team();
       const user = await createUser(t, owner);
-      const res = await t.http.post(`${members(orgId)}/${user.userId}`).set(auth(plain.token)).expect(403);
+      const res = await t.http
+        .post(`${members(orgId)}/${user.userId}`)
+        .set(auth(plain.token))
+        .expect(403);
       expect(res.body).toEqual(FORBIDDEN);
       expect(await memberRow(orgId, user.userId)).toEqual([]);
     });
@@ -105,7 +136,10 @@ describe('organization members', () => {
       const outsider = await createUser(t, owner);
       const user = await createUser(t, owner);
       for (const who of [outsider, other.admin]) {
-        const res = await t.http.post(`${members(orgId)}/${user.userId}`).set(auth(who.token)).expect(404);
+        const res = await t.http
+          .post(`${members(orgId)}/${user.userId}`)
+          .set(auth(who.token))
+          .expect(404);
         expect(res.body).toEqual(NOT_FOUND);
       }
       expect(await memberRow(orgId, user.userId)).toEqual([]);
@@ -113,7 +147,10 @@ describe('organization members', () => {
 
     it('answers 404 for an unknown user and 400 for a malformed organization id', async () => {
       const { orgId } = await team();
-      const res = await t.http.post(`${members(orgId)}/${UNKNOWN_USER}`).set(auth(owner.token)).expect(404);
+      const res = await t.http
+        .post(`${members(orgId)}/${UNKNOWN_USER}`)
+        .set(auth(owner.token))
+        .expect(404);
       expect(res.body).toEqual(NOT_FOUND);
       const bad = await t.http.post('/api/v2/organizations/nope/members/me').set(auth(owner.token)).expect(400);
       expect(bad.body).toEqual({ message: 'Invalid UUID "organization".', detail: 'invalid UUID format: "nope"' });
@@ -154,7 +191,10 @@ describe('organization members', () => {
   describe('DELETE /organizations/{organization}/members/{user}', () => {
     it('removes a member (204); the user no longer sees the organization', async () => {
       const { orgId, plain } = await team();
-      const res = await t.http.delete(`${members(orgId)}/${plain.userId}`).set(auth(owner.token)).expect(204);
+      const res = await t.http
+        .delete(`${members(orgId)}/${plain.userId}`)
+        .set(auth(owner.token))
+        .expect(204);
       expect(res.text).toBe('');
       expect(await memberRow(orgId, plain.userId)).toEqual([]);
       const gone = await t.http.get(`/api/v2/organizations/${orgId}`).set(auth(plain.token)).expect(404);
@@ -165,17 +205,29 @@ describe('organization members', () => {
 
     it('lets the organization admin remove a member, and answers 404 the second time', async () => {
       const { orgId, admin, plain } = await team();
-      await t.http.delete(`${members(orgId)}/${plain.username}`).set(auth(admin.token)).expect(204);
-      const again = await t.http.delete(`${members(orgId)}/${plain.username}`).set(auth(admin.token)).expect(404);
+      await t.http
+        .delete(`${members(orgId)}/${plain.username}`)
+        .set(auth(admin.token))
+        .expect(204);
+      const again = await t.http
+        .delete(`${members(orgId)}/${plain.username}`)
+        .set(auth(admin.token))
+        .expect(404);
       expect(again.body).toEqual(NOT_FOUND);
     });
 
     it('forbids a plain member (403) and hides the organization from outsiders (404)', async () => {
       const { orgId, admin, plain } = await team();
-      const forbidden = await t.http.delete(`${members(orgId)}/${admin.userId}`).set(auth(plain.token)).expect(403);
+      const forbidden = await t.http
+        .delete(`${members(orgId)}/${admin.userId}`)
+        .set(auth(plain.token))
+        .expect(403);
       expect(forbidden.body).toEqual(FORBIDDEN);
       const outsider = await createUser(t, owner);
-      const hidden = await t.http.delete(`${members(orgId)}/${plain.userId}`).set(auth(outsider.token)).expect(404);
+      const hidden = await t.http
+        .delete(`${members(orgId)}/${plain.userId}`)
+        .set(auth(outsider.token))
+        .expect(404);
       expect(hidden.body).toEqual(NOT_FOUND);
       expect(await memberRow(orgId, admin.userId)).toEqual([{ roles: ['organization-admin'] }]);
       expect(await memberRow(orgId, plain.userId)).toEqual([{ roles: [] }]);
@@ -186,7 +238,11 @@ describe('organization members', () => {
     it.each([['organization-admin'], ['organization-admin:<org>']])('grants %s', async (form) => {
       const { orgId, plain } = await team();
       const role = form.replace('<org>', orgId);
-      const res = await t.http.put(roles(orgId, plain.userId)).set(auth(owner.token)).send({ roles: [role] }).expect(200);
+      const res = await t.http
+        .put(roles(orgId, plain.userId))
+        .set(auth(owner.token))
+        .send({ roles: [role] })
+        .expect(200);
       expect(res.body).toEqual({
         user_id: plain.userId,
         organization_id: orgId,
@@ -199,7 +255,11 @@ describe('organization members', () => {
 
     it('treats the list as the full set: [] revokes, organization-member is implied, duplicates collapse', async () => {
       const { orgId, admin, plain } = await team();
-      const revoke = await t.http.put(roles(orgId, admin.userId)).set(auth(owner.token)).send({ roles: [] }).expect(200);
+      const revoke = await t.http
+        .put(roles(orgId, admin.userId))
+        .set(auth(owner.token))
+        .send({ roles: [] })
+        .expect(200);
       expect(revoke.body.roles).toEqual([]);
       expect(await memberRow(orgId, admin.userId)).toEqual([{ roles: [] }]);
       const implied = await t.http
@@ -220,7 +280,7 @@ describe('organization members', () => {
       expect(res.body.roles).toEqual([adminRole(orgId)]);
     });
 
-    it('refuses to change one\'s own organization roles (400)', async () => {
+    it("refuses to change one's own organization roles (400)", async () => {
       const { orgId, admin } = await team();
       const res = await t.http.put(roles(orgId, 'me')).set(auth(admin.token)).send({ roles: [] }).expect(400);
       expect(res.body).toEqual({ message: 'You cannot change your own organization roles.' });
@@ -230,9 +290,17 @@ describe('organization members', () => {
     it.each([
       ['a site role', ['owner'], () => 'must only update organization roles'],
       ['member', ['member'], () => 'must only update organization roles'],
-      ['another organization\'s role', ['organization-admin:<other>'], (org: string) => `Must only pass roles for org "${org}"`],
+      [
+        "another organization's role",
+        ['organization-admin:<other>'],
+        (org: string) => `Must only pass roles for org "${org}"`,
+      ],
       ['an unknown role', ['x'], () => '"x" is not a supported role'],
-      ['a malformed org id', ['organization-admin:abc'], () => 'Role must have proper UUIDs for organization, "organization-admin:abc" does not'],
+      [
+        'a malformed org id',
+        ['organization-admin:abc'],
+        () => 'Role must have proper UUIDs for organization, "organization-admin:abc" does not',
+      ],
     ])('rejects %s with 400', async (_label, given, message) => {
       const { orgId, plain } = await team();
       const other = owner.orgId;
@@ -249,14 +317,22 @@ describe('organization members', () => {
         message: 'Validation failed.',
         validations: [{ field: 'roles', detail: 'Validation failed for tag "required" with value: ""' }],
       });
-      const notList = await t.http.put(roles(orgId, plain.userId)).set(auth(owner.token)).send({ roles: 'x' }).expect(400);
+      const notList = await t.http
+        .put(roles(orgId, plain.userId))
+        .set(auth(owner.token))
+        .send({ roles: 'x' })
+        .expect(400);
       expect(notList.body.message).toBe('Validation failed.');
       expect(notList.body.validations).toEqual([{ field: 'roles', detail: expect.any(String) }]);
     });
 
     it('forbids a plain member (403) and a user admin granting organization-admin (403)', async () => {
       const { orgId, admin, plain } = await team();
-      const asPlain = await t.http.put(roles(orgId, admin.userId)).set(auth(plain.token)).send({ roles: [] }).expect(403);
+      const asPlain = await t.http
+        .put(roles(orgId, admin.userId))
+        .set(auth(plain.token))
+        .send({ roles: [] })
+        .expect(403);
       expect(asPlain.body).toEqual(FORBIDDEN);
       await addMember(t, owner, orgId, userAdmin.userId);
       const asUserAdmin = await t.http
@@ -288,13 +364,26 @@ describe('organization members', () => {
     it('makes the role take effect at once: granted admins add members, revoked ones cannot', async () => {
       const { orgId, plain } = await team();
       const [first, second] = [await createUser(t, owner), await createUser(t, owner)];
-      await t.http.post(`${members(orgId)}/${first.userId}`).set(auth(plain.token)).expect(403);
+      await t.http
+        .post(`${members(orgId)}/${first.userId}`)
+        .set(auth(plain.token))
+        .expect(403);
 
-      await t.http.put(roles(orgId, plain.userId)).set(auth(owner.token)).send({ roles: ['organization-admin'] }).expect(200);
-      await t.http.post(`${members(orgId)}/${first.userId}`).set(auth(plain.token)).expect(200);
+      await t.http
+        .put(roles(orgId, plain.userId))
+        .set(auth(owner.token))
+        .send({ roles: ['organization-admin'] })
+        .expect(200);
+      await t.http
+        .post(`${members(orgId)}/${first.userId}`)
+        .set(auth(plain.token))
+        .expect(200);
 
       await t.http.put(roles(orgId, plain.userId)).set(auth(owner.token)).send({ roles: [] }).expect(200);
-      const res = await t.http.post(`${members(orgId)}/${second.userId}`).set(auth(plain.token)).expect(403);
+      const res = await t.http
+        .post(`${members(orgId)}/${second.userId}`)
+        .set(auth(plain.token))
+        .expect(403);
       expect(res.body).toEqual(FORBIDDEN);
       expect(await memberRow(orgId, second.userId)).toEqual([]);
     });
@@ -306,8 +395,15 @@ describe('organization members', () => {
       const expected = (assignable: boolean) => [
         { name: 'organization-admin', display_name: 'Organization Admin', assignable, organization_id: orgId },
       ];
-      for (const [who, assignable] of [[owner, true], [admin, true], [plain, false]] as const) {
-        const res = await t.http.get(`${members(orgId)}/roles`).set(auth(who.token)).expect(200);
+      for (const [who, assignable] of [
+        [owner, true],
+        [admin, true],
+        [plain, false],
+      ] as const) {
+        const res = await t.http
+          .get(`${members(orgId)}/roles`)
+          .set(auth(who.token))
+          .expect(200);
         expect(res.body).toEqual(expected(assignable));
       }
     });
@@ -315,7 +411,10 @@ describe('organization members', () => {
     it('hides the roles of an organization from non-members (404)', async () => {
       const { orgId } = await team();
       const outsider = await createUser(t, owner);
-      const res = await t.http.get(`${members(orgId)}/roles`).set(auth(outsider.token)).expect(404);
+      const res = await t.http
+        .get(`${members(orgId)}/roles`)
+        .set(auth(outsider.token))
+        .expect(404);
       expect(res.body).toEqual(NOT_FOUND);
     });
   });

@@ -62,7 +62,9 @@ describe('Prometheus metrics listener', () => {
       ]) {
         expect(res.text).toContain(type);
       }
-      expect(sample(res.text, 'coderd_api_requests_processed_total', 'code="200",method="GET",path="/api/v2/buildinfo"')).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(res.text, 'coderd_api_requests_processed_total', 'code="200",method="GET",path="/api/v2/buildinfo"'),
+      ).toBeGreaterThanOrEqual(1);
     });
 
     it('the API port still answers /metrics with 404, and the metrics middleware counts that request; scrapes are not counted', async () => {
@@ -81,10 +83,18 @@ describe('Prometheus metrics listener', () => {
       const base = metricsBaseUrl(t);
       for (const path of ['/', '/metrics/', '/metricsx', '/api/v2/users/me', '/healthz']) {
         const res = await fetch(`${base}${path}`);
-        expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 404, body: ROUTE_NOT_FOUND });
+        expect({ path, status: res.status, body: await res.json() }).toEqual({
+          path,
+          status: 404,
+          body: ROUTE_NOT_FOUND,
+        });
       }
       const post = await fetch(`${base}/metrics`, { method: 'POST', body: '{}' });
-      expect([post.status, post.headers.get('allow'), await post.json()]).toEqual([405, 'GET, HEAD', { message: 'Method not allowed.' }]);
+      expect([post.status, post.headers.get('allow'), await post.json()]).toEqual([
+        405,
+        'GET, HEAD',
+        { message: 'Method not allowed.' },
+      ]);
       const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
       expect([head.status, await head.text()]).toEqual([200, '']);
       const query = await fetch(`${base}/metrics?name[]=x`);
@@ -125,7 +135,9 @@ describe('Prometheus metrics listener', () => {
     try {
       await expect(
         startTestApp({ env: { CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: `127.0.0.1:${held.port}` } }),
-      ).rejects.toThrow(`Cannot serve Prometheus metrics on 127.0.0.1:${held.port} (CODER_PROMETHEUS_ADDRESS): the address is already in use`);
+      ).rejects.toThrow(
+        `Cannot serve Prometheus metrics on 127.0.0.1:${held.port} (CODER_PROMETHEUS_ADDRESS): the address is already in use`,
+      );
     } finally {
       await release(held.server);
     }
@@ -169,7 +181,9 @@ describe('Prometheus metrics listener', () => {
       });
       try {
         expect(await server.exited()).toBe(1);
-        expect(server.output()).toContain(`Cannot serve Prometheus metrics on 127.0.0.1:${held.port} (CODER_PROMETHEUS_ADDRESS): the address is already in use`);
+        expect(server.output()).toContain(
+          `Cannot serve Prometheus metrics on 127.0.0.1:${held.port} (CODER_PROMETHEUS_ADDRESS): the address is already in use`,
+        );
       } finally {
         await server.stop('SIGKILL');
         await release(held.server);

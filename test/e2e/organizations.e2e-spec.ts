@@ -45,20 +45,31 @@ describe('organizations', () => {
       });
       const id = res.body.id as string;
 
-      const org = await db.query('SELECT name, display_name, description, icon, is_default FROM organizations WHERE id = $1', [id]);
+      const org = await db.query(
+        'SELECT name, display_name, description, icon, is_default FROM organizations WHERE id = $1',
+        [id],
+      );
       expect(org.rows).toEqual([
         { name, display_name: 'Acme Inc.', description: 'Builds anvils', icon: '/emojis/1f3ed.png', is_default: false },
       ]);
       const groups = await db.query('SELECT id, name, organization_id FROM groups WHERE organization_id = $1', [id]);
       expect(groups.rows).toEqual([{ id, name: 'Everyone', organization_id: id }]);
-      const members = await db.query('SELECT user_id, roles FROM organization_members WHERE organization_id = $1', [id]);
+      const members = await db.query('SELECT user_id, roles FROM organization_members WHERE organization_id = $1', [
+        id,
+      ]);
       expect(members.rows).toEqual([{ user_id: owner.userId, roles: [] }]);
       const audit = await db.query(
         `SELECT user_id, action, resource_type, resource_target, status_code FROM audit_logs WHERE resource_id = $1`,
         [id],
       );
       expect(audit.rows).toEqual([
-        { user_id: owner.userId, action: 'create', resource_type: 'organization', resource_target: name, status_code: 201 },
+        {
+          user_id: owner.userId,
+          action: 'create',
+          resource_type: 'organization',
+          resource_target: name,
+          status_code: 201,
+        },
       ]);
 
       // The creator can read it right away and sees it among its organizations.
@@ -100,16 +111,35 @@ describe('organizations', () => {
     });
 
     it.each([
-      ['a name with spaces', { name: 'bad name' }, 'name', 'Validation failed for tag "username" with value: "bad name"'],
+      [
+        'a name with spaces',
+        { name: 'bad name' },
+        'name',
+        'Validation failed for tag "username" with value: "bad name"',
+      ],
       ['a leading hyphen', { name: '-acme' }, 'name', 'Validation failed for tag "username" with value: "-acme"'],
       ['an underscore', { name: 'acme_corp' }, 'name', 'Validation failed for tag "username" with value: "acme_corp"'],
-      ['33 characters', { name: 'a'.repeat(33) }, 'name', `Validation failed for tag "username" with value: "${'a'.repeat(33)}"`],
+      [
+        '33 characters',
+        { name: 'a'.repeat(33) },
+        'name',
+        `Validation failed for tag "username" with value: "${'a'.repeat(33)}"`,
+      ],
       ['an empty name', { name: '' }, 'name', 'Validation failed for tag "username" with value: ""'],
       ['no name', {}, 'name', 'Validation failed for tag "required" with value: ""'],
       ['a number as name', { name: 42 }, 'name', 'Validation failed for tag "username" with value: "42"'],
-      ['a display name over 64', { name: 'okname', display_name: 'x'.repeat(65) }, 'display_name',
-        `Validation failed for tag "max" with value: "${'x'.repeat(65)}"`],
-      ['a bad name beside an unknown field (ignored)', { name: 'ok name2', colour: 'red' }, 'name', 'Validation failed for tag "username" with value: "ok name2"'],
+      [
+        'a display name over 64',
+        { name: 'okname', display_name: 'x'.repeat(65) },
+        'display_name',
+        `Validation failed for tag "max" with value: "${'x'.repeat(65)}"`,
+      ],
+      [
+        'a bad name beside an unknown field (ignored)',
+        { name: 'ok name2', colour: 'red' },
+        'name',
+        'Validation failed for tag "username" with value: "ok name2"',
+      ],
     ])('rejects %s with 400 Validation failed', async (_label, body, field, detail) => {
       const res = await t.http.post('/api/v2/organizations').set(auth(owner.token)).send(body).expect(400);
       expect(res.body).toEqual({ message: 'Validation failed.', validations: [{ field, detail }] });
@@ -140,8 +170,13 @@ describe('organizations', () => {
     });
 
     it('requires a session (401)', async () => {
-      const res = await t.http.post('/api/v2/organizations').send({ name: unique('anon') }).expect(401);
-      expect(res.body.message).toBe('You are signed out or your session has expired. Please sign in again to continue.');
+      const res = await t.http
+        .post('/api/v2/organizations')
+        .send({ name: unique('anon') })
+        .expect(401);
+      expect(res.body.message).toBe(
+        'You are signed out or your session has expired. Please sign in again to continue.',
+      );
     });
   });
 
@@ -169,7 +204,10 @@ describe('organizations', () => {
     });
 
     it('accepts the id in upper case', async () => {
-      const res = await t.http.get(`/api/v2/organizations/${orgId.toUpperCase()}`).set(auth(orgMember.token)).expect(200);
+      const res = await t.http
+        .get(`/api/v2/organizations/${orgId.toUpperCase()}`)
+        .set(auth(orgMember.token))
+        .expect(200);
       expect(res.body.id).toBe(orgId);
     });
 
@@ -194,7 +232,10 @@ describe('organizations', () => {
 
     it('answers 400 when the parameter is not a UUID', async () => {
       const res = await t.http.get('/api/v2/organizations/not-a-uuid').set(auth(owner.token)).expect(400);
-      expect(res.body).toEqual({ message: 'Invalid UUID "organization".', detail: 'invalid UUID format: "not-a-uuid"' });
+      expect(res.body).toEqual({
+        message: 'Invalid UUID "organization".',
+        detail: 'invalid UUID format: "not-a-uuid"',
+      });
     });
 
     it('requires a session (401)', async () => {
@@ -240,7 +281,7 @@ describe('organizations', () => {
       await addMember(t, owner, orgId, alice.userId);
     });
 
-    it('lists the user\'s own organizations (me, id and username)', async () => {
+    it("lists the user's own organizations (me, id and username)", async () => {
       for (const who of ['me', alice.userId, alice.username]) {
         const res = await t.http.get(`/api/v2/users/${who}/organizations`).set(auth(alice.token)).expect(200);
         expect(res.body.map((o: { id: string }) => o.id)).toEqual([owner.orgId, orgId]);
@@ -257,11 +298,14 @@ describe('organizations', () => {
       }
     });
 
-    it('filters another user\'s organizations to those the caller can see', async () => {
+    it("filters another user's organizations to those the caller can see", async () => {
       // bob shares the default organization with alice, but not the team.
       const res = await t.http.get(`/api/v2/users/${alice.userId}/organizations`).set(auth(bob.token)).expect(200);
       expect(res.body.map((o: { id: string }) => o.id)).toEqual([owner.orgId]);
-      const asOwner = await t.http.get(`/api/v2/users/${alice.userId}/organizations`).set(auth(owner.token)).expect(200);
+      const asOwner = await t.http
+        .get(`/api/v2/users/${alice.userId}/organizations`)
+        .set(auth(owner.token))
+        .expect(200);
       expect(asOwner.body.map((o: { id: string }) => o.id)).toEqual([owner.orgId, orgId]);
     });
 

@@ -13,7 +13,10 @@ describe('operational endpoints', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_ACCESS_URL: ACCESS_URL, ...PROMETHEUS_ON }, ownerName: 'metricsowner' }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_ACCESS_URL: ACCESS_URL, ...PROMETHEUS_ON },
+      ownerName: 'metricsowner',
+    }));
   });
   afterAll(() => closeWorld(t, db));
 
@@ -63,11 +66,20 @@ describe('operational endpoints', () => {
       expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = res.text;
       expect(text).toContain('# TYPE coderd_api_requests_processed_total counter');
-      const ok = sample(text, 'coderd_api_requests_processed_total', 'code="200",method="GET",path="/api/v2/users/:user"');
+      const ok = sample(
+        text,
+        'coderd_api_requests_processed_total',
+        'code="200",method="GET",path="/api/v2/users/:user"',
+      );
       expect(ok).toBeGreaterThanOrEqual(2);
-      const missing = sample(text, 'coderd_api_requests_processed_total', 'code="404",method="GET",path="/api/v2/users/:user"');
+      const missing = sample(
+        text,
+        'coderd_api_requests_processed_total',
+        'code="404",method="GET",path="/api/v2/users/:user"',
+      );
       expect(missing).toBe(1);
-      for (const raw of [owner.userId, owner.username, unknownId, 'no-such-route-zq9x']) expect(text).not.toContain(raw);
+      for (const raw of [owner.userId, owner.username, unknownId, 'no-such-route-zq9x'])
+        expect(text).not.toContain(raw);
       // Every path label is a template or a fixed bucket, never a concrete value.
       const paths = [...text.matchAll(/coderd_api_requests_processed_total\{[^}]*path="([^"]*)"/g)].map((m) => m[1]);
       expect(paths.length).toBeGreaterThan(0);

@@ -65,7 +65,10 @@ describe('HTTP pipeline', () => {
     });
 
     it('checks authentication and permissions before complaining about malformed JSON', async () => {
-      const anonymous = await t.http.post('/api/v2/organizations').set('Content-Type', 'application/json').send('{"name":');
+      const anonymous = await t.http
+        .post('/api/v2/organizations')
+        .set('Content-Type', 'application/json')
+        .send('{"name":');
       expect(anonymous.status).toBe(401);
       const member = await createUser(t, owner);
       const denied = await t.http
@@ -75,7 +78,12 @@ describe('HTTP pipeline', () => {
         .send('{"name":');
       expect(denied.status).toBe(403);
       // A route that reads no body ignores it, as Coder does.
-      await t.http.get('/api/v2/users/me').set(auth(owner.token)).set('Content-Type', 'application/json').send('{"x":').expect(200);
+      await t.http
+        .get('/api/v2/users/me')
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send('{"x":')
+        .expect(200);
     });
 
     it('answers 400 for a JSON body that is not an object or array', async () => {
@@ -92,16 +100,29 @@ describe('HTTP pipeline', () => {
     it('answers 413 in the envelope for a body over 1 MiB, and lets a body just under it through', async () => {
       const name = unique('big');
       const over = JSON.stringify({ name, description: 'y'.repeat(1024 * 1024) });
-      const res = await t.http.post('/api/v2/organizations').set(auth(owner.token)).set('Content-Type', 'application/json').send(over);
+      const res = await t.http
+        .post('/api/v2/organizations')
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send(over);
       expect(res.status).toBe(413);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body).toEqual({ message: 'Request body too large.', detail: 'The request body must be at most 1 MiB.' });
+      expect(res.body).toEqual({
+        message: 'Request body too large.',
+        detail: 'The request body must be at most 1 MiB.',
+      });
       // Just under the limit the body is read and validated (description is at most 128).
       const under = JSON.stringify({ name, description: 'y'.repeat(1024 * 1024 - 100) });
       expect(Buffer.byteLength(under)).toBeLessThan(1024 * 1024);
-      const ok = await t.http.post('/api/v2/organizations').set(auth(owner.token)).set('Content-Type', 'application/json').send(under);
+      const ok = await t.http
+        .post('/api/v2/organizations')
+        .set(auth(owner.token))
+        .set('Content-Type', 'application/json')
+        .send(under);
       expect(ok.status).toBe(400);
-      expect(ok.body.validations).toEqual([{ field: 'description', detail: expect.stringContaining('Validation failed for tag "max"') }]);
+      expect(ok.body.validations).toEqual([
+        { field: 'description', detail: expect.stringContaining('Validation failed for tag "max"') },
+      ]);
       expect((await db.query('SELECT 1 FROM organizations WHERE name = $1', [name])).rowCount).toBe(0);
     });
 
@@ -122,12 +143,20 @@ describe('HTTP pipeline', () => {
       const res = await t.http
         .post('/api/v2/users')
         .set(auth(owner.token))
-        .send({ email: 'not-an-email', username: 'bad name', organization_id: 'nope', login_type: 'magic', shoe_size: 44 })
+        .send({
+          email: 'not-an-email',
+          username: 'bad name',
+          organization_id: 'nope',
+          login_type: 'magic',
+          shoe_size: 44,
+        })
         .expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.body.message).toBe('Validation failed.');
       expect(Object.keys(res.body).sort()).toEqual(['message', 'validations']);
-      const byField = Object.fromEntries(res.body.validations.map((v: { field: string; detail: string }) => [v.field, v.detail]));
+      const byField = Object.fromEntries(
+        res.body.validations.map((v: { field: string; detail: string }) => [v.field, v.detail]),
+      );
       expect(res.body.validations).toHaveLength(4);
       expect(byField).toEqual({
         email: 'Validation failed for tag "email" with value: "not-an-email"',
@@ -142,16 +171,35 @@ describe('HTTP pipeline', () => {
       const created = await t.http
         .post('/api/v2/users')
         .set(auth(owner.token))
-        .send({ email: `${username}@example.com`, username, password: PASSWORD, id: owner.userId, rbac_roles: ['owner'], deleted: true, login_type: null, shoe_size: 44 })
+        .send({
+          email: `${username}@example.com`,
+          username,
+          password: PASSWORD,
+          id: owner.userId,
+          rbac_roles: ['owner'],
+          deleted: true,
+          login_type: null,
+          shoe_size: 44,
+        })
         .expect(201);
       expect(created.body.id).not.toBe(owner.userId);
       expect(created.body.roles).toEqual([]);
       expect(created.body.status).toBe('active');
       expect(created.body.login_type).toBe('password');
       expect(created.body).not.toHaveProperty('shoe_size');
-      const missing = await t.http.post('/api/v2/users').set(auth(owner.token)).send({ email: null, username: unique('x'), password: PASSWORD }).expect(400);
-      expect(missing.body.validations).toEqual([{ field: 'email', detail: 'Validation failed for tag "required" with value: ""' }]);
-      const wrong = await t.http.post('/api/v2/users').set(auth(owner.token)).send({ email: 5, username: unique('x'), password: PASSWORD }).expect(400);
+      const missing = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send({ email: null, username: unique('x'), password: PASSWORD })
+        .expect(400);
+      expect(missing.body.validations).toEqual([
+        { field: 'email', detail: 'Validation failed for tag "required" with value: ""' },
+      ]);
+      const wrong = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send({ email: 5, username: unique('x'), password: PASSWORD })
+        .expect(400);
       expect(wrong.body.validations.map((v: { field: string }) => v.field)).toEqual(['email']);
     });
 
@@ -161,7 +209,10 @@ describe('HTTP pipeline', () => {
         .set(auth(owner.token))
         .send({ name: unique('multi'), description: 12345 })
         .expect(400);
-      expect(res.body).toEqual({ message: 'Validation failed.', validations: [{ field: 'description', detail: expect.any(String) }] });
+      expect(res.body).toEqual({
+        message: 'Validation failed.',
+        validations: [{ field: 'description', detail: expect.any(String) }],
+      });
     });
 
     it('answers 400, not 500, for text PostgreSQL cannot store (NUL), and stores nothing', async () => {
@@ -183,13 +234,26 @@ describe('HTTP pipeline', () => {
   });
 
   describe('response headers', () => {
-    it('every response carries a request id, the build version and helmet\'s headers; every error is JSON', async () => {
+    it("every response carries a request id, the build version and helmet's headers; every error is JSON", async () => {
       const version = (await t.http.get('/api/v2/buildinfo').expect(200)).body.version as string;
       const cases: [string, () => Promise<{ status: number; headers: Record<string, unknown> }>][] = [
         ['200', () => t.http.get('/api/v2/users/me').set(auth(member.token))],
         ['401', () => t.http.get('/api/v2/users/me')],
-        ['403', () => t.http.post('/api/v2/organizations').set(auth(member.token)).send({ name: unique('x') })],
-        ['404 resource', () => t.http.get(`/api/v2/organizations/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`).set(auth(member.token))],
+        [
+          '403',
+          () =>
+            t.http
+              .post('/api/v2/organizations')
+              .set(auth(member.token))
+              .send({ name: unique('x') }),
+        ],
+        [
+          '404 resource',
+          () =>
+            t.http
+              .get(`/api/v2/organizations/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)
+              .set(auth(member.token)),
+        ],
         ['404 route', () => t.http.get('/api/v2/definitely-not-here')],
         ['405', () => t.http.patch('/api/v2/organizations')],
         ['400', () => t.http.post('/api/v2/organizations').set(auth(owner.token)).send({})],
@@ -245,7 +309,13 @@ describe('HTTP pipeline', () => {
     });
 
     it('on an organization route: outsiders 404, members 403, admins 400', async () => {
-      const org = (await t.http.post('/api/v2/organizations').set(auth(owner.token)).send({ name: unique('gate') }).expect(201)).body;
+      const org = (
+        await t.http
+          .post('/api/v2/organizations')
+          .set(auth(owner.token))
+          .send({ name: unique('gate') })
+          .expect(201)
+      ).body;
       const path = `/api/v2/organizations/${org.id}/members/${member.userId}/roles`;
       const outsider = await t.http.put(path).set(auth(member.token)).send({ roles: 'nope' }).expect(404);
       expect(outsider.body).toEqual(NOT_FOUND);
@@ -284,7 +354,7 @@ describe('HTTP pipeline', () => {
       expect(elsewhere.status).toBe(201);
     });
 
-    it('cannot be sidestepped by spelling the path differently: routing is case-sensitive and strict, as Coder\'s', async () => {
+    it("cannot be sidestepped by spelling the path differently: routing is case-sensitive and strict, as Coder's", async () => {
       const attempt = (path: string) =>
         rawRequest(t.baseUrl, {
           method: 'POST',
@@ -328,10 +398,15 @@ describe('HTTP pipeline', () => {
         .set({ ...auth(rlOwner.token), ...BYPASS })
         .send({ email: `${username}@example.com`, username, password: PASSWORD })
         .expect(201);
-      const key = await rl.http.post(`/api/v2/users/${user.body.id}/keys/tokens`).set({ ...auth(rlOwner.token), ...BYPASS }).send({}).expect(201);
+      const key = await rl.http
+        .post(`/api/v2/users/${user.body.id}/keys/tokens`)
+        .set({ ...auth(rlOwner.token), ...BYPASS })
+        .send({})
+        .expect(201);
       return key.body.key as string;
     }
-    const me = (token: string, extra: Record<string, string> = {}) => rl.http.get('/api/v2/users/me').set({ ...auth(token), ...extra });
+    const me = (token: string, extra: Record<string, string> = {}) =>
+      rl.http.get('/api/v2/users/me').set({ ...auth(token), ...extra });
 
     beforeAll(async () => {
       rl = await startTestApp({ env: { CODER_API_RATE_LIMIT: '5' } });
@@ -400,16 +475,41 @@ describe('HTTP pipeline', () => {
 
     it('refuses an anonymous caller past the limit before reading the body: 429, where a body read would have been 413', async () => {
       const post = (body: string) =>
-        rawRequest(rl.baseUrl, { method: 'POST', path: '/api/v2/users/login', headers: { 'Content-Type': 'application/json' }, body, localAddress: '127.0.0.7' });
+        rawRequest(rl.baseUrl, {
+          method: 'POST',
+          path: '/api/v2/users/login',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+          localAddress: '127.0.0.7',
+        });
       const deep = '{"email":' + '{"a":'.repeat(1000) + '1' + '}'.repeat(1000) + '}';
       for (let i = 0; i < 5; i += 1) expect((await post(deep)).status).toBe(400);
       const tooLarge = `{"email":"${'x'.repeat(1024 * 1024 + 1)}"}`;
       const limited = await post(tooLarge);
       expect(limited.status).toBe(429);
       expect(limited.body).toEqual(LIMITED);
-      expect((await rawRequest(rl.baseUrl, { method: 'POST', path: '/api/v2/users/login', headers: { 'Content-Type': 'application/json' }, body: tooLarge, localAddress: '127.0.0.8' })).status).toBe(413);
+      expect(
+        (
+          await rawRequest(rl.baseUrl, {
+            method: 'POST',
+            path: '/api/v2/users/login',
+            headers: { 'Content-Type': 'application/json' },
+            body: tooLarge,
+            localAddress: '127.0.0.8',
+          })
+        ).status,
+      ).toBe(413);
       // Signed-in callers are limited by user, not by the address they share with the flood.
-      expect((await rawRequest(rl.baseUrl, { method: 'GET', path: '/api/v2/users/me', headers: auth(carol), localAddress: '127.0.0.7' })).status).toBe(200);
+      expect(
+        (
+          await rawRequest(rl.baseUrl, {
+            method: 'GET',
+            path: '/api/v2/users/me',
+            headers: auth(carol),
+            localAddress: '127.0.0.7',
+          })
+        ).status,
+      ).toBe(200);
     });
   });
 });

@@ -1,5 +1,9 @@
 import { api, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
-import { startThrowawayPostgres, throwawayUnavailableReason, type ThrowawayPostgres } from '../helpers/throwaway-postgres.js';
+import {
+  startThrowawayPostgres,
+  throwawayUnavailableReason,
+  type ThrowawayPostgres,
+} from '../helpers/throwaway-postgres.js';
 
 const reason = throwawayUnavailableReason();
 if (reason) process.stderr.write(`Skipping the PostgreSQL outage test: ${reason}\n`);

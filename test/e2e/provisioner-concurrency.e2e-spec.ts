@@ -18,7 +18,9 @@ describe('many daemons, many jobs', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '0' } }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '0' },
+    }));
     await addLicense(t, owner, ['external_provisioner_daemons']);
   });
   afterAll(() => closeWorld(t, db));
@@ -26,7 +28,16 @@ describe('many daemons, many jobs', () => {
   async function queue(count: number, pool: string): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      ids.push((await createImportJob(t, { organizationId: owner.orgId, initiatorId: owner.userId, template: { resources: [], logs: [`job ${i}`] }, tags: { scope: 'organization', pool } })).jobId);
+      ids.push(
+        (
+          await createImportJob(t, {
+            organizationId: owner.orgId,
+            initiatorId: owner.userId,
+            template: { resources: [], logs: [`job ${i}`] },
+            tags: { scope: 'organization', pool },
+          })
+        ).jobId,
+      );
     }
     return ids;
   }
@@ -43,7 +54,11 @@ describe('many daemons, many jobs', () => {
   it('5 WebSocket daemons drain 200 jobs: each acquired exactly once, all succeed', async () => {
     const ids = await queue(200, 'ws');
     const daemons: TestDaemon[] = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => connectDaemon(t.baseUrl, servePath(owner.orgId, `provisioner=echo&tag=pool=ws&name=worker-${i}`), { 'Coder-Provisioner-Daemon-PSK': PSK })),
+      Array.from({ length: 5 }, (_, i) =>
+        connectDaemon(t.baseUrl, servePath(owner.orgId, `provisioner=echo&tag=pool=ws&name=worker-${i}`), {
+          'Coder-Provisioner-Daemon-PSK': PSK,
+        }),
+      ),
     );
     const work = async (d: TestDaemon): Promise<string[]> => {
       const taken: string[] = [];
@@ -53,9 +68,17 @@ describe('many daemons, many jobs', () => {
         if (!reply.job) return taken;
         taken.push(reply.job.job_id);
         await pause(PACE_MS);
-        expect(await d.request({ type: 'update_job', job_id: reply.job.job_id, logs: [{ level: 'info', output: 'working' }] })).toMatchObject({ type: 'ack' });
+        expect(
+          await d.request({
+            type: 'update_job',
+            job_id: reply.job.job_id,
+            logs: [{ level: 'info', output: 'working' }],
+          }),
+        ).toMatchObject({ type: 'ack' });
         await pause(PACE_MS);
-        expect(await d.request({ type: 'complete_job', job_id: reply.job.job_id, resources: [] })).toMatchObject({ type: 'ack' });
+        expect(await d.request({ type: 'complete_job', job_id: reply.job.job_id, resources: [] })).toMatchObject({
+          type: 'ack',
+        });
         await pause(PACE_MS);
       }
     };
@@ -71,7 +94,9 @@ describe('many daemons, many jobs', () => {
       expect(index).toBeGreaterThanOrEqual(0);
       expect(row.n).toBe(taken[index].length);
     }
-    const logs = await db.query('SELECT count(*)::int AS n FROM provisioner_job_logs WHERE job_id = ANY($1::uuid[])', [ids]);
+    const logs = await db.query('SELECT count(*)::int AS n FROM provisioner_job_logs WHERE job_id = ANY($1::uuid[])', [
+      ids,
+    ]);
     expect(logs.rows[0].n).toBe(200);
     await Promise.all(daemons.map((d) => d.close()));
   });
@@ -81,7 +106,13 @@ describe('many daemons, many jobs', () => {
     const provisionerd = t.app.get(ProvisionerdService);
     const daemons = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        provisionerd.registerDaemon({ name: `direct-${i}`, provisioners: ['echo'], tags: { scope: 'organization', pool: 'direct' }, organizationId: owner.orgId, builtin: false }),
+        provisionerd.registerDaemon({
+          name: `direct-${i}`,
+          provisioners: ['echo'],
+          tags: { scope: 'organization', pool: 'direct' },
+          organizationId: owner.orgId,
+          builtin: false,
+        }),
       ),
     );
     const taken = await Promise.all(

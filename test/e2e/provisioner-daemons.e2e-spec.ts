@@ -23,7 +23,9 @@ describe('provisioner daemon list', () => {
   };
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '2' } }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '2' },
+    }));
     member = await createUser(t, owner);
     otherOrg = await createOrg(t, owner);
   });
@@ -31,12 +33,14 @@ describe('provisioner daemon list', () => {
 
   it('401 without a session, 403 without the entitlement', async () => {
     await list(owner.orgId).expect(401);
-    await list(owner.orgId, owner.token).expect(403, { message: 'External Provisioner Daemons is an Enterprise feature. Contact sales!' });
+    await list(owner.orgId, owner.token).expect(403, {
+      message: 'External Provisioner Daemons is an Enterprise feature. Contact sales!',
+    });
     await addLicense(t, owner, ['external_provisioner_daemons']);
     await list(owner.orgId).expect(401, signedOut('Cookie "coder_session_token" or query parameter must be provided.'));
   });
 
-  it('lists the built-in daemons for every organization, in Coder\'s shape plus the later fields', async () => {
+  it("lists the built-in daemons for every organization, in Coder's shape plus the later fields", async () => {
     const res = await list(owner.orgId, member.token).expect(200);
     expect(res.body).toHaveLength(2);
     for (const daemon of res.body) {
@@ -58,9 +62,13 @@ describe('provisioner daemon list', () => {
     );
   });
 
-  it('adds an organization\'s external daemons (newest first) but not another organization\'s', async () => {
+  it("adds an organization's external daemons (newest first) but not another organization's", async () => {
     const first = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&name=first&tag=pool=a'), psk);
-    const second = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&provisioner=terraform&name=second&version=v9.9.9'), psk);
+    const second = await connectDaemon(
+      t.baseUrl,
+      servePath(owner.orgId, 'provisioner=echo&provisioner=terraform&name=second&version=v9.9.9'),
+      psk,
+    );
     const elsewhere = await connectDaemon(t.baseUrl, servePath(otherOrg, 'provisioner=echo&name=elsewhere'), psk);
     try {
       const body = (await list(owner.orgId, member.token).expect(200)).body as Record<string, unknown>[];
@@ -88,20 +96,37 @@ describe('provisioner daemon list', () => {
 
   it('shows busy while a daemon runs a job, offline after it disconnects, and reuses the row on reconnect', async () => {
     const tagged = { scope: 'organization', pool: 'busy-test' };
-    const daemon: TestDaemon = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&name=worker&tag=pool=busy-test'), psk);
+    const daemon: TestDaemon = await connectDaemon(
+      t.baseUrl,
+      servePath(owner.orgId, 'provisioner=echo&name=worker&tag=pool=busy-test'),
+      psk,
+    );
     const id = (await daemon.hello).daemon.id;
-    const { jobId } = await createImportJob(t, { organizationId: owner.orgId, initiatorId: owner.userId, tags: tagged });
+    const { jobId } = await createImportJob(t, {
+      organizationId: owner.orgId,
+      initiatorId: owner.userId,
+      tags: tagged,
+    });
     const acquired = await daemon.request({ type: 'acquire_job', wait: true });
     expect(acquired).toMatchObject({ type: 'job', job: { job_id: jobId } });
-    const statusOf = async () => ((await list(owner.orgId, owner.token).expect(200)).body as { id: string; status: string }[]).find((d) => d.id === id)?.status;
+    const statusOf = async () =>
+      ((await list(owner.orgId, owner.token).expect(200)).body as { id: string; status: string }[]).find(
+        (d) => d.id === id,
+      )?.status;
     expect(await statusOf()).toBe('busy');
     await daemon.request({ type: 'complete_job', job_id: jobId, resources: [] });
     expect(await statusOf()).toBe('idle');
     await daemon.close();
     await waitFor(async () => (await statusOf()) === 'offline');
-    const again = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&name=worker&tag=pool=busy-test'), psk);
+    const again = await connectDaemon(
+      t.baseUrl,
+      servePath(owner.orgId, 'provisioner=echo&name=worker&tag=pool=busy-test'),
+      psk,
+    );
     expect((await again.hello).daemon.id).toBe(id);
-    const row = ((await list(owner.orgId, owner.token).expect(200)).body as Record<string, unknown>[]).find((d) => d.id === id);
+    const row = ((await list(owner.orgId, owner.token).expect(200)).body as Record<string, unknown>[]).find(
+      (d) => d.id === id,
+    );
     expect(row).toMatchObject({ status: 'idle', updated_at: { time: isoTime(), valid: true } });
     await again.close();
     expect((await waitForCompletion(t, jobId)).error).toBeNull();
@@ -111,7 +136,11 @@ describe('provisioner daemon list', () => {
     const daemon = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&name=ancient'), psk);
     const id = (await daemon.hello).daemon.id;
     await daemon.close();
-    await waitFor(async () => (await db.query('SELECT 1 FROM provisioner_daemons WHERE id = $1 AND disconnected_at IS NOT NULL', [id])).rowCount === 1);
+    await waitFor(
+      async () =>
+        (await db.query('SELECT 1 FROM provisioner_daemons WHERE id = $1 AND disconnected_at IS NOT NULL', [id]))
+          .rowCount === 1,
+    );
     await db.query(`UPDATE provisioner_daemons SET last_seen_at = now() - interval '61 minutes' WHERE id = $1`, [id]);
     const ids = ((await list(owner.orgId, owner.token).expect(200)).body as { id: string }[]).map((d) => d.id);
     expect(ids).not.toContain(id);
@@ -121,7 +150,10 @@ describe('provisioner daemon list', () => {
     const reads = async () => {
       const { result, queries } = await countQueries(t, () => list(owner.orgId, owner.token).expect(200));
       // The built-in daemons' background heartbeats and acquire polls are UPDATEs; the list never writes.
-      return { count: (result.body as unknown[]).length, statements: queries.filter((q) => !q.startsWith('UPDATE')).length };
+      return {
+        count: (result.body as unknown[]).length,
+        statements: queries.filter((q) => !q.startsWith('UPDATE')).length,
+      };
     };
     const before = await reads();
     await db.query(
@@ -136,7 +168,10 @@ describe('provisioner daemon list', () => {
   });
 
   it('400 for a malformed organization, 404 for an unknown or invisible one', async () => {
-    await list('nope', owner.token).expect(400, { message: 'Invalid UUID "organization".', detail: 'invalid UUID format: "nope"' });
+    await list('nope', owner.token).expect(400, {
+      message: 'Invalid UUID "organization".',
+      detail: 'invalid UUID format: "nope"',
+    });
     await list('3fa85f64-5717-4562-b3fc-2c963f66afa6', owner.token).expect(404, NOT_FOUND);
     await list(otherOrg, member.token).expect(404, NOT_FOUND);
   });

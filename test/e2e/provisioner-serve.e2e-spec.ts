@@ -25,15 +25,27 @@ describe('provisioner daemon protocol', () => {
   /** A daemon in the default organization with its own tag, so each test's jobs go to its daemons only. */
   async function daemon(pool: string, options: { autoPong?: boolean; name?: string } = {}): Promise<TestDaemon> {
     const name = options.name ?? `d${++seq}`;
-    const d = await connectDaemon(t.baseUrl, servePath(owner.orgId, `provisioner=echo&tag=pool=${pool}&name=${name}`), psk, options);
+    const d = await connectDaemon(
+      t.baseUrl,
+      servePath(owner.orgId, `provisioner=echo&tag=pool=${pool}&name=${name}`),
+      psk,
+      options,
+    );
     daemons.push(d);
     return d;
   }
   const job = (pool: string, template: object = TEMPLATE) =>
-    createImportJob(t, { organizationId: owner.orgId, initiatorId: owner.userId, template, tags: { scope: 'organization', pool } });
+    createImportJob(t, {
+      organizationId: owner.orgId,
+      initiatorId: owner.userId,
+      template,
+      tags: { scope: 'organization', pool },
+    });
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '0' } }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '0' },
+    }));
     await addLicense(t, owner, ['external_provisioner_daemons']);
   });
   afterAll(async () => {
@@ -55,7 +67,12 @@ describe('provisioner daemon protocol', () => {
         provisioner: 'echo',
         created_at: expect.any(String),
         organization_id: owner.orgId,
-        file: { id: fileId, hash: expect.stringMatching(/^[0-9a-f]{64}$/), mimetype: 'application/json', data_base64: expect.any(String) },
+        file: {
+          id: fileId,
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          mimetype: 'application/json',
+          data_base64: expect.any(String),
+        },
         template_import: { template_version_id: versionId },
       },
     });
@@ -65,8 +82,24 @@ describe('provisioner daemon protocol', () => {
     expect(running).toMatchObject({ worker_id: (await d.hello).daemon.id, completed_at: null });
     expect(running.started_at).not.toBeNull();
 
-    expect(await d.request({ type: 'update_job', job_id: jobId, logs: [{ level: 'info', stage: 'Plan', output: 'planning' }, { level: 'warn', output: 'careful' }] })).toMatchObject({ type: 'ack' });
-    expect(await d.request({ type: 'complete_job', job_id: jobId, resources: TEMPLATE.resources, stop_resources: TEMPLATE.stop_resources })).toMatchObject({ type: 'ack' });
+    expect(
+      await d.request({
+        type: 'update_job',
+        job_id: jobId,
+        logs: [
+          { level: 'info', stage: 'Plan', output: 'planning' },
+          { level: 'warn', output: 'careful' },
+        ],
+      }),
+    ).toMatchObject({ type: 'ack' });
+    expect(
+      await d.request({
+        type: 'complete_job',
+        job_id: jobId,
+        resources: TEMPLATE.resources,
+        stop_resources: TEMPLATE.stop_resources,
+      }),
+    ).toMatchObject({ type: 'ack' });
     const done = await getJob(t, jobId);
     expect(done).toMatchObject({ error: null, error_code: null });
     expect(done.completed_at).not.toBeNull();
@@ -74,26 +107,41 @@ describe('provisioner daemon protocol', () => {
       { level: 'info', stage: 'Plan', output: 'planning', source: 'provisioner' },
       { level: 'warn', stage: '', output: 'careful', source: 'provisioner' },
     ]);
-    const { rows } = await db.query('SELECT name, type, transition, daily_cost FROM workspace_resources WHERE job_id = $1 ORDER BY transition', [jobId]);
+    const { rows } = await db.query(
+      'SELECT name, type, transition, daily_cost FROM workspace_resources WHERE job_id = $1 ORDER BY transition',
+      [jobId],
+    );
     expect(rows).toEqual([
       { name: 'dev', type: 'container', transition: 'start', daily_cost: 5 },
       { name: 'disk', type: 'volume', transition: 'stop', daily_cost: 1 },
     ]);
     // A finished job is no longer the daemon's to change.
-    expect(await d.request({ type: 'complete_job', job_id: jobId, resources: [] })).toMatchObject({ type: 'error', code: 'job_not_running' });
+    expect(await d.request({ type: 'complete_job', job_id: jobId, resources: [] })).toMatchObject({
+      type: 'error',
+      code: 'job_not_running',
+    });
   });
 
   it('a waiting acquire is woken by a new job; only one acquire may wait at a time', async () => {
     const d = await daemon('wake');
     const waiting = d.request({ type: 'acquire_job', wait: true });
-    expect(await d.request({ type: 'acquire_job', wait: true })).toMatchObject({ type: 'error', code: 'acquire_in_progress' });
+    expect(await d.request({ type: 'acquire_job', wait: true })).toMatchObject({
+      type: 'error',
+      code: 'acquire_in_progress',
+    });
     // Pings are answered while the acquire waits.
     expect(await d.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
     const { jobId } = await job('wake');
     expect(await waiting).toMatchObject({ type: 'job', job: { job_id: jobId } });
-    expect(await d.request({ type: 'fail_job', job_id: jobId, error: 'terraform exploded', error_code: 'BOOM' })).toMatchObject({ type: 'ack' });
+    expect(
+      await d.request({ type: 'fail_job', job_id: jobId, error: 'terraform exploded', error_code: 'BOOM' }),
+    ).toMatchObject({ type: 'ack' });
     expect(await getJob(t, jobId)).toMatchObject({ error: 'terraform exploded', error_code: 'BOOM' });
-    expect((await jobLogs(t, jobId)).at(-1)).toMatchObject({ level: 'error', output: 'terraform exploded', source: 'provisioner_daemon' });
+    expect((await jobLogs(t, jobId)).at(-1)).toMatchObject({
+      level: 'error',
+      output: 'terraform exploded',
+      source: 'provisioner_daemon',
+    });
   });
 
   it('ping answers pong and records the heartbeat', async () => {
@@ -102,24 +150,55 @@ describe('provisioner daemon protocol', () => {
     await db.query(`UPDATE provisioner_daemons SET last_seen_at = now() - interval '10 minutes' WHERE id = $1`, [id]);
     const pong = await d.request({ type: 'ping' });
     expect(pong).toEqual({ type: 'pong', request_id: expect.any(String) });
-    const { rows } = await db.query(`SELECT last_seen_at > now() - interval '1 minute' AS fresh FROM provisioner_daemons WHERE id = $1`, [id]);
+    const { rows } = await db.query(
+      `SELECT last_seen_at > now() - interval '1 minute' AS fresh FROM provisioner_daemons WHERE id = $1`,
+      [id],
+    );
     expect(rows[0].fresh).toBe(true);
   });
 
   it('answers malformed requests with error frames and keeps the socket open', async () => {
     const d = await daemon('errors');
     d.send('{not json');
-    expect(await d.next((m) => m.type === 'error')).toEqual({ type: 'error', code: 'invalid_json', message: 'the message is not valid JSON' });
-    expect(await d.request({ type: 'teleport' })).toMatchObject({ type: 'error', code: 'unknown_type', message: 'unknown message type "teleport"' });
-    expect(await d.request({ type: 'update_job', job_id: 'not-a-uuid', logs: [] })).toMatchObject({ type: 'error', code: 'invalid_message', message: 'job_id must be a UUID' });
-    expect(await d.request({ type: 'update_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', logs: [{ level: 'loud', output: 'x' }] })).toMatchObject({ code: 'invalid_message' });
+    expect(await d.next((m) => m.type === 'error')).toEqual({
+      type: 'error',
+      code: 'invalid_json',
+      message: 'the message is not valid JSON',
+    });
+    expect(await d.request({ type: 'teleport' })).toMatchObject({
+      type: 'error',
+      code: 'unknown_type',
+      message: 'unknown message type "teleport"',
+    });
+    expect(await d.request({ type: 'update_job', job_id: 'not-a-uuid', logs: [] })).toMatchObject({
+      type: 'error',
+      code: 'invalid_message',
+      message: 'job_id must be a UUID',
+    });
+    expect(
+      await d.request({
+        type: 'update_job',
+        job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        logs: [{ level: 'loud', output: 'x' }],
+      }),
+    ).toMatchObject({ code: 'invalid_message' });
     const tooMany = Array.from({ length: 1001 }, () => ({ level: 'info', output: 'x' }));
-    expect(await d.request({ type: 'update_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', logs: tooMany })).toMatchObject({ code: 'too_large' });
-    expect(await d.request({ type: 'fail_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', error: 'e'.repeat(64 * 1024 + 1) })).toMatchObject({ code: 'too_large' });
+    expect(
+      await d.request({ type: 'update_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', logs: tooMany }),
+    ).toMatchObject({ code: 'too_large' });
+    expect(
+      await d.request({
+        type: 'fail_job',
+        job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        error: 'e'.repeat(64 * 1024 + 1),
+      }),
+    ).toMatchObject({ code: 'too_large' });
     d.ws.send(Buffer.from('{"type":"ping"}'), { binary: true });
     expect(await d.next((m) => m.type === 'error' && m.code === 'binary_not_supported')).toBeDefined();
     d.send({ type: 'acquire_job' });
-    expect(await d.next((m) => m.type === 'error' && !('request_id' in m))).toMatchObject({ message: 'request_id is required' });
+    expect(await d.next((m) => m.type === 'error' && !('request_id' in m))).toMatchObject({
+      message: 'request_id is required',
+    });
     // Eight bad messages so far: the daemon still works.
     expect(await d.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
   });
@@ -133,9 +212,14 @@ describe('provisioner daemon protocol', () => {
     expect(await other.request({ type: 'update_job', job_id: jobId, logs: [] })).toMatchObject(notYours);
     expect(await other.request({ type: 'complete_job', job_id: jobId, resources: [] })).toMatchObject(notYours);
     expect(await other.request({ type: 'fail_job', job_id: jobId, error: 'mine now' })).toMatchObject(notYours);
-    expect(await other.request({ type: 'update_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', logs: [] })).toMatchObject(notYours);
+    expect(
+      await other.request({ type: 'update_job', job_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', logs: [] }),
+    ).toMatchObject(notYours);
     // Import jobs have no quota to commit.
-    expect(await owner1.request({ type: 'commit_quota', job_id: jobId, daily_cost: 3 })).toMatchObject({ type: 'error', code: 'not_a_build' });
+    expect(await owner1.request({ type: 'commit_quota', job_id: jobId, daily_cost: 3 })).toMatchObject({
+      type: 'error',
+      code: 'not_a_build',
+    });
     expect(await owner1.request({ type: 'complete_job', job_id: jobId, resources: [] })).toMatchObject({ type: 'ack' });
     expect((await getJob(t, jobId)).error).toBeNull();
   });
@@ -159,7 +243,10 @@ describe('provisioner daemon protocol', () => {
     await d.request({ type: 'update_job', job_id: jobId, logs: [{ level: 'info', output: 'half way' }] });
     d.ws.terminate();
     const failed = await waitForCompletion(t, jobId);
-    expect(failed).toMatchObject({ error: 'Provisioner daemon "vanishing" disconnected while running this job.', error_code: 'DAEMON_DISCONNECTED' });
+    expect(failed).toMatchObject({
+      error: 'Provisioner daemon "vanishing" disconnected while running this job.',
+      error_code: 'DAEMON_DISCONNECTED',
+    });
     const next = await daemon('vanish');
     expect(await next.request({ type: 'acquire_job' })).toMatchObject({ type: 'job', job: null });
     expect((await getJob(t, jobId)).worker_id).toBe((await d.hello).daemon.id);
@@ -174,7 +261,9 @@ describe('provisioner daemon protocol', () => {
       const { jobId } = await job('silent');
       expect(await d.request({ type: 'acquire_job', wait: true })).toMatchObject({ job: { job_id: jobId } });
       expect((await d.closed).code).toBe(1006);
-      expect(await waitForCompletion(t, jobId)).toMatchObject({ error: 'Provisioner daemon "silent" disconnected while running this job.' });
+      expect(await waitForCompletion(t, jobId)).toMatchObject({
+        error: 'Provisioner daemon "silent" disconnected while running this job.',
+      });
     } finally {
       gateway.timing = saved;
     }

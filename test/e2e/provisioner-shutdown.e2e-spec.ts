@@ -33,14 +33,30 @@ describe('SIGTERM with provisioner daemons connected', () => {
   it('closes daemon sockets with 1001, fails their jobs, and exits 0', async () => {
     const first = await api(server.baseUrl, 'POST', '/api/v2/users/first', { body: owner });
     expect(first.status).toBe(201);
-    const token = (await api(server.baseUrl, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } })).body.session_token as string;
-    expect((await api(server.baseUrl, 'POST', '/api/v2/licenses', { token, body: { license: await issueLicense({ features: { external_provisioner_daemons: 1 } }) } })).status).toBe(201);
+    const token = (
+      await api(server.baseUrl, 'POST', '/api/v2/users/login', {
+        body: { email: owner.email, password: owner.password },
+      })
+    ).body.session_token as string;
+    expect(
+      (
+        await api(server.baseUrl, 'POST', '/api/v2/licenses', {
+          token,
+          body: { license: await issueLicense({ features: { external_provisioner_daemons: 1 } }) },
+        })
+      ).status,
+    ).toBe(201);
     const orgId = first.body.organization_id as string;
     const userId = first.body.user_id as string;
 
-    const daemon = await connectDaemon(server.baseUrl, servePath(orgId, 'provisioner=echo&name=proc-daemon'), { 'Coder-Provisioner-Daemon-PSK': PSK });
+    const daemon = await connectDaemon(server.baseUrl, servePath(orgId, 'provisioner=echo&name=proc-daemon'), {
+      'Coder-Provisioner-Daemon-PSK': PSK,
+    });
     const jobId = '6a3f6a2e-8f55-4c7c-9a61-1b0b7b9f5e01';
-    await db.query(`INSERT INTO files (id, hash, created_at, created_by, mimetype, data) VALUES ('8c0e9d7a-0a43-4b8e-9d7c-2b6f1c3e4d5f', 'h', now(), $1, 'application/json', '{}')`, [userId]);
+    await db.query(
+      `INSERT INTO files (id, hash, created_at, created_by, mimetype, data) VALUES ('8c0e9d7a-0a43-4b8e-9d7c-2b6f1c3e4d5f', 'h', now(), $1, 'application/json', '{}')`,
+      [userId],
+    );
     await db.query(
       `INSERT INTO provisioner_jobs (id, created_at, updated_at, organization_id, initiator_id, provisioner, storage_method, type, input, file_id, tags)
        VALUES ($1, now(), now(), $2, $3, 'echo', 'file', 'template_version_import', '{}', '8c0e9d7a-0a43-4b8e-9d7c-2b6f1c3e4d5f', '{"scope":"organization"}')`,

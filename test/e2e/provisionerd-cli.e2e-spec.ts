@@ -18,7 +18,10 @@ interface Cli {
 }
 
 function startCli(args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -31,7 +34,8 @@ function startCli(args: string[], env: Record<string, string> = {}): Cli {
       const deadline = Date.now() + timeoutMs;
       const seen = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
       while (!seen()) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`CLI output lacks ${String(text)}:\n${out}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`CLI output lacks ${String(text)}:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -64,41 +68,65 @@ describe('npm run provisionerd (the reference daemon)', () => {
   let owner: Owner;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '3' } }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_PROVISIONER_DAEMON_PSK: PSK, CODER_PROVISIONER_DAEMONS: '3' },
+    }));
     await addLicense(t, owner, ['external_provisioner_daemons']);
   });
   afterAll(() => closeWorld(t, db));
 
   it('runs tagged jobs the built-in daemons cannot take, reconnects after a cut, and exits 0 on SIGTERM', async () => {
     const proxy = await startProxy(new URL(t.baseUrl));
-    const daemon = startCli(['--url', proxy.url, '--org', owner.orgId, '--provisioner', 'echo', '--tag', 'foo=bar', '--name', 'cli-daemon'], {
-      CODER_PROVISIONER_DAEMON_PSK: PSK,
-    });
+    const daemon = startCli(
+      ['--url', proxy.url, '--org', owner.orgId, '--provisioner', 'echo', '--tag', 'foo=bar', '--name', 'cli-daemon'],
+      {
+        CODER_PROVISIONER_DAEMON_PSK: PSK,
+      },
+    );
     try {
       await daemon.waitFor('as "cli-daemon"');
       const template = { resources: [{ name: 'vm', type: 'instance', daily_cost: 2 }], logs: ['from the template'] };
-      const ok = await createImportJob(t, { organizationId: owner.orgId, initiatorId: owner.userId, template, tags: { scope: 'organization', foo: 'bar' } });
+      const ok = await createImportJob(t, {
+        organizationId: owner.orgId,
+        initiatorId: owner.userId,
+        template,
+        tags: { scope: 'organization', foo: 'bar' },
+      });
       const done = await waitForCompletion(t, ok.jobId);
       expect(done.error).toBeNull();
-      const { rows } = await db.query('SELECT name, builtin, tags FROM provisioner_daemons WHERE id = $1', [done.worker_id]);
+      const { rows } = await db.query('SELECT name, builtin, tags FROM provisioner_daemons WHERE id = $1', [
+        done.worker_id,
+      ]);
       expect(rows[0]).toEqual({ name: 'cli-daemon', builtin: false, tags: { scope: 'organization', foo: 'bar' } });
       expect((await jobLogs(t, ok.jobId)).map((l) => l.output)).toContain('from the template');
-      const resources = await db.query('SELECT name, daily_cost FROM workspace_resources WHERE job_id = $1', [ok.jobId]);
+      const resources = await db.query('SELECT name, daily_cost FROM workspace_resources WHERE job_id = $1', [
+        ok.jobId,
+      ]);
       expect(resources.rows).toEqual([{ name: 'vm', daily_cost: 2 }]);
       await daemon.waitFor(`job ${ok.jobId}: completed`);
 
       proxy.cut();
       await daemon.waitFor(/disconnected \(1006\); reconnecting/);
       await daemon.waitFor(/as "cli-daemon"[\s\S]*as "cli-daemon"/);
-      const failing = await createImportJob(t, { organizationId: owner.orgId, initiatorId: owner.userId, template: { fail: 'the template says no' }, tags: { scope: 'organization', foo: 'bar' } });
-      expect(await waitForCompletion(t, failing.jobId)).toMatchObject({ error: 'the template says no', worker_id: done.worker_id });
+      const failing = await createImportJob(t, {
+        organizationId: owner.orgId,
+        initiatorId: owner.userId,
+        template: { fail: 'the template says no' },
+        tags: { scope: 'organization', foo: 'bar' },
+      });
+      expect(await waitForCompletion(t, failing.jobId)).toMatchObject({
+        error: 'the template says no',
+        worker_id: done.worker_id,
+      });
 
       daemon.child.kill('SIGTERM');
       expect(await daemon.exited).toBe(0);
       expect(daemon.output()).toContain('SIGTERM received');
       expect(daemon.output()).not.toContain(PSK);
       // It closed its socket: the server recorded the disconnect.
-      const disconnected = async () => (await db.query('SELECT disconnected_at FROM provisioner_daemons WHERE id = $1', [done.worker_id])).rows[0].disconnected_at !== null;
+      const disconnected = async () =>
+        (await db.query('SELECT disconnected_at FROM provisioner_daemons WHERE id = $1', [done.worker_id])).rows[0]
+          .disconnected_at !== null;
       expect(await pollUntil(disconnected)).toBe(true);
     } finally {
       daemon.child.kill('SIGKILL');
@@ -113,7 +141,9 @@ describe('npm run provisionerd (the reference daemon)', () => {
     expect(wrongKey.output()).toContain('The provisioner daemon pre-shared key is invalid.');
     expect(wrongKey.output()).not.toContain('not-the-key');
 
-    const badOrg = startCli(['--url', t.baseUrl, '--org', '3fa85f64-5717-4562-b3fc-2c963f66afa6'], { CODER_PROVISIONER_DAEMON_PSK: PSK });
+    const badOrg = startCli(['--url', t.baseUrl, '--org', '3fa85f64-5717-4562-b3fc-2c963f66afa6'], {
+      CODER_PROVISIONER_DAEMON_PSK: PSK,
+    });
     expect(await badOrg.exited).toBe(1);
     expect(badOrg.output()).toContain('404');
   });

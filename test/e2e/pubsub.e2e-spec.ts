@@ -1,7 +1,11 @@
 import { PgPubSub } from '../../src/database/pubsub/pg-pubsub.js';
 import { DroppedMessagesError } from '../../src/database/pubsub/pubsub.js';
 import { connect } from '../helpers/database.js';
-import { startThrowawayPostgres, throwawayUnavailableReason, type ThrowawayPostgres } from '../helpers/throwaway-postgres.js';
+import {
+  startThrowawayPostgres,
+  throwawayUnavailableReason,
+  type ThrowawayPostgres,
+} from '../helpers/throwaway-postgres.js';
 import pg from 'pg';
 
 function collector() {

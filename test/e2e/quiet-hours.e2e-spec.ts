@@ -15,7 +15,9 @@ describe('user quiet hours', () => {
   let stranger: Session;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld({ env: { CODER_QUIET_HOURS_DEFAULT_SCHEDULE: 'CRON_TZ=Europe/Berlin 30 1 * * *' } }));
+    ({ t, db, owner } = await openWorld({
+      env: { CODER_QUIET_HOURS_DEFAULT_SCHEDULE: 'CRON_TZ=Europe/Berlin 30 1 * * *' },
+    }));
     member = await createUser(t, owner);
     colleague = await createUser(t, owner);
     stranger = await createUser(t, owner, { orgId: await createOrg(t, owner) });
@@ -48,7 +50,12 @@ describe('user quiet hours', () => {
 
   it('lets a user set their own schedule, stored canonically; by me, username or id', async () => {
     const res = await put(member.token, 'CRON_TZ=America/New_York  0  22 * * *').expect(200);
-    expect(res.body).toMatchObject({ raw_schedule: 'CRON_TZ=America/New_York 0 22 * * *', user_set: true, time: '22:00', timezone: 'America/New_York' });
+    expect(res.body).toMatchObject({
+      raw_schedule: 'CRON_TZ=America/New_York 0 22 * * *',
+      user_set: true,
+      time: '22:00',
+      timezone: 'America/New_York',
+    });
     expect(res.body.next).toMatch(/T22:00:00-0[45]:00$/);
     const row = await db.query('SELECT quiet_hours_schedule FROM users WHERE id = $1', [member.userId]);
     expect(row.rows[0].quiet_hours_schedule).toBe('CRON_TZ=America/New_York 0 22 * * *');
@@ -56,21 +63,39 @@ describe('user quiet hours', () => {
       expect((await get(owner.token, who).expect(200)).body.raw_schedule).toBe('CRON_TZ=America/New_York 0 22 * * *');
     }
     await put(member.token, '15 3 * * *').expect(200);
-    expect((await get(member.token).expect(200)).body).toMatchObject({ raw_schedule: 'CRON_TZ=UTC 15 3 * * *', timezone: 'UTC', time: '03:15' });
+    expect((await get(member.token).expect(200)).body).toMatchObject({
+      raw_schedule: 'CRON_TZ=UTC 15 3 * * *',
+      timezone: 'UTC',
+      time: '03:15',
+    });
   });
 
   it.each([
-    ['garbage', 'parse daily schedule "garbage": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
-    ['CRON_TZ=America/Chicago 0 0 * * 1', 'parse daily schedule "CRON_TZ=America/Chicago 0 0 * * 1": expected day-of-month, month and day-of-week to be *'],
-    ['CRON_TZ=Deans/House 0 0 * * *', 'parse daily schedule "CRON_TZ=Deans/House 0 0 * * *": provided bad location Deans/House: unknown time zone Deans/House'],
+    [
+      'garbage',
+      'parse daily schedule "garbage": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
+    [
+      'CRON_TZ=America/Chicago 0 0 * * 1',
+      'parse daily schedule "CRON_TZ=America/Chicago 0 0 * * 1": expected day-of-month, month and day-of-week to be *',
+    ],
+    [
+      'CRON_TZ=Deans/House 0 0 * * *',
+      'parse daily schedule "CRON_TZ=Deans/House 0 0 * * *": provided bad location Deans/House: unknown time zone Deans/House',
+    ],
     ['0 0,12 * * *', 'daily schedule "0 0,12 * * *" has more than one time: cron(0 0,12)'],
     ['0-30 0 * * *', 'daily schedule "0-30 0 * * *" has more than one time: cron(0-30 0)'],
-    ['0 0 * * * *', 'parse daily schedule "0 0 * * * *": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
+    [
+      '0 0 * * * *',
+      'parse daily schedule "0 0 * * * *": expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
   ])('rejects %j with a 400 and a validation on schedule (Coder answers 500)', async (schedule, detail) => {
     const before = (await db.query('SELECT quiet_hours_schedule FROM users WHERE id = $1', [colleague.userId])).rows[0];
     const res = await put(colleague.token, schedule).expect(400);
     expect(res.body).toEqual({ message: 'Validation failed.', validations: [{ field: 'schedule', detail }] });
-    expect((await db.query('SELECT quiet_hours_schedule FROM users WHERE id = $1', [colleague.userId])).rows[0]).toEqual(before);
+    expect(
+      (await db.query('SELECT quiet_hours_schedule FROM users WHERE id = $1', [colleague.userId])).rows[0],
+    ).toEqual(before);
   });
 
   it('requires a schedule in the body', async () => {
@@ -84,22 +109,31 @@ describe('user quiet hours', () => {
     expect((await put(colleague.token, '0 1 * * *', member.userId).expect(403)).body).toEqual(FORBIDDEN);
     const userAdmin = await createUser(t, owner, { roles: ['user-admin'] });
     expect((await put(userAdmin.token, '0 1 * * *', member.userId).expect(403)).body).toEqual(FORBIDDEN);
-    expect((await put(owner.token, '0 4 * * *', member.username).expect(200)).body.raw_schedule).toBe('CRON_TZ=UTC 0 4 * * *');
+    expect((await put(owner.token, '0 4 * * *', member.username).expect(200)).body.raw_schedule).toBe(
+      'CRON_TZ=UTC 0 4 * * *',
+    );
     expect((await get(stranger.token, member.userId).expect(404)).body).toEqual(NOT_FOUND);
     expect((await get(owner.token, 'nobody-at-all').expect(404)).body).toEqual(NOT_FOUND);
     await get(colleague.token, member.userId).expect(200);
   });
 
-  it.each(['template-admin', 'auditor', 'organization-admin'])('a %s may read another user\'s quiet hours but not set them (403)', async (role) => {
-    const admin = await createUser(t, owner, role === 'organization-admin' ? {} : { roles: [role] });
-    if (role === 'organization-admin') {
-      await t.http.put(`/api/v2/organizations/${owner.orgId}/members/${admin.userId}/roles`).set(auth(owner.token)).send({ roles: [role] }).expect(200);
-    }
-    const before = (await get(owner.token, member.userId).expect(200)).body.raw_schedule;
-    expect((await get(admin.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
-    expect((await put(admin.token, '0 2 * * *', member.userId).expect(403)).body).toEqual(FORBIDDEN);
-    expect((await get(owner.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
-  });
+  it.each(['template-admin', 'auditor', 'organization-admin'])(
+    "a %s may read another user's quiet hours but not set them (403)",
+    async (role) => {
+      const admin = await createUser(t, owner, role === 'organization-admin' ? {} : { roles: [role] });
+      if (role === 'organization-admin') {
+        await t.http
+          .put(`/api/v2/organizations/${owner.orgId}/members/${admin.userId}/roles`)
+          .set(auth(owner.token))
+          .send({ roles: [role] })
+          .expect(200);
+      }
+      const before = (await get(owner.token, member.userId).expect(200)).body.raw_schedule;
+      expect((await get(admin.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
+      expect((await put(admin.token, '0 2 * * *', member.userId).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await get(owner.token, member.userId).expect(200)).body.raw_schedule).toBe(before);
+    },
+  );
 
   it('audits changes on the user', async () => {
     const rows = await db.query(

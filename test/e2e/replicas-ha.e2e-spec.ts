@@ -53,7 +53,9 @@ describe('three server processes on one PostgreSQL', () => {
     const first = await start(env);
     expect((await api(first.baseUrl, 'POST', '/api/v2/users/first', { body: owner })).status).toBe(201);
     servers = [first, ...(await Promise.all([start(env), start(env)]))];
-    const login = await api(servers[1].baseUrl, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } });
+    const login = await api(servers[1].baseUrl, 'POST', '/api/v2/users/login', {
+      body: { email: owner.email, password: owner.password },
+    });
     token = login.body.session_token as string;
   }, 120_000);
 
@@ -75,7 +77,8 @@ describe('three server processes on one PostgreSQL', () => {
   });
 
   it('without high_availability every replica shows the HA error; a license with it clears the error everywhere', async () => {
-    for (const server of servers) await eventually(async () => (await entitlementErrors(server)).includes(HA_ERROR), 5000);
+    for (const server of servers)
+      await eventually(async () => (await entitlementErrors(server)).includes(HA_ERROR), 5000);
     const license = await signLicense(key, { features: { high_availability: 1 } });
     const added = await api(servers[0].baseUrl, 'POST', '/api/v2/licenses', { token, body: { license } });
     expect(added.status).toBe(201);
@@ -83,8 +86,11 @@ describe('three server processes on one PostgreSQL', () => {
       const { ms } = await eventually(async () => (await entitlementErrors(server)).length === 0, 5000);
       process.stderr.write(`HA license reached ${server.baseUrl} in ${ms} ms\n`);
     }
-    expect((await api(servers[2].baseUrl, 'DELETE', `/api/v2/licenses/${added.body.id as number}`, { token })).status).toBe(200);
-    for (const server of servers) await eventually(async () => (await entitlementErrors(server)).includes(HA_ERROR), 5000);
+    expect(
+      (await api(servers[2].baseUrl, 'DELETE', `/api/v2/licenses/${added.body.id as number}`, { token })).status,
+    ).toBe(200);
+    for (const server of servers)
+      await eventually(async () => (await entitlementErrors(server)).includes(HA_ERROR), 5000);
   });
 
   it('SIGKILL: the killed replica leaves the list within 15 s while the other two keep answering', async () => {
@@ -114,7 +120,8 @@ describe('three server processes on one PostgreSQL', () => {
     expect(goneMs).toBeLessThanOrEqual(15_000 + POLL_MS + 250);
     expect((await replicas(a)).map((r) => r.id)).toHaveLength(2);
     // Its relay no longer answered meanwhile; once it is gone the survivors report no error.
-    for (const server of [a, b]) await eventually(async () => (await replicas(server)).every((r) => r.error === ''), 12_000);
+    for (const server of [a, b])
+      await eventually(async () => (await replicas(server)).every((r) => r.error === ''), 12_000);
     expect(await entitlementErrors(a)).toEqual([HA_ERROR]);
     servers = [a, b];
   }, 40_000);
@@ -125,7 +132,8 @@ describe('three server processes on one PostgreSQL', () => {
     const signalledAt = Date.now();
     b.child.kill('SIGTERM');
     const { ms } = await eventually(
-      async () => ((await db.query('SELECT stopped_at FROM replicas WHERE id = $1', [bId])).rows[0]?.stopped_at ? true : undefined),
+      async () =>
+        (await db.query('SELECT stopped_at FROM replicas WHERE id = $1', [bId])).rows[0]?.stopped_at ? true : undefined,
       5000,
       5,
     );

@@ -35,7 +35,8 @@ describe('/replicas and the replica set (in-process replicas)', () => {
 
   const list = async (t: TestApp = w.t): Promise<ReplicaJson[]> =>
     (await t.http.get('/api/v2/replicas').set(auth(w.owner.token)).expect(200)).body as ReplicaJson[];
-  const errors = async (t: TestApp = w.t): Promise<string[]> => (await t.http.get('/api/v2/entitlements').expect(200)).body.errors;
+  const errors = async (t: TestApp = w.t): Promise<string[]> =>
+    (await t.http.get('/api/v2/entitlements').expect(200)).body.errors;
 
   beforeAll(async () => {
     w = await openWorld({ env });
@@ -45,7 +46,7 @@ describe('/replicas and the replica set (in-process replicas)', () => {
   });
   afterAll(() => closeWorld(w?.t, w?.db));
 
-  it('lists this replica for owners, in Coder\'s shape', async () => {
+  it("lists this replica for owners, in Coder's shape", async () => {
     const replicas = await list();
     expect(replicas).toEqual([
       {
@@ -60,7 +61,10 @@ describe('/replicas and the replica set (in-process replicas)', () => {
     ]);
     expect(replicas[0].id).toMatch(UUID);
     expect(Number.isInteger(replicas[0].database_latency) && replicas[0].database_latency > 0).toBe(true);
-    const row = await w.db.query('SELECT version, "primary", stopped_at, started_at <= updated_at AS ordered FROM replicas WHERE id = $1', [selfId]);
+    const row = await w.db.query(
+      'SELECT version, "primary", stopped_at, started_at <= updated_at AS ordered FROM replicas WHERE id = $1',
+      [selfId],
+    );
     expect(row.rows[0]).toEqual({ version: 'v0.1.0', primary: true, stopped_at: null, ordered: true });
   });
 
@@ -104,13 +108,18 @@ describe('/replicas and the replica set (in-process replicas)', () => {
     expect((await list()).map((r) => r.id)).toEqual([selfId]);
     expect(await errors()).toEqual([]);
     // The prune loop deletes the server replica dead for an hour; live and fresh rows stay until they age.
-    await eventually(async () => (await w.db.query('SELECT 1 FROM replicas WHERE id = $1', [dead])).rowCount === 0, 5000);
-    const left = await w.db.query<{ id: string }>('SELECT id FROM replicas WHERE id = ANY($1)', [[stopped, proxyReplica]]);
+    await eventually(
+      async () => (await w.db.query('SELECT 1 FROM replicas WHERE id = $1', [dead])).rowCount === 0,
+      5000,
+    );
+    const left = await w.db.query<{ id: string }>('SELECT id FROM replicas WHERE id = ANY($1)', [
+      [stopped, proxyReplica],
+    ]);
     expect(left.rows.map((r) => r.id).sort()).toEqual([stopped, proxyReplica].sort());
     await w.db.query('DELETE FROM replicas WHERE id = ANY($1)', [[stopped, proxyReplica]]);
   });
 
-  it("reports a peer whose relay address does not answer in its error, until the peer is dead", async () => {
+  it('reports a peer whose relay address does not answer in its error, until the peer is dead', async () => {
     // A peer that heartbeats (this test refreshes its row) but whose relay address refuses connections.
     const peer = '44444444-4444-4444-8444-444444444444';
     const relay = 'http://127.0.0.1:9';
@@ -119,7 +128,10 @@ describe('/replicas and the replica set (in-process replicas)', () => {
        VALUES ($1, now(), now(), now(), 'peer-host', 999, $2, 5, 'v0.1.0')`,
       [peer, relay],
     );
-    const keepAlive = setInterval(() => void w.db.query('UPDATE replicas SET updated_at = now() WHERE id = $1', [peer]), 300);
+    const keepAlive = setInterval(
+      () => void w.db.query('UPDATE replicas SET updated_at = now() WHERE id = $1', [peer]),
+      300,
+    );
     try {
       const { value } = await eventually(async () => {
         const self = (await list()).find((r) => r.id === selfId);
@@ -144,19 +156,25 @@ describe('/replicas and the replica set (in-process replicas)', () => {
     let second: TestApp;
 
     beforeAll(async () => {
-      second = await startTestApp({ databaseUrl: w.t.databaseUrl, env: { ...env, CODER_DERP_SERVER_RELAY_URL: 'http://replica-2.internal:3000' } });
+      second = await startTestApp({
+        databaseUrl: w.t.databaseUrl,
+        env: { ...env, CODER_DERP_SERVER_RELAY_URL: 'http://replica-2.internal:3000' },
+      });
     });
     afterAll(async () => {
       await second?.close().catch(() => undefined);
     });
 
-    it('both list both; without high_availability /entitlements carries Coder\'s error on each', async () => {
+    it("both list both; without high_availability /entitlements carries Coder's error on each", async () => {
       for (const t of [w.t, second]) {
         await eventually(async () => ((await list(t)).length === 2 ? true : undefined), 5000);
         await eventually(async () => (await errors(t)).includes(HA_ERROR_UNLICENSED), 5000);
       }
       const fromSecond = await list(second);
-      expect(fromSecond.map((r) => r.relay_address)).toEqual(['http://replica-1.internal:3000', 'http://replica-2.internal:3000']);
+      expect(fromSecond.map((r) => r.relay_address)).toEqual([
+        'http://replica-1.internal:3000',
+        'http://replica-2.internal:3000',
+      ]);
       expect(fromSecond[0].id).toBe(selfId);
     });
 

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { isScimPath } from '../../src/enterprise/scim/discovery/scim.constants.js';
 import { SCIM_ERROR } from '../helpers/scim.js';
-import { CALLERS, openMatrixWorld, type Caller, type CallerName, type MatrixWorld, type OrgFixtures } from '../security/matrix-world.js';
+import {
+  CALLERS,
+  openMatrixWorld,
+  type Caller,
+  type CallerName,
+  type MatrixWorld,
+  type OrgFixtures,
+} from '../security/matrix-world.js';
 import { PROBES, type ProbeRequest } from '../security/role-matrix.probes.js';
 import { listAppRoutes, type AppRoute } from '../security/routes.js';
 
@@ -38,7 +45,9 @@ function writeTable(table: Table): void {
   const line = (obj: object) => JSON.stringify(obj).replace(/,"/g, ', "').replace(/":/g, '": ');
   const rows = Object.keys(table.rows)
     .sort()
-    .map((key) => `    ${JSON.stringify(key)}: ${line(Object.fromEntries(CALLERS.map((c) => [c, table.rows[key][c]])))}`);
+    .map(
+      (key) => `    ${JSON.stringify(key)}: ${line(Object.fromEntries(CALLERS.map((c) => [c, table.rows[key][c]])))}`,
+    );
   const notes = Object.keys(table.notes)
     .sort()
     .map((key) => `    ${JSON.stringify(key)}: ${JSON.stringify(table.notes[key])}`);
@@ -55,7 +64,16 @@ const rowKey = (route: string, target: string) => `${route} @${target}`;
  * it (a user's `organization_ids` lists only the organizations the caller can read).
  */
 function idsOf(org: OrgFixtures): string[] {
-  return [org.id, org.user.userId, org.group.id, org.template.id, org.version.id, org.workspace.id, org.workspace.buildId, org.fileId];
+  return [
+    org.id,
+    org.user.userId,
+    org.group.id,
+    org.template.id,
+    org.version.id,
+    org.workspace.id,
+    org.workspace.buildId,
+    org.fileId,
+  ];
 }
 
 /**
@@ -67,7 +85,13 @@ function rowAgent(index: number): Agent {
   return new Agent({ localAddress: `127.1.${Math.floor(index / 250)}.${(index % 250) + 1}` });
 }
 
-async function send(w: MatrixWorld, method: string, caller: Caller, req: ProbeRequest, agent: Agent): Promise<Response> {
+async function send(
+  w: MatrixWorld,
+  method: string,
+  caller: Caller,
+  req: ProbeRequest,
+  agent: Agent,
+): Promise<Response> {
   let test = w.t.http[method.toLowerCase() as 'get'](req.path).agent(agent);
   if (caller.token) test = test.set('Coder-Session-Token', caller.token);
   for (const [name, value] of Object.entries(req.headers ?? {})) test = test.set(name, value);
@@ -86,13 +110,16 @@ function answerProblems(w: MatrixWorld, route: string, caller: CallerName, req: 
   }
   if (res.status >= 400) {
     const scim = isScimPath(req.path);
-    const ok = scim ? Array.isArray(res.body?.schemas) && res.body.schemas.includes(SCIM_ERROR) : typeof res.body?.message === 'string';
+    const ok = scim
+      ? Array.isArray(res.body?.schemas) && res.body.schemas.includes(SCIM_ERROR)
+      : typeof res.body?.message === 'string';
     if (!ok) problems.push(`not ${scim ? 'a SCIM error' : 'the error envelope'}: ${res.text.slice(0, 120)}`);
   }
   const foreign = caller === 'member-b' ? idsOf(w.A) : caller === 'member' || caller === 'org-admin' ? idsOf(w.B) : [];
   if (res.status < 300 && foreign.length > 0) {
     const leaked = foreign.filter((id) => res.text.includes(id));
-    if (leaked.length > 0) problems.push(`answer holds ids of an organization the caller is not in: ${leaked.join(', ')}`);
+    if (leaked.length > 0)
+      problems.push(`answer holds ids of an organization the caller is not in: ${leaked.join(', ')}`);
   }
   return problems;
 }
@@ -132,11 +159,14 @@ describe('role × route matrix (issue 12)', () => {
         const prepared = await probe.prepare?.({ w, target, org });
         await Promise.all(
           CALLERS.map(async (name) => {
-            const caller = probe.asClone ? await w.cloneCaller(name, probe.asClone === 'password' && target === 'me') : w.callers[name];
+            const caller = probe.asClone
+              ? await w.cloneCaller(name, probe.asClone === 'password' && target === 'me')
+              : w.callers[name];
             const req = await probe.build({ w, caller, target, org, prepared });
             const res = await send(w, method, caller, req, agent);
             row[name] = res.status;
-            for (const problem of answerProblems(w, route, name, req, res)) problems.push(`${key} [${name}] ${problem}`);
+            for (const problem of answerProblems(w, route, name, req, res))
+              problems.push(`${key} [${name}] ${problem}`);
           }),
         );
         agent.destroy();
@@ -153,10 +183,12 @@ describe('role × route matrix (issue 12)', () => {
         continue;
       }
       for (const caller of CALLERS) {
-        if (expected[caller] !== actual[key][caller]) mismatches.push(`${key} [${caller}] expected ${expected[caller]}, got ${actual[key][caller]}`);
+        if (expected[caller] !== actual[key][caller])
+          mismatches.push(`${key} [${caller}] expected ${expected[caller]}, got ${actual[key][caller]}`);
       }
     }
-    for (const key of UPDATE ? [] : Object.keys(table.rows)) if (!actual[key]) mismatches.push(`${key}: row without a probe`);
+    for (const key of UPDATE ? [] : Object.keys(table.rows))
+      if (!actual[key]) mismatches.push(`${key}: row without a probe`);
     expect({ mismatches, problems }).toEqual({ mismatches: [], problems: [] });
   }, 300_000);
 });

@@ -62,7 +62,8 @@ describe('route audit: every route is public, authenticated or authorized on pur
     for (const route of scim) {
       const path = route.path.replace(':id', '00000000-0000-0000-0000-000000000001').replace(':name', 'User');
       const res = await t.http[route.method.toLowerCase() as 'get'](path).send({});
-      if (res.status !== 404 || res.body.message !== 'Route not found.') failures.push(`${route.method} ${path}: ${res.status}`);
+      if (res.status !== 404 || res.body.message !== 'Route not found.')
+        failures.push(`${route.method} ${path}: ${res.status}`);
     }
     expect(failures).toEqual([]);
   });

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { closeWorld, type TestApp } from '../helpers/app.js';
-import { openScimWorld, scimError, SCIM_GROUP, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
+import {
+  openScimWorld,
+  scimError,
+  SCIM_GROUP,
+  SCIM_LIST,
+  SCIM_PATCH,
+  SCIM_USER,
+  type ScimClient,
+} from '../helpers/scim.js';
 import { auth, unique, type Owner } from '../helpers/world.js';
 import type { JsonObject } from '../helpers/json.js';
 
@@ -65,26 +73,36 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       )
     ).rows as Body[];
   const members = async (groupId: string) =>
-    (await db.query<{ user_id: string }>('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [groupId])).rows.map(
-      (r) => r.user_id,
-    );
+    (
+      await db.query<{ user_id: string }>('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [
+        groupId,
+      ])
+    ).rows.map((r) => r.user_id);
 
   /** Entra's create flow for one user: look it up by userName, then POST it. Returns its id. */
   const entraCreate = async (nick = unique('gh')) => {
     const upn = `${nick}@contoso.example.com`;
     const lookup = await filtered('Users', `userName eq "${upn}"`).expect(200);
-    expect(lookup.body).toEqual({ schemas: [SCIM_LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    expect(lookup.body).toEqual({
+      schemas: [SCIM_LIST],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
     const res = await scim('post', '/Users', entraUser(nick, upn, 'Grace', 'Hopper')).expect(201);
     return { id: res.body.id as string, nick, upn, body: res.body as Body };
   };
 
   describe('users', () => {
-    it("the connection test: an unknown userName is an empty list, an unknown id a 404", async () => {
+    it('the connection test: an unknown userName is an empty list, an unknown id a 404', async () => {
       const res = await filtered('Users', `userName eq "${randomUUID()}"`).expect(200);
       expect(res.body).toMatchObject({ totalResults: 0, Resources: [] });
       const missing = await scim('get', `/Users/${randomUUID()}`).expect(404);
       expect(missing.body).toMatchObject(scimError(404));
-      const groups = await filtered('Groups', `displayName eq "${randomUUID()}"`, '&excludedAttributes=members').expect(200);
+      const groups = await filtered('Groups', `displayName eq "${randomUUID()}"`, '&excludedAttributes=members').expect(
+        200,
+      );
       expect(groups.body).toMatchObject({ totalResults: 0, Resources: [] });
     });
 
@@ -99,7 +117,10 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
         displayName: 'Grace Hopper',
         emails: [{ value: upn, type: 'work', primary: true }],
         active: true,
-        meta: expect.objectContaining({ resourceType: 'User', location: expect.stringMatching(new RegExp(`/scim/v2/Users/${id}$`)) }),
+        meta: expect.objectContaining({
+          resourceType: 'User',
+          location: expect.stringMatching(new RegExp(`/scim/v2/Users/${id}$`)),
+        }),
       });
       expect(await userRow(id)).toEqual({
         username: nick,
@@ -116,7 +137,10 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
         email_type: 'work',
         deprovisioned_at: null,
       });
-      const members = await db.query('SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2', [owner.orgId, id]);
+      const members = await db.query('SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2', [
+        owner.orgId,
+        id,
+      ]);
       expect(members.rowCount).toBe(1);
       expect(await scimAudit(id)).toEqual([
         expect.objectContaining({ action: 'create', status_code: 201, resource_type: 'user', user_id: NIL_UUID }),
@@ -134,10 +158,16 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
 
     it('PATCH Replace active "False" suspends the user, "True" reactivates it', async () => {
       const { id } = await entraCreate();
-      const off = await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' })).expect(200);
+      const off = await scim(
+        'patch',
+        `/Users/${id}`,
+        patchOp({ op: 'Replace', path: 'active', value: 'False' }),
+      ).expect(200);
       expect(off.body.active).toBe(false);
       expect((await userRow(id)).status).toBe('suspended');
-      const on = await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'True' })).expect(200);
+      const on = await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'True' })).expect(
+        200,
+      );
       expect(on.body.active).toBe(true);
       expect((await userRow(id)).status).toBe('active');
       const audit = await scimAudit(id);
@@ -148,7 +178,11 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       ]);
       expect(audit[1].diff.status).toEqual({ old: 'active', new: 'suspended', secret: false });
       expect(audit[2].diff.status).toEqual({ old: 'suspended', new: 'active', secret: false });
-      const notBoolean = await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'Nope' })).expect(400);
+      const notBoolean = await scim(
+        'patch',
+        `/Users/${id}`,
+        patchOp({ op: 'Replace', path: 'active', value: 'Nope' }),
+      ).expect(400);
       expect(notBoolean.body).toMatchObject(scimError(400, 'invalidValue'));
       expect((await userRow(id)).status).toBe('active');
     });
@@ -156,7 +190,11 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
     it('PATCH Add emails[type eq "work"].value changes the Coder email', async () => {
       const { id, upn } = await entraCreate();
       const email = `${unique('new')}@contoso.example.com`;
-      const res = await scim('patch', `/Users/${id}`, patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: email })).expect(200);
+      const res = await scim(
+        'patch',
+        `/Users/${id}`,
+        patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: email }),
+      ).expect(200);
       expect(res.body.emails).toEqual([{ value: email, type: 'work', primary: true }]);
       expect(res.body.userName).toBe(upn);
       expect(await userRow(id)).toMatchObject({ email, user_name: upn, email_type: 'work' });
@@ -164,15 +202,24 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
 
     it('PATCH Replace name.givenName, then a path-less Add of displayName and name.familyName', async () => {
       const { id } = await entraCreate();
-      await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'name.givenName', value: 'Amazing' })).expect(200);
+      await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'name.givenName', value: 'Amazing' })).expect(
+        200,
+      );
       expect(await userRow(id)).toMatchObject({ given_name: 'Amazing', family_name: 'Hopper', name: 'Grace Hopper' });
       const res = await scim(
         'patch',
         `/Users/${id}`,
         patchOp({ op: 'Add', value: { displayName: 'Amazing Grace', 'name.familyName': 'Murray Hopper' } }),
       ).expect(200);
-      expect(res.body).toMatchObject({ displayName: 'Amazing Grace', name: { givenName: 'Amazing', familyName: 'Murray Hopper', formatted: 'Grace Hopper' } });
-      expect(await userRow(id)).toMatchObject({ name: 'Amazing Grace', given_name: 'Amazing', family_name: 'Murray Hopper' });
+      expect(res.body).toMatchObject({
+        displayName: 'Amazing Grace',
+        name: { givenName: 'Amazing', familyName: 'Murray Hopper', formatted: 'Grace Hopper' },
+      });
+      expect(await userRow(id)).toMatchObject({
+        name: 'Amazing Grace',
+        given_name: 'Amazing',
+        family_name: 'Murray Hopper',
+      });
     });
 
     it('PATCH Replace externalId (the mailNickname changed) and userName (the UPN changed)', async () => {
@@ -187,7 +234,9 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       expect(res.body).toMatchObject({ externalId: newNick, userName: upn });
       // The Coder username was derived once, at creation; it stays.
       expect(await userRow(id)).toMatchObject({ external_id: newNick, user_name: upn, username: nick });
-      expect((await filtered('Users', `userName eq "${upn}"`).expect(200)).body.Resources.map((u: Body) => u.id)).toEqual([id]);
+      expect(
+        (await filtered('Users', `userName eq "${upn}"`).expect(200)).body.Resources.map((u: Body) => u.id),
+      ).toEqual([id]);
     });
 
     it('enterprise extension paths are accepted and ignored: 200, nothing stored, no audit entry', async () => {
@@ -209,7 +258,11 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       expect(res.body.meta.version).toBe(body.meta.version);
       expect(await userRow(id)).toEqual(before);
       expect((await scimAudit(id)).map((a) => a.action)).toEqual(['create']);
-      const bogus = await scim('patch', `/Users/${id}`, patchOp({ op: 'Replace', path: 'urn:example:unknown:User:x', value: 'y' })).expect(400);
+      const bogus = await scim(
+        'patch',
+        `/Users/${id}`,
+        patchOp({ op: 'Replace', path: 'urn:example:unknown:User:x', value: 'y' }),
+      ).expect(400);
       expect(bogus.body).toMatchObject(scimError(400, 'invalidPath'));
     });
 
@@ -229,7 +282,12 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
           { op: 'Replace', path: 'active', value: 'False' },
         ),
       ).expect(200);
-      expect(res.body).toMatchObject({ active: false, displayName: 'Grace Brewster', externalId, emails: [{ value: email, type: 'work', primary: true }] });
+      expect(res.body).toMatchObject({
+        active: false,
+        displayName: 'Grace Brewster',
+        externalId,
+        emails: [{ value: email, type: 'work', primary: true }],
+      });
       expect(await userRow(id)).toMatchObject({
         email,
         name: 'Grace Brewster',
@@ -265,8 +323,16 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       const objectId = randomUUID();
 
       // 1. Is the group there?
-      const lookup = await filtered('Groups', `displayName eq "${displayName}"`, '&excludedAttributes=members').expect(200);
-      expect(lookup.body).toEqual({ schemas: [SCIM_LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+      const lookup = await filtered('Groups', `displayName eq "${displayName}"`, '&excludedAttributes=members').expect(
+        200,
+      );
+      expect(lookup.body).toEqual({
+        schemas: [SCIM_LIST],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      });
 
       // 2. Create it, empty.
       const created = await scim('post', '/Groups', {
@@ -280,13 +346,19 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       expect(created.headers.location).toBe(created.body.meta.location);
       expect(created.body).toMatchObject({ schemas: [SCIM_GROUP], id, externalId: objectId, displayName });
       expect(created.body.members).toBeUndefined();
-      expect((await db.query('SELECT name, display_name, organization_id FROM groups WHERE id = $1', [id])).rows).toEqual([
-        { name: displayName.replace(/ /g, '-'), display_name: displayName, organization_id: owner.orgId },
+      expect(
+        (await db.query('SELECT name, display_name, organization_id FROM groups WHERE id = $1', [id])).rows,
+      ).toEqual([{ name: displayName.replace(/ /g, '-'), display_name: displayName, organization_id: owner.orgId }]);
+      expect((await db.query('SELECT external_id FROM scim_groups WHERE group_id = $1', [id])).rows).toEqual([
+        { external_id: objectId },
       ]);
-      expect((await db.query('SELECT external_id FROM scim_groups WHERE group_id = $1', [id])).rows).toEqual([{ external_id: objectId }]);
 
-      const found = await filtered('Groups', `displayName eq "${displayName}"`, '&excludedAttributes=members').expect(200);
-      expect(found.body.Resources).toEqual([{ schemas: [SCIM_GROUP], id, externalId: objectId, displayName, meta: created.body.meta }]);
+      const found = await filtered('Groups', `displayName eq "${displayName}"`, '&excludedAttributes=members').expect(
+        200,
+      );
+      expect(found.body.Resources).toEqual([
+        { schemas: [SCIM_GROUP], id, externalId: objectId, displayName, meta: created.body.meta },
+      ]);
 
       // 3. Entra checks membership before adding: not a member yet.
       const isMember = (user: string) =>
@@ -295,7 +367,11 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
 
       // 4. Add members, one request each, as Entra does.
       for (const user of [a, b, c]) {
-        const res = await scim('patch', `/Groups/${id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: user }] }));
+        const res = await scim(
+          'patch',
+          `/Groups/${id}`,
+          patchOp({ op: 'Add', path: 'members', value: [{ value: user }] }),
+        );
         expect(res.status).toBe(200);
       }
       expect(await members(id)).toEqual([a, b, c].sort());
@@ -304,14 +380,22 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       expect(coder.body.members.map((m: Body) => m.id).sort()).toEqual([a, b, c].sort());
 
       // 5. Remove one with the remove-with-value form: only that one goes.
-      const removed = await scim('patch', `/Groups/${id}`, patchOp({ op: 'Remove', path: 'members', value: [{ value: b }] })).expect(200);
+      const removed = await scim(
+        'patch',
+        `/Groups/${id}`,
+        patchOp({ op: 'Remove', path: 'members', value: [{ value: b }] }),
+      ).expect(200);
       expect(removed.body.members.map((m: Body) => m.value).sort()).toEqual([a, c].sort());
       expect(await members(id)).toEqual([a, c].sort());
       expect((await isMember(b)).body.totalResults).toBe(0);
 
       // 6. Rename.
       const renamed = unique('Contoso Platform ');
-      const res = await scim('patch', `/Groups/${id}`, patchOp({ op: 'Replace', path: 'displayName', value: renamed })).expect(200);
+      const res = await scim(
+        'patch',
+        `/Groups/${id}`,
+        patchOp({ op: 'Replace', path: 'displayName', value: renamed }),
+      ).expect(200);
       expect(res.body).toMatchObject({ id, displayName: renamed, externalId: objectId });
       expect((await db.query('SELECT name, display_name FROM groups WHERE id = $1', [id])).rows).toEqual([
         { name: renamed.replace(/ /g, '-'), display_name: renamed },
@@ -349,10 +433,19 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
       const { id: user } = await entraCreate();
       const { id: gone } = await entraCreate();
       await scim('delete', `/Users/${gone}`).expect(204);
-      const group = (await scim('post', '/Groups', { schemas: [SCIM_GROUP], displayName: unique('Contoso Sales '), members: [{ value: user }] }).expect(201))
-        .body;
+      const group = (
+        await scim('post', '/Groups', {
+          schemas: [SCIM_GROUP],
+          displayName: unique('Contoso Sales '),
+          members: [{ value: user }],
+        }).expect(201)
+      ).body;
       for (const id of [randomUUID(), gone]) {
-        const res = await scim('patch', `/Groups/${group.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: id }] })).expect(400);
+        const res = await scim(
+          'patch',
+          `/Groups/${group.id}`,
+          patchOp({ op: 'Add', path: 'members', value: [{ value: id }] }),
+        ).expect(400);
         expect(res.body).toMatchObject(scimError(400, 'invalidValue'));
       }
       expect(await members(group.id)).toEqual([user]);
@@ -361,7 +454,11 @@ describe('SCIM: Microsoft Entra ID provisioning replay', () => {
     it('a member deprovisioned later no longer shows in the group', async () => {
       const [x, y] = [await entraCreate(), await entraCreate()];
       const group = (
-        await scim('post', '/Groups', { schemas: [SCIM_GROUP], displayName: unique('Contoso Ops '), members: [{ value: x.id }, { value: y.id }] }).expect(201)
+        await scim('post', '/Groups', {
+          schemas: [SCIM_GROUP],
+          displayName: unique('Contoso Ops '),
+          members: [{ value: x.id }, { value: y.id }],
+        }).expect(201)
       ).body;
       await scim('delete', `/Users/${y.id}`).expect(204);
       const res = await scim('get', `/Groups/${group.id}`).expect(200);

@@ -56,9 +56,11 @@ describe('SCIM groups', () => {
   const sorted = (ids: string[]) => [...ids].sort();
   const memberIdsOf = (resource: Body): string[] => sorted((resource.members ?? []).map((m: Body) => m.value));
   const dbMembers = async (groupId: string): Promise<string[]> =>
-    (await db.query<{ user_id: string }>('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [groupId])).rows.map(
-      (r) => r.user_id,
-    );
+    (
+      await db.query<{ user_id: string }>('SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [
+        groupId,
+      ])
+    ).rows.map((r) => r.user_id);
   const dbGroup = async (groupId: string) =>
     (
       await db.query(
@@ -77,8 +79,11 @@ describe('SCIM groups', () => {
     ).rows as Body[];
   const exposedGroupCount = async () =>
     Number(
-      (await db.query('SELECT count(*) AS n FROM groups WHERE organization_id = $1 AND id <> organization_id', [owner.orgId])).rows[0]
-        .n,
+      (
+        await db.query('SELECT count(*) AS n FROM groups WHERE organization_id = $1 AND id <> organization_id', [
+          owner.orgId,
+        ])
+      ).rows[0].n,
     );
   const filterQuery = (filter: string, extra = '') => `/Groups?filter=${encodeURIComponent(filter)}${extra}`;
 
@@ -113,7 +118,12 @@ describe('SCIM groups', () => {
       });
       expect(memberIdsOf(res.body)).toEqual(sorted([u1, u2]));
       const userName = (await scim('get', `/Users/${u1}`).expect(200)).body.userName;
-      expect(res.body.members).toContainEqual({ value: u1, $ref: `${ACCESS_URL}/scim/v2/Users/${u1}`, display: userName, type: 'User' });
+      expect(res.body.members).toContainEqual({
+        value: u1,
+        $ref: `${ACCESS_URL}/scim/v2/Users/${u1}`,
+        display: userName,
+        type: 'User',
+      });
       expect(Date.parse(res.body.meta.lastModified)).toBeGreaterThanOrEqual(Date.parse(res.body.meta.created));
 
       expect(await dbGroup(id)).toEqual({
@@ -129,7 +139,12 @@ describe('SCIM groups', () => {
 
       // The same group through Coder's own API.
       const coder = await t.http.get(`/api/v2/groups/${id}`).set(auth(owner.token)).expect(200);
-      expect(coder.body).toMatchObject({ id, name: displayName.replace(/ /g, '-'), display_name: displayName, organization_id: owner.orgId });
+      expect(coder.body).toMatchObject({
+        id,
+        name: displayName.replace(/ /g, '-'),
+        display_name: displayName,
+        organization_id: owner.orgId,
+      });
       expect(sorted(coder.body.members.map((m: Body) => m.id))).toEqual(sorted([u1, u2]));
 
       const audit = await auditOf(id);
@@ -162,7 +177,11 @@ describe('SCIM groups', () => {
     it('a displayName already shown (in any case, also by a group made in Coder) is 409 uniqueness, and nothing is created', async () => {
       const existing = await createGroup();
       const coderName = unique('coder-team');
-      await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: coderName }).expect(201);
+      await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: coderName })
+        .expect(201);
       const before = await exposedGroupCount();
       for (const displayName of [existing.displayName, existing.displayName.toUpperCase(), coderName.toUpperCase()]) {
         const res = await scim('post', '/Groups', { schemas: [SCIM_GROUP], displayName }).expect(409);
@@ -186,8 +205,16 @@ describe('SCIM groups', () => {
 
     it.each([
       ['accents are dropped', (s: string) => `Équipe Données ${s}`, (s: string) => `Equipe-Donnees-${s}`],
-      ['spaces and runs of symbols become single hyphens', (s: string) => `  lead -- ${s}!! `, (s: string) => `lead-${s}`],
-      ['long names are cut at 36 characters', (s: string) => `${s}${'a'.repeat(60)}`, (s: string) => `${s}${'a'.repeat(36 - s.length)}`],
+      [
+        'spaces and runs of symbols become single hyphens',
+        (s: string) => `  lead -- ${s}!! `,
+        (s: string) => `lead-${s}`,
+      ],
+      [
+        'long names are cut at 36 characters',
+        (s: string) => `${s}${'a'.repeat(60)}`,
+        (s: string) => `${s}${'a'.repeat(36 - s.length)}`,
+      ],
     ])('Coder names from displayName: %s', async (_, display, expected) => {
       const suffix = unique('s');
       const group = await createGroup({ displayName: display(suffix) });
@@ -220,10 +247,26 @@ describe('SCIM groups', () => {
       ['a body that is an array', (name: string) => [{ displayName: name }], 'invalidSyntax'],
       ['the User schema', (name: string) => ({ schemas: [SCIM_USER], displayName: name }), 'invalidSyntax'],
       ['a member that is not an object', (name: string) => ({ displayName: name, members: ['abc'] }), 'invalidValue'],
-      ['a member without value', (name: string) => ({ displayName: name, members: [{ display: 'abc' }] }), 'invalidValue'],
-      ['a group as a member', (name: string) => ({ displayName: name, members: [{ value: UNKNOWN_ID, type: 'Group' }] }), 'invalidValue'],
-      ['an unknown member id', (name: string) => ({ displayName: name, members: [{ value: UNKNOWN_ID }] }), 'invalidValue'],
-      ['a malformed member id', (name: string) => ({ displayName: name, members: [{ value: 'not-a-uuid' }] }), 'invalidValue'],
+      [
+        'a member without value',
+        (name: string) => ({ displayName: name, members: [{ display: 'abc' }] }),
+        'invalidValue',
+      ],
+      [
+        'a group as a member',
+        (name: string) => ({ displayName: name, members: [{ value: UNKNOWN_ID, type: 'Group' }] }),
+        'invalidValue',
+      ],
+      [
+        'an unknown member id',
+        (name: string) => ({ displayName: name, members: [{ value: UNKNOWN_ID }] }),
+        'invalidValue',
+      ],
+      [
+        'a malformed member id',
+        (name: string) => ({ displayName: name, members: [{ value: 'not-a-uuid' }] }),
+        'invalidValue',
+      ],
     ])('POST with %s → 400 %s, nothing created', async (_, body, scimType) => {
       const before = await exposedGroupCount();
       const res = await scim('post', '/Groups', body(unique('Bad '))).expect(400);
@@ -281,11 +324,21 @@ describe('SCIM groups', () => {
 
     it('the list holds every group of the organization but Everyone, including groups made in Coder', async () => {
       const coderName = unique('made-in-coder');
-      const made = (await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: coderName }).expect(201))
-        .body;
+      const made = (
+        await t.http
+          .post(`/api/v2/organizations/${owner.orgId}/groups`)
+          .set(auth(owner.token))
+          .send({ name: coderName })
+          .expect(201)
+      ).body;
       const other = await createOrg(t, owner);
-      const foreign = (await t.http.post(`/api/v2/organizations/${other}/groups`).set(auth(owner.token)).send({ name: unique('foreign') }).expect(201))
-        .body;
+      const foreign = (
+        await t.http
+          .post(`/api/v2/organizations/${other}/groups`)
+          .set(auth(owner.token))
+          .send({ name: unique('foreign') })
+          .expect(201)
+      ).body;
       const res = await scim('get', '/Groups?count=200').expect(200);
       expect(res.headers['content-type']).toMatch(SCIM_JSON);
       expect(res.body).toMatchObject({ schemas: [SCIM_LIST], totalResults: await exposedGroupCount(), startIndex: 1 });
@@ -300,7 +353,11 @@ describe('SCIM groups', () => {
         schemas: [SCIM_GROUP],
         id: made.id,
         displayName: coderName,
-        meta: expect.objectContaining({ resourceType: 'Group', created: isoTime(), location: `${ACCESS_URL}/scim/v2/Groups/${made.id}` }),
+        meta: expect.objectContaining({
+          resourceType: 'Group',
+          created: isoTime(),
+          location: `${ACCESS_URL}/scim/v2/Groups/${made.id}`,
+        }),
       });
       const byId = await scim('get', filterQuery(`id eq "${owner.orgId}"`)).expect(200);
       expect(byId.body).toMatchObject({ totalResults: 0, Resources: [] });
@@ -316,7 +373,10 @@ describe('SCIM groups', () => {
       expect(byName.body).toMatchObject({ schemas: [SCIM_LIST], totalResults: 1, itemsPerPage: 1, startIndex: 1 });
       expect(byName.body.Resources).toEqual([group]);
 
-      const lean = await scim('get', filterQuery(`displayName eq "${group.displayName}"`, '&excludedAttributes=members')).expect(200);
+      const lean = await scim(
+        'get',
+        filterQuery(`displayName eq "${group.displayName}"`, '&excludedAttributes=members'),
+      ).expect(200);
       expect(lean.body.Resources).toHaveLength(1);
       const { members: _members, ...withoutMembers } = group;
       expect(lean.body.Resources[0]).toEqual(withoutMembers);
@@ -326,10 +386,16 @@ describe('SCIM groups', () => {
       const wrongCase = await scim('get', filterQuery(`externalId eq "${externalId.toLowerCase()}"`)).expect(200);
       expect(wrongCase.body).toMatchObject({ totalResults: 0, itemsPerPage: 0, Resources: [] });
 
-      const byMember = await scim('get', filterQuery(`members[value eq "${u2}"]`, '&excludedAttributes=members')).expect(200);
+      const byMember = await scim(
+        'get',
+        filterQuery(`members[value eq "${u2}"]`, '&excludedAttributes=members'),
+      ).expect(200);
       expect(byMember.body.Resources.map((g: Body) => g.id)).toEqual([group.id]);
 
-      const only = await scim('get', filterQuery(`displayName eq "${group.displayName}"`, '&attributes=displayName')).expect(200);
+      const only = await scim(
+        'get',
+        filterQuery(`displayName eq "${group.displayName}"`, '&attributes=displayName'),
+      ).expect(200);
       expect(only.body.Resources).toEqual([{ schemas: [SCIM_GROUP], id: group.id, displayName: group.displayName }]);
 
       const search = await scim('post', '/Groups/.search', {
@@ -360,7 +426,8 @@ describe('SCIM groups', () => {
       expect(total).toBe(ids.length);
       expect(total).toBeGreaterThanOrEqual(4);
 
-      const page = async (query: string) => (await scim('get', `/Groups?excludedAttributes=members&${query}`).expect(200)).body;
+      const page = async (query: string) =>
+        (await scim('get', `/Groups?excludedAttributes=members&${query}`).expect(200)).body;
       const first = await page('startIndex=1&count=2');
       expect(first).toMatchObject({ totalResults: total, startIndex: 1, itemsPerPage: 2 });
       expect(first.Resources.map((g: Body) => g.id)).toEqual(ids.slice(0, 2));
@@ -369,7 +436,11 @@ describe('SCIM groups', () => {
       expect(second.Resources.map((g: Body) => g.id)).toEqual(ids.slice(2, 4));
       const last = await page(`startIndex=${total}&count=10`);
       expect(last.Resources.map((g: Body) => g.id)).toEqual([ids[total - 1]]);
-      expect(await page(`startIndex=${total + 1}&count=10`)).toMatchObject({ totalResults: total, itemsPerPage: 0, Resources: [] });
+      expect(await page(`startIndex=${total + 1}&count=10`)).toMatchObject({
+        totalResults: total,
+        itemsPerPage: 0,
+        Resources: [],
+      });
       expect(await page('count=0')).toMatchObject({ totalResults: total, itemsPerPage: 0, Resources: [] });
       // RFC 7644 §3.4.2.4: a startIndex below 1 is 1.
       expect((await page('startIndex=0&count=1')).Resources.map((g: Body) => g.id)).toEqual(ids.slice(0, 1));
@@ -384,13 +455,22 @@ describe('SCIM groups', () => {
       const group = await createGroup({ externalId: unique('old-'), members: refs([u1, u2]) });
       const displayName = unique('Renamed Team ');
       const externalId = unique('new-');
-      const res = await scim('put', `/Groups/${group.id}`, { schemas: [SCIM_GROUP], displayName, externalId, members: refs([u3]) }).expect(200);
+      const res = await scim('put', `/Groups/${group.id}`, {
+        schemas: [SCIM_GROUP],
+        displayName,
+        externalId,
+        members: refs([u3]),
+      }).expect(200);
       expect(res.headers.etag).toBe(res.body.meta.version);
       expect(res.body).toMatchObject({ id: group.id, displayName, externalId });
       expect(res.body.meta.version).not.toBe(group.meta.version);
       expect(res.body.meta.created).toBe(group.meta.created);
       expect(memberIdsOf(res.body)).toEqual([u3]);
-      expect(await dbGroup(group.id)).toMatchObject({ name: displayName.replace(/ /g, '-'), display_name: displayName, external_id: externalId });
+      expect(await dbGroup(group.id)).toMatchObject({
+        name: displayName.replace(/ /g, '-'),
+        display_name: displayName,
+        external_id: externalId,
+      });
       expect(await dbMembers(group.id)).toEqual([u3]);
 
       const emptied = await scim('put', `/Groups/${group.id}`, { displayName }).expect(200);
@@ -399,7 +479,9 @@ describe('SCIM groups', () => {
       expect(await dbMembers(group.id)).toEqual([]);
       expect((await dbGroup(group.id))!.external_id).toBeNull();
 
-      const users = await db.query('SELECT id, status, deleted FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [[u1, u2, u3]]);
+      const users = await db.query('SELECT id, status, deleted FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [
+        [u1, u2, u3],
+      ]);
       expect(users.rows).toEqual(sorted([u1, u2, u3]).map((id) => ({ id, status: 'active', deleted: false })));
       expect((await auditOf(group.id)).map((a) => [a.action, a.status_code])).toEqual([
         ['create', 201],
@@ -412,7 +494,10 @@ describe('SCIM groups', () => {
       const taken = await createGroup();
       const [u1] = await provisionMany(1);
       const group = await createGroup({ members: refs([u1]) });
-      const res = await scim('put', `/Groups/${group.id}`, { displayName: taken.displayName.toLowerCase(), members: [] }).expect(409);
+      const res = await scim('put', `/Groups/${group.id}`, {
+        displayName: taken.displayName.toLowerCase(),
+        members: [],
+      }).expect(409);
       expect(res.body).toMatchObject(scimError(409, 'uniqueness'));
       expect((await dbGroup(group.id))!.display_name).toBe(group.displayName);
       expect(await dbMembers(group.id)).toEqual([u1]);
@@ -421,7 +506,10 @@ describe('SCIM groups', () => {
     it('PUT with an unknown member is 400 invalidValue, nothing changes', async () => {
       const [u1] = await provisionMany(1);
       const group = await createGroup({ members: refs([u1]) });
-      const res = await scim('put', `/Groups/${group.id}`, { displayName: unique('Other '), members: refs([UNKNOWN_ID]) }).expect(400);
+      const res = await scim('put', `/Groups/${group.id}`, {
+        displayName: unique('Other '),
+        members: refs([UNKNOWN_ID]),
+      }).expect(400);
       expect(res.body).toMatchObject(scimError(400, 'invalidValue'));
       expect((await dbGroup(group.id))!.display_name).toBe(group.displayName);
       expect(await dbMembers(group.id)).toEqual([u1]);
@@ -463,7 +551,10 @@ describe('SCIM groups', () => {
       const res = await patch(group.id, [{ op: 'remove', path: 'members' }]).expect(200);
       expect(res.body.members).toBeUndefined();
       expect(await dbMembers(group.id)).toEqual([]);
-      const users = await db.query("SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[]) AND status = 'active'", [[u1, u2]]);
+      const users = await db.query(
+        "SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[]) AND status = 'active'",
+        [[u1, u2]],
+      );
       expect(users.rows[0].n).toBe(2);
     });
 
@@ -475,9 +566,15 @@ describe('SCIM groups', () => {
       expect(await dbMembers(group.id)).toEqual([u3]);
 
       const renamed = unique('Okta Name ');
-      const okta = await patch(group.id, [{ op: 'replace', value: { id: group.id, displayName: renamed } }]).expect(200);
+      const okta = await patch(group.id, [{ op: 'replace', value: { id: group.id, displayName: renamed } }]).expect(
+        200,
+      );
       expect(okta.body).toMatchObject({ id: group.id, displayName: renamed, externalId: group.externalId });
-      expect(await dbGroup(group.id)).toMatchObject({ name: renamed.replace(/ /g, '-'), display_name: renamed, external_id: group.externalId });
+      expect(await dbGroup(group.id)).toMatchObject({
+        name: renamed.replace(/ /g, '-'),
+        display_name: renamed,
+        external_id: group.externalId,
+      });
 
       const again = unique('Path Name ');
       const withPath = await patch(group.id, [{ op: 'Replace', path: 'displayName', value: again }]).expect(200);
@@ -531,7 +628,11 @@ describe('SCIM groups', () => {
       ['a malformed path', 'invalidFilter', [{ op: 'replace', path: 'members[value eq]', value: 'x' }]],
       ['removing displayName', 'invalidValue', [{ op: 'remove', path: 'displayName' }]],
       ['remove without a path', 'noTarget', [{ op: 'remove' }]],
-      ['replacing a member that is not there', 'noTarget', [{ op: 'replace', path: `members[value eq "${UNKNOWN_ID}"]`, value: { value: UNKNOWN_ID } }]],
+      [
+        'replacing a member that is not there',
+        'noTarget',
+        [{ op: 'replace', path: `members[value eq "${UNKNOWN_ID}"]`, value: { value: UNKNOWN_ID } }],
+      ],
       ['changing the id', 'mutability', [{ op: 'replace', path: 'id', value: UNKNOWN_ID }]],
       ['changing meta', 'mutability', [{ op: 'replace', path: 'meta', value: {} }]],
       ['replace without a value', 'invalidValue', [{ op: 'replace', path: 'displayName' }]],
@@ -548,14 +649,19 @@ describe('SCIM groups', () => {
     it('changing the value of a member is 400 mutability (member values are immutable)', async () => {
       const [u1, u2] = await provisionMany(2);
       const group = await createGroup({ members: refs([u1]) });
-      const res = await patch(group.id, [{ op: 'replace', path: `members[value eq "${u1}"].value`, value: u2 }]).expect(400);
+      const res = await patch(group.id, [{ op: 'replace', path: `members[value eq "${u1}"].value`, value: u2 }]).expect(
+        400,
+      );
       expect(res.body).toMatchObject(scimError(400, 'mutability'));
       expect(await dbMembers(group.id)).toEqual([u1]);
     });
 
     it('a PatchOp body without the PatchOp schema is 400 invalidSyntax', async () => {
       const group = await createGroup();
-      const res = await scim('patch', `/Groups/${group.id}`, { schemas: [SCIM_GROUP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }).expect(400);
+      const res = await scim('patch', `/Groups/${group.id}`, {
+        schemas: [SCIM_GROUP],
+        Operations: [{ op: 'replace', path: 'displayName', value: 'x' }],
+      }).expect(400);
       expect(res.body).toMatchObject(scimError(400, 'invalidSyntax'));
       expect((await dbGroup(group.id))!.display_name).toBe(group.displayName);
     });
@@ -563,7 +669,9 @@ describe('SCIM groups', () => {
     it('renaming to a displayName another group shows is 409 uniqueness', async () => {
       const taken = await createGroup();
       const group = await createGroup();
-      const res = await patch(group.id, [{ op: 'replace', path: 'displayName', value: taken.displayName.toUpperCase() }]).expect(409);
+      const res = await patch(group.id, [
+        { op: 'replace', path: 'displayName', value: taken.displayName.toUpperCase() },
+      ]).expect(409);
       expect(res.body).toMatchObject(scimError(409, 'uniqueness'));
       expect((await dbGroup(group.id))!.display_name).toBe(group.displayName);
     });
@@ -572,10 +680,14 @@ describe('SCIM groups', () => {
       const [u1, u2] = await provisionMany(2);
       const group = await createGroup({ members: refs([u1]) });
       const changed = await patch(group.id, [{ op: 'add', path: 'members', value: refs([u2]) }]).expect(200);
-      const stale = await patch(group.id, [{ op: 'remove', path: 'members' }]).set('If-Match', group.meta.version).expect(412);
+      const stale = await patch(group.id, [{ op: 'remove', path: 'members' }])
+        .set('If-Match', group.meta.version)
+        .expect(412);
       expect(stale.body).toMatchObject(scimError(412));
       expect(await dbMembers(group.id)).toEqual(sorted([u1, u2]));
-      await patch(group.id, [{ op: 'remove', path: 'members' }]).set('If-Match', changed.body.meta.version).expect(200);
+      await patch(group.id, [{ op: 'remove', path: 'members' }])
+        .set('If-Match', changed.body.meta.version)
+        .expect(200);
       expect(await dbMembers(group.id)).toEqual([]);
     });
 
@@ -594,12 +706,16 @@ describe('SCIM groups', () => {
     it('concurrent PATCHes each adding a member all land; concurrent POSTs of one displayName create one group', async () => {
       const users = await provisionMany(4);
       const group = await createGroup();
-      const results = await Promise.all(users.map((u) => patch(group.id, [{ op: 'Add', path: 'members', value: refs([u]) }])));
+      const results = await Promise.all(
+        users.map((u) => patch(group.id, [{ op: 'Add', path: 'members', value: refs([u]) }])),
+      );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(await dbMembers(group.id)).toEqual(sorted(users));
 
       const displayName = unique('Race ');
-      const posts = await Promise.all([1, 2, 3].map(() => scim('post', '/Groups', { schemas: [SCIM_GROUP], displayName })));
+      const posts = await Promise.all(
+        [1, 2, 3].map(() => scim('post', '/Groups', { schemas: [SCIM_GROUP], displayName })),
+      );
       expect(posts.map((r) => r.status).sort()).toEqual([201, 409, 409]);
       for (const r of posts.filter((p) => p.status === 409)) expect(r.body).toMatchObject(scimError(409, 'uniqueness'));
       expect((await db.query('SELECT 1 FROM groups WHERE display_name = $1', [displayName])).rowCount).toBe(1);
@@ -608,7 +724,11 @@ describe('SCIM groups', () => {
     it('?attributes= on PATCH with no attribute named answers 204', async () => {
       const [u1] = await provisionMany(1);
       const group = await createGroup();
-      const res = await patch(group.id, [{ op: 'add', path: 'members', value: refs([u1]) }], `/Groups/${group.id}?attributes=`);
+      const res = await patch(
+        group.id,
+        [{ op: 'add', path: 'members', value: refs([u1]) }],
+        `/Groups/${group.id}?attributes=`,
+      );
       expect(res.status).toBe(204);
       expect(await dbMembers(group.id)).toEqual([u1]);
     });
@@ -616,10 +736,16 @@ describe('SCIM groups', () => {
     it('?attributes= on GET and PUT answers 200 with the always-returned attributes (204 is for PATCH only)', async () => {
       const group = await createGroup();
       const got = await scim('get', `/Groups/${group.id}?attributes=`);
-      expect({ status: got.status, body: got.body }).toEqual({ status: 200, body: { schemas: [SCIM_GROUP], id: group.id } });
+      expect({ status: got.status, body: got.body }).toEqual({
+        status: 200,
+        body: { schemas: [SCIM_GROUP], id: group.id },
+      });
       const displayName = unique('Put Attrs ');
       const put = await scim('put', `/Groups/${group.id}?attributes=`, { schemas: [SCIM_GROUP], displayName });
-      expect({ status: put.status, body: put.body }).toEqual({ status: 200, body: { schemas: [SCIM_GROUP], id: group.id } });
+      expect({ status: put.status, body: put.body }).toEqual({
+        status: 200,
+        body: { schemas: [SCIM_GROUP], id: group.id },
+      });
       expect((await dbGroup(group.id))!.display_name).toBe(displayName);
     });
   });
@@ -634,11 +760,21 @@ describe('SCIM groups', () => {
       expect((await db.query('SELECT 1 FROM groups WHERE id = $1', [group.id])).rowCount).toBe(0);
       expect((await db.query('SELECT 1 FROM group_members WHERE group_id = $1', [group.id])).rowCount).toBe(0);
       expect((await db.query('SELECT 1 FROM scim_groups WHERE group_id = $1', [group.id])).rowCount).toBe(0);
-      const users = await db.query('SELECT id, status, deleted FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [[u1, u2]]);
+      const users = await db.query('SELECT id, status, deleted FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [
+        [u1, u2],
+      ]);
       expect(users.rows).toEqual(sorted([u1, u2]).map((id) => ({ id, status: 'active', deleted: false })));
       await scim('get', `/Users/${u1}`).expect(200);
       const audit = await auditOf(group.id);
-      expect(audit.map((a) => [a.action, a.status_code, a.user_id, a.resource_target, a.additional_fields.automatic_subsystem])).toEqual([
+      expect(
+        audit.map((a) => [
+          a.action,
+          a.status_code,
+          a.user_id,
+          a.resource_target,
+          a.additional_fields.automatic_subsystem,
+        ]),
+      ).toEqual([
         ['create', 201, NIL_UUID, coderName, 'scim'],
         ['delete', 204, NIL_UUID, coderName, 'scim'],
       ]);
@@ -654,18 +790,28 @@ describe('SCIM groups', () => {
       const [u1, u2] = await provisionMany(2);
       const group = await createGroup({ members: refs([u1]) });
       await new Promise((r) => setTimeout(r, 20));
-      await t.http.patch(`/api/v2/groups/${group.id}`).set(auth(owner.token)).send({ add_users: [u2] }).expect(200);
+      await t.http
+        .patch(`/api/v2/groups/${group.id}`)
+        .set(auth(owner.token))
+        .send({ add_users: [u2] })
+        .expect(200);
       const after = (await scim('get', `/Groups/${group.id}`).expect(200)).body;
       expect(memberIdsOf(after)).toEqual(sorted([u1, u2]));
       expect(Date.parse(after.meta.lastModified)).toBeGreaterThan(Date.parse(group.meta.lastModified));
       expect(after.meta.created).toBe(group.meta.created);
       expect(after.meta.version).not.toBe(group.meta.version);
       await scim('get', `/Groups/${group.id}`).set('If-None-Match', group.meta.version).expect(200);
-      const stale = await patch(group.id, [{ op: 'remove', path: 'members' }]).set('If-Match', group.meta.version).expect(412);
+      const stale = await patch(group.id, [{ op: 'remove', path: 'members' }])
+        .set('If-Match', group.meta.version)
+        .expect(412);
       expect(stale.body).toMatchObject(scimError(412));
 
       await new Promise((r) => setTimeout(r, 20));
-      await t.http.patch(`/api/v2/groups/${group.id}`).set(auth(owner.token)).send({ remove_users: [u1] }).expect(200);
+      await t.http
+        .patch(`/api/v2/groups/${group.id}`)
+        .set(auth(owner.token))
+        .send({ remove_users: [u1] })
+        .expect(200);
       const removed = (await scim('get', `/Groups/${group.id}`).expect(200)).body;
       expect(memberIdsOf(removed)).toEqual([u2]);
       expect(Date.parse(removed.meta.lastModified)).toBeGreaterThan(Date.parse(after.meta.lastModified));
@@ -673,14 +819,22 @@ describe('SCIM groups', () => {
       const byMember = await scim('get', filterQuery(`members[value eq "${u1}"]`)).expect(200);
       expect(byMember.body.Resources.map((g: Body) => g.id)).not.toContain(group.id);
       const user = (await scim('get', `/Users/${u2}`).expect(200)).body;
-      expect(user.groups).toContainEqual({ value: group.id, $ref: `${ACCESS_URL}/scim/v2/Groups/${group.id}`, display: group.displayName });
+      expect(user.groups).toContainEqual({
+        value: group.id,
+        $ref: `${ACCESS_URL}/scim/v2/Groups/${group.id}`,
+        display: group.displayName,
+      });
     });
 
-    it("a display name changed in Coder is the SCIM displayName", async () => {
+    it('a display name changed in Coder is the SCIM displayName', async () => {
       const group = await createGroup();
       const displayName = unique('Coder Renamed ');
       await new Promise((r) => setTimeout(r, 20));
-      await t.http.patch(`/api/v2/groups/${group.id}`).set(auth(owner.token)).send({ display_name: displayName }).expect(200);
+      await t.http
+        .patch(`/api/v2/groups/${group.id}`)
+        .set(auth(owner.token))
+        .send({ display_name: displayName })
+        .expect(200);
       const res = (await scim('get', `/Groups/${group.id}`).expect(200)).body;
       expect(res.displayName).toBe(displayName);
       expect(Date.parse(res.meta.lastModified)).toBeGreaterThan(Date.parse(group.meta.lastModified));
@@ -712,7 +866,9 @@ describe('SCIM groups', () => {
 
     it('/api/v2/scim/v2/Groups serves the same groups, with locations on that mount', async () => {
       const api = scimClient(t, '/api/v2/scim/v2');
-      const res = await api('post', '/Groups', { schemas: [SCIM_GROUP], displayName: unique('Api Mount ') }).expect(201);
+      const res = await api('post', '/Groups', { schemas: [SCIM_GROUP], displayName: unique('Api Mount ') }).expect(
+        201,
+      );
       expect(res.headers.location).toBe(`${ACCESS_URL}/api/v2/scim/v2/Groups/${res.body.id}`);
       expect(res.body.meta.location).toBe(`${ACCESS_URL}/api/v2/scim/v2/Groups/${res.body.id}`);
       const viaOther = await scim('get', `/Groups/${res.body.id}`).expect(200);
@@ -755,7 +911,14 @@ describe('SCIM groups', () => {
         changePassword: { supported: false },
         sort: { supported: false },
         etag: { supported: true },
-        authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true, name: expect.any(String), description: expect.any(String) })],
+        authenticationSchemes: [
+          expect.objectContaining({
+            type: 'oauthbearertoken',
+            primary: true,
+            name: expect.any(String),
+            description: expect.any(String),
+          }),
+        ],
         meta: { resourceType: 'ServiceProviderConfig', location: `${ACCESS_URL}/scim/v2/ServiceProviderConfig` },
       });
       // The advertised maximum is the real one.
@@ -783,7 +946,13 @@ describe('SCIM groups', () => {
       };
       const list = await scim('get', '/ResourceTypes').expect(200);
       expect(list.headers['content-type']).toMatch(SCIM_JSON);
-      expect(list.body).toEqual({ schemas: [SCIM_LIST], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: [user, group] });
+      expect(list.body).toEqual({
+        schemas: [SCIM_LIST],
+        totalResults: 2,
+        startIndex: 1,
+        itemsPerPage: 2,
+        Resources: [user, group],
+      });
       expect((await scim('get', '/ResourceTypes/User').expect(200)).body).toEqual(user);
       expect((await scim('get', '/ResourceTypes/Group').expect(200)).body).toEqual(group);
       for (const name of ['Nope', SCIM_USER, 'Users']) {
@@ -806,9 +975,21 @@ describe('SCIM groups', () => {
         name: 'User',
         meta: { resourceType: 'Schema', location: `${ACCESS_URL}/scim/v2/Schemas/${SCIM_USER}` },
       });
-      expect(user.attributes.map((a: Body) => a.name)).toEqual(['userName', 'name', 'displayName', 'emails', 'active', 'groups']);
+      expect(user.attributes.map((a: Body) => a.name)).toEqual([
+        'userName',
+        'name',
+        'displayName',
+        'emails',
+        'active',
+        'groups',
+      ]);
       const attr = (schema: Body, name: string) => schema.attributes.find((a: Body) => a.name === name);
-      expect(attr(user, 'userName')).toMatchObject({ type: 'string', required: true, uniqueness: 'server', multiValued: false });
+      expect(attr(user, 'userName')).toMatchObject({
+        type: 'string',
+        required: true,
+        uniqueness: 'server',
+        multiValued: false,
+      });
       expect(attr(user, 'groups')).toMatchObject({ multiValued: true, mutability: 'readOnly' });
       expect(attr(user, 'emails').subAttributes.map((a: Body) => a.name)).toEqual(['value', 'type', 'primary']);
 

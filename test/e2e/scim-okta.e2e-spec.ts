@@ -1,7 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { closeWorld, type TestApp } from '../helpers/app.js';
-import { oktaUser, openScimWorld, SCIM_ERROR, SCIM_KEY, scimError, SCIM_LIST, SCIM_PATCH, SCIM_USER, type ScimClient } from '../helpers/scim.js';
+import {
+  oktaUser,
+  openScimWorld,
+  SCIM_ERROR,
+  SCIM_KEY,
+  scimError,
+  SCIM_LIST,
+  SCIM_PATCH,
+  SCIM_USER,
+  type ScimClient,
+} from '../helpers/scim.js';
 import { auth, unique, type Owner } from '../helpers/world.js';
 import type { JsonObject } from '../helpers/json.js';
 
@@ -27,8 +37,10 @@ describe('SCIM: the Okta provisioning sequence', () => {
   afterAll(() => closeWorld(t, db));
 
   /** A request as Okta makes it: Bearer key, its User-Agent, `application/scim+json` bodies. */
-  const okta = (method: 'get' | 'post' | 'put' | 'patch', path: string, body?: unknown) => scim(method, path, body).set('User-Agent', OKTA_AGENT);
-  const lookup = (userName: string) => okta('get', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`);
+  const okta = (method: 'get' | 'post' | 'put' | 'patch', path: string, body?: unknown) =>
+    scim(method, path, body).set('User-Agent', OKTA_AGENT);
+  const lookup = (userName: string) =>
+    okta('get', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`);
   const deactivate = { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { active: false } }] };
   const reactivate = { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { active: true } }] };
 
@@ -92,7 +104,10 @@ describe('SCIM: the Okta provisioning sequence', () => {
     });
 
     // A password push changes nothing Coder stores (and is not audited).
-    const password = await okta('patch', `/Users/${id}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { password: 'N3w-Passw0rd!' } }] });
+    const password = await okta('patch', `/Users/${id}`, {
+      schemas: [SCIM_PATCH],
+      Operations: [{ op: 'replace', value: { password: 'N3w-Passw0rd!' } }],
+    });
     expect(password.status).toBe(200);
     expect(password.body.meta.version).toBe(put.body.meta.version);
 
@@ -127,7 +142,16 @@ describe('SCIM: the Okta provisioning sequence', () => {
       [`${local}%`],
     );
     expect(users.rows).toEqual([
-      { id, username: local, email: newEmail, name: 'Augusta King', status: 'active', login_type: 'oidc', deleted: false, hashed_password: null },
+      {
+        id,
+        username: local,
+        email: newEmail,
+        name: 'Augusta King',
+        status: 'active',
+        login_type: 'oidc',
+        deleted: false,
+        hashed_password: null,
+      },
     ]);
     const scimRow = await db.query(
       `SELECT user_name, external_id, given_name, family_name, formatted_name, email_type, deprovisioned_at FROM scim_users WHERE user_id = $1`,
@@ -144,7 +168,9 @@ describe('SCIM: the Okta provisioning sequence', () => {
         deprovisioned_at: null,
       },
     ]);
-    const membership = await db.query('SELECT organization_id, roles FROM organization_members WHERE user_id = $1', [id]);
+    const membership = await db.query('SELECT organization_id, roles FROM organization_members WHERE user_id = $1', [
+      id,
+    ]);
     expect(membership.rows).toEqual([{ organization_id: owner.orgId, roles: [] }]);
 
     // …and one audit entry per change, made by the SCIM subsystem (no user), with Okta's agent.
@@ -183,13 +209,21 @@ describe('SCIM: the Okta provisioning sequence', () => {
 
   it('pages through every user as an Okta import does (startIndex/count, no filter)', async () => {
     const made: string[] = [];
-    for (let i = 0; i < 3; i++) made.push((await okta('post', '/Users', oktaUser(`${unique('import')}@example.com`)).expect(201)).body.id);
-    const total = Number((await db.query('SELECT count(*)::int AS n FROM organization_members WHERE organization_id = $1', [owner.orgId])).rows[0].n);
+    for (let i = 0; i < 3; i++)
+      made.push((await okta('post', '/Users', oktaUser(`${unique('import')}@example.com`)).expect(201)).body.id);
+    const total = Number(
+      (await db.query('SELECT count(*)::int AS n FROM organization_members WHERE organization_id = $1', [owner.orgId]))
+        .rows[0].n,
+    );
     const seen: string[] = [];
     for (let start = 1; start <= total; start += 2) {
       const page = await okta('get', `/Users?startIndex=${start}&count=2`);
       expect(page.status).toBe(200);
-      expect(page.body).toMatchObject({ totalResults: total, startIndex: start, itemsPerPage: Math.min(2, total - start + 1) });
+      expect(page.body).toMatchObject({
+        totalResults: total,
+        startIndex: start,
+        itemsPerPage: Math.min(2, total - start + 1),
+      });
       seen.push(...page.body.Resources.map((r: { id: string }) => r.id));
     }
     expect(new Set(seen).size).toBe(total);
@@ -344,7 +378,15 @@ describe('SCIM: Okta SCIM 2.0 SPEC Test (Runscope), step by step', () => {
     const res = await post(createBody(v.randomUsername));
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject(scimError(409, 'uniqueness'));
-    expect(Number((await db.query('SELECT count(*)::int AS n FROM scim_users WHERE lower(user_name) = lower($1)', [v.randomUsername])).rows[0].n)).toBe(1);
+    expect(
+      Number(
+        (
+          await db.query('SELECT count(*)::int AS n FROM scim_users WHERE lower(user_name) = lower($1)', [
+            v.randomUsername,
+          ])
+        ).rows[0].n,
+      ),
+    ).toBe(1);
   });
 
   it('9. Required Test: Username Case Sensitivity Check (userName is not case-exact: the user is found)', async () => {
@@ -386,6 +428,8 @@ describe('SCIM: Okta SCIM 2.0 SPEC Test (Runscope), step by step', () => {
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect((await db.query('SELECT status FROM users WHERE id = $1', [idUserOne])).rows[0].status).toBe('suspended');
-    expect((await get(byUserName(v.randomUsername))).body.Resources).toEqual([expect.objectContaining({ id: idUserOne, active: false })]);
+    expect((await get(byUserName(v.randomUsername))).body.Resources).toEqual([
+      expect.objectContaining({ id: idUserOne, active: false }),
+    ]);
   });
 });

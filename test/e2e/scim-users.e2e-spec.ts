@@ -62,7 +62,10 @@ describe('SCIM /Users', () => {
     return res.rows[0] as Record<string, unknown> | undefined;
   };
   const usersNamed = async (like: string) =>
-    Number((await db.query(`SELECT count(*)::int AS n FROM users WHERE username ILIKE $1 OR email ILIKE $1`, [like])).rows[0].n);
+    Number(
+      (await db.query(`SELECT count(*)::int AS n FROM users WHERE username ILIKE $1 OR email ILIKE $1`, [like])).rows[0]
+        .n,
+    );
   const auditOf = async (id: string) =>
     (
       await db.query(
@@ -128,7 +131,7 @@ describe('SCIM /Users', () => {
       it.each([
         ['Bearer <key>', `Bearer ${SCIM_KEY}`],
         ['bearer <key> (scheme is case-insensitive)', `bearer ${SCIM_KEY}`],
-        ['the raw key (Coder\'s form)', SCIM_KEY],
+        ["the raw key (Coder's form)", SCIM_KEY],
       ])('accepts %s', async (_label, header) => {
         const client = scimClient(t, '/scim/v2', header);
         const name = `${unique('keyform')}@example.com`;
@@ -205,9 +208,16 @@ describe('SCIM /Users', () => {
         // A second server on the same database, started without CODER_SCIM_AUTH_HEADER.
         const plain = await startTestApp({ databaseUrl: t.databaseUrl });
         try {
-          for (const path of ['/scim/v2/Users', '/api/v2/scim/v2/Users', '/scim/v2/Users/00000000-0000-0000-0000-000000000001']) {
+          for (const path of [
+            '/scim/v2/Users',
+            '/api/v2/scim/v2/Users',
+            '/scim/v2/Users/00000000-0000-0000-0000-000000000001',
+          ]) {
             const res = await plain.http.get(path).set('Authorization', `Bearer ${SCIM_KEY}`);
-            expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: 'Route not found.' } });
+            expect({ status: res.status, body: res.body }).toEqual({
+              status: 404,
+              body: { message: 'Route not found.' },
+            });
             expect(res.headers['content-type']).toMatch(/^application\/json/);
           }
           const name = unique('nokey');
@@ -215,7 +225,10 @@ describe('SCIM /Users', () => {
             .post('/scim/v2/Users')
             .set('Authorization', SCIM_KEY)
             .send(oktaUser(`${name}@example.com`));
-          expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: 'Route not found.' } });
+          expect({ status: res.status, body: res.body }).toEqual({
+            status: 404,
+            body: { message: 'Route not found.' },
+          });
           expect(await usersNamed(`${name}%`)).toBe(0);
         } finally {
           await plain.close();
@@ -238,7 +251,11 @@ describe('SCIM /Users', () => {
       it('answers 201 with Location, ETag and meta, and stores an oidc user in the default organization', async () => {
         const local = unique('alice');
         const userName = `${local}@example.com`;
-        const res = await scim('post', '/Users', oktaUser(userName, { externalId: `ext-${local}`, displayName: 'Alice Liddell' }));
+        const res = await scim(
+          'post',
+          '/Users',
+          oktaUser(userName, { externalId: `ext-${local}`, displayName: 'Alice Liddell' }),
+        );
         expect(res.status).toBe(201);
         const id = res.body.id as string;
         expect(id).toMatch(UUID_RE);
@@ -303,7 +320,11 @@ describe('SCIM /Users', () => {
       it.each([
         ['keeps a userName that is a valid Coder username', (u: string) => u, (u: string) => u],
         ['cuts the domain off an email', (u: string) => `${u}@corp.example.com`, (u: string) => u],
-        ['strips characters outside [a-zA-Z0-9-]', (u: string) => `${u}.Dot_ted+tag@example.com`, (u: string) => `${u}Dottedtag`],
+        [
+          'strips characters outside [a-zA-Z0-9-]',
+          (u: string) => `${u}.Dot_ted+tag@example.com`,
+          (u: string) => `${u}Dottedtag`,
+        ],
         ['strips them without an @ too', (u: string) => `${u}_with.dots`, (u: string) => `${u}withdots`],
       ])('derives the Coder username as Coder does: %s', async (_label, userNameOf, expected) => {
         const u = unique('d');
@@ -334,7 +355,10 @@ describe('SCIM /Users', () => {
         expect(await stored(primary.id)).toMatchObject({ email: `${u}-work@example.com`, email_type: 'work' });
 
         const first = await create(`${u}b`, {
-          emails: [{ value: `${u}-first@example.com`, type: 'home' }, { value: `${u}-second@example.com`, type: 'work' }],
+          emails: [
+            { value: `${u}-first@example.com`, type: 'home' },
+            { value: `${u}-second@example.com`, type: 'work' },
+          ],
         });
         expect(first.emails).toEqual([{ value: `${u}-first@example.com`, type: 'home', primary: true }]);
         expect(await stored(first.id)).toMatchObject({ email: `${u}-first@example.com`, email_type: 'home' });
@@ -366,21 +390,53 @@ describe('SCIM /Users', () => {
         it('for a userName or an email that a SCIM user already has (case-insensitively)', async () => {
           const u = unique('dup');
           const first = await create(`${u}@example.com`);
-          const sameName = await scim('post', '/Users', oktaUser(`${u.toUpperCase()}@EXAMPLE.com`, { emails: [{ value: `${u}-other@example.com`, primary: true }] }));
-          expectScimError(sameName, 409, 'uniqueness', new RegExp(`userName .* is already taken \\(user ${first.id}\\)`));
-          const sameEmail = await scim('post', '/Users', oktaUser(`${u}-other`, { emails: [{ value: `${u}@Example.COM`, primary: true }] }));
+          const sameName = await scim(
+            'post',
+            '/Users',
+            oktaUser(`${u.toUpperCase()}@EXAMPLE.com`, {
+              emails: [{ value: `${u}-other@example.com`, primary: true }],
+            }),
+          );
+          expectScimError(
+            sameName,
+            409,
+            'uniqueness',
+            new RegExp(`userName .* is already taken \\(user ${first.id}\\)`),
+          );
+          const sameEmail = await scim(
+            'post',
+            '/Users',
+            oktaUser(`${u}-other`, { emails: [{ value: `${u}@Example.COM`, primary: true }] }),
+          );
           expectScimError(sameEmail, 409, 'uniqueness', /email .* is already taken/);
           expect(await usersNamed(`${u}%`)).toBe(1);
         });
 
         it("for a user created through Coder's own API (its username or its email)", async () => {
           const coderUser = await createUser(t, owner);
-          const byName = await scim('post', '/Users', oktaUser(coderUser.username, { emails: [{ value: `${unique('x')}@example.com`, primary: true }] }));
+          const byName = await scim(
+            'post',
+            '/Users',
+            oktaUser(coderUser.username, { emails: [{ value: `${unique('x')}@example.com`, primary: true }] }),
+          );
           expectScimError(byName, 409, 'uniqueness', new RegExp(`is already taken \\(user ${coderUser.userId}\\)`));
-          const byEmail = await scim('post', '/Users', oktaUser(`${unique('y')}@example.com`, { emails: [{ value: coderUser.email, primary: true }] }));
-          expectScimError(byEmail, 409, 'uniqueness', new RegExp(`email .* is already taken \\(user ${coderUser.userId}\\)`));
+          const byEmail = await scim(
+            'post',
+            '/Users',
+            oktaUser(`${unique('y')}@example.com`, { emails: [{ value: coderUser.email, primary: true }] }),
+          );
+          expectScimError(
+            byEmail,
+            409,
+            'uniqueness',
+            new RegExp(`email .* is already taken \\(user ${coderUser.userId}\\)`),
+          );
           // The Coder user is untouched, and has no scim_users row.
-          expect(await stored(coderUser.userId)).toMatchObject({ username: coderUser.username, login_type: 'password', user_name: null });
+          expect(await stored(coderUser.userId)).toMatchObject({
+            username: coderUser.username,
+            login_type: 'password',
+            user_name: null,
+          });
         });
       });
 
@@ -388,7 +444,9 @@ describe('SCIM /Users', () => {
         const { schemas: _s, ...body } = oktaUser(`${unique('noschema')}@example.com`);
         const res = await scim('post', '/Users', body);
         expect(res.status).toBe(201);
-        const patched = await scim('patch', `/Users/${res.body.id}`, { Operations: [{ op: 'replace', path: 'active', value: false }] });
+        const patched = await scim('patch', `/Users/${res.body.id}`, {
+          Operations: [{ op: 'replace', path: 'active', value: false }],
+        });
         expect(patched.status).toBe(200);
         expect((await stored(res.body.id))!.status).toBe('suspended');
       });
@@ -419,10 +477,35 @@ describe('SCIM /Users', () => {
         ['an empty userName', { userName: '  ' }, 'invalidValue', /userName is required/],
         ['a userName that is not a string', { userName: 42 }, 'invalidValue', /userName must be a string/],
         ['a userName over 255 characters', { userName: `${'u'.repeat(256)}` }, 'invalidValue', /at most 255/],
-        ['no email and a userName that is not one', { userName: 'plain-name-x', emails: [] }, 'invalidValue', /emails is required/],
-        ['an invalid email', { emails: [{ value: 'not-an-email', primary: true }] }, 'invalidValue', /not a valid email/],
-        ['two primary emails', { emails: [{ value: 'a@x.example', primary: true }, { value: 'b@x.example', primary: true }] }, 'invalidValue', /At most one email/],
-        ['an email that is not an object', { emails: ['a@x.example'] }, 'invalidValue', /emails\[0\] must be an object/],
+        [
+          'no email and a userName that is not one',
+          { userName: 'plain-name-x', emails: [] },
+          'invalidValue',
+          /emails is required/,
+        ],
+        [
+          'an invalid email',
+          { emails: [{ value: 'not-an-email', primary: true }] },
+          'invalidValue',
+          /not a valid email/,
+        ],
+        [
+          'two primary emails',
+          {
+            emails: [
+              { value: 'a@x.example', primary: true },
+              { value: 'b@x.example', primary: true },
+            ],
+          },
+          'invalidValue',
+          /At most one email/,
+        ],
+        [
+          'an email that is not an object',
+          { emails: ['a@x.example'] },
+          'invalidValue',
+          /emails\[0\] must be an object/,
+        ],
         ['active that is not a boolean', { active: 'yes' }, 'invalidValue', /active must be a boolean/],
         ['name that is not an object', { name: 'Ada' }, 'invalidValue', /name must be an object/],
         ['schemas without the User schema', { schemas: [SCIM_PATCH] }, 'invalidSyntax', /schemas must contain/],
@@ -441,7 +524,11 @@ describe('SCIM /Users', () => {
         ['a JSON null', 'null'],
       ])('answers 400 invalidSyntax for %s', async (_label, text) => {
         const before = await usersNamed('%');
-        const res = await t.http.post('/scim/v2/Users').set('Authorization', `Bearer ${SCIM_KEY}`).set('Content-Type', 'application/scim+json').send(text);
+        const res = await t.http
+          .post('/scim/v2/Users')
+          .set('Authorization', `Bearer ${SCIM_KEY}`)
+          .set('Content-Type', 'application/scim+json')
+          .send(text);
         expectScimError(res, 400, 'invalidSyntax');
         expect(await usersNamed('%')).toBe(before);
       });
@@ -499,30 +586,52 @@ describe('SCIM /Users', () => {
       it.each([
         ['no name: the username for both', '', (u: string) => ({ givenName: u, familyName: u })],
         ['one word: that word for both', 'Plato', () => ({ givenName: 'Plato', familyName: 'Plato' })],
-        ['split at the last space', 'Grace Brewster  Hopper', () => ({ givenName: 'Grace Brewster', familyName: 'Hopper' })],
-      ])("gives a user made in Coder name parts derived from Coder's name (%s), in the list and filters too", async (_label, name, parts) => {
-        const coderUser = await createUser(t, owner);
-        if (name) await t.http.put(`/api/v2/users/${coderUser.userId}/profile`).set(auth(owner.token)).send({ username: coderUser.username, name }).expect(200);
-        const expected = parts(coderUser.username);
-        const res = await scim('get', `/Users/${coderUser.userId}`).expect(200);
-        expect(res.body.name).toEqual(expected);
-        if (name) expect(res.body.displayName).toBe(name);
-        else expect(res.body).not.toHaveProperty('displayName');
-        const listed = await list({ filter: `userName eq "${coderUser.username}"` }).expect(200);
-        expect(listed.body.Resources).toEqual([res.body]);
-        for (const filter of [`name.givenName eq "${expected.givenName}"`, `name.familyName eq "${expected.familyName}"`]) {
-          const found = await list({ filter: `${filter} and userName eq "${coderUser.username}"` }).expect(200);
-          expect(found.body.totalResults).toBe(1);
-        }
-        // Derived for display only: nothing is stored for the user.
-        expect((await db.query('SELECT 1 FROM scim_users WHERE user_id = $1', [coderUser.userId])).rowCount).toBe(0);
-        // A PATCH of something else does not store them either.
-        await scim('patch', `/Users/${coderUser.userId}`, patchOp({ op: 'replace', path: 'externalId', value: `x-${coderUser.username}` })).expect(200);
-        expect(await stored(coderUser.userId)).toMatchObject({ given_name: null, family_name: null, name });
-      });
+        [
+          'split at the last space',
+          'Grace Brewster  Hopper',
+          () => ({ givenName: 'Grace Brewster', familyName: 'Hopper' }),
+        ],
+      ])(
+        "gives a user made in Coder name parts derived from Coder's name (%s), in the list and filters too",
+        async (_label, name, parts) => {
+          const coderUser = await createUser(t, owner);
+          if (name)
+            await t.http
+              .put(`/api/v2/users/${coderUser.userId}/profile`)
+              .set(auth(owner.token))
+              .send({ username: coderUser.username, name })
+              .expect(200);
+          const expected = parts(coderUser.username);
+          const res = await scim('get', `/Users/${coderUser.userId}`).expect(200);
+          expect(res.body.name).toEqual(expected);
+          if (name) expect(res.body.displayName).toBe(name);
+          else expect(res.body).not.toHaveProperty('displayName');
+          const listed = await list({ filter: `userName eq "${coderUser.username}"` }).expect(200);
+          expect(listed.body.Resources).toEqual([res.body]);
+          for (const filter of [
+            `name.givenName eq "${expected.givenName}"`,
+            `name.familyName eq "${expected.familyName}"`,
+          ]) {
+            const found = await list({ filter: `${filter} and userName eq "${coderUser.username}"` }).expect(200);
+            expect(found.body.totalResults).toBe(1);
+          }
+          // Derived for display only: nothing is stored for the user.
+          expect((await db.query('SELECT 1 FROM scim_users WHERE user_id = $1', [coderUser.userId])).rowCount).toBe(0);
+          // A PATCH of something else does not store them either.
+          await scim(
+            'patch',
+            `/Users/${coderUser.userId}`,
+            patchOp({ op: 'replace', path: 'externalId', value: `x-${coderUser.username}` }),
+          ).expect(200);
+          expect(await stored(coderUser.userId)).toMatchObject({ given_name: null, family_name: null, name });
+        },
+      );
 
       it('keeps provisioned name parts, deriving only a missing one', async () => {
-        const onlyGiven = await create(`${unique('given')}@example.com`, { name: { givenName: 'Ada' }, displayName: 'Ada King Lovelace' });
+        const onlyGiven = await create(`${unique('given')}@example.com`, {
+          name: { givenName: 'Ada' },
+          displayName: 'Ada King Lovelace',
+        });
         expect(onlyGiven.name).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
         expect(await stored(onlyGiven.id)).toMatchObject({ given_name: 'Ada', family_name: null });
       });
@@ -539,11 +648,17 @@ describe('SCIM /Users', () => {
       it('does not show a user who is only a member of another organization', async () => {
         const orgId = await createOrg(t, owner);
         const outsider = await createUser(t, owner, { orgId });
-        const inDefault = await db.query('SELECT 1 FROM organization_members WHERE user_id = $1 AND organization_id = $2', [outsider.userId, owner.orgId]);
+        const inDefault = await db.query(
+          'SELECT 1 FROM organization_members WHERE user_id = $1 AND organization_id = $2',
+          [outsider.userId, owner.orgId],
+        );
         expect(inDefault.rowCount).toBe(0);
         expectScimError(await scim('get', `/Users/${outsider.userId}`), 404);
         expect((await list({ filter: `userName eq "${outsider.username}"` }).expect(200)).body.totalResults).toBe(0);
-        expectScimError(await scim('patch', `/Users/${outsider.userId}`, patchOp({ op: 'replace', path: 'active', value: false })), 404);
+        expectScimError(
+          await scim('patch', `/Users/${outsider.userId}`, patchOp({ op: 'replace', path: 'active', value: false })),
+          404,
+        );
         expect((await stored(outsider.userId))!.status).toBe('active');
       });
     });
@@ -557,7 +672,12 @@ describe('SCIM /Users', () => {
         // a, b, c, d in creation order; b has no externalId, d is suspended.
         users.push(await create(`${p}-a@example.com`, { externalId: `EXT-${p}-a` }));
         users.push(await create(`${p}-b@corp.example.com`, { externalId: undefined }));
-        users.push(await create(`${p}-c@example.com`, { externalId: `EXT-${p}-c`, name: { givenName: 'Cecil', familyName: 'Zed' } }));
+        users.push(
+          await create(`${p}-c@example.com`, {
+            externalId: `EXT-${p}-c`,
+            name: { givenName: 'Cecil', familyName: 'Zed' },
+          }),
+        );
         users.push(await create(`${p}-d@example.com`, { externalId: `EXT-${p}-d`, active: false }));
       });
       const ids = (res: Response) => (res.body.Resources as { id: string }[]).map((r) => r.id);
@@ -579,12 +699,24 @@ describe('SCIM /Users', () => {
       });
 
       it('answers an empty list for a filter matching nothing (what Okta asks before a create)', async () => {
-        const res = await list({ filter: `userName eq "${p}-none@example.com"`, startIndex: 1, count: 100 }).expect(200);
-        expect(res.body).toEqual({ schemas: [SCIM_LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+        const res = await list({ filter: `userName eq "${p}-none@example.com"`, startIndex: 1, count: 100 }).expect(
+          200,
+        );
+        expect(res.body).toEqual({
+          schemas: [SCIM_LIST],
+          totalResults: 0,
+          startIndex: 1,
+          itemsPerPage: 0,
+          Resources: [],
+        });
       });
 
       it.each([
-        ['userName eq (value case-insensitive)', (p: string) => `userName eq "${p.toUpperCase()}-A@EXAMPLE.COM"`, ['a']],
+        [
+          'userName eq (value case-insensitive)',
+          (p: string) => `userName eq "${p.toUpperCase()}-A@EXAMPLE.COM"`,
+          ['a'],
+        ],
         ['USERNAME eq (attribute name case-insensitive)', (p: string) => `USERNAME eq "${p}-a@example.com"`, ['a']],
         ['with the schema URN', (p: string) => `${SCIM_USER}:userName eq "${p}-c@example.com"`, ['c']],
         ['externalId eq (case-exact)', (p: string) => `externalId eq "EXT-${p}-c"`, ['c']],
@@ -602,7 +734,11 @@ describe('SCIM /Users', () => {
         ['active eq false', (p: string) => `userName sw "${p}" and active eq false`, ['d']],
         ['Active Eq True', (p: string) => `userName sw "${p}" And Active Eq True`, ['a', 'b', 'c']],
         ['or', (p: string) => `userName eq "${p}-a@example.com" or emails.value eq "${p}-d@example.com"`, ['a', 'd']],
-        ['and of or in parentheses', (p: string) => `userName sw "${p}" and (externalId eq "EXT-${p}-a" or active eq false)`, ['a', 'd']],
+        [
+          'and of or in parentheses',
+          (p: string) => `userName sw "${p}" and (externalId eq "EXT-${p}-a" or active eq false)`,
+          ['a', 'd'],
+        ],
         ['name.givenName eq', (p: string) => `userName sw "${p}" and name.givenName eq "cecil"`, ['c']],
       ])('filters: %s', async (_label, filter, expected) => {
         expect(await find(filter(p))).toEqual(expected.map((x) => users['abcd'.indexOf(x)].userName));
@@ -616,10 +752,26 @@ describe('SCIM /Users', () => {
 
       it('pages with a 1-based startIndex and count, totalResults counting every match', async () => {
         const filter = `userName sw "${p}"`;
-        const page = async (startIndex: number | string, count: number | string) => (await list({ filter, startIndex, count }).expect(200)).body;
-        expect(await page(1, 2)).toMatchObject({ totalResults: 4, startIndex: 1, itemsPerPage: 2, Resources: users.slice(0, 2) });
-        expect(await page(3, 2)).toMatchObject({ totalResults: 4, startIndex: 3, itemsPerPage: 2, Resources: users.slice(2, 4) });
-        expect(await page(4, 10)).toMatchObject({ totalResults: 4, startIndex: 4, itemsPerPage: 1, Resources: users.slice(3) });
+        const page = async (startIndex: number | string, count: number | string) =>
+          (await list({ filter, startIndex, count }).expect(200)).body;
+        expect(await page(1, 2)).toMatchObject({
+          totalResults: 4,
+          startIndex: 1,
+          itemsPerPage: 2,
+          Resources: users.slice(0, 2),
+        });
+        expect(await page(3, 2)).toMatchObject({
+          totalResults: 4,
+          startIndex: 3,
+          itemsPerPage: 2,
+          Resources: users.slice(2, 4),
+        });
+        expect(await page(4, 10)).toMatchObject({
+          totalResults: 4,
+          startIndex: 4,
+          itemsPerPage: 1,
+          Resources: users.slice(3),
+        });
         expect(await page(5, 10)).toMatchObject({ totalResults: 4, startIndex: 5, itemsPerPage: 0, Resources: [] });
         // RFC 7644 §3.4.2.4: startIndex below 1 is 1, a negative count is 0.
         expect(await page(0, 1)).toMatchObject({ startIndex: 1, itemsPerPage: 1, Resources: users.slice(0, 1) });
@@ -663,17 +815,30 @@ describe('SCIM /Users', () => {
         }
         expect(new Set(seen).size).toBe(205);
         expect(seen).toEqual([...capped.Resources, ...rest.Resources].map((r: { id: string }) => r.id));
-        const expected = await db.query(`SELECT id FROM users WHERE username LIKE $1 ORDER BY created_at, id`, [`${bulk}-%`]);
+        const expected = await db.query(`SELECT id FROM users WHERE username LIKE $1 ORDER BY created_at, id`, [
+          `${bulk}-%`,
+        ]);
         expect(seen).toEqual(expected.rows.map((r) => r.id));
       });
 
       it('projects with attributes and excludedAttributes (names case-insensitive; id and schemas always)', async () => {
         const filter = `userName eq "${users[2].userName}"`;
         const only = (await list({ filter, attributes: 'USERNAME,name.givenName' }).expect(200)).body.Resources;
-        expect(only).toEqual([{ schemas: [SCIM_USER], id: users[2].id, userName: users[2].userName, name: { givenName: 'Cecil' } }]);
-        const emailsValue = (await list({ filter, attributes: 'emails.value,meta.resourceType' }).expect(200)).body.Resources;
-        expect(emailsValue).toEqual([{ schemas: [SCIM_USER], id: users[2].id, emails: [{ value: users[2].userName }], meta: { resourceType: 'User' } }]);
-        const without = (await list({ filter, excludedAttributes: 'emails,Meta,name.familyName,id' }).expect(200)).body.Resources;
+        expect(only).toEqual([
+          { schemas: [SCIM_USER], id: users[2].id, userName: users[2].userName, name: { givenName: 'Cecil' } },
+        ]);
+        const emailsValue = (await list({ filter, attributes: 'emails.value,meta.resourceType' }).expect(200)).body
+          .Resources;
+        expect(emailsValue).toEqual([
+          {
+            schemas: [SCIM_USER],
+            id: users[2].id,
+            emails: [{ value: users[2].userName }],
+            meta: { resourceType: 'User' },
+          },
+        ]);
+        const without = (await list({ filter, excludedAttributes: 'emails,Meta,name.familyName,id' }).expect(200)).body
+          .Resources;
         const { emails: _e, meta: _m, ...rest } = users[2];
         expect(without).toEqual([{ ...rest, name: { givenName: 'Cecil' } }]);
         const byId = await scim('get', `/Users/${users[0].id}?attributes=active`).expect(200);
@@ -716,7 +881,10 @@ describe('SCIM /Users', () => {
       });
 
       it('answers 400 invalidFilter for a filter given twice', async () => {
-        const res = await scim('get', `/Users?filter=${encodeURIComponent('userName eq "a"')}&filter=${encodeURIComponent('userName eq "b"')}`);
+        const res = await scim(
+          'get',
+          `/Users?filter=${encodeURIComponent('userName eq "a"')}&filter=${encodeURIComponent('userName eq "b"')}`,
+        );
         expectScimError(res, 400, 'invalidFilter', /given once/);
       });
     });
@@ -724,7 +892,10 @@ describe('SCIM /Users', () => {
     describe('replace (PUT /Users/{id})', () => {
       it('replaces every attribute it stores; omitted ones are cleared, the Coder username stays', async () => {
         const u = unique('put');
-        const created = await create(`${u}@example.com`, { externalId: `x-${u}`, name: { givenName: 'A', familyName: 'B', formatted: 'A B' } });
+        const created = await create(`${u}@example.com`, {
+          externalId: `x-${u}`,
+          name: { givenName: 'A', familyName: 'B', formatted: 'A B' },
+        });
         const res = await scim('put', `/Users/${created.id}`, {
           schemas: [SCIM_USER],
           id: 'ignored',
@@ -743,7 +914,11 @@ describe('SCIM /Users', () => {
           displayName: 'Renamed User',
           emails: [{ value: `${u}-new@example.com`, type: 'home', primary: true }],
           active: true,
-          meta: { ...created.meta, lastModified: isoTime(), version: expect.not.stringMatching(`^${created.meta.version}$`) },
+          meta: {
+            ...created.meta,
+            lastModified: isoTime(),
+            version: expect.not.stringMatching(`^${created.meta.version}$`),
+          },
         });
         expect(res.headers.etag).toBe(res.body.meta.version);
         expect(res.headers).not.toHaveProperty('location');
@@ -770,10 +945,18 @@ describe('SCIM /Users', () => {
       it('keeps the email when emails is left out, and suspends for active false', async () => {
         const u = unique('put');
         const created = await create(`${u}@example.com`);
-        const res = await scim('put', `/Users/${created.id}`, { schemas: [SCIM_USER], userName: `${u}@example.com`, active: false });
+        const res = await scim('put', `/Users/${created.id}`, {
+          schemas: [SCIM_USER],
+          userName: `${u}@example.com`,
+          active: false,
+        });
         expect(res.status).toBe(200);
         expect(res.body.emails).toEqual(created.emails);
-        expect(await stored(created.id)).toMatchObject({ email: `${u}@example.com`, email_type: 'work', status: 'suspended' });
+        expect(await stored(created.id)).toMatchObject({
+          email: `${u}@example.com`,
+          email_type: 'work',
+          status: 'suspended',
+        });
       });
 
       it('records no audit entry for a PUT that changes nothing', async () => {
@@ -796,7 +979,11 @@ describe('SCIM /Users', () => {
           [coderUser.username, `${u}-b@example.com`],
           [`${u}-b@example.com`, coderUser.email],
         ]) {
-          const res = await scim('put', `/Users/${b.id}`, { schemas: [SCIM_USER], userName, emails: [{ value: email }] });
+          const res = await scim('put', `/Users/${b.id}`, {
+            schemas: [SCIM_USER],
+            userName,
+            emails: [{ value: email }],
+          });
           expectScimError(res, 409, 'uniqueness');
         }
         expect(await stored(b.id)).toMatchObject({ user_name: `${u}-b@example.com`, email: `${u}-b@example.com` });
@@ -814,7 +1001,10 @@ describe('SCIM /Users', () => {
         expect(ok.status).toBe(200);
         expect((await stored(created.id))!.name).toBe('Changed');
         // The version moved on: the old one is stale now.
-        const again = await scim('put', `/Users/${created.id}`, { ...body, displayName: 'Again' }).set('If-Match', created.meta.version);
+        const again = await scim('put', `/Users/${created.id}`, { ...body, displayName: 'Again' }).set(
+          'If-Match',
+          created.meta.version,
+        );
         expectScimError(again, 412);
         const star = await scim('put', `/Users/${created.id}`, { ...body, displayName: 'Star' }).set('If-Match', '*');
         expect(star.status).toBe(200);
@@ -832,15 +1022,25 @@ describe('SCIM /Users', () => {
 
       it('answers 400 for an invalid body and stores nothing', async () => {
         const created = await create(`${unique('putbad')}@example.com`);
-        expectScimError(await scim('put', `/Users/${created.id}`, { schemas: [SCIM_USER], displayName: 'x' }), 400, 'invalidValue', /userName is required/);
-        expectScimError(await scim('put', `/Users/${created.id}`, { userName: created.userName, active: 'nope' }), 400, 'invalidValue');
+        expectScimError(
+          await scim('put', `/Users/${created.id}`, { schemas: [SCIM_USER], displayName: 'x' }),
+          400,
+          'invalidValue',
+          /userName is required/,
+        );
+        expectScimError(
+          await scim('put', `/Users/${created.id}`, { userName: created.userName, active: 'nope' }),
+          400,
+          'invalidValue',
+        );
         expectScimError(await scim('put', `/Users/${created.id}`, [created]), 400, 'invalidSyntax');
         expect(await stored(created.id)).toMatchObject({ name: 'Ada Lovelace', status: 'active' });
       });
     });
 
     describe('patch (PATCH /Users/{id})', () => {
-      const patch = (id: string, ...operations: Record<string, unknown>[]) => scim('patch', `/Users/${id}`, patchOp(...operations));
+      const patch = (id: string, ...operations: Record<string, unknown>[]) =>
+        scim('patch', `/Users/${id}`, patchOp(...operations));
 
       it('active false suspends and true reactivates (op and booleans in any case, "True"/"False" strings)', async () => {
         const created = await create(`${unique('act')}@example.com`);
@@ -850,7 +1050,9 @@ describe('SCIM /Users', () => {
         expect(off.headers.etag).toBe(off.body.meta.version);
         expect((await stored(created.id))!.status).toBe('suspended');
         // Coder's API sees the suspension.
-        expect((await t.http.get(`/api/v2/users/${created.id}`).set(auth(owner.token)).expect(200)).body.status).toBe('suspended');
+        expect((await t.http.get(`/api/v2/users/${created.id}`).set(auth(owner.token)).expect(200)).body.status).toBe(
+          'suspended',
+        );
         const on = await patch(created.id, { op: 'REPLACE', value: { active: 'True' } });
         expect(on.status).toBe(200);
         expect(on.body.active).toBe(true);
@@ -861,7 +1063,9 @@ describe('SCIM /Users', () => {
           ['write', 200, 'suspended'],
           ['write', 200, 'active'],
         ]);
-        expect(audit.every((a) => a.user_id === NIL_UUID && a.additional_fields.automatic_subsystem === 'scim')).toBe(true);
+        expect(audit.every((a) => a.user_id === NIL_UUID && a.additional_fields.automatic_subsystem === 'scim')).toBe(
+          true,
+        );
       });
 
       it('applies path-less value objects, including dotted keys and filtered paths as keys', async () => {
@@ -927,7 +1131,11 @@ describe('SCIM /Users', () => {
       it('makes an added primary email the Coder email', async () => {
         const u = unique('prim');
         const created = await create(`${u}@example.com`);
-        const res = await patch(created.id, { op: 'add', path: 'emails', value: [{ value: `${u}-new@example.com`, type: 'other', primary: true }] });
+        const res = await patch(created.id, {
+          op: 'add',
+          path: 'emails',
+          value: [{ value: `${u}-new@example.com`, type: 'other', primary: true }],
+        });
         expect(res.status).toBe(200);
         expect(res.body.emails).toEqual([{ value: `${u}-new@example.com`, type: 'other', primary: true }]);
         expect(await stored(created.id)).toMatchObject({ email: `${u}-new@example.com`, email_type: 'other' });
@@ -945,7 +1153,12 @@ describe('SCIM /Users', () => {
         });
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ userName: `${u}@example.com`, active: false, name: { givenName: 'Ada' } });
-        expect(await stored(created.id)).toMatchObject({ status: 'suspended', user_name: `${u}@example.com`, email: `${u}@example.com`, given_name: 'Ada' });
+        expect(await stored(created.id)).toMatchObject({
+          status: 'suspended',
+          user_name: `${u}@example.com`,
+          email: `${u}@example.com`,
+          given_name: 'Ada',
+        });
         const back = await scim('patch', `/Users/${created.id}`, { active: 'true' });
         expect(back.status).toBe(200);
         expect((await stored(created.id))!.status).toBe('active');
@@ -958,7 +1171,11 @@ describe('SCIM /Users', () => {
 
       it('answers 204 with an ETag and no body for an empty attributes parameter', async () => {
         const created = await create(`${unique('empty')}@example.com`);
-        const res = await scim('patch', `/Users/${created.id}?attributes=`, patchOp({ op: 'replace', path: 'displayName', value: 'Quiet' }));
+        const res = await scim(
+          'patch',
+          `/Users/${created.id}?attributes=`,
+          patchOp({ op: 'replace', path: 'displayName', value: 'Quiet' }),
+        );
         expect(res.status).toBe(204);
         expect(res.text).toBe('');
         expect(res.headers.etag).toMatch(/^W\/"/);
@@ -966,22 +1183,40 @@ describe('SCIM /Users', () => {
         expect((await stored(created.id))!.name).toBe('Quiet');
         // Only PATCH may answer 204 (RFC 7644 §3.5.2): GET and PUT answer 200 with id and schemas.
         const got = await scim('get', `/Users/${created.id}?attributes=`);
-        expect({ status: got.status, body: got.body }).toEqual({ status: 200, body: { schemas: [SCIM_USER], id: created.id } });
-        const put = await scim('put', `/Users/${created.id}?attributes=`, { userName: created.userName, displayName: 'Loud' });
-        expect({ status: put.status, body: put.body }).toEqual({ status: 200, body: { schemas: [SCIM_USER], id: created.id } });
+        expect({ status: got.status, body: got.body }).toEqual({
+          status: 200,
+          body: { schemas: [SCIM_USER], id: created.id },
+        });
+        const put = await scim('put', `/Users/${created.id}?attributes=`, {
+          userName: created.userName,
+          displayName: 'Loud',
+        });
+        expect({ status: put.status, body: put.body }).toEqual({
+          status: 200,
+          body: { schemas: [SCIM_USER], id: created.id },
+        });
         expect((await stored(created.id))!.name).toBe('Loud');
       });
 
-      it('leaves Coder\'s name unassigned when displayName is removed (not rebuilt from the name parts)', async () => {
-        const formatted = await create(`${unique('unset')}@example.com`, { name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Countess Ada' } });
+      it("leaves Coder's name unassigned when displayName is removed (not rebuilt from the name parts)", async () => {
+        const formatted = await create(`${unique('unset')}@example.com`, {
+          name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Countess Ada' },
+        });
         expect((await stored(formatted.id))!.name).toBe('Ada Lovelace');
         const res = await patch(formatted.id, { op: 'remove', path: 'displayName' });
         expect(res.status).toBe(200);
         expect(res.body).not.toHaveProperty('displayName');
         // The provisioned name parts stay as they were.
         expect(res.body.name).toEqual({ formatted: 'Countess Ada', givenName: 'Ada', familyName: 'Lovelace' });
-        expect(await stored(formatted.id)).toMatchObject({ name: '', given_name: 'Ada', family_name: 'Lovelace', formatted_name: 'Countess Ada' });
-        expect((await t.http.get(`/api/v2/users/${formatted.id}`).set(auth(owner.token)).expect(200)).body.name).toBe('');
+        expect(await stored(formatted.id)).toMatchObject({
+          name: '',
+          given_name: 'Ada',
+          family_name: 'Lovelace',
+          formatted_name: 'Countess Ada',
+        });
+        expect((await t.http.get(`/api/v2/users/${formatted.id}`).set(auth(owner.token)).expect(200)).body.name).toBe(
+          '',
+        );
         expect((await scim('get', `/Users/${formatted.id}`).expect(200)).body).not.toHaveProperty('displayName');
         // Other PATCHes keep it unassigned; setting it again assigns it.
         await patch(formatted.id, { op: 'replace', path: 'name.givenName', value: 'Augusta' }).expect(200);
@@ -989,7 +1224,10 @@ describe('SCIM /Users', () => {
         await patch(formatted.id, { op: 'add', path: 'displayName', value: 'Augusta Ada' }).expect(200);
         expect((await stored(formatted.id))!.name).toBe('Augusta Ada');
         // The legacy body (only `active` read) does not rebuild a missing name either.
-        const parts = await create(`${unique('unset')}@example.com`, { name: { givenName: 'Grace', familyName: 'Hopper' }, displayName: undefined });
+        const parts = await create(`${unique('unset')}@example.com`, {
+          name: { givenName: 'Grace', familyName: 'Hopper' },
+          displayName: undefined,
+        });
         await patch(parts.id, { op: 'remove', path: 'displayName' }).expect(200);
         await scim('patch', `/Users/${parts.id}`, { active: false }).expect(200);
         expect(await stored(parts.id)).toMatchObject({ name: '', status: 'suspended' });
@@ -1000,9 +1238,15 @@ describe('SCIM /Users', () => {
       it('a PUT without displayName still names the user from name.formatted, else given and family names', async () => {
         const u = unique('putname');
         const created = await create(`${u}@example.com`);
-        await scim('put', `/Users/${created.id}`, { userName: `${u}@example.com`, name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'RAdm. Grace Hopper' } }).expect(200);
+        await scim('put', `/Users/${created.id}`, {
+          userName: `${u}@example.com`,
+          name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'RAdm. Grace Hopper' },
+        }).expect(200);
         expect((await stored(created.id))!.name).toBe('RAdm. Grace Hopper');
-        await scim('put', `/Users/${created.id}`, { userName: `${u}@example.com`, name: { givenName: 'Grace', familyName: 'Hopper' } }).expect(200);
+        await scim('put', `/Users/${created.id}`, {
+          userName: `${u}@example.com`,
+          name: { givenName: 'Grace', familyName: 'Hopper' },
+        }).expect(200);
         expect((await stored(created.id))!.name).toBe('Grace Hopper');
       });
 
@@ -1024,7 +1268,10 @@ describe('SCIM /Users', () => {
         const res = await patch(created.id, { op: 'replace', path: 'active', value: false }).set('If-Match', 'W/"old"');
         expectScimError(res, 412);
         expect((await stored(created.id))!.status).toBe('active');
-        const ok = await patch(created.id, { op: 'replace', path: 'active', value: false }).set('If-Match', created.meta.version);
+        const ok = await patch(created.id, { op: 'replace', path: 'active', value: false }).set(
+          'If-Match',
+          created.meta.version,
+        );
         expect(ok.status).toBe(200);
         expect((await stored(created.id))!.status).toBe('suspended');
       });
@@ -1032,24 +1279,77 @@ describe('SCIM /Users', () => {
       it('answers 409 uniqueness when the patched email belongs to another user', async () => {
         const other = await createUser(t, owner);
         const created = await create(`${unique('pdup')}@example.com`);
-        expectScimError(await patch(created.id, { op: 'replace', path: 'emails[type eq "work"].value', value: other.email }), 409, 'uniqueness');
-        expectScimError(await patch(created.id, { op: 'replace', path: 'userName', value: other.username }), 409, 'uniqueness');
+        expectScimError(
+          await patch(created.id, { op: 'replace', path: 'emails[type eq "work"].value', value: other.email }),
+          409,
+          'uniqueness',
+        );
+        expectScimError(
+          await patch(created.id, { op: 'replace', path: 'userName', value: other.username }),
+          409,
+          'uniqueness',
+        );
         expect(await stored(created.id)).toMatchObject({ email: created.userName, user_name: created.userName });
       });
 
       it.each([
         ['remove without a path', { op: 'remove' }, 'noTarget', /needs a path/],
         ['remove of the whole resource', { op: 'remove', path: SCIM_USER }, 'noTarget', /path of an attribute/],
-        ['replace with a filter matching no value', { op: 'replace', path: 'emails[type eq "home"].value', value: 'h@example.com' }, 'noTarget', /No value of emails matches/],
-        ['add with a filter describing no value', { op: 'add', path: 'emails[value co "zzzz-none"].type', value: 'home' }, 'noTarget', /does not describe/],
-        ['an unknown attribute', { op: 'replace', path: 'favouriteColour', value: 'blue' }, 'invalidPath', /Unknown attribute/],
-        ['an unknown sub-attribute', { op: 'replace', path: 'name.nickname', value: 'x' }, 'invalidPath', /Unknown sub-attribute/],
+        [
+          'replace with a filter matching no value',
+          { op: 'replace', path: 'emails[type eq "home"].value', value: 'h@example.com' },
+          'noTarget',
+          /No value of emails matches/,
+        ],
+        [
+          'add with a filter describing no value',
+          { op: 'add', path: 'emails[value co "zzzz-none"].type', value: 'home' },
+          'noTarget',
+          /does not describe/,
+        ],
+        [
+          'an unknown attribute',
+          { op: 'replace', path: 'favouriteColour', value: 'blue' },
+          'invalidPath',
+          /Unknown attribute/,
+        ],
+        [
+          'an unknown sub-attribute',
+          { op: 'replace', path: 'name.nickname', value: 'x' },
+          'invalidPath',
+          /Unknown sub-attribute/,
+        ],
         ['a malformed path', { op: 'replace', path: 'name..givenName', value: 'x' }, 'invalidPath', /Invalid path/],
-        ['a path that is not a string', { op: 'replace', path: 42, value: 'x' }, 'invalidPath', /path must be a string/],
-        ['another schema', { op: 'replace', path: 'urn:example:Other:title', value: 'x' }, 'invalidPath', /Unknown schema/],
-        ['a filter on a single-valued attribute', { op: 'replace', path: 'name[givenName eq "Ada"]', value: {} }, 'invalidPath', /not multi-valued/],
-        ['a sub-attribute of a simple attribute', { op: 'replace', path: 'userName.x', value: 'x' }, 'invalidPath', /no sub-attributes/],
-        ['a malformed filter in the path', { op: 'replace', path: 'emails[type xx "work"].value', value: 'x' }, 'invalidFilter', /Invalid filter in path/],
+        [
+          'a path that is not a string',
+          { op: 'replace', path: 42, value: 'x' },
+          'invalidPath',
+          /path must be a string/,
+        ],
+        [
+          'another schema',
+          { op: 'replace', path: 'urn:example:Other:title', value: 'x' },
+          'invalidPath',
+          /Unknown schema/,
+        ],
+        [
+          'a filter on a single-valued attribute',
+          { op: 'replace', path: 'name[givenName eq "Ada"]', value: {} },
+          'invalidPath',
+          /not multi-valued/,
+        ],
+        [
+          'a sub-attribute of a simple attribute',
+          { op: 'replace', path: 'userName.x', value: 'x' },
+          'invalidPath',
+          /no sub-attributes/,
+        ],
+        [
+          'a malformed filter in the path',
+          { op: 'replace', path: 'emails[type xx "work"].value', value: 'x' },
+          'invalidFilter',
+          /Invalid filter in path/,
+        ],
         ['id', { op: 'replace', path: 'id', value: 'x' }, 'mutability', /id is read-only/],
         ['groups', { op: 'add', path: 'groups', value: [{ value: NIL_UUID }] }, 'mutability', /groups is read-only/],
         ['meta', { op: 'replace', path: 'meta', value: {} }, 'mutability', /meta cannot be modified/],
@@ -1057,24 +1357,61 @@ describe('SCIM /Users', () => {
         ['remove of active', { op: 'remove', path: 'active' }, 'invalidValue', /active cannot be removed/],
         ['replace without a value', { op: 'replace', path: 'displayName' }, 'invalidValue', /needs a value/],
         ['a path-less value that is not an object', { op: 'add', value: 'x' }, 'invalidValue', /must be an object/],
-        ['active that is not a boolean', { op: 'replace', path: 'active', value: 'maybe' }, 'invalidValue', /active must be a boolean/],
-        ['a userName that is not a string', { op: 'replace', value: { userName: 5 } }, 'invalidValue', /userName must be a string/],
-        ['an invalid email', { op: 'replace', path: 'emails[type eq "work"].value', value: 'nope' }, 'invalidValue', /not a valid email/],
-        ['an op that is not add, replace or remove', { op: 'move', path: 'active', value: false }, 'invalidSyntax', /op must be/],
+        [
+          'active that is not a boolean',
+          { op: 'replace', path: 'active', value: 'maybe' },
+          'invalidValue',
+          /active must be a boolean/,
+        ],
+        [
+          'a userName that is not a string',
+          { op: 'replace', value: { userName: 5 } },
+          'invalidValue',
+          /userName must be a string/,
+        ],
+        [
+          'an invalid email',
+          { op: 'replace', path: 'emails[type eq "work"].value', value: 'nope' },
+          'invalidValue',
+          /not a valid email/,
+        ],
+        [
+          'an op that is not add, replace or remove',
+          { op: 'move', path: 'active', value: false },
+          'invalidSyntax',
+          /op must be/,
+        ],
         ['an operation without op', { path: 'active', value: false }, 'invalidSyntax', /op must be/],
       ])('answers 400 for %s, and stores nothing', async (_label, operation, scimType, detail) => {
         const created = await create(`${unique('perr')}@example.com`, { externalId: 'keep' });
         expectScimError(await patch(created.id, operation), 400, scimType, detail);
-        expect(await stored(created.id)).toMatchObject({ status: 'active', external_id: 'keep', email: created.userName, name: 'Ada Lovelace' });
+        expect(await stored(created.id)).toMatchObject({
+          status: 'active',
+          external_id: 'keep',
+          email: created.userName,
+          name: 'Ada Lovelace',
+        });
         expect((await auditOf(created.id)).length).toBe(1);
       });
 
       it.each([
         ['a PatchOp without Operations', { schemas: [SCIM_PATCH] }, /Operations must be an array/],
         ['empty Operations', { schemas: [SCIM_PATCH], Operations: [] }, /Operations must be an array/],
-        ['Operations that is not an array', { schemas: [SCIM_PATCH], Operations: { op: 'replace' } }, /Operations must be an array/],
-        ['an operation that is not an object', { schemas: [SCIM_PATCH], Operations: ['replace'] }, /Operations\[0\] must be an object/],
-        ['Operations with a schema other than PatchOp', { schemas: [SCIM_USER], Operations: [{ op: 'replace', path: 'active', value: false }] }, /schemas must contain/],
+        [
+          'Operations that is not an array',
+          { schemas: [SCIM_PATCH], Operations: { op: 'replace' } },
+          /Operations must be an array/,
+        ],
+        [
+          'an operation that is not an object',
+          { schemas: [SCIM_PATCH], Operations: ['replace'] },
+          /Operations\[0\] must be an object/,
+        ],
+        [
+          'Operations with a schema other than PatchOp',
+          { schemas: [SCIM_USER], Operations: [{ op: 'replace', path: 'active', value: false }] },
+          /schemas must contain/,
+        ],
         ['a JSON array', [{ op: 'replace', path: 'active', value: false }], /JSON object/],
       ])('answers 400 invalidSyntax for %s', async (_label, body, detail) => {
         const created = await create(`${unique('psyn')}@example.com`);
@@ -1104,11 +1441,20 @@ describe('SCIM /Users', () => {
         expect(res.status).toBe(204);
         expect(res.text).toBe('');
         const row = await stored(created.id);
-        expect(row).toMatchObject({ status: 'suspended', deleted: false, user_name: userName, email: userName, deprovisioned_at: expect.any(Date) });
+        expect(row).toMatchObject({
+          status: 'suspended',
+          deleted: false,
+          user_name: userName,
+          email: userName,
+          deprovisioned_at: expect.any(Date),
+        });
         expectScimError(await scim('get', `/Users/${created.id}`), 404);
         expect((await list({ filter: `userName eq "${userName}"` }).expect(200)).body.totalResults).toBe(0);
         expectScimError(await scim('delete', `/Users/${created.id}`), 404);
-        expectScimError(await scim('patch', `/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: true })), 404);
+        expectScimError(
+          await scim('patch', `/Users/${created.id}`, patchOp({ op: 'replace', path: 'active', value: true })),
+          404,
+        );
         expectScimError(await scim('put', `/Users/${created.id}`, { userName, active: true }), 404);
         expect((await stored(created.id))!.status).toBe('suspended');
         // Coder still has the (suspended) user.
@@ -1129,11 +1475,26 @@ describe('SCIM /Users', () => {
         const u = unique('back');
         const created = await create(`${u}@example.com`);
         await scim('delete', `/Users/${created.id}`).expect(204);
-        const again = await scim('post', '/Users', oktaUser(`${u}@example.com`, { name: { givenName: 'New', familyName: 'Name' }, externalId: 'ext-new' }));
+        const again = await scim(
+          'post',
+          '/Users',
+          oktaUser(`${u}@example.com`, { name: { givenName: 'New', familyName: 'Name' }, externalId: 'ext-new' }),
+        );
         expect(again.status).toBe(201);
-        expect(again.body).toMatchObject({ id: created.id, active: true, name: { givenName: 'New', familyName: 'Name' }, externalId: 'ext-new' });
+        expect(again.body).toMatchObject({
+          id: created.id,
+          active: true,
+          name: { givenName: 'New', familyName: 'Name' },
+          externalId: 'ext-new',
+        });
         expect(again.headers.location).toBe(created.meta.location);
-        expect(await stored(created.id)).toMatchObject({ status: 'active', deprovisioned_at: null, given_name: 'New', external_id: 'ext-new', username: u });
+        expect(await stored(created.id)).toMatchObject({
+          status: 'active',
+          deprovisioned_at: null,
+          given_name: 'New',
+          external_id: 'ext-new',
+          username: u,
+        });
         await scim('get', `/Users/${created.id}`).expect(200);
       });
 

@@ -15,7 +15,8 @@ const NEST_NOISE = /Mapped \{|dependencies initialized|RoutesResolver|RouterExpl
 async function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(server.output())) {
-    if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`output lacks ${String(pattern)}:\n${server.output()}`);
+    if (Date.now() > deadline || server.child.exitCode !== null)
+      throw new Error(`output lacks ${String(pattern)}:\n${server.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -71,7 +72,9 @@ describe('start-up output', () => {
     // A Unix-socket URL (the embedded test database) names its directory in `?host=`.
     const host = admin.searchParams.get('host') ?? admin.hostname;
     const where = `PostgreSQL at ${host}:${admin.port || 5432}${admin.pathname} (CODER_PG_CONNECTION_URL)`;
-    expect(messages[0]).toMatch(new RegExp(`^database: connected to ${where.replace(/[()/.]/g, '\\$&')} \\(\\d+(\\.\\d)? m?s\\)$`));
+    expect(messages[0]).toMatch(
+      new RegExp(`^database: connected to ${where.replace(/[()/.]/g, '\\$&')} \\(\\d+(\\.\\d)? m?s\\)$`),
+    );
     expect(messages[1]).toMatch(/^migrations: \d+ applied \(/);
     expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^listening on ${server.baseUrl} \\(`)));
     expect(messages).toContain(`Swagger UI: ${server.baseUrl}/swagger`);
@@ -87,15 +90,24 @@ describe('start-up output', () => {
     await startAndSettle(server);
     const output = server.output();
     expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: migrations: none pending \(/m);
-    expect(output).toContain(`\n  curl -X POST '${server.baseUrl}/api/v2/users/first' -H 'Content-Type: application/json' -d '{"email":`);
+    expect(output).toContain(
+      `\n  curl -X POST '${server.baseUrl}/api/v2/users/first' -H 'Content-Type: application/json' -d '{"email":`,
+    );
     expect(output).not.toMatch(/^\{"level"/m);
     expect(output).not.toMatch(NEST_NOISE);
 
     expect((await api(server.baseUrl, 'POST', '/api/v2/users/first', { body: owner })).status).toBe(201);
-    const login = await api(server.baseUrl, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } });
-    const config = await api(server.baseUrl, 'GET', '/api/v2/deployment/config', { token: login.body.session_token as string });
+    const login = await api(server.baseUrl, 'POST', '/api/v2/users/login', {
+      body: { email: owner.email, password: owner.password },
+    });
+    const config = await api(server.baseUrl, 'GET', '/api/v2/deployment/config', {
+      token: login.body.session_token as string,
+    });
     const options = (config.body as { options: { env?: string; value?: unknown; group?: { name: string } }[] }).options;
-    expect(options.find((o) => o.env === 'CODER_LOG_FORMAT')).toMatchObject({ value: 'pretty', group: { name: 'Logging' } });
+    expect(options.find((o) => o.env === 'CODER_LOG_FORMAT')).toMatchObject({
+      value: 'pretty',
+      group: { name: 'Logging' },
+    });
     expect(await server.stop('SIGTERM')).toBe(0);
 
     server = await start({ CODER_LOG_FORMAT: 'pretty' });
@@ -107,20 +119,39 @@ describe('start-up output', () => {
   }, 180_000);
 
   it.each([
-    ['an unknown database', (): string => withPath(url, '/no_such_database_h3'), 'database "no_such_database_h3" does not exist', 1],
+    [
+      'an unknown database',
+      (): string => withPath(url, '/no_such_database_h3'),
+      'database "no_such_database_h3" does not exist',
+      1,
+    ],
     ['an unknown role', (): string => withUser(url, 'no_such_role_h3'), 'role "no_such_role_h3" does not exist', 1],
     ['a bad %-escape in the user name', (): string => withUser(url, 'bad%zzuser'), 'the URL cannot be parsed', 1],
-    ['an unknown host', (): string => `postgres://coder:${PASSWORD}@no-such-host.invalid:5432/coder`, 'unknown host "no-such-host.invalid"', 1],
-    ['a malformed URL', (): string => `postgres://coder:${PASSWORD}@127.0.0.1:99999/coder`, 'must be a postgres:// URL', 2],
-  ])('%s in CODER_PG_CONNECTION_URL: exits at once with one line naming it, without the password', async (_name, badUrl, reason, exitCode) => {
-    const { code, ms, output } = await failingStart({ CODER_PG_CONNECTION_URL: badUrl() });
-    expect(code).toBe(exitCode);
-    expect(ms).toBeLessThan(5000);
-    expect(output.trimEnd().split('\n')).toHaveLength(1);
-    expect(output).toContain('CODER_PG_CONNECTION_URL');
-    expect(output).toContain(reason);
-    expect(output).not.toContain(PASSWORD);
-  }, 30_000);
+    [
+      'an unknown host',
+      (): string => `postgres://coder:${PASSWORD}@no-such-host.invalid:5432/coder`,
+      'unknown host "no-such-host.invalid"',
+      1,
+    ],
+    [
+      'a malformed URL',
+      (): string => `postgres://coder:${PASSWORD}@127.0.0.1:99999/coder`,
+      'must be a postgres:// URL',
+      2,
+    ],
+  ])(
+    '%s in CODER_PG_CONNECTION_URL: exits at once with one line naming it, without the password',
+    async (_name, badUrl, reason, exitCode) => {
+      const { code, ms, output } = await failingStart({ CODER_PG_CONNECTION_URL: badUrl() });
+      expect(code).toBe(exitCode);
+      expect(ms).toBeLessThan(5000);
+      expect(output.trimEnd().split('\n')).toHaveLength(1);
+      expect(output).toContain('CODER_PG_CONNECTION_URL');
+      expect(output).toContain(reason);
+      expect(output).not.toContain(PASSWORD);
+    },
+    30_000,
+  );
 
   it('a taken CODER_HTTP_ADDRESS: one line naming it, at once, before the database is touched', async () => {
     const fresh = await createTestDatabase();
@@ -139,7 +170,9 @@ describe('start-up output', () => {
     }
     const client = await connect(fresh);
     try {
-      const { rows } = await client.query<{ table: string | null }>(`SELECT to_regclass('public.typeorm_migrations')::text AS "table"`);
+      const { rows } = await client.query<{ table: string | null }>(
+        `SELECT to_regclass('public.typeorm_migrations')::text AS "table"`,
+      );
       expect(rows[0].table).toBeNull();
     } finally {
       await client.end();
@@ -167,7 +200,13 @@ describe('start-up output', () => {
   async function onTerminal() {
     const port = await freePort();
     const pidFile = join(dataDir, `terminal-server-${port}.pid`);
-    const env: NodeJS.ProcessEnv = { ...process.env, CODER_PG_CONNECTION_URL: url, CODER_DATA_DIR: dataDir, CODER_HTTP_ADDRESS: `127.0.0.1:${port}`, CODER_LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CODER_PG_CONNECTION_URL: url,
+      CODER_DATA_DIR: dataDir,
+      CODER_HTTP_ADDRESS: `127.0.0.1:${port}`,
+      CODER_LOG_LEVEL: 'info',
+    };
     delete env.CODER_LOG_FORMAT;
     const main = join(process.cwd(), 'dist', 'src', 'main.js');
     const server = `sh -c 'echo $$ > ${pidFile}; exec "${process.execPath}" "${main}"'`;
@@ -191,18 +230,22 @@ describe('start-up output', () => {
     return Date.now() - started;
   }
 
-  (haveScript ? it : it.skip)('on a terminal: pretty lines; when the terminal closes (SIGHUP, then writes fail with EIO) the server stops within 10 s', async () => {
-    const t = await onTerminal();
-    try {
-      expect(t.screen()).toMatch(/INFO.*listening on/);
-      expect(t.screen()).not.toMatch(/\{"level"/);
-      t.terminal.kill('SIGKILL');
-      expect(await exitTime(t.pid)).toBeLessThan(10_000);
-    } finally {
-      t.terminal.kill('SIGKILL');
-      if (running(t.pid)) process.kill(t.pid, 'SIGKILL');
-    }
-  }, 120_000);
+  (haveScript ? it : it.skip)(
+    'on a terminal: pretty lines; when the terminal closes (SIGHUP, then writes fail with EIO) the server stops within 10 s',
+    async () => {
+      const t = await onTerminal();
+      try {
+        expect(t.screen()).toMatch(/INFO.*listening on/);
+        expect(t.screen()).not.toMatch(/\{"level"/);
+        t.terminal.kill('SIGKILL');
+        expect(await exitTime(t.pid)).toBeLessThan(10_000);
+      } finally {
+        t.terminal.kill('SIGKILL');
+        if (running(t.pid)) process.kill(t.pid, 'SIGKILL');
+      }
+    },
+    120_000,
+  );
 });
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped has exited). */

@@ -32,7 +32,11 @@ describe('template ACL admin grants', () => {
     return { id: (await createTemplate(t, owner, owner.orgId, version.id as string, extra)).id as string, fileId };
   };
   const group = async (members: string[]) => {
-    const res = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: unique('g') }).expect(201);
+    const res = await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/groups`)
+      .set(auth(owner.token))
+      .send({ name: unique('g') })
+      .expect(201);
     await t.http.patch(`/api/v2/groups/${res.body.id}`).set(auth(owner.token)).send({ add_users: members }).expect(200);
     return res.body.id as string;
   };
@@ -42,7 +46,9 @@ describe('template ACL admin grants', () => {
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());
     await addLicense(t, owner, ['template_rbac']);
-    [userAdmin, groupAdmin, userUser, groupUser, member] = await Promise.all([1, 2, 3, 4, 5].map(() => createUser(t, owner)));
+    [userAdmin, groupAdmin, userUser, groupUser, member] = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => createUser(t, owner)),
+    );
     open = await template();
     closed = await template({ disable_everyone_group_access: true });
     const admins = await group([groupAdmin.userId]);
@@ -56,44 +62,61 @@ describe('template ACL admin grants', () => {
     t.http
       .post(`/api/v2/organizations/${owner.orgId}/templateversions`)
       .set(auth(who.token))
-      .send({ storage_method: 'file', provisioner: 'echo', file_id: fileId, ...(templateId ? { template_id: templateId } : {}) });
+      .send({
+        storage_method: 'file',
+        provisioner: 'echo',
+        file_id: fileId,
+        ...(templateId ? { template_id: templateId } : {}),
+      });
   const activate = (who: Session, templateId: string, id: string) =>
     t.http.patch(`/api/v2/templates/${templateId}/versions`).set(auth(who.token)).send({ id });
   const patchMeta = (who: Session, templateId: string) =>
-    t.http.patch(`/api/v2/templates/${templateId}`).set(auth(who.token)).send({ description: unique('d') });
+    t.http
+      .patch(`/api/v2/templates/${templateId}`)
+      .set(auth(who.token))
+      .send({ description: unique('d') });
   const download = (who: Session, fileId: string) => t.http.get(`/api/v2/files/${fileId}`).set(auth(who.token));
 
   describe.each([
     ['a user entry', () => userAdmin],
     ['a group entry', () => groupAdmin],
   ])('"admin" through %s', (_, who) => {
-    it('pushes a version for that template (its own upload or the template\'s file) and activates it', async () => {
+    it("pushes a version for that template (its own upload or the template's file) and activates it", async () => {
       const own = await uploadEchoTemplate(t, who());
       const pushed = await pushVersion(who(), own, open.id).expect(201);
       expect(pushed.body.template_id).toBe(open.id);
       await waitForVersion(t, who(), pushed.body.id);
-      expect((await activate(who(), open.id, pushed.body.id).expect(200)).body).toEqual({ message: 'Updated the active template version!' });
+      expect((await activate(who(), open.id, pushed.body.id).expect(200)).body).toEqual({
+        message: 'Updated the active template version!',
+      });
       const again = await pushVersion(who(), open.fileId, open.id).expect(201);
       expect(again.body.job.file_id).toBe(open.fileId);
     });
 
-    it('updates the template\'s settings and renames its versions', async () => {
+    it("updates the template's settings and renames its versions", async () => {
       await patchMeta(who(), open.id).expect(200);
-      const versions = (await t.http.get(`/api/v2/templates/${open.id}/versions`).set(auth(who().token)).expect(200)).body;
-      await t.http.patch(`/api/v2/templateversions/${versions[0].id}`).set(auth(who().token)).send({ message: unique('m') }).expect(200);
+      const versions = (await t.http.get(`/api/v2/templates/${open.id}/versions`).set(auth(who().token)).expect(200))
+        .body;
+      await t.http
+        .patch(`/api/v2/templateversions/${versions[0].id}`)
+        .set(auth(who().token))
+        .send({ message: unique('m') })
+        .expect(200);
     });
 
-    it('downloads the files the template\'s versions were imported from, but not another template\'s', async () => {
+    it("downloads the files the template's versions were imported from, but not another template's", async () => {
       const res = await download(who(), open.fileId).expect(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect((await download(who(), closed.fileId).expect(404)).body).toEqual(NOT_FOUND);
     });
 
-    it('may not push a version for no template or for another template, nor use another template\'s file', async () => {
+    it("may not push a version for no template or for another template, nor use another template's file", async () => {
       const own = await uploadEchoTemplate(t, who());
       expect((await pushVersion(who(), own).expect(403)).body).toEqual(FORBIDDEN);
       expect((await pushVersion(who(), own, closed.id).expect(404)).body).toEqual(TEMPLATE_MISSING);
-      expect((await pushVersion(who(), closed.fileId, open.id).expect(404)).body).toEqual({ message: 'File not found.' });
+      expect((await pushVersion(who(), closed.fileId, open.id).expect(404)).body).toEqual({
+        message: 'File not found.',
+      });
       await patchMeta(who(), closed.id).expect(404);
     });
   });
@@ -106,7 +129,8 @@ describe('template ACL admin grants', () => {
       await t.http.get(`/api/v2/templates/${closed.id}`).set(auth(who().token)).expect(200);
       const own = await uploadEchoTemplate(t, who());
       expect((await pushVersion(who(), own, closed.id).expect(403)).body).toEqual(FORBIDDEN);
-      const active = (await t.http.get(`/api/v2/templates/${closed.id}`).set(auth(owner.token)).expect(200)).body.active_version_id;
+      const active = (await t.http.get(`/api/v2/templates/${closed.id}`).set(auth(owner.token)).expect(200)).body
+        .active_version_id;
       expect((await activate(who(), closed.id, active).expect(403)).body).toEqual(FORBIDDEN);
       expect((await patchMeta(who(), closed.id).expect(403)).body).toEqual(FORBIDDEN);
       expect((await download(who(), closed.fileId).expect(403)).body).toEqual(FORBIDDEN);
@@ -123,7 +147,11 @@ describe('template ACL admin grants', () => {
     expect((await download(member, closed.fileId).expect(404)).body).toEqual(NOT_FOUND);
     await patchMeta(member, closed.id).expect(404);
     // Without a template_id the permission is checked before the body (403, not 400).
-    await t.http.post(`/api/v2/organizations/${owner.orgId}/templateversions`).set(auth(member.token)).send({ provisioner: 'nope' }).expect(403);
+    await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/templateversions`)
+      .set(auth(member.token))
+      .send({ provisioner: 'nope' })
+      .expect(403);
   });
 
   it('demoting an admin to "use" takes the rights away', async () => {

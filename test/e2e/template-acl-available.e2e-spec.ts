@@ -23,7 +23,8 @@ describe('GET /templates/{template}/acl/available', () => {
   let tpl: JsonObject;
   let groupId: string;
 
-  const available = (who: Session, id: string, query = '') => t.http.get(`/api/v2/templates/${id}/acl/available${query}`).set(auth(who.token));
+  const available = (who: Session, id: string, query = '') =>
+    t.http.get(`/api/v2/templates/${id}/acl/available${query}`).set(auth(who.token));
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld());
@@ -48,13 +49,31 @@ describe('GET /templates/{template}/acl/available', () => {
   describe('with template_rbac', () => {
     beforeAll(async () => {
       await addLicense(t, owner, ['template_rbac']);
-      groupId = (await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'devs' }).expect(201)).body.id;
-      await t.http.patch(`/api/v2/groups/${groupId}`).set(auth(owner.token)).send({ add_users: [alice.userId] }).expect(200);
-      await t.http.post(`/api/v2/organizations/${otherOrg}/groups`).set(auth(owner.token)).send({ name: 'elsewhere' }).expect(201);
-      await t.http.patch(`/api/v2/templates/${tpl.id}/acl`).set(auth(owner.token)).send({ user_perms: { [aclAdmin.userId]: 'admin' } }).expect(200);
+      groupId = (
+        await t.http
+          .post(`/api/v2/organizations/${owner.orgId}/groups`)
+          .set(auth(owner.token))
+          .send({ name: 'devs' })
+          .expect(201)
+      ).body.id;
+      await t.http
+        .patch(`/api/v2/groups/${groupId}`)
+        .set(auth(owner.token))
+        .send({ add_users: [alice.userId] })
+        .expect(200);
+      await t.http
+        .post(`/api/v2/organizations/${otherOrg}/groups`)
+        .set(auth(owner.token))
+        .send({ name: 'elsewhere' })
+        .expect(201);
+      await t.http
+        .patch(`/api/v2/templates/${tpl.id}/acl`)
+        .set(auth(owner.token))
+        .send({ user_perms: { [aclAdmin.userId]: 'admin' } })
+        .expect(200);
     });
 
-    it('answers the organization\'s users matching q (full User objects) and every group of the organization with members', async () => {
+    it("answers the organization's users matching q (full User objects) and every group of the organization with members", async () => {
       const res = await available(owner, tpl.id, '?q=al').expect(200);
       expect(res.body.users.map((u: { username: string }) => u.username)).toEqual(['albert', 'alice']);
       expect(res.body.users[1]).toMatchObject({
@@ -67,25 +86,34 @@ describe('GET /templates/{template}/acl/available', () => {
       });
       expect(res.body.groups.map((g: { name: string }) => g.name)).toEqual(['Everyone', 'devs']);
       expect(res.body.groups[0]).toMatchObject({ id: owner.orgId, organization_id: owner.orgId });
-      expect(res.body.groups[0].members.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining([owner.userId, alice.userId, bob.userId]));
+      expect(res.body.groups[0].members.map((m: { id: string }) => m.id)).toEqual(
+        expect.arrayContaining([owner.userId, alice.userId, bob.userId]),
+      );
       expect(res.body.groups[0].members.map((m: { id: string }) => m.id)).not.toContain(outsider.userId);
-      expect(res.body.groups[1]).toMatchObject({ id: groupId, members: [expect.objectContaining({ id: alice.userId })] });
+      expect(res.body.groups[1]).toMatchObject({
+        id: groupId,
+        members: [expect.objectContaining({ id: alice.userId })],
+      });
     });
 
     it('lists every member of the organization without q, and pages like GET /users', async () => {
       const all = (await available(owner, tpl.id).expect(200)).body.users.map((u: { username: string }) => u.username);
       expect(all).toEqual(['admin', 'albert', 'alice', 'bob', 'xavier', 'yan', 'zed']);
-      expect((await available(owner, tpl.id, '?limit=2&offset=1').expect(200)).body.users.map((u: { username: string }) => u.username)).toEqual(['albert', 'alice']);
-      expect((await available(owner, tpl.id, `?after_id=${bob.userId}`).expect(200)).body.users.map((u: { username: string }) => u.username)).toEqual([
-        'xavier',
-        'yan',
-        'zed',
-      ]);
+      expect(
+        (await available(owner, tpl.id, '?limit=2&offset=1').expect(200)).body.users.map(
+          (u: { username: string }) => u.username,
+        ),
+      ).toEqual(['albert', 'alice']);
+      expect(
+        (await available(owner, tpl.id, `?after_id=${bob.userId}`).expect(200)).body.users.map(
+          (u: { username: string }) => u.username,
+        ),
+      ).toEqual(['xavier', 'yan', 'zed']);
       const suspended = await available(owner, tpl.id, '?q=status:suspended').expect(200);
       expect(suspended.body.users).toEqual([]);
     });
 
-    it('is open to the template\'s ACL admins (plain members) and to template admins', async () => {
+    it("is open to the template's ACL admins (plain members) and to template admins", async () => {
       const res = await available(aclAdmin, tpl.id, '?q=bob').expect(200);
       expect(res.body.users.map((u: { id: string }) => u.id)).toEqual([bob.userId]);
       await available(templateAdmin, tpl.id).expect(200);
@@ -97,7 +125,7 @@ describe('GET /templates/{template}/acl/available', () => {
       await available(owner, randomUUID()).expect(404);
     });
 
-    it('rejects a template id that is not a UUID and bad queries with GET /users\'s messages', async () => {
+    it("rejects a template id that is not a UUID and bad queries with GET /users's messages", async () => {
       expect((await available(owner, 'nope').expect(400)).body.message).toBe('Invalid UUID "template".');
       expect((await available(owner, tpl.id, '?limit=x').expect(400)).body).toMatchObject({
         message: 'Query parameters have invalid values.',

@@ -24,16 +24,35 @@ describe('template ACL and other organizations', () => {
   let foreignGroup: string;
 
   const patchAcl = (who: Session, template: string, body: unknown) =>
-    t.http.patch(`/api/v2/templates/${template}/acl`).set(auth(who.token)).send(body as object);
-  const getAcl = (who: Session, template: string) => t.http.get(`/api/v2/templates/${template}/acl`).set(auth(who.token));
+    t.http
+      .patch(`/api/v2/templates/${template}/acl`)
+      .set(auth(who.token))
+      .send(body as object);
+  const getAcl = (who: Session, template: string) =>
+    t.http.get(`/api/v2/templates/${template}/acl`).set(auth(who.token));
   const storedAcl = async (template: string) =>
     (await db.query('SELECT user_acl, group_acl FROM templates WHERE id = $1', [template])).rows[0];
-  const notMember = (userId: string) => ({ field: 'user_perms', detail: `User "${userId}" must be a member of organization "${owner.orgId}"` });
-  const notOurGroup = (groupId: string) => ({ field: 'group_perms', detail: `Group "${groupId}" must be a group of organization "${owner.orgId}"` });
+  const notMember = (userId: string) => ({
+    field: 'user_perms',
+    detail: `User "${userId}" must be a member of organization "${owner.orgId}"`,
+  });
+  const notOurGroup = (groupId: string) => ({
+    field: 'group_perms',
+    detail: `Group "${groupId}" must be a group of organization "${owner.orgId}"`,
+  });
   const privateTemplate = () => echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
   const createGroup = async (orgId: string, members: string[] = []) => {
-    const res = await t.http.post(`/api/v2/organizations/${orgId}/groups`).set(auth(owner.token)).send({ name: unique('grp') }).expect(201);
-    if (members.length) await t.http.patch(`/api/v2/groups/${res.body.id}`).set(auth(owner.token)).send({ add_users: members }).expect(200);
+    const res = await t.http
+      .post(`/api/v2/organizations/${orgId}/groups`)
+      .set(auth(owner.token))
+      .send({ name: unique('grp') })
+      .expect(201);
+    if (members.length)
+      await t.http
+        .patch(`/api/v2/groups/${res.body.id}`)
+        .set(auth(owner.token))
+        .send({ add_users: members })
+        .expect(200);
     return res.body.id as string;
   };
   const leaveOrg = (userId: string) =>
@@ -88,7 +107,9 @@ describe('template ACL and other organizations', () => {
     it('refuses a group of another organization like a group id of nothing', async () => {
       const tpl = await privateTemplate();
       const nothing = '3e9a1f40-5b6c-4d7e-9f80-a1b2c3d4e5f6';
-      const res = await patchAcl(orgAdmin, tpl.id, { group_perms: { [foreignGroup]: 'use', [nothing]: 'admin' } }).expect(400);
+      const res = await patchAcl(orgAdmin, tpl.id, {
+        group_perms: { [foreignGroup]: 'use', [nothing]: 'admin' },
+      }).expect(400);
       expect(res.body).toEqual({ message: INVALID, validations: [notOurGroup(foreignGroup), notOurGroup(nothing)] });
       // The other organization's Everyone group (its id is the organization's) too.
       const everyone = await patchAcl(orgAdmin, tpl.id, { group_perms: { [otherOrg]: 'use' } }).expect(400);
@@ -138,8 +159,12 @@ describe('template ACL and other organizations', () => {
       expect((await storedAcl(tpl.id)).user_acl).toEqual({ [alice.userId]: ['read'], [leaver.userId]: ['*'] });
       for (const reader of [owner, orgAdmin]) {
         const res = await getAcl(reader, tpl.id).expect(200);
-        expect(res.body.users.map((u: { id: string; role: string }) => [u.id, u.role])).toEqual([[alice.userId, 'use']]);
-        const byId = new Map(res.body.group.map((g: { id: string; members: { id: string }[] }) => [g.id, g.members.map((m) => m.id)]));
+        expect(res.body.users.map((u: { id: string; role: string }) => [u.id, u.role])).toEqual([
+          [alice.userId, 'use'],
+        ]);
+        const byId = new Map(
+          res.body.group.map((g: { id: string; members: { id: string }[] }) => [g.id, g.members.map((m) => m.id)]),
+        );
         expect(byId.get(group)).toEqual([alice.userId]);
         expect(byId.get(owner.orgId)).not.toContain(leaver.userId);
         expect(res.text).not.toContain(leaver.userId);

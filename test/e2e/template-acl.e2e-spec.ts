@@ -53,9 +53,13 @@ describe('template ACL', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-  const acl = (session: Session, template: string) => t.http.get(`/api/v2/templates/${template}/acl`).set(auth(session.token));
+  const acl = (session: Session, template: string) =>
+    t.http.get(`/api/v2/templates/${template}/acl`).set(auth(session.token));
   const patchAcl = (session: Session, template: string, body: unknown) =>
-    t.http.patch(`/api/v2/templates/${template}/acl`).set(auth(session.token)).send(body as object);
+    t.http
+      .patch(`/api/v2/templates/${template}/acl`)
+      .set(auth(session.token))
+      .send(body as object);
   const storedAcl = async (template: string) =>
     (await db.query('SELECT user_acl, group_acl FROM templates WHERE id = $1', [template])).rows[0];
   const newWorkspace = (session: Session, template: string) =>
@@ -64,15 +68,26 @@ describe('template ACL', () => {
       .set(auth(session.token))
       .send({ template_id: template, name: unique('ws') });
   const createGroup = async (name = unique('grp'), members: string[] = []) => {
-    const res = await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name }).expect(201);
-    if (members.length) await t.http.patch(`/api/v2/groups/${res.body.id}`).set(auth(owner.token)).send({ add_users: members }).expect(200);
+    const res = await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/groups`)
+      .set(auth(owner.token))
+      .send({ name })
+      .expect(201);
+    if (members.length)
+      await t.http
+        .patch(`/api/v2/groups/${res.body.id}`)
+        .set(auth(owner.token))
+        .send({ add_users: members })
+        .expect(200);
     return res.body.id as string;
   };
 
   describe('without template_rbac', () => {
-    it('answers 403 with Coder\'s message on both routes', async () => {
+    it("answers 403 with Coder's message on both routes", async () => {
       expect((await acl(owner, openTpl.id).expect(403)).body).toEqual(GATE);
-      expect((await patchAcl(owner, openTpl.id, { user_perms: { [alice.userId]: 'use' } }).expect(403)).body).toEqual(GATE);
+      expect((await patchAcl(owner, openTpl.id, { user_perms: { [alice.userId]: 'use' } }).expect(403)).body).toEqual(
+        GATE,
+      );
       expect(await storedAcl(openTpl.id)).toEqual({ user_acl: {}, group_acl: { [owner.orgId]: ['read'] } });
     });
 
@@ -91,7 +106,12 @@ describe('template ACL', () => {
         const res = await acl(owner, openTpl.id).expect(200);
         expect(res.body.users).toEqual([]);
         expect(res.body.group).toHaveLength(1);
-        expect(res.body.group[0]).toMatchObject({ id: owner.orgId, name: 'Everyone', organization_id: owner.orgId, role: 'use' });
+        expect(res.body.group[0]).toMatchObject({
+          id: owner.orgId,
+          name: 'Everyone',
+          organization_id: owner.orgId,
+          role: 'use',
+        });
         const memberIds = res.body.group[0].members.map((m: { id: string }) => m.id);
         expect(memberIds).toEqual(expect.arrayContaining([owner.userId, alice.userId, bob.userId]));
         expect(memberIds).not.toContain(outsider.userId);
@@ -131,14 +151,21 @@ describe('template ACL', () => {
         await t.http.put(`/api/v2/users/${suspended.userId}/status/suspend`).set(auth(owner.token)).expect(200);
         await t.http.delete(`/api/v2/users/${deleted.userId}`).set(auth(owner.token)).expect(200);
         let res = await acl(owner, tpl.id).expect(200);
-        expect(res.body.users.map((u: { id: string; role: string }) => [u.id, u.role])).toEqual([[alice.userId, 'use']]);
+        expect(res.body.users.map((u: { id: string; role: string }) => [u.id, u.role])).toEqual([
+          [alice.userId, 'use'],
+        ]);
         expect(res.body.group.map((g: { id: string; role: string }) => [g.id, g.role])).toEqual([[group, 'admin']]);
         await t.http.delete(`/api/v2/groups/${group}`).set(auth(owner.token)).expect(200);
         res = await acl(owner, tpl.id).expect(200);
         expect(res.body.group).toEqual([]);
         // The stale entries can still be removed.
-        await patchAcl(owner, tpl.id, { user_perms: { [deleted.userId]: '' }, group_perms: { [group]: '' } }).expect(200);
-        expect(await storedAcl(tpl.id)).toEqual({ user_acl: { [alice.userId]: ['read'], [suspended.userId]: ['read'] }, group_acl: {} });
+        await patchAcl(owner, tpl.id, { user_perms: { [deleted.userId]: '' }, group_perms: { [group]: '' } }).expect(
+          200,
+        );
+        expect(await storedAcl(tpl.id)).toEqual({
+          user_acl: { [alice.userId]: ['read'], [suspended.userId]: ['read'] },
+          group_acl: {},
+        });
       });
     });
 
@@ -152,7 +179,10 @@ describe('template ACL', () => {
 
       it('rejects an invalid role', async () => {
         const res = await patchAcl(owner, tpl.id, { user_perms: { [alice.userId]: 'owner' } }).expect(400);
-        expect(res.body).toEqual({ message: INVALID, validations: [{ field: 'user_perms', detail: 'role "owner" is not a valid Template role' }] });
+        expect(res.body).toEqual({
+          message: INVALID,
+          validations: [{ field: 'user_perms', detail: 'role "owner" is not a valid Template role' }],
+        });
         await expectUnchanged();
       });
 
@@ -169,10 +199,17 @@ describe('template ACL', () => {
 
       it('rejects an unknown user and a group of another organization', async () => {
         const foreignGroup = (
-          await t.http.post(`/api/v2/organizations/${otherOrg}/groups`).set(auth(owner.token)).send({ name: unique('fg') }).expect(201)
+          await t.http
+            .post(`/api/v2/organizations/${otherOrg}/groups`)
+            .set(auth(owner.token))
+            .send({ name: unique('fg') })
+            .expect(201)
         ).body.id as string;
         const ghost = '11111111-1111-4111-8111-111111111111';
-        const res = await patchAcl(owner, tpl.id, { user_perms: { [ghost]: 'use' }, group_perms: { [foreignGroup]: 'use' } }).expect(400);
+        const res = await patchAcl(owner, tpl.id, {
+          user_perms: { [ghost]: 'use' },
+          group_perms: { [foreignGroup]: 'use' },
+        }).expect(400);
         expect(res.body.validations).toEqual([
           { field: 'user_perms', detail: `User "${ghost}" must be a member of organization "${owner.orgId}"` },
           { field: 'group_perms', detail: `Group "${foreignGroup}" must be a group of organization "${owner.orgId}"` },
@@ -190,7 +227,9 @@ describe('template ACL', () => {
       });
 
       it('rejects maps that are not objects, and ignores unknown fields (as Coder)', async () => {
-        expect((await patchAcl(owner, tpl.id, { user_perms: 'alice' }).expect(400)).body.message).toBe('Validation failed.');
+        expect((await patchAcl(owner, tpl.id, { user_perms: 'alice' }).expect(400)).body.message).toBe(
+          'Validation failed.',
+        );
         await patchAcl(owner, tpl.id, { user_perms: [alice.userId] }).expect(400);
         await patchAcl(owner, tpl.id, { users: { [alice.userId]: 'admin' } }).expect(200);
         await expectUnchanged();
@@ -206,14 +245,23 @@ describe('template ACL', () => {
       it('merges entries: sets, changes and removes only the keys named, and audits the change', async () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO);
         const group = await createGroup();
-        expect((await patchAcl(owner, tpl.id, { user_perms: { [alice.userId]: 'use', [bob.userId]: 'admin' }, group_perms: { [group]: 'use' } }).expect(200)).body).toEqual(UPDATED);
+        expect(
+          (
+            await patchAcl(owner, tpl.id, {
+              user_perms: { [alice.userId]: 'use', [bob.userId]: 'admin' },
+              group_perms: { [group]: 'use' },
+            }).expect(200)
+          ).body,
+        ).toEqual(UPDATED);
         await patchAcl(owner, tpl.id, { user_perms: { [alice.userId]: 'admin', [bob.userId]: '' } }).expect(200);
         expect(await storedAcl(tpl.id)).toEqual({
           user_acl: { [alice.userId]: ['*'] },
           group_acl: { [owner.orgId]: ['read'], [group]: ['read'] },
         });
         const res = await acl(owner, tpl.id).expect(200);
-        expect(res.body.users).toEqual([expect.objectContaining({ id: alice.userId, username: alice.username, role: 'admin' })]);
+        expect(res.body.users).toEqual([
+          expect.objectContaining({ id: alice.userId, username: alice.username, role: 'admin' }),
+        ]);
         const audit = await db.query(
           `SELECT action, resource_type, status_code FROM audit_logs WHERE resource_id = $1 AND action = 'write' ORDER BY time`,
           [tpl.id],
@@ -226,17 +274,29 @@ describe('template ACL', () => {
 
       it('lets owners, template admins and organization admins edit it', async () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
-        for (const [who, role] of [[owner, 'use'], [templateAdmin, 'admin'], [orgAdmin, '']] as const) {
+        for (const [who, role] of [
+          [owner, 'use'],
+          [templateAdmin, 'admin'],
+          [orgAdmin, ''],
+        ] as const) {
           await patchAcl(who, tpl.id, { user_perms: { [carol.userId]: role } }).expect(200);
         }
         expect(await storedAcl(tpl.id)).toEqual({ user_acl: {}, group_acl: {} });
       });
 
       it('forbids (403) a member who can see the template, and hides it (404) from others', async () => {
-        expect((await patchAcl(alice, openTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(403)).body).toEqual(FORBIDDEN);
-        expect((await patchAcl(auditor, privateTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(403)).body).toEqual(FORBIDDEN);
-        expect((await patchAcl(userAdmin, privateTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(404)).body).toEqual(NOT_FOUND);
-        expect((await patchAcl(outsider, openTpl.id, { user_perms: { [outsider.userId]: 'admin' } }).expect(404)).body).toEqual(NOT_FOUND);
+        expect(
+          (await patchAcl(alice, openTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(403)).body,
+        ).toEqual(FORBIDDEN);
+        expect(
+          (await patchAcl(auditor, privateTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(403)).body,
+        ).toEqual(FORBIDDEN);
+        expect(
+          (await patchAcl(userAdmin, privateTpl.id, { user_perms: { [alice.userId]: 'admin' } }).expect(404)).body,
+        ).toEqual(NOT_FOUND);
+        expect(
+          (await patchAcl(outsider, openTpl.id, { user_perms: { [outsider.userId]: 'admin' } }).expect(404)).body,
+        ).toEqual(NOT_FOUND);
         expect(await storedAcl(openTpl.id)).toEqual({ user_acl: {}, group_acl: { [owner.orgId]: ['read'] } });
         expect(await storedAcl(privateTpl.id)).toEqual({ user_acl: {}, group_acl: {} });
       });
@@ -247,13 +307,19 @@ describe('template ACL', () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
         const user = await createUser(t, owner);
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(user.token)).expect(404);
-        const listed = await t.http.get(`/api/v2/organizations/${owner.orgId}/templates`).set(auth(user.token)).expect(200);
+        const listed = await t.http
+          .get(`/api/v2/organizations/${owner.orgId}/templates`)
+          .set(auth(user.token))
+          .expect(200);
         expect(listed.body.map((x: { id: string }) => x.id)).not.toContain(tpl.id);
         expect((await newWorkspace(user, tpl.id)).status).toBeGreaterThanOrEqual(400);
 
         await patchAcl(owner, tpl.id, { user_perms: { [user.userId]: 'use' } }).expect(200);
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(user.token)).expect(200);
-        const visible = await t.http.get(`/api/v2/organizations/${owner.orgId}/templates`).set(auth(user.token)).expect(200);
+        const visible = await t.http
+          .get(`/api/v2/organizations/${owner.orgId}/templates`)
+          .set(auth(user.token))
+          .expect(200);
         expect(visible.body.map((x: { id: string }) => x.id)).toContain(tpl.id);
         const ws = await createWorkspace(t, user, owner.orgId, tpl.id);
         expect((await waitForBuild(t, user, ws.latest_build.id)).job.status).toBe('succeeded');
@@ -267,7 +333,7 @@ describe('template ACL', () => {
         expect(denied.status).toBeLessThan(500);
       });
 
-      it('a group entry works for the group\'s members, and stops when a member leaves the group', async () => {
+      it("a group entry works for the group's members, and stops when a member leaves the group", async () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
         const user = await createUser(t, owner);
         const group = await createGroup(unique('devs'), [user.userId]);
@@ -278,7 +344,11 @@ describe('template ACL', () => {
         const ws = await createWorkspace(t, user, owner.orgId, tpl.id);
         expect((await waitForBuild(t, user, ws.latest_build.id)).job.status).toBe('succeeded');
 
-        await t.http.patch(`/api/v2/groups/${group}`).set(auth(owner.token)).send({ remove_users: [user.userId] }).expect(200);
+        await t.http
+          .patch(`/api/v2/groups/${group}`)
+          .set(auth(owner.token))
+          .send({ remove_users: [user.userId] })
+          .expect(200);
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(user.token)).expect(404);
         expect((await newWorkspace(user, tpl.id)).status).toBeGreaterThanOrEqual(400);
       });
@@ -288,12 +358,19 @@ describe('template ACL', () => {
         const admin = await createUser(t, owner);
         const viaGroup = await createUser(t, owner);
         const group = await createGroup(unique('admins'), [viaGroup.userId]);
-        await patchAcl(owner, tpl.id, { user_perms: { [admin.userId]: 'admin' }, group_perms: { [group]: 'admin' } }).expect(200);
+        await patchAcl(owner, tpl.id, {
+          user_perms: { [admin.userId]: 'admin' },
+          group_perms: { [group]: 'admin' },
+        }).expect(200);
 
         await acl(admin, tpl.id).expect(200);
         await patchAcl(admin, tpl.id, { user_perms: { [carol.userId]: 'use' } }).expect(200);
         await patchAcl(viaGroup, tpl.id, { user_perms: { [bob.userId]: 'use' } }).expect(200);
-        expect((await storedAcl(tpl.id)).user_acl).toEqual({ [admin.userId]: ['*'], [carol.userId]: ['read'], [bob.userId]: ['read'] });
+        expect((await storedAcl(tpl.id)).user_acl).toEqual({
+          [admin.userId]: ['*'],
+          [carol.userId]: ['read'],
+          [bob.userId]: ['read'],
+        });
 
         // Demoted to "use": no more edits.
         await patchAcl(owner, tpl.id, { user_perms: { [admin.userId]: 'use' } }).expect(200);
@@ -309,10 +386,13 @@ describe('template ACL', () => {
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(templateAdmin.token)).expect(200);
       });
 
-      it('an entry for a user outside the template\'s organization is refused, and a stored one grants nothing', async () => {
+      it("an entry for a user outside the template's organization is refused, and a stored one grants nothing", async () => {
         const tpl = await echoTemplate(t, owner, owner.orgId, ECHO, { disable_everyone_group_access: true });
         await patchAcl(owner, tpl.id, { user_perms: { [outsider.userId]: 'admin' } }).expect(400);
-        await db.query(`UPDATE templates SET user_acl = $2::jsonb WHERE id = $1`, [tpl.id, JSON.stringify({ [outsider.userId]: ['*'] })]);
+        await db.query(`UPDATE templates SET user_acl = $2::jsonb WHERE id = $1`, [
+          tpl.id,
+          JSON.stringify({ [outsider.userId]: ['*'] }),
+        ]);
         await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(outsider.token)).expect(404);
         await acl(outsider, tpl.id).expect(404);
       });

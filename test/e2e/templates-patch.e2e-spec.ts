@@ -22,15 +22,25 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     member = await createUser(t, owner);
     templateAdmin = await createUser(t, owner, { roles: ['template-admin'] });
     orgAdmin = await createUser(t, owner);
-    await t.http.put(`/api/v2/organizations/${owner.orgId}/members/${orgAdmin.userId}/roles`).set(auth(owner.token)).send({ roles: ['organization-admin'] }).expect(200);
+    await t.http
+      .put(`/api/v2/organizations/${owner.orgId}/members/${orgAdmin.userId}/roles`)
+      .set(auth(owner.token))
+      .send({ roles: ['organization-admin'] })
+      .expect(200);
     outsider = await createUser(t, owner, { orgId: await createOrg(t, owner) });
   });
   afterAll(() => closeWorld(t, db));
 
-  const patch = (who: Session, id: string, body: Record<string, unknown>) => t.http.patch(`/api/v2/templates/${id}`).set(auth(who.token)).send(body);
+  const patch = (who: Session, id: string, body: Record<string, unknown>) =>
+    t.http.patch(`/api/v2/templates/${id}`).set(auth(who.token)).send(body);
   const fresh = (extra: Record<string, unknown> = {}) => echoTemplate(t, owner, owner.orgId, undefined, extra);
   const writes = async (id: string) =>
-    (await db.query(`SELECT diff, status_code, user_id FROM audit_logs WHERE resource_id = $1 AND action = 'write' ORDER BY time`, [id])).rows;
+    (
+      await db.query(
+        `SELECT diff, status_code, user_id FROM audit_logs WHERE resource_id = $1 AND action = 'write' ORDER BY time`,
+        [id],
+      )
+    ).rows;
 
   it('changes only the fields sent, answers 200 with the template, and audits the difference', async () => {
     const tpl = await fresh();
@@ -87,7 +97,7 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     expect(entry.diff).not.toHaveProperty('icon');
   });
 
-  it('answers 200 (not Coder\'s 304) to a request that changes nothing, without writing or auditing', async () => {
+  it("answers 200 (not Coder's 304) to a request that changes nothing, without writing or auditing", async () => {
     const tpl = await fresh();
     const same = await patch(owner, tpl.id, {
       name: tpl.name,
@@ -102,11 +112,13 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     expect(same.body).toEqual(tpl);
     expect((await patch(owner, tpl.id, {}).expect(200)).body).toEqual(tpl);
     // null is absent, as for every field.
-    expect((await patch(owner, tpl.id, { display_name: null, max_port_share_level: null }).expect(200)).body).toEqual(tpl);
+    expect((await patch(owner, tpl.id, { display_name: null, max_port_share_level: null }).expect(200)).body).toEqual(
+      tpl,
+    );
     expect(await writes(tpl.id)).toEqual([]);
   });
 
-  it('validates every field with Coder\'s messages, all at once, and changes nothing', async () => {
+  it("validates every field with Coder's messages, all at once, and changes nothing", async () => {
     const tpl = await fresh();
     const bad = await patch(owner, tpl.id, {
       default_ttl_ms: -1,
@@ -130,15 +142,20 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
         { field: 'failure_ttl_ms', detail: 'Value must be at least one minute.' },
         { field: 'time_til_dormant_ms', detail: 'Value must be at least one minute.' },
         { field: 'time_til_dormant_autodelete_ms', detail: 'Value must be at least one minute.' },
-        { field: 'max_port_share_level', detail: "invalid max port sharing level, value must be 'authenticated', 'organization', or 'public'." },
+        {
+          field: 'max_port_share_level',
+          detail: "invalid max port sharing level, value must be 'authenticated', 'organization', or 'public'.",
+        },
         { field: 'cors_behavior', detail: 'Invalid CORS behavior "strict". Must be one of [simple, passthru]' },
       ],
     });
-    expect((await patch(owner, tpl.id, { max_ttl_ms: 3_600_000, default_ttl_ms: 7_200_000 }).expect(400)).body.validations).toEqual([
-      { field: 'default_ttl_ms', detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.' },
-    ]);
+    expect(
+      (await patch(owner, tpl.id, { max_ttl_ms: 3_600_000, default_ttl_ms: 7_200_000 }).expect(400)).body.validations,
+    ).toEqual([{ field: 'default_ttl_ms', detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.' }]);
     // Wrong JSON types and Coder's name rules are the validation pipe's.
-    expect((await patch(owner, tpl.id, { default_ttl_ms: '1h', require_active_version: 'yes' }).expect(400)).body).toEqual({
+    expect(
+      (await patch(owner, tpl.id, { default_ttl_ms: '1h', require_active_version: 'yes' }).expect(400)).body,
+    ).toEqual({
       message: 'Validation failed.',
       validations: [
         { field: 'default_ttl_ms', detail: expect.any(String) },
@@ -148,7 +165,9 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     expect((await patch(owner, tpl.id, { name: 'has space' }).expect(400)).body.validations).toEqual([
       { field: 'name', detail: 'Validation failed for tag "template_name" with value: "has space"' },
     ]);
-    expect((await patch(owner, tpl.id, { display_name: ' padded' }).expect(400)).body.validations[0].field).toBe('display_name');
+    expect((await patch(owner, tpl.id, { display_name: ' padded' }).expect(400)).body.validations[0].field).toBe(
+      'display_name',
+    );
     expect((await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(owner.token)).expect(200)).body).toEqual(tpl);
     expect(await writes(tpl.id)).toEqual([]);
   });
@@ -190,7 +209,11 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     await patch(owner, tpl.id, { disable_everyone_group_access: true }).expect(200);
     expect((await db.query('SELECT group_acl FROM templates WHERE id = $1', [tpl.id])).rows[0].group_acl).toEqual({});
     await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(member.token)).expect(404);
-    expect((await writes(tpl.id))[0].diff.group_acl).toEqual({ old: { [owner.orgId]: ['read'] }, new: {}, secret: false });
+    expect((await writes(tpl.id))[0].diff.group_acl).toEqual({
+      old: { [owner.orgId]: ['read'] },
+      new: {},
+      secret: false,
+    });
   });
 
   it('a deprecation message deprecates the template: no new workspaces, with Coder\'s message; "" undeprecates', async () => {
@@ -206,7 +229,10 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
       message: `Template "${tpl.name}" has been deprecated, and cannot be used to create a new workspace.`,
       detail: 'Use the v2 template.',
     });
-    expect((await patch(owner, tpl.id, { deprecation_message: '' }).expect(200)).body).toMatchObject({ deprecated: false, deprecation_message: '' });
+    expect((await patch(owner, tpl.id, { deprecation_message: '' }).expect(200)).body).toMatchObject({
+      deprecated: false,
+      deprecation_message: '',
+    });
     await t.http
       .post(`/api/v2/organizations/${owner.orgId}/members/me/workspaces`)
       .set(auth(member.token))
@@ -216,7 +242,11 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
 
   it('lets owners, template admins and organization admins update; a member who uses it gets 403; others 404', async () => {
     const tpl = await fresh();
-    for (const [who, description] of [[owner, 'o'], [templateAdmin, 'ta'], [orgAdmin, 'oa']] as const) {
+    for (const [who, description] of [
+      [owner, 'o'],
+      [templateAdmin, 'ta'],
+      [orgAdmin, 'oa'],
+    ] as const) {
       expect((await patch(who, tpl.id, { description }).expect(200)).body.description).toBe(description);
     }
     expect((await patch(member, tpl.id, { description: 'm' }).expect(403)).body).toEqual(FORBIDDEN);
@@ -228,7 +258,9 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
     await patch(owner, randomUUID(), {}).expect(404);
     expect((await patch(owner, 'not-a-uuid', {}).expect(400)).body.message).toBe('Invalid UUID "template".');
     await t.http.patch(`/api/v2/templates/${tpl.id}`).send({}).expect(401);
-    expect((await db.query('SELECT description FROM templates WHERE id = $1', [tpl.id])).rows[0].description).toBe('oa');
+    expect((await db.query('SELECT description FROM templates WHERE id = $1', [tpl.id])).rows[0].description).toBe(
+      'oa',
+    );
   });
 
   it('a deleted template is gone (404)', async () => {
@@ -265,7 +297,7 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
       expect((await t.http.get(`/api/v2/templates/${tpl.id}`).set(auth(owner.token)).expect(200)).body).toEqual(tpl);
     });
 
-    it('takes null as Coder\'s defaults', async () => {
+    it("takes null as Coder's defaults", async () => {
       const version = await importVersion(t, owner, owner.orgId);
       const tpl = await createTemplate(t, owner, owner.orgId, version.id as string, {
         max_port_share_level: null,
@@ -285,7 +317,7 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
       });
     });
 
-    it('validates them with Coder\'s messages', async () => {
+    it("validates them with Coder's messages", async () => {
       const version = await importVersion(t, owner, owner.orgId);
       const res = await t.http
         .post(`/api/v2/organizations/${owner.orgId}/templates`)
@@ -305,7 +337,10 @@ describe('PATCH /templates/{template} and the newer template settings', () => {
         validations: [
           { field: 'activity_bump_ms', detail: 'Must be a positive integer.' },
           { field: 'autostart_requirement.days_of_week', detail: 'invalid weekday "noday"' },
-          { field: 'max_port_share_level', detail: "invalid max port sharing level, value must be 'authenticated', 'organization', or 'public'." },
+          {
+            field: 'max_port_share_level',
+            detail: "invalid max port sharing level, value must be 'authenticated', 'organization', or 'public'.",
+          },
           { field: 'cors_behavior', detail: 'Invalid CORS behavior "". Must be one of [simple, passthru]' },
           { field: 'dormant_ttl_ms', detail: 'Must be a positive integer.' },
         ],

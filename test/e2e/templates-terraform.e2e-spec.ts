@@ -14,7 +14,7 @@ const ALL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
  * this server does not know. The provider uses the Terraform provisioner; these versions use echo
  * so that the built-in daemons import them.
  */
-describe('the Terraform provider\'s coderd_template flow', () => {
+describe("the Terraform provider's coderd_template flow", () => {
   let t: TestApp;
   let db: pg.Client;
   let owner: Owner;
@@ -25,7 +25,13 @@ describe('the Terraform provider\'s coderd_template flow', () => {
     ({ t, db, owner } = await openWorld());
     await addLicense(t, owner, ['template_rbac']);
     dev = await createUser(t, owner);
-    groupId = (await t.http.post(`/api/v2/organizations/${owner.orgId}/groups`).set(auth(owner.token)).send({ name: 'devs' }).expect(201)).body.id;
+    groupId = (
+      await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/groups`)
+        .set(auth(owner.token))
+        .send({ name: 'devs' })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => closeWorld(t, db));
 
@@ -71,7 +77,11 @@ describe('the Terraform provider\'s coderd_template flow', () => {
   it('creates, configures, versions, renames, re-permissions and deletes a template', async () => {
     // Upload (a tar) and the first version, for no template yet.
     const firstFile = await uploadEchoTemplate(t, owner, undefined, 'tar');
-    const v1 = await t.http.post(`/api/v2/organizations/${owner.orgId}/templateversions`).set(as()).send(versionBody(firstFile, NIL)).expect(201);
+    const v1 = await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/templateversions`)
+      .set(as())
+      .send(versionBody(firstFile, NIL))
+      .expect(201);
     expect(v1.body.template_id).toBe(NIL);
     expect((await waitForVersion(t, owner, v1.body.id)).job.status).toBe('succeeded');
 
@@ -125,46 +135,83 @@ describe('the Terraform provider\'s coderd_template flow', () => {
       .expect(200);
 
     // Right after create: max_port_share_level differs from the response, so it patches.
-    const patched = await t.http.patch(`/api/v2/templates/${id}`).set(as()).send(updateBody({ max_port_share_level: 'public', description: 'managed by terraform' })).expect(200);
-    expect(patched.body).toMatchObject({ id, max_port_share_level: 'public', cors_behavior: 'simple', use_classic_parameter_flow: false });
+    const patched = await t.http
+      .patch(`/api/v2/templates/${id}`)
+      .set(as())
+      .send(updateBody({ max_port_share_level: 'public', description: 'managed by terraform' }))
+      .expect(200);
+    expect(patched.body).toMatchObject({
+      id,
+      max_port_share_level: 'public',
+      cors_behavior: 'simple',
+      use_classic_parameter_flow: false,
+    });
     const authoritative = (await t.http.get(`/api/v2/templates/${id}`).set(as()).expect(200)).body;
     expect(authoritative).toEqual(patched.body);
 
     // A second version, for the template, made active.
     const secondFile = await uploadEchoTemplate(t, owner, undefined, 'tar');
-    const v2 = await t.http.post(`/api/v2/organizations/${owner.orgId}/templateversions`).set(as()).send(versionBody(secondFile, id, 'v2')).expect(201);
+    const v2 = await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/templateversions`)
+      .set(as())
+      .send(versionBody(secondFile, id, 'v2'))
+      .expect(201);
     expect(v2.body).toMatchObject({ template_id: id, name: 'v2' });
     await waitForVersion(t, owner, v2.body.id);
-    expect((await t.http.patch(`/api/v2/templates/${id}/versions`).set(as()).send({ id: v2.body.id }).expect(200)).body).toEqual({
+    expect(
+      (await t.http.patch(`/api/v2/templates/${id}/versions`).set(as()).send({ id: v2.body.id }).expect(200)).body,
+    ).toEqual({
       message: 'Updated the active template version!',
     });
 
     // The same plan again: nothing changes, still 200 with the template.
-    const again = await t.http.patch(`/api/v2/templates/${id}`).set(as()).send(updateBody({ max_port_share_level: 'public', description: 'managed by terraform' })).expect(200);
+    const again = await t.http
+      .patch(`/api/v2/templates/${id}`)
+      .set(as())
+      .send(updateBody({ max_port_share_level: 'public', description: 'managed by terraform' }))
+      .expect(200);
     expect(again.body).toMatchObject({ id, active_version_id: v2.body.id, max_port_share_level: 'public' });
-    expect(again.body.updated_at).toBe((await t.http.get(`/api/v2/templates/${id}`).set(as()).expect(200)).body.updated_at);
+    expect(again.body.updated_at).toBe(
+      (await t.http.get(`/api/v2/templates/${id}`).set(as()).expect(200)).body.updated_at,
+    );
 
     // A changed plan.
-    const changed = await t.http.patch(`/api/v2/templates/${id}`).set(as()).send(updateBody({ max_port_share_level: 'authenticated', description: 'v2' })).expect(200);
+    const changed = await t.http
+      .patch(`/api/v2/templates/${id}`)
+      .set(as())
+      .send(updateBody({ max_port_share_level: 'authenticated', description: 'v2' }))
+      .expect(200);
     expect(changed.body).toMatchObject({ description: 'v2', max_port_share_level: 'authenticated' });
 
     // Renaming the first version (message pointer set).
-    const renamed = await t.http.patch(`/api/v2/templateversions/${v1.body.id}`).set(as()).send({ name: 'v1', message: 'first' }).expect(200);
+    const renamed = await t.http
+      .patch(`/api/v2/templateversions/${v1.body.id}`)
+      .set(as())
+      .send({ name: 'v1', message: 'first' })
+      .expect(200);
     expect(renamed.body).toMatchObject({ id: v1.body.id, name: 'v1', message: 'first' });
 
     // The ACL shrinks: entries to drop are sent with role "".
     const acl = (await t.http.get(`/api/v2/templates/${id}/acl`).set(as()).expect(200)).body;
     expect(acl.users.map((u: { id: string; role: string }) => [u.id, u.role])).toEqual([[dev.userId, 'admin']]);
     expect(acl.group.map((g: { id: string; role: string }) => [g.id, g.role])).toEqual([[groupId, 'use']]);
-    await t.http.patch(`/api/v2/templates/${id}/acl`).set(as()).send({ user_perms: { [dev.userId]: '' }, group_perms: { [groupId]: 'admin' } }).expect(200);
+    await t.http
+      .patch(`/api/v2/templates/${id}/acl`)
+      .set(as())
+      .send({ user_perms: { [dev.userId]: '' }, group_perms: { [groupId]: 'admin' } })
+      .expect(200);
     const shrunk = (await t.http.get(`/api/v2/templates/${id}/acl`).set(as()).expect(200)).body;
     expect(shrunk.users).toEqual([]);
     expect(shrunk.group.map((g: { id: string; role: string }) => [g.id, g.role])).toEqual([[groupId, 'admin']]);
 
     // Import reads it by organization and name.
-    expect((await t.http.get(`/api/v2/organizations/${owner.orgId}/templates/tf-docker`).set(as()).expect(200)).body.id).toBe(id);
+    expect(
+      (await t.http.get(`/api/v2/organizations/${owner.orgId}/templates/tf-docker`).set(as()).expect(200)).body.id,
+    ).toBe(id);
 
-    expect((await t.http.delete(`/api/v2/templates/${id}`).set(as()).expect(200)).body).toEqual({ message: 'Template has been deleted!' });
+    expect((await t.http.delete(`/api/v2/templates/${id}`).set(as()).expect(200)).body).toEqual({
+      message: 'Template has been deleted!',
+    });
     await t.http.get(`/api/v2/templates/${id}`).set(as()).expect(404);
   });
 });

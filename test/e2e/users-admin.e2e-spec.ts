@@ -1,9 +1,21 @@
 import type pg from 'pg';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { FORBIDDEN, NOT_FOUND, signedOut } from '../helpers/expectations.js';
-import { auth, createOrg, createToken, createUser, login, PASSWORD, unique, type Owner, type Session } from '../helpers/world.js';
+import {
+  auth,
+  createOrg,
+  createToken,
+  createUser,
+  login,
+  PASSWORD,
+  unique,
+  type Owner,
+  type Session,
+} from '../helpers/world.js';
 
-const NOT_ACTIVE = { message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.' };
+const NOT_ACTIVE = {
+  message: 'User is not active (status = "suspended"). Contact an admin to reactivate your account.',
+};
 const INVALID_KEY = signedOut('API key is invalid.');
 
 describe('users: delete, status, roles, profile, password', () => {
@@ -32,7 +44,10 @@ describe('users: delete, status, roles, profile, password', () => {
       expect(gone.body).toEqual(NOT_FOUND);
       const again = await t.http.delete(`/api/v2/users/${user.userId}`).set(auth(owner.token)).expect(404);
       expect(again.body).toEqual(NOT_FOUND);
-      const relogin = await t.http.post('/api/v2/users/login').send({ email: user.email, password: PASSWORD }).expect(401);
+      const relogin = await t.http
+        .post('/api/v2/users/login')
+        .send({ email: user.email, password: PASSWORD })
+        .expect(401);
       expect(relogin.body).toEqual({ message: 'Incorrect email or password.' });
     });
 
@@ -64,14 +79,24 @@ describe('users: delete, status, roles, profile, password', () => {
       const user = await createUser(t, owner);
       const res = await t.http.put(`/api/v2/users/${user.userId}/status/suspend`).set(auth(owner.token)).expect(200);
       expect(res.body).toEqual(expect.objectContaining({ id: user.userId, status: 'suspended' }));
-      expect((await db.query('SELECT status FROM users WHERE id = $1', [user.userId])).rows).toEqual([{ status: 'suspended' }]);
+      expect((await db.query('SELECT status FROM users WHERE id = $1', [user.userId])).rows).toEqual([
+        { status: 'suspended' },
+      ]);
       expect((await me(user.token).expect(401)).body).toEqual(NOT_ACTIVE);
-      const denied = await t.http.post('/api/v2/users/login').send({ email: user.email, password: PASSWORD }).expect(401);
-      expect(denied.body).toEqual({ message: 'Your account is suspended. Contact an admin to reactivate your account.' });
+      const denied = await t.http
+        .post('/api/v2/users/login')
+        .send({ email: user.email, password: PASSWORD })
+        .expect(401);
+      expect(denied.body).toEqual({
+        message: 'Your account is suspended. Contact an admin to reactivate your account.',
+      });
       const wrong = await t.http.post('/api/v2/users/login').send({ email: user.email, password: 'nope' }).expect(401);
       expect(wrong.body).toEqual({ message: 'Incorrect email or password.' });
 
-      const active = await t.http.put(`/api/v2/users/${user.username}/status/activate`).set(auth(owner.token)).expect(200);
+      const active = await t.http
+        .put(`/api/v2/users/${user.username}/status/activate`)
+        .set(auth(owner.token))
+        .expect(200);
       expect(active.body.status).toBe('active');
       expect((await me(user.token).expect(200)).body.id).toBe(user.userId);
       await login(t, user.email);
@@ -88,7 +113,9 @@ describe('users: delete, status, roles, profile, password', () => {
       expect(self.body).toEqual({ message: 'You cannot suspend yourself.' });
       const other = await createUser(t, owner, { roles: ['owner'] });
       const res = await t.http.put(`/api/v2/users/${other.userId}/status/suspend`).set(auth(owner.token)).expect(400);
-      expect(res.body).toEqual({ message: 'You cannot suspend a user with the "owner" role. You must remove the role first.' });
+      expect(res.body).toEqual({
+        message: 'You cannot suspend a user with the "owner" role. You must remove the role first.',
+      });
       await me(other.token).expect(200);
     });
 
@@ -107,7 +134,9 @@ describe('users: delete, status, roles, profile, password', () => {
 
     it('lets an owner set site roles (member implied, duplicates dropped)', async () => {
       const user = await createUser(t, owner);
-      const res = await putRoles(owner.token, user.userId, ['template-admin', 'auditor', 'member', 'auditor']).expect(200);
+      const res = await putRoles(owner.token, user.userId, ['template-admin', 'auditor', 'member', 'auditor']).expect(
+        200,
+      );
       expect(res.body.roles).toEqual([
         { name: 'template-admin', display_name: 'Template Admin' },
         { name: 'auditor', display_name: 'Auditor' },
@@ -161,8 +190,13 @@ describe('users: delete, status, roles, profile, password', () => {
       const other = await createUser(t, owner, { roles: ['template-admin'] });
       const revoke = await putRoles(admin.token, other.userId, []).expect(403);
       expect(revoke.body).toEqual(FORBIDDEN);
-      const row = await db.query('SELECT id, rbac_roles FROM users WHERE id = ANY($1) ORDER BY username', [[user.userId, other.userId]]);
-      expect(Object.fromEntries(row.rows.map((r) => [r.id, r.rbac_roles]))).toEqual({ [user.userId]: [], [other.userId]: ['template-admin'] });
+      const row = await db.query('SELECT id, rbac_roles FROM users WHERE id = ANY($1) ORDER BY username', [
+        [user.userId, other.userId],
+      ]);
+      expect(Object.fromEntries(row.rows.map((r) => [r.id, r.rbac_roles]))).toEqual({
+        [user.userId]: [],
+        [other.userId]: ['template-admin'],
+      });
       await putRoles(admin.token, user.userId, ['member']).expect(200);
     });
 
@@ -174,13 +208,12 @@ describe('users: delete, status, roles, profile, password', () => {
     });
 
     it('GET /users/roles tells each caller what it may assign', async () => {
-      const all = (assignable: boolean) =>
-        [
-          { name: 'auditor', display_name: 'Auditor', assignable },
-          { name: 'owner', display_name: 'Owner', assignable },
-          { name: 'template-admin', display_name: 'Template Admin', assignable },
-          { name: 'user-admin', display_name: 'User Admin', assignable },
-        ];
+      const all = (assignable: boolean) => [
+        { name: 'auditor', display_name: 'Auditor', assignable },
+        { name: 'owner', display_name: 'Owner', assignable },
+        { name: 'template-admin', display_name: 'Template Admin', assignable },
+        { name: 'user-admin', display_name: 'User Admin', assignable },
+      ];
       const sorted = (body: { name: string }[]) => [...body].sort((a, b) => a.name.localeCompare(b.name));
       const ownerView = await t.http.get('/api/v2/users/roles').set(auth(owner.token)).expect(200);
       expect(sorted(ownerView.body)).toEqual(all(true));
@@ -194,7 +227,10 @@ describe('users: delete, status, roles, profile, password', () => {
 
     it('GET /users/{user}/roles lists site and organization roles, hidden from other organizations', async () => {
       const ownerRoles = await t.http.get('/api/v2/users/me/roles').set(auth(owner.token)).expect(200);
-      expect(ownerRoles.body).toEqual({ roles: ['owner'], organization_roles: { [owner.orgId]: ['organization-member'] } });
+      expect(ownerRoles.body).toEqual({
+        roles: ['owner'],
+        organization_roles: { [owner.orgId]: ['organization-member'] },
+      });
       const orgId = await createOrg(t, owner);
       const outsider = await createUser(t, owner, { orgId });
       const member = await createUser(t, owner);
@@ -207,10 +243,22 @@ describe('users: delete, status, roles, profile, password', () => {
     it('lets a member rename itself', async () => {
       const user = await createUser(t, owner);
       const username = unique('renamed');
-      const res = await t.http.put('/api/v2/users/me/profile').set(auth(user.token)).send({ username, name: 'Jo Doe' }).expect(200);
-      expect(res.body).toEqual(expect.objectContaining({ id: user.userId, username, name: 'Jo Doe', email: user.email }));
-      expect((await db.query('SELECT username, name FROM users WHERE id = $1', [user.userId])).rows).toEqual([{ username, name: 'Jo Doe' }]);
-      const same = await t.http.put('/api/v2/users/me/profile').set(auth(user.token)).send({ username: username.toUpperCase() }).expect(200);
+      const res = await t.http
+        .put('/api/v2/users/me/profile')
+        .set(auth(user.token))
+        .send({ username, name: 'Jo Doe' })
+        .expect(200);
+      expect(res.body).toEqual(
+        expect.objectContaining({ id: user.userId, username, name: 'Jo Doe', email: user.email }),
+      );
+      expect((await db.query('SELECT username, name FROM users WHERE id = $1', [user.userId])).rows).toEqual([
+        { username, name: 'Jo Doe' },
+      ]);
+      const same = await t.http
+        .put('/api/v2/users/me/profile')
+        .set(auth(user.token))
+        .send({ username: username.toUpperCase() })
+        .expect(200);
       expect(same.body.username).toBe(username.toUpperCase());
       expect(same.body.name).toBe('Jo Doe');
     });
@@ -218,7 +266,11 @@ describe('users: delete, status, roles, profile, password', () => {
     it('answers 409 for a username taken by someone else (case-insensitive)', async () => {
       const user = await createUser(t, owner);
       const other = await createUser(t, owner);
-      const res = await t.http.put(`/api/v2/users/${user.userId}/profile`).set(auth(user.token)).send({ username: other.username.toUpperCase() }).expect(409);
+      const res = await t.http
+        .put(`/api/v2/users/${user.userId}/profile`)
+        .set(auth(user.token))
+        .send({ username: other.username.toUpperCase() })
+        .expect(409);
       expect(res.body).toEqual({
         message: 'User already exists.',
         validations: [{ field: 'username', detail: 'this value is already in use and should be unique' }],
@@ -228,7 +280,11 @@ describe('users: delete, status, roles, profile, password', () => {
 
     it('validates the username', async () => {
       const user = await createUser(t, owner);
-      const res = await t.http.put('/api/v2/users/me/profile').set(auth(user.token)).send({ username: 'bad_name' }).expect(400);
+      const res = await t.http
+        .put('/api/v2/users/me/profile')
+        .set(auth(user.token))
+        .send({ username: 'bad_name' })
+        .expect(400);
       expect(res.body).toEqual({
         message: 'Validation failed.',
         validations: [{ field: 'username', detail: 'Validation failed for tag "username" with value: "bad_name"' }],
@@ -240,12 +296,24 @@ describe('users: delete, status, roles, profile, password', () => {
       const coMember = await createUser(t, owner);
       const orgId = await createOrg(t, owner);
       const outsider = await createUser(t, owner, { orgId });
-      const r1 = await t.http.put(`/api/v2/users/${coMember.userId}/profile`).set(auth(member.token)).send({ username: unique('x') }).expect(403);
+      const r1 = await t.http
+        .put(`/api/v2/users/${coMember.userId}/profile`)
+        .set(auth(member.token))
+        .send({ username: unique('x') })
+        .expect(403);
       expect(r1.body).toEqual(FORBIDDEN);
-      const r2 = await t.http.put(`/api/v2/users/${outsider.userId}/profile`).set(auth(member.token)).send({ username: unique('x') }).expect(404);
+      const r2 = await t.http
+        .put(`/api/v2/users/${outsider.userId}/profile`)
+        .set(auth(member.token))
+        .send({ username: unique('x') })
+        .expect(404);
       expect(r2.body).toEqual(NOT_FOUND);
       const username = unique('byowner');
-      const r3 = await t.http.put(`/api/v2/users/${coMember.userId}/profile`).set(auth(owner.token)).send({ username }).expect(200);
+      const r3 = await t.http
+        .put(`/api/v2/users/${coMember.userId}/profile`)
+        .set(auth(owner.token))
+        .send({ username })
+        .expect(200);
       expect(r3.body.username).toBe(username);
     });
   });
@@ -257,7 +325,9 @@ describe('users: delete, status, roles, profile, password', () => {
 
     it('checks the old password, strength and reuse when changing your own', async () => {
       const user: Session = await createUser(t, owner);
-      expect((await put(user.token, 'me', { password: NEW }).expect(400)).body).toEqual({ message: 'Old password is required.' });
+      expect((await put(user.token, 'me', { password: NEW }).expect(400)).body).toEqual({
+        message: 'Old password is required.',
+      });
       expect((await put(user.token, 'me', { old_password: 'wrong', password: NEW }).expect(400)).body).toEqual({
         message: 'Old password is incorrect.',
         validations: [{ field: 'old_password', detail: 'Old password is incorrect.' }],
@@ -267,7 +337,8 @@ describe('users: delete, status, roles, profile, password', () => {
         validations: [
           {
             field: 'password',
-            detail: 'insecure password, try including special characters, using uppercase letters, using numbers or using a longer password',
+            detail:
+              'insecure password, try including special characters, using uppercase letters, using numbers or using a longer password',
           },
         ],
       });
@@ -316,15 +387,35 @@ describe('users: delete, status, roles, profile, password', () => {
       const other = await createUser(t, owner, { roles: ['owner'] });
       const as = auth(userAdmin.token);
       expect((await t.http.delete(`/api/v2/users/${other.userId}`).set(as).expect(403)).body).toEqual(PROTECTED);
-      expect((await t.http.put(`/api/v2/users/${other.userId}/status/suspend`).set(as).expect(403)).body).toEqual(PROTECTED);
+      expect((await t.http.put(`/api/v2/users/${other.userId}/status/suspend`).set(as).expect(403)).body).toEqual(
+        PROTECTED,
+      );
       expect(
-        (await t.http.put(`/api/v2/users/${other.userId}/password`).set(as).send({ password: 'Another-Strong-Passw0rd' }).expect(403)).body,
+        (
+          await t.http
+            .put(`/api/v2/users/${other.userId}/password`)
+            .set(as)
+            .send({ password: 'Another-Strong-Passw0rd' })
+            .expect(403)
+        ).body,
       ).toEqual(PROTECTED);
       expect(
-        (await t.http.put(`/api/v2/users/${other.userId}/profile`).set(as).send({ username: unique('renamed') }).expect(403)).body,
+        (
+          await t.http
+            .put(`/api/v2/users/${other.userId}/profile`)
+            .set(as)
+            .send({ username: unique('renamed') })
+            .expect(403)
+        ).body,
       ).toEqual(PROTECTED);
       expect(
-        (await t.http.put(`/api/v2/users/${other.userId}/roles`).set(as).send({ roles: ['owner', 'auditor'] }).expect(403)).body,
+        (
+          await t.http
+            .put(`/api/v2/users/${other.userId}/roles`)
+            .set(as)
+            .send({ roles: ['owner', 'auditor'] })
+            .expect(403)
+        ).body,
       ).toEqual(PROTECTED);
       // The owner is untouched and can still sign in with the old password.
       const row = await db.query('SELECT status, deleted, rbac_roles FROM users WHERE id = $1', [other.userId]);

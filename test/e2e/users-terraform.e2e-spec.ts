@@ -9,7 +9,7 @@ import { auth, createOrg, createUser, login, PASSWORD, unique, type Owner, type 
  * carry fields newer than this server's era (`name`, `user_status: null`, `organization_ids`,
  * `avatar_url`, and sometimes `roles` or `service_account`), and every call must do what it means.
  */
-describe('users: the Terraform provider\'s writes', () => {
+describe("users: the Terraform provider's writes", () => {
   let t: TestApp;
   let db: pg.Client;
   let owner: Owner;
@@ -25,7 +25,11 @@ describe('users: the Terraform provider\'s writes', () => {
   function client(token: string) {
     return {
       get: (path: string) => t.http.get(`/api/v2${path}`).set(auth(token)),
-      post: (path: string, body: unknown) => t.http.post(`/api/v2${path}`).set(auth(token)).send(body as object),
+      post: (path: string, body: unknown) =>
+        t.http
+          .post(`/api/v2${path}`)
+          .set(auth(token))
+          .send(body as object),
       put: (path: string, body?: unknown) => {
         const req = t.http.put(`/api/v2${path}`).set(auth(token));
         return body === undefined ? req : req.send(body as object);
@@ -46,9 +50,18 @@ describe('users: the Terraform provider\'s writes', () => {
     ...extra,
   });
   const stored = async (id: string) =>
-    (await db.query('SELECT username, name, email, status, login_type, rbac_roles, avatar_url, deleted FROM users WHERE id = $1', [id])).rows[0];
+    (
+      await db.query(
+        'SELECT username, name, email, status, login_type, rbac_roles, avatar_url, deleted FROM users WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
   const orgsOf = async (id: string) =>
-    (await db.query('SELECT organization_id FROM organization_members WHERE user_id = $1 ORDER BY organization_id', [id])).rows.map((r) => r.organization_id);
+    (
+      await db.query('SELECT organization_id FROM organization_members WHERE user_id = $1 ORDER BY organization_id', [
+        id,
+      ])
+    ).rows.map((r) => r.organization_id);
 
   it('create, profile, roles, read, update, password, suspend, activate and delete, as the provider sends them', async () => {
     // Provider start-up: the caller's first organization.
@@ -59,12 +72,21 @@ describe('users: the Terraform provider\'s writes', () => {
     const username = unique('tfuser');
     const created = await tf.post('/users', createBody(username)).expect(201);
     const id = created.body.id as string;
-    expect(created.body).toMatchObject({ username, name: `${username} Example`, email: `${username}@example.com`, login_type: 'password', status: 'active', organization_ids: [owner.orgId] });
+    expect(created.body).toMatchObject({
+      username,
+      name: `${username} Example`,
+      email: `${username}@example.com`,
+      login_type: 'password',
+      status: 'active',
+      organization_ids: [owner.orgId],
+    });
     expect(await orgsOf(id)).toEqual([owner.orgId]);
     await login(t, `${username}@example.com`);
 
     // Profile right after create: username, name, avatar_url "".
-    const profile = await tf.put(`/users/${id}/profile`, { username, name: 'Terraform Person', avatar_url: '' }).expect(200);
+    const profile = await tf
+      .put(`/users/${id}/profile`, { username, name: 'Terraform Person', avatar_url: '' })
+      .expect(200);
     expect(profile.body).toMatchObject({ id, username, name: 'Terraform Person', avatar_url: '' });
 
     // Roles.
@@ -80,7 +102,14 @@ describe('users: the Terraform provider\'s writes', () => {
       roles: read.roles.map((r: { name: string }) => r.name).sort(),
       login_type: read.login_type,
       status: read.status,
-    }).toEqual({ email: `${username}@example.com`, name: 'Terraform Person', username, roles: ['auditor', 'template-admin'], login_type: 'password', status: 'active' });
+    }).toEqual({
+      email: `${username}@example.com`,
+      name: 'Terraform Person',
+      username,
+      roles: ['auditor', 'template-admin'],
+      login_type: 'password',
+      status: 'active',
+    });
     // Import by username reads the same user.
     expect((await tf.get(`/users/${username}`).expect(200)).body.id).toBe(id);
 
@@ -90,7 +119,9 @@ describe('users: the Terraform provider\'s writes', () => {
     await tf.put(`/users/${id}/password`, { old_password: '', password: 'Another-Strong-Pass-42' }).expect(204);
     await login(t, `${username}@example.com`, 'Another-Strong-Pass-42');
     // Applying the same password again: the provider ignores exactly this message.
-    const same = await tf.put(`/users/${id}/password`, { old_password: '', password: 'Another-Strong-Pass-42' }).expect(400);
+    const same = await tf
+      .put(`/users/${id}/password`, { old_password: '', password: 'Another-Strong-Pass-42' })
+      .expect(400);
     expect(same.body.message).toContain('New password cannot match old password.');
 
     // suspended = true, then false.
@@ -119,7 +150,9 @@ describe('users: the Terraform provider\'s writes', () => {
     const username = unique('tfnone');
     const res = await tf.post('/users', createBody(username, { login_type: 'none', password: '' })).expect(201);
     expect(res.body.login_type).toBe('none');
-    expect((await db.query('SELECT hashed_password FROM users WHERE id = $1', [res.body.id])).rows[0].hashed_password).toBeNull();
+    expect(
+      (await db.query('SELECT hashed_password FROM users WHERE id = $1', [res.body.id])).rows[0].hashed_password,
+    ).toBeNull();
   });
 
   it('puts the user in every organization of organization_ids, and only those', async () => {
@@ -129,7 +162,9 @@ describe('users: the Terraform provider\'s writes', () => {
     expect([...res.body.organization_ids].sort()).toEqual([a, b].sort());
     expect(await orgsOf(res.body.id)).toEqual([a, b].sort());
     // A nil UUID in the list means "none given" (the default organization), as an unset uuid.UUID.
-    const nil = await tf.post('/users', createBody(unique('tfnil'), { organization_ids: ['00000000-0000-0000-0000-000000000000'] })).expect(201);
+    const nil = await tf
+      .post('/users', createBody(unique('tfnil'), { organization_ids: ['00000000-0000-0000-0000-000000000000'] }))
+      .expect(201);
     expect(await orgsOf(nil.body.id)).toEqual([owner.orgId]);
   });
 
@@ -154,31 +189,47 @@ describe('users: the Terraform provider\'s writes', () => {
   });
 
   it('gives the roles of a create request, checked like PUT /users/{user}/roles', async () => {
-    const res = await tf.post('/users', createBody(unique('tfroles'), { roles: ['member', 'user-admin'], service_account: false })).expect(201);
+    const res = await tf
+      .post('/users', createBody(unique('tfroles'), { roles: ['member', 'user-admin'], service_account: false }))
+      .expect(201);
     expect(res.body.roles).toEqual([{ name: 'user-admin', display_name: 'User Admin' }]);
     expect((await stored(res.body.id)).rbac_roles).toEqual(['user-admin']);
 
     const unknown = unique('tfroles');
-    expect((await tf.post('/users', createBody(unknown, { roles: ['wizard'] })).expect(400)).body).toEqual({ message: '"wizard" is not a supported role' });
+    expect((await tf.post('/users', createBody(unknown, { roles: ['wizard'] })).expect(400)).body).toEqual({
+      message: '"wizard" is not a supported role',
+    });
     expect((await db.query('SELECT 1 FROM users WHERE username = $1', [unknown])).rowCount).toBe(0);
 
     // A user admin may create users, but grant no site role but member (Coder's assignment matrix).
     const userAdmin: Session = await createUser(t, owner, { roles: ['user-admin'] });
     for (const role of ['owner', 'auditor']) {
       const escalate = unique('tfroles');
-      expect((await client(userAdmin.token).post('/users', createBody(escalate, { roles: [role] })).expect(403)).body).toEqual(FORBIDDEN);
+      expect(
+        (
+          await client(userAdmin.token)
+            .post('/users', createBody(escalate, { roles: [role] }))
+            .expect(403)
+        ).body,
+      ).toEqual(FORBIDDEN);
       expect((await db.query('SELECT 1 FROM users WHERE username = $1', [escalate])).rowCount).toBe(0);
     }
-    const plain = await client(userAdmin.token).post('/users', createBody(unique('tfroles'), { roles: ['member'] })).expect(201);
+    const plain = await client(userAdmin.token)
+      .post('/users', createBody(unique('tfroles'), { roles: ['member'] }))
+      .expect(201);
     expect(plain.body.roles).toEqual([]);
   });
 
   it('refuses service_account true with a clear 400 (no service accounts here), and creates nothing', async () => {
     const username = unique('tfsvc');
-    const res = await tf.post('/users', createBody(username, { service_account: true, login_type: 'none', password: '' })).expect(400);
+    const res = await tf
+      .post('/users', createBody(username, { service_account: true, login_type: 'none', password: '' }))
+      .expect(400);
     expect(res.body).toEqual({
       message: 'Service accounts are not supported by this server.',
-      validations: [{ field: 'service_account', detail: 'Create a user with login_type "none" and give it API tokens instead.' }],
+      validations: [
+        { field: 'service_account', detail: 'Create a user with login_type "none" and give it API tokens instead.' },
+      ],
     });
     expect((await db.query('SELECT 1 FROM users WHERE username = $1', [username])).rowCount).toBe(0);
   });
@@ -194,11 +245,16 @@ describe('users: the Terraform provider\'s writes', () => {
   describe('PUT /users/{user}/profile avatar_url', () => {
     it('sets it, keeps it when absent or null, clears it with ""; audits the change', async () => {
       const user = await createUser(t, owner);
-      const put = (body: Record<string, unknown>) => client(user.token).put('/users/me/profile', { username: user.username, ...body });
-      expect((await put({ avatar_url: 'https://example.com/me.png' }).expect(200)).body.avatar_url).toBe('https://example.com/me.png');
+      const put = (body: Record<string, unknown>) =>
+        client(user.token).put('/users/me/profile', { username: user.username, ...body });
+      expect((await put({ avatar_url: 'https://example.com/me.png' }).expect(200)).body.avatar_url).toBe(
+        'https://example.com/me.png',
+      );
       expect((await put({}).expect(200)).body.avatar_url).toBe('https://example.com/me.png');
       expect((await put({ avatar_url: null }).expect(200)).body.avatar_url).toBe('https://example.com/me.png');
-      expect((await client(owner.token).get(`/users/${user.userId}`).expect(200)).body.avatar_url).toBe('https://example.com/me.png');
+      expect((await client(owner.token).get(`/users/${user.userId}`).expect(200)).body.avatar_url).toBe(
+        'https://example.com/me.png',
+      );
       expect((await put({ avatar_url: '' }).expect(200)).body.avatar_url).toBe('');
       expect((await stored(user.userId)).avatar_url).toBe('');
       const audit = await db.query(
@@ -214,16 +270,20 @@ describe('users: the Terraform provider\'s writes', () => {
     it('rejects what is not an http(s) URL, and changes nothing', async () => {
       const user = await createUser(t, owner);
       for (const avatar_url of ['javascript:alert(1)', 'not a url', 42]) {
-        const res = await client(user.token).put('/users/me/profile', { username: user.username, name: 'Changed', avatar_url }).expect(400);
+        const res = await client(user.token)
+          .put('/users/me/profile', { username: user.username, name: 'Changed', avatar_url })
+          .expect(400);
         expect(res.body.message).toBe('Validation failed.');
         expect(res.body.validations.map((v: { field: string }) => v.field)).toEqual(['avatar_url']);
       }
       expect(await stored(user.userId)).toMatchObject({ name: '', avatar_url: '' });
     });
 
-    it('answers the updated user with Coder\'s fields', async () => {
+    it("answers the updated user with Coder's fields", async () => {
       const user = await createUser(t, owner);
-      const res = await client(user.token).put('/users/me/profile', { username: user.username, name: 'Named', avatar_url: '' }).expect(200);
+      const res = await client(user.token)
+        .put('/users/me/profile', { username: user.username, name: 'Named', avatar_url: '' })
+        .expect(200);
       expect(res.body).toEqual({
         id: user.userId,
         username: user.username,

@@ -37,9 +37,17 @@ describe('users: first user, create, list, get', () => {
       ],
       ['a bad email', { ...good, email: 'not-an-email' }, [{ field: 'email', detail: tag('email', 'not-an-email') }]],
       ['a leading hyphen', { ...good, username: '-bad' }, [{ field: 'username', detail: tag('username', '-bad') }]],
-      ['a 33-character username', { ...good, username: 'a'.repeat(33) }, [{ field: 'username', detail: tag('username', 'a'.repeat(33)) }]],
+      [
+        'a 33-character username',
+        { ...good, username: 'a'.repeat(33) },
+        [{ field: 'username', detail: tag('username', 'a'.repeat(33)) }],
+      ],
       ['an underscore', { ...good, username: 'a_b' }, [{ field: 'username', detail: tag('username', 'a_b') }]],
-      ['a bad email beside an unknown field (ignored)', { ...good, email: 'x', admin: true }, [{ field: 'email', detail: tag('email', 'x') }]],
+      [
+        'a bad email beside an unknown field (ignored)',
+        { ...good, email: 'x', admin: true },
+        [{ field: 'email', detail: tag('email', 'x') }],
+      ],
     ])('rejects %s with 400 Validation failed', async (_name, body, validations) => {
       const res = await t.http.post('/api/v2/users/first').send(body).expect(400);
       expect(res.body).toEqual({ message: 'Validation failed.', validations });
@@ -57,7 +65,10 @@ describe('users: first user, create, list, get', () => {
     });
 
     it('rejects a weak password with a validation on password', async () => {
-      const res = await t.http.post('/api/v2/users/first').send({ ...good, password: 'password' }).expect(400);
+      const res = await t.http
+        .post('/api/v2/users/first')
+        .send({ ...good, password: 'password' })
+        .expect(400);
       expect(res.body).toEqual({
         message: 'Password not strong enough!',
         validations: [
@@ -176,7 +187,9 @@ describe('users: first user, create, list, get', () => {
         roles: [],
         avatar_url: '',
       });
-      const member = await db.query('SELECT organization_id FROM organization_members WHERE user_id = $1', [res.body.id]);
+      const member = await db.query('SELECT organization_id FROM organization_members WHERE user_id = $1', [
+        res.body.id,
+      ]);
       expect(member.rows).toEqual([{ organization_id: owner.orgId }]);
       await login(t, body.email);
     });
@@ -207,14 +220,21 @@ describe('users: first user, create, list, get', () => {
     });
 
     it('rejects a password for login_type none, and creates a passwordless user without one', async () => {
-      const bad = await t.http.post('/api/v2/users').set(auth(owner.token)).send(newUser({ login_type: 'none' })).expect(400);
+      const bad = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send(newUser({ login_type: 'none' }))
+        .expect(400);
       expect(bad.body).toEqual({ message: 'Password cannot be set for non-password ("none") authentication.' });
       const { password: _, ...body } = newUser({ login_type: 'none' });
       const ok = await t.http.post('/api/v2/users').set(auth(owner.token)).send(body).expect(201);
       expect(ok.body.login_type).toBe('none');
       const row = await db.query('SELECT hashed_password FROM users WHERE id = $1', [ok.body.id]);
       expect(row.rows[0].hashed_password).toBeNull();
-      const attempt = await t.http.post('/api/v2/users/login').send({ email: body.email, password: PASSWORD }).expect(401);
+      const attempt = await t.http
+        .post('/api/v2/users/login')
+        .send({ email: body.email, password: PASSWORD })
+        .expect(401);
       expect(attempt.body).toEqual({ message: 'Incorrect email or password.' });
     });
 
@@ -225,7 +245,11 @@ describe('users: first user, create, list, get', () => {
         message: 'Validation failed.',
         validations: [{ field: 'password', detail: tag('required_if', '') }],
       });
-      const weak = await t.http.post('/api/v2/users').set(auth(owner.token)).send(newUser({ password: 'Ab1!' })).expect(400);
+      const weak = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send(newUser({ password: 'Ab1!' }))
+        .expect(400);
       expect(weak.body).toEqual({
         message: 'Password not strong enough!',
         validations: [{ field: 'password', detail: 'insecure password, try using a longer password' }],
@@ -233,8 +257,15 @@ describe('users: first user, create, list, get', () => {
     });
 
     it('rejects a bad username and an unknown organization', async () => {
-      const bad = await t.http.post('/api/v2/users').set(auth(owner.token)).send(newUser({ username: 'no--double' })).expect(400);
-      expect(bad.body).toEqual({ message: 'Validation failed.', validations: [{ field: 'username', detail: tag('username', 'no--double') }] });
+      const bad = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send(newUser({ username: 'no--double' }))
+        .expect(400);
+      expect(bad.body).toEqual({
+        message: 'Validation failed.',
+        validations: [{ field: 'username', detail: tag('username', 'no--double') }],
+      });
       const orgId = '7d3f7a52-0000-4000-8000-000000000001';
       const body = newUser({ organization_id: orgId });
       const res = await t.http.post('/api/v2/users').set(auth(owner.token)).send(body).expect(404);
@@ -250,13 +281,19 @@ describe('users: first user, create, list, get', () => {
 
     it('puts the user in the organization named by organization_id only', async () => {
       const orgId = await createOrg(t, owner);
-      const res = await t.http.post('/api/v2/users').set(auth(owner.token)).send(newUser({ organization_id: orgId })).expect(201);
+      const res = await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send(newUser({ organization_id: orgId }))
+        .expect(201);
       expect(res.body.organization_ids).toEqual([orgId]);
     });
 
     it('needs a session', async () => {
       const res = await t.http.post('/api/v2/users').send(newUser()).expect(401);
-      expect(res.body.message).toBe('You are signed out or your session has expired. Please sign in again to continue.');
+      expect(res.body.message).toBe(
+        'You are signed out or your session has expired. Please sign in again to continue.',
+      );
     });
   });
 
@@ -271,7 +308,11 @@ describe('users: first user, create, list, get', () => {
     beforeAll(async () => {
       for (const l of ['c', 'a', 'e', 'b', 'd']) users[l] = await createUser(t, owner, { username: `${prefix}-${l}` });
       await t.http.put(`/api/v2/users/${users.b.userId}/status/suspend`).set(auth(owner.token)).expect(200);
-      await t.http.put(`/api/v2/users/${users.d.userId}/roles`).set(auth(owner.token)).send({ roles: ['auditor'] }).expect(200);
+      await t.http
+        .put(`/api/v2/users/${users.d.userId}/roles`)
+        .set(auth(owner.token))
+        .send({ roles: ['auditor'] })
+        .expect(200);
     });
 
     it('searches by word, sorted by username, with the count', async () => {
@@ -279,7 +320,10 @@ describe('users: first user, create, list, get', () => {
       expect(names(res.body)).toEqual(n('a', 'b', 'c', 'd', 'e'));
       expect(res.body.count).toBe(5);
       const one = await list(owner.token, { q: `${prefix}-C` }).expect(200);
-      expect(one.body).toEqual({ users: [expect.objectContaining({ id: users.c.userId, email: users.c.email })], count: 1 });
+      expect(one.body).toEqual({
+        users: [expect.objectContaining({ id: users.c.userId, email: users.c.email })],
+        count: 1,
+      });
       const none = await list(owner.token, { q: `${prefix}-zzz` }).expect(200);
       expect(none.body).toEqual({ users: [], count: 0 });
     });
@@ -314,12 +358,42 @@ describe('users: first user, create, list, get', () => {
     });
 
     it.each<[string, Record<string, string>, string, { field: string; detail: string }[]]>([
-      ['an unknown status', { q: 'status:bogus' }, 'Invalid user search query.', [{ field: 'status', detail: 'Query param "status" has invalid values: bogus' }]],
-      ['an unknown key', { q: 'colour:red' }, 'Invalid user search query.', [{ field: 'colour', detail: 'Query param "colour" is not a valid query param' }]],
-      ['two colons', { q: 'a:b:c' }, 'Invalid user search query.', [{ field: 'q', detail: 'Query element "a:b:c" can only contain 1 \':\'' }]],
-      ['a trailing colon', { q: 'status:' }, 'Invalid user search query.', [{ field: 'q', detail: 'Query element "status:" cannot start or end with \':\'' }]],
-      ['a bad limit', { limit: 'abc' }, 'Query parameters have invalid values.', [{ field: 'limit', detail: 'Query param "limit" must be a valid integer ("abc")' }]],
-      ['a bad after_id', { after_id: 'nope' }, 'Query parameters have invalid values.', [{ field: 'after_id', detail: 'Query param "after_id" must be a valid uuid' }]],
+      [
+        'an unknown status',
+        { q: 'status:bogus' },
+        'Invalid user search query.',
+        [{ field: 'status', detail: 'Query param "status" has invalid values: bogus' }],
+      ],
+      [
+        'an unknown key',
+        { q: 'colour:red' },
+        'Invalid user search query.',
+        [{ field: 'colour', detail: 'Query param "colour" is not a valid query param' }],
+      ],
+      [
+        'two colons',
+        { q: 'a:b:c' },
+        'Invalid user search query.',
+        [{ field: 'q', detail: 'Query element "a:b:c" can only contain 1 \':\'' }],
+      ],
+      [
+        'a trailing colon',
+        { q: 'status:' },
+        'Invalid user search query.',
+        [{ field: 'q', detail: 'Query element "status:" cannot start or end with \':\'' }],
+      ],
+      [
+        'a bad limit',
+        { limit: 'abc' },
+        'Query parameters have invalid values.',
+        [{ field: 'limit', detail: 'Query param "limit" must be a valid integer ("abc")' }],
+      ],
+      [
+        'a bad after_id',
+        { after_id: 'nope' },
+        'Query parameters have invalid values.',
+        [{ field: 'after_id', detail: 'Query param "after_id" must be a valid uuid' }],
+      ],
     ])('rejects %s with 400', async (_name, query, message, validations) => {
       const res = await list(owner.token, query).expect(400);
       expect(res.body).toEqual({ message, validations });
@@ -351,7 +425,9 @@ describe('users: first user, create, list, get', () => {
     it('finds a user by me, id and username (case-insensitive), all the same', async () => {
       const user = await createUser(t, owner);
       const byMe = await t.http.get('/api/v2/users/me').set(auth(user.token)).expect(200);
-      expect(byMe.body).toEqual(expect.objectContaining({ id: user.userId, username: user.username, email: user.email }));
+      expect(byMe.body).toEqual(
+        expect.objectContaining({ id: user.userId, username: user.username, email: user.email }),
+      );
       for (const param of [user.userId, user.userId.toUpperCase(), user.username, user.username.toUpperCase()]) {
         const res = await t.http.get(`/api/v2/users/${param}`).set(auth(owner.token)).expect(200);
         expect(res.body).toEqual(byMe.body);

@@ -40,10 +40,12 @@ describe('workspace proxy registration and health', () => {
     };
   /** Waits until the poller reports `status` for the proxy; returns the status object. */
   const statusBecomes = async (id: string, status: string, timeoutMs = 8000) =>
-    (await eventually(async () => {
-      const body = await proxyJson(id);
-      return body.status.status === status ? body : undefined;
-    }, timeoutMs)).value;
+    (
+      await eventually(async () => {
+        const body = await proxyJson(id);
+        return body.status.status === status ? body : undefined;
+      }, timeoutMs)
+    ).value;
   const fake = async (...args: Parameters<typeof startFakeProxy>) => {
     const f = await startFakeProxy(...args);
     fakes.push(f);
@@ -75,7 +77,12 @@ describe('workspace proxy registration and health', () => {
       for (const [presented, body] of cases) {
         for (const path of ['register', 'deregister'] as const) {
           const res = await me(path, presented, { access_url: 'http://127.0.0.1:1' });
-          expect({ presented, path, status: res.status, body: res.body }).toEqual({ presented, path, status: 401, body });
+          expect({ presented, path, status: res.status, body: res.body }).toEqual({
+            presented,
+            path,
+            status: 401,
+            body,
+          });
         }
       }
       const withSession = await w.t.http.post('/api/v2/workspaceproxies/me/register').set(auth(w.owner.token)).send({});
@@ -99,25 +106,41 @@ describe('workspace proxy registration and health', () => {
   });
 
   describe('POST /workspaceproxies/me/register', () => {
-    it('validates what the proxy reports, with Coder\'s messages', async () => {
+    it("validates what the proxy reports, with Coder's messages", async () => {
       const { token } = await createProxy('validate-test');
       const cases: [Record<string, unknown>, Record<string, unknown>][] = [
         [{}, { message: 'URL is invalid.', detail: 'scheme must be http or https' }],
         [{ access_url: 'ftp://x.example.com' }, { message: 'URL is invalid.', detail: 'scheme must be http or https' }],
-        [{ access_url: 'https://x.example.com/sub' }, { message: 'URL is invalid.', detail: 'path must be empty or /' }],
+        [
+          { access_url: 'https://x.example.com/sub' },
+          { message: 'URL is invalid.', detail: 'path must be empty or /' },
+        ],
         [
           { access_url: 'https://x.example.com', wildcard_hostname: 'x.example.com' },
-          { message: 'Wildcard URL is invalid.', detail: 'hostname pattern must contain exactly one asterisk: "x.example.com"' },
+          {
+            message: 'Wildcard URL is invalid.',
+            detail: 'hostname pattern must contain exactly one asterisk: "x.example.com"',
+          },
         ],
-        [{ access_url: 'https://x.example.com', replica_id: '00000000-0000-0000-0000-000000000000' }, { message: 'Replica ID is invalid.' }],
-        [{ access_url: 'https://x.example.com', derp_only: true }, { message: 'DerpOnly cannot be true when DerpEnabled is false.' }],
+        [
+          { access_url: 'https://x.example.com', replica_id: '00000000-0000-0000-0000-000000000000' },
+          { message: 'Replica ID is invalid.' },
+        ],
+        [
+          { access_url: 'https://x.example.com', derp_only: true },
+          { message: 'DerpOnly cannot be true when DerpEnabled is false.' },
+        ],
       ];
       for (const [body, expected] of cases) {
         const res = await me('register', token, body);
         expect({ body, status: res.status, answer: res.body }).toEqual({ body, status: 400, answer: expected });
       }
       // Unknown fields are ignored (Coder's httpapi.Read): the bad wildcard is still what fails.
-      const unknown = await me('register', token, { access_url: 'https://x.example.com', wildcard_hostname: 'x.example.com', surprise: 1 });
+      const unknown = await me('register', token, {
+        access_url: 'https://x.example.com',
+        wildcard_hostname: 'x.example.com',
+        surprise: 1,
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.message).toBe('Wildcard URL is invalid.');
     });
@@ -137,7 +160,8 @@ describe('workspace proxy registration and health', () => {
         version: 'v2.3.0',
       });
       expect(res.status).toBe(201);
-      const regionId = (await w.db.query('SELECT region_id FROM workspace_proxies WHERE id = $1', [id])).rows[0].region_id as number;
+      const regionId = (await w.db.query('SELECT region_id FROM workspace_proxies WHERE id = $1', [id])).rows[0]
+        .region_id as number;
       expect(res.body).toEqual({
         app_security_key: expect.stringMatching(/^[0-9a-f]{192}$/),
         derp_mesh_key: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -147,11 +171,22 @@ describe('workspace proxy registration and health', () => {
         sibling_replicas: [],
       });
       const body = await statusBecomes(id, 'ok');
-      expect(body).toMatchObject({ path_app_url: proxy.url, wildcard_hostname: '*.reg.example.com', version: 'v2.3.0', derp_enabled: true, healthy: true });
+      expect(body).toMatchObject({
+        path_app_url: proxy.url,
+        wildcard_hostname: '*.reg.example.com',
+        version: 'v2.3.0',
+        derp_enabled: true,
+        healthy: true,
+      });
 
       // A second replica of the same proxy learns about the first; keys are the deployment's, not per call.
       const replicaB = randomUUID();
-      const second = await me('register', token, { access_url: proxy.url, derp_enabled: true, replica_id: replicaB, hostname: 'proxy-host-b' });
+      const second = await me('register', token, {
+        access_url: proxy.url,
+        derp_enabled: true,
+        replica_id: replicaB,
+        hostname: 'proxy-host-b',
+      });
       expect(second.status).toBe(201);
       expect(second.body.app_security_key).toBe(res.body.app_security_key);
       expect(second.body.sibling_replicas).toEqual([
@@ -166,7 +201,9 @@ describe('workspace proxy registration and health', () => {
         },
       ]);
       // Proxy replicas are not server replicas: /replicas lists only this server.
-      const replicas = (await w.t.http.get('/api/v2/replicas').set(auth(w.owner.token)).expect(200)).body as { id: string }[];
+      const replicas = (await w.t.http.get('/api/v2/replicas').set(auth(w.owner.token)).expect(200)).body as {
+        id: string;
+      }[];
       expect(replicas.map((r) => r.id)).not.toEqual(expect.arrayContaining([replicaA]));
       expect(replicas).toHaveLength(1);
 
@@ -191,7 +228,11 @@ describe('workspace proxy registration and health', () => {
       // ...and when the last one goes, the proxy is unregistered.
       await me('deregister', token, { replica_id: replicaB }).expect(204);
       const after = await statusBecomes(id, 'unregistered');
-      expect({ path_app_url: after.path_app_url, wildcard_hostname: after.wildcard_hostname, healthy: after.healthy }).toEqual({
+      expect({
+        path_app_url: after.path_app_url,
+        wildcard_hostname: after.wildcard_hostname,
+        healthy: after.healthy,
+      }).toEqual({
         path_app_url: '',
         wildcard_hostname: '',
         healthy: false,
@@ -224,8 +265,13 @@ describe('workspace proxy registration and health', () => {
     });
 
     it('walks through ok, unhealthy and unreachable as the proxy changes', async () => {
-      const token = (await w.t.http.patch(`/api/v2/workspaceproxies/${id}`).set(auth(w.owner.token)).send({ regenerate_token: true }).expect(200))
-        .body.proxy_token as string;
+      const token = (
+        await w.t.http
+          .patch(`/api/v2/workspaceproxies/${id}`)
+          .set(auth(w.owner.token))
+          .send({ regenerate_token: true })
+          .expect(200)
+      ).body.proxy_token as string;
       proxy.setMode({ kind: 'report', body: { errors: [], warnings: ['version mismatch'] } });
       await me('register', token, { access_url: proxy.url }).expect(201);
 
@@ -251,7 +297,10 @@ describe('workspace proxy registration and health', () => {
         const b = await proxyJson(id);
         return b.status.report.errors[0] === 'unexpected status code 500' ? b : undefined;
       }).then((r) => r.value);
-      expect(body.status).toMatchObject({ status: 'unhealthy', report: { errors: ['unexpected status code 500'], warnings: [] } });
+      expect(body.status).toMatchObject({
+        status: 'unhealthy',
+        report: { errors: ['unexpected status code 500'], warnings: [] },
+      });
 
       // A redirect is not followed: only the registered URL is ever requested.
       const elsewhere = await fake();
@@ -265,7 +314,9 @@ describe('workspace proxy registration and health', () => {
       // No answer within the (bounded) timeout: unreachable.
       proxy.setMode({ kind: 'hang' });
       body = await statusBecomes(id, 'unreachable');
-      expect(body.status.report.errors[0]).toBe(`request to proxy failed: Get "${proxy.url}/healthz-report": context deadline exceeded`);
+      expect(body.status.report.errors[0]).toBe(
+        `request to proxy failed: Get "${proxy.url}/healthz-report": context deadline exceeded`,
+      );
 
       // Nothing listening: unreachable with the connection error.
       proxy.setMode({ kind: 'report', body: {} });
@@ -275,7 +326,9 @@ describe('workspace proxy registration and health', () => {
         const b = await proxyJson(id);
         return b.status.status === 'unreachable' && b.status.report.errors[0].includes('ECONNREFUSED') ? b : undefined;
       }).then((r) => r.value);
-      expect(body.status.report.errors[0]).toMatch(/^request to proxy failed: Get "http:\/\/127\.0\.0\.1:\d+\/healthz-report": connect ECONNREFUSED/);
+      expect(body.status.report.errors[0]).toMatch(
+        /^request to proxy failed: Get "http:\/\/127\.0\.0\.1:\d+\/healthz-report": connect ECONNREFUSED/,
+      );
 
       expect(new Set(proxy.requests.map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['GET /healthz-report']));
     });
@@ -318,12 +371,23 @@ describe('workspace proxy registration and health', () => {
       await me('register', token, { access_url: healthy.url, wildcard_hostname: '*.region.example.com' }).expect(201);
       await statusBecomes(id, 'ok');
       const derpOnly = await createProxy('region-derp-only');
-      await me('register', derpOnly.token, { access_url: healthy.url, derp_enabled: true, derp_only: true }).expect(201);
+      await me('register', derpOnly.token, { access_url: healthy.url, derp_enabled: true, derp_only: true }).expect(
+        201,
+      );
 
       const member = await createUser(w.t, w.owner);
-      const regions = (await w.t.http.get('/api/v2/regions').set(auth(member.token)).expect(200)).body.regions as Record<string, unknown>[];
+      const regions = (await w.t.http.get('/api/v2/regions').set(auth(member.token)).expect(200)).body
+        .regions as Record<string, unknown>[];
       expect(regions[0]).toMatchObject({ name: 'primary', healthy: true });
-      expect(Object.keys(regions[0]).sort()).toEqual(['display_name', 'healthy', 'icon_url', 'id', 'name', 'path_app_url', 'wildcard_hostname']);
+      expect(Object.keys(regions[0]).sort()).toEqual([
+        'display_name',
+        'healthy',
+        'icon_url',
+        'id',
+        'name',
+        'path_app_url',
+        'wildcard_hostname',
+      ]);
       expect(regions.find((r) => r.name === 'region-ok')).toEqual({
         id,
         name: 'region-ok',
@@ -339,7 +403,9 @@ describe('workspace proxy registration and health', () => {
       await w.t.http.get('/api/v2/regions').expect(401);
       await deleteLicense(w.t, w.owner, licenseId);
       try {
-        const unlicensed = (await w.t.http.get('/api/v2/regions').set(auth(member.token)).expect(200)).body.regions as { name: string }[];
+        const unlicensed = (await w.t.http.get('/api/v2/regions').set(auth(member.token)).expect(200)).body.regions as {
+          name: string;
+        }[];
         expect(unlicensed.map((r) => r.name)).toEqual(['primary']);
       } finally {
         licenseId = (await addLicense(w.t, w.owner, ['workspace_proxy'])).id;

@@ -5,7 +5,6 @@ import { newSigningKey, signLicense } from '../../src/core/licensing/license-iss
 import { createTestDatabase } from '../helpers/database.js';
 import { api, startServerProcess, waitForStatus, type ServerProcess } from '../helpers/server-process.js';
 
-
 const owner = { email: 'admin@example.com', username: 'admin', password: 'Replica-Test-Passw0rd' };
 
 describe('workspace proxy tokens never reach the logs', () => {
@@ -30,8 +29,11 @@ describe('workspace proxy tokens never reach the logs', () => {
     });
     await waitForStatus(`${server.baseUrl}/healthz`, 200);
     await api(server.baseUrl, 'POST', '/api/v2/users/first', { body: owner });
-    const token = (await api(server.baseUrl, 'POST', '/api/v2/users/login', { body: { email: owner.email, password: owner.password } })).body
-      .session_token as string;
+    const token = (
+      await api(server.baseUrl, 'POST', '/api/v2/users/login', {
+        body: { email: owner.email, password: owner.password },
+      })
+    ).body.session_token as string;
     const license = await signLicense(key, { features: { workspace_proxy: 1 } });
     expect((await api(server.baseUrl, 'POST', '/api/v2/licenses', { token, body: { license } })).status).toBe(201);
     const created = await api(server.baseUrl, 'POST', '/api/v2/workspaceproxies', { token, body: { name: 'logged' } });
@@ -47,7 +49,10 @@ describe('workspace proxy tokens never reach the logs', () => {
     expect((await register(proxyToken, { access_url: 'http://127.0.0.1:9' })).status).toBe(201);
     expect((await register(proxyToken, { access_url: 'not a url' })).status).toBe(400);
     expect((await register(`${proxyToken.split(':')[0]}:${'f'.repeat(64)}`, {})).status).toBe(401);
-    const regenerated = await api(server.baseUrl, 'PATCH', '/api/v2/workspaceproxies/logged', { token, body: { regenerate_token: true } });
+    const regenerated = await api(server.baseUrl, 'PATCH', '/api/v2/workspaceproxies/logged', {
+      token,
+      body: { regenerate_token: true },
+    });
     const secondSecret = (regenerated.body.proxy_token as string).split(':')[1];
     // Let a few health checks of the (unreachable) proxy run and log.
     await new Promise((r) => setTimeout(r, 600));

@@ -33,14 +33,29 @@ describe('/workspaceproxies', () => {
 
   const as = (session: Session = w.owner) => ({
     get: (path: string) => w.t.http.get(`/api/v2/workspaceproxies${path}`).set(auth(session.token)),
-    post: (body: unknown) => w.t.http.post('/api/v2/workspaceproxies').set(auth(session.token)).send(body as object),
-    patch: (path: string, body: unknown) => w.t.http.patch(`/api/v2/workspaceproxies${path}`).set(auth(session.token)).send(body as object),
+    post: (body: unknown) =>
+      w.t.http
+        .post('/api/v2/workspaceproxies')
+        .set(auth(session.token))
+        .send(body as object),
+    patch: (path: string, body: unknown) =>
+      w.t.http
+        .patch(`/api/v2/workspaceproxies${path}`)
+        .set(auth(session.token))
+        .send(body as object),
     delete: (path: string) => w.t.http.delete(`/api/v2/workspaceproxies${path}`).set(auth(session.token)),
   });
   const create = async (name: string, extra: Record<string, unknown> = {}): Promise<ProxyJson> =>
-    (await as().post({ name, display_name: `${name} display`, icon: '/emojis/1f1fa-1f1f8.png', ...extra }).expect(201)).body;
+    (
+      await as()
+        .post({ name, display_name: `${name} display`, icon: '/emojis/1f1fa-1f1f8.png', ...extra })
+        .expect(201)
+    ).body;
   const register = (token: string, body: unknown) =>
-    w.t.http.post('/api/v2/workspaceproxies/me/register').set('Coder-External-Proxy-Token', token).send(body as object);
+    w.t.http
+      .post('/api/v2/workspaceproxies/me/register')
+      .set('Coder-External-Proxy-Token', token)
+      .send(body as object);
 
   beforeAll(async () => {
     w = await openWorld();
@@ -51,7 +66,7 @@ describe('/workspaceproxies', () => {
   afterAll(() => closeWorld(w?.t, w?.db));
 
   describe('without the workspace_proxy entitlement', () => {
-    it('answers 401 to anonymous callers first, then 403 with Coder\'s message on every route', async () => {
+    it("answers 401 to anonymous callers first, then 403 with Coder's message on every route", async () => {
       await w.t.http.get('/api/v2/workspaceproxies').expect(401);
       await w.t.http.post('/api/v2/workspaceproxies').send({ name: 'x' }).expect(401);
       for (const res of [
@@ -96,7 +111,9 @@ describe('/workspaceproxies', () => {
     });
 
     it('POST answers 201 with the proxy at the top level, as `proxy`, and its token once; only the hash is stored', async () => {
-      const res = await as().post({ name: 'us-east', display_name: 'US East', icon: '/emojis/1f1fa-1f1f8.png' }).expect(201);
+      const res = await as()
+        .post({ name: 'us-east', display_name: 'US East', icon: '/emojis/1f1fa-1f1f8.png' })
+        .expect(201);
       const body = res.body as ProxyJson;
       const { proxy, proxy_token, ...top } = body;
       expect(top).toEqual({
@@ -125,7 +142,7 @@ describe('/workspaceproxies', () => {
       expect(JSON.stringify((await as().get(`/${body.id}`).expect(200)).body)).not.toContain(match![2]);
     });
 
-    it('validates the name: required, Coder\'s name rule, `primary` reserved in any case, unique case-insensitively', async () => {
+    it("validates the name: required, Coder's name rule, `primary` reserved in any case, unique case-insensitively", async () => {
       const missing = await as().post({ display_name: 'x' }).expect(400);
       expect(missing.body).toEqual({
         message: 'Validation failed.',
@@ -144,7 +161,10 @@ describe('/workspaceproxies', () => {
         message: 'Workspace proxy with name "EU-West" already exists.',
       });
       // Fields older SDKs send are accepted and ignored (the proxy reports its URLs itself).
-      const old = await create('ap-south', { url: 'https://ignored.example.com', wildcard_hostname: '*.ignored.example.com' });
+      const old = await create('ap-south', {
+        url: 'https://ignored.example.com',
+        wildcard_hostname: '*.ignored.example.com',
+      });
       expect(old.path_app_url).toBe('');
     });
 
@@ -165,17 +185,27 @@ describe('/workspaceproxies', () => {
     describe('PATCH', () => {
       it('updates name, display name and icon; absent or empty fields stay; the body id is ignored', async () => {
         const proxy = await create('patch-me');
-        const res = await as().patch(`/${proxy.id}`, { id: '3fa85f64-5717-4562-b3fc-2c963f66afa6', name: 'patched', display_name: 'Patched' });
+        const res = await as().patch(`/${proxy.id}`, {
+          id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          name: 'patched',
+          display_name: 'Patched',
+        });
         expect(res.status).toBe(200);
         const body = res.body as ProxyJson;
-        expect({ name: body.name, display_name: body.display_name, icon_url: body.icon_url, proxy_token: body.proxy_token }).toEqual({
+        expect({
+          name: body.name,
+          display_name: body.display_name,
+          icon_url: body.icon_url,
+          proxy_token: body.proxy_token,
+        }).toEqual({
           name: 'patched',
           display_name: 'Patched',
           icon_url: '/emojis/1f1fa-1f1f8.png',
           proxy_token: '',
         });
         expect(body.proxy?.name).toBe('patched');
-        const again = (await as().patch('/patched', { name: '', display_name: '', icon: '/icon/new.svg' }).expect(200)).body;
+        const again = (await as().patch('/patched', { name: '', display_name: '', icon: '/icon/new.svg' }).expect(200))
+          .body;
         expect({ name: again.name, display_name: again.display_name, icon_url: again.icon_url }).toEqual({
           name: 'patched',
           display_name: 'Patched',
@@ -205,12 +235,18 @@ describe('/workspaceproxies', () => {
           message: 'Workspace proxy with name "Rename-B" already exists.',
         });
         expect((await as().patch(`/${proxy.id}`, { name: 'Primary' }).expect(400)).body).toEqual(RESERVED);
-        expect((await as().patch(`/${proxy.id}`, { name: 'bad name' }).expect(400)).body.validations[0].field).toBe('name');
-        expect((await as().patch(`/${proxy.id}`, { regenerate_token: 'yes' }).expect(400)).body.validations[0].field).toBe('regenerate_token');
+        expect((await as().patch(`/${proxy.id}`, { name: 'bad name' }).expect(400)).body.validations[0].field).toBe(
+          'name',
+        );
+        expect(
+          (await as().patch(`/${proxy.id}`, { regenerate_token: 'yes' }).expect(400)).body.validations[0].field,
+        ).toBe('regenerate_token');
       });
 
       it('the primary: display name and icon only (stored for every replica), never its name or a token', async () => {
-        const res = await as().patch('/primary', { name: 'primary', display_name: 'Headquarters', icon: '/emojis/1f3e2.png' }).expect(200);
+        const res = await as()
+          .patch('/primary', { name: 'primary', display_name: 'Headquarters', icon: '/emojis/1f3e2.png' })
+          .expect(200);
         expect({ ...res.body, proxy: undefined }).toMatchObject({
           id: deploymentId,
           name: 'primary',
@@ -219,7 +255,9 @@ describe('/workspaceproxies', () => {
           proxy_token: '',
         });
         expect((await as().get('/primary').expect(200)).body.display_name).toBe('Headquarters');
-        expect((await as().patch('/primary', { icon: '/emojis/1f3e1.png' }).expect(200)).body.display_name).toBe('Headquarters');
+        expect((await as().patch('/primary', { icon: '/emojis/1f3e1.png' }).expect(200)).body.display_name).toBe(
+          'Headquarters',
+        );
         expect((await as().patch('/primary', { name: 'main', display_name: 'x' }).expect(400)).body).toEqual({
           message: "Cannot update name of default primary proxy, did you mean to update the 'display name'?",
           validations: [{ field: 'name', detail: 'Cannot update name of default primary proxy' }],
@@ -231,9 +269,10 @@ describe('/workspaceproxies', () => {
             { field: 'icon', detail: 'No value provided.' },
           ],
         });
-        expect((await as().patch(`/${deploymentId}`, { display_name: 'x', regenerate_token: true }).expect(400)).body.message).toBe(
-          'The primary proxy has no token to regenerate.',
-        );
+        expect(
+          (await as().patch(`/${deploymentId}`, { display_name: 'x', regenerate_token: true }).expect(400)).body
+            .message,
+        ).toBe('The primary proxy has no token to regenerate.');
       });
     });
 
@@ -271,7 +310,12 @@ describe('/workspaceproxies', () => {
       const proxy = (await as().post({ name: 'audited' }).expect(201)).body as ProxyJson;
       await as().patch(`/${proxy.id}`, { display_name: 'Audited', regenerate_token: true }).expect(200);
       await as().delete(`/${proxy.id}`).expect(200);
-      const rows = await w.db.query<{ action: string; diff: Record<string, { old: unknown; new: unknown; secret: boolean }>; status_code: number; resource_target: string }>(
+      const rows = await w.db.query<{
+        action: string;
+        diff: Record<string, { old: unknown; new: unknown; secret: boolean }>;
+        status_code: number;
+        resource_target: string;
+      }>(
         `SELECT action, diff, status_code, resource_target FROM audit_logs WHERE resource_type = 'workspace_proxy' AND resource_id = $1 ORDER BY time`,
         [proxy.id],
       );
@@ -284,7 +328,13 @@ describe('/workspaceproxies', () => {
       expect(rows.rows[1].diff.display_name).toEqual({ old: '', new: 'Audited', secret: false });
       expect(rows.rows[1].diff.token_hashed_secret).toEqual({ old: '', new: '', secret: true });
       expect(JSON.stringify(rows.rows)).not.toMatch(/[0-9a-f]{64}/);
-      const audit = (await w.t.http.get('/api/v2/audit').query({ q: 'resource_type:workspace_proxy' }).set(auth(w.owner.token)).expect(200)).body;
+      const audit = (
+        await w.t.http
+          .get('/api/v2/audit')
+          .query({ q: 'resource_type:workspace_proxy' })
+          .set(auth(w.owner.token))
+          .expect(200)
+      ).body;
       expect(audit.count).toBeGreaterThanOrEqual(3);
     });
 
@@ -296,21 +346,30 @@ describe('/workspaceproxies', () => {
         proxy = await create('secret-proxy');
       });
 
-      it.each(Object.keys(roles))('role %s: sees only the primary, cannot create (403), others\' proxies are 404, the primary is read-only (403)', async (role) => {
-        const session = await roles[role]();
-        const list = (await as(session).get('').expect(200)).body.regions as ProxyJson[];
-        expect(list.map((r) => r.name)).toEqual(['primary']);
-        expect((await as(session).post({ name: `by-${role}` }).expect(403)).body).toEqual(FORBIDDEN);
-        for (const param of [proxy.id, 'secret-proxy']) {
-          expect((await as(session).get(`/${param}`).expect(404)).body).toEqual(NOT_FOUND);
-          expect((await as(session).patch(`/${param}`, { display_name: 'x' }).expect(404)).body).toEqual(NOT_FOUND);
-          expect((await as(session).delete(`/${param}`).expect(404)).body).toEqual(NOT_FOUND);
-        }
-        expect((await as(session).get('/primary').expect(200)).body.name).toBe('primary');
-        expect((await as(session).patch('/primary', { display_name: 'x' }).expect(403)).body).toEqual(FORBIDDEN);
-        expect((await as(session).delete('/primary').expect(403)).body).toEqual(FORBIDDEN);
-        expect((await as().get(`/${proxy.id}`).expect(200)).body.display_name).toBe('secret-proxy display');
-      });
+      it.each(Object.keys(roles))(
+        "role %s: sees only the primary, cannot create (403), others' proxies are 404, the primary is read-only (403)",
+        async (role) => {
+          const session = await roles[role]();
+          const list = (await as(session).get('').expect(200)).body.regions as ProxyJson[];
+          expect(list.map((r) => r.name)).toEqual(['primary']);
+          expect(
+            (
+              await as(session)
+                .post({ name: `by-${role}` })
+                .expect(403)
+            ).body,
+          ).toEqual(FORBIDDEN);
+          for (const param of [proxy.id, 'secret-proxy']) {
+            expect((await as(session).get(`/${param}`).expect(404)).body).toEqual(NOT_FOUND);
+            expect((await as(session).patch(`/${param}`, { display_name: 'x' }).expect(404)).body).toEqual(NOT_FOUND);
+            expect((await as(session).delete(`/${param}`).expect(404)).body).toEqual(NOT_FOUND);
+          }
+          expect((await as(session).get('/primary').expect(200)).body.name).toBe('primary');
+          expect((await as(session).patch('/primary', { display_name: 'x' }).expect(403)).body).toEqual(FORBIDDEN);
+          expect((await as(session).delete('/primary').expect(403)).body).toEqual(FORBIDDEN);
+          expect((await as().get(`/${proxy.id}`).expect(200)).body.display_name).toBe('secret-proxy display');
+        },
+      );
     });
 
     it('the gate follows the license: deleting it makes every route 403 again', async () => {

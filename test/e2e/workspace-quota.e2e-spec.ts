@@ -7,7 +7,12 @@ import { addMember, auth, createOrg, createUser, unique, type Owner, type Sessio
 import type { JsonObject } from '../helpers/json.js';
 
 /** Costs 6 a day while started, 0 while stopped. */
-const COST_6 = { resources: [{ name: 'dev', type: 'docker_container', daily_cost: 4 }, { name: 'disk', type: 'docker_volume', daily_cost: 2 }] };
+const COST_6 = {
+  resources: [
+    { name: 'dev', type: 'docker_container', daily_cost: 4 },
+    { name: 'disk', type: 'docker_volume', daily_cost: 2 },
+  ],
+};
 /** Costs 6 started and 2 stopped (the disk stays). */
 const COST_6_STOP_2 = { ...COST_6, stop_resources: [{ name: 'disk', type: 'docker_volume', daily_cost: 2 }] };
 
@@ -25,7 +30,8 @@ describe('workspace quota', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-  const quota = (session: Session, user = 'me') => t.http.get(`/api/v2/workspace-quota/${user}`).set(auth(session.token));
+  const quota = (session: Session, user = 'me') =>
+    t.http.get(`/api/v2/workspace-quota/${user}`).set(auth(session.token));
   const createGroup = async (allowance: number, members: string[]) => {
     const res = await t.http
       .post(`/api/v2/organizations/${owner.orgId}/groups`)
@@ -45,7 +51,9 @@ describe('workspace quota', () => {
   const transition = async (session: Session, workspace: string, to: 'start' | 'stop' | 'delete') =>
     waitForBuild(t, session, (await build(t, session, workspace, to)).id);
   const logsOf = async (session: Session, buildId: string) =>
-    (await t.http.get(`/api/v2/workspacebuilds/${buildId}/logs`).set(auth(session.token)).expect(200)).body.map((l: { output: string }) => l.output);
+    (await t.http.get(`/api/v2/workspacebuilds/${buildId}/logs`).set(auth(session.token)).expect(200)).body.map(
+      (l: { output: string }) => l.output,
+    );
 
   describe('without template_rbac', () => {
     it('answers budget -1 and does not limit builds', async () => {
@@ -56,7 +64,11 @@ describe('workspace quota', () => {
       expect([first.build.job.status, second.build.job.status]).toEqual(['succeeded', 'succeeded']);
       // The cost is still recorded on each build and counted.
       expect([first.build.daily_cost, second.build.daily_cost]).toEqual([6, 6]);
-      expect((await quota(user).expect(200)).body).toEqual({ credits_consumed: 12, budget: -1, allowance_by_group: [] });
+      expect((await quota(user).expect(200)).body).toEqual({
+        credits_consumed: 12,
+        budget: -1,
+        allowance_by_group: [],
+      });
     });
   });
 
@@ -86,7 +98,12 @@ describe('workspace quota', () => {
       expect(second.build.job).toMatchObject({ status: 'failed', error: 'insufficient quota' });
       expect(second.build.daily_cost).toBe(0);
       expect(await logsOf(user, second.build.id)).toEqual(
-        expect.arrayContaining(['Build cost — 6', 'Budget — 10', 'Credits consumed — 6', 'This build would exceed your quota. Failing.']),
+        expect.arrayContaining([
+          'Build cost — 6',
+          'Budget — 10',
+          'Credits consumed — 6',
+          'This build would exceed your quota. Failing.',
+        ]),
       );
       const stored = await db.query('SELECT daily_cost FROM workspace_builds WHERE id = $1', [second.build.id]);
       expect(stored.rows[0].daily_cost).toBe(0);
@@ -139,8 +156,14 @@ describe('workspace quota', () => {
       try {
         const res = (await quota(user).expect(200)).body;
         expect(res.budget).toBe(12);
-        expect(res.allowance_by_group.map((g: { group_id: string; allowance: number }) => [g.group_id, g.allowance])).toEqual(
-          expect.arrayContaining([[owner.orgId, 5], [g1.id, 3], [g2.id, 4]]),
+        expect(
+          res.allowance_by_group.map((g: { group_id: string; allowance: number }) => [g.group_id, g.allowance]),
+        ).toEqual(
+          expect.arrayContaining([
+            [owner.orgId, 5],
+            [g1.id, 3],
+            [g2.id, 4],
+          ]),
         );
         // 6 fits in 12; a second 6 too; a third does not.
         for (const expected of ['succeeded', 'succeeded', 'failed']) {

@@ -26,27 +26,40 @@ describe('workspace automatic_updates', () => {
   });
   afterAll(() => closeWorld(t, db));
 
-  const put = (who: Session, id: string, body: unknown) => t.http.put(`/api/v2/workspaces/${id}/autoupdates`).set(auth(who.token)).send(body as object);
-  const read = async (id: string) => (await t.http.get(`/api/v2/workspaces/${id}`).set(auth(owner.token)).expect(200)).body;
+  const put = (who: Session, id: string, body: unknown) =>
+    t.http
+      .put(`/api/v2/workspaces/${id}/autoupdates`)
+      .set(auth(who.token))
+      .send(body as object);
+  const read = async (id: string) =>
+    (await t.http.get(`/api/v2/workspaces/${id}`).set(auth(owner.token)).expect(200)).body;
   const post = (body: Record<string, unknown>) =>
-    t.http.post(`/api/v2/organizations/${owner.orgId}/members/me/workspaces`).set(auth(member.token)).send({ template_id: template.id, name: unique('ws'), ...body });
+    t.http
+      .post(`/api/v2/organizations/${owner.orgId}/members/me/workspaces`)
+      .set(auth(member.token))
+      .send({ template_id: template.id, name: unique('ws'), ...body });
 
   it('defaults to "never", is set on create, and is in every Workspace answer', async () => {
     const plain = await createWorkspace(t, member, owner.orgId, template.id);
     expect(plain.automatic_updates).toBe('never');
-    for (const value of [null, '']) expect((await post({ automatic_updates: value }).expect(201)).body.automatic_updates).toBe('never');
+    for (const value of [null, ''])
+      expect((await post({ automatic_updates: value }).expect(201)).body.automatic_updates).toBe('never');
     const always = (await post({ automatic_updates: 'always' }).expect(201)).body;
     expect(always.automatic_updates).toBe('always');
     expect((await read(always.id)).automatic_updates).toBe('always');
-    const listed = (await t.http.get('/api/v2/workspaces?q=owner:me').set(auth(member.token)).expect(200)).body.workspaces;
+    const listed = (await t.http.get('/api/v2/workspaces?q=owner:me').set(auth(member.token)).expect(200)).body
+      .workspaces;
     expect(listed.find((w: { id: string }) => w.id === always.id).automatic_updates).toBe('always');
     expect(listed.find((w: { id: string }) => w.id === plain.id).automatic_updates).toBe('never');
-    const byName = (await t.http.get(`/api/v2/users/me/workspace/${always.name}`).set(auth(member.token)).expect(200)).body;
+    const byName = (await t.http.get(`/api/v2/users/me/workspace/${always.name}`).set(auth(member.token)).expect(200))
+      .body;
     expect(byName.automatic_updates).toBe('always');
-    expect((await db.query('SELECT automatic_updates FROM workspaces WHERE id = $1', [always.id])).rows[0].automatic_updates).toBe('always');
+    expect(
+      (await db.query('SELECT automatic_updates FROM workspaces WHERE id = $1', [always.id])).rows[0].automatic_updates,
+    ).toBe('always');
   });
 
-  it('refuses another value on create with Coder\'s message', async () => {
+  it("refuses another value on create with Coder's message", async () => {
     expect((await post({ automatic_updates: 'sometimes' }).expect(400)).body).toEqual({
       message: 'Invalid Workspace Automatic Updates setting.',
       validations: [{ field: 'automatic_updates', detail: 'Automatic updates must be always or never' }],
@@ -61,16 +74,30 @@ describe('workspace automatic_updates', () => {
     expect((await read(ws.id)).automatic_updates).toBe('always');
     await put(owner, ws.id, { automatic_updates: 'never' }).expect(204);
     expect((await read(ws.id)).automatic_updates).toBe('never');
-    const audit = await db.query(`SELECT user_id, status_code, diff FROM audit_logs WHERE resource_id = $1 AND action = 'write' ORDER BY time`, [ws.id]);
+    const audit = await db.query(
+      `SELECT user_id, status_code, diff FROM audit_logs WHERE resource_id = $1 AND action = 'write' ORDER BY time`,
+      [ws.id],
+    );
     expect(audit.rows).toEqual([
-      { user_id: member.userId, status_code: 204, diff: { automatic_updates: { old: 'never', new: 'always', secret: false } } },
-      { user_id: owner.userId, status_code: 204, diff: { automatic_updates: { old: 'always', new: 'never', secret: false } } },
+      {
+        user_id: member.userId,
+        status_code: 204,
+        diff: { automatic_updates: { old: 'never', new: 'always', secret: false } },
+      },
+      {
+        user_id: owner.userId,
+        status_code: 204,
+        diff: { automatic_updates: { old: 'always', new: 'never', secret: false } },
+      },
     ]);
   });
 
-  it('validates the value with Coder\'s message (a missing value too)', async () => {
+  it("validates the value with Coder's message (a missing value too)", async () => {
     const ws = await createWorkspace(t, member, owner.orgId, template.id);
-    const invalid = { message: 'Invalid request', validations: [{ field: 'automatic_updates', detail: 'must be always or never' }] };
+    const invalid = {
+      message: 'Invalid request',
+      validations: [{ field: 'automatic_updates', detail: 'must be always or never' }],
+    };
     for (const body of [{ automatic_updates: 'weekly' }, { automatic_updates: '' }, {}, { automatic_updates: null }]) {
       expect((await put(member, ws.id, body).expect(400)).body).toEqual(invalid);
     }

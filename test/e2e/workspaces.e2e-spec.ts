@@ -35,7 +35,11 @@ describe('workspaces', () => {
     member2 = await createUser(t, owner);
     templateAdmin = await createUser(t, owner, { roles: ['template-admin'] });
     orgAdmin = await createUser(t, owner);
-    await t.http.put(`/api/v2/organizations/${owner.orgId}/members/${orgAdmin.userId}/roles`).set(auth(owner.token)).send({ roles: ['organization-admin'] }).expect(200);
+    await t.http
+      .put(`/api/v2/organizations/${owner.orgId}/members/${orgAdmin.userId}/roles`)
+      .set(auth(owner.token))
+      .send({ roles: ['organization-admin'] })
+      .expect(200);
     otherOrg = await createOrg(t, owner);
     outsider = await createUser(t, owner, { orgId: otherOrg });
     template = await echoTemplate(t, owner, owner.orgId);
@@ -47,7 +51,12 @@ describe('workspaces', () => {
 
   it('creates a workspace and its first build, which runs and records the resources and their daily cost', async () => {
     const name = unique('ws');
-    const res = await post(member, { template_id: template.id, name, autostart_schedule: 'CRON_TZ=Europe/Berlin 30 8 * * 1-5', ttl_ms: 7_200_000 }).expect(201);
+    const res = await post(member, {
+      template_id: template.id,
+      name,
+      autostart_schedule: 'CRON_TZ=Europe/Berlin 30 8 * * 1-5',
+      ttl_ms: 7_200_000,
+    }).expect(201);
     const ws = res.body;
     expect(ws).toEqual({
       id: UUID,
@@ -62,7 +71,12 @@ describe('workspaces', () => {
       template_icon: '',
       template_allow_user_cancel_workspace_jobs: false,
       template_active_version_id: template.active_version_id,
-      latest_build: expect.objectContaining({ build_number: 1, transition: 'start', reason: 'initiator', resources: [] }),
+      latest_build: expect.objectContaining({
+        build_number: 1,
+        transition: 'start',
+        reason: 'initiator',
+        resources: [],
+      }),
       outdated: false,
       name,
       autostart_schedule: 'CRON_TZ=Europe/Berlin 30 8 * * 1-5',
@@ -103,35 +117,73 @@ describe('workspaces', () => {
     });
     const got = (await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(member.token)).expect(200)).body;
     expect(got.latest_build).toEqual(done);
-    const byName = (await t.http.get(`/api/v2/users/${member.username}/workspace/${name.toUpperCase()}`).set(auth(owner.token)).expect(200)).body;
+    const byName = (
+      await t.http
+        .get(`/api/v2/users/${member.username}/workspace/${name.toUpperCase()}`)
+        .set(auth(owner.token))
+        .expect(200)
+    ).body;
     expect(byName.id).toBe(ws.id);
     const audit = await db.query('SELECT action, resource_type FROM audit_logs WHERE resource_id = $1', [ws.id]);
     expect(audit.rows).toEqual([{ action: 'create', resource_type: 'workspace' }]);
-    const job = await db.query('SELECT type, provisioner, input, initiator_id FROM provisioner_jobs WHERE id = $1', [done.job.id]);
-    expect(job.rows[0]).toEqual({ type: 'workspace_build', provisioner: 'echo', input: { workspace_build_id: done.id, rich_parameter_values: [] }, initiator_id: member.userId });
+    const job = await db.query('SELECT type, provisioner, input, initiator_id FROM provisioner_jobs WHERE id = $1', [
+      done.job.id,
+    ]);
+    expect(job.rows[0]).toEqual({
+      type: 'workspace_build',
+      provisioner: 'echo',
+      input: { workspace_build_id: done.id, rich_parameter_values: [] },
+      initiator_id: member.userId,
+    });
   });
 
   it('creates for others only as owner or organization admin; a member may not (403), a non-member user is 404', async () => {
-    const byOwner = (await post(owner, { template_id: template.id, name: unique('w') }, member.userId).expect(201)).body;
+    const byOwner = (await post(owner, { template_id: template.id, name: unique('w') }, member.userId).expect(201))
+      .body;
     expect(byOwner.owner_id).toBe(member.userId);
     expect(byOwner.latest_build.initiator_id).toBe(owner.userId);
     await post(orgAdmin, { template_id: template.id, name: unique('w') }, member.username).expect(201);
-    expect((await post(member, { template_id: template.id, name: unique('w') }, member2.userId).expect(403)).body).toEqual(FORBIDDEN);
-    expect((await post(templateAdmin, { template_id: template.id, name: unique('w') }, member2.userId).expect(403)).body).toEqual(FORBIDDEN);
+    expect(
+      (await post(member, { template_id: template.id, name: unique('w') }, member2.userId).expect(403)).body,
+    ).toEqual(FORBIDDEN);
+    expect(
+      (await post(templateAdmin, { template_id: template.id, name: unique('w') }, member2.userId).expect(403)).body,
+    ).toEqual(FORBIDDEN);
     // The owner sees the outsider, who is not a member of this organization.
-    expect((await post(owner, { template_id: template.id, name: unique('w') }, outsider.userId).expect(404)).body).toEqual(NOT_FOUND);
+    expect(
+      (await post(owner, { template_id: template.id, name: unique('w') }, outsider.userId).expect(404)).body,
+    ).toEqual(NOT_FOUND);
     expect((await post(outsider, { template_id: template.id, name: unique('w') }).expect(404)).body).toEqual(NOT_FOUND);
     await post(member, { template_id: template.id, name: unique('w') }, 'nobody-here').expect(404);
   });
 
   it('creates from a template version id alone, and refuses both or neither', async () => {
-    const ws = (await post(member, { template_id: '00000000-0000-0000-0000-000000000000', template_version_id: template.active_version_id, name: unique('w') }).expect(201)).body;
+    const ws = (
+      await post(member, {
+        template_id: '00000000-0000-0000-0000-000000000000',
+        template_version_id: template.active_version_id,
+        name: unique('w'),
+      }).expect(201)
+    ).body;
     expect(ws.template_id).toBe(template.id);
-    expect((await post(member, { template_id: template.id, template_version_id: template.active_version_id, name: 'x' }).expect(400)).body.validations).toEqual([
+    expect(
+      (
+        await post(member, {
+          template_id: template.id,
+          template_version_id: template.active_version_id,
+          name: 'x',
+        }).expect(400)
+      ).body.validations,
+    ).toEqual([
       { field: 'template_id', detail: `Validation failed for tag "excluded_with" with value: "${template.id}"` },
-      { field: 'template_version_id', detail: `Validation failed for tag "excluded_with" with value: "${template.active_version_id}"` },
+      {
+        field: 'template_version_id',
+        detail: `Validation failed for tag "excluded_with" with value: "${template.active_version_id}"`,
+      },
     ]);
-    expect((await post(member, { name: 'x' }).expect(400)).body.validations.map((v: { field: string }) => v.field)).toEqual(['template_id', 'template_version_id']);
+    expect(
+      (await post(member, { name: 'x' }).expect(400)).body.validations.map((v: { field: string }) => v.field),
+    ).toEqual(['template_id', 'template_version_id']);
     const unknownVersion = randomUUID();
     expect((await post(member, { template_version_id: unknownVersion, name: 'x' }).expect(400)).body).toEqual({
       message: `Template version "${unknownVersion}" doesn't exist.`,
@@ -143,7 +195,9 @@ describe('workspaces', () => {
     expect((await post(member, { template_id: template.id, name: 'not valid' }).expect(400)).body.validations).toEqual([
       { field: 'name', detail: 'Validation failed for tag "workspace_name" with value: "not valid"' },
     ]);
-    expect((await post(member, { template_id: template.id, name: 'w1', autostart_schedule: '0 9 1 * *' }).expect(400)).body).toEqual({
+    expect(
+      (await post(member, { template_id: template.id, name: 'w1', autostart_schedule: '0 9 1 * *' }).expect(400)).body,
+    ).toEqual({
       message: 'Invalid Autostart Schedule.',
       validations: [{ field: 'schedule', detail: 'validate weekly schedule: expected month and dom to be *' }],
     });
@@ -152,7 +206,9 @@ describe('workspaces', () => {
       validations: [{ field: 'ttl_ms', detail: 'time until shutdown must be at least one minute' }],
     });
     const name = unique('dup');
-    const first = (await post(member, { template_id: template.id, name, autostart_schedule: null, ttl_ms: null }).expect(201)).body;
+    const first = (
+      await post(member, { template_id: template.id, name, autostart_schedule: null, ttl_ms: null }).expect(201)
+    ).body;
     expect(first.autostart_schedule).toBeUndefined();
     expect(first.ttl_ms).toBeUndefined();
     expect((await post(member, { template_id: template.id, name: name.toUpperCase() }).expect(409)).body).toEqual({
@@ -163,11 +219,20 @@ describe('workspaces', () => {
     await post(member2, { template_id: template.id, name }).expect(201);
   });
 
-  it('applies the template\'s TTL defaults and maximum', async () => {
-    const capped = await echoTemplate(t, owner, owner.orgId, undefined, { default_ttl_ms: 3_600_000, max_ttl_ms: 7_200_000 });
+  it("applies the template's TTL defaults and maximum", async () => {
+    const capped = await echoTemplate(t, owner, owner.orgId, undefined, {
+      default_ttl_ms: 3_600_000,
+      max_ttl_ms: 7_200_000,
+    });
     expect((await post(member, { template_id: capped.id, name: unique('w') }).expect(201)).body.ttl_ms).toBe(3_600_000);
-    expect((await post(member, { template_id: capped.id, name: unique('w'), ttl_ms: 10_800_000 }).expect(400)).body.validations).toEqual([
-      { field: 'ttl_ms', detail: 'time until shutdown must be less than or equal to the template\'s maximum TTL "2h0m0s"' },
+    expect(
+      (await post(member, { template_id: capped.id, name: unique('w'), ttl_ms: 10_800_000 }).expect(400)).body
+        .validations,
+    ).toEqual([
+      {
+        field: 'ttl_ms',
+        detail: 'time until shutdown must be less than or equal to the template\'s maximum TTL "2h0m0s"',
+      },
     ]);
   });
 
@@ -181,11 +246,16 @@ describe('workspaces', () => {
 
     const gone = await echoTemplate(t, owner, owner.orgId);
     await t.http.delete(`/api/v2/templates/${gone.id}`).set(auth(owner.token)).expect(200);
-    expect((await post(member, { template_id: gone.id, name: unique('w') }).expect(404)).body).toEqual({ message: `Template "${gone.name}" has been deleted!` });
+    expect((await post(member, { template_id: gone.id, name: unique('w') }).expect(404)).body).toEqual({
+      message: `Template "${gone.name}" has been deleted!`,
+    });
 
     const foreign = await echoTemplate(t, owner, otherOrg);
-    const orgName = (await t.http.get(`/api/v2/organizations/${owner.orgId}`).set(auth(owner.token)).expect(200)).body.name;
-    expect((await post(owner, { template_id: foreign.id, name: unique('w') }).expect(403)).body).toEqual({ message: `Template is not in organization "${orgName}".` });
+    const orgName = (await t.http.get(`/api/v2/organizations/${owner.orgId}`).set(auth(owner.token)).expect(200)).body
+      .name;
+    expect((await post(owner, { template_id: foreign.id, name: unique('w') }).expect(403)).body).toEqual({
+      message: `Template is not in organization "${orgName}".`,
+    });
   });
 
   it('refuses templates whose version is still importing (406) or failed to import (400)', async () => {
@@ -194,7 +264,11 @@ describe('workspaces', () => {
     expect((await post(member, { template_id: broken.id, name: unique('w') }).expect(400)).body).toEqual({
       message: `The provided template version "${failed.name}" has failed to import: "bad plan". You cannot build workspaces with it!`,
     });
-    const waiting = (await createTemplateVersion(t, owner, owner.orgId, await uploadEchoTemplate(t, owner), { tags: { zone: 'nowhere' } })).id;
+    const waiting = (
+      await createTemplateVersion(t, owner, owner.orgId, await uploadEchoTemplate(t, owner), {
+        tags: { zone: 'nowhere' },
+      })
+    ).id;
     const stuck = await createTemplate(t, owner, owner.orgId, waiting);
     expect((await post(member, { template_id: stuck.id, name: unique('w') }).expect(406)).body).toEqual({
       message: 'The provided template version is pending. Wait for it to complete importing!',
@@ -206,26 +280,47 @@ describe('workspaces', () => {
     await waitForBuild(t, member, ws.latest_build.id);
     const deletion = await build(t, member, ws.id, 'delete');
     const done = await waitForBuild(t, member, deletion.id);
-    expect(done).toMatchObject({ status: 'deleted', transition: 'delete', resources: [], daily_cost: 0, build_number: 2 });
+    expect(done).toMatchObject({
+      status: 'deleted',
+      transition: 'delete',
+      resources: [],
+      daily_cost: 0,
+      build_number: 2,
+    });
     expect((await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(member.token)).expect(410)).body).toEqual({
       message: `Workspace "${ws.id}" was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.`,
     });
-    expect((await t.http.get(`/api/v2/workspaces/${ws.id}?include_deleted=true`).set(auth(member.token)).expect(200)).body.latest_build.status).toBe('deleted');
-    expect((await t.http.get(`/api/v2/workspaces/${ws.id}?include_deleted=maybe`).set(auth(member.token)).expect(400)).body).toEqual({
+    expect(
+      (await t.http.get(`/api/v2/workspaces/${ws.id}?include_deleted=true`).set(auth(member.token)).expect(200)).body
+        .latest_build.status,
+    ).toBe('deleted');
+    expect(
+      (await t.http.get(`/api/v2/workspaces/${ws.id}?include_deleted=maybe`).set(auth(member.token)).expect(400)).body,
+    ).toEqual({
       message: 'Invalid boolean value "maybe" for "include_deleted" query param.',
       validations: [{ field: 'include_deleted', detail: 'Must be a valid boolean' }],
     });
     await t.http.get(`/api/v2/users/me/workspace/${ws.name}`).set(auth(member.token)).expect(404);
-    expect((await t.http.get(`/api/v2/users/me/workspace/${ws.name}?include_deleted=true`).set(auth(member.token)).expect(200)).body.id).toBe(ws.id);
+    expect(
+      (
+        await t.http
+          .get(`/api/v2/users/me/workspace/${ws.name}?include_deleted=true`)
+          .set(auth(member.token))
+          .expect(200)
+      ).body.id,
+    ).toBe(ws.id);
     // The name is free again.
     await post(member, { template_id: template.id, name: ws.name }).expect(201);
   });
 
   it('shows a workspace to its owner, owners, organization admins and template admins only', async () => {
     const ws = await createWorkspace(t, member, owner.orgId, template.id);
-    for (const who of [member, owner, orgAdmin, templateAdmin]) await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(who.token)).expect(200);
+    for (const who of [member, owner, orgAdmin, templateAdmin])
+      await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(who.token)).expect(200);
     for (const who of [member2, outsider]) {
-      expect((await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(who.token)).expect(404)).body).toEqual(NOT_FOUND);
+      expect((await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(who.token)).expect(404)).body).toEqual(
+        NOT_FOUND,
+      );
       await t.http.get(`/api/v2/workspacebuilds/${ws.latest_build.id}`).set(auth(who.token)).expect(404);
     }
     await t.http.get(`/api/v2/users/${member.userId}/workspace/${ws.name}`).set(auth(member2.token)).expect(404);

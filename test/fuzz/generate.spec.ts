@@ -23,14 +23,25 @@ const doc = {
     '/api/v2/users/{user}/quiet-hours': {
       put: {
         parameters: [{ name: 'user', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateQuietHoursRequest' } } } },
+        requestBody: {
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateQuietHoursRequest' } } },
+        },
       },
     },
     '/api/v2/licenses': {
-      post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/AddLicenseRequest' } } } } },
+      post: {
+        requestBody: {
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/AddLicenseRequest' } } },
+        },
+      },
     },
     '/api/v2/users': {
-      get: { parameters: [{ name: 'q', in: 'query', required: false, schema: { type: 'string' } }, { name: 'limit', in: 'query', required: false, schema: { type: 'number' } }] },
+      get: {
+        parameters: [
+          { name: 'q', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'number' } },
+        ],
+      },
     },
     '/scim/v2/Users': {
       get: {
@@ -43,7 +54,9 @@ const doc = {
     '/scim/v2/Users/{id}': {
       patch: {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimPatchOpDto' } } } },
+        requestBody: {
+          content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimPatchOpDto' } } },
+        },
       },
     },
   },
@@ -53,9 +66,19 @@ const doc = {
       AddLicenseRequest: { type: 'object', properties: { license: { type: 'string' } }, required: ['license'] },
       ScimPatchOpDto: {
         type: 'object',
-        properties: { schemas: { type: 'array', items: { type: 'string' } }, Operations: { type: 'array', items: { $ref: '#/components/schemas/Op' } } },
+        properties: {
+          schemas: { type: 'array', items: { type: 'string' } },
+          Operations: { type: 'array', items: { $ref: '#/components/schemas/Op' } },
+        },
       },
-      Op: { type: 'object', properties: { op: { type: 'string', enum: ['add', 'replace', 'remove'] }, path: { type: 'string' }, value: { type: 'object' } } },
+      Op: {
+        type: 'object',
+        properties: {
+          op: { type: 'string', enum: ['add', 'replace', 'remove'] },
+          path: { type: 'string' },
+          value: { type: 'object' },
+        },
+      },
     },
   },
 };
@@ -104,7 +127,9 @@ describe('fuzz generator', () => {
       'GET /scim/v2/Users',
       'PATCH /scim/v2/Users/{id}',
     ]);
-    expect(op('PUT /api/v2/users/{user}/quiet-hours').body?.schema).toMatchObject({ properties: { schedule: { type: 'string' } } });
+    expect(op('PUT /api/v2/users/{user}/quiet-hours').body?.schema).toMatchObject({
+      properties: { schedule: { type: 'string' } },
+    });
     // The SCIM key is the caller's business, not a parameter to fuzz.
     expect(op('GET /scim/v2/Users').headerParams).toEqual([]);
     expect(op('GET /scim/v2/Users').scim).toBe(true);
@@ -112,7 +137,8 @@ describe('fuzz generator', () => {
 
   it('repeats the same requests for the same seed and differs for another', () => {
     const quiet = op('PUT /api/v2/users/{user}/quiet-hours');
-    const strip = (reqs: ReturnType<typeof run>) => reqs.map((r) => [r.method, r.path, r.mutation, r.site, r.body?.length]);
+    const strip = (reqs: ReturnType<typeof run>) =>
+      reqs.map((r) => [r.method, r.path, r.mutation, r.site, r.body?.length]);
     expect(strip(run(7, quiet, 100))).toEqual(strip(run(7, quiet, 100)));
     expect(strip(run(8, quiet, 100))).not.toEqual(strip(run(7, quiet, 100)));
   });
@@ -122,7 +148,12 @@ describe('fuzz generator', () => {
       if (req.site.startsWith('path:')) {
         // The body stays the valid one.
         expect(JSON.parse(req.body ?? '')).toEqual({ schedule: 'CRON_TZ=Europe/Berlin 0 2 * * *' });
-      } else if (req.site === 'valid' || req.site.startsWith('body:') || req.site === 'body' || req.site === 'content-type') {
+      } else if (
+        req.site === 'valid' ||
+        req.site.startsWith('body:') ||
+        req.site === 'body' ||
+        req.site === 'content-type'
+      ) {
         // The path stays a valid user: the target, its name, or the caller.
         expect(req.path).toMatch(new RegExp(`^/api/v2/users/(${ids.target}|target|me)/quiet-hours$`));
       }
@@ -155,7 +186,10 @@ describe('fuzz generator', () => {
   });
 
   it('writes raw JSON the serializer cannot: 2^53+1, 1e309, deep nesting, __proto__ keys', () => {
-    const reqs = [...run(6, op('PUT /api/v2/users/{user}/quiet-hours'), 1500), ...run(6, op('POST /api/v2/licenses'), 1500)];
+    const reqs = [
+      ...run(6, op('PUT /api/v2/users/{user}/quiet-hours'), 1500),
+      ...run(6, op('POST /api/v2/licenses'), 1500),
+    ];
     const bodies = (mutation: string) => reqs.filter((r) => r.mutation === mutation).map((r) => r.body ?? '');
     expect(bodies('int-overflow').some((b) => b.includes(':9007199254740993'))).toBe(true);
     expect(bodies('int-overflow').some((b) => b.includes(':1e309'))).toBe(true);
@@ -186,36 +220,63 @@ describe('fuzz generator', () => {
     expect(types).toContain(undefined);
     const credentials = reqs.filter((r) => r.replacesCaller);
     expect(credentials.length).toBeGreaterThan(0);
-    expect(reqs.filter((r) => !r.replacesCaller).every((r) => r.headers['Coder-Session-Token'] === undefined)).toBe(true);
+    expect(reqs.filter((r) => !r.replacesCaller).every((r) => r.headers['Coder-Session-Token'] === undefined)).toBe(
+      true,
+    );
   });
 });
 
 describe('fuzz invariants', () => {
-  const answer = (status: number, body: unknown, ms = 5) => ({ status, ms, text: typeof body === 'string' ? body : JSON.stringify(body) });
+  const answer = (status: number, body: unknown, ms = 5) => ({
+    status,
+    ms,
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
   it('wants the envelope on API errors and a SCIM error on SCIM routes', () => {
     expect(checkAnswer('/api/v2/users', answer(400, { message: 'Validation failed.', validations: [] }))).toEqual([]);
-    expect(checkAnswer('/api/v2/users', answer(404, '<html>Not Found</html>'))).toEqual([{ invariant: 'error-envelope', detail: '404 is not the {message} envelope' }]);
+    expect(checkAnswer('/api/v2/users', answer(404, '<html>Not Found</html>'))).toEqual([
+      { invariant: 'error-envelope', detail: '404 is not the {message} envelope' },
+    ]);
     expect(checkAnswer('/api/v2/users', answer(400, { error: 'x' }))).toHaveLength(1);
     expect(checkAnswer('/api/v2/users', answer(431, ''))).toHaveLength(1);
     const scimError = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'no' };
     expect(checkAnswer('/scim/v2/Users', answer(401, scimError))).toEqual([]);
     expect(checkAnswer('/api/v2/scim/v2/Users?filter=x', answer(401, scimError))).toEqual([]);
-    expect(checkAnswer('/scim/v2/Users', answer(401, { message: 'Unauthorized' }))).toEqual([{ invariant: 'scim-error-body', detail: '401 is not a SCIM error' }]);
+    expect(checkAnswer('/scim/v2/Users', answer(401, { message: 'Unauthorized' }))).toEqual([
+      { invariant: 'scim-error-body', detail: '401 is not a SCIM error' },
+    ]);
     // The status inside must be the answer's own, as a string.
     expect(checkAnswer('/scim/v2/Users', answer(400, { ...scimError, status: 401 }))).toHaveLength(1);
   });
 
   it('counts 5xx, slow answers, resets and timeouts', () => {
-    expect(checkAnswer('/api/v2/users', answer(500, { message: 'An internal server error occurred.' })).map((v) => v.invariant)).toEqual(['no-5xx']);
+    expect(
+      checkAnswer('/api/v2/users', answer(500, { message: 'An internal server error occurred.' })).map(
+        (v) => v.invariant,
+      ),
+    ).toEqual(['no-5xx']);
     expect(checkAnswer('/api/v2/users', answer(200, {}, 2500)).map((v) => v.invariant)).toEqual(['under-2s']);
-    expect(checkAnswer('/api/v2/users', { status: 0, ms: 3, error: { code: 'ECONNRESET', message: 'socket hang up' } }).map((v) => v.invariant)).toEqual(['connection-reset']);
-    expect(checkAnswer('/api/v2/users', { status: 0, ms: 10_000, error: { code: 'TIMEOUT', message: 'x' } }).map((v) => v.invariant)).toEqual(['no-answer-timeout']);
+    expect(
+      checkAnswer('/api/v2/users', { status: 0, ms: 3, error: { code: 'ECONNRESET', message: 'socket hang up' } }).map(
+        (v) => v.invariant,
+      ),
+    ).toEqual(['connection-reset']);
+    expect(
+      checkAnswer('/api/v2/users', { status: 0, ms: 10_000, error: { code: 'TIMEOUT', message: 'x' } }).map(
+        (v) => v.invariant,
+      ),
+    ).toEqual(['no-answer-timeout']);
     expect(checkAnswer('/api/v2/users', answer(201, { id: 1 }))).toEqual([]);
   });
 
   it('never prints a secret: known values and secret-named fields are blanked', () => {
-    const text = JSON.stringify({ session_token: 'abcdefghij-0123456789012345678901', proxy_token: 'p:x', note: 'key SCIMKEY123 inside', app_security_key: 'ff' });
+    const text = JSON.stringify({
+      session_token: 'abcdefghij-0123456789012345678901',
+      proxy_token: 'p:x',
+      note: 'key SCIMKEY123 inside',
+      app_security_key: 'ff',
+    });
     const out = excerpt(text, ['SCIMKEY123'], 1000);
     expect(out).not.toContain('abcdefghij-0123456789012345678901');
     expect(out).not.toContain('SCIMKEY123');

@@ -17,11 +17,17 @@ describe('fuzz findings, fixed at their cause', () => {
   describe('an email with a lone surrogate is a validation error, not a URIError', () => {
     it.each<new () => object>([CreateFirstUserRequest, CreateUserRequest])('%p', async (dto) => {
       for (const email of ['\ud800@example.com', 'a@\udc00.com', 'a\ud800b@example.com']) {
-        const errors = await validate(plainToInstance(dto, { email, username: 'someone', password: 'SomeStrongPassword!' }));
+        const errors = await validate(
+          plainToInstance(dto, { email, username: 'someone', password: 'SomeStrongPassword!' }),
+        );
         expect(errors.map((e) => [e.property, Object.keys(e.constraints ?? {})])).toEqual([['email', ['isEmail']]]);
       }
       // A well-formed address is still accepted.
-      expect(await validate(plainToInstance(dto, { email: 'someone@example.com', username: 'someone', password: 'SomeStrongPassword!' }))).toEqual([]);
+      expect(
+        await validate(
+          plainToInstance(dto, { email: 'someone@example.com', username: 'someone', password: 'SomeStrongPassword!' }),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -30,15 +36,23 @@ describe('fuzz findings, fixed at their cause', () => {
       urn: 'urn:ietf:params:scim:schemas:core:2.0:User',
       attributes: {
         username: { kind: 'column', type: 'string', sql: 'u.username' },
-        emails: { kind: 'complex', defaultSub: 'value', sub: { value: { kind: 'column', type: 'string', sql: 'e.value' } } },
+        emails: {
+          kind: 'complex',
+          defaultSub: 'value',
+          sub: { value: { kind: 'column', type: 'string', sql: 'e.value' } },
+        },
       },
     };
-    it.each(['constructor.prototype eq "x"', 'constructor pr', 'emails[constructor eq "x"]', 'emails.constructor eq "x"', 'toString eq "x"', 'emails[hasOwnProperty pr]'])(
-      '%s',
-      (filter) => {
-        expect(() => filterToSql(parseFilter(filter), catalog, new SqlParams())).toThrow(FilterError);
-      },
-    );
+    it.each([
+      'constructor.prototype eq "x"',
+      'constructor pr',
+      'emails[constructor eq "x"]',
+      'emails.constructor eq "x"',
+      'toString eq "x"',
+      'emails[hasOwnProperty pr]',
+    ])('%s', (filter) => {
+      expect(() => filterToSql(parseFilter(filter), catalog, new SqlParams())).toThrow(FilterError);
+    });
   });
 
   describe('template durations beyond a bigint of nanoseconds are refused', () => {
@@ -54,7 +68,13 @@ describe('fuzz findings, fixed at their cause', () => {
 
     it('on create', () => {
       for (const value of [9_007_199_254_740_993, 1e18, 1e26]) {
-        for (const field of ['default_ttl_ms', 'inactivity_ttl_ms', 'dormant_ttl_ms', 'delete_ttl_ms', 'activity_bump_ms']) {
+        for (const field of [
+          'default_ttl_ms',
+          'inactivity_ttl_ms',
+          'dormant_ttl_ms',
+          'delete_ttl_ms',
+          'activity_bump_ms',
+        ]) {
           expect(refusal(() => newTemplateSettings({ ...base, [field]: value }))).toEqual([400, [field]]);
         }
       }
@@ -64,8 +84,23 @@ describe('fuzz findings, fixed at their cause', () => {
     });
 
     it('on update', () => {
-      const template = Object.assign(new TemplateEntity(), { defaultTtl: 0, maxTtl: 0, failureTtl: 0, inactivityTtl: 0, lockedTtl: 0, activityBump: 0 });
-      for (const field of ['default_ttl_ms', 'max_ttl_ms', 'activity_bump_ms', 'failure_ttl_ms', 'time_til_dormant_ms', 'inactivity_ttl_ms', 'locked_ttl_ms']) {
+      const template = Object.assign(new TemplateEntity(), {
+        defaultTtl: 0,
+        maxTtl: 0,
+        failureTtl: 0,
+        inactivityTtl: 0,
+        lockedTtl: 0,
+        activityBump: 0,
+      });
+      for (const field of [
+        'default_ttl_ms',
+        'max_ttl_ms',
+        'activity_bump_ms',
+        'failure_ttl_ms',
+        'time_til_dormant_ms',
+        'inactivity_ttl_ms',
+        'locked_ttl_ms',
+      ]) {
         expect(refusal(() => patchedTemplate(template, { [field]: 1e18 }))).toEqual([400, [field]]);
       }
     });

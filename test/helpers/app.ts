@@ -55,7 +55,9 @@ export interface World {
   owner: Owner;
 }
 
-export async function openWorld(options: TestAppOptions & { ownerName?: string; withoutOwner?: boolean } = {}): Promise<World> {
+export async function openWorld(
+  options: TestAppOptions & { ownerName?: string; withoutOwner?: boolean } = {},
+): Promise<World> {
   const t = await startTestApp(options);
   const db = await connect(t.databaseUrl);
   const owner = options.withoutOwner ? (undefined as unknown as Owner) : await setupOwner(t, options.ownerName);

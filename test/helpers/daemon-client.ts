@@ -36,7 +36,9 @@ export class TestDaemon {
         waiter.resolve(message);
       }
     });
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   send(message: unknown): void {
@@ -83,7 +85,11 @@ export function openDaemon(
   headers: Record<string, string> = {},
   options: { autoPong?: boolean; localAddress?: string } = {},
 ): Promise<{ daemon: TestDaemon } | { refused: Refused }> {
-  const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, { headers, autoPong: options.autoPong ?? true, localAddress: options.localAddress });
+  const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, {
+    headers,
+    autoPong: options.autoPong ?? true,
+    localAddress: options.localAddress,
+  });
   return new Promise((resolve, reject) => {
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
@@ -108,9 +114,15 @@ export function openDaemon(
   });
 }
 
-export async function connectDaemon(baseUrl: string, path: string, headers: Record<string, string> = {}, options: { autoPong?: boolean; localAddress?: string } = {}) {
+export async function connectDaemon(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+  options: { autoPong?: boolean; localAddress?: string } = {},
+) {
   const result = await openDaemon(baseUrl, path, headers, options);
-  if ('refused' in result) throw new Error(`upgrade refused: ${result.refused.status} ${JSON.stringify(result.refused.body)}`);
+  if ('refused' in result)
+    throw new Error(`upgrade refused: ${result.refused.status} ${JSON.stringify(result.refused.body)}`);
   return result.daemon;
 }
 

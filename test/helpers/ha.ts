@@ -41,7 +41,9 @@ export interface FakeProxy {
   close(): Promise<void>;
 }
 
-export async function startFakeProxy(initial: FakeProxyMode = { kind: 'report', body: { errors: [], warnings: [] } }): Promise<FakeProxy> {
+export async function startFakeProxy(
+  initial: FakeProxyMode = { kind: 'report', body: { errors: [], warnings: [] } },
+): Promise<FakeProxy> {
   let mode = initial;
   const requests: { method: string; path: string }[] = [];
   const hanging = new Set<ServerResponse>();

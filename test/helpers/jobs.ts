@@ -42,7 +42,11 @@ export interface JobRow {
 export async function createImportJob(t: TestApp, options: ImportJobOptions): Promise<CreatedJob> {
   const db = t.app.get(DataSource);
   const jobs = t.app.get(JobsService);
-  const data = Buffer.from(JSON.stringify(options.template ?? { resources: [{ name: 'dev', type: 'container', daily_cost: 1 }], logs: ['hello'] }));
+  const data = Buffer.from(
+    JSON.stringify(
+      options.template ?? { resources: [{ name: 'dev', type: 'container', daily_cost: 1 }], logs: ['hello'] },
+    ),
+  );
   const hash = createHash('sha256').update(data).digest('hex');
   const [file] = await db.query<{ id: string }[]>(
     `INSERT INTO files (id, hash, created_at, created_by, mimetype, data) VALUES ($1, $2, now(), $3, 'application/json', $4)
@@ -73,10 +77,12 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
 }
 
 export async function getJob(t: TestApp, jobId: string): Promise<JobRow> {
-  const [row] = await t.app.get(DataSource).query<JobRow[]>(
-    'SELECT id, started_at, completed_at, error, error_code, worker_id FROM provisioner_jobs WHERE id = $1',
-    [jobId],
-  );
+  const [row] = await t.app
+    .get(DataSource)
+    .query<JobRow[]>(
+      'SELECT id, started_at, completed_at, error, error_code, worker_id FROM provisioner_jobs WHERE id = $1',
+      [jobId],
+    );
   return row;
 }
 
@@ -91,6 +97,11 @@ export async function waitForCompletion(t: TestApp, jobId: string, timeoutMs = 2
   }
 }
 
-export async function jobLogs(t: TestApp, jobId: string): Promise<{ level: string; stage: string; output: string; source: string }[]> {
-  return t.app.get(DataSource).query('SELECT level, stage, output, source FROM provisioner_job_logs WHERE job_id = $1 ORDER BY id', [jobId]);
+export async function jobLogs(
+  t: TestApp,
+  jobId: string,
+): Promise<{ level: string; stage: string; output: string; source: string }[]> {
+  return t.app
+    .get(DataSource)
+    .query('SELECT level, stage, output, source FROM provisioner_job_logs WHERE job_id = $1 ORDER BY id', [jobId]);
 }

@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newSigningKey, signLicense, type LicenseOptions, type SigningKey } from '../../src/core/licensing/license-issuer.js';
+import {
+  newSigningKey,
+  signLicense,
+  type LicenseOptions,
+  type SigningKey,
+} from '../../src/core/licensing/license-issuer.js';
 import type { FeatureName } from '../../src/core/licensing/features.js';
 import type { TestApp } from './app.js';
 import { auth, type Session } from './world.js';

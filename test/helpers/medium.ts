@@ -24,7 +24,11 @@ export interface Medium {
 export async function openMedium(imports: (Type<unknown> | DynamicModule)[] = []): Promise<Medium> {
   const databaseUrl = await createTestDatabase();
   await runMigrations(databaseUrl);
-  const config = loadConfig({ CODER_PG_CONNECTION_URL: databaseUrl, CODER_LOG_LEVEL: 'silent', CODER_PG_POOL_MAX: '4' });
+  const config = loadConfig({
+    CODER_PG_CONNECTION_URL: databaseUrl,
+    CODER_LOG_LEVEL: 'silent',
+    CODER_PG_POOL_MAX: '4',
+  });
   const module = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),

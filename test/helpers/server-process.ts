@@ -23,7 +23,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** `port`: listen there (e.g. to name the server's own URL in its environment); default a free one. */
-export async function startServerProcess(env: Record<string, string>, options: { port?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const baseEnv = { ...process.env };
   delete baseEnv.CODER_PG_CONNECTION_URL;

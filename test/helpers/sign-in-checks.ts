@@ -25,7 +25,14 @@ export type SignInCheck = keyof typeof SIGN_IN_CHECKS;
 /** The keys answered `true` for each role; every other key is `false`. */
 export const SIGN_IN_GRANTS: Record<string, SignInCheck[]> = {
   owner: Object.keys(SIGN_IN_CHECKS) as SignInCheck[],
-  auditor: ['readAllUsers', 'viewAuditLog', 'viewDeploymentValues', 'viewUpdateCheck', 'viewExternalAuthConfig', 'viewDeploymentStats'],
+  auditor: [
+    'readAllUsers',
+    'viewAuditLog',
+    'viewDeploymentValues',
+    'viewUpdateCheck',
+    'viewExternalAuthConfig',
+    'viewDeploymentStats',
+  ],
   'template-admin': ['readAllUsers', 'createTemplates', 'updateTemplates', 'deleteTemplates'],
   'user-admin': ['readAllUsers', 'updateUsers', 'createUser', 'createGroup'],
   member: [],

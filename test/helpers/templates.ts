@@ -21,7 +21,12 @@ export const DEFAULT_ECHO: EchoSource = {
 };
 
 /** Uploads an echo template as JSON (default) or as a tar holding echo.json; returns the file id. */
-export async function uploadEchoTemplate(t: TestApp, session: Session, echo: EchoSource = DEFAULT_ECHO, as: 'json' | 'tar' = 'json'): Promise<string> {
+export async function uploadEchoTemplate(
+  t: TestApp,
+  session: Session,
+  echo: EchoSource = DEFAULT_ECHO,
+  as: 'json' | 'tar' = 'json',
+): Promise<string> {
   const text = JSON.stringify({ ...echo, nonce: unique('n') });
   // A string, not a Buffer: superagent would JSON-encode a Buffer sent as application/json.
   const body = as === 'json' ? text : writeTar({ 'echo.json': text });
@@ -60,17 +65,31 @@ export async function waitForJob(t: TestApp, session: Session, path: string, tim
   }
 }
 
-export const waitForVersion = (t: TestApp, session: Session, versionId: string) => waitForJob(t, session, `/api/v2/templateversions/${versionId}`);
-export const waitForBuild = (t: TestApp, session: Session, buildId: string) => waitForJob(t, session, `/api/v2/workspacebuilds/${buildId}`);
+export const waitForVersion = (t: TestApp, session: Session, versionId: string) =>
+  waitForJob(t, session, `/api/v2/templateversions/${versionId}`);
+export const waitForBuild = (t: TestApp, session: Session, buildId: string) =>
+  waitForJob(t, session, `/api/v2/workspacebuilds/${buildId}`);
 
 /** Uploads, creates a version and waits for its import. */
-export async function importVersion(t: TestApp, session: Session, orgId: string, echo: EchoSource = DEFAULT_ECHO, extra: Record<string, unknown> = {}) {
+export async function importVersion(
+  t: TestApp,
+  session: Session,
+  orgId: string,
+  echo: EchoSource = DEFAULT_ECHO,
+  extra: Record<string, unknown> = {},
+) {
   const fileId = await uploadEchoTemplate(t, session, echo);
   const version = await createTemplateVersion(t, session, orgId, fileId, extra);
   return waitForVersion(t, session, version.id);
 }
 
-export async function createTemplate(t: TestApp, session: Session, orgId: string, versionId: string, extra: Record<string, unknown> = {}) {
+export async function createTemplate(
+  t: TestApp,
+  session: Session,
+  orgId: string,
+  versionId: string,
+  extra: Record<string, unknown> = {},
+) {
   const res = await t.http
     .post(`/api/v2/organizations/${orgId}/templates`)
     .set(auth(session.token))
@@ -80,12 +99,25 @@ export async function createTemplate(t: TestApp, session: Session, orgId: string
 }
 
 /** A template whose active version imported the given echo source. */
-export async function echoTemplate(t: TestApp, session: Session, orgId: string, echo: EchoSource = DEFAULT_ECHO, extra: Record<string, unknown> = {}) {
+export async function echoTemplate(
+  t: TestApp,
+  session: Session,
+  orgId: string,
+  echo: EchoSource = DEFAULT_ECHO,
+  extra: Record<string, unknown> = {},
+) {
   const version = await importVersion(t, session, orgId, echo);
   return createTemplate(t, session, orgId, version.id as string, extra);
 }
 
-export async function createWorkspace(t: TestApp, session: Session, orgId: string, templateId: string, user = 'me', extra: Record<string, unknown> = {}) {
+export async function createWorkspace(
+  t: TestApp,
+  session: Session,
+  orgId: string,
+  templateId: string,
+  user = 'me',
+  extra: Record<string, unknown> = {},
+) {
   const res = await t.http
     .post(`/api/v2/organizations/${orgId}/members/${user}/workspaces`)
     .set(auth(session.token))
@@ -94,7 +126,17 @@ export async function createWorkspace(t: TestApp, session: Session, orgId: strin
   return res.body as JsonObject;
 }
 
-export async function build(t: TestApp, session: Session, workspaceId: string, transition: string, extra: Record<string, unknown> = {}) {
-  const res = await t.http.post(`/api/v2/workspaces/${workspaceId}/builds`).set(auth(session.token)).send({ transition, ...extra }).expect(201);
+export async function build(
+  t: TestApp,
+  session: Session,
+  workspaceId: string,
+  transition: string,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await t.http
+    .post(`/api/v2/workspaces/${workspaceId}/builds`)
+    .set(auth(session.token))
+    .send({ transition, ...extra })
+    .expect(201);
   return res.body as JsonObject;
 }

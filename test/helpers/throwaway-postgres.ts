@@ -41,7 +41,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = pgBin();
   if (!bin) throw new Error('no PostgreSQL binaries');
   const dir = mkdtempSync(join(tmpdir(), 'coder-pg-throwaway-'));
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  chownSync(
+    dir,
+    Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  );
   const port = await freePort();
   asPostgres(`${bin}/initdb -D ${dir}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null`);
   const start = () =>

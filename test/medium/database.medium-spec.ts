@@ -16,12 +16,16 @@ describe('Database', () => {
 
   const insertOrganization = async (name: string) => {
     const id = randomUUID();
-    await database.manager.query(`INSERT INTO organizations (id, name, display_name, description, icon) VALUES ($1, $2, $2, '', '')`, [id, name]);
+    await database.manager.query(
+      `INSERT INTO organizations (id, name, display_name, description, icon) VALUES ($1, $2, $2, '', '')`,
+      [id, name],
+    );
     return id;
   };
   const stored = async (name: string) =>
     (await m.db.query('SELECT count(*)::int AS n FROM organizations WHERE name = $1', [name])).rows[0].n as number;
-  const backendPid = async () => ((await database.manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid')))[0].pid;
+  const backendPid = async () =>
+    (await database.manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid'))[0].pid;
 
   it('runs every statement inside transaction() on one connection, and outside it on the pool', async () => {
     expect(database.inTransaction).toBe(false);
@@ -67,13 +71,22 @@ describe('Database', () => {
       database.transaction(async () => {
         await insertOrganization(name);
         await sleep(20);
-        const own = (await database.manager.query<{ n: number }[]>('SELECT count(*)::int AS n FROM organizations WHERE name = $1', [name]));
+        const own = await database.manager.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM organizations WHERE name = $1',
+          [name],
+        );
         expect(own[0].n).toBe(1);
         if (fail) throw new Error(`${name} fails`);
       });
-    const results = await Promise.allSettled([run('concurrent-a', false), run('concurrent-b', true), run('concurrent-c', false)]);
+    const results = await Promise.allSettled([
+      run('concurrent-a', false),
+      run('concurrent-b', true),
+      run('concurrent-c', false),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect([await stored('concurrent-a'), await stored('concurrent-b'), await stored('concurrent-c')]).toEqual([1, 0, 1]);
+    expect([await stored('concurrent-a'), await stored('concurrent-b'), await stored('concurrent-c')]).toEqual([
+      1, 0, 1,
+    ]);
   });
 
   it('commits outsideTransaction() work on its own, even when the transaction around it rolls back', async () => {

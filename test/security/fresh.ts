@@ -1,5 +1,11 @@
 import { issueLicense } from '../helpers/licenses.js';
-import { createTemplate, createTemplateVersion, createWorkspace, importVersion, waitForBuild } from '../helpers/templates.js';
+import {
+  createTemplate,
+  createTemplateVersion,
+  createWorkspace,
+  importVersion,
+  waitForBuild,
+} from '../helpers/templates.js';
 import { auth, createKeyUser, PASSWORD, unique } from '../helpers/world.js';
 import type { MatrixWorld, OrgFixtures } from './matrix-world.js';
 
@@ -22,7 +28,11 @@ export async function freshSuspendedUser(w: MatrixWorld, org: OrgFixtures, roles
 }
 
 export async function freshGroup(w: MatrixWorld, org: OrgFixtures): Promise<string> {
-  const res = await w.t.http.post(`/api/v2/organizations/${org.id}/groups`).set(auth(w.owner.token)).send({ name: unique('g') }).expect(201);
+  const res = await w.t.http
+    .post(`/api/v2/organizations/${org.id}/groups`)
+    .set(auth(w.owner.token))
+    .send({ name: unique('g') })
+    .expect(201);
   return res.body.id as string;
 }
 
@@ -49,12 +59,20 @@ export async function freshWorkspace(w: MatrixWorld, org: OrgFixtures): Promise<
 }
 
 export async function freshToken(w: MatrixWorld, userId: string): Promise<string> {
-  const res = await w.t.http.post(`/api/v2/users/${userId}/keys/tokens`).set(auth(w.owner.token)).send({ token_name: unique('t') }).expect(201);
+  const res = await w.t.http
+    .post(`/api/v2/users/${userId}/keys/tokens`)
+    .set(auth(w.owner.token))
+    .send({ token_name: unique('t') })
+    .expect(201);
   return (res.body.key as string).split('-')[0];
 }
 
 export async function freshLicense(w: MatrixWorld): Promise<number> {
-  const res = await w.t.http.post('/api/v2/licenses').set(auth(w.owner.token)).send({ license: await issueLicense({ allFeatures: true }) }).expect(201);
+  const res = await w.t.http
+    .post('/api/v2/licenses')
+    .set(auth(w.owner.token))
+    .send({ license: await issueLicense({ allFeatures: true }) })
+    .expect(201);
   return res.body.id as number;
 }
 
@@ -63,6 +81,10 @@ export async function freshProxy(w: MatrixWorld): Promise<string> {
 }
 
 export async function freshProxyWithToken(w: MatrixWorld): Promise<{ id: string; token: string }> {
-  const res = await w.t.http.post('/api/v2/workspaceproxies').set(auth(w.owner.token)).send({ name: unique('px') }).expect(201);
+  const res = await w.t.http
+    .post('/api/v2/workspaceproxies')
+    .set(auth(w.owner.token))
+    .send({ name: unique('px') })
+    .expect(201);
   return { id: res.body.id as string, token: res.body.proxy_token as string };
 }

@@ -71,18 +71,28 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
       const id = await freshTemplate(w, w.A);
       return { vars: [(await ownerGet(w, `/api/v2/templates/${id}`)).name], templateId: id };
     },
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/templates/${f.templateId as string}`, body: { description: 'mass description' } }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/templates/${f.templateId as string}`,
+      body: { description: 'mass description' },
+    }),
     extras: TEMPLATE_EXTRAS,
     readBack: (w, f) => ownerGet(w, `/api/v2/templates/${f.templateId as string}`),
   },
   'PATCH /api/v2/templates/:template/versions': {
     setup: async (w) => {
       const templateId = await freshTemplate(w, w.A);
-      const second = await createTemplateVersion(w.t, w.owner, w.A.id, await uploadEchoTemplate(w.t, w.owner), { template_id: templateId });
+      const second = await createTemplateVersion(w.t, w.owner, w.A.id, await uploadEchoTemplate(w.t, w.owner), {
+        template_id: templateId,
+      });
       await waitForVersion(w.t, w.owner, second.id);
       return { vars: [(await ownerGet(w, `/api/v2/templates/${templateId}`)).name], templateId, versionId: second.id };
     },
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/templates/${f.templateId as string}/versions`, body: { id: f.versionId } }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/templates/${f.templateId as string}/versions`,
+      body: { id: f.versionId },
+    }),
     extras: TEMPLATE_EXTRAS,
     readBack: async (w, f) => {
       const template = await ownerGet(w, `/api/v2/templates/${f.templateId as string}`);
@@ -96,18 +106,36 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
       path: `/api/v2/organizations/${w.A.id}/templateversions`,
       body: { storage_method: 'file', provisioner: 'echo', file_id: f.fileId, tags: { pool: 'nowhere' } },
     }),
-    extras: (w) => ({ job: { status: 'succeeded', error: SENTINEL.text }, readme: SENTINEL.text, warnings: [SENTINEL.text], created_by: { id: w.B.user.userId } }),
+    extras: (w) => ({
+      job: { status: 'succeeded', error: SENTINEL.text },
+      readme: SENTINEL.text,
+      warnings: [SENTINEL.text],
+      created_by: { id: w.B.user.userId },
+    }),
     readBack: (w, _f, res) => versionReadBack(w, res.body.id as string),
   },
   'PATCH /api/v2/templateversions/:templateversion': {
     setup: async (w) => ({ vars: [], versionId: await pendingVersion(w, w.A) }),
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/templateversions/${f.versionId as string}`, body: { message: 'mass message' } }),
-    extras: (w) => ({ template_id: w.B.template.id, job: { status: 'succeeded' }, readme: SENTINEL.text, created_by: { id: w.B.user.userId } }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/templateversions/${f.versionId as string}`,
+      body: { message: 'mass message' },
+    }),
+    extras: (w) => ({
+      template_id: w.B.template.id,
+      job: { status: 'succeeded' },
+      readme: SENTINEL.text,
+      created_by: { id: w.B.user.userId },
+    }),
     readBack: (w, f) => versionReadBack(w, f.versionId as string),
   },
   'PATCH /api/v2/templateversions/:templateversion/cancel': {
     setup: async (w) => ({ vars: [], versionId: await pendingVersion(w, w.A) }),
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/templateversions/${f.versionId as string}/cancel`, body: {} }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/templateversions/${f.versionId as string}/cancel`,
+      body: {},
+    }),
     extras: () => ({ job: { status: 'succeeded' }, message: SENTINEL.text }),
     readBack: (w, f) => versionReadBack(w, f.versionId as string),
   },
@@ -128,13 +156,26 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
   },
   'PUT /api/v2/workspaces/:workspace/autoupdates': {
     setup: async (w) => workspaceFresh(w),
-    request: (_w, f) => ({ method: 'put', path: `/api/v2/workspaces/${f.workspaceId as string}/autoupdates`, body: { automatic_updates: 'always' } }),
-    extras: (w) => ({ ...WORKSPACE_EXTRAS(w), name: SENTINEL.text, autostart_schedule: 'CRON_TZ=UTC 0 9 * * 1', ttl_ms: 3_600_000 }),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/workspaces/${f.workspaceId as string}/autoupdates`,
+      body: { automatic_updates: 'always' },
+    }),
+    extras: (w) => ({
+      ...WORKSPACE_EXTRAS(w),
+      name: SENTINEL.text,
+      autostart_schedule: 'CRON_TZ=UTC 0 9 * * 1',
+      ttl_ms: 3_600_000,
+    }),
     readBack: (w, f) => workspaceReadBack(w, f.workspaceId as string),
   },
   'POST /api/v2/workspaces/:workspace/builds': {
     setup: async (w) => workspaceFresh(w),
-    request: (_w, f) => ({ method: 'post', path: `/api/v2/workspaces/${f.workspaceId as string}/builds`, body: { transition: 'stop' } }),
+    request: (_w, f) => ({
+      method: 'post',
+      path: `/api/v2/workspaces/${f.workspaceId as string}/builds`,
+      body: { transition: 'stop' },
+    }),
     extras: (w) => ({
       build_number: SENTINEL.number,
       workspace_owner_id: w.B.user.userId,
@@ -158,14 +199,22 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
       const id = await freshGroup(w, w.A);
       return { vars: [(await ownerGet(w, `/api/v2/groups/${id}`)).name], groupId: id };
     },
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/groups/${f.groupId as string}`, body: { display_name: 'Mass Group' } }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/groups/${f.groupId as string}`,
+      body: { display_name: 'Mass Group' },
+    }),
     writable: ['quota_allowance'],
     extras: () => ({ total_member_count: SENTINEL.number }),
     readBack: (w, f) => ownerGet(w, `/api/v2/groups/${f.groupId as string}`),
   },
   'PATCH /api/v2/templates/:template/acl': {
     setup: async (w) => ({ vars: [], templateId: await freshTemplate(w, w.A) }),
-    request: (w, f) => ({ method: 'patch', path: `/api/v2/templates/${f.templateId as string}/acl`, body: { user_perms: { [w.A.user.userId]: 'use' } } }),
+    request: (w, f) => ({
+      method: 'patch',
+      path: `/api/v2/templates/${f.templateId as string}/acl`,
+      body: { user_perms: { [w.A.user.userId]: 'use' } },
+    }),
     extras: (w) => ({ users: [{ id: w.B.user.userId, role: 'admin' }], group: [{ id: w.B.group.id, role: 'admin' }] }),
     readBack: (w, f) => ownerGet(w, `/api/v2/templates/${f.templateId as string}/acl`),
   },
@@ -177,8 +226,17 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
   },
   'PATCH /api/v2/workspaceproxies/:workspaceproxy': {
     setup: proxyFresh,
-    request: (_w, f) => ({ method: 'patch', path: `/api/v2/workspaceproxies/${f.proxyId as string}`, body: { display_name: 'Mass Proxy' } }),
-    extras: () => ({ ...PROXY_EXTRAS, url: SENTINEL.url, wildcard_hostname: '*.sentinel.example.com', derp_enabled: false }),
+    request: (_w, f) => ({
+      method: 'patch',
+      path: `/api/v2/workspaceproxies/${f.proxyId as string}`,
+      body: { display_name: 'Mass Proxy' },
+    }),
+    extras: () => ({
+      ...PROXY_EXTRAS,
+      url: SENTINEL.url,
+      wildcard_hostname: '*.sentinel.example.com',
+      derp_enabled: false,
+    }),
     readBack: (w, f) => proxyReadBack(w, f.proxyId as string),
   },
   'POST /api/v2/workspaceproxies/me/register': {
@@ -191,7 +249,13 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
       body: { access_url: 'http://127.0.0.1:1', hostname: 'mass-proxy', replica_id: f.replicaId, version: 'v2.3.0' },
     }),
     writable: ['derp_enabled', 'derp_only', 'wildcard_hostname', 'replica_error', 'replica_relay_address'],
-    extras: () => ({ ...PROXY_EXTRAS, name: SENTINEL.text, display_name: SENTINEL.text, icon: SENTINEL.url, url: SENTINEL.url }),
+    extras: () => ({
+      ...PROXY_EXTRAS,
+      name: SENTINEL.text,
+      display_name: SENTINEL.text,
+      icon: SENTINEL.url,
+      url: SENTINEL.url,
+    }),
     readBack: (w, f) => proxyReadBack(w, f.proxyId as string),
   },
   'POST /api/v2/workspaceproxies/me/deregister': {
@@ -236,7 +300,10 @@ async function workspaceFresh(w: MatrixWorld): Promise<Fresh> {
 
 async function workspaceReadBack(w: MatrixWorld, id: string) {
   const ws = await ownerGet(w, `/api/v2/workspaces/${id}`);
-  return { ...omit(ws, 'latest_build', 'last_used_at'), latest_build: omit(ws.latest_build, 'deadline', 'max_deadline', 'build_number') };
+  return {
+    ...omit(ws, 'latest_build', 'last_used_at'),
+    latest_build: omit(ws.latest_build, 'deadline', 'max_deadline', 'build_number'),
+  };
 }
 
 async function proxyFresh(w: MatrixWorld): Promise<Fresh> {

@@ -15,7 +15,13 @@ function scimExtras(w: MatrixWorld): Record<string, unknown> {
   return {
     mass_assignment_unknown_field: SENTINEL.text,
     id: SENTINEL.id,
-    meta: { resourceType: 'Group', created: SENTINEL.time, lastModified: SENTINEL.time, location: SENTINEL.url, version: SENTINEL.text },
+    meta: {
+      resourceType: 'Group',
+      created: SENTINEL.time,
+      lastModified: SENTINEL.time,
+      location: SENTINEL.url,
+      version: SENTINEL.text,
+    },
     groups: [{ value: w.B.group.id, display: SENTINEL.text }],
     roles: [{ value: 'owner', primary: true }],
     rbac_roles: ['owner'],
@@ -101,7 +107,12 @@ function probesFor(mount: string): Record<string, MassProbe> {
     [key('PUT', '/Users/:id')]: {
       noCommonExtras: true,
       setup: (w) => userFresh(w, mount, true),
-      request: (_w, f) => scimRequest('put', `${mount}/Users/${f.id as string}`, oktaUser(f.userName as string, { displayName: 'Mass Put' })),
+      request: (_w, f) =>
+        scimRequest(
+          'put',
+          `${mount}/Users/${f.id as string}`,
+          oktaUser(f.userName as string, { displayName: 'Mass Put' }),
+        ),
       extras: scimExtras,
       readBack: (w, f) => userReadBack(w, mount, f.id as string),
     },
@@ -109,7 +120,10 @@ function probesFor(mount: string): Record<string, MassProbe> {
       noCommonExtras: true,
       setup: (w) => userFresh(w, mount, true),
       request: (_w, f) =>
-        scimRequest('patch', `${mount}/Users/${f.id as string}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { displayName: 'Mass Patch' } }] }),
+        scimRequest('patch', `${mount}/Users/${f.id as string}`, {
+          schemas: [SCIM_PATCH],
+          Operations: [{ op: 'replace', value: { displayName: 'Mass Patch' } }],
+        }),
       extras: scimExtras,
       plant: plantInValue,
       readBack: (w, f) => userReadBack(w, mount, f.id as string),
@@ -117,7 +131,11 @@ function probesFor(mount: string): Record<string, MassProbe> {
     [key('POST', '/Users/.search')]: {
       noCommonExtras: true,
       setup: async (w) => ({ vars: [], userName: w.A.user.email }),
-      request: (_w, f) => scimRequest('post', `${mount}/Users/.search`, { schemas: [SEARCH], filter: `emails.value eq "${f.userName as string}"` }),
+      request: (_w, f) =>
+        scimRequest('post', `${mount}/Users/.search`, {
+          schemas: [SEARCH],
+          filter: `emails.value eq "${f.userName as string}"`,
+        }),
       extras: scimExtras,
       readBack: async (_w, _f, res) => res.body,
     },
@@ -125,14 +143,23 @@ function probesFor(mount: string): Record<string, MassProbe> {
       noCommonExtras: true,
       setup: (w) => groupFresh(w, mount, false),
       request: (w, f) =>
-        scimRequest('post', `${mount}/Groups`, { schemas: [SCIM_GROUP], displayName: f.displayName, members: [{ value: w.A.user.userId }] }),
+        scimRequest('post', `${mount}/Groups`, {
+          schemas: [SCIM_GROUP],
+          displayName: f.displayName,
+          members: [{ value: w.A.user.userId }],
+        }),
       extras: (w) => omit(scimExtras(w), 'groups'),
       readBack: (w, _f, res) => groupReadBack(w, mount, res.body.id as string),
     },
     [key('PUT', '/Groups/:id')]: {
       noCommonExtras: true,
       setup: (w) => groupFresh(w, mount, true),
-      request: (_w, f) => scimRequest('put', `${mount}/Groups/${f.id as string}`, { schemas: [SCIM_GROUP], displayName: f.displayName, members: [] }),
+      request: (_w, f) =>
+        scimRequest('put', `${mount}/Groups/${f.id as string}`, {
+          schemas: [SCIM_GROUP],
+          displayName: f.displayName,
+          members: [],
+        }),
       extras: (w) => omit(scimExtras(w), 'groups'),
       readBack: (w, f) => groupReadBack(w, mount, f.id as string),
     },
@@ -140,7 +167,10 @@ function probesFor(mount: string): Record<string, MassProbe> {
       noCommonExtras: true,
       setup: (w) => groupFresh(w, mount, true),
       request: (_w, f) =>
-        scimRequest('patch', `${mount}/Groups/${f.id as string}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', value: { externalId: 'mass-external' } }] }),
+        scimRequest('patch', `${mount}/Groups/${f.id as string}`, {
+          schemas: [SCIM_PATCH],
+          Operations: [{ op: 'replace', value: { externalId: 'mass-external' } }],
+        }),
       extras: (w) => omit(scimExtras(w), 'groups'),
       plant: plantInValue,
       readBack: (w, f) => groupReadBack(w, mount, f.id as string),
@@ -148,11 +178,18 @@ function probesFor(mount: string): Record<string, MassProbe> {
     [key('POST', '/Groups/.search')]: {
       noCommonExtras: true,
       setup: async (w) => ({ vars: [], name: w.A.group.name }),
-      request: (_w, f) => scimRequest('post', `${mount}/Groups/.search`, { schemas: [SEARCH], filter: `displayName eq "${f.name as string}"` }),
+      request: (_w, f) =>
+        scimRequest('post', `${mount}/Groups/.search`, {
+          schemas: [SEARCH],
+          filter: `displayName eq "${f.name as string}"`,
+        }),
       extras: (w) => omit(scimExtras(w), 'groups'),
       readBack: async (_w, _f, res) => res.body,
     },
   };
 }
 
-export const SCIM_MASS_PROBES: Record<string, MassProbe> = { ...probesFor('/scim/v2'), ...probesFor('/api/v2/scim/v2') };
+export const SCIM_MASS_PROBES: Record<string, MassProbe> = {
+  ...probesFor('/scim/v2'),
+  ...probesFor('/api/v2/scim/v2'),
+};

@@ -127,9 +127,11 @@ const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g;
 /** A read-back as text with the run's own strings, every id and every time stamp replaced. */
 export function normalize(value: unknown, vars: string[]): string {
   let text = JSON.stringify(value) ?? 'undefined';
-  [...vars].sort((a, b) => b.length - a.length).forEach((v, i) => {
-    if (v) text = text.split(v).join(`<var${i}>`);
-  });
+  [...vars]
+    .sort((a, b) => b.length - a.length)
+    .forEach((v, i) => {
+      if (v) text = text.split(v).join(`<var${i}>`);
+    });
   return text.replace(UUID, '<uuid>').replace(TIME, '<time>');
 }
 

@@ -24,7 +24,11 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
   'POST /api/v2/licenses': {
     setup: async () => ({ vars: [], license: await issueLicense({ features: { audit_log: 1 } }) }),
     request: (_w, f) => ({ method: 'post', path: '/api/v2/licenses', body: { license: f.license } }),
-    extras: () => ({ uuid: SENTINEL.id, uploaded_at: SENTINEL.time, claims: { features: { user_limit: SENTINEL.number } } }),
+    extras: () => ({
+      uuid: SENTINEL.id,
+      uploaded_at: SENTINEL.time,
+      claims: { features: { user_limit: SENTINEL.number } },
+    }),
     readBack: async (w, _f, res) => {
       const stored = ((await ownerGet(w, '/api/v2/licenses')) as Json[]).find((l) => l.id === res.body.id);
       return { features: stored.claims.features, all_features: stored.claims.all_features, trial: stored.claims.trial };
@@ -32,13 +36,32 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
   },
   'POST /api/v2/users/login': {
     setup: async () => ({ vars: [] }),
-    request: (w) => ({ method: 'post', path: '/api/v2/users/login', token: null, body: { email: w.A.user.email, password: PASSWORD } }),
-    extras: () => ({ scope: 'application_connect', lifetime_seconds: 1, expires_at: SENTINEL.time, token_name: SENTINEL.text, username: SENTINEL.text }),
+    request: (w) => ({
+      method: 'post',
+      path: '/api/v2/users/login',
+      token: null,
+      body: { email: w.A.user.email, password: PASSWORD },
+    }),
+    extras: () => ({
+      scope: 'application_connect',
+      lifetime_seconds: 1,
+      expires_at: SENTINEL.time,
+      token_name: SENTINEL.text,
+      username: SENTINEL.text,
+    }),
     readBack: async (w, _f, res) => {
       const token = res.body.session_token as string;
       const me = (await w.t.http.get('/api/v2/users/me').set(auth(token)).expect(200)).body;
-      const key = (await w.t.http.get(`/api/v2/users/me/keys/${token.split('-')[0]}`).set(auth(token)).expect(200)).body;
-      return { me: { id: me.id === w.A.user.userId, roles: me.roles, status: me.status }, key: omit(key, 'id', 'last_used') };
+      const key = (
+        await w.t.http
+          .get(`/api/v2/users/me/keys/${token.split('-')[0]}`)
+          .set(auth(token))
+          .expect(200)
+      ).body;
+      return {
+        me: { id: me.id === w.A.user.userId, roles: me.roles, status: me.status },
+        key: omit(key, 'id', 'last_used'),
+      };
     },
   },
   'POST /api/v2/users/logout': {
@@ -66,7 +89,12 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
       body: { email: f.vars[1], username: f.vars[0], password: PASSWORD, organization_id: w.A.id },
     }),
     writable: ['roles', 'login_type'],
-    extras: () => ({ email_verified: true, last_seen_at: SENTINEL.time, avatar_url: SENTINEL.url, theme_preference: SENTINEL.text }),
+    extras: () => ({
+      email_verified: true,
+      last_seen_at: SENTINEL.time,
+      avatar_url: SENTINEL.url,
+      theme_preference: SENTINEL.text,
+    }),
     readBack: (w, _f, res) => ownerGet(w, `/api/v2/users/${res.body.id as string}`),
   },
   'PUT /api/v2/users/:user/status/suspend': {
@@ -85,13 +113,21 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
   },
   'PUT /api/v2/users/:user/roles': {
     setup: userFresh,
-    request: (_w, f) => ({ method: 'put', path: `/api/v2/users/${f.userId as string}/roles`, body: { roles: ['auditor'] } }),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/users/${f.userId as string}/roles`,
+      body: { roles: ['auditor'] },
+    }),
     extras: () => ({ email: `${SENTINEL.text}@example.com`, username: SENTINEL.text }),
     readBack: (w, f) => userReadBack(w, f),
   },
   'PUT /api/v2/users/:user/profile': {
     setup: userFresh,
-    request: (_w, f) => ({ method: 'put', path: `/api/v2/users/${f.userId as string}/profile`, body: { username: f.vars[0], name: 'Mass Name' } }),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/users/${f.userId as string}/profile`,
+      body: { username: f.vars[0], name: 'Mass Name' },
+    }),
     extras: () => ({ email: `${SENTINEL.text}@example.com`, last_seen_at: SENTINEL.time }),
     readBack: (w, f) => userReadBack(w, f),
   },
@@ -101,7 +137,11 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
       const user = await ownerGet(w, `/api/v2/users/${userId}`);
       return { vars: [user.username, user.email], userId, email: user.email };
     },
-    request: (_w, f) => ({ method: 'put', path: `/api/v2/users/${f.userId as string}/password`, body: { password: NEW_PASSWORD } }),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/users/${f.userId as string}/password`,
+      body: { password: NEW_PASSWORD },
+    }),
     writable: ['old_password'],
     readBack: async (w, f) => ({
       user: await userReadBack(w, f),
@@ -111,8 +151,18 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
   'POST /api/v2/users/:user/keys': {
     setup: userFresh,
     request: (_w, f) => ({ method: 'post', path: `/api/v2/users/${f.userId as string}/keys`, body: {} }),
-    extras: () => ({ scope: 'application_connect', lifetime_seconds: 1, expires_at: SENTINEL.time, token_name: SENTINEL.text }),
-    readBack: async (w, f, res) => omit(await ownerGet(w, `/api/v2/users/${f.userId as string}/keys/${(res.body.key as string).split('-')[0]}`), 'id', 'last_used'),
+    extras: () => ({
+      scope: 'application_connect',
+      lifetime_seconds: 1,
+      expires_at: SENTINEL.time,
+      token_name: SENTINEL.text,
+    }),
+    readBack: async (w, f, res) =>
+      omit(
+        await ownerGet(w, `/api/v2/users/${f.userId as string}/keys/${(res.body.key as string).split('-')[0]}`),
+        'id',
+        'last_used',
+      ),
   },
   'POST /api/v2/users/:user/keys/tokens': {
     setup: async (w) => ({ ...(await userFresh(w)), tokenName: unique('mk') }),
@@ -123,16 +173,26 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
     }),
     extras: () => ({ lifetime_seconds: 1, expires_at: SENTINEL.time, last_used: SENTINEL.time }),
     readBack: async (w, f) =>
-      omit(await ownerGet(w, `/api/v2/users/${f.userId as string}/keys/tokens/${f.tokenName as string}`), 'id', 'last_used', 'token_name'),
+      omit(
+        await ownerGet(w, `/api/v2/users/${f.userId as string}/keys/tokens/${f.tokenName as string}`),
+        'id',
+        'last_used',
+        'token_name',
+      ),
   },
   'POST /api/v2/organizations/:organization/members/:user': {
     setup: async (w) => {
       const user = await createKeyUser(w.t, w.owner, { orgId: w.B.id });
       return { vars: [user.username], userId: user.userId };
     },
-    request: (w, f) => ({ method: 'post', path: `/api/v2/organizations/${w.A.id}/members/${f.userId as string}`, body: {} }),
+    request: (w, f) => ({
+      method: 'post',
+      path: `/api/v2/organizations/${w.A.id}/members/${f.userId as string}`,
+      body: {},
+    }),
     extras: () => ({ roles: ['organization-admin'] }),
-    readBack: async (w, f) => ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find((m) => m.user_id === f.userId),
+    readBack: async (w, f) =>
+      ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find((m) => m.user_id === f.userId),
   },
   'PUT /api/v2/organizations/:organization/members/:user/roles': {
     setup: userFresh,
@@ -142,7 +202,9 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
       body: { roles: ['organization-admin'] },
     }),
     readBack: async (w, f) => ({
-      member: ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find((m) => m.user_id === f.userId),
+      member: ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/members`)) as Json[]).find(
+        (m) => m.user_id === f.userId,
+      ),
       user: await userReadBack(w, f),
     }),
   },
@@ -152,7 +214,12 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
       method: 'post',
       path: '/api/v2/authcheck',
       token: w.A.user.token,
-      body: { checks: { readUsers: { object: { resource_type: 'user' }, action: 'read' }, createOrg: { object: { resource_type: 'organization' }, action: 'create' } } },
+      body: {
+        checks: {
+          readUsers: { object: { resource_type: 'user' }, action: 'read' },
+          createOrg: { object: { resource_type: 'organization' }, action: 'create' },
+        },
+      },
     }),
     readBack: async (_w, _f, res) => res.body,
   },
@@ -163,8 +230,19 @@ export const USER_MASS_PROBES: Record<string, MassProbe> = {
   },
   'PUT /api/v2/users/:user/quiet-hours': {
     setup: userFresh,
-    request: (_w, f) => ({ method: 'put', path: `/api/v2/users/${f.userId as string}/quiet-hours`, body: { schedule: 'CRON_TZ=UTC 0 3 * * *' } }),
-    extras: () => ({ user_set: false, user_can_set: false, raw_schedule: 'CRON_TZ=Europe/Paris 0 9 * * *', time: '09:00', timezone: 'Europe/Paris', next: SENTINEL.time }),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/users/${f.userId as string}/quiet-hours`,
+      body: { schedule: 'CRON_TZ=UTC 0 3 * * *' },
+    }),
+    extras: () => ({
+      user_set: false,
+      user_can_set: false,
+      raw_schedule: 'CRON_TZ=Europe/Paris 0 9 * * *',
+      time: '09:00',
+      timezone: 'Europe/Paris',
+      next: SENTINEL.time,
+    }),
     readBack: (w, f) => ownerGet(w, `/api/v2/users/${f.userId as string}/quiet-hours`),
   },
 };

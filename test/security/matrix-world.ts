@@ -10,7 +10,17 @@ import {
   uploadEchoTemplate,
   waitForBuild,
 } from '../helpers/templates.js';
-import { auth, createKeyUser, createOrg, createToken, createUser, unique, type Owner, type Session, type UserOptions } from '../helpers/world.js';
+import {
+  auth,
+  createKeyUser,
+  createOrg,
+  createToken,
+  createUser,
+  unique,
+  type Owner,
+  type Session,
+  type UserOptions,
+} from '../helpers/world.js';
 
 /** The kinds of caller every route is tried with (the columns of the role matrix). */
 export const CALLERS = [
@@ -125,8 +135,16 @@ async function buildOrg(t: TestApp, owner: Owner, id: string): Promise<OrgFixtur
   const org = await t.http.get(`/api/v2/organizations/${id}`).set(auth(owner.token)).expect(200);
   const user = await createUser(t, owner, { orgId: id });
   const groupName = unique('grp');
-  const group = await t.http.post(`/api/v2/organizations/${id}/groups`).set(auth(owner.token)).send({ name: groupName }).expect(201);
-  await t.http.patch(`/api/v2/groups/${group.body.id}`).set(auth(owner.token)).send({ add_users: [user.userId] }).expect(200);
+  const group = await t.http
+    .post(`/api/v2/organizations/${id}/groups`)
+    .set(auth(owner.token))
+    .send({ name: groupName })
+    .expect(201);
+  await t.http
+    .patch(`/api/v2/groups/${group.body.id}`)
+    .set(auth(owner.token))
+    .send({ add_users: [user.userId] })
+    .expect(200);
   const active = await importVersion(t, owner, id);
   const template = await createTemplate(t, owner, id, active.id as string);
   const fileId = await uploadEchoTemplate(t, owner);
@@ -162,10 +180,15 @@ export async function openMatrixWorld(): Promise<MatrixWorld> {
     const A = await buildOrg(t, owner, owner.orgId);
     const B = await buildOrg(t, owner, orgB);
     const proxyName = unique('proxy');
-    const proxy = await t.http.post('/api/v2/workspaceproxies').set(auth(owner.token)).send({ name: proxyName }).expect(201);
+    const proxy = await t.http
+      .post('/api/v2/workspaceproxies')
+      .set(auth(owner.token))
+      .send({ name: proxyName })
+      .expect(201);
     const callers = {} as Record<CallerName, Caller>;
     callers.owner = { name: 'owner', token: owner.token, user: owner };
-    for (const name of CALLERS.filter((c) => c !== 'owner')) callers[name] = await makeCaller(t, owner, orgB, name, createKeyUser);
+    for (const name of CALLERS.filter((c) => c !== 'owner'))
+      callers[name] = await makeCaller(t, owner, orgB, name, createKeyUser);
     const callerTokens: MatrixWorld['callerTokens'] = {};
     for (const caller of Object.values(callers)) {
       if (!caller.user) continue;

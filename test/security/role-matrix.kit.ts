@@ -56,7 +56,10 @@ export const ABME = ['A', 'B', 'me'];
 export const ABME_OWNER = [...ABME, 'owner'];
 export const SITE = ['site'];
 
-export const get = (targets: string[], path: (ctx: ProbeContext) => string): Probe => ({ targets, build: (ctx) => ({ path: path(ctx) }) });
+export const get = (targets: string[], path: (ctx: ProbeContext) => string): Probe => ({
+  targets,
+  build: (ctx) => ({ path: path(ctx) }),
+});
 
 export function siteRolesOf(caller: Caller): string[] {
   switch (caller.name) {

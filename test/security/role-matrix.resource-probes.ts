@@ -12,14 +12,29 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
       body: { name: unique('tpl'), template_version_id: await freshVersion(w, org) },
     }),
   },
-  'GET /api/v2/organizations/:organization/templates': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/templates`),
-  'GET /api/v2/organizations/:organization/templates/:templatename': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/templates/${org.template.name}`),
+  'GET /api/v2/organizations/:organization/templates': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/templates`,
+  ),
+  'GET /api/v2/organizations/:organization/templates/:templatename': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/templates/${org.template.name}`,
+  ),
   'GET /api/v2/templates/:template': get(AB, ({ org }) => `/api/v2/templates/${org.template.id}`),
-  'PATCH /api/v2/templates/:template': { targets: AB, build: ({ org }) => ({ path: `/api/v2/templates/${org.template.id}`, body: {} }) },
-  'DELETE /api/v2/templates/:template': { targets: AB, build: async ({ w, org }) => ({ path: `/api/v2/templates/${await freshTemplate(w, org)}` }) },
+  'PATCH /api/v2/templates/:template': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/templates/${org.template.id}`, body: {} }),
+  },
+  'DELETE /api/v2/templates/:template': {
+    targets: AB,
+    build: async ({ w, org }) => ({ path: `/api/v2/templates/${await freshTemplate(w, org)}` }),
+  },
   'PATCH /api/v2/templates/:template/versions': {
     targets: AB,
-    build: ({ org }) => ({ path: `/api/v2/templates/${org.template.id}/versions`, body: { id: org.template.activeVersionId } }),
+    build: ({ org }) => ({
+      path: `/api/v2/templates/${org.template.id}/versions`,
+      body: { id: org.template.activeVersionId },
+    }),
   },
   'GET /api/v2/templates/:template/versions': get(AB, ({ org }) => `/api/v2/templates/${org.template.id}/versions`),
 
@@ -32,9 +47,18 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     }),
   },
   'GET /api/v2/templateversions/:templateversion': get(AB, ({ org }) => `/api/v2/templateversions/${org.version.id}`),
-  'PATCH /api/v2/templateversions/:templateversion': { targets: AB, build: ({ org }) => ({ path: `/api/v2/templateversions/${org.version.id}`, body: {} }) },
-  'GET /api/v2/templateversions/:templateversion/resources': get(AB, ({ org }) => `/api/v2/templateversions/${org.version.id}/resources`),
-  'GET /api/v2/templateversions/:templateversion/logs': get(AB, ({ org }) => `/api/v2/templateversions/${org.version.id}/logs`),
+  'PATCH /api/v2/templateversions/:templateversion': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/templateversions/${org.version.id}`, body: {} }),
+  },
+  'GET /api/v2/templateversions/:templateversion/resources': get(
+    AB,
+    ({ org }) => `/api/v2/templateversions/${org.version.id}/resources`,
+  ),
+  'GET /api/v2/templateversions/:templateversion/logs': get(
+    AB,
+    ({ org }) => `/api/v2/templateversions/${org.version.id}/logs`,
+  ),
   'PATCH /api/v2/templateversions/:templateversion/cancel': {
     targets: AB,
     build: async ({ w, org }) => ({ path: `/api/v2/templateversions/${await pendingVersion(w, org)}/cancel` }),
@@ -52,16 +76,31 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
   'GET /api/v2/workspaces/:workspace': get(AB, ({ org }) => `/api/v2/workspaces/${org.workspace.id}`),
   'PUT /api/v2/workspaces/:workspace/autoupdates': {
     targets: AB,
-    build: ({ org }) => ({ path: `/api/v2/workspaces/${org.workspace.id}/autoupdates`, body: { automatic_updates: 'never' } }),
+    build: ({ org }) => ({
+      path: `/api/v2/workspaces/${org.workspace.id}/autoupdates`,
+      body: { automatic_updates: 'never' },
+    }),
   },
-  'GET /api/v2/users/:user/workspace/:workspacename': get(AB, ({ org }) => `/api/v2/users/${org.user.userId}/workspace/${org.workspace.name}`),
+  'GET /api/v2/users/:user/workspace/:workspacename': get(
+    AB,
+    ({ org }) => `/api/v2/users/${org.user.userId}/workspace/${org.workspace.name}`,
+  ),
   'POST /api/v2/workspaces/:workspace/builds': {
     targets: AB,
-    build: async ({ w, org }) => ({ path: `/api/v2/workspaces/${await freshWorkspace(w, org)}/builds`, body: { transition: 'stop' } }),
+    build: async ({ w, org }) => ({
+      path: `/api/v2/workspaces/${await freshWorkspace(w, org)}/builds`,
+      body: { transition: 'stop' },
+    }),
   },
   'GET /api/v2/workspaces/:workspace/builds': get(AB, ({ org }) => `/api/v2/workspaces/${org.workspace.id}/builds`),
-  'GET /api/v2/workspacebuilds/:workspacebuild': get(AB, ({ org }) => `/api/v2/workspacebuilds/${org.workspace.buildId}`),
-  'GET /api/v2/workspacebuilds/:workspacebuild/logs': get(AB, ({ org }) => `/api/v2/workspacebuilds/${org.workspace.buildId}/logs`),
+  'GET /api/v2/workspacebuilds/:workspacebuild': get(
+    AB,
+    ({ org }) => `/api/v2/workspacebuilds/${org.workspace.buildId}`,
+  ),
+  'GET /api/v2/workspacebuilds/:workspacebuild/logs': get(
+    AB,
+    ({ org }) => `/api/v2/workspacebuilds/${org.workspace.buildId}/logs`,
+  ),
   'GET /api/v2/workspace-quota/:user': get(ABME, (ctx) => `/api/v2/workspace-quota/${userParam(ctx)}`),
 
   // Deployment-wide
@@ -72,7 +111,10 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
   'GET /api/v2/updatecheck': get(SITE, () => '/api/v2/updatecheck'),
   'POST /api/v2/authcheck': {
     targets: SITE,
-    build: () => ({ path: '/api/v2/authcheck', body: { checks: { readUsers: { object: { resource_type: 'user' }, action: 'read' } } } }),
+    build: () => ({
+      path: '/api/v2/authcheck',
+      body: { checks: { readUsers: { object: { resource_type: 'user' }, action: 'read' } } },
+    }),
   },
   'GET /api/v2/deployment/config': get(SITE, () => '/api/v2/deployment/config'),
   'GET /api/v2/deployment/stats': get(SITE, () => '/api/v2/deployment/stats'),
@@ -85,7 +127,10 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
   // The whole current appearance back: changes nothing.
   'PUT /api/v2/appearance': {
     targets: SITE,
-    build: async ({ w }) => ({ path: '/api/v2/appearance', body: (await w.t.http.get('/api/v2/appearance').set(auth(w.owner.token)).expect(200)).body }),
+    build: async ({ w }) => ({
+      path: '/api/v2/appearance',
+      body: (await w.t.http.get('/api/v2/appearance').set(auth(w.owner.token)).expect(200)).body,
+    }),
   },
 
   // Groups
@@ -94,16 +139,28 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     targets: AB,
     build: ({ org }) => ({ path: `/api/v2/organizations/${org.id}/groups`, body: { name: unique('g') } }),
   },
-  'GET /api/v2/organizations/:organization/groups/:groupName': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/groups/${org.group.name}`),
+  'GET /api/v2/organizations/:organization/groups/:groupName': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/groups/${org.group.name}`,
+  ),
   'GET /api/v2/groups/:group': get(AB, ({ org }) => `/api/v2/groups/${org.group.id}`),
-  'PATCH /api/v2/groups/:group': { targets: AB, build: ({ org }) => ({ path: `/api/v2/groups/${org.group.id}`, body: {} }) },
-  'DELETE /api/v2/groups/:group': { targets: AB, build: async ({ w, org }) => ({ path: `/api/v2/groups/${await freshGroup(w, org)}` }) },
+  'PATCH /api/v2/groups/:group': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/groups/${org.group.id}`, body: {} }),
+  },
+  'DELETE /api/v2/groups/:group': {
+    targets: AB,
+    build: async ({ w, org }) => ({ path: `/api/v2/groups/${await freshGroup(w, org)}` }),
+  },
 
   // Quiet hours
   'GET /api/v2/users/:user/quiet-hours': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/quiet-hours`),
   'PUT /api/v2/users/:user/quiet-hours': {
     targets: ABME,
-    build: (ctx) => ({ path: `/api/v2/users/${userParam(ctx)}/quiet-hours`, body: { schedule: 'CRON_TZ=UTC 0 0 * * *' } }),
+    build: (ctx) => ({
+      path: `/api/v2/users/${userParam(ctx)}/quiet-hours`,
+      body: { schedule: 'CRON_TZ=UTC 0 0 * * *' },
+    }),
   },
 
   // Template ACL. `A:foreign` shares template A with the member of B: refused whoever asks.
@@ -115,10 +172,16 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
       body: { user_perms: { [(target === 'A:foreign' ? w.B : org).user.userId]: 'use' } },
     }),
   },
-  'GET /api/v2/templates/:template/acl/available': get(AB, ({ org }) => `/api/v2/templates/${org.template.id}/acl/available`),
+  'GET /api/v2/templates/:template/acl/available': get(
+    AB,
+    ({ org }) => `/api/v2/templates/${org.template.id}/acl/available`,
+  ),
 
   // Provisioner daemons
-  'GET /api/v2/organizations/:orgref/provisionerdaemons': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons`),
+  'GET /api/v2/organizations/:orgref/provisionerdaemons': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons`,
+  ),
   // Without an upgrade: every check, then 426.
   'GET /api/v2/organizations/:serveorg/provisionerdaemons/serve': get(
     AB,
@@ -127,22 +190,41 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
 
   // Workspace proxies (site-wide)
   'GET /api/v2/workspaceproxies': get(SITE, () => '/api/v2/workspaceproxies'),
-  'POST /api/v2/workspaceproxies': { targets: SITE, build: () => ({ path: '/api/v2/workspaceproxies', body: { name: unique('px') } }) },
-  'GET /api/v2/workspaceproxies/:workspaceproxy': get(['site', 'primary'], ({ w, target }) => `/api/v2/workspaceproxies/${target === 'primary' ? 'primary' : w.proxy.id}`),
+  'POST /api/v2/workspaceproxies': {
+    targets: SITE,
+    build: () => ({ path: '/api/v2/workspaceproxies', body: { name: unique('px') } }),
+  },
+  'GET /api/v2/workspaceproxies/:workspaceproxy': get(
+    ['site', 'primary'],
+    ({ w, target }) => `/api/v2/workspaceproxies/${target === 'primary' ? 'primary' : w.proxy.id}`,
+  ),
   'PATCH /api/v2/workspaceproxies/:workspaceproxy': {
     targets: SITE,
     build: ({ w }) => ({ path: `/api/v2/workspaceproxies/${w.proxy.id}`, body: { name: w.proxy.name } }),
   },
-  'DELETE /api/v2/workspaceproxies/:workspaceproxy': { targets: SITE, build: async ({ w }) => ({ path: `/api/v2/workspaceproxies/${await freshProxy(w)}` }) },
+  'DELETE /api/v2/workspaceproxies/:workspaceproxy': {
+    targets: SITE,
+    build: async ({ w }) => ({ path: `/api/v2/workspaceproxies/${await freshProxy(w)}` }),
+  },
   'GET /api/v2/regions': get(SITE, () => '/api/v2/regions'),
   // The external proxy API: a proxy token, never a session.
   'POST /api/v2/workspaceproxies/me/register': {
     targets: SITE,
-    build: () => ({ path: '/api/v2/workspaceproxies/me/register', body: { access_url: 'https://proxy.example.com', hostname: 'proxy', replica_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' } }),
+    build: () => ({
+      path: '/api/v2/workspaceproxies/me/register',
+      body: {
+        access_url: 'https://proxy.example.com',
+        hostname: 'proxy',
+        replica_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      },
+    }),
   },
   'POST /api/v2/workspaceproxies/me/deregister': {
     targets: SITE,
-    build: () => ({ path: '/api/v2/workspaceproxies/me/deregister', body: { replica_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' } }),
+    build: () => ({
+      path: '/api/v2/workspaceproxies/me/deregister',
+      body: { replica_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' },
+    }),
   },
 };
 
@@ -154,7 +236,8 @@ for (const mount of ['/scim/v2', '/api/v2/scim/v2']) {
       build: ({ w }) => ({ path: `${mount}${sub.replace(':id', w.A.user.userId).replace(':name', 'User')}`, body }),
     };
   };
-  for (const sub of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:name', '/Schemas', '/Schemas/:id']) scim('GET', sub);
+  for (const sub of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:name', '/Schemas', '/Schemas/:id'])
+    scim('GET', sub);
   for (const kind of ['Users', 'Groups']) {
     scim('GET', `/${kind}`);
     scim('POST', `/${kind}`, {});

@@ -23,7 +23,10 @@ export const USER_PROBES: Record<string, Probe> = {
   'GET /api/v2/users/first': get(SITE, () => '/api/v2/users/first'),
   'POST /api/v2/users/first': {
     targets: SITE,
-    build: () => ({ path: '/api/v2/users/first', body: { email: `${unique('f')}@example.com`, username: unique('f'), password: PASSWORD } }),
+    build: () => ({
+      path: '/api/v2/users/first',
+      body: { email: `${unique('f')}@example.com`, username: unique('f'), password: PASSWORD },
+    }),
   },
   'POST /api/v2/users/login': {
     targets: SITE,
@@ -37,7 +40,10 @@ export const USER_PROBES: Record<string, Probe> = {
     targets: AB,
     build: ({ org }) => {
       const username = unique('nu');
-      return { path: '/api/v2/users', body: { email: `${username}@example.com`, username, password: PASSWORD, organization_id: org.id } };
+      return {
+        path: '/api/v2/users',
+        body: { email: `${username}@example.com`, username, password: PASSWORD, organization_id: org.id },
+      };
     },
   },
   'GET /api/v2/users': get(SITE, () => '/api/v2/users'),
@@ -93,18 +99,30 @@ export const USER_PROBES: Record<string, Probe> = {
     build: (ctx) =>
       ctx.target === 'me'
         ? { path: '/api/v2/users/me/password', body: { old_password: PASSWORD, password: STRONG_PASSWORD_2 } }
-        : { path: `/api/v2/users/${ctx.prepared as string}/password`, body: { password: `${STRONG_PASSWORD_2}-${ctx.caller.name}` } },
+        : {
+            path: `/api/v2/users/${ctx.prepared as string}/password`,
+            body: { password: `${STRONG_PASSWORD_2}-${ctx.caller.name}` },
+          },
   },
 
   // API keys
-  'POST /api/v2/users/:user/keys': { targets: ABME, build: (ctx) => ({ path: `/api/v2/users/${userParam(ctx)}/keys` }) },
+  'POST /api/v2/users/:user/keys': {
+    targets: ABME,
+    build: (ctx) => ({ path: `/api/v2/users/${userParam(ctx)}/keys` }),
+  },
   'POST /api/v2/users/:user/keys/tokens': {
     targets: ABME,
     build: (ctx) => ({ path: `/api/v2/users/${userParam(ctx)}/keys/tokens`, body: { token_name: unique('k') } }),
   },
   'GET /api/v2/users/:user/keys/tokens': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/keys/tokens`),
-  'GET /api/v2/users/:user/keys/tokens/tokenconfig': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/keys/tokens/tokenconfig`),
-  'GET /api/v2/users/:user/keys/tokens/:keyname': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/keys/tokens/${tokenOf(ctx).name}`),
+  'GET /api/v2/users/:user/keys/tokens/tokenconfig': get(
+    ABME,
+    (ctx) => `/api/v2/users/${userParam(ctx)}/keys/tokens/tokenconfig`,
+  ),
+  'GET /api/v2/users/:user/keys/tokens/:keyname': get(
+    ABME,
+    (ctx) => `/api/v2/users/${userParam(ctx)}/keys/tokens/${tokenOf(ctx).name}`,
+  ),
   'GET /api/v2/users/:user/keys/:keyid': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/keys/${tokenOf(ctx).id}`),
   'DELETE /api/v2/users/:user/keys/:keyid': {
     targets: ABME,
@@ -115,11 +133,17 @@ export const USER_PROBES: Record<string, Probe> = {
   },
 
   // Organizations and members
-  'POST /api/v2/organizations': { targets: SITE, build: () => ({ path: '/api/v2/organizations', body: { name: unique('o') } }) },
+  'POST /api/v2/organizations': {
+    targets: SITE,
+    build: () => ({ path: '/api/v2/organizations', body: { name: unique('o') } }),
+  },
   'GET /api/v2/organizations': get(SITE, () => '/api/v2/organizations'),
   'GET /api/v2/organizations/:organization': get(AB, ({ org }) => `/api/v2/organizations/${org.id}`),
   'GET /api/v2/organizations/:organization/members': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/members`),
-  'GET /api/v2/organizations/:organization/members/roles': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/members/roles`),
+  'GET /api/v2/organizations/:organization/members/roles': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/members/roles`,
+  ),
   // A user of the other organization joins this one.
   'POST /api/v2/organizations/:organization/members/:user': {
     targets: AB,
@@ -130,19 +154,30 @@ export const USER_PROBES: Record<string, Probe> = {
   },
   'DELETE /api/v2/organizations/:organization/members/:user': {
     targets: AB,
-    build: async ({ w, org }) => ({ path: `/api/v2/organizations/${org.id}/members/${(await freshUser(w, org)).userId}` }),
+    build: async ({ w, org }) => ({
+      path: `/api/v2/organizations/${org.id}/members/${(await freshUser(w, org)).userId}`,
+    }),
   },
   'PUT /api/v2/organizations/:organization/members/:user/roles': {
     targets: AB,
-    build: ({ org }) => ({ path: `/api/v2/organizations/${org.id}/members/${org.user.userId}/roles`, body: { roles: [] } }),
+    build: ({ org }) => ({
+      path: `/api/v2/organizations/${org.id}/members/${org.user.userId}/roles`,
+      body: { roles: [] },
+    }),
   },
   'GET /api/v2/users/:user/organizations': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/organizations`),
-  'GET /api/v2/users/:user/organizations/:organizationname': get(ABME, (ctx) => `/api/v2/users/${userParam(ctx)}/organizations/${ctx.org.name}`),
+  'GET /api/v2/users/:user/organizations/:organizationname': get(
+    ABME,
+    (ctx) => `/api/v2/users/${userParam(ctx)}/organizations/${ctx.org.name}`,
+  ),
 
   // Licenses and entitlements
   'GET /api/v2/entitlements': get(SITE, () => '/api/v2/entitlements'),
   'GET /api/v2/licenses': get(SITE, () => '/api/v2/licenses'),
-  'POST /api/v2/licenses': { targets: SITE, build: async () => ({ path: '/api/v2/licenses', body: { license: await issueLicense({ allFeatures: true }) } }) },
+  'POST /api/v2/licenses': {
+    targets: SITE,
+    build: async () => ({ path: '/api/v2/licenses', body: { license: await issueLicense({ allFeatures: true }) } }),
+  },
   // At most once a minute after the last computation: a license added just before makes the
   // owner's answer the throttle's 400 whatever ran earlier (everyone else stops at the 403).
   'POST /api/v2/licenses/refresh-entitlements': {
@@ -150,12 +185,18 @@ export const USER_PROBES: Record<string, Probe> = {
     prepare: ({ w }) => freshLicense(w),
     build: () => ({ path: '/api/v2/licenses/refresh-entitlements' }),
   },
-  'DELETE /api/v2/licenses/:license': { targets: SITE, build: async ({ w }) => ({ path: `/api/v2/licenses/${await freshLicense(w)}` }) },
+  'DELETE /api/v2/licenses/:license': {
+    targets: SITE,
+    build: async ({ w }) => ({ path: `/api/v2/licenses/${await freshLicense(w)}` }),
+  },
 
   // Files
   'POST /api/v2/files': {
     targets: SITE,
-    build: () => ({ path: '/api/v2/files', raw: { contentType: 'application/json', data: JSON.stringify({ ...DEFAULT_ECHO, nonce: unique('n') }) } }),
+    build: () => ({
+      path: '/api/v2/files',
+      raw: { contentType: 'application/json', data: JSON.stringify({ ...DEFAULT_ECHO, nonce: unique('n') }) },
+    }),
   },
   'GET /api/v2/files/:fileID': get(AB, ({ org }) => `/api/v2/files/${org.fileId}`),
 };

@@ -26,7 +26,9 @@ export function listAppRoutes(t: TestApp): AppRoute[] {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
       if (!controller) continue;
-      const bases = [Reflect.getMetadata(PATH_METADATA, controller) ?? ''].flat().map((b) => String(b).replace(/^\/|\/$/g, ''));
+      const bases = [Reflect.getMetadata(PATH_METADATA, controller) ?? '']
+        .flat()
+        .map((b) => String(b).replace(/^\/|\/$/g, ''));
       const classRule = Reflect.getMetadata(ACCESS_METADATA, controller) as AccessRule | undefined;
       const proto = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(proto)) {

@@ -59,7 +59,13 @@ export function Route(method: Method, path: string, spec: RouteSpec): MethodDeco
   if (spec.status !== undefined) decorators.push(HttpCode(spec.status));
   if (spec.returns !== undefined || status === 204) {
     const type = spec.returns;
-    decorators.push(ApiResponse(type === undefined ? { status, description: spec.returnsDescription } : { status, description: spec.returnsDescription, type }));
+    decorators.push(
+      ApiResponse(
+        type === undefined
+          ? { status, description: spec.returnsDescription }
+          : { status, description: spec.returnsDescription, type },
+      ),
+    );
   }
   for (const response of spec.responses ?? []) decorators.push(ApiResponse(response));
   if (spec.errors?.length) decorators.push(ApiErrors(...spec.errors));

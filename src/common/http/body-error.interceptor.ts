@@ -30,6 +30,9 @@ export function pendingBodyError(ctx: ExecutionContext): ApiError | undefined {
 }
 
 function readsBody(ctx: ExecutionContext): boolean {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), ctx.getHandler().name) ?? {}) as Record<string, unknown>;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), ctx.getHandler().name) ?? {}) as Record<
+    string,
+    unknown
+  >;
   return Object.keys(args).some((key) => Number(key.split(':')[0]) === (RouteParamtypes.BODY as number));
 }

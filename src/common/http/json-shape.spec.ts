@@ -29,7 +29,9 @@ describe('jsonShapeProblem', () => {
   it('rejects an object with more keys than the limit, wherever it is', () => {
     const keys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
     expect(jsonShapeProblem(bytes(keys(JSON_LIMITS.maxObjectKeys)))).toBeUndefined();
-    expect(jsonShapeProblem(bytes(keys(JSON_LIMITS.maxObjectKeys + 1)))).toBe('An object in the request body holds more than 256 keys.');
+    expect(jsonShapeProblem(bytes(keys(JSON_LIMITS.maxObjectKeys + 1)))).toBe(
+      'An object in the request body holds more than 256 keys.',
+    );
     expect(jsonShapeProblem(bytes(`{"a":[1,2,${keys(JSON_LIMITS.maxObjectKeys + 1)}]}`))).toMatch(/more than 256 keys/);
     // Keys of sibling objects and items of arrays are not one object's keys.
     expect(jsonShapeProblem(bytes(`[${new Array(1000).fill(keys(10)).join(',')}]`))).toBeUndefined();

@@ -55,7 +55,8 @@ export function jsonShapeProblem(body: Uint8Array, limits: Limits = JSON_LIMITS)
         break;
       case OPEN_BRACE:
       case OPEN_BRACKET:
-        if (++depth > limits.maxDepth) return `The request body nests objects and arrays more than ${limits.maxDepth} levels deep.`;
+        if (++depth > limits.maxDepth)
+          return `The request body nests objects and arrays more than ${limits.maxDepth} levels deep.`;
         elements++;
         open.push(c === OPEN_BRACE ? -1 : 1);
         break;
@@ -77,14 +78,16 @@ export function jsonShapeProblem(body: Uint8Array, limits: Limits = JSON_LIMITS)
       }
     }
   }
-  if (elements > limits.maxElements) return `The request body holds more than ${limits.maxElements} object keys and array items.`;
+  if (elements > limits.maxElements)
+    return `The request body holds more than ${limits.maxElements} object keys and array items.`;
   return undefined;
 }
 
 /** A body-parser `verify` hook: rejects a body over JSON_LIMITS as a 400 before it is parsed. */
 export function verifyJsonShape(_req: unknown, _res: unknown, body: Buffer): void {
   const problem = jsonShapeProblem(body);
-  if (problem) throw Object.assign(new Error(problem), { status: 400, statusCode: 400, type: 'entity.too.complex', expose: true });
+  if (problem)
+    throw Object.assign(new Error(problem), { status: 400, statusCode: 400, type: 'entity.too.complex', expose: true });
 }
 
 type WellFormable = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -96,7 +99,8 @@ type WellFormable = string & { isWellFormed(): boolean; toWellFormed(): string }
  * bounded (JSON_LIMITS), so the recursion is at most 32 deep.
  */
 export function wellFormedJson(value: unknown): unknown {
-  if (typeof value === 'string') return (value as WellFormable).isWellFormed() ? value : (value as WellFormable).toWellFormed();
+  if (typeof value === 'string')
+    return (value as WellFormable).isWellFormed() ? value : (value as WellFormable).toWellFormed();
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = wellFormedJson(value[i]);
     return value;

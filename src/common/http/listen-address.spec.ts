@@ -30,7 +30,9 @@ describe('checkListenAddress', () => {
 
   it('an address this machine does not have', async () => {
     const err = await checkListenAddress('192.0.2.1', 3000).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('Cannot listen on 192.0.2.1:3000 (CODER_HTTP_ADDRESS): this machine has no such address');
+    expect((err as Error).message).toBe(
+      'Cannot listen on 192.0.2.1:3000 (CODER_HTTP_ADDRESS): this machine has no such address',
+    );
   });
 
   it('writes IPv6 addresses with brackets and leaves errors other than listen ones alone', () => {

@@ -36,7 +36,8 @@ export function formatAddress(host: string, port: number): string {
 /** A listen error (EADDRINUSE, EACCES, ...) as a ListenAddressError; anything else unchanged. */
 export function asListenAddressError<E>(err: E, host: string, port: number): E | ListenAddressError {
   const e = err as NodeJS.ErrnoException | undefined;
-  if (!e || typeof e !== 'object' || (e.syscall !== 'listen' && e.syscall !== 'bind' && e.syscall !== 'getaddrinfo')) return err;
+  if (!e || typeof e !== 'object' || (e.syscall !== 'listen' && e.syscall !== 'bind' && e.syscall !== 'getaddrinfo'))
+    return err;
   return new ListenAddressError(formatAddress(host, port), e.code, e.message);
 }
 

@@ -88,7 +88,14 @@ describe('logDestination', () => {
     const sink = new Sink();
     const log = loggerOn(sink, 'pretty');
     log.info({ context: 'Replicas' }, 'replica registered');
-    log.info({ req: { method: 'GET', url: '/api/v2/users/me', headers: { host: 'x' } }, res: { statusCode: 200 }, responseTime: 4 }, 'request completed');
+    log.info(
+      {
+        req: { method: 'GET', url: '/api/v2/users/me', headers: { host: 'x' } },
+        res: { statusCode: 200 },
+        responseTime: 4,
+      },
+      'request completed',
+    );
     log.info({ phase: 'database', durationMs: 12 }, 'database: connected (12 ms)');
     const lines = sink.text.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -102,7 +109,10 @@ describe('logDestination', () => {
   it("moves Nest's per-module and per-route start-up lines from info to debug", () => {
     const info = new Sink();
     const debug = new Sink();
-    for (const [sink, level] of [[info, 'info'], [debug, 'debug']] as const) {
+    for (const [sink, level] of [
+      [info, 'info'],
+      [debug, 'debug'],
+    ] as const) {
       const log = loggerOn(sink, 'json', level);
       log.info({ context: 'RouterExplorer' }, 'Mapped {/api/v2/users, GET} route');
       log.info({ context: 'RoutesResolver' }, 'UsersController {/api/v2/users}:');
@@ -113,7 +123,10 @@ describe('logDestination', () => {
     expect(info.text).not.toMatch(/Mapped|UsersController|dependencies initialized/);
     expect(info.text).toContain('a warning stays a warning');
     expect(info.text).toContain('replica registered');
-    const levels = debug.text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { level: number }).level);
+    const levels = debug.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { level: number }).level);
     expect(levels).toEqual([20, 20, 20, 40, 30]);
   });
 

@@ -8,7 +8,16 @@ import type { LogFormat, LogLevel } from '../../config/config.schema.js';
 import { requestIdOf } from './request-id.js';
 
 /** Query parameters that carry credentials (Coder's session token, OAuth-style tokens). */
-const SECRET_PARAMS = new Set(['coder_session_token', 'access_token', 'token', 'refresh_token', 'id_token', 'code', 'psk', 'key']);
+const SECRET_PARAMS = new Set([
+  'coder_session_token',
+  'access_token',
+  'token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'psk',
+  'key',
+]);
 
 /**
  * A URL with the values of credential parameters replaced, for logs. Parameters are recognised as
@@ -20,13 +29,16 @@ export function redactUrl(url: string | undefined): string {
   const text = url ?? '';
   const q = text.indexOf('?');
   if (q < 0) return text;
-  const params = text.slice(q + 1).split('&').map((part) => {
-    const eq = part.indexOf('=');
-    if (eq < 0) return part;
-    const rawName = part.slice(0, eq);
-    const name = unescape(rawName.replace(/\+/g, ' ')).trim().replace(/\[.*$/s, '').toLowerCase();
-    return SECRET_PARAMS.has(name) ? `${rawName}=[REDACTED]` : part;
-  });
+  const params = text
+    .slice(q + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq < 0) return part;
+      const rawName = part.slice(0, eq);
+      const name = unescape(rawName.replace(/\+/g, ' ')).trim().replace(/\[.*$/s, '').toLowerCase();
+      return SECRET_PARAMS.has(name) ? `${rawName}=[REDACTED]` : part;
+    });
   return `${text.slice(0, q)}?${params.join('&')}`;
 }
 
@@ -120,7 +132,10 @@ function prettyMessage(log: PrettyRecord, messageKey: string): string {
  * in-process stream: no worker thread, no buffer of its own to flush at exit), as JSON lines or as
  * pretty single lines. A failed write turns logging off rather than being retried (see guardStream).
  */
-export function logDestination(format: 'pretty' | 'json', stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): DestinationStream {
+export function logDestination(
+  format: 'pretty' | 'json',
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+): DestinationStream {
   guardStream(stream);
   if (format === 'json') return { write: (line: string) => writeSafely(stream, line) };
   const pretty = prettyFactory({
@@ -164,7 +179,13 @@ export function loggerParams(level: LogLevel, format: 'pretty' | 'json' = 'json'
     },
     serializers: {
       req(req: { id?: unknown; method?: string; url?: string; headers?: unknown; remoteAddress?: string }) {
-        return { id: req.id, method: req.method, url: redactUrl(req.url), headers: req.headers, remoteAddress: req.remoteAddress };
+        return {
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          headers: req.headers,
+          remoteAddress: req.remoteAddress,
+        };
       },
       res(res: { statusCode?: number }) {
         return { statusCode: res.statusCode };

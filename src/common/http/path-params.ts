@@ -22,7 +22,10 @@ export const PATH_PARAMS: Record<string, ParamDoc> = {
   workspace: { description: 'Workspace ID', schema: UUID },
   workspacename: { description: 'Workspace name', schema: TEXT },
   workspacebuild: { description: 'Workspace build ID', schema: UUID },
-  workspaceproxy: { description: 'Proxy ID, proxy name, `primary` or the deployment ID (the primary region)', schema: TEXT },
+  workspaceproxy: {
+    description: 'Proxy ID, proxy name, `primary` or the deployment ID (the primary region)',
+    schema: TEXT,
+  },
   replica: { description: 'Replica ID', schema: UUID },
   fileID: { description: 'File ID', schema: UUID },
   keyid: { description: 'API key ID', schema: TEXT },

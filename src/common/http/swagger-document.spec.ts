@@ -1,7 +1,13 @@
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 import { featureNiceName } from '../../core/licensing/features.js';
 import { DAEMON_MESSAGES } from '../../enterprise/provisioner-daemons/provisioner-daemons.errors.js';
-import { invalidFilter, preconditionFailed, ScimError, scimNotFound, uniqueness } from '../../enterprise/scim/http/scim.errors.js';
+import {
+  invalidFilter,
+  preconditionFailed,
+  ScimError,
+  scimNotFound,
+  uniqueness,
+} from '../../enterprise/scim/http/scim.errors.js';
 import { MESSAGES } from '../errors.js';
 import { namedMessages, plainText, polishDocument, TAG_ORDER } from './swagger-document.js';
 import { ERROR_EXAMPLES, SCIM_ERROR_EXAMPLES } from './swagger-examples.js';
@@ -42,7 +48,7 @@ describe('polishDocument', () => {
     expect(kept.description).toBe('List users.\n\nAlso served at `/scim/v2/Users`.');
   });
 
-  it('orders tags as Coder\'s API reference does, unknown tags last', () => {
+  it("orders tags as Coder's API reference does, unknown tags last", () => {
     const tagged = (...tags: string[]) => ({ get: op({ tags }) });
     const doc = polishDocument(
       documentWith({
@@ -53,18 +59,31 @@ describe('polishDocument', () => {
         '/e': tagged('Alpaca'),
       }),
     );
-    expect(doc.tags!.map((t) => t.name)).toEqual(['General', 'Audit', 'Enterprise', 'SCIM', 'Users', 'Workspaces', 'Alpaca', 'Zebra']);
+    expect(doc.tags!.map((t) => t.name)).toEqual([
+      'General',
+      'Audit',
+      'Enterprise',
+      'SCIM',
+      'Users',
+      'Workspaces',
+      'Alpaca',
+      'Zebra',
+    ]);
     expect(doc.tags!.find((t) => t.name === 'SCIM')!.description).toContain('`/scim/v2`');
     expect(TAG_ORDER[0]).toBe('General');
   });
 
   it('turns summaries into plain text and leaves descriptions alone', () => {
     const doc = polishDocument(
-      documentWith({ '/x': { get: op({ summary: 'Get `a` and **b**, see [docs](https://x.y)', description: 'Uses `a`.' }) } }),
+      documentWith({
+        '/x': { get: op({ summary: 'Get `a` and **b**, see [docs](https://x.y)', description: 'Uses `a`.' }) },
+      }),
     );
     expect(doc.paths['/x'].get!.summary).toBe('Get a and b, see docs');
     expect(doc.paths['/x'].get!.description).toBe('Uses `a`.');
-    expect(plainText('Get proxies: `{regions: [primary, ...proxies]}`')).toBe('Get proxies: {regions: [primary, ...proxies]}');
+    expect(plainText('Get proxies: `{regions: [primary, ...proxies]}`')).toBe(
+      'Get proxies: {regions: [primary, ...proxies]}',
+    );
   });
 
   it('gives every response a description', () => {
@@ -72,7 +91,12 @@ describe('polishDocument', () => {
       documentWith({
         '/x': {
           post: op({
-            responses: { '201': { description: '' }, '204': { description: '' }, '503': envelope(''), '299': { description: '' } },
+            responses: {
+              '201': { description: '' },
+              '204': { description: '' },
+              '503': envelope(''),
+              '299': { description: '' },
+            },
           }),
         },
       }),
@@ -84,7 +108,9 @@ describe('polishDocument', () => {
   it('gives each error status its own example', () => {
     const statuses = ['400', '401', '403', '404', '409', '429'];
     const doc = polishDocument(
-      documentWith({ '/x': { get: op({ responses: Object.fromEntries(statuses.map((s) => [s, envelope('Plain words.')])) }) } }),
+      documentWith({
+        '/x': { get: op({ responses: Object.fromEntries(statuses.map((s) => [s, envelope('Plain words.')])) }) },
+      }),
     );
     const examples = statuses.map((s) => media(doc.paths['/x'].get!, s).example);
     expect(examples).toEqual(statuses.map((s) => ERROR_EXAMPLES[Number(s)].value));
@@ -93,7 +119,7 @@ describe('polishDocument', () => {
     expect(examples[3]).toEqual({ message: MESSAGES.notFound });
   });
 
-  it('uses the messages a description names, keeping Forbidden. beside an entitlement\'s 403', () => {
+  it("uses the messages a description names, keeping Forbidden. beside an entitlement's 403", () => {
     const gate = 'Template RBAC is an Enterprise feature. Contact sales!';
     const doc = polishDocument(
       documentWith({
@@ -101,7 +127,9 @@ describe('polishDocument', () => {
           get: op({
             security: [{ CoderSessionToken: [] }],
             responses: {
-              '400': envelope('Bad `limit` (`Query parameters have invalid values.`) or `q` (`Invalid audit search query.`).'),
+              '400': envelope(
+                'Bad `limit` (`Query parameters have invalid values.`) or `q` (`Invalid audit search query.`).',
+              ),
               '401': envelope('`Missing required external proxy token` or `Invalid external proxy token`.'),
               '403': envelope(`When not entitled: \`${gate}\``),
               '409': envelope('Taken (`Organization already exists with that name.`).'),
@@ -111,26 +139,38 @@ describe('polishDocument', () => {
       }),
     );
     const o = doc.paths['/x'].get!;
-    const values = (status: string) => Object.values(media(o, status).examples ?? {}).map((e) => (e as { value: unknown }).value);
+    const values = (status: string) =>
+      Object.values(media(o, status).examples ?? {}).map((e) => (e as { value: unknown }).value);
     expect(values('400')).toEqual([
       { message: MESSAGES.invalidQuery, validations: [expect.objectContaining({ field: 'limit' })] },
       { message: 'Invalid audit search query.' },
     ]);
-    expect(values('401')).toEqual([{ message: 'Missing required external proxy token' }, { message: 'Invalid external proxy token' }]);
+    expect(values('401')).toEqual([
+      { message: 'Missing required external proxy token' },
+      { message: 'Invalid external proxy token' },
+    ]);
     expect(values('403')).toEqual([{ message: MESSAGES.forbidden }, { message: gate }]);
     expect(media(o, '409').example).toEqual({ message: 'Organization already exists with that name.' });
   });
 
-  it('gives a public route\'s 403 only the messages it names', () => {
+  it("gives a public route's 403 only the messages it names", () => {
     const wrongType = 'Incorrect login type, attempting to use "password" but user is of login type "oidc"';
     const doc = polishDocument(
       documentWith({
         '/login': { post: op({ responses: { '403': envelope(`Signs in another way: \`${wrongType}\``) } }) },
-        '/serve': { get: op({ responses: { '403': envelope('Not entitled (`X is an Enterprise feature. Contact sales!`), or not allowed.') } }) },
+        '/serve': {
+          get: op({
+            responses: {
+              '403': envelope('Not entitled (`X is an Enterprise feature. Contact sales!`), or not allowed.'),
+            },
+          }),
+        },
       }),
     );
     expect(media(doc.paths['/login'].post!, '403').example).toEqual({ message: wrongType });
-    const serve = Object.values(media(doc.paths['/serve'].get!, '403').examples!).map((e) => (e as { value: unknown }).value);
+    const serve = Object.values(media(doc.paths['/serve'].get!, '403').examples!).map(
+      (e) => (e as { value: unknown }).value,
+    );
     expect(serve).toEqual([{ message: MESSAGES.forbidden }, { message: 'X is an Enterprise feature. Contact sales!' }]);
   });
 
@@ -138,7 +178,9 @@ describe('polishDocument', () => {
     const given = envelope('Mine.');
     given.content!['application/json'].example = { message: 'Given.' };
     const doc = polishDocument(
-      documentWith({ '/x': { get: op({ responses: { '404': scim('Unknown (`Route not found.` otherwise).'), '409': given } }) } }),
+      documentWith({
+        '/x': { get: op({ responses: { '404': scim('Unknown (`Route not found.` otherwise).'), '409': given } }) },
+      }),
     );
     expect(media(doc.paths['/x'].get!, '404').example).toEqual(SCIM_ERROR_EXAMPLES[404].value);
     expect(media(doc.paths['/x'].get!, '409').example).toEqual({ message: 'Given.' });
@@ -163,9 +205,13 @@ describe('namedMessages', () => {
 describe('error examples match what the server sends', () => {
   it('SCIM', () => {
     expect(SCIM_ERROR_EXAMPLES[400].value).toEqual(invalidFilter('filter must be given once, as a string.').body);
-    expect(SCIM_ERROR_EXAMPLES[403].value).toEqual(new ScimError(403, undefined, `${featureNiceName('scim')} is an Enterprise feature. Contact sales!`).body);
+    expect(SCIM_ERROR_EXAMPLES[403].value).toEqual(
+      new ScimError(403, undefined, `${featureNiceName('scim')} is an Enterprise feature. Contact sales!`).body,
+    );
     expect(SCIM_ERROR_EXAMPLES[404].value).toEqual(scimNotFound().body);
-    expect(SCIM_ERROR_EXAMPLES[409].value).toEqual(uniqueness('The userName or email is already taken by another user.').body);
+    expect(SCIM_ERROR_EXAMPLES[409].value).toEqual(
+      uniqueness('The userName or email is already taken by another user.').body,
+    );
     expect(SCIM_ERROR_EXAMPLES[412].value).toEqual(preconditionFailed().body);
   });
 

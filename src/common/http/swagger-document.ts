@@ -42,8 +42,8 @@ export const TAG_ORDER = [
 const TAG_DESCRIPTIONS: Record<string, string> = {
   SCIM:
     'SCIM 2.0 provisioning for identity providers, authenticated with the SCIM key (`CODER_SCIM_AUTH_HEADER`), ' +
-    'not a session token. Listed under `/api/v2/scim/v2` as on Coder\'s API page; every route is also served at ' +
-    '`/scim/v2` (Coder\'s real mount, the URL identity providers are given).',
+    "not a session token. Listed under `/api/v2/scim/v2` as on Coder's API page; every route is also served at " +
+    "`/scim/v2` (Coder's real mount, the URL identity providers are given).",
 };
 
 /** The page's form of a route: a handler mounted at several paths is listed once, under this prefix. */
@@ -175,7 +175,10 @@ function setExamples(media: MediaTypeObject, examples: ErrorExample[]): void {
 }
 
 function exampleKey(summary: string | undefined, index: number): string {
-  const slug = (summary ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = (summary ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const short = slug.length > 40 ? slug.slice(0, 41).replace(/-[^-]*$/, '') : slug;
   return short || `example-${index + 1}`;
 }

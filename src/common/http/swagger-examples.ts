@@ -30,9 +30,15 @@ export const ERROR_EXAMPLES: Record<number, { summary: string; value: ErrorBody 
     summary: 'Workspace deleted',
     value: { message: 'Workspace "3fa85f64-5717-4562-b3fc-2c963f66afa6" was deleted; it cannot be built.' },
   },
-  413: { summary: 'Body too large', value: { message: MESSAGES.tooLarge, detail: 'The request body must be at most 1 MiB.' } },
+  413: {
+    summary: 'Body too large',
+    value: { message: MESSAGES.tooLarge, detail: 'The request body must be at most 1 MiB.' },
+  },
   426: { summary: 'Not a WebSocket upgrade', value: { message: 'This endpoint only accepts WebSocket connections.' } },
-  429: { summary: 'Rate limited', value: { message: "You've been rate limited for sending more than 60 requests in 1m0s." } },
+  429: {
+    summary: 'Rate limited',
+    value: { message: "You've been rate limited for sending more than 60 requests in 1m0s." },
+  },
   503: { summary: 'Database unavailable', value: { message: MESSAGES.databaseUnavailable } },
 };
 

@@ -13,7 +13,7 @@ export function setupSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Coder Enterprise API')
     .setDescription(
-      'Coder\'s REST API (enterprise routes and the core they stand on). Errors use the envelope ' +
+      "Coder's REST API (enterprise routes and the core they stand on). Errors use the envelope " +
         '`{message, detail?, validations?}`. Differences from Coder are listed in docs/compatibility.md.\n\n' +
         'To try a route: **Authorize** with a session token (`session_token` from `POST /api/v2/users/login`) ' +
         'or an API key, then **Try it out**.',

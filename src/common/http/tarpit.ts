@@ -34,5 +34,8 @@ export function tarpit(conn: Closable, answer: () => void): void {
 
 /** Whether a request still has a body on the wire (so refusing it early should close the connection rather than read it). */
 export function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
-  return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+  return (
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0') ||
+    headers['transfer-encoding'] !== undefined
+  );
 }

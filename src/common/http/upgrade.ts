@@ -18,14 +18,20 @@ const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
 
 export const UPGRADE_MESSAGES = {
   badHandshake: 'Invalid WebSocket handshake.',
-  foreignOrigin: (origin: string, host: string) => `Request Origin ${JSON.stringify(origin)} is not authorized for Host ${JSON.stringify(host)}.`,
+  foreignOrigin: (origin: string, host: string) =>
+    `Request Origin ${JSON.stringify(origin)} is not authorized for Host ${JSON.stringify(host)}.`,
 } as const;
 
 /**
  * Answers a refused upgrade as an ordinary HTTP response (the error envelope, so clients read the
  * same JSON they get everywhere else) and drops the connection: the socket is never upgraded.
  */
-export function refuseUpgrade(socket: Duplex, status: number, body: ErrorBody, headers: Record<string, string> = {}): void {
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  body: ErrorBody,
+  headers: Record<string, string> = {},
+): void {
   if (socket.destroyed) return;
   const json = JSON.stringify(body);
   const lines = [
@@ -44,8 +50,10 @@ export function refuseUpgrade(socket: Duplex, status: number, body: ErrorBody, h
 /** Why a handshake is not a WebSocket handshake we can accept, or undefined. */
 export function handshakeProblem(req: IncomingMessage): string | undefined {
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return 'The Upgrade header must be "websocket".';
-  if (!WEBSOCKET_KEY.test(req.headers['sec-websocket-key'] ?? '')) return 'The Sec-WebSocket-Key header is missing or invalid.';
-  if (req.headers['sec-websocket-version'] !== '13') return 'Only WebSocket version 13 is supported (Sec-WebSocket-Version: 13).';
+  if (!WEBSOCKET_KEY.test(req.headers['sec-websocket-key'] ?? ''))
+    return 'The Sec-WebSocket-Key header is missing or invalid.';
+  if (req.headers['sec-websocket-version'] !== '13')
+    return 'Only WebSocket version 13 is supported (Sec-WebSocket-Version: 13).';
   return undefined;
 }
 
@@ -74,7 +82,11 @@ export function upgradeRefusal(req: IncomingMessage): ApiError | undefined {
 }
 
 /** Builds the Request-shaped view AuthService reads (cookie, query, header, Bearer) from a raw upgrade request. */
-export function upgradeAuthRequest(headers: IncomingHttpHeaders, params: URLSearchParams, remoteAddress: string | undefined): Request {
+export function upgradeAuthRequest(
+  headers: IncomingHttpHeaders,
+  params: URLSearchParams,
+  remoteAddress: string | undefined,
+): Request {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
     const all = params.getAll(key);
@@ -84,7 +96,13 @@ export function upgradeAuthRequest(headers: IncomingHttpHeaders, params: URLSear
 }
 
 /** Handles one upgrade whose path matched; throws an ApiError to refuse it. */
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, match: RegExpExecArray) => Promise<void>;
+export type UpgradeHandler = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  url: URL,
+  match: RegExpExecArray,
+) => Promise<void>;
 
 interface UpgradeRoute {
   pattern: RegExp;
@@ -147,7 +165,9 @@ export class UpgradeRouter {
     if (isDatabaseUnavailable(err)) {
       return refuseUpgrade(socket, 503, { message: MESSAGES.databaseUnavailable }, { 'Retry-After': '5' });
     }
-    this.logger.error(`refused an upgrade (${req.method} ${req.url?.split('?')[0]}): ${(err as Error).stack ?? String(err)}`);
+    this.logger.error(
+      `refused an upgrade (${req.method} ${req.url?.split('?')[0]}): ${(err as Error).stack ?? String(err)}`,
+    );
     refuseUpgrade(socket, 500, { message: MESSAGES.internal });
   }
 }

@@ -1,10 +1,4 @@
-import {
-  createParamDecorator,
-  Injectable,
-  Module,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { createParamDecorator, Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { internalError } from '../../common/errors.js';
 import { pendingBodyError } from '../../common/http/body-error.interceptor.js';

@@ -22,7 +22,11 @@ import type { ApiKeyEntity } from './entities/api-key.entity.js';
 export class ApiKeyTokensController {
   constructor(private readonly tokens: ApiKeyTokensService) {}
 
-  @Route('POST', '', { summary: 'Create a long-lived API token', returns: GenerateApiKeyResponse, errors: [400, 403, 404, 409] })
+  @Route('POST', '', {
+    summary: 'Create a long-lived API token',
+    returns: GenerateApiKeyResponse,
+    errors: [400, 403, 404, 409],
+  })
   @Authenticated()
   createToken(
     @CurrentActor() actor: Actor,
@@ -40,11 +44,19 @@ export class ApiKeyTokensController {
     query: [{ name: 'include_all', required: false, type: Boolean, description: 'Tokens of every user (owners)' }],
   })
   @Authenticated()
-  listTokens(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @Query() query: Record<string, unknown>) {
+  listTokens(
+    @CurrentActor() actor: Actor,
+    @Resolved('user') user: UserEntity,
+    @Query() query: Record<string, unknown>,
+  ) {
     return this.tokens.listTokens(actor, user, query);
   }
 
-  @Route('GET', 'tokenconfig', { summary: 'Token settings (maximum lifetime, in nanoseconds)', returns: TokenConfigResponse, errors: [403, 404] })
+  @Route('GET', 'tokenconfig', {
+    summary: 'Token settings (maximum lifetime, in nanoseconds)',
+    returns: TokenConfigResponse,
+    errors: [403, 404],
+  })
   @Authenticated()
   tokenConfig(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity) {
     return this.tokens.tokenConfig(actor, user);
@@ -52,7 +64,11 @@ export class ApiKeyTokensController {
 
   @Route('GET', ':keyname', { summary: 'Get an API token by name', returns: ApiKeyResponse, errors: [403, 404] })
   @Authenticated()
-  getTokenByName(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @Resolved('keyname') key: ApiKeyEntity) {
+  getTokenByName(
+    @CurrentActor() actor: Actor,
+    @Resolved('user') user: UserEntity,
+    @Resolved('keyname') key: ApiKeyEntity,
+  ) {
     return this.tokens.getTokenByName(actor, user, key);
   }
 }

@@ -37,7 +37,12 @@ export class ApiKeyTokensService {
     private readonly audit: AuditService,
   ) {}
 
-  async createToken(actor: Actor, user: UserEntity, body: CreateTokenRequest, meta: RequestMeta): Promise<{ key: string }> {
+  async createToken(
+    actor: Actor,
+    user: UserEntity,
+    body: CreateTokenRequest,
+    meta: RequestMeta,
+  ): Promise<{ key: string }> {
     assertKeyAccess(actor, user, 'create');
     const lifetimeMs = this.tokenLifetimeMs(body.lifetime ?? 0);
     const tokenName = body.token_name || randomName();

@@ -16,7 +16,11 @@ import type { ApiKeyEntity } from './entities/api-key.entity.js';
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
-  @Route('POST', '', { summary: 'Create a 7-day session key for a user', returns: GenerateApiKeyResponse, errors: [403, 404] })
+  @Route('POST', '', {
+    summary: 'Create a 7-day session key for a user',
+    returns: GenerateApiKeyResponse,
+    errors: [403, 404],
+  })
   @Authenticated()
   createSessionKey(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @ReqMeta() meta: RequestMeta) {
     return this.keys.createSessionKey(actor, user, meta);

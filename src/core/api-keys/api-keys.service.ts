@@ -59,7 +59,12 @@ export class ApiKeysService {
   async createSessionKey(actor: Actor, user: UserEntity, meta: RequestMeta): Promise<{ key: string }> {
     assertKeyAccess(actor, user, 'create');
     return this.db.transaction(async () => {
-      const { token, key } = await this.createKey({ userId: user.id, loginType: 'password', lifetimeMs: 7 * DAY_MS, ip: meta.ip });
+      const { token, key } = await this.createKey({
+        userId: user.id,
+        loginType: 'password',
+        lifetimeMs: 7 * DAY_MS,
+        ip: meta.ip,
+      });
       await this.audit.record(keyAuditEntry(actor, meta, user, key, 'create', 201));
       return { key: token };
     });

@@ -94,7 +94,8 @@ export class AuthService {
       expiresAt = new Date(now.getTime() + lifetimeMs);
       changed = true;
     }
-    if (changed && (await this.keys.touchKey(key.id, lastUsed, expiresAt, ip))) await this.users.recordSeen(key.userId, lastUsed);
+    if (changed && (await this.keys.touchKey(key.id, lastUsed, expiresAt, ip)))
+      await this.users.recordSeen(key.userId, lastUsed);
   }
 
   get sessionLifetimeMs(): number {

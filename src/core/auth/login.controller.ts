@@ -34,12 +34,14 @@ export class LoginController {
     responses: [
       {
         status: 401,
-        description: '`Incorrect email or password.`, or `Your account is suspended. Contact an admin to reactivate your account.`',
+        description:
+          '`Incorrect email or password.`, or `Your account is suspended. Contact an admin to reactivate your account.`',
         type: ErrorResponseDto,
       },
       {
         status: 403,
-        description: 'The user signs in another way: `Incorrect login type, attempting to use "password" but user is of login type "oidc"`',
+        description:
+          'The user signs in another way: `Incorrect login type, attempting to use "password" but user is of login type "oidc"`',
         type: ErrorResponseDto,
       },
     ],
@@ -66,12 +68,14 @@ export class LoginController {
     returns: ErrorResponseDto,
   })
   @Authenticated()
-  async logout(
-    @CurrentActor() actor: Actor,
-    @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    res.cookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, httpOnly: true, sameSite: 'lax', secure: this.login.secureCookies });
+  async logout(@CurrentActor() actor: Actor, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) res: Response) {
+    res.cookie(SESSION_COOKIE, '', {
+      path: '/',
+      maxAge: 0,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.login.secureCookies,
+    });
     return this.login.logout(actor, meta);
   }
 }

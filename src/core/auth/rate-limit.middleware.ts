@@ -83,7 +83,8 @@ export class RateLimitMiddleware implements NestMiddleware {
   };
 
   use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
-    if (!this.api || !this.login || !req.originalUrl.startsWith('/api/') || (req as Countable)[COUNTED_EARLY]) return next();
+    if (!this.api || !this.login || !req.originalUrl.startsWith('/api/') || (req as Countable)[COUNTED_EARLY])
+      return next();
     this.limit(req, res, next);
   }
 
@@ -100,7 +101,9 @@ export class RateLimitMiddleware implements NestMiddleware {
     // Keyed on the route the router will match (case-sensitive and strict, as Coder's), never on
     // a pattern of the raw URL, so no spelling of the path reaches the login handler unlimited.
     const isLogin = req.method === 'POST' && this.routes.routeOf('POST', req.originalUrl.split('?')[0]) === LOGIN_ROUTE;
-    const api: (req: Request, res: Response, next: NextFunction) => unknown = wantsBypass ? (_q, _s, n) => n() : this.api;
+    const api: (req: Request, res: Response, next: NextFunction) => unknown = wantsBypass
+      ? (_q, _s, n) => n()
+      : this.api;
     if (!isLogin) return void api(req, res, next);
     this.login(req, res, (err?: unknown) => (err ? next(err) : void api(req, res, next)));
   }

@@ -21,7 +21,7 @@ describe('session tokens', () => {
     ['a-b-c', 'Invalid API key format: incorrect amount of API key parts, expected 2 got 3'],
     ['short-aaaaaaaaaaaaaaaaaaaaaa', 'Invalid API key format: invalid API key ID length, expected 10 got 5'],
     ['aaaaaaaaaa-short', 'Invalid API key format: invalid API key secret length, expected 22 got 5'],
-  ])('rejects %j with Coder\'s detail', (raw, detail) => {
+  ])("rejects %j with Coder's detail", (raw, detail) => {
     expect(parseSessionToken(raw)).toEqual({ ok: false, detail });
   });
 

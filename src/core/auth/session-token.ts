@@ -48,7 +48,10 @@ export function parseSessionToken(raw: string): ParsedToken {
   }
   const [id, secret] = parts;
   if (id.length !== KEY_ID_LENGTH) {
-    return { ok: false, detail: `Invalid API key format: invalid API key ID length, expected ${KEY_ID_LENGTH} got ${id.length}` };
+    return {
+      ok: false,
+      detail: `Invalid API key format: invalid API key ID length, expected ${KEY_ID_LENGTH} got ${id.length}`,
+    };
   }
   if (secret.length !== KEY_SECRET_LENGTH) {
     return {

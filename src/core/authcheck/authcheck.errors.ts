@@ -7,7 +7,8 @@ export const tooManyResourceIds = (max: number, found: number) =>
       `Remove ${found - max} objects with this field set.`,
   );
 
-export const resourceTypeMissing = (key: string) => badRequest(`Object's "resource_type" field must be defined for key ${JSON.stringify(key)}.`);
+export const resourceTypeMissing = (key: string) =>
+  badRequest(`Object's "resource_type" field must be defined for key ${JSON.stringify(key)}.`);
 
 export const resourceIdNotUuid = (id: string) =>
   badRequest(`Object ${JSON.stringify(id)} id is not a valid uuid.`, undefined, [

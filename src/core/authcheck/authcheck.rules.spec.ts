@@ -48,12 +48,22 @@ describe('authcheck: the sign-in checks against the RBAC policy', () => {
   });
 
   it('an organization admin gets none of them: they are all site-wide questions', () => {
-    expect(Object.values(decideAll(actor([], ['organization-admin']), SIGN_IN_CHECKS)).every((v) => v === false)).toBe(true);
+    expect(Object.values(decideAll(actor([], ['organization-admin']), SIGN_IN_CHECKS)).every((v) => v === false)).toBe(
+      true,
+    );
   });
 });
 
 describe('authcheck: deciding checks built from fields', () => {
-  const base: AuthCheck = { key: 'k', resourceType: 'workspace', action: 'read', ownerId: '', organizationId: '', resourceId: '', anyOrg: false };
+  const base: AuthCheck = {
+    key: 'k',
+    resourceType: 'workspace',
+    action: 'read',
+    ownerId: '',
+    organizationId: '',
+    resourceId: '',
+    anyOrg: false,
+  };
   const member = actor();
 
   it('knows every Coder resource type, and only those', () => {
@@ -69,17 +79,27 @@ describe('authcheck: deciding checks built from fields', () => {
 
   it('reads owner_id "me" as the caller and ids case-insensitively', () => {
     expect(decideFields(member, { ...base, ownerId: 'me', organizationId: ORG, action: 'update' })).toBe(true);
-    expect(decideFields(member, { ...base, ownerId: member.id.toUpperCase(), organizationId: ORG.toUpperCase() })).toBe(true);
+    expect(decideFields(member, { ...base, ownerId: member.id.toUpperCase(), organizationId: ORG.toUpperCase() })).toBe(
+      true,
+    );
     expect(decideFields(member, { ...base, ownerId: 'someone-else', organizationId: ORG })).toBe(false);
     expect(decideFields(member, { ...base, ownerId: 'me', organizationId: OTHER_ORG })).toBe(false);
   });
 
-  it('any_org looks through the caller\'s organizations, and refuses an organization id alongside', () => {
+  it("any_org looks through the caller's organizations, and refuses an organization id alongside", () => {
     const orgAdmin = actor([], ['organization-admin']);
     expect(decideFields(orgAdmin, { ...base, resourceType: 'template', action: 'create', anyOrg: true })).toBe(true);
     expect(decideFields(member, { ...base, resourceType: 'template', action: 'create', anyOrg: true })).toBe(false);
     expect(decideFields(member, { ...base, ownerId: 'me', action: 'create', anyOrg: true })).toBe(true);
-    expect(decideFields(orgAdmin, { ...base, resourceType: 'template', action: 'create', anyOrg: true, organizationId: ORG })).toBe(false);
+    expect(
+      decideFields(orgAdmin, {
+        ...base,
+        resourceType: 'template',
+        action: 'create',
+        anyOrg: true,
+        organizationId: ORG,
+      }),
+    ).toBe(false);
   });
 });
 
@@ -87,9 +107,19 @@ describe('authcheck: parsing', () => {
   const check = (object: unknown, action: unknown = 'read') => ({ object, action });
 
   it('sorts by key and fills Go zero values', () => {
-    expect(parseChecks({ b: check({ resource_type: 'user', owner_id: null }), a: check({ resource_type: 'group' }, null) })).toEqual([
+    expect(
+      parseChecks({ b: check({ resource_type: 'user', owner_id: null }), a: check({ resource_type: 'group' }, null) }),
+    ).toEqual([
       { key: 'a', resourceType: 'group', action: '', ownerId: '', organizationId: '', resourceId: '', anyOrg: false },
-      { key: 'b', resourceType: 'user', action: 'read', ownerId: '', organizationId: '', resourceId: '', anyOrg: false },
+      {
+        key: 'b',
+        resourceType: 'user',
+        action: 'read',
+        ownerId: '',
+        organizationId: '',
+        resourceId: '',
+        anyOrg: false,
+      },
     ]);
     expect(parseChecks(undefined)).toEqual([]);
   });
@@ -109,11 +139,16 @@ describe('authcheck: parsing', () => {
   });
 
   it("gives Coder's 400s for resource_type and resource_id", () => {
-    expect(thrown(() => parseChecks({ x: check({ resource_type: '' }) })).body).toEqual({ message: 'Object\'s "resource_type" field must be defined for key "x".' });
+    expect(thrown(() => parseChecks({ x: check({ resource_type: '' }) })).body).toEqual({
+      message: 'Object\'s "resource_type" field must be defined for key "x".',
+    });
     expect(thrown(() => parseChecks({ x: check({ resource_type: 'file', resource_id: ORG }) })).status).toBe(400);
-    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, check({ resource_type: 'user', resource_id: ORG })]));
+    const eleven = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [`k${i}`, check({ resource_type: 'user', resource_id: ORG })]),
+    );
     expect(thrown(() => parseChecks(eleven)).body).toEqual({
-      message: 'Endpoint only supports using "resource_id" field 10 times, found 11 usages. Remove 1 objects with this field set.',
+      message:
+        'Endpoint only supports using "resource_id" field 10 times, found 11 usages. Remove 1 objects with this field set.',
     });
   });
 });

@@ -2,7 +2,12 @@ import { isUuid, validationFailed, type ValidationEntry } from '../../common/err
 import type { Actor } from '../rbac/actor.js';
 import { ACTIONS, RESOURCES, type Action, type Resource } from '../rbac/permissions.js';
 import { can } from '../rbac/policy.js';
-import { resourceIdNotUuid, resourceIdUnsupported, resourceTypeMissing, tooManyResourceIds } from './authcheck.errors.js';
+import {
+  resourceIdNotUuid,
+  resourceIdUnsupported,
+  resourceTypeMissing,
+  tooManyResourceIds,
+} from './authcheck.errors.js';
 
 /** Coder caps the checks that load a row, so one request cannot turn into many lookups. */
 export const MAX_RESOURCE_ID_CHECKS = 10;
@@ -24,10 +29,18 @@ export interface AuthCheck {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads one field the way Go's decoder does: absent or null = zero value, a wrong JSON type = a validation. */
-function field<T>(source: Json, name: string, path: string, type: 'string' | 'boolean', zero: T, bad: ValidationEntry[]): T {
+function field<T>(
+  source: Json,
+  name: string,
+  path: string,
+  type: 'string' | 'boolean',
+  zero: T,
+  bad: ValidationEntry[],
+): T {
   const value = source[name];
   if (value === undefined || value === null) return zero;
   if (typeof value === type) return value as T;
@@ -38,10 +51,12 @@ function field<T>(source: Json, name: string, path: string, type: 'string' | 'bo
 function readCheck(key: string, raw: unknown, bad: ValidationEntry[]): AuthCheck {
   const path = `checks.${key}`;
   const check: Json = raw === null || raw === undefined ? {} : isObject(raw) ? raw : {};
-  if (raw !== null && raw !== undefined && !isObject(raw)) bad.push({ field: path, detail: `${path} must be an object` });
+  if (raw !== null && raw !== undefined && !isObject(raw))
+    bad.push({ field: path, detail: `${path} must be an object` });
   let object: Json = {};
   if (isObject(check.object)) object = check.object;
-  else if (check.object !== undefined && check.object !== null) bad.push({ field: `${path}.object`, detail: `${path}.object must be an object` });
+  else if (check.object !== undefined && check.object !== null)
+    bad.push({ field: `${path}.object`, detail: `${path}.object must be an object` });
   const at = `${path}.object`;
   return {
     key,
@@ -81,7 +96,9 @@ export function isRowType(type: string): type is RowType {
 }
 
 /** A resource type and action the policy knows, or undefined: unknown strings are never allowed, even to owners. */
-export function knownTerms(check: Pick<AuthCheck, 'resourceType' | 'action'>): { type: Resource; action: Action } | undefined {
+export function knownTerms(
+  check: Pick<AuthCheck, 'resourceType' | 'action'>,
+): { type: Resource; action: Action } | undefined {
   if (!(RESOURCES as readonly string[]).includes(check.resourceType)) return undefined;
   if (!(ACTIONS as readonly string[]).includes(check.action)) return undefined;
   return { type: check.resourceType as Resource, action: check.action as Action };

@@ -23,7 +23,11 @@ export class AuthCheckService {
   async check(actor: Actor, checks: Record<string, unknown> | undefined): Promise<Record<string, boolean>> {
     const parsed = parseChecks(checks);
     const answers = await Promise.all(
-      parsed.map((c) => (c.resourceId === '' ? Promise.resolve(decideFields(actor, c)) : this.decideRow(actor, c, c.resourceType as RowType))),
+      parsed.map((c) =>
+        c.resourceId === ''
+          ? Promise.resolve(decideFields(actor, c))
+          : this.decideRow(actor, c, c.resourceType as RowType),
+      ),
     );
     return Object.fromEntries(parsed.map((c, i) => [c.key, answers[i]]));
   }
@@ -40,7 +44,11 @@ export class AuthCheckService {
     switch (type) {
       case 'workspace': {
         const workspace = await this.workspaces.getWorkspaceById(id);
-        return workspace !== null && canOnWorkspace(actor, 'read', workspace) && canOnWorkspace(actor, terms.action, workspace);
+        return (
+          workspace !== null &&
+          canOnWorkspace(actor, 'read', workspace) &&
+          canOnWorkspace(actor, terms.action, workspace)
+        );
       }
       case 'template': {
         const template = await this.templates.findUsableTemplate(actor, id);

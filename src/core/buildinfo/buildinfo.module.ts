@@ -4,5 +4,8 @@ import { BuildInfoService } from './buildinfo.service.js';
 import { SiteConfigModule } from '../site-config/site-config.module.js';
 
 @Module({
-  imports: [SiteConfigModule], controllers: [BuildInfoController], providers: [BuildInfoService] })
+  imports: [SiteConfigModule],
+  controllers: [BuildInfoController],
+  providers: [BuildInfoService],
+})
 export class BuildInfoModule {}

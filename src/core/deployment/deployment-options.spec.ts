@@ -9,7 +9,12 @@ const DASHBOARD_OPTIONS: [string, string, string, string | undefined][] = [
   ['Experiments', 'experiments', 'CODER_EXPERIMENTS', undefined],
   ['SSH Keygen Algorithm', 'ssh-keygen-algorithm', 'CODER_SSH_KEYGEN_ALGORITHM', undefined],
   ['Secure Auth Cookie', 'secure-auth-cookie', 'CODER_SECURE_AUTH_COOKIE', 'Networking'],
-  ['Disable Owner Workspace Access', 'disable-owner-workspace-access', 'CODER_DISABLE_OWNER_WORKSPACE_ACCESS', undefined],
+  [
+    'Disable Owner Workspace Access',
+    'disable-owner-workspace-access',
+    'CODER_DISABLE_OWNER_WORKSPACE_ACCESS',
+    undefined,
+  ],
   ['OIDC Client ID', 'oidc-client-id', 'CODER_OIDC_CLIENT_ID', 'OIDC'],
   ['OAuth2 GitHub Client ID', 'oauth2-github-client-id', 'CODER_OAUTH2_GITHUB_CLIENT_ID', 'OAuth2'],
 ];
@@ -46,8 +51,18 @@ describe('deployment options', () => {
   });
 
   it('gives values as Coder encodes them: durations in nanoseconds, arrays, numbers, booleans', () => {
-    const options = deploymentOptions(loadConfig({ CODER_SESSION_DURATION: '2h', CODER_EXPERIMENTS: 'moons', CODER_ACCESS_URL: 'https://coder.example.com' }));
-    expect(byName(options, 'Session Duration')).toMatchObject({ value: 7_200_000_000_000, value_source: 'env', default: '24h' });
+    const options = deploymentOptions(
+      loadConfig({
+        CODER_SESSION_DURATION: '2h',
+        CODER_EXPERIMENTS: 'moons',
+        CODER_ACCESS_URL: 'https://coder.example.com',
+      }),
+    );
+    expect(byName(options, 'Session Duration')).toMatchObject({
+      value: 7_200_000_000_000,
+      value_source: 'env',
+      default: '24h',
+    });
     expect(byName(options, 'Experiments')).toMatchObject({ value: ['moons'], value_source: 'env' });
     expect(byName(options, 'Provisioner Daemons')).toMatchObject({ value: 3, value_source: 'default' });
     expect(byName(options, 'Secure Auth Cookie')).toMatchObject({ value: true });
@@ -72,7 +87,9 @@ describe('deployment options', () => {
       value: '127.0.0.1:2112',
       value_source: 'default',
     });
-    const on = deploymentOptions(loadConfig({ CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '[::1]:9100' }));
+    const on = deploymentOptions(
+      loadConfig({ CODER_PROMETHEUS_ENABLE: 'true', CODER_PROMETHEUS_ADDRESS: '[::1]:9100' }),
+    );
     expect(byName(on, 'Prometheus Enable')).toMatchObject({ value: true, value_source: 'env' });
     expect(byName(on, 'Prometheus Address')).toMatchObject({ value: '[::1]:9100', value_source: 'env' });
   });
@@ -80,13 +97,21 @@ describe('deployment options', () => {
   it('follows derived defaults: the keys file inside a configured data directory is still the default', () => {
     const options = deploymentOptions(loadConfig({ CODER_DATA_DIR: '/srv/coder' }));
     expect(byName(options, 'Data Directory')).toMatchObject({ value: '/srv/coder', value_source: 'env' });
-    expect(byName(options, 'License Keys File')).toMatchObject({ value: '/srv/coder/license-keys.json', value_source: 'default' });
+    expect(byName(options, 'License Keys File')).toMatchObject({
+      value: '/srv/coder/license-keys.json',
+      value_source: 'default',
+    });
   });
 
   it('never carries a secret: secret options are annotated and have no value, and the config leaves them out', () => {
     const config = loadConfig(SECRETS);
     const text = JSON.stringify({ options: deploymentOptions(config), config: deploymentValues(config) });
-    for (const secret of ['pg-Secret-Pw', SECRETS.CODER_PG_CONNECTION_URL, SECRETS.CODER_SCIM_AUTH_HEADER, SECRETS.CODER_PROVISIONER_DAEMON_PSK]) {
+    for (const secret of [
+      'pg-Secret-Pw',
+      SECRETS.CODER_PG_CONNECTION_URL,
+      SECRETS.CODER_SCIM_AUTH_HEADER,
+      SECRETS.CODER_PROVISIONER_DAEMON_PSK,
+    ]) {
       expect(text).not.toContain(secret);
     }
     const secrets = deploymentOptions(config).filter((o) => o.annotations?.secret === 'true');
@@ -99,8 +124,10 @@ describe('deployment options', () => {
 });
 
 describe('deployment values (the config object)', () => {
-  it('has the keys the dashboard reads, with this server\'s values', () => {
-    const values = deploymentValues(loadConfig({ CODER_ACCESS_URL: 'https://coder.example.com', CODER_EXPERIMENTS: 'moons' }));
+  it("has the keys the dashboard reads, with this server's values", () => {
+    const values = deploymentValues(
+      loadConfig({ CODER_ACCESS_URL: 'https://coder.example.com', CODER_EXPERIMENTS: 'moons' }),
+    );
     expect(values).toMatchObject({
       access_url: 'https://coder.example.com',
       wildcard_access_url: '',
@@ -111,7 +138,13 @@ describe('deployment values (the config object)', () => {
       docs_url: 'https://coder.com/docs',
       secure_auth_cookie: true,
       max_session_expiry: 86_400_000_000_000,
-      prometheus: { enable: false, address: '127.0.0.1:2112', collect_agent_stats: false, collect_db_metrics: false, aggregate_agent_stats_by: [] },
+      prometheus: {
+        enable: false,
+        address: '127.0.0.1:2112',
+        collect_agent_stats: false,
+        collect_db_metrics: false,
+        aggregate_agent_stats_by: [],
+      },
     });
     const on = deploymentValues(loadConfig({ CODER_PROMETHEUS_ENABLE: '1', CODER_PROMETHEUS_ADDRESS: '0.0.0.0:9100' }));
     expect(on.prometheus).toMatchObject({ enable: true, address: '0.0.0.0:9100' });

@@ -19,7 +19,8 @@ const NS_PER_MS = 1_000_000;
 export const nanoseconds = (ms: number): number => Math.round(ms * NS_PER_MS);
 
 /** `host:port` as Go's net.JoinHostPort writes it (brackets around an IPv6 host). */
-const joinHostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+const joinHostPort = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 export function httpAddress(config: AppConfig): string {
   return joinHostPort(config.httpHost, config.httpPort);
@@ -49,12 +50,33 @@ interface OptionSpec {
 
 /** How each of our variables appears as a Coder option. Variables missing here get derived names. */
 const SPECS: Record<string, OptionSpec> = {
-  CODER_HTTP_ADDRESS: { name: 'HTTP Address', flag: 'http-address', yaml: 'httpAddress', group: HTTP, value: httpAddress },
-  CODER_ACCESS_URL: { name: 'Access URL', flag: 'access-url', yaml: 'accessURL', group: NETWORKING, value: (c) => c.accessUrl },
-  CODER_PG_CONNECTION_URL: { name: 'Postgres Connection URL', flag: 'postgres-url', secret: (c) => c.pgConnectionUrl !== undefined },
+  CODER_HTTP_ADDRESS: {
+    name: 'HTTP Address',
+    flag: 'http-address',
+    yaml: 'httpAddress',
+    group: HTTP,
+    value: httpAddress,
+  },
+  CODER_ACCESS_URL: {
+    name: 'Access URL',
+    flag: 'access-url',
+    yaml: 'accessURL',
+    group: NETWORKING,
+    value: (c) => c.accessUrl,
+  },
+  CODER_PG_CONNECTION_URL: {
+    name: 'Postgres Connection URL',
+    flag: 'postgres-url',
+    secret: (c) => c.pgConnectionUrl !== undefined,
+  },
   CODER_DATA_DIR: { name: 'Data Directory', value: (c) => c.dataDir },
   CODER_LICENSE_KEYS_FILE: { name: 'License Keys File', value: (c) => c.licenseKeysFile },
-  CODER_SCIM_AUTH_HEADER: { name: 'SCIM API Key', flag: 'scim-auth-header', enterprise: true, secret: (c) => c.scimAuthHeader !== undefined },
+  CODER_SCIM_AUTH_HEADER: {
+    name: 'SCIM API Key',
+    flag: 'scim-auth-header',
+    enterprise: true,
+    secret: (c) => c.scimAuthHeader !== undefined,
+  },
   CODER_DERP_SERVER_RELAY_URL: {
     name: 'DERP Server Relay URL',
     flag: 'derp-server-relay-url',
@@ -63,7 +85,10 @@ const SPECS: Record<string, OptionSpec> = {
     enterprise: true,
     value: (c) => c.derpServerRelayUrl ?? '',
   },
-  CODER_REPLICA_HEARTBEAT_INTERVAL: { name: 'Replica Heartbeat Interval', value: (c) => nanoseconds(c.replicaHeartbeatIntervalMs) },
+  CODER_REPLICA_HEARTBEAT_INTERVAL: {
+    name: 'Replica Heartbeat Interval',
+    value: (c) => nanoseconds(c.replicaHeartbeatIntervalMs),
+  },
   CODER_REPLICA_PRUNE_INTERVAL: { name: 'Replica Prune Interval', value: (c) => nanoseconds(c.replicaPruneIntervalMs) },
   CODER_PROXY_HEALTH_INTERVAL: {
     name: 'Proxy Health Check Interval',
@@ -72,14 +97,24 @@ const SPECS: Record<string, OptionSpec> = {
     group: HTTP,
     value: (c) => nanoseconds(c.proxyHealthIntervalMs),
   },
-  CODER_PROVISIONER_DAEMONS: { name: 'Provisioner Daemons', flag: 'provisioner-daemons', yaml: 'daemons', group: PROVISIONING, value: (c) => c.provisionerDaemons },
+  CODER_PROVISIONER_DAEMONS: {
+    name: 'Provisioner Daemons',
+    flag: 'provisioner-daemons',
+    yaml: 'daemons',
+    group: PROVISIONING,
+    value: (c) => c.provisionerDaemons,
+  },
   CODER_PROVISIONER_DAEMON_PSK: {
     name: 'Provisioner Daemon Pre-shared Key (PSK)',
     flag: 'provisioner-daemon-psk',
     group: PROVISIONING,
     secret: (c) => c.provisionerDaemonPsk !== undefined,
   },
-  CODER_JOB_HANG_TIMEOUT: { name: 'Job Hang Timeout', group: PROVISIONING, value: (c) => nanoseconds(c.jobHangTimeoutMs) },
+  CODER_JOB_HANG_TIMEOUT: {
+    name: 'Job Hang Timeout',
+    group: PROVISIONING,
+    value: (c) => nanoseconds(c.jobHangTimeoutMs),
+  },
   CODER_JOB_HANG_DETECTOR_INTERVAL: {
     name: 'Job Hang Detector Interval',
     flag: 'job-hang-detector-interval',
@@ -94,37 +129,96 @@ const SPECS: Record<string, OptionSpec> = {
     group: QUIET_HOURS,
     value: (c) => c.quietHoursDefaultSchedule,
   },
-  CODER_SESSION_DURATION: { name: 'Session Duration', flag: 'session-duration', yaml: 'sessionDuration', group: HTTP, value: (c) => nanoseconds(c.sessionDurationMs) },
-  CODER_MAX_TOKEN_LIFETIME: { name: 'Max Token Lifetime', flag: 'max-token-lifetime', yaml: 'maxTokenLifetime', group: HTTP, value: (c) => nanoseconds(c.maxTokenLifetimeMs) },
+  CODER_SESSION_DURATION: {
+    name: 'Session Duration',
+    flag: 'session-duration',
+    yaml: 'sessionDuration',
+    group: HTTP,
+    value: (c) => nanoseconds(c.sessionDurationMs),
+  },
+  CODER_MAX_TOKEN_LIFETIME: {
+    name: 'Max Token Lifetime',
+    flag: 'max-token-lifetime',
+    yaml: 'maxTokenLifetime',
+    group: HTTP,
+    value: (c) => nanoseconds(c.maxTokenLifetimeMs),
+  },
   CODER_API_RATE_LIMIT: { name: 'API Rate Limit', flag: 'api-rate-limit', hidden: true, value: (c) => c.apiRateLimit },
   CODER_PG_POOL_MAX: { name: 'Postgres Pool Max', value: (c) => c.pgPoolMax },
   CODER_EXPERIMENTS: { name: 'Experiments', flag: 'experiments', yaml: 'experiments', value: (c) => c.experiments },
   CODER_DOCS_URL: { name: 'Docs URL', flag: 'docs-url', yaml: 'docsURL', group: NETWORKING, value: (c) => c.docsUrl },
   CODER_LOG_LEVEL: { name: 'Log Level', group: LOGGING, value: (c) => c.logLevel },
   CODER_LOG_FORMAT: { name: 'Log Format', group: LOGGING, value: (c) => c.logFormat },
-  CODER_PROMETHEUS_ENABLE: { name: 'Prometheus Enable', flag: 'prometheus-enable', yaml: 'enable', group: PROMETHEUS, value: (c) => c.prometheusEnable },
-  CODER_PROMETHEUS_ADDRESS: { name: 'Prometheus Address', flag: 'prometheus-address', yaml: 'address', group: PROMETHEUS, value: prometheusAddress },
+  CODER_PROMETHEUS_ENABLE: {
+    name: 'Prometheus Enable',
+    flag: 'prometheus-enable',
+    yaml: 'enable',
+    group: PROMETHEUS,
+    value: (c) => c.prometheusEnable,
+  },
+  CODER_PROMETHEUS_ADDRESS: {
+    name: 'Prometheus Address',
+    flag: 'prometheus-address',
+    yaml: 'address',
+    group: PROMETHEUS,
+    value: prometheusAddress,
+  },
 };
 
 /** `CODER_JOB_HANG_TIMEOUT` → `job-hang-timeout`, for our own variables (Coder keys its options table by flag). */
-const flagOf = (env: string): string => env.replace(/^CODER_/, '').toLowerCase().replace(/_/g, '-');
+const flagOf = (env: string): string =>
+  env
+    .replace(/^CODER_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
 
 /**
  * Options the 2023 dashboard looks up by name (a missing one throws). They are Coder settings this
  * server does not have, so each says what is true here and comes from no variable.
  */
 function fixedOptions(config: AppConfig): DeploymentOptionDto[] {
-  const fixed = (name: string, flag: string, env: string, description: string, value: unknown, extra: Partial<DeploymentOptionDto> = {}) =>
-    omitUndefined({ name, description, flag, env, yaml: extra.yaml, default: extra.default, value, group: extra.group, value_source: 'default' });
+  const fixed = (
+    name: string,
+    flag: string,
+    env: string,
+    description: string,
+    value: unknown,
+    extra: Partial<DeploymentOptionDto> = {},
+  ) =>
+    omitUndefined({
+      name,
+      description,
+      flag,
+      env,
+      yaml: extra.yaml,
+      default: extra.default,
+      value,
+      group: extra.group,
+      value_source: 'default',
+    });
   return [
-    fixed('Wildcard Access URL', 'wildcard-access-url', 'CODER_WILDCARD_ACCESS_URL', 'Not supported: this server does not serve workspace applications.', '', {
-      yaml: 'wildcardAccessURL',
-      group: NETWORKING,
-    }),
-    fixed('SSH Keygen Algorithm', 'ssh-keygen-algorithm', 'CODER_SSH_KEYGEN_ALGORITHM', 'The algorithm of generated SSH keys (fixed on this server).', 'ed25519', {
-      yaml: 'sshKeygenAlgorithm',
-      default: 'ed25519',
-    }),
+    fixed(
+      'Wildcard Access URL',
+      'wildcard-access-url',
+      'CODER_WILDCARD_ACCESS_URL',
+      'Not supported: this server does not serve workspace applications.',
+      '',
+      {
+        yaml: 'wildcardAccessURL',
+        group: NETWORKING,
+      },
+    ),
+    fixed(
+      'SSH Keygen Algorithm',
+      'ssh-keygen-algorithm',
+      'CODER_SSH_KEYGEN_ALGORITHM',
+      'The algorithm of generated SSH keys (fixed on this server).',
+      'ed25519',
+      {
+        yaml: 'sshKeygenAlgorithm',
+        default: 'ed25519',
+      },
+    ),
     fixed(
       'Secure Auth Cookie',
       'secure-auth-cookie',
@@ -141,14 +235,28 @@ function fixedOptions(config: AppConfig): DeploymentOptionDto[] {
       false,
       { yaml: 'disableOwnerWorkspaceAccess' },
     ),
-    fixed('OIDC Client ID', 'oidc-client-id', 'CODER_OIDC_CLIENT_ID', 'Not supported: this server signs users in with passwords only.', '', {
-      yaml: 'clientID',
-      group: OIDC,
-    }),
-    fixed('OAuth2 GitHub Client ID', 'oauth2-github-client-id', 'CODER_OAUTH2_GITHUB_CLIENT_ID', 'Not supported: this server signs users in with passwords only.', '', {
-      yaml: 'clientID',
-      group: GITHUB,
-    }),
+    fixed(
+      'OIDC Client ID',
+      'oidc-client-id',
+      'CODER_OIDC_CLIENT_ID',
+      'Not supported: this server signs users in with passwords only.',
+      '',
+      {
+        yaml: 'clientID',
+        group: OIDC,
+      },
+    ),
+    fixed(
+      'OAuth2 GitHub Client ID',
+      'oauth2-github-client-id',
+      'CODER_OAUTH2_GITHUB_CLIENT_ID',
+      'Not supported: this server signs users in with passwords only.',
+      '',
+      {
+        yaml: 'clientID',
+        group: GITHUB,
+      },
+    ),
   ];
 }
 
@@ -181,7 +289,8 @@ export function deploymentOptions(config: AppConfig): DeploymentOptionDto[] {
       flag: spec.flag ?? flagOf(variable.name),
       env: variable.name,
       yaml: spec.yaml,
-      default: variable.defaultText !== undefined && !variable.defaultText.includes('<') ? variable.defaultText : undefined,
+      default:
+        variable.defaultText !== undefined && !variable.defaultText.includes('<') ? variable.defaultText : undefined,
       value,
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       group: spec.group,

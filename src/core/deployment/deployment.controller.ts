@@ -36,7 +36,7 @@ export class DeploymentController {
   }
 
   @Route('GET', 'ssh', {
-    summary: 'SSH config for `coder config-ssh` (Coder\'s defaults; not configurable here)',
+    summary: "SSH config for `coder config-ssh` (Coder's defaults; not configurable here)",
     returns: SSHConfigResponse,
   })
   @Authenticated()

@@ -16,7 +16,10 @@ export class ExperimentsController {
     return this.deployment.experiments();
   }
 
-  @Route('GET', 'available', { summary: 'Get safe experiments: those `CODER_EXPERIMENTS=*` enables', returns: AvailableExperimentsResponse })
+  @Route('GET', 'available', {
+    summary: 'Get safe experiments: those `CODER_EXPERIMENTS=*` enables',
+    returns: AvailableExperimentsResponse,
+  })
   @Authenticated()
   available(): AvailableExperimentsResponse {
     return this.deployment.availableExperiments();
@@ -29,7 +32,10 @@ export class UpdateCheckController {
   constructor(private readonly deployment: DeploymentService) {}
 
   // Public as in Coder: the answer is the server's own version, which /buildinfo already shows.
-  @Route('GET', '', { summary: 'Update check: always current (this server never checks for updates)', returns: UpdateCheckResponse })
+  @Route('GET', '', {
+    summary: 'Update check: always current (this server never checks for updates)',
+    returns: UpdateCheckResponse,
+  })
   @Public()
   check(): UpdateCheckResponse {
     return this.deployment.updateCheck();

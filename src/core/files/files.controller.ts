@@ -22,7 +22,9 @@ export class FilesController {
     consumes: ['application/x-tar', 'application/json'],
     body: { schema: { type: 'string', format: 'binary' } },
     returns: UploadResponse,
-    responses: [{ status: 200, type: UploadResponse, description: 'The same content was uploaded before by the caller.' }],
+    responses: [
+      { status: 200, type: UploadResponse, description: 'The same content was uploaded before by the caller.' },
+    ],
     errors: [400, 413],
   })
   @Authenticated()
@@ -39,7 +41,8 @@ export class FilesController {
   }
 
   @Route('GET', ':fileID', {
-    summary: 'Download a file (the uploader, owners, template admins, and those who may update a template imported from it; its other users get 403)',
+    summary:
+      'Download a file (the uploader, owners, template admins, and those who may update a template imported from it; its other users get 403)',
     responses: [{ status: 200, description: 'The raw bytes, with the content type they were uploaded with.' }],
     errors: [400, 403, 404],
   })

@@ -26,14 +26,15 @@ export class FilesRepository {
    * ask the templates repository without a module cycle.
    */
   async templatesUsingFile(fileId: string): Promise<TemplateAclObject[]> {
-    const rows: { organization_id: string; user_acl: Record<string, string[]>; group_acl: Record<string, string[]> }[] = await this.db.manager.query(
-      `SELECT DISTINCT ON (t.id) t.organization_id, t.user_acl, t.group_acl
+    const rows: { organization_id: string; user_acl: Record<string, string[]>; group_acl: Record<string, string[]> }[] =
+      await this.db.manager.query(
+        `SELECT DISTINCT ON (t.id) t.organization_id, t.user_acl, t.group_acl
          FROM provisioner_jobs j
          JOIN template_versions v ON v.job_id = j.id
          JOIN templates t ON t.id = v.template_id AND t.deleted = false
         WHERE j.file_id = $1 AND j.type = 'template_version_import'`,
-      [fileId],
-    );
+        [fileId],
+      );
     return rows.map((r) => ({ organizationId: r.organization_id, userAcl: r.user_acl, groupAcl: r.group_acl }));
   }
 }

@@ -31,7 +31,14 @@ export class FilesService {
     const hash = createHash('sha256').update(data).digest('hex');
     const existing = await this.repo.getFileByHashAndCreator(hash, actor.id);
     if (existing) return { id: existing.id, created: false };
-    const file: FileEntity = { id: randomUUID(), hash, createdAt: new Date(), createdBy: actor.id, mimetype: type, data };
+    const file: FileEntity = {
+      id: randomUUID(),
+      hash,
+      createdAt: new Date(),
+      createdBy: actor.id,
+      mimetype: type,
+      data,
+    };
     try {
       await this.repo.insertFile(file);
       return { id: file.id, created: true };

@@ -34,7 +34,9 @@ export class GroupParamResolver implements ParamResolver<GroupEntity>, OnModuleI
     if (isUuid(value)) {
       group = await this.repo.getGroupById(value.toLowerCase());
     } else {
-      const named = (await this.repo.listGroupsNamed(value, [...actor.orgRoles.keys()])).filter((g) => canReadGroup(actor, g));
+      const named = (await this.repo.listGroupsNamed(value, [...actor.orgRoles.keys()])).filter((g) =>
+        canReadGroup(actor, g),
+      );
       if (named.length > 1) throw groupNameAmbiguous(value, named.length);
       group = named[0] ?? null;
     }

@@ -74,7 +74,12 @@ export class GroupsRepository {
     await this.db.manager.update(
       GroupEntity,
       { id: group.id },
-      { name: group.name, displayName: group.displayName, avatarUrl: group.avatarUrl, quotaAllowance: group.quotaAllowance },
+      {
+        name: group.name,
+        displayName: group.displayName,
+        avatarUrl: group.avatarUrl,
+        quotaAllowance: group.quotaAllowance,
+      },
     );
   }
 
@@ -129,7 +134,11 @@ export class GroupsRepository {
   }
 
   async addMembers(groupId: string, userIds: string[]): Promise<void> {
-    if (userIds.length > 0) await this.db.manager.insert(GroupMemberEntity, userIds.map((userId) => ({ groupId, userId })));
+    if (userIds.length > 0)
+      await this.db.manager.insert(
+        GroupMemberEntity,
+        userIds.map((userId) => ({ groupId, userId })),
+      );
   }
 
   async removeMembers(groupId: string, userIds: string[]): Promise<void> {
@@ -153,7 +162,10 @@ export class GroupsRepository {
   }
 
   /** Each user's explicit groups in the organization (Everyone aside), as id and shown name. */
-  async groupsOfUsersInOrganization(organizationId: string, userIds: string[]): Promise<Map<string, { id: string; display: string }[]>> {
+  async groupsOfUsersInOrganization(
+    organizationId: string,
+    userIds: string[],
+  ): Promise<Map<string, { id: string; display: string }[]>> {
     const out = new Map<string, { id: string; display: string }[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return out;
     const rows: { user_id: string; id: string; display: string }[] = await this.db.manager.query(

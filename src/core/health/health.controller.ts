@@ -16,7 +16,11 @@ export class HealthController {
     summary: 'Liveness and database reachability',
     responses: [
       { status: 200, schema: { example: { status: 'ok', info: { database: { status: 'up' } } } } },
-      { status: 503, type: ErrorResponseDto, description: 'The database did not answer a ping: `The database is unreachable.`' },
+      {
+        status: 503,
+        type: ErrorResponseDto,
+        description: 'The database did not answer a ping: `The database is unreachable.`',
+      },
     ],
   })
   @Public()

@@ -18,14 +18,21 @@ function context(handler: () => void): ExecutionContext {
 }
 
 describe('EntitlementGuard', () => {
-  const entitlements = new EntitlementsService({} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
+  const entitlements = new EntitlementsService(
+    {} as never,
+    {} as never,
+    {} as never,
+    {} as never,
+    {} as never,
+    {} as never,
+  );
   const guard = new EntitlementGuard(new Reflector(), entitlements);
 
   it('lets ungated routes through', () => {
     expect(guard.canActivate(context(Routes.prototype.open))).toBe(true);
   });
 
-  it('answers Coder\'s 403 for a feature that is not enabled', () => {
+  it("answers Coder's 403 for a feature that is not enabled", () => {
     let error: unknown;
     try {
       guard.canActivate(context(Routes.prototype.gated));

@@ -14,7 +14,9 @@ export class UsagePeriodDto {
 /** `codersdk.Feature`; the optional fields are omitted when absent. */
 export class FeatureDto {
   @ApiProperty({ enum: ['entitled', 'grace_period', 'not_entitled'] }) entitlement: string;
-  @ApiProperty({ description: 'Entitled and turned on by this deployment (never for features this server does not have).' })
+  @ApiProperty({
+    description: 'Entitled and turned on by this deployment (never for features this server does not have).',
+  })
   enabled: boolean;
   @ApiPropertyOptional({ type: 'integer' }) limit?: number;
   @ApiPropertyOptional({ type: 'integer', description: 'Agent runtime hours only.' }) soft_limit?: number;

@@ -15,7 +15,10 @@ beforeAll(async () => {
 /** The service over in-memory fakes: `jwts` are the stored licenses; `failing` makes the query fail. */
 function service(options: { experiments?: string[]; jwts?: string[] } = {}) {
   const state = { jwts: options.jwts ?? [], failing: false, published: [] as string[] };
-  const config = { experiments: options.experiments ?? [], quietHoursDefaultSchedule: 'CRON_TZ=UTC 0 0 * * *' } as unknown as AppConfig;
+  const config = {
+    experiments: options.experiments ?? [],
+    quietHoursDefaultSchedule: 'CRON_TZ=UTC 0 0 * * *',
+  } as unknown as AppConfig;
   const licenses = {
     listUnexpiredLicenses: async () => {
       if (state.failing) throw new Error('database is down');
@@ -26,12 +29,20 @@ function service(options: { experiments?: string[]; jwts?: string[] } = {}) {
   const keys = { resolve: (kid: string) => (kid === key.kid ? publicKey : undefined) };
   const pubsub = { publish: async (_channel: string, event: string) => void state.published.push(event) };
   const siteConfig = { deploymentId: '11111111-1111-4111-8111-111111111111' };
-  const svc = new EntitlementsService(config, licenses as never, keys as never, pubsub as never, siteConfig as never, users as never);
+  const svc = new EntitlementsService(
+    config,
+    licenses as never,
+    keys as never,
+    pubsub as never,
+    siteConfig as never,
+    users as never,
+  );
   return { svc, state };
 }
 
 const license = (options: LicenseOptions) => signLicense(key, options);
-const aged = (svc: EntitlementsService) => svc.replace({ ...svc.snapshot(), refreshed_at: new Date(Date.now() - 120_000).toISOString() });
+const aged = (svc: EntitlementsService) =>
+  svc.replace({ ...svc.snapshot(), refreshed_at: new Date(Date.now() - 120_000).toISOString() });
 
 describe('EntitlementsService.forceRefresh', () => {
   it('refuses while the snapshot is younger than a minute, with Retry-After', async () => {
@@ -66,14 +77,23 @@ describe('EntitlementsService enablements (what this deployment turns on)', () =
     const jwt = await license({ features: { template_autostop_requirement: 1, advanced_template_scheduling: 1 } });
     const off = service({ jwts: [jwt] });
     await off.svc.refresh();
-    expect(off.svc.snapshot().features.template_autostop_requirement).toEqual({ entitlement: 'entitled', enabled: false });
+    expect(off.svc.snapshot().features.template_autostop_requirement).toEqual({
+      entitlement: 'entitled',
+      enabled: false,
+    });
     const on = service({ jwts: [jwt], experiments: ['template_autostop_requirement'] });
     await on.svc.refresh();
-    expect(on.svc.snapshot().features.template_autostop_requirement).toEqual({ entitlement: 'entitled', enabled: true });
+    expect(on.svc.snapshot().features.template_autostop_requirement).toEqual({
+      entitlement: 'entitled',
+      enabled: true,
+    });
   });
 
-  it('keeps the previous entitlements, with Coder\'s error, when the autostop requirement lacks advanced scheduling', async () => {
-    const { svc } = service({ jwts: [await license({ features: { template_autostop_requirement: 1 } })], experiments: ['template_autostop_requirement'] });
+  it("keeps the previous entitlements, with Coder's error, when the autostop requirement lacks advanced scheduling", async () => {
+    const { svc } = service({
+      jwts: [await license({ features: { template_autostop_requirement: 1 } })],
+      experiments: ['template_autostop_requirement'],
+    });
     const previous = svc.snapshot();
     await svc.refresh();
     expect(svc.snapshot().features).toBe(previous.features);
@@ -85,7 +105,10 @@ describe('EntitlementsService enablements (what this deployment turns on)', () =
   it('turns on what this server has, and never what it lacks, under a premium license', async () => {
     const { svc } = service({ jwts: [await license({ featureSet: 'premium' })] });
     await svc.refresh();
-    const enabled = Object.entries(svc.snapshot().features).filter(([, f]) => f.enabled).map(([name]) => name).sort();
+    const enabled = Object.entries(svc.snapshot().features)
+      .filter(([, f]) => f.enabled)
+      .map(([name]) => name)
+      .sort();
     expect(enabled).toEqual([
       'access_control',
       'advanced_template_scheduling',
@@ -104,7 +127,9 @@ describe('EntitlementsService enablements (what this deployment turns on)', () =
   });
 
   it('a license bound to another deployment counts for nothing', async () => {
-    const { svc } = service({ jwts: [await license({ features: { scim: 1 }, deploymentIds: ['22222222-2222-4222-8222-222222222222'] })] });
+    const { svc } = service({
+      jwts: [await license({ features: { scim: 1 }, deploymentIds: ['22222222-2222-4222-8222-222222222222'] })],
+    });
     await svc.refresh();
     expect(svc.snapshot().has_license).toBe(false);
   });

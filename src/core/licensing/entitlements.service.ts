@@ -5,7 +5,12 @@ import type { AppConfig } from '../../config/config.schema.js';
 import { PubSub } from '../../database/pubsub/pubsub.js';
 import { SiteConfigService } from '../site-config/site-config.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { computeEntitlements, unlicensedSnapshot, type Entitlement, type EntitlementsSnapshot } from './entitlements.js';
+import {
+  computeEntitlements,
+  unlicensedSnapshot,
+  type Entitlement,
+  type EntitlementsSnapshot,
+} from './entitlements.js';
 import type { FeatureName } from './features.js';
 import type { VerifiedLicense } from './license-claims.js';
 import { LicenseKeysService } from './license-keys.service.js';

@@ -46,9 +46,16 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
   });
 
   it("always enables Coder's AlwaysEnable features when entitled, whatever the enablements say", () => {
-    const names = ['appearance', 'external_provisioner_daemons', 'multiple_external_auth', 'workspace_batch_actions', 'high_availability'];
+    const names = [
+      'appearance',
+      'external_provisioner_daemons',
+      'multiple_external_auth',
+      'workspace_batch_actions',
+      'high_availability',
+    ];
     const e = compute([license({ features: Object.fromEntries(names.map((n) => [n, 1])) })]);
-    for (const name of names) expect(e.features[name as FeatureName]).toEqual({ entitlement: 'entitled', enabled: true });
+    for (const name of names)
+      expect(e.features[name as FeatureName]).toEqual({ entitlement: 'entitled', enabled: true });
   });
 
   it('never enables a feature this deployment does not have, even an AlwaysEnable one, and does not warn about it', () => {
@@ -63,7 +70,9 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
   });
 
   it('ignores features with a value of 0 or less', () => {
-    const e = compute([license({ features: { scim: 0, audit_log: -1 } })], { enablements: { scim: true, audit_log: true } });
+    const e = compute([license({ features: { scim: 0, audit_log: -1 } })], {
+      enablements: { scim: true, audit_log: true },
+    });
     expect(e.features.scim.entitlement).toBe('not_entitled');
     expect(e.features.audit_log.entitlement).toBe('not_entitled');
   });
@@ -85,8 +94,12 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
 
   it('all_features grants everything but the limits and the premium-only features (2026: the enterprise set)', () => {
     const e = compute([license({ all_features: true })], { enablements: ENABLEMENTS });
-    const bulk = FEATURES.filter((f) => !['user_limit', 'managed_agent_limit', 'ai_governance_user_limit', 'agent_runtime_hours'].includes(f));
-    for (const name of bulk.filter((f) => !['custom_roles', 'multiple_organizations', 'service_accounts'].includes(f))) {
+    const bulk = FEATURES.filter(
+      (f) => !['user_limit', 'managed_agent_limit', 'ai_governance_user_limit', 'agent_runtime_hours'].includes(f),
+    );
+    for (const name of bulk.filter(
+      (f) => !['custom_roles', 'multiple_organizations', 'service_accounts'].includes(f),
+    )) {
       expect(e.features[name].entitlement).toBe('entitled');
     }
     expect(e.features.custom_roles.entitlement).toBe('not_entitled');
@@ -123,7 +136,7 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
     expect(compute([license({ license_expires: S(days(n)) - 60, trial })]).warnings).toEqual([]);
   });
 
-  it('warns about every enabled feature the license lacks, with Coder\'s nice names, never for HA or git auth', () => {
+  it("warns about every enabled feature the license lacks, with Coder's nice names, never for HA or git auth", () => {
     const e = compute([license({ features: { audit_log: 1 } })], {
       enablements: { ...ENABLEMENTS, scim: true, high_availability: true, multiple_git_auth: true, browser_only: true },
     });
@@ -145,8 +158,14 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
   });
 
   it.each([
-    [[], 'You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces.'],
-    [[license()], 'You have multiple replicas but your license is not entitled to high availability. You will be unable to connect to workspaces.'],
+    [
+      [],
+      'You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces.',
+    ],
+    [
+      [license()],
+      'You have multiple replicas but your license is not entitled to high availability. You will be unable to connect to workspaces.',
+    ],
   ])('errors with several replicas and no HA entitlement', (licenses, error) => {
     const e = compute(licenses, { replicaCount: 2 });
     expect(e.errors).toEqual([error]);
@@ -154,7 +173,9 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
 
   it('several replicas: entitled HA is fine, HA in grace period warns', () => {
     expect(compute([license({ features: { high_availability: 1 } })], { replicaCount: 3 }).errors).toEqual([]);
-    const grace = compute([license({ license_expires: S(days(-2)), features: { high_availability: 1 } })], { replicaCount: 2 });
+    const grace = compute([license({ license_expires: S(days(-2)), features: { high_availability: 1 } })], {
+      replicaCount: 2,
+    });
     expect(grace.errors).toEqual([]);
     expect(grace.warnings).toContain(
       'You have multiple replicas but your license for high availability is expired. Reduce to one replica or workspace connections will stop working.',
@@ -173,8 +194,12 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
       'You have multiple External Auth Providers configured but your license is limited at one.',
     ]);
     expect(compute([license({ features: { multiple_git_auth: 1 } })], { externalAuthProviders: 2 }).errors).toEqual([]);
-    const grace = compute([license({ license_expires: S(days(-1)), features: { multiple_external_auth: 1 } })], { externalAuthProviders: 3 });
-    expect(grace.warnings).toContain('You have multiple External Auth Providers configured but your license is expired. Reduce to one.');
+    const grace = compute([license({ license_expires: S(days(-1)), features: { multiple_external_auth: 1 } })], {
+      externalAuthProviders: 3,
+    });
+    expect(grace.warnings).toContain(
+      'You have multiple External Auth Providers configured but your license is expired. Reduce to one.',
+    );
   });
 
   it('trial comes from the last license; require_telemetry from any', () => {
@@ -188,12 +213,20 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
     const e = compute([later], { enablements: ENABLEMENTS });
     expect(e.has_license).toBe(false);
     expect(e.features.template_rbac.entitlement).toBe('not_entitled');
-    const afterwards = computeEntitlements({ licenses: [{ id: 1, claims: later }], now: days(3), activeUserCount: 1, replicaCount: 1, enablements: {} });
+    const afterwards = computeEntitlements({
+      licenses: [{ id: 1, claims: later }],
+      now: days(3),
+      activeUserCount: 1,
+      replicaCount: 1,
+      enablements: {},
+    });
     expect(afterwards.features.template_rbac.entitlement).toBe('entitled');
   });
 
   it('ignores claimed feature names Coder does not know (2026 rule), and the retired hard agent limit', () => {
-    const e = compute([license({ features: { shiny_future_thing: 1, managed_agent_limit_hard: 50, agent_runtime_hours: 9 } })]);
+    const e = compute([
+      license({ features: { shiny_future_thing: 1, managed_agent_limit_hard: 50, agent_runtime_hours: 9 } }),
+    ]);
     expect(Object.keys(e.features)).toEqual([...FEATURES].sort());
     expect(e.features.managed_agent_limit).toEqual({ entitlement: 'not_entitled', enabled: false });
     expect(e.features.agent_runtime_hours).toEqual({ entitlement: 'not_entitled', enabled: false });
@@ -210,21 +243,59 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
 
 describe('computeEntitlements: feature names of both eras and the 2026 claim rules (license.go)', () => {
   const F6_NAMES = [
-    'user_limit', 'audit_log', 'browser_only', 'scim', 'template_rbac', 'high_availability', 'multiple_external_auth',
-    'external_provisioner_daemons', 'appearance', 'advanced_template_scheduling', 'workspace_proxy', 'user_role_management',
-    'external_token_encryption', 'template_autostop_requirement', 'workspace_batch_actions',
+    'user_limit',
+    'audit_log',
+    'browser_only',
+    'scim',
+    'template_rbac',
+    'high_availability',
+    'multiple_external_auth',
+    'external_provisioner_daemons',
+    'appearance',
+    'advanced_template_scheduling',
+    'workspace_proxy',
+    'user_role_management',
+    'external_token_encryption',
+    'template_autostop_requirement',
+    'workspace_batch_actions',
   ];
   const L26_NAMES = [
-    'user_limit', 'audit_log', 'connection_log', 'browser_only', 'scim', 'template_rbac', 'high_availability',
-    'multiple_external_auth', 'external_provisioner_daemons', 'appearance', 'advanced_template_scheduling', 'workspace_proxy',
-    'user_role_management', 'external_token_encryption', 'workspace_batch_actions', 'task_batch_actions', 'access_control',
-    'control_shared_ports', 'custom_roles', 'multiple_organizations', 'workspace_prebuilds', 'managed_agent_limit',
-    'workspace_external_agent', 'aibridge', 'boundary', 'service_accounts', 'ai_governance_user_limit', 'agent_runtime_hours',
+    'user_limit',
+    'audit_log',
+    'connection_log',
+    'browser_only',
+    'scim',
+    'template_rbac',
+    'high_availability',
+    'multiple_external_auth',
+    'external_provisioner_daemons',
+    'appearance',
+    'advanced_template_scheduling',
+    'workspace_proxy',
+    'user_role_management',
+    'external_token_encryption',
+    'workspace_batch_actions',
+    'task_batch_actions',
+    'access_control',
+    'control_shared_ports',
+    'custom_roles',
+    'multiple_organizations',
+    'workspace_prebuilds',
+    'managed_agent_limit',
+    'workspace_external_agent',
+    'aibridge',
+    'boundary',
+    'service_accounts',
+    'ai_governance_user_limit',
+    'agent_runtime_hours',
   ];
   const LIMITS = ['user_limit', 'managed_agent_limit', 'ai_governance_user_limit', 'agent_runtime_hours'];
   const PREMIUM_ONLY = ['custom_roles', 'multiple_organizations', 'service_accounts'];
   const entitledNames = (e: ReturnType<typeof compute>) =>
-    Object.entries(e.features).filter(([, f]) => f.entitlement !== 'not_entitled').map(([n]) => n).sort();
+    Object.entries(e.features)
+      .filter(([, f]) => f.entitlement !== 'not_entitled')
+      .map(([n]) => n)
+      .sort();
 
   it('lists the 15 names of 2023 and the 28 of 2026 (29 in all), never multiple_git_auth', () => {
     expect(F6_NAMES).toHaveLength(15);
@@ -254,13 +325,21 @@ describe('computeEntitlements: feature names of both eras and the 2026 claim rul
       enabled: true,
       limit: 1000,
       actual: 0,
-      usage_period: { issued_at: '2025-07-01T00:00:00.000Z', start: '2025-07-01T00:00:00.000Z', end: '2125-07-01T00:00:00.000Z' },
+      usage_period: {
+        issued_at: '2025-07-01T00:00:00.000Z',
+        start: '2025-07-01T00:00:00.000Z',
+        end: '2125-07-01T00:00:00.000Z',
+      },
     });
   });
 
   it('legacy all_features means the enterprise set; an explicit feature_set wins over it; an unknown set grants nothing', () => {
-    expect(entitledNames(compute([license({ all_features: true })]))).toEqual(entitledNames(compute([license({ feature_set: 'enterprise' })])));
-    expect(compute([license({ all_features: true, feature_set: 'premium' })]).features.service_accounts.entitlement).toBe('entitled');
+    expect(entitledNames(compute([license({ all_features: true })]))).toEqual(
+      entitledNames(compute([license({ feature_set: 'enterprise' })])),
+    );
+    expect(
+      compute([license({ all_features: true, feature_set: 'premium' })]).features.service_accounts.entitlement,
+    ).toBe('entitled');
     expect(entitledNames(compute([license({ all_features: true, feature_set: 'platinum' })]))).toEqual([]);
   });
 
@@ -287,25 +366,48 @@ describe('computeEntitlements: feature names of both eras and the 2026 claim rul
       enabled: true,
       limit: 25,
       actual: 0,
-      usage_period: { issued_at: days(-10).toISOString(), start: days(-10).toISOString(), end: days(400).toISOString() },
+      usage_period: {
+        issued_at: days(-10).toISOString(),
+        start: days(-10).toISOString(),
+        end: days(400).toISOString(),
+      },
     });
   });
 
   it('agent runtime hours come from their allocation claim, with soft and hard limits', () => {
-    const claims = { agent_runtime_hours_allocation: 100, agent_runtime_hours_limit_soft: 80, agent_runtime_hours_limit_hard: 120 };
+    const claims = {
+      agent_runtime_hours_allocation: 100,
+      agent_runtime_hours_limit_soft: 80,
+      agent_runtime_hours_limit_hard: 120,
+    };
     const e = compute([license({ nbf: S(NOW), features: claims })]);
-    expect(e.features.agent_runtime_hours).toMatchObject({ entitlement: 'entitled', enabled: true, limit: 100, soft_limit: 80, hard_limit: 120 });
+    expect(e.features.agent_runtime_hours).toMatchObject({
+      entitlement: 'entitled',
+      enabled: true,
+      limit: 100,
+      soft_limit: 80,
+      hard_limit: 120,
+    });
   });
 
   it('the AI Governance add-on grants aibridge and boundary, but only with an AI governance seat limit', () => {
     const without = compute([license({ addons: ['ai_governance'] })]);
-    expect(without.errors).toEqual(['Feature AI Governance User Limit must be set when using the AI Governance addon.']);
+    expect(without.errors).toEqual([
+      'Feature AI Governance User Limit must be set when using the AI Governance addon.',
+    ]);
     expect(without.features.aibridge.entitlement).toBe('not_entitled');
-    const withLimit = compute([license({ addons: ['ai_governance', 'unknown_addon'], features: { ai_governance_user_limit: 10 } })]);
+    const withLimit = compute([
+      license({ addons: ['ai_governance', 'unknown_addon'], features: { ai_governance_user_limit: 10 } }),
+    ]);
     expect(withLimit.errors).toEqual([]);
     expect(withLimit.features.aibridge).toEqual({ entitlement: 'entitled', enabled: false });
     expect(withLimit.features.boundary).toEqual({ entitlement: 'entitled', enabled: true });
-    expect(withLimit.features.ai_governance_user_limit).toEqual({ entitlement: 'entitled', enabled: true, limit: 10, actual: 0 });
+    expect(withLimit.features.ai_governance_user_limit).toEqual({
+      entitlement: 'entitled',
+      enabled: true,
+      limit: 10,
+      actual: 0,
+    });
   });
 
   it('user_limit: a limit the active users fit in wins over a better entitlement, and its grace period is warned about', () => {
@@ -314,7 +416,10 @@ describe('computeEntitlements: feature names of both eras and the 2026 claim rul
     const e = compute([small, big]);
     expect(e.features.user_limit).toEqual({ entitlement: 'grace_period', enabled: true, limit: 10, actual: 3 });
     expect(e.warnings).toEqual(['Your deployment has 3 active users but the license with the limit 10 is expired.']);
-    const bothFit = compute([license({ features: { user_limit: 5 } }), license({ license_expires: S(days(-1)), features: { user_limit: 10 } })]);
+    const bothFit = compute([
+      license({ features: { user_limit: 5 } }),
+      license({ license_expires: S(days(-1)), features: { user_limit: 10 } }),
+    ]);
     expect(bothFit.features.user_limit).toMatchObject({ entitlement: 'entitled', limit: 5 });
   });
 
@@ -324,7 +429,12 @@ describe('computeEntitlements: feature names of both eras and the 2026 claim rul
     const e = compute([other], { deploymentId: mine });
     expect(e.has_license).toBe(false);
     expect(e.features.scim.entitlement).toBe('not_entitled');
-    expect(compute([license({ deployment_ids: ['x', mine], features: { scim: 1 } })], { deploymentId: mine }).features.scim.entitlement).toBe('entitled');
-    expect(compute([license({ deployment_ids: [], features: { scim: 1 } })], { deploymentId: mine }).has_license).toBe(true);
+    expect(
+      compute([license({ deployment_ids: ['x', mine], features: { scim: 1 } })], { deploymentId: mine }).features.scim
+        .entitlement,
+    ).toBe('entitled');
+    expect(compute([license({ deployment_ids: [], features: { scim: 1 } })], { deploymentId: mine }).has_license).toBe(
+      true,
+    );
   });
 });

@@ -66,7 +66,13 @@ const WEIGHT: Record<Entitlement, number> = { not_entitled: -1, grace_period: 1,
 /** Coder's default managed agent limit of a premium license without one (license.go, "Temporary"). */
 const PREMIUM_AGENT_DEFAULT = { limit: 1000, issuedAt: '2025-07-01T00:00:00.000Z', end: '2125-07-01T00:00:00.000Z' };
 /** Features with warnings of their own (license.go skips them in the "enabled but" loop). */
-const OWN_WARNINGS = new Set<string>(['user_limit', 'ai_governance_user_limit', 'high_availability', 'multiple_external_auth', 'managed_agent_limit']);
+const OWN_WARNINGS = new Set<string>([
+  'user_limit',
+  'ai_governance_user_limit',
+  'high_availability',
+  'multiple_external_auth',
+  'managed_agent_limit',
+]);
 
 /** `Feature.Compare` of Coder's codersdk (the capability rule only matters for user_limit, handled apart). */
 function compareFeatures(a: FeatureState, b: FeatureState): number {
@@ -119,29 +125,50 @@ interface LicenseContext {
 }
 
 /** One license's grants: feature set in bulk, then à-la-carte claims, then add-ons (license.go order). */
-function applyLicense(features: Record<string, FeatureState>, errors: string[], userLimits: { limit: number; ent: Entitlement }[], l: LicenseContext): void {
+function applyLicense(
+  features: Record<string, FeatureState>,
+  errors: string[],
+  userLimits: { limit: number; ent: Entitlement }[],
+  l: LicenseContext,
+): void {
   const { claims, ent } = l;
   // `all_features` is the legacy spelling of `feature_set: "enterprise"`; an explicit set wins.
   const set = claims.feature_set ? claims.feature_set : claims.all_features === true ? 'enterprise' : '';
   if (set.toLowerCase() === 'premium') {
     const { limit, issuedAt, end } = PREMIUM_AGENT_DEFAULT;
-    addFeature(features, 'managed_agent_limit', { entitlement: ent, enabled: true, limit, usage_period: { issued_at: issuedAt, start: issuedAt, end } });
+    addFeature(features, 'managed_agent_limit', {
+      entitlement: ent,
+      enabled: true,
+      limit,
+      usage_period: { issued_at: issuedAt, start: issuedAt, end },
+    });
   }
-  for (const name of featureSetFeatures(set)) addFeature(features, name, { entitlement: ent, enabled: l.switchedOn(name) });
+  for (const name of featureSetFeatures(set))
+    addFeature(features, name, { entitlement: ent, enabled: l.switchedOn(name) });
 
   const claimed = claims.features ?? {};
   for (const [raw, value] of Object.entries(claimed)) {
     const name = CLAIM_ALIASES[raw] ?? raw;
     if (IGNORED_CLAIMS.has(raw) || value < 0 || !isFeatureName(name)) continue;
     if (USES_USAGE_PERIOD.has(name)) {
-      addFeature(features, name, { entitlement: ent, enabled: value > 0, limit: value, usage_period: usagePeriod(claims, l.now) });
+      addFeature(features, name, {
+        entitlement: ent,
+        enabled: value > 0,
+        limit: value,
+        usage_period: usagePeriod(claims, l.now),
+      });
     } else if (value <= 0) {
       continue;
     } else if (name === 'user_limit') {
       userLimits.push({ limit: value, ent });
     } else if (USES_LIMIT.has(name)) {
       // No AI seats are ever used on this server, so the AI governance seat count is 0.
-      addFeature(features, name, { entitlement: ent, enabled: true, limit: value, ...(name === 'ai_governance_user_limit' ? { actual: 0 } : {}) });
+      addFeature(features, name, {
+        entitlement: ent,
+        enabled: true,
+        limit: value,
+        ...(name === 'ai_governance_user_limit' ? { actual: 0 } : {}),
+      });
     } else {
       addFeature(features, name, { entitlement: ent, enabled: l.switchedOn(name) });
     }
@@ -166,7 +193,8 @@ function applyLicense(features: Record<string, FeatureState>, errors: string[], 
     if (!def) continue;
     const missing = def.requires.filter((f) => features[f].limit === undefined);
     if (missing.length > 0) {
-      for (const f of missing) errors.push(`Feature ${featureNiceName(f)} must be set when using the ${def.name} addon.`);
+      for (const f of missing)
+        errors.push(`Feature ${featureNiceName(f)} must be set when using the ${def.name} addon.`);
       continue;
     }
     for (const name of def.features) addFeature(features, name, { entitlement: ent, enabled: l.switchedOn(name) });
@@ -216,13 +244,23 @@ export function computeEntitlements(input: EntitlementInputs): EntitlementsSnaps
     if (features.managed_agent_limit.usage_period) features.managed_agent_limit.actual = 0;
   }
   replicaMessages(features.high_availability.entitlement, input.replicaCount, hasLicense, warnings, errors);
-  externalAuthMessages(features.multiple_external_auth.entitlement, input.externalAuthProviders ?? 0, hasLicense, warnings, errors);
+  externalAuthMessages(
+    features.multiple_external_auth.entitlement,
+    input.externalAuthProviders ?? 0,
+    hasLicense,
+    warnings,
+    errors,
+  );
 
   for (const feature of Object.values(features)) {
     if (feature.entitlement === 'not_entitled') feature.enabled = false;
   }
 
-  const sorted = Object.fromEntries(Object.keys(features).sort().map((name) => [name, features[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(features)
+      .sort()
+      .map((name) => [name, features[name]]),
+  );
   return {
     features: sorted as EntitlementsSnapshot['features'],
     warnings,
@@ -239,7 +277,11 @@ export function computeEntitlements(input: EntitlementInputs): EntitlementsSnaps
  * entitlement, never mixed; a limit the active users fit in wins, then the better entitlement,
  * then the larger limit.
  */
-function applyUserLimit(features: Record<string, FeatureState>, candidates: { limit: number; ent: Entitlement }[], users: number): void {
+function applyUserLimit(
+  features: Record<string, FeatureState>,
+  candidates: { limit: number; ent: Entitlement }[],
+  users: number,
+): void {
   if (candidates.length === 0) return;
   const better = (a: { limit: number; ent: Entitlement }, b: { limit: number; ent: Entitlement }) => {
     const fitsA = users <= a.limit;
@@ -257,7 +299,9 @@ function licensedWarnings(features: Record<string, FeatureState>, users: number)
   if (seats.limit !== undefined && users > seats.limit) {
     warnings.push(`Your deployment has ${users} active users but is only licensed for ${seats.limit}.`);
   } else if (seats.limit !== undefined && seats.entitlement === 'grace_period') {
-    warnings.push(`Your deployment has ${users} active users but the license with the limit ${seats.limit} is expired.`);
+    warnings.push(
+      `Your deployment has ${users} active users but the license with the limit ${seats.limit} is expired.`,
+    );
   }
   for (const name of Object.keys(features).sort()) {
     const feature = features[name];
@@ -271,7 +315,13 @@ function licensedWarnings(features: Record<string, FeatureState>, users: number)
   return warnings;
 }
 
-function replicaMessages(ha: Entitlement, replicas: number, hasLicense: boolean, warnings: string[], errors: string[]): void {
+function replicaMessages(
+  ha: Entitlement,
+  replicas: number,
+  hasLicense: boolean,
+  warnings: string[],
+  errors: string[],
+): void {
   if (replicas <= 1) return;
   if (ha === 'not_entitled') {
     errors.push(
@@ -286,7 +336,13 @@ function replicaMessages(ha: Entitlement, replicas: number, hasLicense: boolean,
   }
 }
 
-function externalAuthMessages(entitlement: Entitlement, providers: number, hasLicense: boolean, warnings: string[], errors: string[]): void {
+function externalAuthMessages(
+  entitlement: Entitlement,
+  providers: number,
+  hasLicense: boolean,
+  warnings: string[],
+  errors: string[],
+): void {
   if (providers <= 1) return;
   if (entitlement === 'not_entitled') {
     errors.push(

@@ -72,7 +72,11 @@ export const ALWAYS_ENABLE: ReadonlySet<FeatureName> = new Set<FeatureName>([
 ]);
 
 /** Not part of the `enterprise` feature set, only of `premium` (`FeatureName.Enterprise()`). */
-export const PREMIUM_ONLY: ReadonlySet<FeatureName> = new Set<FeatureName>(['multiple_organizations', 'custom_roles', 'service_accounts']);
+export const PREMIUM_ONLY: ReadonlySet<FeatureName> = new Set<FeatureName>([
+  'multiple_organizations',
+  'custom_roles',
+  'service_accounts',
+]);
 
 /** `FeatureName.UsesLimit()`: granted only with a number from the license, never in bulk. */
 export const USES_LIMIT: ReadonlySet<FeatureName> = new Set<FeatureName>([
@@ -83,7 +87,10 @@ export const USES_LIMIT: ReadonlySet<FeatureName> = new Set<FeatureName>([
 ]);
 
 /** `FeatureName.UsesUsagePeriod()`: the limit counts over the license's term. */
-export const USES_USAGE_PERIOD: ReadonlySet<FeatureName> = new Set<FeatureName>(['managed_agent_limit', 'agent_runtime_hours']);
+export const USES_USAGE_PERIOD: ReadonlySet<FeatureName> = new Set<FeatureName>([
+  'managed_agent_limit',
+  'agent_runtime_hours',
+]);
 
 /** Coder's add-ons (`codersdk.Addon`): the features each grants and the limit it needs set. */
 export const ADDONS: Readonly<Record<string, { name: string; features: FeatureName[]; requires: FeatureName[] }>> = {

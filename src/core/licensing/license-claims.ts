@@ -61,7 +61,9 @@ export function decodeClaimsUnverified(jwt: string): Record<string, unknown> | u
   if (parts.length !== 3) return undefined;
   try {
     const payload = decodeSegment(parts[1], 'claims');
-    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+    return payload && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

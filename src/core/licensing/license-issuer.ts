@@ -31,7 +31,9 @@ export interface LicenseOptions {
 
 const DAY_S = 86_400;
 
-export async function newSigningKey(kid = `local-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`): Promise<SigningKey> {
+export async function newSigningKey(
+  kid = `local-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,
+): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
   return { kid, privateKey, publicJwk };

@@ -80,7 +80,7 @@ describe('LicenseKeysService.resolveFresh', () => {
 });
 
 describe('verifyLicense with an unknown kid', () => {
-  it('throws UnknownLicenseKeyError naming the kid, with Coder\'s detail', async () => {
+  it("throws UnknownLicenseKeyError naming the kid, with Coder's detail", async () => {
     const jwt = await signLicense(await newSigningKey('nowhere'), { features: { scim: 1 } });
     const error = await verifyLicense(jwt, () => undefined, { now: new Date() }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UnknownLicenseKeyError);

@@ -99,7 +99,9 @@ export class LicenseKeysService implements OnModuleInit, OnModuleDestroy {
         this.keys = keys;
         this.logger.log(`loaded ${keys.size} license key(s) from ${this.path} (${reason})`);
       } catch (err) {
-        this.logger.error(`cannot read license keys file ${this.path}: ${(err as Error).message}; keeping the previous keys`);
+        this.logger.error(
+          `cannot read license keys file ${this.path}: ${(err as Error).message}; keeping the previous keys`,
+        );
         return;
       }
     }

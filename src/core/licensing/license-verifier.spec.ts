@@ -44,7 +44,12 @@ describe('verifyLicense', () => {
   it('accepts a license signed by a trusted key and returns its claims', async () => {
     const jwt = await signLicense(key, { features: { template_rbac: 1 }, accountId: 'acme', email: 'a@example.com' });
     const claims = await verifyLicense(jwt, resolve, { now: new Date() });
-    expect(claims).toMatchObject({ version: 3, features: { template_rbac: 1 }, account_id: 'acme', sub: 'a@example.com' });
+    expect(claims).toMatchObject({
+      version: 3,
+      features: { template_rbac: 1 },
+      account_id: 'acme',
+      sub: 'a@example.com',
+    });
     expect(licenseUuid(claims)).toMatch(/^[0-9a-f-]{36}$/);
     expect(decodeClaimsUnverified(jwt)).toEqual(claims);
   });
@@ -63,7 +68,9 @@ describe('verifyLicense', () => {
   });
 
   it('rejects alg none', async () => {
-    expect(await detail(`${enc({ alg: 'none', kid: key.kid })}.${enc(goodClaims())}.`)).toBe('signing method none is invalid');
+    expect(await detail(`${enc({ alg: 'none', kid: key.kid })}.${enc(goodClaims())}.`)).toBe(
+      'signing method none is invalid',
+    );
   });
 
   it('rejects HS256 signed with the public key as the secret', async () => {
@@ -113,7 +120,12 @@ describe('verifyLicense', () => {
   });
 
   it('accepts the 2024+ claims: feature_set, addons, deployment_ids', async () => {
-    const claims = goodClaims({ feature_set: 'premium', addons: ['ai_governance'], deployment_ids: ['a', 'b'], publish_usage_data: true });
+    const claims = goodClaims({
+      feature_set: 'premium',
+      addons: ['ai_governance'],
+      deployment_ids: ['a', 'b'],
+      publish_usage_data: true,
+    });
     await expect(verifyLicense(await signed(claims), resolve, { now: new Date() })).resolves.toMatchObject(claims);
   });
 
@@ -124,7 +136,9 @@ describe('verifyLicense', () => {
   it('rejects a not-yet-valid license unless told to keep it', async () => {
     const later = await signed(goodClaims({ nbf: nowS + 3600 }));
     expect(await detail(later)).toBe('token is not valid yet');
-    await expect(verifyLicense(later, resolve, { now: new Date(), allowNotYetValid: true })).resolves.toMatchObject({ version: 3 });
+    await expect(verifyLicense(later, resolve, { now: new Date(), allowNotYetValid: true })).resolves.toMatchObject({
+      version: 3,
+    });
   });
 
   it.each([
@@ -141,7 +155,9 @@ describe('verifyLicense', () => {
   it('rejects claims that are not a JSON object', async () => {
     const { CompactSign } = await import('jose');
     const sign = (text: string) =>
-      new CompactSign(new TextEncoder().encode(text)).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
+      new CompactSign(new TextEncoder().encode(text))
+        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+        .sign(key.privateKey);
     expect(await detail(await sign('"just a string"'))).toBe('claims must be a JSON object');
     expect(await detail(await sign('{not json'))).toBe('could not JSON decode claims');
   });

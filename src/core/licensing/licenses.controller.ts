@@ -39,7 +39,10 @@ export class LicensesController {
     return this.licenses.refreshEntitlements();
   }
 
-  @Route('GET', '', { summary: 'Get licenses (owners see all, with decoded claims; others an empty list)', returns: [LicenseResponse] })
+  @Route('GET', '', {
+    summary: 'Get licenses (owners see all, with decoded claims; others an empty list)',
+    returns: [LicenseResponse],
+  })
   @Authenticated()
   list(@CurrentActor() actor: Actor) {
     return this.licenses.list(actor);
@@ -53,7 +56,11 @@ export class LicensesController {
     errors: [404],
   })
   @Authorize('license', 'delete')
-  async delete(@CurrentActor() actor: Actor, @Resolved('license') license: LicenseEntity, @ReqMeta() meta: RequestMeta): Promise<void> {
+  async delete(
+    @CurrentActor() actor: Actor,
+    @Resolved('license') license: LicenseEntity,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
     await this.licenses.delete(actor, license, meta);
   }
 }

@@ -18,7 +18,12 @@ import { LicensesRepository } from './licenses.repository.js';
 import { invalidLicense, licenseAlreadyAdded, lockedToOtherDeployments, unknownLicense } from './licensing.errors.js';
 
 function auditSnapshot(license: LicenseEntity): Record<string, unknown> {
-  return { id: license.id, uuid: license.uuid, uploaded_at: license.uploadedAt.toISOString(), exp: license.exp.toISOString() };
+  return {
+    id: license.id,
+    uuid: license.uuid,
+    uploaded_at: license.uploadedAt.toISOString(),
+    exp: license.exp.toISOString(),
+  };
 }
 
 /** `/licenses`: add (verified), list (owners see claims), delete; each change recomputes entitlements everywhere. */
@@ -82,7 +87,8 @@ export class LicensesService {
    * `npm run license:issue` adds its key just before the license is posted.
    */
   private async verifyWithFreshKeys(jwt: string): Promise<LicenseClaims> {
-    const attempt = () => verifyLicense(jwt, (kid) => this.keys.resolve(kid), { now: new Date(), allowNotYetValid: true });
+    const attempt = () =>
+      verifyLicense(jwt, (kid) => this.keys.resolve(kid), { now: new Date(), allowNotYetValid: true });
     try {
       return await attempt();
     } catch (err) {

@@ -1,11 +1,20 @@
-import { badRequest, conflict, forbidden, internalError, notFound, withRetryAfter, type ApiError } from '../../common/errors.js';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  notFound,
+  withRetryAfter,
+  type ApiError,
+} from '../../common/errors.js';
 import { featureNiceName } from './features.js';
 
 /**
  * Coder's answer for a feature the license does not enable, built here only: the entitlement
  * guard, `EntitlementsService.requireFeature` and the Swagger descriptions of gated routes use it.
  */
-export const notEntitledMessage = (feature: string) => `${featureNiceName(feature)} is an Enterprise feature. Contact sales!`;
+export const notEntitledMessage = (feature: string) =>
+  `${featureNiceName(feature)} is an Enterprise feature. Contact sales!`;
 export const notEntitled = (feature: string) => forbidden(notEntitledMessage(feature));
 
 export const invalidLicense = (detail: string) => badRequest('Invalid license', detail);

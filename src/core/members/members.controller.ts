@@ -8,7 +8,11 @@ import type { OrganizationEntity } from '../organizations/entities/organization.
 import type { Actor } from '../rbac/actor.js';
 import { AssignableRoleResponse } from '../users/dto/create-user.dto.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
-import { OrganizationMemberResponse, OrganizationMemberWithNameResponse, UpdateMemberRolesRequest } from './dto/member.dto.js';
+import {
+  OrganizationMemberResponse,
+  OrganizationMemberWithNameResponse,
+  UpdateMemberRolesRequest,
+} from './dto/member.dto.js';
 import { MembersService } from './members.service.js';
 
 @ApiTags('Members')
@@ -16,7 +20,11 @@ import { MembersService } from './members.service.js';
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
-  @Route('GET', '', { summary: 'List the members of an organization', returns: [OrganizationMemberWithNameResponse], errors: [400, 404] })
+  @Route('GET', '', {
+    summary: 'List the members of an organization',
+    returns: [OrganizationMemberWithNameResponse],
+    errors: [400, 404],
+  })
   @Authorize('organization_member', 'read', { orgParam: 'organization' })
   list(@Resolved('organization') org: OrganizationEntity) {
     return this.members.list(org);
@@ -32,7 +40,12 @@ export class MembersController {
     return this.members.assignableRoles(actor, org);
   }
 
-  @Route('POST', ':user', { summary: 'Add a user to an organization', status: 200, returns: OrganizationMemberResponse, errors: [400, 404, 409] })
+  @Route('POST', ':user', {
+    summary: 'Add a user to an organization',
+    status: 200,
+    returns: OrganizationMemberResponse,
+    errors: [400, 404, 409],
+  })
   @Authorize('organization_member', 'create', { orgParam: 'organization' })
   add(
     @CurrentActor() actor: Actor,
@@ -54,7 +67,11 @@ export class MembersController {
     return this.members.remove(actor, org, user, meta);
   }
 
-  @Route('PUT', ':user/roles', { summary: 'Set the organization roles of a member', returns: OrganizationMemberResponse, errors: [400, 404] })
+  @Route('PUT', ':user/roles', {
+    summary: 'Set the organization roles of a member',
+    returns: OrganizationMemberResponse,
+    errors: [400, 404],
+  })
   @Authorize('assign_org_role', 'update', { orgParam: 'organization' })
   setRoles(
     @CurrentActor() actor: Actor,

@@ -39,7 +39,12 @@ export class MembersService {
    * identifier without seeing it first (the `{user}` resolver, src/core/users/users.params.ts):
    * organization admins add people who share no organization yet.
    */
-  async add(actor: Actor, org: OrganizationEntity, user: UserEntity, meta: RequestMeta): Promise<OrganizationMemberResponse> {
+  async add(
+    actor: Actor,
+    org: OrganizationEntity,
+    user: UserEntity,
+    meta: RequestMeta,
+  ): Promise<OrganizationMemberResponse> {
     try {
       return await this.db.transaction(async () => {
         if (await this.repo.getMember(org.id, user.id)) throw memberExists();

@@ -14,13 +14,21 @@ import { UserOrganizationsService } from './user-organizations.service.js';
 export class UserOrganizationsController {
   constructor(private readonly service: UserOrganizationsService) {}
 
-  @Route('GET', '', { summary: 'Organizations a user belongs to (those the caller can see)', returns: [OrganizationResponse], errors: [404] })
+  @Route('GET', '', {
+    summary: 'Organizations a user belongs to (those the caller can see)',
+    returns: [OrganizationResponse],
+    errors: [404],
+  })
   @Authenticated()
   list(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity) {
     return this.service.list(actor, user);
   }
 
-  @Route('GET', ':organizationname', { summary: 'One organization of a user, by name', returns: OrganizationResponse, errors: [404] })
+  @Route('GET', ':organizationname', {
+    summary: 'One organization of a user, by name',
+    returns: OrganizationResponse,
+    errors: [404],
+  })
   @Authenticated()
   getByName(@Resolved('organizationname') org: OrganizationEntity) {
     return toOrganizationResponse(org);

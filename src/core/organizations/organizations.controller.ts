@@ -14,7 +14,11 @@ import { OrganizationsService } from './organizations.service.js';
 export class OrganizationsController {
   constructor(private readonly orgs: OrganizationsService) {}
 
-  @Route('POST', '', { summary: 'Create an organization (the caller becomes a member)', returns: OrganizationResponse, errors: [400, 409] })
+  @Route('POST', '', {
+    summary: 'Create an organization (the caller becomes a member)',
+    returns: OrganizationResponse,
+    errors: [400, 409],
+  })
   @Authorize('organization', 'create')
   create(@CurrentActor() actor: Actor, @Body() body: CreateOrganizationRequest, @ReqMeta() meta: RequestMeta) {
     return this.orgs.create(actor, body, meta);

@@ -103,7 +103,11 @@ export class OrganizationsRepository {
   }
 
   async updateMemberRoles(organizationId: string, userId: string, roles: string[]): Promise<OrganizationMemberEntity> {
-    await this.db.manager.update(OrganizationMemberEntity, { organizationId, userId }, { roles, updatedAt: new Date() });
+    await this.db.manager.update(
+      OrganizationMemberEntity,
+      { organizationId, userId },
+      { roles, updatedAt: new Date() },
+    );
     return this.db.manager.findOneByOrFail(OrganizationMemberEntity, { organizationId, userId });
   }
 

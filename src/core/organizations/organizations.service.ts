@@ -7,7 +7,11 @@ import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { GroupsRepository } from '../groups/groups.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
-import { toOrganizationResponse, type CreateOrganizationRequest, type OrganizationResponse } from './dto/organization.dto.js';
+import {
+  toOrganizationResponse,
+  type CreateOrganizationRequest,
+  type OrganizationResponse,
+} from './dto/organization.dto.js';
 import type { OrganizationEntity } from './entities/organization.entity.js';
 import { organizationExists, organizationIdInvalid, organizationMissing } from './organizations.errors.js';
 import { OrganizationsRepository, type NewOrganization } from './organizations.repository.js';
@@ -110,7 +114,11 @@ export class OrganizationsService {
    */
   async organizationIdsShownTo(viewer: Actor, userIds: string[]): Promise<Map<string, string[]>> {
     const all = await this.repo.organizationIdsOfUsers(userIds);
-    for (const [userId, orgIds] of all) all.set(userId, orgIds.filter((orgId) => can(viewer, 'read', { type: 'organization', orgId })));
+    for (const [userId, orgIds] of all)
+      all.set(
+        userId,
+        orgIds.filter((orgId) => can(viewer, 'read', { type: 'organization', orgId })),
+      );
     return all;
   }
 }

@@ -14,7 +14,13 @@ import { PubSub } from '../../database/pubsub/pubsub.js';
 import { toLogResponse } from './dto/job.dto.js';
 import { JOB_LOGS_CHANNEL } from './job-logs-channel.js';
 import { JobsRepository } from './jobs.repository.js';
-import { afterNotInteger, beforeWithFollow, followRequired, tooManyLogStreams, upgradeMethodNotAllowed } from './provisioning.errors.js';
+import {
+  afterNotInteger,
+  beforeWithFollow,
+  followRequired,
+  tooManyLogStreams,
+  upgradeMethodNotAllowed,
+} from './provisioning.errors.js';
 
 /** Notifications only wake streams early; each stream also re-reads at this interval, so none can be missed. */
 const FALLBACK_POLL_MS = 1000;
@@ -75,12 +81,21 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
   route(pattern: RegExp, resolve: JobResolver): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.routes.push(
-      UpgradeRouter.of(server).add(pattern, (req, socket, head, url, match) => this.accept(req, socket, head, url, decodeSegment(match[1]), resolve)),
+      UpgradeRouter.of(server).add(pattern, (req, socket, head, url, match) =>
+        this.accept(req, socket, head, url, decodeSegment(match[1]), resolve),
+      ),
     );
   }
 
   /** Handles an upgrade of a logs route: every check, then the stream. Throws the ApiError to refuse with. */
-  async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, param: string, resolve: JobResolver): Promise<void> {
+  async accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    param: string,
+    resolve: JobResolver,
+  ): Promise<void> {
     if (req.method !== 'GET') throw upgradeMethodNotAllowed();
     const authRequest = upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress);
     const result = await this.auth.authenticate(authRequest);

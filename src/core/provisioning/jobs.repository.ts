@@ -199,7 +199,9 @@ export class JobsRepository {
   }
 
   /** `matchingDaemons` for many jobs in one statement (list routes present many pending jobs). */
-  async matchingDaemonsOfJobs(jobs: ProvisionerJobEntity[]): Promise<Map<string, { count: number; available: number }>> {
+  async matchingDaemonsOfJobs(
+    jobs: ProvisionerJobEntity[],
+  ): Promise<Map<string, { count: number; available: number }>> {
     const out = new Map<string, { count: number; available: number }>();
     if (jobs.length === 0) return out;
     const rows: { id: string; count: number; available: number }[] = await this.db.manager.query(

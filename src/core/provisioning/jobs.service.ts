@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { toJobResponse, toLogResponse, toResourceResponse, type ProvisionerJobResponse } from './dto/job.dto.js';
-import { ProvisionerJobEntity, type JobInput, type JobType, type ProvisionerType } from './entities/provisioner-job.entity.js';
+import {
+  ProvisionerJobEntity,
+  type JobInput,
+  type JobType,
+  type ProvisionerType,
+} from './entities/provisioner-job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
 import { ProvisionerdService } from './provisionerd.service.js';
 

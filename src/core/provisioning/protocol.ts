@@ -58,13 +58,24 @@ export type ClientMessage =
   | { type: 'acquire_job'; request_id: string; wait?: boolean }
   | { type: 'update_job'; request_id: string; job_id: string; logs: JobLogInput[] }
   | { type: 'commit_quota'; request_id: string; job_id: string; daily_cost: number }
-  | { type: 'complete_job'; request_id: string; job_id: string; resources: ProtocolResource[]; stop_resources?: ProtocolResource[] }
+  | {
+      type: 'complete_job';
+      request_id: string;
+      job_id: string;
+      resources: ProtocolResource[];
+      stop_resources?: ProtocolResource[];
+    }
   | { type: 'fail_job'; request_id: string; job_id: string; error: string; error_code?: string }
   | { type: 'ping'; request_id?: string };
 
 /** Server → daemon messages. */
 export type ServerMessage =
-  | { type: 'hello'; protocol: string; version: number; daemon: { id: string; name: string; provisioners: string[]; tags: Record<string, string> } }
+  | {
+      type: 'hello';
+      protocol: string;
+      version: number;
+      daemon: { id: string; name: string; provisioners: string[]; tags: Record<string, string> };
+    }
   | { type: 'job'; request_id: string; job: AcquiredJob | null }
   | { type: 'ack'; request_id: string }
   | ({ type: 'quota'; request_id: string } & CommitQuotaResult)

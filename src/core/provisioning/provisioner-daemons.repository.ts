@@ -32,7 +32,12 @@ export class ProvisionerDaemonsRepository {
    * The oldest row of a daemon with this name, kind and organization, to register it under again.
    * With `onlyDisconnected`, a row still held by a live session is never returned.
    */
-  getDaemonToReuse(input: { name: string; builtin: boolean; organizationId: string | null; onlyDisconnected: boolean }): Promise<ProvisionerDaemonEntity | null> {
+  getDaemonToReuse(input: {
+    name: string;
+    builtin: boolean;
+    organizationId: string | null;
+    onlyDisconnected: boolean;
+  }): Promise<ProvisionerDaemonEntity | null> {
     const where: FindOptionsWhere<ProvisionerDaemonEntity> = {
       name: input.name,
       builtin: input.builtin,
@@ -52,7 +57,10 @@ export class ProvisionerDaemonsRepository {
   }
 
   async markDaemonDisconnected(id: string): Promise<void> {
-    await this.db.manager.query('UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1', [id]);
+    await this.db.manager.query(
+      'UPDATE provisioner_daemons SET disconnected_at = now(), last_seen_at = now() WHERE id = $1',
+      [id],
+    );
   }
 
   /**

@@ -123,7 +123,10 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
   }
 
   /** A daemon went away: its unfinished jobs fail (they are never handed out twice). */
-  async disconnectDaemon(daemon: ProvisionerDaemonEntity, reason = 'The provisioner daemon disconnected while running this job.'): Promise<string[]> {
+  async disconnectDaemon(
+    daemon: ProvisionerDaemonEntity,
+    reason = 'The provisioner daemon disconnected while running this job.',
+  ): Promise<string[]> {
     // Jobs first: once `disconnected_at` is set, a reconnecting daemon of the same name may reuse
     // this row (and id) and acquire jobs that must not be failed here.
     const failed = await this.jobs.failRunningJobsOf(daemon.id, reason);
@@ -144,7 +147,11 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       if (job) {
         const described = await this.describe(job);
         if (described) return described;
-        await this.failJobInternal(job.id, 'The job refers to a file, version or build that no longer exists.', 'MISSING_INPUT');
+        await this.failJobInternal(
+          job.id,
+          'The job refers to a file, version or build that no longer exists.',
+          'MISSING_INPUT',
+        );
         continue;
       }
       const left = deadline - Date.now();
@@ -164,7 +171,8 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async runningJobOf(daemon: ProvisionerDaemonEntity, jobId: unknown): Promise<ProvisionerJobEntity> {
-    if (typeof jobId !== 'string' || !/^[0-9a-f-]{36}$/i.test(jobId)) throw new ProvisionerdError('invalid_job_id', 'job_id must be a UUID');
+    if (typeof jobId !== 'string' || !/^[0-9a-f-]{36}$/i.test(jobId))
+      throw new ProvisionerdError('invalid_job_id', 'job_id must be a UUID');
     const job = await this.jobs.getJob(jobId.toLowerCase());
     if (!job || job.workerId !== daemon.id) throw new ProvisionerdError('not_your_job', "you don't own this job");
     if (job.completedAt) throw new ProvisionerdError('job_not_running', 'job is not running');
@@ -173,7 +181,9 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   async updateJob(daemon: ProvisionerDaemonEntity, jobId: string, logs: JobLogInput[]): Promise<void> {
     const job = await this.runningJobOf(daemon, jobId);
-    const clipped = logs.slice(0, MAX_LOGS_PER_UPDATE).map((l) => ({ ...l, output: l.output.slice(0, MAX_LOG_OUTPUT) }));
+    const clipped = logs
+      .slice(0, MAX_LOGS_PER_UPDATE)
+      .map((l) => ({ ...l, output: l.output.slice(0, MAX_LOG_OUTPUT) }));
     await this.db.transaction(async () => {
       await this.jobs.insertLogs(job.id, 'provisioner', clipped);
       await this.jobs.touchJob(job.id);
@@ -183,11 +193,17 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   async commitQuota(daemon: ProvisionerDaemonEntity, jobId: string, dailyCost: number): Promise<CommitQuotaResult> {
     const job = await this.runningJobOf(daemon, jobId);
-    if (job.type !== 'workspace_build') throw new ProvisionerdError('not_a_build', 'only workspace builds commit quota');
+    if (job.type !== 'workspace_build')
+      throw new ProvisionerdError('not_a_build', 'only workspace builds commit quota');
     return this.quota.commit(job.id, dailyCost);
   }
 
-  async completeJob(daemon: ProvisionerDaemonEntity, jobId: string, resources: ProtocolResource[], stopResources: ProtocolResource[] = []): Promise<void> {
+  async completeJob(
+    daemon: ProvisionerDaemonEntity,
+    jobId: string,
+    resources: ProtocolResource[],
+    stopResources: ProtocolResource[] = [],
+  ): Promise<void> {
     const job = await this.runningJobOf(daemon, jobId);
     const now = new Date();
     const row = (r: ProtocolResource, transition: string) =>
@@ -205,7 +221,10 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       });
     await this.db.transaction(async () => {
       if (job.type === 'template_version_import') {
-        await this.jobs.insertResources([...resources.map((r) => row(r, 'start')), ...stopResources.map((r) => row(r, 'stop'))]);
+        await this.jobs.insertResources([
+          ...resources.map((r) => row(r, 'start')),
+          ...stopResources.map((r) => row(r, 'stop')),
+        ]);
       } else {
         const build = await this.builds.getBuildOfJob(job.id);
         if (build) {
@@ -227,16 +246,18 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
 
   /** False (and nothing written) when the job completed meanwhile. */
   private async failJobInternal(jobId: string, error: string, errorCode?: string): Promise<boolean> {
-    const failed = await this.db.transaction(async () => {
-      await this.jobs.insertLogs(jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
-      const failed = await this.jobs.completeJob(jobId, { message: error.slice(0, 4096), code: errorCode });
-      // Roll the log line back with the refused update.
-      if (!failed) throw new JobAlreadyCompleted();
-      return true;
-    }).catch((err: unknown) => {
-      if (err instanceof JobAlreadyCompleted) return false;
-      throw err;
-    });
+    const failed = await this.db
+      .transaction(async () => {
+        await this.jobs.insertLogs(jobId, 'provisioner_daemon', [{ level: 'error', output: error }]);
+        const failed = await this.jobs.completeJob(jobId, { message: error.slice(0, 4096), code: errorCode });
+        // Roll the log line back with the refused update.
+        if (!failed) throw new JobAlreadyCompleted();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof JobAlreadyCompleted) return false;
+        throw err;
+      });
     if (failed) await this.announceLogs(jobId);
     return failed;
   }

@@ -40,6 +40,13 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
     },
     { provide: QuotaCommitter, useExisting: QuotaCommitterSlot },
   ],
-  exports: [JobsService, ProvisionerdService, JobLogsStreamService, ProvisionerDaemonsRepository, QuotaCommitter, QuotaCommitterSlot],
+  exports: [
+    JobsService,
+    ProvisionerdService,
+    JobLogsStreamService,
+    ProvisionerDaemonsRepository,
+    QuotaCommitter,
+    QuotaCommitterSlot,
+  ],
 })
 export class ProvisioningModule {}

@@ -17,7 +17,8 @@ export function tagsProblem(tags: Record<string, unknown>): string | undefined {
   if (entries.length > MAX_TAGS) return `at most ${MAX_TAGS} tags are allowed`;
   for (const [key, value] of entries) {
     if (!TAG_KEY.test(key)) return `tag key "${key}" must be 1-64 characters of letters, digits, _ . : / -`;
-    if (typeof value !== 'string' || value.length > 256) return `tag "${key}" must have a string value of at most 256 characters`;
+    if (typeof value !== 'string' || value.length > 256)
+      return `tag "${key}" must have a string value of at most 256 characters`;
   }
   return undefined;
 }

@@ -45,14 +45,38 @@ describe('RBAC policy (Coder built-in roles)', () => {
     ['member reads its organization', member, 'read', { type: 'organization', orgId: ORG_A }, true],
     ['member may not read other organizations', member, 'read', { type: 'organization', orgId: ORG_B }, false],
     ['member has no blanket read on groups (only its own)', member, 'read', { type: 'group', orgId: ORG_A }, false],
-    ['member reads the Everyone group of its organization', member, 'read', { type: 'group', orgId: ORG_A, id: ORG_A }, true],
-    ['member may not read the Everyone group of another organization', member, 'read', { type: 'group', orgId: ORG_B, id: ORG_B }, false],
+    [
+      'member reads the Everyone group of its organization',
+      member,
+      'read',
+      { type: 'group', orgId: ORG_A, id: ORG_A },
+      true,
+    ],
+    [
+      'member may not read the Everyone group of another organization',
+      member,
+      'read',
+      { type: 'group', orgId: ORG_B, id: ORG_B },
+      false,
+    ],
     ['member reads a group it is in', inGroup, 'read', { type: 'group', orgId: ORG_A, id: GROUP }, true],
     ['member may not read a group it is not in', member, 'read', { type: 'group', orgId: ORG_A, id: GROUP }, false],
     ['member may not update a group it is in', inGroup, 'update', { type: 'group', orgId: ORG_A, id: GROUP }, false],
     ['member may not create groups', member, 'create', { type: 'group', orgId: ORG_A }, false],
-    ['member owns objects only in orgs it belongs to', member, 'read', { type: 'workspace', orgId: ORG_B, ownerId: 'me' }, false],
-    ['member owns its workspace in its org', member, 'update', { type: 'workspace', orgId: ORG_A, ownerId: 'me' }, true],
+    [
+      'member owns objects only in orgs it belongs to',
+      member,
+      'read',
+      { type: 'workspace', orgId: ORG_B, ownerId: 'me' },
+      false,
+    ],
+    [
+      'member owns its workspace in its org',
+      member,
+      'update',
+      { type: 'workspace', orgId: ORG_A, ownerId: 'me' },
+      true,
+    ],
     ['auditor reads the audit log', auditor, 'read', { type: 'audit_log' }, true],
     ['auditor may not write templates', auditor, 'update', { type: 'template' }, false],
     ['auditor reads users', auditor, 'read', { type: 'user' }, true],
@@ -91,9 +115,11 @@ describe('RBAC policy (Coder built-in roles)', () => {
     expect(canReadUser(userAdmin, 'other', [])).toBe(true);
   });
 
-  it('follows Coder\'s role assignment matrix', () => {
-    for (const role of ['owner', 'auditor', 'template-admin', 'user-admin']) expect(canAssignSiteRole(owner, role)).toBe(true);
-    for (const role of ['owner', 'auditor', 'template-admin', 'user-admin']) expect(canAssignSiteRole(userAdmin, role)).toBe(false);
+  it("follows Coder's role assignment matrix", () => {
+    for (const role of ['owner', 'auditor', 'template-admin', 'user-admin'])
+      expect(canAssignSiteRole(owner, role)).toBe(true);
+    for (const role of ['owner', 'auditor', 'template-admin', 'user-admin'])
+      expect(canAssignSiteRole(userAdmin, role)).toBe(false);
     expect(canAssignSiteRole(userAdmin, 'member')).toBe(true);
     expect(canAssignSiteRole(member, 'member')).toBe(false);
     expect(canAssignOrgRole(orgAdmin, ORG_A, 'organization-admin')).toBe(true);

@@ -24,7 +24,10 @@ export class SiteConfigRepository {
 
   /** Stores `value` unless the key is already there (race-free: the first writer wins). */
   async insertValueIfAbsent(key: string, value: string): Promise<void> {
-    await this.db.manager.query('INSERT INTO site_configs (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    await this.db.manager.query('INSERT INTO site_configs (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      key,
+      value,
+    ]);
   }
 
   /** A transaction-scoped advisory lock named `site_configs:<scope>`, held until the transaction ends. */

@@ -19,7 +19,7 @@ export class OrganizationTemplateVersionsController {
   @Route('POST', '', {
     summary:
       'Create a template version: import an uploaded file with a provisioner (owner, template admin, organization admin; ' +
-      'with `template_id`, also that template\'s ACL admins)',
+      "with `template_id`, also that template's ACL admins)",
     returns: TemplateVersionResponse,
     errors: [400, 403, 404, 409],
   })

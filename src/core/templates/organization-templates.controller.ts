@@ -44,7 +44,11 @@ export class OrganizationTemplatesController {
     return this.templates.list(actor, org);
   }
 
-  @Route('GET', ':templatename', { summary: 'Get a template by name (case-insensitive)', returns: TemplateResponse, errors: [400, 404] })
+  @Route('GET', ':templatename', {
+    summary: 'Get a template by name (case-insensitive)',
+    returns: TemplateResponse,
+    errors: [400, 404],
+  })
   @Authenticated()
   getByName(@Resolved('templatename') template: TemplateEntity) {
     return this.templates.get(template);

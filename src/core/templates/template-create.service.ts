@@ -67,7 +67,12 @@ export class TemplateCreateService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, org: OrganizationEntity, body: CreateTemplateRequest, meta: RequestMeta): Promise<TemplateResponse> {
+  async create(
+    actor: Actor,
+    org: OrganizationEntity,
+    body: CreateTemplateRequest,
+    meta: RequestMeta,
+  ): Promise<TemplateResponse> {
     if (await this.repo.getTemplateByOrgAndName(org.id, body.name)) throw templateNameTaken(body.name);
     const versionId = body.template_version_id.toLowerCase();
     const provisioner = await this.unattachedVersionProvisioner(actor, org.id, versionId);
@@ -96,7 +101,8 @@ export class TemplateCreateService {
   private async insert(actor: Actor, template: TemplateEntity, meta: RequestMeta): Promise<void> {
     await this.repo.insertTemplate(template);
     // Guarded update: a version attached meanwhile by a concurrent request is refused here.
-    if (!(await this.versions.attachVersion(template.activeVersionId, template.id))) throw versionTaken(template.activeVersionId);
+    if (!(await this.versions.attachVersion(template.activeVersionId, template.id)))
+      throw versionTaken(template.activeVersionId);
     await this.audit.record({
       meta,
       userId: actor.id,

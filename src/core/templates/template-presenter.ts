@@ -18,7 +18,10 @@ const NO_STATS = () => ({ P50: null, P95: null });
 const ms = (ns: number | string) => Math.floor(Number(ns) / NS_PER_MS);
 
 export function toTemplateResponse(t: TemplateEntity, activeUsers: number, createdByName: string): TemplateResponse {
-  const requirement = { days_of_week: bitmapToWeekdays(Number(t.restartRequirementDaysOfWeek)), weeks: Number(t.restartRequirementWeeks) };
+  const requirement = {
+    days_of_week: bitmapToWeekdays(Number(t.restartRequirementDaysOfWeek)),
+    weeks: Number(t.restartRequirementWeeks),
+  };
   return {
     id: t.id,
     created_at: t.createdAt.toISOString(),

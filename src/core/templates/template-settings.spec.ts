@@ -39,12 +39,15 @@ function template(): TemplateEntity {
 }
 
 const patch = (body: Partial<UpdateTemplateMetaRequest>) => patchedTemplate(template(), body);
-const create = (body: Partial<CreateTemplateRequest>) => newTemplateSettings({ name: 'x', template_version_id: 'v', ...body });
+const create = (body: Partial<CreateTemplateRequest>) =>
+  newTemplateSettings({ name: 'x', template_version_id: 'v', ...body });
 
 describe('template settings', () => {
   it('bitmap ↔ weekdays, Monday = bit 0', () => {
     expect(bitmapToWeekdays(0b1000001)).toEqual(['monday', 'sunday']);
-    expect(patch({ autostart_requirement: { days_of_week: ['SUNDAY', 'monday'] } }).autostartAllowedDays).toBe(0b1000001);
+    expect(patch({ autostart_requirement: { days_of_week: ['SUNDAY', 'monday'] } }).autostartAllowedDays).toBe(
+      0b1000001,
+    );
     expect(patch({ autostart_requirement: { days_of_week: [] } }).autostartAllowedDays).toBe(0);
   });
 
@@ -58,7 +61,12 @@ describe('template settings', () => {
 
   it('an empty name and an empty cors_behavior mean unchanged; weeks 0 means 1', () => {
     const next = patch({ name: '', cors_behavior: '', autostop_requirement: { days_of_week: ['friday'], weeks: 0 } });
-    expect(next).toMatchObject({ name: 'docker', corsBehavior: 'simple', restartRequirementDaysOfWeek: 0b10000, restartRequirementWeeks: 1 });
+    expect(next).toMatchObject({
+      name: 'docker',
+      corsBehavior: 'simple',
+      restartRequirementDaysOfWeek: 0b10000,
+      restartRequirementWeeks: 1,
+    });
   });
 
   it('disable_everyone_group_access removes only the Everyone entry, from a copy', () => {
@@ -77,7 +85,7 @@ describe('template settings', () => {
     expect(() => create({ dormant_ttl_ms: -1 })).toThrow('Invalid create template request.');
   });
 
-  it('create defaults are Coder\'s', () => {
+  it("create defaults are Coder's", () => {
     expect(create({})).toEqual({
       defaultTtl: 0,
       maxTtl: 0,

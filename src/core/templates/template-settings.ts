@@ -71,7 +71,10 @@ function portShareLevel(value: string, problems: ValidationEntry[]): string | un
 
 function corsBehavior(value: string, problems: ValidationEntry[]): string | undefined {
   if ((CORS_BEHAVIORS as readonly string[]).includes(value)) return value;
-  problems.push({ field: 'cors_behavior', detail: `Invalid CORS behavior ${JSON.stringify(value)}. Must be one of [${CORS_BEHAVIORS.join(', ')}]` });
+  problems.push({
+    field: 'cors_behavior',
+    detail: `Invalid CORS behavior ${JSON.stringify(value)}. Must be one of [${CORS_BEHAVIORS.join(', ')}]`,
+  });
   return undefined;
 }
 
@@ -87,7 +90,8 @@ function autostop(req: RestartRequirement, field: string, problems: ValidationEn
   const daysBitmap = weekdayBitmap(req.days_of_week, `${field}.days_of_week`, problems);
   let weeks = req.weeks;
   if (weeks < 0) problems.push({ field: `${field}.weeks`, detail: POSITIVE });
-  else if (weeks > MAX_AUTOSTOP_WEEKS) problems.push({ field: `${field}.weeks`, detail: `Must be less than ${MAX_AUTOSTOP_WEEKS}.` });
+  else if (weeks > MAX_AUTOSTOP_WEEKS)
+    problems.push({ field: `${field}.weeks`, detail: `Must be less than ${MAX_AUTOSTOP_WEEKS}.` });
   if (weeks <= 0) weeks = 1;
   return { daysBitmap, weeks };
 }
@@ -108,7 +112,10 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
   const defaultTtl = ns(firstGiven(body, ['default_ttl_ms']));
   const maxTtl = ns(firstGiven(body, ['max_ttl_ms']));
   if (maxTtl > 0 && defaultTtl > maxTtl) {
-    problems.push({ field: 'default_ttl_ms', detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.' });
+    problems.push({
+      field: 'default_ttl_ms',
+      detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.',
+    });
   }
   const bump = firstGiven<number>(body, ['activity_bump_ms']);
   const activityBump = bump ? ns(bump) : ONE_HOUR_NS;
@@ -125,7 +132,8 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
     restartRequirementWeeks: weeks,
     autostartAllowedDays,
     // Absent (or null) takes Coder's default; anything sent, the empty string included, must be valid.
-    maxPortShareLevel: (body.max_port_share_level != null && portShareLevel(body.max_port_share_level, problems)) || 'owner',
+    maxPortShareLevel:
+      (body.max_port_share_level != null && portShareLevel(body.max_port_share_level, problems)) || 'owner',
     corsBehavior: (body.cors_behavior != null && corsBehavior(body.cors_behavior, problems)) || 'simple',
     failureTtl: ns(firstGiven(body, ['failure_ttl_ms'])),
     inactivityTtl: ns(firstGiven(body, ['inactivity_ttl_ms', 'time_til_dormant_ms', 'dormant_ttl_ms'])),
@@ -152,14 +160,18 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
   const atLeastAMinute = (names: string[]) => {
     const given = firstGiven<number>(body, names);
     if (!given) return undefined;
-    if (given.value < 0 || (given.value > 0 && given.value < MIN_TTL_MS)) problems.push({ field: given.field, detail: AT_LEAST_A_MINUTE });
+    if (given.value < 0 || (given.value > 0 && given.value < MIN_TTL_MS))
+      problems.push({ field: given.field, detail: AT_LEAST_A_MINUTE });
     if (given.value > MAX_DURATION_MS) problems.push({ field: given.field, detail: TOO_LONG });
     return Math.max(given.value, 0) * NS_PER_MS;
   };
   set(next, 'defaultTtl', positive('default_ttl_ms'));
   set(next, 'maxTtl', positive('max_ttl_ms'));
   if (next.maxTtl > 0 && next.defaultTtl > next.maxTtl) {
-    problems.push({ field: 'default_ttl_ms', detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.' });
+    problems.push({
+      field: 'default_ttl_ms',
+      detail: 'Must be less than or equal to max_ttl_ms if max_ttl_ms is set.',
+    });
   }
   set(next, 'activityBump', positive('activity_bump_ms'));
   const stop = firstGiven<RestartRequirement>(body, ['autostop_requirement', 'restart_requirement']);
@@ -169,7 +181,11 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
     next.restartRequirementWeeks = weeks;
   }
   if (body.autostart_requirement) {
-    next.autostartAllowedDays = weekdayBitmap(body.autostart_requirement.days_of_week, 'autostart_requirement.days_of_week', problems);
+    next.autostartAllowedDays = weekdayBitmap(
+      body.autostart_requirement.days_of_week,
+      'autostart_requirement.days_of_week',
+      problems,
+    );
   }
   set(next, 'failureTtl', atLeastAMinute(['failure_ttl_ms']));
   set(next, 'inactivityTtl', atLeastAMinute(['time_til_dormant_ms', 'inactivity_ttl_ms']));
@@ -182,9 +198,13 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
  * metadata!` with every problem. An empty `name` or `cors_behavior` means unchanged, as in Coder.
  */
 export function patchedTemplate(template: TemplateEntity, body: UpdateTemplateMetaRequest): TemplateEntity {
-  const next: TemplateEntity = Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateEntity, template, {
-    groupAcl: { ...template.groupAcl },
-  });
+  const next: TemplateEntity = Object.assign(
+    Object.create(Object.getPrototypeOf(template) as object) as TemplateEntity,
+    template,
+    {
+      groupAcl: { ...template.groupAcl },
+    },
+  );
   const problems: ValidationEntry[] = [];
   if (body.name) next.name = body.name;
   set(next, 'displayName', body.display_name);

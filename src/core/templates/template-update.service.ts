@@ -50,7 +50,12 @@ export class TemplateUpdateService {
    * Applies the sent settings under the row lock. A request that changes nothing answers 200 with
    * the template, unwritten and unaudited (Coder answers 304, which its newer SDK treats as an error).
    */
-  async updateMeta(actor: Actor, template: TemplateEntity, body: UpdateTemplateMetaRequest, meta: RequestMeta): Promise<TemplateResponse> {
+  async updateMeta(
+    actor: Actor,
+    template: TemplateEntity,
+    body: UpdateTemplateMetaRequest,
+    meta: RequestMeta,
+  ): Promise<TemplateResponse> {
     this.assertUpdatable(actor, template);
     let wanted = template.name;
     try {
@@ -59,7 +64,10 @@ export class TemplateUpdateService {
         const next = patchedTemplate(current, body);
         wanted = next.name;
         if (sameSettings(current, next)) return current;
-        const holder = next.name === current.name ? null : await this.repo.getTemplateByOrgAndName(current.organizationId, next.name);
+        const holder =
+          next.name === current.name
+            ? null
+            : await this.repo.getTemplateByOrgAndName(current.organizationId, next.name);
         if (holder && holder.id !== current.id) throw templateNameTaken(next.name);
         next.updatedAt = new Date();
         await this.repo.updateTemplateSettings(next);

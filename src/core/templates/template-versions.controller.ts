@@ -17,7 +17,8 @@ export class TemplateVersionsController {
   constructor(private readonly versions: TemplateVersionsService) {}
 
   @Route('GET', '', {
-    summary: 'Get a template version (readers of its template; while unattached, template managers of the organization and its creator)',
+    summary:
+      'Get a template version (readers of its template; while unattached, template managers of the organization and its creator)',
     returns: TemplateVersionResponse,
     errors: [400, 404],
   })
@@ -32,7 +33,11 @@ export class TemplateVersionsController {
     errors: [400, 403, 404],
   })
   @Authenticated()
-  rename(@CurrentActor() actor: Actor, @Resolved('templateversion') version: VisibleVersion, @Body() body: PatchTemplateVersionRequest) {
+  rename(
+    @CurrentActor() actor: Actor,
+    @Resolved('templateversion') version: VisibleVersion,
+    @Body() body: PatchTemplateVersionRequest,
+  ) {
     return this.versions.rename(actor, version, body);
   }
 

@@ -14,7 +14,10 @@ export class TemplateVersionsRepository {
 
   getVersionsByIds(ids: string[]): Promise<TemplateVersionEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(TemplateVersionEntity, 'v').where('v.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    return this.db.manager
+      .createQueryBuilder(TemplateVersionEntity, 'v')
+      .where('v.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .getMany();
   }
 
   getVersionByTemplateAndName(templateId: string, name: string): Promise<TemplateVersionEntity | null> {

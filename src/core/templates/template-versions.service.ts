@@ -58,7 +58,12 @@ export class TemplateVersionsService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, org: OrganizationEntity, body: CreateTemplateVersionRequest, meta: RequestMeta): Promise<TemplateVersionResponse> {
+  async create(
+    actor: Actor,
+    org: OrganizationEntity,
+    body: CreateTemplateVersionRequest,
+    meta: RequestMeta,
+  ): Promise<TemplateVersionResponse> {
     const orgId = org.id;
     const templateId = isAbsent(body.template_id) ? null : body.template_id!.toLowerCase();
     // A new version of an existing template needs `update` on it (a template ACL admin has it);
@@ -150,7 +155,9 @@ export class TemplateVersionsService {
     const job = await this.jobs.getJob(found.version.jobId);
     if (!job?.completedAt) throw jobNotCompleted();
     const resources = await this.jobs.resources([job.id]);
-    return resources.sort((a, b) => a.name.localeCompare(b.name) || a.workspace_transition.localeCompare(b.workspace_transition));
+    return resources.sort(
+      (a, b) => a.name.localeCompare(b.name) || a.workspace_transition.localeCompare(b.workspace_transition),
+    );
   }
 
   async logs(found: VisibleVersion, query: Record<string, unknown>) {
@@ -163,7 +170,11 @@ export class TemplateVersionsService {
    * empty name keeps the name, an absent message keeps the message, names are unique within the
    * template). Coder does not audit this.
    */
-  async rename(actor: Actor, found: VisibleVersion, body: PatchTemplateVersionRequest): Promise<TemplateVersionResponse> {
+  async rename(
+    actor: Actor,
+    found: VisibleVersion,
+    body: PatchTemplateVersionRequest,
+  ): Promise<TemplateVersionResponse> {
     if (!this.templates.canOnVersion(actor, 'update', found)) throw forbidden();
     const { version } = found;
     const name = body.name || version.name;

@@ -43,7 +43,8 @@ export class TemplatesController {
   }
 
   @Route('PATCH', 'versions', {
-    summary: 'Make a version of the template (whose import succeeded) its active version (those who may update the template)',
+    summary:
+      'Make a version of the template (whose import succeeded) its active version (those who may update the template)',
     returns: MessageResponse,
     returnsDescription: '`{"message":"Updated the active template version!"}`',
     errors: [400, 403, 404],

@@ -1,5 +1,12 @@
-import { badRequest, conflict, forbidden, notFound, validationFailed, withValidations, type ValidationEntry } from '../../common/errors.js';
-
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  validationFailed,
+  withValidations,
+  type ValidationEntry,
+} from '../../common/errors.js';
 
 const NAME_IN_USE = 'This value is already in use and should be unique.';
 
@@ -10,11 +17,13 @@ export const templateNameTaken = (name: string) =>
   withValidations(conflict(`Template with name "${name}" already exists.`), [{ field: 'name', detail: NAME_IN_USE }]);
 export const templateMissing = () => notFound('Template does not exist.');
 export const workspacesRemain = () => badRequest('All workspaces must be deleted before a template can be removed.');
-export const invalidCreateRequest = (problems: ValidationEntry[]) => badRequest('Invalid create template request.', undefined, problems);
+export const invalidCreateRequest = (problems: ValidationEntry[]) =>
+  badRequest('Invalid create template request.', undefined, problems);
 /** Also the template ACL's answer (Coder reuses the words). */
 export const invalidUpdateRequest = (problems: ValidationEntry[]) =>
   badRequest('Invalid request to update template metadata!', undefined, problems);
-export const afterIdMissing = (afterId: string | undefined) => badRequest(`Record at "after_id" (${JSON.stringify(afterId)}) does not exist.`);
+export const afterIdMissing = (afterId: string | undefined) =>
+  badRequest(`Record at "after_id" (${JSON.stringify(afterId)}) does not exist.`);
 
 // The version a template is created from, or promoted to
 
@@ -29,23 +38,31 @@ export const versionTaken = (id: string) =>
 export const activeVersionRequired = (id: string) =>
   validationFailed([{ field: 'id', detail: `Validation failed for tag "required" with value: "${id}"` }]);
 export const promotedVersionMissing = () => notFound('Template version not found.');
-export const versionOfOtherTemplate = () => badRequest("The provided template version doesn't belong to the specified template.");
+export const versionOfOtherTemplate = () =>
+  badRequest("The provided template version doesn't belong to the specified template.");
 export const versionNotBuilt = (status: string) =>
-  forbidden('Only versions that have been built successfully can be promoted.', `Attempted to promote a version with a ${status} build`);
+  forbidden(
+    'Only versions that have been built successfully can be promoted.',
+    `Attempted to promote a version with a ${status} build`,
+  );
 export const versionArchived = () => badRequest('The provided template version is archived.');
 
 // Template versions
 
 export const versionNameTaken = (name: string) =>
-  withValidations(conflict(`A template version named "${name}" already exists for this template.`), [{ field: 'name', detail: NAME_IN_USE }]);
+  withValidations(conflict(`A template version named "${name}" already exists for this template.`), [
+    { field: 'name', detail: NAME_IN_USE },
+  ]);
 export const versionNameNotUnique = () =>
-  badRequest('template version name must be unique for a template', undefined, [{ field: 'name', detail: 'Name is already used' }]);
+  badRequest('template version name must be unique for a template', undefined, [
+    { field: 'name', detail: 'Name is already used' },
+  ]);
 export const invalidTags = (problem: string) => validationFailed([{ field: 'tags', detail: problem }]);
 export const exampleAndFile = () => badRequest('You cannot specify both an example_id and a file_id.');
 export const exampleNotBundled = () =>
   badRequest(
     'Example not found.',
-    'Coder\'s starter examples are not bundled with this server: upload the template with POST /files and pass its file_id.',
+    "Coder's starter examples are not bundled with this server: upload the template with POST /files and pass its file_id.",
   );
 export const fileMissing = () => notFound('File not found.');
 export const jobNotCompleted = () => badRequest("Job hasn't completed!");

@@ -24,7 +24,12 @@ import { ProvisioningModule } from '../provisioning/provisioning.module.js';
  */
 @Module({
   imports: [ProvisioningModule, AuditModule, AccessModule, FilesModule, UsersModule],
-  controllers: [OrganizationTemplatesController, TemplatesController, OrganizationTemplateVersionsController, TemplateVersionsController],
+  controllers: [
+    OrganizationTemplatesController,
+    TemplatesController,
+    OrganizationTemplateVersionsController,
+    TemplateVersionsController,
+  ],
   providers: [
     TemplateVersionLogsGateway,
     TemplatesService,

@@ -16,7 +16,10 @@ export class TemplatesRepository {
 
   getTemplatesByIds(ids: string[]): Promise<TemplateEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(TemplateEntity, 't').where('t.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    return this.db.manager
+      .createQueryBuilder(TemplateEntity, 't')
+      .where('t.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .getMany();
   }
 
   /** The row locked for the rest of the transaction: `update` serialises deletes, `share` lets builds run together. */
@@ -32,7 +35,10 @@ export class TemplatesRepository {
   getTemplateByOrgAndName(organizationId: string, name: string): Promise<TemplateEntity | null> {
     return this.db.manager
       .createQueryBuilder(TemplateEntity, 't')
-      .where('t.organization_id = :organizationId AND t.deleted = false AND lower(t.name) = lower(:name)', { organizationId, name })
+      .where('t.organization_id = :organizationId AND t.deleted = false AND lower(t.name) = lower(:name)', {
+        organizationId,
+        name,
+      })
       .getOne();
   }
 

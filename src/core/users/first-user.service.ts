@@ -52,7 +52,14 @@ export class FirstUserService {
         siteRoles: ['owner'],
       });
       const org = await this.orgs.createWithMember({ name: body.username, isDefault: true }, user.id);
-      await this.audit.record(userAuditEntry(meta, user.id, user, { action: 'create', statusCode: 201, diff: auditDiff(null, userAuditSnapshot(user)), organizationId: org.id }));
+      await this.audit.record(
+        userAuditEntry(meta, user.id, user, {
+          action: 'create',
+          statusCode: 201,
+          diff: auditDiff(null, userAuditSnapshot(user)),
+          organizationId: org.id,
+        }),
+      );
       return { user_id: user.id, organization_id: org.id };
     });
     await this.users.activeUsersChanged();

@@ -5,7 +5,7 @@ describe('password rules (Coder: go-password-validator at 52 bits, at most 64 ch
     expect(passwordWeakness(pw)).toBeUndefined();
   });
 
-  it('rejects short or repetitive passwords with the library\'s hints', () => {
+  it("rejects short or repetitive passwords with the library's hints", () => {
     expect(passwordWeakness('password')).toBe(
       'insecure password, try including special characters, using uppercase letters, using numbers or using a longer password',
     );

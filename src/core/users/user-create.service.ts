@@ -60,7 +60,14 @@ export class UserCreateService {
           siteRoles,
         });
         for (const orgId of orgIds) await this.orgs.addMember(orgId, user.id);
-        await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'create', statusCode: 201, diff: auditDiff(null, userAuditSnapshot(user)), organizationId: orgIds[0] }));
+        await this.audit.record(
+          userAuditEntry(meta, actor.id, user, {
+            action: 'create',
+            statusCode: 201,
+            diff: auditDiff(null, userAuditSnapshot(user)),
+            organizationId: orgIds[0],
+          }),
+        );
         return this.users.toResponse(actor, user);
       });
       await this.users.activeUsersChanged();
@@ -80,7 +87,9 @@ export class UserCreateService {
 
   /** The organizations a new user joins: those named (each must exist and be visible), else the default. */
   private async organizationsForNewUser(actor: Actor, body: CreateUserRequest): Promise<string[]> {
-    const requested = [...new Set([...(body.organization_ids ?? []), ...(body.organization_id ? [body.organization_id] : [])])]
+    const requested = [
+      ...new Set([...(body.organization_ids ?? []), ...(body.organization_id ? [body.organization_id] : [])]),
+    ]
       .map((id) => id.toLowerCase())
       .filter((id) => id !== NIL_UUID);
     if (requested.length === 0) {

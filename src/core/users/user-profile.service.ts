@@ -39,7 +39,12 @@ export class UserProfileService {
     this.users.assertMayManage(actor, user);
   }
 
-  async updateProfile(actor: Actor, user: UserEntity, body: UpdateProfileRequest, meta: RequestMeta): Promise<UserResponse> {
+  async updateProfile(
+    actor: Actor,
+    user: UserEntity,
+    body: UpdateProfileRequest,
+    meta: RequestMeta,
+  ): Promise<UserResponse> {
     this.assertEditable(actor, user);
     const clash = await this.repo.getUserByUsername(body.username);
     if (clash && clash.id !== user.id) throw usernameTaken();
@@ -83,7 +88,13 @@ export class UserProfileService {
     await this.db.transaction(async () => {
       await this.repo.updatePassword(user.id, hashed);
       await this.keys.deleteKeysOfUser(user.id);
-      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 204, diff: { hashed_password: { old: '', new: '', secret: true } } }));
+      await this.audit.record(
+        userAuditEntry(meta, actor.id, user, {
+          action: 'write',
+          statusCode: 204,
+          diff: { hashed_password: { old: '', new: '', secret: true } },
+        }),
+      );
     });
   }
 }

@@ -54,7 +54,13 @@ export class UserRolesService {
     }
     return this.db.transaction(async () => {
       const updated = await this.repo.updateSiteRoles(user.id, desired);
-      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 200, diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)) }));
+      await this.audit.record(
+        userAuditEntry(meta, actor.id, user, {
+          action: 'write',
+          statusCode: 200,
+          diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)),
+        }),
+      );
       return this.users.toResponse(actor, updated);
     });
   }

@@ -22,7 +22,7 @@ describe('GET /users ?q= (Coder search syntax)', () => {
     expect(parseUserSearch('')).toEqual({});
   });
 
-  it('rejects bad queries with Coder\'s messages', () => {
+  it("rejects bad queries with Coder's messages", () => {
     expect(problems('status:gone')).toEqual({
       message: 'Invalid user search query.',
       validations: [{ field: 'status', detail: 'Query param "status" has invalid values: gone' }],
@@ -32,7 +32,9 @@ describe('GET /users ?q= (Coder search syntax)', () => {
     ]);
     expect(problems(':x').validations?.[0].detail).toBe(`Query element ":x" cannot start or end with ':'`);
     expect(problems('a:b:c').validations?.[0].detail).toBe(`Query element "a:b:c" can only contain 1 ':'`);
-    expect(problems('role:a role:b').validations?.[0].detail).toBe('Query parameter "role" provided more than once, found 2 times');
+    expect(problems('role:a role:b').validations?.[0].detail).toBe(
+      'Query parameter "role" provided more than once, found 2 times',
+    );
     expect(problems('created_after:yesterday').validations?.[0].field).toBe('created_after');
   });
 });

@@ -49,7 +49,8 @@ export function parseUserSearch(q: string | undefined): UserFilter {
     applyTerm(filter, key, value, problems, words);
   }
   for (const [key, n] of seen) {
-    if (n > 1) problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });
+    if (n > 1)
+      problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });
   }
   if (words.length > 0) filter.search = [filter.search, ...words].filter(Boolean).join(' ');
   if (problems.length > 0) throw badRequest('Invalid user search query.', undefined, problems);
@@ -64,7 +65,8 @@ function applyTerm(filter: UserFilter, key: string, value: string, problems: Val
     case 'status': {
       const values = value.split(',').filter(Boolean);
       const bad = values.filter((v) => !(USER_STATUSES as readonly string[]).includes(v));
-      if (bad.length > 0) problems.push({ field: 'status', detail: `Query param "status" has invalid values: ${bad.join(',')}` });
+      if (bad.length > 0)
+        problems.push({ field: 'status', detail: `Query param "status" has invalid values: ${bad.join(',')}` });
       else filter.statuses = values as UserStatus[];
       return;
     }
@@ -80,12 +82,14 @@ function applyTerm(filter: UserFilter, key: string, value: string, problems: Val
         });
         return;
       }
-      const prop = ({
-        last_seen_after: 'lastSeenAfter',
-        last_seen_before: 'lastSeenBefore',
-        created_after: 'createdAfter',
-        created_before: 'createdBefore',
-      } as const)[key as (typeof DATE_KEYS)[number]];
+      const prop = (
+        {
+          last_seen_after: 'lastSeenAfter',
+          last_seen_before: 'lastSeenBefore',
+          created_after: 'createdAfter',
+          created_before: 'createdBefore',
+        } as const
+      )[key as (typeof DATE_KEYS)[number]];
       filter[prop] = date;
     }
   }

@@ -6,7 +6,12 @@ import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { Authenticated, Authorize, CurrentActor } from '../access/access.decorators.js';
 import { Resolved } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
-import { UpdatePasswordRequest, UpdateProfileRequest, UpdateRolesRequest, UserRolesResponse } from './dto/create-user.dto.js';
+import {
+  UpdatePasswordRequest,
+  UpdateProfileRequest,
+  UpdateRolesRequest,
+  UserRolesResponse,
+} from './dto/create-user.dto.js';
 import { UserResponse } from './dto/user.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { UserProfileService } from './user-profile.service.js';
@@ -29,7 +34,11 @@ export class UserController {
     return this.users.toResponse(actor, user);
   }
 
-  @Route('DELETE', '', { summary: 'Delete a user (soft delete; sessions and tokens are revoked)', returns: ErrorResponseDto, errors: [404] })
+  @Route('DELETE', '', {
+    summary: 'Delete a user (soft delete; sessions and tokens are revoked)',
+    returns: ErrorResponseDto,
+    errors: [404],
+  })
   @Authorize('user', 'delete')
   delete(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @ReqMeta() meta: RequestMeta) {
     return this.users.delete(actor, user, meta);
@@ -49,18 +58,27 @@ export class UserController {
 
   @Route('PUT', 'roles', { summary: 'Set the site roles of a user', returns: UserResponse, errors: [400, 404] })
   @Authorize('assign_role', 'update')
-  setRoles(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @Body() body: UpdateRolesRequest, @ReqMeta() meta: RequestMeta) {
+  setRoles(
+    @CurrentActor() actor: Actor,
+    @Resolved('user') user: UserEntity,
+    @Body() body: UpdateRolesRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.roles.setRoles(actor, user, body.roles, meta);
   }
 
-  @Route('GET', 'roles', { summary: 'Site and organization roles of a user', returns: UserRolesResponse, errors: [404] })
+  @Route('GET', 'roles', {
+    summary: 'Site and organization roles of a user',
+    returns: UserRolesResponse,
+    errors: [404],
+  })
   @Authenticated()
   getRoles(@Resolved('user') user: UserEntity) {
     return this.roles.getRoles(user);
   }
 
   @Route('PUT', 'profile', {
-    summary: 'Update a user\'s username, name and avatar URL',
+    summary: "Update a user's username, name and avatar URL",
     returns: UserResponse,
     errors: [400, 403, 404, 409],
   })
@@ -75,7 +93,7 @@ export class UserController {
   }
 
   @Route('PUT', 'password', {
-    summary: 'Change a user\'s password (revokes all of their sessions and tokens)',
+    summary: "Change a user's password (revokes all of their sessions and tokens)",
     status: 204,
     errors: [400, 403, 404],
   })

@@ -5,7 +5,12 @@ import { Route } from '../../common/decorators/route.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { Authenticated, Authorize, CurrentActor, Public } from '../access/access.decorators.js';
 import type { Actor } from '../rbac/actor.js';
-import { AssignableRoleResponse, CreateFirstUserRequest, CreateFirstUserResponse, CreateUserRequest } from './dto/create-user.dto.js';
+import {
+  AssignableRoleResponse,
+  CreateFirstUserRequest,
+  CreateFirstUserResponse,
+  CreateUserRequest,
+} from './dto/create-user.dto.js';
 import { UserResponse, UsersListResponse } from './dto/user.dto.js';
 import { FirstUserService } from './first-user.service.js';
 import { UserCreateService } from './user-create.service.js';
@@ -55,10 +60,21 @@ export class UsersController {
     returns: UsersListResponse,
     errors: [400],
     query: [
-      { name: 'q', required: false, type: String, description: 'Search: words, `status:active`, `role:owner`, `last_seen_after:<RFC 3339>`' },
+      {
+        name: 'q',
+        required: false,
+        type: String,
+        description: 'Search: words, `status:active`, `role:owner`, `last_seen_after:<RFC 3339>`',
+      },
       { name: 'limit', required: false, type: Number, description: 'Page size, at most 1000 (0 = 1000)' },
       { name: 'offset', required: false, type: Number },
-      { name: 'after_id', required: false, type: String, format: 'uuid', description: 'Return users after this user id' },
+      {
+        name: 'after_id',
+        required: false,
+        type: String,
+        format: 'uuid',
+        description: 'Return users after this user id',
+      },
     ],
   })
   @Authenticated()
@@ -66,7 +82,10 @@ export class UsersController {
     return this.users.list(actor, query);
   }
 
-  @Route('GET', 'roles', { summary: 'Site roles and whether the caller may assign each', returns: [AssignableRoleResponse] })
+  @Route('GET', 'roles', {
+    summary: 'Site roles and whether the caller may assign each',
+    returns: [AssignableRoleResponse],
+  })
   @Authorize('assign_role', 'read')
   assignableRoles(@CurrentActor() actor: Actor) {
     return this.roles.assignableSiteRoles(actor);

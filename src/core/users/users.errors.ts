@@ -3,7 +3,6 @@ import { badRequest, conflict, forbidden, notFound, validationFailed, withValida
 export const USER_EXISTS = 'User already exists.';
 export const OWNER_PROTECTED = 'Only an owner can modify a user with the "owner" role.';
 
-
 // `{user}` and lookups
 export const userMissing = () => notFound();
 export const userParamEmpty = () => badRequest('"user" must be provided.');
@@ -25,7 +24,8 @@ export const serviceAccountsUnsupported = () =>
   badRequest('Service accounts are not supported by this server.', undefined, [
     { field: 'service_account', detail: 'Create a user with login_type "none" and give it API tokens instead.' },
   ]);
-export const organizationIdMissing = (id: string) => notFound(`Organization does not exist with the provided id "${id}".`);
+export const organizationIdMissing = (id: string) =>
+  notFound(`Organization does not exist with the provided id "${id}".`);
 
 // Site roles
 export const siteRolesOnly = () => badRequest('Must only update site wide roles');
@@ -42,11 +42,15 @@ export const ownerSuspendRefused = () =>
 
 // Profile and password
 export const usernameTaken = () =>
-  withValidations(conflict(USER_EXISTS), [{ field: 'username', detail: 'this value is already in use and should be unique' }]);
+  withValidations(conflict(USER_EXISTS), [
+    { field: 'username', detail: 'this value is already in use and should be unique' },
+  ]);
 export const passwordLoginOnly = () => badRequest('Users without password login type cannot change their password.');
 export const oldPasswordRequired = () => badRequest('Old password is required.');
 export const oldPasswordIncorrect = () =>
-  badRequest('Old password is incorrect.', undefined, [{ field: 'old_password', detail: 'Old password is incorrect.' }]);
+  badRequest('Old password is incorrect.', undefined, [
+    { field: 'old_password', detail: 'Old password is incorrect.' },
+  ]);
 export const passwordInvalid = (weakness: string) =>
   badRequest('Invalid password.', undefined, [{ field: 'password', detail: weakness }]);
 export const passwordUnchanged = () => badRequest('New password cannot match old password.');

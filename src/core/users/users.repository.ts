@@ -67,9 +67,12 @@ export class UsersRepository {
   async listUsers(filter: UserFilter, visibility: UserVisibility, page: Pagination) {
     const qb = this.db.manager.createQueryBuilder(UserEntity, 'u').where('u.deleted = false');
     if (!visibility.all && 'organizationId' in visibility) {
-      qb.andWhere('EXISTS (SELECT 1 FROM organization_members m WHERE m.user_id = u.id AND m.organization_id = :orgId)', {
-        orgId: visibility.organizationId,
-      });
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM organization_members m WHERE m.user_id = u.id AND m.organization_id = :orgId)',
+        {
+          orgId: visibility.organizationId,
+        },
+      );
     } else if (!visibility.all) {
       qb.andWhere(
         new Brackets((w) =>
@@ -131,7 +134,10 @@ export class UsersRepository {
   }
 
   async updateQuietHoursSchedule(id: string, schedule: string): Promise<void> {
-    await this.db.manager.query('UPDATE users SET quiet_hours_schedule = $2, updated_at = now() WHERE id = $1', [id, schedule]);
+    await this.db.manager.query('UPDATE users SET quiet_hours_schedule = $2, updated_at = now() WHERE id = $1', [
+      id,
+      schedule,
+    ]);
   }
 
   /** The last time the user was seen, written when one of its keys is used (src/core/auth). */

@@ -112,7 +112,10 @@ export class UsersService {
       everyone ? { all: true } : { all: false, actorId: actor.id },
       page,
     );
-    const orgIds = await this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id));
+    const orgIds = await this.orgs.organizationIdsShownTo(
+      actor,
+      users.map((u) => u.id),
+    );
     return { users: users.map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])), count };
   }
 
@@ -162,7 +165,13 @@ export class UsersService {
       await this.repo.softDeleteUser(user.id);
       // Sessions and tokens go with the user.
       await this.keys.deleteKeysOfUser(user.id);
-      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'delete', statusCode: 200, diff: auditDiff(userAuditSnapshot(user), null) }));
+      await this.audit.record(
+        userAuditEntry(meta, actor.id, user, {
+          action: 'delete',
+          statusCode: 200,
+          diff: auditDiff(userAuditSnapshot(user), null),
+        }),
+      );
     });
     await this.activeUsersChanged();
     return { message: USER_DELETED };
@@ -176,7 +185,13 @@ export class UsersService {
     }
     const response = await this.db.transaction(async () => {
       const updated = await this.repo.updateStatus(user.id, status);
-      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 200, diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)) }));
+      await this.audit.record(
+        userAuditEntry(meta, actor.id, user, {
+          action: 'write',
+          statusCode: 200,
+          diff: auditDiff(userAuditSnapshot(user), userAuditSnapshot(updated)),
+        }),
+      );
       return this.toResponse(actor, updated);
     });
     if (status !== user.status) await this.activeUsersChanged();

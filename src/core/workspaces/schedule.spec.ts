@@ -23,10 +23,16 @@ describe('workspace schedules', () => {
   });
 
   it.each([
-    ['every day', 'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix'],
+    [
+      'every day',
+      'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix',
+    ],
     ['0 9 1 * *', 'validate weekly schedule: expected month and dom to be *'],
     ['0 9 * 1 *', 'validate weekly schedule: expected month and dom to be *'],
-    ['CRON_TZ=Mars/Olympus 0 9 * * *', 'parse schedule: provided bad location Mars/Olympus: unknown time zone Mars/Olympus'],
+    [
+      'CRON_TZ=Mars/Olympus 0 9 * * *',
+      'parse schedule: provided bad location Mars/Olympus: unknown time zone Mars/Olympus',
+    ],
     ['61 9 * * *', expect.stringMatching(/^parse schedule: .*minute/)],
   ])('refuses %p', (schedule, detail) => {
     expect(autostartScheduleProblem(schedule)).toEqual(detail);
@@ -41,7 +47,7 @@ describe('workspace schedules', () => {
     expect(goDuration(0)).toBe('0s');
   });
 
-  it('applies Coder\'s TTL rules', () => {
+  it("applies Coder's TTL rules", () => {
     expect(workspaceTtl(undefined, 0, 0)).toBeNull();
     expect(workspaceTtl(0, 2 * HOUR_NS, 0)).toBe(2 * HOUR_NS);
     expect(workspaceTtl(null, 0, 3 * HOUR_NS)).toBe(3 * HOUR_NS);
@@ -49,7 +55,9 @@ describe('workspace schedules', () => {
     expect(workspaceTtl(90_500, 0, 0)).toBe(60_000 * 1_000_000);
     expect(ttlDetail(() => workspaceTtl(59_999, 0, 0))).toBe('time until shutdown must be at least one minute');
     expect(ttlDetail(() => workspaceTtl(-5, 0, 0))).toBe('time until shutdown must be at least one minute');
-    expect(ttlDetail(() => workspaceTtl(31 * 24 * 3_600_000, 0, 0))).toBe('time until shutdown must be less than 30 days');
+    expect(ttlDetail(() => workspaceTtl(31 * 24 * 3_600_000, 0, 0))).toBe(
+      'time until shutdown must be less than 30 days',
+    );
     expect(ttlDetail(() => workspaceTtl(2 * 3_600_000, 0, HOUR_NS))).toBe(
       'time until shutdown must be less than or equal to the template\'s maximum TTL "1h0m0s"',
     );

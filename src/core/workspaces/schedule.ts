@@ -15,9 +15,11 @@ export function autostartScheduleProblem(raw: string): string | undefined {
     zone = fields[0].slice('CRON_TZ='.length);
     fields = fields.slice(1);
   }
-  if (fields.length !== 5) return 'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix';
+  if (fields.length !== 5)
+    return 'validate weekly schedule: expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix';
   if (fields[2] !== '*' || fields[3] !== '*') return 'validate weekly schedule: expected month and dom to be *';
-  if (zone === '' || !isTimeZone(zone)) return `parse schedule: provided bad location ${zone}: unknown time zone ${zone}`;
+  if (zone === '' || !isTimeZone(zone))
+    return `parse schedule: provided bad location ${zone}: unknown time zone ${zone}`;
   try {
     new Cron(fields.join(' '), { paused: true, timezone: zone });
   } catch (err) {
@@ -61,7 +63,11 @@ function ttlProblem(detail: string): ApiError {
  * Coder's validWorkspaceTTLMillis: the workspace's time to shutdown in nanoseconds, or null for
  * none. Absent or 0 takes the template's default (capped by the template's maximum).
  */
-export function workspaceTtl(ttlMs: number | null | undefined, templateDefaultNs: number, templateMaxNs: number): number | null {
+export function workspaceTtl(
+  ttlMs: number | null | undefined,
+  templateDefaultNs: number,
+  templateMaxNs: number,
+): number | null {
   if (ttlMs === null || ttlMs === undefined || ttlMs === 0) {
     let ttl = templateDefaultNs;
     if (templateMaxNs > 0 && (ttl === 0 || ttl > templateMaxNs)) ttl = templateMaxNs;
@@ -71,7 +77,9 @@ export function workspaceTtl(ttlMs: number | null | undefined, templateDefaultNs
   if (ms < MS_PER_MINUTE) throw ttlProblem('time until shutdown must be at least one minute');
   if (ms > TTL_MAX_MS) throw ttlProblem('time until shutdown must be less than 30 days');
   if (templateMaxNs > 0 && ms * NS_PER_MS > templateMaxNs) {
-    throw ttlProblem(`time until shutdown must be less than or equal to the template's maximum TTL ${JSON.stringify(goDuration(templateMaxNs))}`);
+    throw ttlProblem(
+      `time until shutdown must be less than or equal to the template's maximum TTL ${JSON.stringify(goDuration(templateMaxNs))}`,
+    );
   }
   return ms * NS_PER_MS;
 }

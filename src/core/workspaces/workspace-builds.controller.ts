@@ -45,7 +45,13 @@ export class WorkspaceBuildsController {
       { name: 'after_id', required: false, type: String, format: 'uuid' },
       { name: 'limit', required: false, type: Number, description: '1–1000; 0 or absent = 1000.' },
       { name: 'offset', required: false, type: Number },
-      { name: 'since', required: false, type: String, format: 'date-time', description: 'Only builds created at or after this RFC 3339 time.' },
+      {
+        name: 'since',
+        required: false,
+        type: String,
+        format: 'date-time',
+        description: 'Only builds created at or after this RFC 3339 time.',
+      },
     ],
   })
   @Authenticated()
@@ -66,7 +72,7 @@ export class WorkspaceBuildController {
   }
 
   @Route('GET', 'logs', {
-    summary: 'Logs of the build\'s job, oldest first (`follow`: a WebSocket stream until the job completes)',
+    summary: "Logs of the build's job, oldest first (`follow`: a WebSocket stream until the job completes)",
     returns: [ProvisionerJobLogResponse],
     errors: [400, 404],
     query: [

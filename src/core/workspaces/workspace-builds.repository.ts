@@ -75,7 +75,9 @@ export class WorkspaceBuildsRepository {
   }
 
   /** The build a workspace-build job belongs to (its transition and workspace). */
-  async getBuildOfJob(jobId: string): Promise<{ id: string; workspace_id: string; transition: Transition } | undefined> {
+  async getBuildOfJob(
+    jobId: string,
+  ): Promise<{ id: string; workspace_id: string; transition: Transition } | undefined> {
     const rows: { id: string; workspace_id: string; transition: Transition }[] = await this.db.manager.query(
       'SELECT id, workspace_id, transition FROM workspace_builds WHERE job_id = $1',
       [jobId],
@@ -112,11 +114,17 @@ export class WorkspaceBuildsRepository {
   }
 
   async setDailyCost(buildId: string, dailyCost: number): Promise<void> {
-    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE id = $1', [buildId, dailyCost]);
+    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE id = $1', [
+      buildId,
+      dailyCost,
+    ]);
   }
 
   /** Records the daily cost on the build a job runs (no-op for other jobs). */
   async setDailyCostOfJob(jobId: string, dailyCost: number): Promise<void> {
-    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE job_id = $1', [jobId, dailyCost]);
+    await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE job_id = $1', [
+      jobId,
+      dailyCost,
+    ]);
   }
 }

@@ -52,7 +52,12 @@ export class WorkspaceBuildsService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, workspace: WorkspaceEntity, body: CreateWorkspaceBuildRequest, meta: RequestMeta): Promise<WorkspaceBuildResponse> {
+  async create(
+    actor: Actor,
+    workspace: WorkspaceEntity,
+    body: CreateWorkspaceBuildRequest,
+    meta: RequestMeta,
+  ): Promise<WorkspaceBuildResponse> {
     if (body.transition === 'create') throw createTransition();
     const transition = body.transition as Transition;
     await this.authorize(actor, workspace, transition, body);
@@ -71,7 +76,11 @@ export class WorkspaceBuildsService {
         transition,
         initiatorId: actor.id,
         buildNumber: previous.buildNumber + 1,
-        state: body.state ? Buffer.from(body.state, 'base64') : body.orphan ? Buffer.alloc(0) : previous.provisionerState,
+        state: body.state
+          ? Buffer.from(body.state, 'base64')
+          : body.orphan
+            ? Buffer.alloc(0)
+            : previous.provisionerState,
         richParameterValues: body.rich_parameter_values?.map(({ name, value }) => ({ name, value })),
       });
       await this.record(actor, workspace, created.build, meta);
@@ -85,7 +94,12 @@ export class WorkspaceBuildsService {
    * Owners of the workspace, owners and organization admins may start/stop (`update`) and delete.
    * Whoever may read but not build (a template admin) gets 403, as Coder's later versions.
    */
-  private async authorize(actor: Actor, workspace: WorkspaceEntity, transition: Transition, body: CreateWorkspaceBuildRequest): Promise<void> {
+  private async authorize(
+    actor: Actor,
+    workspace: WorkspaceEntity,
+    transition: Transition,
+    body: CreateWorkspaceBuildRequest,
+  ): Promise<void> {
     const action = transition === 'delete' ? 'delete' : 'update';
     if (!canOnWorkspace(actor, action, workspace)) throw buildForbidden(action);
     if (body.orphan && transition !== 'delete') throw orphanOnlyOnDelete();
@@ -102,7 +116,9 @@ export class WorkspaceBuildsService {
 
   /** The requested version of the workspace's template, or the previous build's. */
   private async version(workspace: WorkspaceEntity, requested: string | undefined): Promise<TemplateVersionEntity> {
-    const id = isAbsent(requested) ? (await this.repo.getLatestBuild(workspace.id))?.templateVersionId : requested!.toLowerCase();
+    const id = isAbsent(requested)
+      ? (await this.repo.getLatestBuild(workspace.id))?.templateVersionId
+      : requested!.toLowerCase();
     const found = id ? await this.templates.findVersion(id) : null;
     if (!found) throw buildVersionMissing();
     if (found.version.templateId !== workspace.templateId) throw buildVersionOfOtherTemplate();
@@ -120,7 +136,12 @@ export class WorkspaceBuildsService {
     return previous;
   }
 
-  private record(actor: Actor, workspace: WorkspaceEntity, build: WorkspaceBuildEntity, meta: RequestMeta): Promise<void> {
+  private record(
+    actor: Actor,
+    workspace: WorkspaceEntity,
+    build: WorkspaceBuildEntity,
+    meta: RequestMeta,
+  ): Promise<void> {
     return this.audit.record({
       meta,
       userId: actor.id,
@@ -130,7 +151,11 @@ export class WorkspaceBuildsService {
       resourceTarget: workspace.name,
       action: build.transition,
       statusCode: 201,
-      additionalFields: { workspace_name: workspace.name, build_number: String(build.buildNumber), build_reason: build.reason },
+      additionalFields: {
+        workspace_name: workspace.name,
+        build_number: String(build.buildNumber),
+        build_reason: build.reason,
+      },
     });
   }
 

@@ -75,7 +75,13 @@ export class WorkspaceCreateService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, org: OrganizationEntity, owner: UserEntity, body: CreateWorkspaceRequest, meta: RequestMeta): Promise<WorkspaceResponse> {
+  async create(
+    actor: Actor,
+    org: OrganizationEntity,
+    owner: UserEntity,
+    body: CreateWorkspaceRequest,
+    meta: RequestMeta,
+  ): Promise<WorkspaceResponse> {
     if (!(await this.orgs.getMember(org.id, owner.id))) throw notFound();
     // The caller sees the organization and the user: refusing is a 403 (Coder answers 404).
     if (!can(actor, 'create', { type: 'workspace', orgId: org.id, ownerId: owner.id })) throw forbidden();
@@ -94,7 +100,9 @@ export class WorkspaceCreateService {
     const importJob = await this.builder.succeededImport(version);
     let job;
     try {
-      job = await this.db.transaction(() => this.insert(actor, { workspace, template, version, importJob }, body, meta));
+      job = await this.db.transaction(() =>
+        this.insert(actor, { workspace, template, version, importJob }, body, meta),
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(body.name);
       throw err;

@@ -91,7 +91,10 @@ export class WorkspacePresenter {
     });
   }
 
-  private async present(builds: WorkspaceBuildEntity[], workspaces: WorkspaceEntity[]): Promise<{ builds: WorkspaceBuildResponse[]; users: Users }> {
+  private async present(
+    builds: WorkspaceBuildEntity[],
+    workspaces: WorkspaceEntity[],
+  ): Promise<{ builds: WorkspaceBuildResponse[]; users: Users }> {
     const jobIds = builds.map((b) => b.jobId);
     const [jobs, resources, versions, users] = await Promise.all([
       this.jobs.describeJobs(jobIds),

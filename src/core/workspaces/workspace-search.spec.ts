@@ -17,30 +17,45 @@ function details(q: string): string[] {
 describe('workspace search', () => {
   it('parses keys, bare names and owner/name', () => {
     expect(parseWorkspaceSearch('')).toEqual({});
-    expect(parseWorkspaceSearch('owner:me template:Docker status:running')).toEqual({ owner: 'me', template: 'docker', status: 'running' });
+    expect(parseWorkspaceSearch('owner:me template:Docker status:running')).toEqual({
+      owner: 'me',
+      template: 'docker',
+      status: 'running',
+    });
     expect(parseWorkspaceSearch('dev')).toEqual({ name: 'dev' });
     expect(parseWorkspaceSearch('alice/dev')).toEqual({ owner: 'alice', name: 'dev' });
     expect(parseWorkspaceSearch('name:"my ws"')).toEqual({ name: 'my ws' });
   });
 
-  it('parses the dashboard\'s dormancy and activity filters (days and RFC 3339 times)', () => {
-    expect(parseWorkspaceSearch('owner:me dormant_at:1970-01-01')).toEqual({ owner: 'me', dormantAt: new Date('1970-01-01T00:00:00Z') });
+  it("parses the dashboard's dormancy and activity filters (days and RFC 3339 times)", () => {
+    expect(parseWorkspaceSearch('owner:me dormant_at:1970-01-01')).toEqual({
+      owner: 'me',
+      dormantAt: new Date('1970-01-01T00:00:00Z'),
+    });
     expect(parseWorkspaceSearch('deleting_by:2026-12-31 has-agent:connected')).toEqual({
       deletingBy: new Date('2026-12-31T00:00:00Z'),
       hasAgent: 'connected',
     });
     // The query is lower-cased before parsing, so the RFC 3339 letters are accepted in any case.
-    expect(parseWorkspaceSearch('last_used_after:"2026-01-02t03:04:05z" last_used_before:"2026-02-01T00:00:00.5+01:00"')).toEqual({
+    expect(
+      parseWorkspaceSearch('last_used_after:"2026-01-02t03:04:05z" last_used_before:"2026-02-01T00:00:00.5+01:00"'),
+    ).toEqual({
       lastUsedAfter: new Date('2026-01-02T03:04:05Z'),
       lastUsedBefore: new Date('2026-01-31T23:00:00.500Z'),
     });
-    expect(details('dormant_at:1970-13-01')).toEqual(['Query param "dormant_at" must be a valid date format (2006-01-02): cannot parse "1970-13-01"']);
-    expect(details('last_used_after:yesterday')[0]).toContain('Query param "last_used_after" must be a valid date format');
+    expect(details('dormant_at:1970-13-01')).toEqual([
+      'Query param "dormant_at" must be a valid date format (2006-01-02): cannot parse "1970-13-01"',
+    ]);
+    expect(details('last_used_after:yesterday')[0]).toContain(
+      'Query param "last_used_after" must be a valid date format',
+    );
     // Unquoted, the colons of a time split the element, as in Coder.
-    expect(details('last_used_after:2026-01-02t03:04:05z')).toEqual([`Query element "last_used_after:2026-01-02t03:04:05z" can only contain 1 ':'`]);
+    expect(details('last_used_after:2026-01-02t03:04:05z')).toEqual([
+      `Query element "last_used_after:2026-01-02t03:04:05z" can only contain 1 ':'`,
+    ]);
   });
 
-  it('reports every problem in Coder\'s words', () => {
+  it("reports every problem in Coder's words", () => {
     expect(details('owner:')).toEqual([`Query element "owner:" cannot start or end with ':'`]);
     expect(details('a:b:c')).toEqual([`Query element "a:b:c" can only contain 1 ':'`]);
     expect(details('a/b/c')).toEqual([`Query element "a/b/c" can only contain 1 '/'`]);

@@ -35,7 +35,10 @@ export interface WorkspaceFilter {
 type TextKey = 'owner' | 'template' | 'name' | 'status';
 const TEXT_KEYS = new Set<string>(['owner', 'template', 'name', 'status', 'has-agent']);
 /** Time keys and their Go layouts, as Coder's searchquery.Workspaces parses them. */
-const TIME_KEYS: Record<string, { layout: string; field: 'dormantAt' | 'lastUsedAfter' | 'lastUsedBefore' | 'deletingBy' }> = {
+const TIME_KEYS: Record<
+  string,
+  { layout: string; field: 'dormantAt' | 'lastUsedAfter' | 'lastUsedBefore' | 'deletingBy' }
+> = {
   dormant_at: { layout: '2006-01-02', field: 'dormantAt' },
   deleting_by: { layout: '2006-01-02', field: 'deletingBy' },
   last_used_after: { layout: '2006-01-02T15:04:05.999999999Z07:00', field: 'lastUsedAfter' },
@@ -75,8 +78,13 @@ export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
     if (time) {
       const parsed = parseTime(value, time.layout.length === 10);
       if (parsed) filter[time.field] = parsed;
-      else problems.push({ field: key, detail: `Query param "${key}" must be a valid date format (${time.layout}): cannot parse "${value}"` });
-    } else if (!TEXT_KEYS.has(key)) problems.push({ field: 'q', detail: `Query param "${key}" is not a valid query param` });
+      else
+        problems.push({
+          field: key,
+          detail: `Query param "${key}" must be a valid date format (${time.layout}): cannot parse "${value}"`,
+        });
+    } else if (!TEXT_KEYS.has(key))
+      problems.push({ field: 'q', detail: `Query param "${key}" is not a valid query param` });
     else if (key === 'status' && !(WORKSPACE_STATUSES as readonly string[]).includes(value)) {
       const detail = `Query param "status" has invalid value "${value}": must be one of ${WORKSPACE_STATUSES.join(', ')}`;
       problems.push({ field: 'status', detail });
@@ -111,7 +119,8 @@ export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
     }
   }
   for (const [key, n] of seen) {
-    if (n > 1) problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });
+    if (n > 1)
+      problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });
   }
   if (problems.length > 0) throw badRequest('Invalid workspace search query.', undefined, problems);
   return filter;

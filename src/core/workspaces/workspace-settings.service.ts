@@ -19,7 +19,12 @@ export class WorkspaceSettingsService {
   ) {}
 
   /** Coder's rules: workspace `update` permission (403 for a reader), then `always` or `never`; audited as a write. */
-  async setAutomaticUpdates(actor: Actor, workspace: WorkspaceEntity, body: UpdateWorkspaceAutomaticUpdatesRequest, meta: RequestMeta): Promise<void> {
+  async setAutomaticUpdates(
+    actor: Actor,
+    workspace: WorkspaceEntity,
+    body: UpdateWorkspaceAutomaticUpdatesRequest,
+    meta: RequestMeta,
+  ): Promise<void> {
     if (!canOnWorkspace(actor, 'update', workspace)) throw updateForbidden();
     if (workspace.deleted) throw workspaceDeletedOnUpdate(workspace.id);
     const value = body.automatic_updates;

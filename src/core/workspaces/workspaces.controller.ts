@@ -15,7 +15,12 @@ import { WorkspaceCreateService } from './workspace-create.service.js';
 import { WorkspaceSettingsService } from './workspace-settings.service.js';
 import { WorkspacesService } from './workspaces.service.js';
 
-const INCLUDE_DELETED = { name: 'include_deleted', required: false, type: Boolean, description: 'Also answer for a deleted workspace.' } as const;
+const INCLUDE_DELETED = {
+  name: 'include_deleted',
+  required: false,
+  type: Boolean,
+  description: 'Also answer for a deleted workspace.',
+} as const;
 const DELETED = { status: 410, type: ErrorResponseDto, description: 'The workspace was deleted.' } as const;
 
 @ApiTags('Workspaces')
@@ -34,7 +39,8 @@ export class WorkspacesController {
       {
         name: 'q',
         required: false,
-        description: 'Search: `owner:<username|me>`, `template:<name>`, `name:<part>`, `status:<status>`; a bare word is a name, `owner/name` both.',
+        description:
+          'Search: `owner:<username|me>`, `template:<name>`, `name:<part>`, `status:<status>`; a bare word is a name, `owner/name` both.',
       },
       { name: 'limit', required: false, type: Number, description: '1–1000; 0 or absent = 1000.' },
       { name: 'offset', required: false, type: Number },
@@ -58,7 +64,8 @@ export class WorkspacesController {
   }
 
   @Route('PUT', ':workspace/autoupdates', {
-    summary: 'Set whether the workspace\'s starts build the template\'s active version (those who may update the workspace)',
+    summary:
+      "Set whether the workspace's starts build the template's active version (those who may update the workspace)",
     status: 204,
     returnsDescription: 'Updated.',
     responses: [DELETED],
@@ -81,7 +88,8 @@ export class MemberWorkspacesController {
   constructor(private readonly creator: WorkspaceCreateService) {}
 
   @Route('POST', '', {
-    summary: 'Create a workspace for a member of the organization (yourself; owners and organization admins for anyone) and start its first build',
+    summary:
+      'Create a workspace for a member of the organization (yourself; owners and organization admins for anyone) and start its first build',
     returns: WorkspaceResponse,
     responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
     errors: [400, 403, 404, 409],
@@ -104,7 +112,7 @@ export class UserWorkspacesController {
   constructor(private readonly workspaces: WorkspacesService) {}
 
   @Route('GET', ':workspacename', {
-    summary: 'Get a user\'s workspace by name (case-insensitive)',
+    summary: "Get a user's workspace by name (case-insensitive)",
     returns: WorkspaceResponse,
     errors: [400, 404],
     query: [INCLUDE_DELETED],

@@ -15,7 +15,6 @@ import type { TemplateEntity } from '../templates/entities/template.entity.js';
 
 export const BUILD_ACTIVE = 'A workspace build is already active.';
 
-
 /** Go's strconv.ParseBool refusing `include_deleted`. */
 export const invalidIncludeDeleted = (raw: string) =>
   badRequest(`Invalid boolean value ${JSON.stringify(raw)} for "include_deleted" query param.`, undefined, [
@@ -23,9 +22,13 @@ export const invalidIncludeDeleted = (raw: string) =>
   ]);
 
 export const workspaceDeletedOnRead = (id: string) =>
-  gone(`Workspace ${JSON.stringify(id)} was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.`);
-export const workspaceDeletedOnUpdate = (id: string) => gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be changed.`);
-export const workspaceDeletedOnBuild = (id: string) => gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be built.`);
+  gone(
+    `Workspace ${JSON.stringify(id)} was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.`,
+  );
+export const workspaceDeletedOnUpdate = (id: string) =>
+  gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be changed.`);
+export const workspaceDeletedOnBuild = (id: string) =>
+  gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be built.`);
 
 export const updateForbidden = () => forbidden('You do not have permission to update this workspace.');
 export const invalidAutomaticUpdatesSetting = () =>
@@ -37,12 +40,19 @@ export const nameTaken = (name: string) =>
     { field: 'name', detail: 'This value is already in use and should be unique.' },
   ]);
 export const templateMissing = (id: string) =>
-  badRequest(`Template ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_id', detail: 'template not found' }]);
+  badRequest(`Template ${JSON.stringify(id)} doesn't exist.`, undefined, [
+    { field: 'template_id', detail: 'template not found' },
+  ]);
 export const versionMissing = (id: string) =>
-  badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [{ field: 'template_version_id', detail: 'template not found' }]);
+  badRequest(`Template version ${JSON.stringify(id)} doesn't exist.`, undefined, [
+    { field: 'template_version_id', detail: 'template not found' },
+  ]);
 export const templateDeleted = (name: string) => notFound(`Template ${JSON.stringify(name)} has been deleted!`);
 export const templateDeprecated = (t: TemplateEntity) =>
-  badRequest(`Template ${JSON.stringify(t.name)} has been deprecated, and cannot be used to create a new workspace.`, t.deprecationMessage);
+  badRequest(
+    `Template ${JSON.stringify(t.name)} has been deprecated, and cannot be used to create a new workspace.`,
+    t.deprecationMessage,
+  );
 export const templateOfOtherOrganization = (organizationName: string) =>
   forbidden(`Template is not in organization ${JSON.stringify(organizationName)}.`);
 export const invalidAutomaticUpdates = () =>
@@ -52,11 +62,14 @@ export const invalidAutomaticUpdates = () =>
 
 // Building a workspace (Coder's wsbuilder).
 export const createTransition = () => badRequest('Transition "create" not supported.');
-export const buildForbidden = (action: 'update' | 'delete') => forbidden(`You do not have permission to ${action} this workspace.`);
+export const buildForbidden = (action: 'update' | 'delete') =>
+  forbidden(`You do not have permission to ${action} this workspace.`);
 export const orphanOnlyOnDelete = () => badRequest('Orphan is only permitted when deleting a workspace.');
-export const orphanWithState = () => badRequest('ProvisionerState cannot be set alongside Orphan since state intent is unclear.');
+export const orphanWithState = () =>
+  badRequest('ProvisionerState cannot be set alongside Orphan since state intent is unclear.');
 export const customStateForbidden = () => forbidden('Only template managers may provide custom state');
-export const logLevelForbidden = () => badRequest('Workspace builds with a custom log level are restricted to administrators only.');
+export const logLevelForbidden = () =>
+  badRequest('Workspace builds with a custom log level are restricted to administrators only.');
 export const debugModeDisabled = () => badRequest('Terraform debug mode is disabled in the deployment configuration.');
 export const buildVersionMissing = () => badRequest('template version does not exist');
 export const buildVersionOfOtherTemplate = () => badRequest("template version doesn't match template");
@@ -70,7 +83,9 @@ export function importNotSucceeded(status: JobStatus, version: { name: string },
     case 'canceling':
       return notAcceptable(`The provided template version is ${status}. Wait for it to complete importing!`);
     case 'canceled':
-      return badRequest('The provided template version was canceled during import. You cannot build workspaces with it!');
+      return badRequest(
+        'The provided template version was canceled during import. You cannot build workspaces with it!',
+      );
     default:
       return badRequest(
         `The provided template version "${version.name}" has failed to import: ${JSON.stringify(error ?? '')}. ` +
@@ -81,4 +96,5 @@ export function importNotSucceeded(status: JobStatus, version: { name: string },
 
 // Listing builds.
 export const badSince = () => badRequest('bad `since` format, must be RFC3339');
-export const unknownAfterId = (afterId: string | undefined) => badRequest(`Record at "after_id" (${JSON.stringify(afterId)}) does not exist.`);
+export const unknownAfterId = (afterId: string | undefined) =>
+  badRequest(`Record at "after_id" (${JSON.stringify(afterId)}) does not exist.`);

@@ -12,7 +12,11 @@ import { WorkspaceCreateService } from './workspace-create.service.js';
 import { WorkspacePresenter } from './workspace-presenter.js';
 import { WorkspaceSettingsService } from './workspace-settings.service.js';
 import { MemberWorkspacesController, UserWorkspacesController, WorkspacesController } from './workspaces.controller.js';
-import { WorkspaceBuildParamResolver, WorkspaceNameParamResolver, WorkspaceParamResolver } from './workspaces.params.js';
+import {
+  WorkspaceBuildParamResolver,
+  WorkspaceNameParamResolver,
+  WorkspaceParamResolver,
+} from './workspaces.params.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { WorkspacesService } from './workspaces.service.js';
 import { AuditModule } from '../audit/audit.module.js';
@@ -25,7 +29,13 @@ import { ProvisioningModule } from '../provisioning/provisioning.module.js';
  */
 @Module({
   imports: [ProvisioningModule, AuditModule, AccessModule, OrganizationsModule, UsersModule, TemplatesModule],
-  controllers: [WorkspacesController, MemberWorkspacesController, UserWorkspacesController, WorkspaceBuildsController, WorkspaceBuildController],
+  controllers: [
+    WorkspacesController,
+    MemberWorkspacesController,
+    UserWorkspacesController,
+    WorkspaceBuildsController,
+    WorkspaceBuildController,
+  ],
   providers: [
     WorkspaceParamResolver,
     WorkspaceBuildParamResolver,

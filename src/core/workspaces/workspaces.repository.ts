@@ -6,7 +6,8 @@ import { WorkspaceEntity, type AutomaticUpdates } from './entities/workspace.ent
 import type { WorkspaceFilter } from './workspace-search.js';
 
 /** Which workspaces a caller may list: all, or those of organizations it administers plus its own. */
-export type WorkspaceVisibility = { all: true } | { all: false; actorId: string; adminOrgIds: string[]; memberOrgIds: string[] };
+export type WorkspaceVisibility =
+  { all: true } | { all: false; actorId: string; adminOrgIds: string[]; memberOrgIds: string[] };
 
 /** The status of a workspace's latest build, in SQL (`b` = build, `j` = its job), as the API derives it. */
 const STATUS_SQL = `CASE
@@ -29,11 +30,19 @@ export class WorkspacesRepository {
 
   /** The workspace, locked until the transaction ends (serialises its builds). */
   lockWorkspace(id: string): Promise<WorkspaceEntity | null> {
-    return this.db.manager.createQueryBuilder(WorkspaceEntity, 'w').setLock('pessimistic_write').where('w.id = :id', { id }).getOne();
+    return this.db.manager
+      .createQueryBuilder(WorkspaceEntity, 'w')
+      .setLock('pessimistic_write')
+      .where('w.id = :id', { id })
+      .getOne();
   }
 
   /** The live workspace of an owner with that name (case-insensitive), or else, if asked, the latest deleted one. */
-  async getWorkspaceByOwnerAndName(ownerId: string, name: string, includeDeleted = false): Promise<WorkspaceEntity | null> {
+  async getWorkspaceByOwnerAndName(
+    ownerId: string,
+    name: string,
+    includeDeleted = false,
+  ): Promise<WorkspaceEntity | null> {
     const query = this.db.manager
       .createQueryBuilder(WorkspaceEntity, 'w')
       .where('w.owner_id = :ownerId AND lower(w.name) = lower(:name)', { ownerId, name });
@@ -92,7 +101,8 @@ export class WorkspacesRepository {
     if (filter.name) where.push(`w.name ILIKE ${arg(`%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     // This server runs no workspace agents and has no dormancy, so no workspace has an agent in
     // any state, none is dormant, and none is due for deletion (Coder's GetWorkspaces filters).
-    if (filter.hasAgent !== undefined || filter.dormantAt !== undefined || filter.deletingBy !== undefined) where.push('false');
+    if (filter.hasAgent !== undefined || filter.dormantAt !== undefined || filter.deletingBy !== undefined)
+      where.push('false');
     if (filter.lastUsedAfter) where.push(`w.last_used_at >= ${arg(filter.lastUsedAfter)}`);
     if (filter.lastUsedBefore) where.push(`w.last_used_at <= ${arg(filter.lastUsedBefore)}`);
     const status = filter.status ? `WHERE s.status = ${arg(filter.status)}` : '';
@@ -106,11 +116,16 @@ export class WorkspacesRepository {
                               ORDER BY wb.build_number DESC LIMIT 1) b ON true
           LEFT JOIN provisioner_jobs j ON j.id = b.job_id
          WHERE ${where.join(' AND ')}) s ${status}`;
-    const [{ count }] = await this.db.manager.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${matching}) m`, params);
-    const ids = (await this.db.manager.query<{ id: string }[]>(
-      `${matching} ORDER BY s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
+    const [{ count }] = await this.db.manager.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM (${matching}) m`,
       params,
-    )).map((r) => r.id);
+    );
+    const ids = (
+      await this.db.manager.query<{ id: string }[]>(
+        `${matching} ORDER BY s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
+        params,
+      )
+    ).map((r) => r.id);
     if (ids.length === 0) return { workspaces: [], count };
     const rows = new Map((await this.db.manager.findBy(WorkspaceEntity, { id: In(ids) })).map((w) => [w.id, w]));
     return { workspaces: ids.flatMap((id) => rows.get(id) ?? []), count };

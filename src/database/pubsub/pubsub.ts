@@ -22,7 +22,8 @@ export abstract class PubSub {
 }
 
 export function assertPublishable(channel: string, message: string): void {
-  if (!/^[a-z0-9_:.-]{1,63}$/i.test(channel)) throw new Error(`pubsub: invalid channel name ${JSON.stringify(channel)}`);
+  if (!/^[a-z0-9_:.-]{1,63}$/i.test(channel))
+    throw new Error(`pubsub: invalid channel name ${JSON.stringify(channel)}`);
   if (Buffer.byteLength(message) > MAX_PAYLOAD_BYTES) {
     throw new Error(`pubsub: message on ${channel} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
   }

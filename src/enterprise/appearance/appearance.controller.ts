@@ -15,7 +15,10 @@ import { AppearanceConfig, UpdateAppearanceConfig } from './dto/appearance.dto.j
 export class AppearanceController {
   constructor(private readonly appearance: AppearanceService) {}
 
-  @Route('GET', '', { summary: "Get appearance (Coder's defaults unless `appearance` is entitled)", returns: AppearanceConfig })
+  @Route('GET', '', {
+    summary: "Get appearance (Coder's defaults unless `appearance` is entitled)",
+    returns: AppearanceConfig,
+  })
   @Authenticated()
   get() {
     return this.appearance.get();
@@ -34,7 +37,13 @@ export class AppearanceUpdateController {
     returns: AppearanceConfig,
     errors: [400],
     // The method-level 403 (the permission) replaces the controller's; this keeps the gate's answer in it.
-    responses: [{ status: 403, description: `When not entitled: \`${notEntitledMessage('appearance')}\``, type: ErrorResponseDto }],
+    responses: [
+      {
+        status: 403,
+        description: `When not entitled: \`${notEntitledMessage('appearance')}\``,
+        type: ErrorResponseDto,
+      },
+    ],
   })
   @Authorize('deployment_config', 'update', { message: UPDATE_FORBIDDEN })
   update(@Body() body: UpdateAppearanceConfig) {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { SiteConfigService } from '../../core/site-config/site-config.service.js';
-import { emptyAppearance, isEmptyBanner, type AppearanceSettings, type Banner, type SupportLink } from './appearance.rules.js';
+import {
+  emptyAppearance,
+  isEmptyBanner,
+  type AppearanceSettings,
+  type Banner,
+  type SupportLink,
+} from './appearance.rules.js';
 import { toStoredAppearance } from './dto/appearance.dto.js';
 
 /**
@@ -64,12 +70,14 @@ export class AppearanceRepository {
 
 function decodeBanners(raw: string): Banner[] {
   const value = parseJson(KEYS.announcementBanners, raw);
-  if (!Array.isArray(value)) throw new CorruptAppearanceError(`site_configs "${KEYS.announcementBanners}" is not a JSON array`);
+  if (!Array.isArray(value))
+    throw new CorruptAppearanceError(`site_configs "${KEYS.announcementBanners}" is not a JSON array`);
   return value.map((banner) => decodeBanner(KEYS.announcementBanners, banner));
 }
 
 function decodeBanner(key: string, value: unknown): Banner {
-  if (!isRecord(value)) throw new CorruptAppearanceError(`site_configs "${key}" holds a banner that is not a JSON object`);
+  if (!isRecord(value))
+    throw new CorruptAppearanceError(`site_configs "${key}" holds a banner that is not a JSON object`);
   return {
     enabled: value.enabled === true,
     message: typeof value.message === 'string' ? value.message : '',
@@ -79,7 +87,8 @@ function decodeBanner(key: string, value: unknown): Banner {
 
 function decodeLinks(raw: string): SupportLink[] {
   const value = parseJson(KEYS.supportLinks, raw);
-  if (!Array.isArray(value)) throw new CorruptAppearanceError(`site_configs "${KEYS.supportLinks}" is not a JSON array`);
+  if (!Array.isArray(value))
+    throw new CorruptAppearanceError(`site_configs "${KEYS.supportLinks}" is not a JSON array`);
   return value.filter(isRecord).map((link) => ({
     name: fieldText(link.name),
     target: fieldText(link.target),

@@ -111,7 +111,9 @@ describe('URLs and icons', () => {
   it.each(['', 'book', 'Docs', '/', '//evil.example/x.png', '/a b.png', '/a\\b', 'javascript:alert(1)', 7])(
     'rejects the icon %j',
     (icon) => {
-      expect(linkIconError(icon)).toBe('icon must be one of bug, chat, docs, star, an absolute http(s) URL or a path starting with /');
+      expect(linkIconError(icon)).toBe(
+        'icon must be one of bug, chat, docs, star, an absolute http(s) URL or a path starting with /',
+      );
     },
   );
 });

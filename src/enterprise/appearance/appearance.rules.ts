@@ -56,7 +56,9 @@ export function isEmptyBanner(banner: Banner): boolean {
 function sameBanners(a: readonly Banner[], b: readonly Banner[]): boolean {
   return (
     a.length === b.length &&
-    a.every((x, i) => x.enabled === b[i].enabled && x.message === b[i].message && x.backgroundColor === b[i].backgroundColor)
+    a.every(
+      (x, i) => x.enabled === b[i].enabled && x.message === b[i].message && x.backgroundColor === b[i].backgroundColor,
+    )
   );
 }
 
@@ -168,7 +170,14 @@ export function linkIconError(value: unknown): string | null {
 }
 
 function isLocalPath(value: string): boolean {
-  return value.length > 1 && value.length <= URL_MAX && value.startsWith('/') && !value.startsWith('//') && !hasSpaceOrControl(value) && !value.includes('\\');
+  return (
+    value.length > 1 &&
+    value.length <= URL_MAX &&
+    value.startsWith('/') &&
+    !value.startsWith('//') &&
+    !hasSpaceOrControl(value) &&
+    !value.includes('\\')
+  );
 }
 
 function hasSpaceOrControl(value: string): boolean {

@@ -5,7 +5,12 @@ import { Database } from '../../database/database.js';
 import { EntitlementsService } from '../../core/licensing/entitlements.service.js';
 import { AppearanceRepository, CorruptAppearanceError } from './appearance.repository.js';
 import { emptyAppearance, type Banner } from './appearance.rules.js';
-import { toAppearanceConfig, toAppearanceSettings, type AppearanceConfig, type UpdateAppearanceConfig } from './dto/appearance.dto.js';
+import {
+  toAppearanceConfig,
+  toAppearanceSettings,
+  type AppearanceConfig,
+  type UpdateAppearanceConfig,
+} from './dto/appearance.dto.js';
 
 /**
  * `/appearance`. Updates are not audited: Coder writes no audit entry for them and has no audit

@@ -33,7 +33,8 @@ export class AuditController {
       {
         status: 400,
         type: ErrorResponseDto,
-        description: 'Bad `limit`/`offset` (`Query parameters have invalid values.`) or `q` (`Invalid audit search query.`), with validations.',
+        description:
+          'Bad `limit`/`offset` (`Query parameters have invalid values.`) or `q` (`Invalid audit search query.`), with validations.',
       },
       // The method-level 403 (the permission) replaces the controller's; this keeps the gate's answer in it.
       { status: 403, description: `When not entitled: \`${notEntitledMessage('audit_log')}\``, type: ErrorResponseDto },

@@ -50,7 +50,9 @@ describe('GET /audit ?q= (Coder searchquery.AuditLogs)', () => {
       message: 'Invalid audit search query.',
       validations: [{ field: 'q', detail: `Query element "a:b:c" can only contain 1 ':'` }],
     });
-    expect(problems(':user').validations).toEqual([{ field: 'q', detail: `Query element ":user" cannot start or end with ':'` }]);
+    expect(problems(':user').validations).toEqual([
+      { field: 'q', detail: `Query element ":user" cannot start or end with ':'` },
+    ]);
     expect(problems('user api_key').validations).toEqual([
       { field: 'q', detail: 'Query parameter "resource_type" provided more than once, found 2 times' },
     ]);
@@ -60,7 +62,9 @@ describe('GET /audit ?q= (Coder searchquery.AuditLogs)', () => {
   });
 
   it('collects value problems, then unknown keys', () => {
-    expect(problems('colour:red action:fly resource_id:nope resource_type:users build_reason:manual').validations).toEqual([
+    expect(
+      problems('colour:red action:fly resource_id:nope resource_type:users build_reason:manual').validations,
+    ).toEqual([
       { field: 'resource_id', detail: 'Query param "resource_id" must be a valid uuid' },
       { field: 'resource_type', detail: 'Query param "resource_type" has invalid value: "users" is not a valid value' },
       { field: 'action', detail: 'Query param "action" has invalid value: "fly" is not a valid value' },
@@ -69,7 +73,7 @@ describe('GET /audit ?q= (Coder searchquery.AuditLogs)', () => {
     ]);
   });
 
-  it('rejects bad dates with Go\'s parse error, and date_to before date_from', () => {
+  it("rejects bad dates with Go's parse error, and date_to before date_from", () => {
     expect(problems('date_from:yesterday').validations).toEqual([
       {
         field: 'date_from',
@@ -81,7 +85,9 @@ describe('GET /audit ?q= (Coder searchquery.AuditLogs)', () => {
     expect(problems('date_from:2024-03-01 date_to:2024-02-01').validations).toEqual([
       { field: 'q', detail: 'DateTo value "2024-02-01 23:59:59 +0000 UTC" cannot be before than DateFrom' },
     ]);
-    expect(parseAuditSearch('date_from:2024-02-01 date_to:2024-02-01', ME).dateTo).toEqual(new Date('2024-02-01T23:59:59.999Z'));
+    expect(parseAuditSearch('date_from:2024-02-01 date_to:2024-02-01', ME).dateTo).toEqual(
+      new Date('2024-02-01T23:59:59.999Z'),
+    );
   });
 
   it('follows Go time.Parse for the 2006-01-02 layout', () => {

@@ -1,6 +1,11 @@
 import { isUuid, type ValidationEntry } from '../../common/errors.js';
 import type { AuditFilter } from '../../core/audit/audit.repository.js';
-import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, type AuditAction, type AuditResourceType } from '../../core/audit/audit.service.js';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_RESOURCE_TYPES,
+  type AuditAction,
+  type AuditResourceType,
+} from '../../core/audit/audit.service.js';
 import { invalidAuditQuery } from './audit-log.errors.js';
 
 export const BUILD_REASONS = ['initiator', 'autostart', 'autostop'] as const;
@@ -53,7 +58,10 @@ export function parseAuditSearch(q: string | undefined, callerId: string): Audit
     }
   }
   if (problems.length === 0 && filter.dateTo && filter.dateFrom && filter.dateTo < filter.dateFrom) {
-    problems.push({ field: 'q', detail: `DateTo value ${quote(goTimeString(filter.dateTo))} cannot be before than DateFrom` });
+    problems.push({
+      field: 'q',
+      detail: `DateTo value ${quote(goTimeString(filter.dateTo))} cannot be before than DateFrom`,
+    });
   }
   if (problems.length > 0) throw invalidAuditQuery(problems);
   return filter;
@@ -79,7 +87,10 @@ function applyKey(filter: AuditSearch, key: Key, value: string, callerId: string
     case 'date_to': {
       const parsed = parseGoDate(value);
       if (typeof parsed === 'string') {
-        problems.push({ field: key, detail: `Query param ${quote(key)} must be a valid date format (${DATE_LAYOUT}): ${parsed}` });
+        problems.push({
+          field: key,
+          detail: `Query param ${quote(key)} must be a valid date format (${DATE_LAYOUT}): ${parsed}`,
+        });
       } else if (key === 'date_from') {
         filter.dateFrom = parsed;
       } else {
@@ -98,9 +109,17 @@ function applyKey(filter: AuditSearch, key: Key, value: string, callerId: string
   }
 }
 
-function oneOf<T extends string>(allowed: readonly T[], key: string, value: string, problems: ValidationEntry[]): T | undefined {
+function oneOf<T extends string>(
+  allowed: readonly T[],
+  key: string,
+  value: string,
+  problems: ValidationEntry[],
+): T | undefined {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  problems.push({ field: key, detail: `Query param ${quote(key)} has invalid value: ${quote(value)} is not a valid value` });
+  problems.push({
+    field: key,
+    detail: `Query param ${quote(key)} has invalid value: ${quote(value)} is not a valid value`,
+  });
   return undefined;
 }
 
@@ -119,7 +138,8 @@ function searchTerms(query: string): Map<string, string> {
   }
   const single = new Map<string, string>();
   for (const [key, list] of values) {
-    if (list.length > 1) throw invalid(`Query parameter ${quote(key)} provided more than once, found ${list.length} times`);
+    if (list.length > 1)
+      throw invalid(`Query parameter ${quote(key)} provided more than once, found ${list.length} times`);
     single.set(key, list[0]);
   }
   return single;

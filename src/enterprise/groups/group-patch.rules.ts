@@ -60,7 +60,10 @@ export function applyGroupPatch(group: GroupEntity, body: PatchGroupRequest, ren
  */
 function assertUserIds(add: string[], remove: string[]): void {
   const bad: ValidationEntry[] = [];
-  for (const [field, ids] of [['add_users', add], ['remove_users', remove]] as const) {
+  for (const [field, ids] of [
+    ['add_users', add],
+    ['remove_users', remove],
+  ] as const) {
     for (const id of ids) if (!isUuid(id)) bad.push({ field, detail: invalidUserIdDetail(id) });
   }
   if (bad.length > 0) throw invalidMembers(bad);

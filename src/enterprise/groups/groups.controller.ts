@@ -17,7 +17,11 @@ import { GroupsService } from './groups.service.js';
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
-  @Route('GET', '', { summary: 'Get group by ID (or by name within your organizations)', returns: GroupResponse, errors: [400, 404] })
+  @Route('GET', '', {
+    summary: 'Get group by ID (or by name within your organizations)',
+    returns: GroupResponse,
+    errors: [400, 404],
+  })
   @Authenticated()
   get(@Resolved('group') group: GroupEntity) {
     return this.groups.get(group);
@@ -29,11 +33,20 @@ export class GroupsController {
     errors: [400, 403, 404, 409],
   })
   @Authenticated()
-  patch(@CurrentActor() actor: Actor, @Resolved('group') group: GroupEntity, @Body() body: PatchGroupRequest, @ReqMeta() meta: RequestMeta) {
+  patch(
+    @CurrentActor() actor: Actor,
+    @Resolved('group') group: GroupEntity,
+    @Body() body: PatchGroupRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.groups.update(actor, group, body, meta);
   }
 
-  @Route('DELETE', '', { summary: 'Delete a group; answers the deleted group', returns: GroupResponse, errors: [400, 403, 404] })
+  @Route('DELETE', '', {
+    summary: 'Delete a group; answers the deleted group',
+    returns: GroupResponse,
+    errors: [400, 403, 404],
+  })
   @Authenticated()
   delete(@CurrentActor() actor: Actor, @Resolved('group') group: GroupEntity, @ReqMeta() meta: RequestMeta) {
     return this.groups.delete(actor, group, meta);

@@ -9,9 +9,11 @@ export const GROUP_MESSAGES = {
 export const groupNameReserved = () =>
   badRequest(`"${EVERYONE_GROUP_NAME}" is a reserved keyword and cannot be used for a group name.`);
 export const groupNameTaken = (name: string) => conflict(`Group with name "${name}" already exists.`);
-export const everyoneUndeletable = () => badRequest(`"${EVERYONE_GROUP_NAME}" is a reserved group and cannot be deleted!`);
+export const everyoneUndeletable = () =>
+  badRequest(`"${EVERYONE_GROUP_NAME}" is a reserved group and cannot be deleted!`);
 export const everyoneRename = () => badRequest(`Cannot rename the "${EVERYONE_GROUP_NAME}" group!`);
-export const everyoneDisplayName = () => badRequest(`Cannot update the Display Name for the "${EVERYONE_GROUP_NAME}" group!`);
+export const everyoneDisplayName = () =>
+  badRequest(`Cannot update the Display Name for the "${EVERYONE_GROUP_NAME}" group!`);
 export const everyoneMembers = () => forbidden(`Cannot add or remove users from the "${EVERYONE_GROUP_NAME}" group!`);
 export const renameToEveryone = () => badRequest(`"${EVERYONE_GROUP_NAME}" is a reserved group name!`);
 export const renameTaken = (name: string | undefined) => conflict(`A group with name "${name}" already exists.`);

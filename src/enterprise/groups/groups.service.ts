@@ -57,7 +57,12 @@ export class GroupsService {
     return this.present(groups);
   }
 
-  async create(actor: Actor, org: OrganizationEntity, body: CreateGroupRequest, meta: RequestMeta): Promise<GroupResponse> {
+  async create(
+    actor: Actor,
+    org: OrganizationEntity,
+    body: CreateGroupRequest,
+    meta: RequestMeta,
+  ): Promise<GroupResponse> {
     if (body.name === EVERYONE_GROUP_NAME) throw groupNameReserved();
     const group = Object.assign(new GroupEntity(), {
       id: randomUUID(),

@@ -43,7 +43,11 @@ export class OrganizationGroupsController {
     return this.groups.create(actor, org, body, meta);
   }
 
-  @Route('GET', ':groupName', { summary: 'Get group by organization and group name', returns: GroupResponse, errors: [400, 404] })
+  @Route('GET', ':groupName', {
+    summary: 'Get group by organization and group name',
+    returns: GroupResponse,
+    errors: [400, 404],
+  })
   @Authenticated()
   getByName(@Resolved('groupName') group: GroupEntity) {
     return this.groups.get(group);

@@ -14,7 +14,8 @@ export const LIMITS = {
   maxDailyCost: 1_000_000_000,
 } as const;
 
-export type Parsed = { ok: true; message: ClientMessage } | { ok: false; code: string; message: string; requestId?: string };
+export type Parsed =
+  { ok: true; message: ClientMessage } | { ok: false; code: string; message: string; requestId?: string };
 
 class Invalid extends Error {
   constructor(
@@ -32,12 +33,18 @@ function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(value: unknown, field: string, opts: { max?: number; bytes?: number; optional?: boolean; nonEmpty?: boolean } = {}): string | undefined {
+function text(
+  value: unknown,
+  field: string,
+  opts: { max?: number; bytes?: number; optional?: boolean; nonEmpty?: boolean } = {},
+): string | undefined {
   if (value === undefined && opts.optional) return undefined;
   if (typeof value !== 'string') throw new Invalid('invalid_message', `${field} must be a string`);
   if (opts.nonEmpty && value === '') throw new Invalid('invalid_message', `${field} must not be empty`);
-  if (opts.max !== undefined && value.length > opts.max) throw new Invalid('invalid_message', `${field} must be at most ${opts.max} characters`);
-  if (opts.bytes !== undefined && Buffer.byteLength(value) > opts.bytes) throw new Invalid('too_large', `${field} must be at most ${opts.bytes} bytes`);
+  if (opts.max !== undefined && value.length > opts.max)
+    throw new Invalid('invalid_message', `${field} must be at most ${opts.max} characters`);
+  if (opts.bytes !== undefined && Buffer.byteLength(value) > opts.bytes)
+    throw new Invalid('too_large', `${field} must be at most ${opts.bytes} bytes`);
   return value;
 }
 
@@ -77,9 +84,13 @@ function resources(value: unknown, field: string, optional: boolean): ProtocolRe
   return list(value, field, LIMITS.maxResources, optional).map((entry, i) => {
     const at = `${field}[${i}]`;
     if (!isObject(entry)) throw new Invalid('invalid_message', `${at} must be an object`);
-    if (entry.hide !== undefined && typeof entry.hide !== 'boolean') throw new Invalid('invalid_message', `${at}.hide must be a boolean`);
+    if (entry.hide !== undefined && typeof entry.hide !== 'boolean')
+      throw new Invalid('invalid_message', `${at}.hide must be a boolean`);
     const icon = text(entry.icon, `${at}.icon`, { optional: true, max: LIMITS.maxNameLength });
-    const instanceType = text(entry.instance_type, `${at}.instance_type`, { optional: true, max: LIMITS.maxNameLength });
+    const instanceType = text(entry.instance_type, `${at}.instance_type`, {
+      optional: true,
+      max: LIMITS.maxNameLength,
+    });
     return {
       name: text(entry.name, `${at}.name`, { nonEmpty: true, max: LIMITS.maxNameLength }) as string,
       type: text(entry.type, `${at}.type`, { nonEmpty: true, max: LIMITS.maxNameLength }) as string,
@@ -100,12 +111,18 @@ function build(msg: Obj, requestId: string | undefined): ClientMessage {
     case 'ping':
       return requestId === undefined ? { type: 'ping' } : { type: 'ping', request_id: requestId };
     case 'acquire_job':
-      if (msg.wait !== undefined && typeof msg.wait !== 'boolean') throw new Invalid('invalid_message', 'wait must be a boolean');
+      if (msg.wait !== undefined && typeof msg.wait !== 'boolean')
+        throw new Invalid('invalid_message', 'wait must be a boolean');
       return { type: 'acquire_job', request_id: rid(), wait: msg.wait === true };
     case 'update_job':
       return { type: 'update_job', request_id: rid(), job_id: jobId(msg), logs: logs(msg.logs) };
     case 'commit_quota':
-      return { type: 'commit_quota', request_id: rid(), job_id: jobId(msg), daily_cost: cost(msg.daily_cost, 'daily_cost') };
+      return {
+        type: 'commit_quota',
+        request_id: rid(),
+        job_id: jobId(msg),
+        daily_cost: cost(msg.daily_cost, 'daily_cost'),
+      };
     case 'complete_job':
       return {
         type: 'complete_job',
@@ -141,12 +158,18 @@ export function parseClientMessage(raw: string): Parsed {
     return { ok: false, code: 'invalid_json', message: 'the message is not valid JSON' };
   }
   if (!isObject(value)) return { ok: false, code: 'invalid_message', message: 'the message must be a JSON object' };
-  const requestId = typeof value.request_id === 'string' && value.request_id.length > 0 && value.request_id.length <= LIMITS.maxRequestIdLength
-    ? value.request_id
-    : undefined;
+  const requestId =
+    typeof value.request_id === 'string' &&
+    value.request_id.length > 0 &&
+    value.request_id.length <= LIMITS.maxRequestIdLength
+      ? value.request_id
+      : undefined;
   try {
     if (value.request_id !== undefined && requestId === undefined) {
-      throw new Invalid('invalid_message', `request_id must be a non-empty string of at most ${LIMITS.maxRequestIdLength} characters`);
+      throw new Invalid(
+        'invalid_message',
+        `request_id must be a non-empty string of at most ${LIMITS.maxRequestIdLength} characters`,
+      );
     }
     if (typeof value.type !== 'string') throw new Invalid('invalid_message', 'type must be a string');
     return { ok: true, message: build(value, requestId) };

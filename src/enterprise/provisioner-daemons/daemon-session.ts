@@ -2,7 +2,12 @@ import type { Logger } from '@nestjs/common';
 import { WebSocket, type RawData } from 'ws';
 import { isDatabaseUnavailable } from '../../common/pg-errors.js';
 import type { ProvisionerDaemonEntity } from '../../core/provisioning/entities/provisioner-daemon.entity.js';
-import { PROTOCOL_NAME, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../core/provisioning/protocol.js';
+import {
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../core/provisioning/protocol.js';
 import { ProvisionerdError, type ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';
 import { parseClientMessage } from './client-messages.js';
 import { DAEMON_MESSAGES } from './provisioner-daemons.errors.js';
@@ -95,11 +100,23 @@ export class DaemonSession {
   private async register(): Promise<ProvisionerDaemonEntity | undefined> {
     const { name, provisioners, tags, organization, version } = this.grant;
     try {
-      const daemon = await this.deps.provisionerd.registerDaemon({ name, provisioners, tags, organizationId: organization.id, builtin: false, version });
+      const daemon = await this.deps.provisionerd.registerDaemon({
+        name,
+        provisioners,
+        tags,
+        organizationId: organization.id,
+        builtin: false,
+        version,
+      });
       this.daemon = daemon;
       this.lastBeat = Date.now();
       this.deps.logger.log(`daemon "${name}" (${daemon.id}) connected to organization ${organization.name}`);
-      this.send({ type: 'hello', protocol: PROTOCOL_NAME, version: PROTOCOL_VERSION, daemon: { id: daemon.id, name, provisioners, tags } });
+      this.send({
+        type: 'hello',
+        protocol: PROTOCOL_NAME,
+        version: PROTOCOL_VERSION,
+        daemon: { id: daemon.id, name, provisioners, tags },
+      });
       return daemon;
     } catch (err) {
       this.deps.logger.error(`daemon "${name}" could not be registered: ${(err as Error).message}`);
@@ -120,7 +137,12 @@ export class DaemonSession {
       return;
     }
     this.beat();
-    if (isBinary) return this.reject(undefined, 'binary_not_supported', 'binary frames are not part of the protocol; send JSON text frames');
+    if (isBinary)
+      return this.reject(
+        undefined,
+        'binary_not_supported',
+        'binary frames are not part of the protocol; send JSON text frames',
+      );
     const parsed = parseClientMessage(frameText(data));
     if (!parsed.ok) return this.reject(parsed.requestId, parsed.code, parsed.message);
     if (this.queued >= MAX_QUEUED) {
@@ -132,7 +154,8 @@ export class DaemonSession {
 
   private reject(requestId: string | undefined, code: string, message: string): void {
     this.send({ type: 'error', ...(requestId !== undefined ? { request_id: requestId } : {}), code, message });
-    if (++this.badMessages >= MAX_BAD_MESSAGES) this.closeWith(CLOSE.badMessages, `${MAX_BAD_MESSAGES} invalid messages`);
+    if (++this.badMessages >= MAX_BAD_MESSAGES)
+      this.closeWith(CLOSE.badMessages, `${MAX_BAD_MESSAGES} invalid messages`);
   }
 
   private enqueue(message: ClientMessage): void {
@@ -153,7 +176,10 @@ export class DaemonSession {
       case 'ping':
         await provisionerd.heartbeat(daemon);
         this.lastBeat = Date.now();
-        return this.send({ type: 'pong', ...(message.request_id !== undefined ? { request_id: message.request_id } : {}) });
+        return this.send({
+          type: 'pong',
+          ...(message.request_id !== undefined ? { request_id: message.request_id } : {}),
+        });
       case 'acquire_job':
         return this.startAcquire(daemon, message.request_id, message.wait === true);
       case 'update_job':
@@ -192,9 +218,15 @@ export class DaemonSession {
 
   private replyError(requestId: string | undefined, err: unknown): void {
     const rid = requestId !== undefined ? { request_id: requestId } : {};
-    if (err instanceof ProvisionerdError) return this.send({ type: 'error', ...rid, code: err.code, message: err.message });
+    if (err instanceof ProvisionerdError)
+      return this.send({ type: 'error', ...rid, code: err.code, message: err.message });
     if (isDatabaseUnavailable(err)) {
-      return this.send({ type: 'error', ...rid, code: 'unavailable', message: 'the database is unavailable; retry shortly' });
+      return this.send({
+        type: 'error',
+        ...rid,
+        code: 'unavailable',
+        message: 'the database is unavailable; retry shortly',
+      });
     }
     this.deps.logger.error(`daemon "${this.grant.name}": ${(err as Error).stack ?? String(err)}`);
     this.send({ type: 'error', ...rid, code: 'internal', message: 'internal server error' });
@@ -232,7 +264,8 @@ export class DaemonSession {
     if (this.closing) return;
     this.closing = true;
     this.abort.abort();
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
     this.killer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     this.killer.unref();
   }

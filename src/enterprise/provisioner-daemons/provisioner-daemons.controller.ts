@@ -23,7 +23,8 @@ export class ProvisionerDaemonsController {
   constructor(private readonly daemons: ProvisionerDaemonsService) {}
 
   @Route('GET', '', {
-    summary: 'Get provisioner daemons serving the organization (its own and the built-in ones), seen within the hour, newest first',
+    summary:
+      'Get provisioner daemons serving the organization (its own and the built-in ones), seen within the hour, newest first',
     returns: [ProvisionerDaemonResponse],
     errors: [400, 404],
     params: [{ name: 'orgref', ...ORG_REF }],
@@ -51,9 +52,15 @@ export class ProvisionerDaemonServeController {
     summary: 'Serve provisioner daemon (WebSocket upgrade; protocol in docs/provisioner-protocol.md)',
     description:
       'Authenticate with a session token, or with `Coder-Provisioner-Daemon-PSK` (CODER_PROVISIONER_DAEMON_PSK, ' +
-      'forces `scope=organization`). Organization scope needs owner, template-admin or the organization\'s admin; ' +
+      "forces `scope=organization`). Organization scope needs owner, template-admin or the organization's admin; " +
       '`tag=scope=user` is open to any member. Refusals are JSON HTTP responses sent before the upgrade.',
-    headers: [{ name: 'Coder-Provisioner-Daemon-PSK', required: false, description: 'Pre-shared key, instead of a session token.' }],
+    headers: [
+      {
+        name: 'Coder-Provisioner-Daemon-PSK',
+        required: false,
+        description: 'Pre-shared key, instead of a session token.',
+      },
+    ],
     params: [{ name: 'serveorg', ...ORG_REF }],
     query: [
       { name: 'provisioner', required: true, isArray: true, enum: ['echo', 'terraform'] },
@@ -68,7 +75,11 @@ export class ProvisionerDaemonServeController {
         type: ErrorResponseDto,
         description: `Not entitled (\`${notEntitledMessage('external_provisioner_daemons')}\`), or not allowed to serve the organization.`,
       },
-      { status: 426, type: ErrorResponseDto, description: 'Every check passed, but the request is not a WebSocket upgrade.' },
+      {
+        status: 426,
+        type: ErrorResponseDto,
+        description: 'Every check passed, but the request is not a WebSocket upgrade.',
+      },
     ],
     errors: [400, 401, 404],
   })

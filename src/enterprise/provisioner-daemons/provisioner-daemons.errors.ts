@@ -16,7 +16,8 @@ import { notEntitled as featureNotEntitled } from '../../core/licensing/licensin
 export const DAEMON_MESSAGES = {
   missingProvisioner: 'The provisioner query parameter must be specified.',
   unknownProvisioner: (value: string) => `Unknown provisioner type ${JSON.stringify(value)}`,
-  badTagFormat: (tag: string) => `Invalid format for tag ${JSON.stringify(tag)}. Key and value must be separated with =.`,
+  badTagFormat: (tag: string) =>
+    `Invalid format for tag ${JSON.stringify(tag)}. Key and value must be separated with =.`,
   badTags: 'Given tags are not acceptable to the service',
   badPsk: 'The provisioner daemon pre-shared key is invalid.',
   orgScopeForbidden: "You aren't allowed to create provisioner daemons for the organization.",
@@ -36,7 +37,8 @@ export const missingProvisioner = () => badRequest(DAEMON_MESSAGES.missingProvis
 export const unknownProvisioner = (value: string) => badRequest(DAEMON_MESSAGES.unknownProvisioner(value));
 export const badTagFormat = (tag: string) => badRequest(DAEMON_MESSAGES.badTagFormat(tag));
 export const badTags = (problem: string) => badRequest(DAEMON_MESSAGES.badTags, problem);
-export const invalidServeQuery = (field: string, detail: string) => badRequest(MESSAGES.invalidQuery, undefined, [{ field, detail }]);
+export const invalidServeQuery = (field: string, detail: string) =>
+  badRequest(MESSAGES.invalidQuery, undefined, [{ field, detail }]);
 
 // Serving: authentication, entitlement, authorization, the upgrade itself.
 export const badPsk = () => unauthorized(MESSAGES.signedOut, DAEMON_MESSAGES.badPsk);

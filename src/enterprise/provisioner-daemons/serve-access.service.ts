@@ -72,11 +72,21 @@ export class ServeAccessService {
       tags = mutateTags('', { ...query.tags, scope: 'organization' });
     } else {
       tags = mutateTags(actor.id, query.tags);
-      if (tags.scope === 'organization' && !can(actor, 'create', { type: 'provisioner_daemon', orgId: organization.id })) {
+      if (
+        tags.scope === 'organization' &&
+        !can(actor, 'create', { type: 'provisioner_daemon', orgId: organization.id })
+      ) {
         throw orgScopeForbidden();
       }
     }
-    return { organization, provisioners: query.provisioners, tags, name: query.name ?? randomName({ digit: false }), version: query.version, actor };
+    return {
+      organization,
+      provisioners: query.provisioners,
+      tags,
+      name: query.name ?? randomName({ digit: false }),
+      version: query.version,
+      actor,
+    };
   }
 
   /** `/serve` without an upgrade: the same checks (and errors), then 426. */
@@ -103,7 +113,8 @@ export class ServeAccessService {
     const result = await this.auth.authenticate(attempt.authRequest);
     if (result.error) {
       // Only a presented token is a guess; none at all is just unauthenticated.
-      if (result.error.getStatus() === 401 && extractSessionToken(attempt.authRequest) !== undefined) await this.refuse(attempt, result.error);
+      if (result.error.getStatus() === 401 && extractSessionToken(attempt.authRequest) !== undefined)
+        await this.refuse(attempt, result.error);
       throw result.error;
     }
     if (result.actor.apiKeyScope !== 'all') throw appConnectKey();
@@ -112,7 +123,11 @@ export class ServeAccessService {
 
   /** Throws `error`, or a 429 once the caller's address has presented too many wrong credentials. */
   private refuse(attempt: ServeAttempt, error: ApiError): Promise<never> {
-    return this.failures.rejected('provisioner_daemon', attempt.authRequest.ip ?? attempt.authRequest.socket?.remoteAddress, error);
+    return this.failures.rejected(
+      'provisioner_daemon',
+      attempt.authRequest.ip ?? attempt.authRequest.socket?.remoteAddress,
+      error,
+    );
   }
 
   /** Constant time over equal-length digests; no key configured means no key is valid. */

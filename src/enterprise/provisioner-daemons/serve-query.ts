@@ -1,6 +1,12 @@
 import { PROVISIONER_TYPES, type ProvisionerType } from '../../core/provisioning/entities/provisioner-job.entity.js';
 import { tagsProblem } from '../../core/provisioning/tags.js';
-import { badTagFormat, badTags, invalidServeQuery, missingProvisioner, unknownProvisioner } from './provisioner-daemons.errors.js';
+import {
+  badTagFormat,
+  badTags,
+  invalidServeQuery,
+  missingProvisioner,
+  unknownProvisioner,
+} from './provisioner-daemons.errors.js';
 
 /** What a daemon asks for when it connects to `/provisionerdaemons/serve`. */
 export interface ServeQuery {

@@ -79,7 +79,13 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
     clearTimeout(timer);
   }
 
-  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, match: RegExpExecArray): Promise<void> {
+  private async handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    match: RegExpExecArray,
+  ): Promise<void> {
     if (req.method !== 'GET') throw serveMethodNotAllowed();
     if (this.draining) throw shuttingDown();
     const grant = await this.access.authorize({
@@ -96,7 +102,11 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private open(ws: WebSocket, grant: ServeGrant): void {
-    const session = new DaemonSession(ws, grant, { provisionerd: this.provisionerd, timing: this.timing, logger: this.logger });
+    const session = new DaemonSession(ws, grant, {
+      provisionerd: this.provisionerd,
+      timing: this.timing,
+      logger: this.logger,
+    });
     this.sessions.add(session);
     void session.closed.finally(() => this.sessions.delete(session));
     if (this.draining) session.shutdown();

@@ -16,7 +16,11 @@ import { QuietHoursService } from './quiet-hours.service.js';
 export class QuietHoursController {
   constructor(private readonly quietHours: QuietHoursService) {}
 
-  @Route('GET', '', { summary: 'Get user quiet hours schedule (one object)', returns: QuietHoursResponse, errors: [404] })
+  @Route('GET', '', {
+    summary: 'Get user quiet hours schedule (one object)',
+    returns: QuietHoursResponse,
+    errors: [404],
+  })
   @Authenticated()
   get(@Resolved('user') user: UserEntity) {
     return this.quietHours.get(user);
@@ -28,7 +32,12 @@ export class QuietHoursController {
     errors: [400, 403, 404],
   })
   @Authenticated()
-  set(@CurrentActor() actor: Actor, @Resolved('user') user: UserEntity, @Body() body: UpdateQuietHoursRequest, @ReqMeta() meta: RequestMeta) {
+  set(
+    @CurrentActor() actor: Actor,
+    @Resolved('user') user: UserEntity,
+    @Body() body: UpdateQuietHoursRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.quietHours.set(actor, user, body.schedule, meta);
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { formatInZone, nextOccurrence, parseDailySchedule, ScheduleError, timeOfDay } from '../../common/daily-schedule.js';
+import {
+  formatInZone,
+  nextOccurrence,
+  parseDailySchedule,
+  ScheduleError,
+  timeOfDay,
+} from '../../common/daily-schedule.js';
 import { forbidden } from '../../common/errors.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
@@ -55,7 +61,13 @@ export class QuietHoursService {
     }
     await this.db.transaction(async () => {
       await this.users.updateQuietHoursSchedule(user.id, raw);
-      await this.audit.record(userAuditEntry(meta, actor.id, user, { action: 'write', statusCode: 200, diff: auditDiff({ quiet_hours_schedule: user.quietHoursSchedule }, { quiet_hours_schedule: raw }) }));
+      await this.audit.record(
+        userAuditEntry(meta, actor.id, user, {
+          action: 'write',
+          statusCode: 200,
+          diff: auditDiff({ quiet_hours_schedule: user.quietHoursSchedule }, { quiet_hours_schedule: raw }),
+        }),
+      );
     });
     return this.present(raw);
   }

@@ -4,7 +4,10 @@ export interface RelayPeer {
   relayAddress: string;
 }
 
-export type FetchLike = (url: string, init: { method: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; signal: AbortSignal; redirect: 'manual' },
+) => Promise<{
   body?: { cancel(): Promise<void> } | null;
 }>;
 
@@ -16,13 +19,21 @@ export const RELAY_DIAL_TIMEOUT_MS = 3000;
  * the replica's `error`: `""`, or `Failed to dial peers: relay <host> (<addr>): <err>, ...` in the
  * peers' order.
  */
-export async function probeRelays(peers: readonly RelayPeer[], fetchImpl: FetchLike = fetch, timeoutMs = RELAY_DIAL_TIMEOUT_MS): Promise<string> {
+export async function probeRelays(
+  peers: readonly RelayPeer[],
+  fetchImpl: FetchLike = fetch,
+  timeoutMs = RELAY_DIAL_TIMEOUT_MS,
+): Promise<string> {
   const failures = await Promise.all(
     peers
       .filter((peer) => peer.relayAddress !== '')
       .map(async (peer) => {
         try {
-          const res = await fetchImpl(peer.relayAddress, { method: 'GET', signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+          const res = await fetchImpl(peer.relayAddress, {
+            method: 'GET',
+            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'manual',
+          });
           await res.body?.cancel().catch(() => undefined);
           return null;
         } catch (err) {

@@ -11,7 +11,8 @@ export class ReplicasController {
   constructor(private readonly replicas: ReplicasService) {}
 
   @Route('GET', '', {
-    summary: 'Get active replicas (owners; others 404): server processes updated within 15 s and not stopped, this one last',
+    summary:
+      'Get active replicas (owners; others 404): server processes updated within 15 s and not stopped, this one last',
     returns: [ReplicaResponse],
   })
   @Authorize('replicas', 'read', { hide: true })

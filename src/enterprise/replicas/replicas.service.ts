@@ -20,7 +20,10 @@ import { probeRelays, RELAY_DIAL_TIMEOUT_MS } from './relay-probe.js';
 import { ReplicasRepository, type ReplicaReport } from './replicas.repository.js';
 
 /** What a workspace proxy replica reports when its proxy registers. */
-export type ProxyReplicaReport = Pick<ReplicaReport, 'id' | 'hostname' | 'regionId' | 'relayAddress' | 'version' | 'error'>;
+export type ProxyReplicaReport = Pick<
+  ReplicaReport,
+  'id' | 'hostname' | 'regionId' | 'relayAddress' | 'version' | 'error'
+>;
 
 /** Pubsub channel on which a replica announces itself (payload: its id) when it starts, changes or stops. */
 export const REPLICA_CHANNEL = 'replica';
@@ -74,7 +77,9 @@ export class ReplicasService implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     // The first row is written before serving: a replica that cannot register does not start (Coder).
     await this.writeRow(await this.repo.measureLatencyMicros());
-    this.unsubscribe = await this.pubsub.subscribe(REPLICA_CHANNEL, (message, error) => this.onAnnouncement(message, error));
+    this.unsubscribe = await this.pubsub.subscribe(REPLICA_CHANNEL, (message, error) =>
+      this.onAnnouncement(message, error),
+    );
     await this.announce();
     await this.sync();
     this.scheduleHeartbeat();
@@ -96,7 +101,8 @@ export class ReplicasService implements OnApplicationBootstrap, BeforeApplicatio
   async list(): Promise<ReplicaEntity[]> {
     const live = await this.listLive();
     const peers = live.filter((replica) => replica.id !== this.id);
-    const self = live.find((replica) => replica.id === this.id) ?? (this.stopped ? null : await this.repo.getReplicaById(this.id));
+    const self =
+      live.find((replica) => replica.id === this.id) ?? (this.stopped ? null : await this.repo.getReplicaById(this.id));
     return self && !self.stoppedAt ? [...peers, self] : peers;
   }
 
@@ -173,7 +179,11 @@ export class ReplicasService implements OnApplicationBootstrap, BeforeApplicatio
       const peers = (await this.listLive()).filter((replica) => replica.id !== this.id);
       const regional = peers.filter((peer) => peer.regionId === PRIMARY_REGION_ID);
       // A dial never outlasts the interval, or a dead peer would make this replica look dead too.
-      const error = await probeRelays(regional, undefined, Math.min(RELAY_DIAL_TIMEOUT_MS, this.config.replicaHeartbeatIntervalMs));
+      const error = await probeRelays(
+        regional,
+        undefined,
+        Math.min(RELAY_DIAL_TIMEOUT_MS, this.config.replicaHeartbeatIntervalMs),
+      );
       if (this.stopped) return;
       await this.writeRow(await this.repo.measureLatencyMicros(), error);
       this.entitlements.setReplicaCount(peers.length + 1);
@@ -242,7 +252,10 @@ export class ReplicasService implements OnApplicationBootstrap, BeforeApplicatio
 
   private async prune(): Promise<void> {
     try {
-      const deleted = await this.repo.deleteDeadReplicas(this.deadAfterMs, Math.max(this.deadAfterMs, PROXY_REPLICA_TTL_MS));
+      const deleted = await this.repo.deleteDeadReplicas(
+        this.deadAfterMs,
+        Math.max(this.deadAfterMs, PROXY_REPLICA_TTL_MS),
+      );
       if (deleted > 0) this.logger.log(`pruned ${deleted} dead replica row(s)`);
     } catch (err) {
       this.logger.warn(`could not prune dead replicas: ${(err as Error).message}`);

@@ -24,6 +24,14 @@ import { AuthModule } from '../../core/auth/auth.module.js';
 @Module({
   imports: [AuthModule, AuditModule, OrganizationsModule, UsersModule, CoreGroupsModule],
   controllers: [ScimDiscoveryController, ScimUsersController, ScimGroupsController],
-  providers: [ScimAuthGuard, ScimAudit, ScimOrganization, ScimUsersRepository, ScimUsersService, ScimGroupsRepository, ScimGroupsService],
+  providers: [
+    ScimAuthGuard,
+    ScimAudit,
+    ScimOrganization,
+    ScimUsersRepository,
+    ScimUsersService,
+    ScimGroupsRepository,
+    ScimGroupsService,
+  ],
 })
 export class ScimModule {}

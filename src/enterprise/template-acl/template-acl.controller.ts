@@ -39,13 +39,19 @@ export class TemplateAclController {
     errors: [400, 404],
   })
   @Authenticated()
-  available(@CurrentActor() actor: Actor, @Resolved('template') template: TemplateEntity, @Query() query: Record<string, unknown>) {
+  available(
+    @CurrentActor() actor: Actor,
+    @Resolved('template') template: TemplateEntity,
+    @Query() query: Record<string, unknown>,
+  ) {
     return this.acl.available(actor, template, query);
   }
 
   @Route('PATCH', '', {
     summary: 'Update template ACL (merge; "" removes an entry)',
-    responses: [{ status: 200, type: ErrorResponseDto, description: '`{"message":"Successfully updated template ACL list."}`' }],
+    responses: [
+      { status: 200, type: ErrorResponseDto, description: '`{"message":"Successfully updated template ACL list."}`' },
+    ],
     errors: [400, 403, 404],
   })
   @Authenticated()

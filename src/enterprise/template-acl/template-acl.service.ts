@@ -61,10 +61,16 @@ export class TemplateAclService {
     ]);
     const [presented, members] = await Promise.all([
       this.presentGroups(orgId, groups),
-      this.groupsRepo.organizationMembersAmong(orgId, listed.map((u) => u.id)),
+      this.groupsRepo.organizationMembersAmong(
+        orgId,
+        listed.map((u) => u.id),
+      ),
     ]);
     const users = listed.filter((u) => members.has(u.id));
-    const orgIds = await this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id));
+    const orgIds = await this.orgs.organizationIdsShownTo(
+      actor,
+      users.map((u) => u.id),
+    );
     const withRole = <T>(items: T[], role: (item: T) => TemplateRole | undefined) =>
       items.flatMap((item) => {
         const r = role(item);
@@ -72,7 +78,9 @@ export class TemplateAclService {
       });
     return {
       users: withRole(
-        users.sort((a, b) => a.username.localeCompare(b.username)).map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])),
+        users
+          .sort((a, b) => a.username.localeCompare(b.username))
+          .map((u) => toUserResponse(u, orgIds.get(u.id) ?? [])),
         (u) => roleOfActions(template.userAcl[u.id] ?? []),
       ),
       group: withRole(
@@ -89,7 +97,11 @@ export class TemplateAclService {
    * an ACL admin need not be able to list users. Groups: every group of the organization with its
    * members, Everyone included and not filtered by `q` (as Coder's 2023 server).
    */
-  async available(actor: Actor, template: TemplateEntity, query: Record<string, unknown>): Promise<AclAvailableResponse> {
+  async available(
+    actor: Actor,
+    template: TemplateEntity,
+    query: Record<string, unknown>,
+  ): Promise<AclAvailableResponse> {
     if (!canOnTemplate(actor, 'update', template)) throw notFound();
     const parser = new QueryParser(query);
     const page = parsePagination(parser);
@@ -98,7 +110,10 @@ export class TemplateAclService {
     const filter = parseUserSearch(q);
     const { users } = await this.users.listUsers(filter, { all: false, organizationId: template.organizationId }, page);
     const [orgIds, groups] = await Promise.all([
-      this.orgs.organizationIdsShownTo(actor, users.map((u) => u.id)),
+      this.orgs.organizationIdsShownTo(
+        actor,
+        users.map((u) => u.id),
+      ),
       this.groupsRepo.listGroupsOfOrg(template.organizationId),
     ]);
     return {
@@ -119,7 +134,12 @@ export class TemplateAclService {
   }
 
   /** Merges the given entries ("" removes one); every key must be a member / group of the template's organization. */
-  async update(actor: Actor, template: TemplateEntity, body: UpdateTemplateAclRequest, meta: RequestMeta): Promise<{ message: string }> {
+  async update(
+    actor: Actor,
+    template: TemplateEntity,
+    body: UpdateTemplateAclRequest,
+    meta: RequestMeta,
+  ): Promise<{ message: string }> {
     if (!canOnTemplate(actor, 'update', template)) throw forbidden();
     const userPerms = body.user_perms ?? {};
     const groupPerms = body.group_perms ?? {};
@@ -140,13 +160,20 @@ export class TemplateAclService {
         resourceTarget: current.name,
         action: 'write',
         statusCode: 200,
-        diff: auditDiff({ user_acl: current.userAcl, group_acl: current.groupAcl }, { user_acl: userAcl, group_acl: groupAcl }),
+        diff: auditDiff(
+          { user_acl: current.userAcl, group_acl: current.groupAcl },
+          { user_acl: userAcl, group_acl: groupAcl },
+        ),
       });
     });
     return { message: 'Successfully updated template ACL list.' };
   }
 
-  private async validate(template: TemplateEntity, userPerms: Record<string, unknown>, groupPerms: Record<string, unknown>) {
+  private async validate(
+    template: TemplateEntity,
+    userPerms: Record<string, unknown>,
+    groupPerms: Record<string, unknown>,
+  ) {
     const problems: ValidationEntry[] = [];
     const check = (field: 'user_perms' | 'group_perms', perms: Record<string, unknown>) => {
       const current = field === 'user_perms' ? template.userAcl : template.groupAcl;
@@ -170,11 +197,13 @@ export class TemplateAclService {
     // One answer for a user of another organization and for an id that names no user, so the
     // route tells nothing about users the caller may not see.
     const members = await this.groupsRepo.organizationMembersAmong(template.organizationId, userIds);
-    for (const id of userIds) if (!members.has(id)) problems.push({ field: 'user_perms', detail: notAMember(id, template.organizationId) });
+    for (const id of userIds)
+      if (!members.has(id)) problems.push({ field: 'user_perms', detail: notAMember(id, template.organizationId) });
     const groups = await this.groupsRepo.listGroupsOfOrgByIds(template.organizationId, groupIds);
     const foundGroups = new Set(groups.map((g) => g.id));
     for (const id of groupIds) {
-      if (!foundGroups.has(id)) problems.push({ field: 'group_perms', detail: notAGroupOf(id, template.organizationId) });
+      if (!foundGroups.has(id))
+        problems.push({ field: 'group_perms', detail: notAGroupOf(id, template.organizationId) });
     }
     return problems;
   }

@@ -35,19 +35,15 @@ describe('proxy health classification (Coder proxyhealth)', () => {
     });
   });
 
-  it.each([
-    ['<html>hello</html>'],
-    ['[]'],
-    ['"text"'],
-    ['{"errors":"x"}'],
-    ['{"errors":[1]}'],
-    ['{"warnings":{}}'],
-  ])('a 200 that is not a report (%s) is unhealthy: failed to decode health report', (body) => {
-    const health = healthFromResponse(200, body, now);
-    expect(health.status).toBe('unhealthy');
-    expect(health.report.errors).toHaveLength(1);
-    expect(health.report.errors[0]).toMatch(/^failed to decode health report: /);
-  });
+  it.each([['<html>hello</html>'], ['[]'], ['"text"'], ['{"errors":"x"}'], ['{"errors":[1]}'], ['{"warnings":{}}']])(
+    'a 200 that is not a report (%s) is unhealthy: failed to decode health report',
+    (body) => {
+      const health = healthFromResponse(200, body, now);
+      expect(health.status).toBe('unhealthy');
+      expect(health.report.errors).toHaveLength(1);
+      expect(health.report.errors[0]).toMatch(/^failed to decode health report: /);
+    },
+  );
 
   it.each([404, 500, 302, 204])('status %d is unhealthy: unexpected status code', (code) => {
     expect(healthFromResponse(code, '', now)).toEqual({
@@ -61,7 +57,10 @@ describe('proxy health classification (Coder proxyhealth)', () => {
     const err = Object.assign(new TypeError('fetch failed'), { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     expect(healthFromTransportError('http://127.0.0.1:9/healthz-report', err, now)).toEqual({
       status: 'unreachable',
-      report: { errors: ['request to proxy failed: Get "http://127.0.0.1:9/healthz-report": connect ECONNREFUSED 127.0.0.1:9'], warnings: [] },
+      report: {
+        errors: ['request to proxy failed: Get "http://127.0.0.1:9/healthz-report": connect ECONNREFUSED 127.0.0.1:9'],
+        warnings: [],
+      },
       checkedAt: now,
     });
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
@@ -71,7 +70,11 @@ describe('proxy health classification (Coder proxyhealth)', () => {
   });
 
   it('no URL yet: unregistered', () => {
-    expect(unregisteredHealth(now)).toEqual({ status: 'unregistered', report: { errors: [], warnings: [] }, checkedAt: now });
+    expect(unregisteredHealth(now)).toEqual({
+      status: 'unregistered',
+      report: { errors: [], warnings: [] },
+      checkedAt: now,
+    });
   });
 
   it('bounds what a proxy can make the server keep', () => {

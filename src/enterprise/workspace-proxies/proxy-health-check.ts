@@ -54,7 +54,10 @@ export function healthFromUndecodableReport(reason: string, now: Date): ProxyHea
 export function healthFromTransportError(url: string, err: unknown, now: Date): ProxyHealth {
   return {
     status: 'unreachable',
-    report: { errors: [`request to proxy failed: Get ${JSON.stringify(url)}: ${describeDialError(err)}`], warnings: [] },
+    report: {
+      errors: [`request to proxy failed: Get ${JSON.stringify(url)}: ${describeDialError(err)}`],
+      warnings: [],
+    },
     checkedAt: now,
   };
 }

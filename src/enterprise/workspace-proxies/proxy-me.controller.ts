@@ -23,7 +23,11 @@ const PROXY_AUTH: Pick<RouteSpec, 'headers' | 'responses'> = {
       description: '`Missing required external proxy token` or `Invalid external proxy token` (with a `detail`).',
       type: ErrorResponseDto,
     },
-    { status: 403, description: `When not entitled: \`${notEntitledMessage('workspace_proxy')}\``, type: ErrorResponseDto },
+    {
+      status: 403,
+      description: `When not entitled: \`${notEntitledMessage('workspace_proxy')}\``,
+      type: ErrorResponseDto,
+    },
   ],
 };
 
@@ -55,7 +59,10 @@ export class ProxyMeController {
     ...PROXY_AUTH,
   })
   @Public()
-  async deregister(@CurrentProxy() proxy: WorkspaceProxyEntity, @Body() body: DeregisterWorkspaceProxyRequest): Promise<void> {
+  async deregister(
+    @CurrentProxy() proxy: WorkspaceProxyEntity,
+    @Body() body: DeregisterWorkspaceProxyRequest,
+  ): Promise<void> {
     await this.registration.deregister(proxy, body);
   }
 }

@@ -44,7 +44,10 @@ export class ProxyRegistrationService {
     private readonly siteConfig: SiteConfigService,
   ) {}
 
-  async register(proxy: WorkspaceProxyEntity, body: RegisterWorkspaceProxyRequest): Promise<RegisterWorkspaceProxyResponse> {
+  async register(
+    proxy: WorkspaceProxyEntity,
+    body: RegisterWorkspaceProxyRequest,
+  ): Promise<RegisterWorkspaceProxyResponse> {
     const accessUrl = body.access_url ?? '';
     const urlError = proxyUrlError(accessUrl);
     if (urlError) throw proxyUrlInvalid(urlError);

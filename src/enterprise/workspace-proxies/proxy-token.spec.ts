@@ -36,7 +36,12 @@ describe('workspace proxy tokens (Coder: <uuid>:<64 hex>, sha256 of the secret s
     const { token, hashedSecret } = issueProxyToken(ID);
     const secret = token.split(':')[1];
     expect(proxySecretMatches(hashedSecret, secret)).toBe(true);
-    expect(proxySecretMatches(hashedSecret, secret.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBe(false);
+    expect(
+      proxySecretMatches(
+        hashedSecret,
+        secret.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+    ).toBe(false);
     expect(proxySecretMatches(Buffer.alloc(0), secret)).toBe(false);
     expect(hashProxySecret(secret).equals(hashedSecret)).toBe(true);
   });

@@ -1,9 +1,12 @@
 import { hostnamePatternError, normaliseProxyUrl, proxyUrlError } from './proxy-urls.js';
 
 describe('proxyUrlError (Coder validateProxyURL, plus no credentials, query or fragment)', () => {
-  it.each(['https://proxy.example.com', 'http://127.0.0.1:8080', 'https://proxy.example.com/', 'http://[::1]:3000'])('accepts %s', (url) => {
-    expect(proxyUrlError(url)).toBeNull();
-  });
+  it.each(['https://proxy.example.com', 'http://127.0.0.1:8080', 'https://proxy.example.com/', 'http://[::1]:3000'])(
+    'accepts %s',
+    (url) => {
+      expect(proxyUrlError(url)).toBeNull();
+    },
+  );
 
   it.each([
     ['', 'scheme must be http or https'],

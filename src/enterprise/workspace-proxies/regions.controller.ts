@@ -11,7 +11,10 @@ import { RegionsService } from './regions.service.js';
 export class RegionsController {
   constructor(private readonly service: RegionsService) {}
 
-  @Route('GET', '', { summary: 'Get site-wide regions: the primary, plus workspace proxies with their health', returns: RegionsResponse })
+  @Route('GET', '', {
+    summary: 'Get site-wide regions: the primary, plus workspace proxies with their health',
+    returns: RegionsResponse,
+  })
   @Authenticated()
   regions() {
     return this.service.regions();

@@ -5,7 +5,11 @@ import { Route } from '../../common/decorators/route.decorator.js';
 import { Authenticated, Authorize, CurrentActor } from '../../core/access/access.decorators.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';
-import { CreateWorkspaceProxyRequest, UpdateWorkspaceProxyResponse, WorkspaceProxiesResponse } from './dto/workspace-proxy.dto.js';
+import {
+  CreateWorkspaceProxyRequest,
+  UpdateWorkspaceProxyResponse,
+  WorkspaceProxiesResponse,
+} from './dto/workspace-proxy.dto.js';
 import { WorkspaceProxiesService } from './workspace-proxies.service.js';
 
 /** `/workspaceproxies`: the list and creating a proxy. */

@@ -24,7 +24,8 @@ export const PROXY_MESSAGES = {
   badWildcard: 'Wildcard URL is invalid.',
   badReplicaId: 'Replica ID is invalid.',
   derpOnly: 'DerpOnly cannot be true when DerpEnabled is false.',
-  replicaStopped: (id: string) => `Replica ${id} is marked stopped: a proxy replica that deregistered must restart with a new replica ID.`,
+  replicaStopped: (id: string) =>
+    `Replica ${id} is marked stopped: a proxy replica that deregistered must restart with a new replica ID.`,
   replicaTaken: (id: string) => `Replica ID ${id} belongs to another replica.`,
 } as const;
 
@@ -32,7 +33,9 @@ export const PROXY_MESSAGES = {
 export const proxyMissing = () => notFound();
 export const proxyChangeForbidden = () => forbidden();
 export const proxyNameReserved = () =>
-  badRequest(PROXY_MESSAGES.reservedName, PROXY_MESSAGES.reservedNameDetail, [{ field: 'name', detail: 'Reserved name' }]);
+  badRequest(PROXY_MESSAGES.reservedName, PROXY_MESSAGES.reservedNameDetail, [
+    { field: 'name', detail: 'Reserved name' },
+  ]);
 export const proxyNameTaken = (name: string) => conflict(PROXY_MESSAGES.duplicateName(name));
 
 /** Runs `write` (a transaction); a name clash among non-deleted proxies is 409. */
@@ -49,7 +52,9 @@ export const primaryUndeletable = () => badRequest(PROXY_MESSAGES.deletePrimary)
 export const primaryRename = () =>
   badRequest(PROXY_MESSAGES.primaryRename, undefined, [{ field: 'name', detail: PROXY_MESSAGES.primaryRenameField }]);
 export const primaryToken = () =>
-  badRequest(PROXY_MESSAGES.primaryToken, undefined, [{ field: 'regenerate_token', detail: PROXY_MESSAGES.primaryTokenField }]);
+  badRequest(PROXY_MESSAGES.primaryToken, undefined, [
+    { field: 'regenerate_token', detail: PROXY_MESSAGES.primaryTokenField },
+  ]);
 export const primaryNothingToUpdate = () =>
   badRequest(PROXY_MESSAGES.nothingToUpdate, undefined, [
     { field: 'display_name', detail: PROXY_MESSAGES.noValue },

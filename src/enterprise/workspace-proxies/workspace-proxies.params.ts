@@ -32,7 +32,9 @@ export class WorkspaceProxyParamResolver implements ParamResolver<ProxyTarget>, 
   async resolve(value: string, actor: Actor | undefined): Promise<ProxyTarget> {
     if (this.primary.isPrimaryParam(value)) return { primary: true };
     if (!actor || !can(actor, 'read', { type: 'workspace_proxy' })) throw proxyMissing();
-    const proxy = isUuid(value) ? await this.repo.getWorkspaceProxyById(value.toLowerCase()) : await this.repo.getWorkspaceProxyByName(value);
+    const proxy = isUuid(value)
+      ? await this.repo.getWorkspaceProxyById(value.toLowerCase())
+      : await this.repo.getWorkspaceProxyByName(value);
     if (!proxy) throw proxyMissing();
     return { primary: false, proxy };
   }

@@ -34,7 +34,10 @@ export class WorkspaceProxiesRepository {
 
   /** Every non-deleted proxy, oldest first. */
   listWorkspaceProxies(): Promise<WorkspaceProxyEntity[]> {
-    return this.db.manager.find(WorkspaceProxyEntity, { where: { deleted: false }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.db.manager.find(WorkspaceProxyEntity, {
+      where: { deleted: false },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Locks the row for a read-modify-write, so the audit entry's old value is the one replaced. */
@@ -64,7 +67,11 @@ export class WorkspaceProxiesRepository {
 
   /** Forgets the proxy's URLs: its status becomes `unregistered` until it registers again. */
   async unregisterWorkspaceProxy(id: string): Promise<void> {
-    await this.db.manager.update(WorkspaceProxyEntity, { id }, { url: '', wildcardHostname: '', updatedAt: new Date() });
+    await this.db.manager.update(
+      WorkspaceProxyEntity,
+      { id },
+      { url: '', wildcardHostname: '', updatedAt: new Date() },
+    );
   }
 
   async markWorkspaceProxyDeleted(id: string): Promise<void> {

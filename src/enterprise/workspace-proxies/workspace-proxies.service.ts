@@ -41,7 +41,11 @@ export class WorkspaceProxiesService {
   }
 
   /** 201 with the proxy and its token (the only time the token is shown). */
-  async create(actor: Actor, body: CreateWorkspaceProxyRequest, meta: RequestMeta): Promise<UpdateWorkspaceProxyResponse> {
+  async create(
+    actor: Actor,
+    body: CreateWorkspaceProxyRequest,
+    meta: RequestMeta,
+  ): Promise<UpdateWorkspaceProxyResponse> {
     assertNotPrimaryName(body.name);
     const id = randomUUID();
     const { token, hashedSecret } = issueProxyToken(id);
@@ -69,6 +73,9 @@ export class WorkspaceProxiesService {
     );
     await this.health.announceChange(proxy.id);
     // Coder answers a fresh proxy as `unregistered`, checked now.
-    return withToken({ ...this.health.present(proxy), status: toStatusDto(unregisteredHealth(now)), healthy: false }, token);
+    return withToken(
+      { ...this.health.present(proxy), status: toStatusDto(unregisteredHealth(now)), healthy: false },
+      token,
+    );
   }
 }

@@ -7,7 +7,11 @@ import { Authenticated, CurrentActor } from '../../core/access/access.decorators
 import { Resolved } from '../../core/access/resolved-params.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { Actor } from '../../core/rbac/actor.js';
-import { PatchWorkspaceProxy, UpdateWorkspaceProxyResponse, WorkspaceProxyResponse } from './dto/workspace-proxy.dto.js';
+import {
+  PatchWorkspaceProxy,
+  UpdateWorkspaceProxyResponse,
+  WorkspaceProxyResponse,
+} from './dto/workspace-proxy.dto.js';
 import type { ProxyTarget } from './workspace-proxies.params.js';
 import { WorkspaceProxyService } from './workspace-proxy.service.js';
 

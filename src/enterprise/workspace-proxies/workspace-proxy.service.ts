@@ -5,7 +5,12 @@ import type { Actor } from '../../core/rbac/actor.js';
 import type { Action } from '../../core/rbac/permissions.js';
 import { can } from '../../core/rbac/policy.js';
 import { Database } from '../../database/database.js';
-import { withToken, type PatchWorkspaceProxy, type UpdateWorkspaceProxyResponse, type WorkspaceProxyResponse } from './dto/workspace-proxy.dto.js';
+import {
+  withToken,
+  type PatchWorkspaceProxy,
+  type UpdateWorkspaceProxyResponse,
+  type WorkspaceProxyResponse,
+} from './dto/workspace-proxy.dto.js';
 import type { WorkspaceProxyEntity } from './entities/workspace-proxy.entity.js';
 import { assertNotPrimaryName, PRIMARY_PROXY_NAME, PrimaryProxyService } from './primary-proxy.service.js';
 import { proxyAuditEntry } from './proxy-audit.js';
@@ -43,7 +48,12 @@ export class WorkspaceProxyService {
     return target.primary ? this.primary.present() : this.health.present(target.proxy);
   }
 
-  async update(actor: Actor, target: ProxyTarget, body: PatchWorkspaceProxy, meta: RequestMeta): Promise<UpdateWorkspaceProxyResponse> {
+  async update(
+    actor: Actor,
+    target: ProxyTarget,
+    body: PatchWorkspaceProxy,
+    meta: RequestMeta,
+  ): Promise<UpdateWorkspaceProxyResponse> {
     assertMay(actor, 'update');
     if (target.primary) return this.updatePrimary(actor, body, meta);
     const { proxy } = target;
@@ -89,7 +99,11 @@ export class WorkspaceProxyService {
   }
 
   /** The primary: only its display name and icon change (stored in `site_configs`). */
-  private async updatePrimary(actor: Actor, body: PatchWorkspaceProxy, meta: RequestMeta): Promise<UpdateWorkspaceProxyResponse> {
+  private async updatePrimary(
+    actor: Actor,
+    body: PatchWorkspaceProxy,
+    meta: RequestMeta,
+  ): Promise<UpdateWorkspaceProxyResponse> {
     if (body.name && body.name !== PRIMARY_PROXY_NAME) throw primaryRename();
     if (body.regenerate_token) throw primaryToken();
     if (!body.display_name && !body.icon) throw primaryNothingToUpdate();
@@ -106,7 +120,10 @@ export class WorkspaceProxyService {
         resourceTarget: PRIMARY_PROXY_NAME,
         action: 'write',
         statusCode: 200,
-        diff: auditDiff({ display_name: before.display_name, icon: before.icon_url }, { display_name: next.display_name, icon: next.icon_url }),
+        diff: auditDiff(
+          { display_name: before.display_name, icon: before.icon_url },
+          { display_name: next.display_name, icon: next.icon_url },
+        ),
       });
       return next;
     });

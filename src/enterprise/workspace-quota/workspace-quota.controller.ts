@@ -14,7 +14,7 @@ export class WorkspaceQuotaController {
   constructor(private readonly quota: WorkspaceQuotaService) {}
 
   @Route('GET', ':user', {
-    summary: 'Get workspace quota by user (the user, owners, user admins, their organizations\' admins)',
+    summary: "Get workspace quota by user (the user, owners, user admins, their organizations' admins)",
     returns: WorkspaceQuotaResponse,
     errors: [404],
   })

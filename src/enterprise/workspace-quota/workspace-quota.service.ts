@@ -25,7 +25,11 @@ export class WorkspaceQuotaService {
     const allowances = await this.groups.listAllowancesOfUser(user.id);
     // The user's organizations are those whose Everyone group counts toward the budget.
     const orgIds = [
-      ...new Set(allowances.filter((g) => isEveryoneGroup({ id: g.group_id, organizationId: g.organization_id })).map((g) => g.organization_id)),
+      ...new Set(
+        allowances
+          .filter((g) => isEveryoneGroup({ id: g.group_id, organizationId: g.organization_id }))
+          .map((g) => g.organization_id),
+      ),
     ];
     const allowed =
       user.id === actor.id ||

@@ -4,7 +4,8 @@ import { API_KEY_SCOPES, type ApiKeyEntity, type ApiKeyScope } from '../entities
 
 export class CreateTokenRequest {
   @ApiPropertyOptional({
-    description: 'Lifetime in nanoseconds (a Go time.Duration); 0 or absent = 30 days (capped by CODER_MAX_TOKEN_LIFETIME).',
+    description:
+      'Lifetime in nanoseconds (a Go time.Duration); 0 or absent = 30 days (capped by CODER_MAX_TOKEN_LIFETIME).',
     example: 86400000000000,
   })
   @IsOptional()

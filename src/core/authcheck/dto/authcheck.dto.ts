@@ -3,7 +3,10 @@ import { IsObject, IsOptional } from 'class-validator';
 
 /** `codersdk.AuthorizationObject`: what a check is about. */
 export class AuthorizationObject {
-  @ApiProperty({ example: 'workspace', description: "One of Coder's RBAC resource types; an unknown type answers false." })
+  @ApiProperty({
+    example: 'workspace',
+    description: "One of Coder's RBAC resource types; an unknown type answers false.",
+  })
   resource_type: string;
 
   @ApiPropertyOptional({ description: 'Owner user id; `me` is the caller. Omit for "any owner".' })
@@ -21,14 +24,18 @@ export class AuthorizationObject {
   })
   resource_id?: string;
 
-  @ApiPropertyOptional({ description: 'Ask whether the action is allowed in any organization the caller belongs to (not with organization_id).' })
+  @ApiPropertyOptional({
+    description:
+      'Ask whether the action is allowed in any organization the caller belongs to (not with organization_id).',
+  })
   any_org?: boolean;
 }
 
 /** `codersdk.AuthorizationCheck`. */
 export class AuthorizationCheck {
   @ApiProperty({ type: AuthorizationObject }) object: AuthorizationObject;
-  @ApiProperty({ enum: ['create', 'read', 'update', 'delete'], description: 'Any other action answers false.' }) action: string;
+  @ApiProperty({ enum: ['create', 'read', 'update', 'delete'], description: 'Any other action answers false.' })
+  action: string;
 }
 
 /**

@@ -7,7 +7,8 @@ export class WorkspaceConnectionLatencyMs {
 
 export class WorkspaceDeploymentStats {
   @ApiProperty({ description: 'Workspaces whose latest build waits for a provisioner daemon.' }) pending: number;
-  @ApiProperty({ description: 'Workspaces whose latest build is running (starting, stopping or deleting).' }) building: number;
+  @ApiProperty({ description: 'Workspaces whose latest build is running (starting, stopping or deleting).' })
+  building: number;
   @ApiProperty({ description: 'Workspaces whose latest start build succeeded.' }) running: number;
   @ApiProperty({ description: 'Workspaces whose latest build failed.' }) failed: number;
   @ApiProperty({ description: 'Workspaces whose latest stop build succeeded.' }) stopped: number;
@@ -25,9 +26,14 @@ export class SessionCountDeploymentStats {
 
 /** `codersdk.DeploymentStats`. */
 export class DeploymentStatsResponse {
-  @ApiProperty({ format: 'date-time', description: 'Start of the agent-statistics window (15 minutes before collected_at).' }) aggregated_from: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Start of the agent-statistics window (15 minutes before collected_at).',
+  })
+  aggregated_from: string;
   @ApiProperty({ format: 'date-time', description: 'When these numbers were computed.' }) collected_at: string;
-  @ApiProperty({ format: 'date-time', description: 'When they will next be recomputed (30 s after collected_at).' }) next_update_at: string;
+  @ApiProperty({ format: 'date-time', description: 'When they will next be recomputed (30 s after collected_at).' })
+  next_update_at: string;
   @ApiProperty({ type: WorkspaceDeploymentStats }) workspaces: WorkspaceDeploymentStats;
   @ApiProperty({ type: SessionCountDeploymentStats, description: 'Always 0: this server has no workspace agents.' })
   session_count: SessionCountDeploymentStats;
@@ -37,7 +43,10 @@ export class DeploymentStatsResponse {
 export class SSHConfigResponse {
   @ApiProperty({ example: 'coder.' }) hostname_prefix: string;
   @ApiProperty({ example: 'coder' }) hostname_suffix: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: {} }) ssh_config_options: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: {} }) ssh_config_options: Record<
+    string,
+    string
+  >;
 }
 
 /** `codersdk.UpdateCheckResponse`. */
@@ -68,9 +77,15 @@ export class DeploymentOptionDto {
   @ApiPropertyOptional({ example: 'CODER_ACCESS_URL' }) env?: string;
   @ApiPropertyOptional() yaml?: string;
   @ApiPropertyOptional({ description: 'The default, as text.' }) default?: string;
-  @ApiPropertyOptional({ description: 'The value in force (string, number, boolean, array; durations in nanoseconds). Left out for secrets.' })
+  @ApiPropertyOptional({
+    description: 'The value in force (string, number, boolean, array; durations in nanoseconds). Left out for secrets.',
+  })
   value?: unknown;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: '`secret: "true"` marks a secret.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: '`secret: "true"` marks a secret.',
+  })
   annotations?: Record<string, string>;
   @ApiPropertyOptional({ type: OptionGroupDto }) group?: OptionGroupDto;
   @ApiPropertyOptional() hidden?: boolean;
@@ -82,7 +97,8 @@ export class DeploymentConfigResponse {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "Coder's DeploymentValues, with what is true for this server (secrets left out; durations in nanoseconds).",
+    description:
+      "Coder's DeploymentValues, with what is true for this server (secrets left out; durations in nanoseconds).",
   })
   config: Record<string, unknown>;
   @ApiProperty({ type: [DeploymentOptionDto] }) options: DeploymentOptionDto[];

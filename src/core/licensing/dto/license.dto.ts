@@ -36,6 +36,9 @@ export class RefreshEntitlementsResponse {
  */
 export function toLicenseResponse(license: LicenseEntity, claims: Record<string, unknown>): LicenseResponse {
   const expires = claims.license_expires;
-  const shown = typeof expires === 'number' && !Number.isInteger(expires) ? { ...claims, license_expires: Math.trunc(expires) } : claims;
+  const shown =
+    typeof expires === 'number' && !Number.isInteger(expires)
+      ? { ...claims, license_expires: Math.trunc(expires) }
+      : claims;
   return { id: license.id, uuid: license.uuid, uploaded_at: license.uploadedAt.toISOString(), claims: shown };
 }

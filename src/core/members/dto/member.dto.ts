@@ -14,7 +14,10 @@ export class OrganizationMemberResponse {
   @ApiProperty({ format: 'uuid' }) organization_id: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
-  @ApiProperty({ type: [SlimRoleResponse], description: 'Explicit organization roles; `organization-member` is implied.' })
+  @ApiProperty({
+    type: [SlimRoleResponse],
+    description: 'Explicit organization roles; `organization-member` is implied.',
+  })
   roles: SlimRoleResponse[];
 }
 

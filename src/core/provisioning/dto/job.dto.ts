@@ -38,8 +38,10 @@ export class ProvisionerJobResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) tags: Record<string, string>;
   @ApiProperty({ description: '1-based place among pending jobs; 0 once started.' }) queue_position: number;
   @ApiProperty({ description: 'Pending jobs in the queue; 0 once started.' }) queue_size: number;
-  @ApiPropertyOptional({ type: MatchedProvisionersDto, description: 'Only while pending.' }) matched_provisioners?: MatchedProvisionersDto;
-  @ApiPropertyOptional({ description: 'Only while pending and no connected daemon can take the job: why.' }) pending_reason?: string;
+  @ApiPropertyOptional({ type: MatchedProvisionersDto, description: 'Only while pending.' })
+  matched_provisioners?: MatchedProvisionersDto;
+  @ApiPropertyOptional({ description: 'Only while pending and no connected daemon can take the job: why.' })
+  pending_reason?: string;
 }
 
 export interface JobExtras {

@@ -28,10 +28,13 @@ function resourceList(value: unknown, field: string): EchoResource[] {
   if (!Array.isArray(value)) throw new EchoTemplateError(`${field} must be an array`);
   if (value.length > MAX_RESOURCES) throw new EchoTemplateError(`${field} has more than ${MAX_RESOURCES} resources`);
   return value.map((r: unknown, i) => {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) throw new EchoTemplateError(`${field}[${i}] must be an object`);
+    if (!r || typeof r !== 'object' || Array.isArray(r))
+      throw new EchoTemplateError(`${field}[${i}] must be an object`);
     const { name, type, daily_cost: cost, icon, hide, instance_type: instanceType } = r as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '' || name.length > 256) throw new EchoTemplateError(`${field}[${i}].name must be a non-empty string`);
-    if (typeof type !== 'string' || type === '' || type.length > 256) throw new EchoTemplateError(`${field}[${i}].type must be a non-empty string`);
+    if (typeof name !== 'string' || name === '' || name.length > 256)
+      throw new EchoTemplateError(`${field}[${i}].name must be a non-empty string`);
+    if (typeof type !== 'string' || type === '' || type.length > 256)
+      throw new EchoTemplateError(`${field}[${i}].type must be a non-empty string`);
     const dailyCost = cost ?? 0;
     if (!Number.isInteger(dailyCost) || (dailyCost as number) < 0 || (dailyCost as number) > 1_000_000) {
       throw new EchoTemplateError(`${field}[${i}].daily_cost must be an integer between 0 and 1000000`);
@@ -69,12 +72,14 @@ export function parseEchoTemplate(data: Buffer, mimetype: string): EchoTemplate 
   } catch {
     throw new EchoTemplateError('echo.json is not valid JSON');
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new EchoTemplateError('echo.json must be a JSON object');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new EchoTemplateError('echo.json must be a JSON object');
   const { resources, stop_resources: stopResources, logs, fail } = doc as Record<string, unknown>;
   if (logs !== undefined && (!Array.isArray(logs) || logs.some((l) => typeof l !== 'string'))) {
     throw new EchoTemplateError('logs must be an array of strings');
   }
-  if (fail !== undefined && fail !== null && typeof fail !== 'string') throw new EchoTemplateError('fail must be a string or null');
+  if (fail !== undefined && fail !== null && typeof fail !== 'string')
+    throw new EchoTemplateError('fail must be a string or null');
   return {
     resources: resourceList(resources, 'resources'),
     stop_resources: resourceList(stopResources, 'stop_resources'),
@@ -84,7 +89,10 @@ export function parseEchoTemplate(data: Buffer, mimetype: string): EchoTemplate 
 }
 
 /** The resources a job produces: import and start → `resources`, stop → `stop_resources`, delete → none. */
-export function plannedResources(template: EchoTemplate, transition: 'import' | 'start' | 'stop' | 'delete'): EchoResource[] {
+export function plannedResources(
+  template: EchoTemplate,
+  transition: 'import' | 'start' | 'stop' | 'delete',
+): EchoResource[] {
   if (transition === 'delete') return [];
   return transition === 'stop' ? template.stop_resources : template.resources;
 }

@@ -53,7 +53,9 @@ export async function runEchoJob(job: AcquiredJob, channel: JobChannel): Promise
       return 'failed';
     }
   }
-  await channel.log([info(`${transition === 'delete' ? 'Destroyed' : 'Applied'} ${resources.length} resource(s)`, 'Applying')]);
+  await channel.log([
+    info(`${transition === 'delete' ? 'Destroyed' : 'Applied'} ${resources.length} resource(s)`, 'Applying'),
+  ]);
   await channel.complete(resources);
   return 'completed';
 }

@@ -16,7 +16,10 @@ function field(header: Buffer, offset: number, length: number): string {
  * a readable Error on anything malformed; never reads past the buffer.
  */
 export function readTar(input: Buffer): Map<string, Buffer> {
-  const data = input.length >= 2 && input[0] === 0x1f && input[1] === 0x8b ? gunzipSync(input, { maxOutputLength: 64 * 1024 * 1024 }) : input;
+  const data =
+    input.length >= 2 && input[0] === 0x1f && input[1] === 0x8b
+      ? gunzipSync(input, { maxOutputLength: 64 * 1024 * 1024 })
+      : input;
   const files = new Map<string, Buffer>();
   let offset = 0;
   let longName: string | undefined;
@@ -57,7 +60,12 @@ export function writeTar(entries: Record<string, string | Buffer>): Buffer {
     header.write('0000000\0', 108);
     header.write('0000000\0', 116);
     header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-    header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+    header.write(
+      `${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`,
+      136,
+    );
     header.write('        ', 148);
     header.write('0', 156);
     header.write('ustar\0', 257);

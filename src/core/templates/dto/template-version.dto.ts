@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsTemplateVersionName, IsUuidIfPresent, RequiredWithout } from '../../../common/coder-validators.js';
 import { ProvisionerJobResponse } from '../../provisioning/dto/job.dto.js';
 import { PROVISIONER_TYPES } from '../../provisioning/entities/provisioner-job.entity.js';
@@ -20,7 +30,8 @@ export class VariableValue {
 /** `codersdk.CreateTemplateVersionRequest` (mid-2023). */
 export class CreateTemplateVersionRequest {
   @ApiPropertyOptional({
-    description: 'Alphanumeric groups joined by single `_`, `.` or `-`, at most 64. A random name when absent or empty (Coder\'s `omitempty`).',
+    description:
+      "Alphanumeric groups joined by single `_`, `.` or `-`, at most 64. A random name when absent or empty (Coder's `omitempty`).",
     example: 'v1.0.0',
   })
   @ValidateIf((_, value) => value !== undefined && value !== null && value !== '')
@@ -33,7 +44,10 @@ export class CreateTemplateVersionRequest {
   @MaxLength(1048576)
   message?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Attach the version to this template of the organization (the nil UUID means none).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Attach the version to this template of the organization (the nil UUID means none).',
+  })
   @IsOptional()
   @IsUUID('all')
   template_id?: string;
@@ -42,7 +56,10 @@ export class CreateTemplateVersionRequest {
   @IsIn(['file'])
   storage_method: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'An uploaded file (`POST /files`). Required unless `example_id` is given.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'An uploaded file (`POST /files`). Required unless `example_id` is given.',
+  })
   @RequiredWithout('example_id')
   @IsUuidIfPresent()
   file_id?: string;
@@ -81,7 +98,8 @@ export class MinimalUserResponse {
 /** `codersdk.TemplateVersion`. */
 export class TemplateVersionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', description: 'The nil UUID while the version belongs to no template (as Coder).' }) template_id: string;
+  @ApiProperty({ format: 'uuid', description: 'The nil UUID while the version belongs to no template (as Coder).' })
+  template_id: string;
   @ApiProperty({ format: 'uuid' }) organization_id: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;

@@ -1,12 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsCoderNameTagged, IsTemplateDisplayName } from '../../../common/coder-validators.js';
 import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-enums.js';
 
 /** `codersdk.TemplateAutostartRequirement`: the weekdays on which workspaces may autostart. */
 export class AutostartRequirement {
-  @ApiProperty({ type: [String], example: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], description: 'English weekday names.' })
+  @ApiProperty({
+    type: [String],
+    example: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+    description: 'English weekday names.',
+  })
   @IsString({ each: true })
   @ArrayMaxSize(7)
   days_of_week: string[];
@@ -28,7 +42,10 @@ export class RestartRequirement {
  * (`autostop_requirement`, `time_til_dormant_ms`, `time_til_dormant_autodelete_ms`).
  */
 export class CreateTemplateRequest {
-  @ApiProperty({ description: 'Letters, digits and single hyphens, at most 32; unique in the organization.', example: 'docker' })
+  @ApiProperty({
+    description: 'Letters, digits and single hyphens, at most 32; unique in the organization.',
+    example: 'docker',
+  })
   @IsDefined()
   @IsCoderNameTagged('template_name')
   name: string;
@@ -117,22 +134,26 @@ export class CreateTemplateRequest {
   @IsInt()
   time_til_dormant_autodelete_ms?: number | null;
 
-  @ApiPropertyOptional({ description: 'The name Coder\'s SDK sends for `time_til_dormant_ms` on create.' })
+  @ApiPropertyOptional({ description: "The name Coder's SDK sends for `time_til_dormant_ms` on create." })
   @IsOptional()
   @IsInt()
   dormant_ttl_ms?: number | null;
 
-  @ApiPropertyOptional({ description: 'The name Coder\'s SDK sends for `time_til_dormant_autodelete_ms` on create.' })
+  @ApiPropertyOptional({ description: "The name Coder's SDK sends for `time_til_dormant_autodelete_ms` on create." })
   @IsOptional()
   @IsInt()
   delete_ttl_ms?: number | null;
 
-  @ApiPropertyOptional({ description: 'When true, the Everyone group gets no access (only admins and explicit ACL entries).' })
+  @ApiPropertyOptional({
+    description: 'When true, the Everyone group gets no access (only admins and explicit ACL entries).',
+  })
   @IsOptional()
   @IsBoolean()
   disable_everyone_group_access?: boolean;
 
-  @ApiPropertyOptional({ description: 'How far activity moves a workspace\'s deadline, in milliseconds (0 = never). Default one hour.' })
+  @ApiPropertyOptional({
+    description: "How far activity moves a workspace's deadline, in milliseconds (0 = never). Default one hour.",
+  })
   @IsOptional()
   @IsInt()
   activity_bump_ms?: number | null;
@@ -143,7 +164,9 @@ export class CreateTemplateRequest {
   @Type(() => AutostartRequirement)
   autostart_requirement?: AutostartRequirement | null;
 
-  @ApiPropertyOptional({ description: 'Workspaces must build the active version (template managers excepted). Default false.' })
+  @ApiPropertyOptional({
+    description: 'Workspaces must build the active version (template managers excepted). Default false.',
+  })
   @IsOptional()
   @IsBoolean()
   require_active_version?: boolean | null;
@@ -170,8 +193,10 @@ export class CreateTemplateRequest {
 }
 
 export class TransitionStats {
-  @ApiProperty({ type: Number, nullable: true, description: 'Median build time in ms (not computed: null).' }) P50: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: '95th percentile build time in ms (not computed: null).' }) P95: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Median build time in ms (not computed: null).' }) P50:
+    number | null;
+  @ApiProperty({ type: Number, nullable: true, description: '95th percentile build time in ms (not computed: null).' })
+  P95: number | null;
 }
 
 export class BuildTimeStats {
@@ -190,7 +215,7 @@ export class TemplateResponse {
   @ApiProperty() display_name: string;
   @ApiProperty({ enum: ['echo', 'terraform'] }) provisioner: string;
   @ApiProperty({ format: 'uuid' }) active_version_id: string;
-  @ApiProperty({ description: 'Distinct owners of the template\'s workspaces.' }) active_user_count: number;
+  @ApiProperty({ description: "Distinct owners of the template's workspaces." }) active_user_count: number;
   @ApiProperty({ type: BuildTimeStats }) build_time_stats: BuildTimeStats;
   @ApiProperty() description: string;
   @ApiProperty() icon: string;
@@ -207,7 +232,8 @@ export class TemplateResponse {
   @ApiProperty({ description: 'Late-2023 name of `inactivity_ttl_ms`.' }) time_til_dormant_ms: number;
   @ApiProperty({ description: 'Late-2023 name of `locked_ttl_ms`.' }) time_til_dormant_autodelete_ms: number;
   @ApiProperty({ type: RestartRequirement }) restart_requirement: RestartRequirement;
-  @ApiProperty({ type: RestartRequirement, description: 'Late-2023 name of `restart_requirement`.' }) autostop_requirement: RestartRequirement;
+  @ApiProperty({ type: RestartRequirement, description: 'Late-2023 name of `restart_requirement`.' })
+  autostop_requirement: RestartRequirement;
   @ApiProperty({ type: AutostartRequirement }) autostart_requirement: AutostartRequirement;
   @ApiProperty({ description: 'Milliseconds; one hour by default.' }) activity_bump_ms: number;
   @ApiProperty() require_active_version: boolean;

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsCoderNameTagged, IsTemplateDisplayName, IsTemplateVersionName } from '../../../common/coder-validators.js';
 import { CORS_BEHAVIORS, PORT_SHARE_LEVELS } from '../template-enums.js';
 import { AutostartRequirement, RestartRequirement } from './template.dto.js';
@@ -123,7 +133,10 @@ export class UpdateTemplateMetaRequest {
   @IsBoolean()
   require_active_version?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 65536, description: 'Non-empty deprecates the template (no new workspaces); empty undeprecates it.' })
+  @ApiPropertyOptional({
+    maxLength: 65536,
+    description: 'Non-empty deprecates the template (no new workspaces); empty undeprecates it.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(65536)

@@ -82,7 +82,10 @@ export class TemplateEntity {
   restartRequirementWeeks: number;
 
   /** Nanoseconds a workspace's deadline moves on activity (Coder's default: one hour). */
-  @Column('bigint', { default: 3_600_000_000_000, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  @Column('bigint', {
+    default: 3_600_000_000_000,
+    transformer: { to: (v: number) => v, from: (v: string) => Number(v) },
+  })
   activityBump: number;
 
   /** Weekdays (Monday = bit 0) on which workspaces may autostart; all seven by default. */

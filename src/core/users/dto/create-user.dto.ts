@@ -31,7 +31,9 @@ function IsEmailAddress(): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: { message: '$property must be an email' },
-      validator: { validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value) },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value),
+      },
     });
 }
 
@@ -53,7 +55,10 @@ export class CreateFirstUserRequest {
   @MaxLength(128)
   name?: string;
 
-  @ApiProperty({ description: 'At least 52 bits of entropy (Coder\'s rule), at most 64 characters.', example: 'SomeStrongPassword!' })
+  @ApiProperty({
+    description: "At least 52 bits of entropy (Coder's rule), at most 64 characters.",
+    example: 'SomeStrongPassword!',
+  })
   @IsDefined()
   @IsString()
   password: string;
@@ -125,13 +130,18 @@ export class CreateUserRequest {
   @ApiPropertyOptional({
     enum: CREATABLE_USER_STATUSES,
     default: 'active',
-    description: 'Coder\'s values; `dormant` (a user who has not signed in yet) is stored as `active`, which is what a dormant user becomes on first sign-in.',
+    description:
+      "Coder's values; `dormant` (a user who has not signed in yet) is stored as `active`, which is what a dormant user becomes on first sign-in.",
   })
   @IsOptional()
   @IsIn(CREATABLE_USER_STATUSES)
   user_status?: (typeof CREATABLE_USER_STATUSES)[number];
 
-  @ApiPropertyOptional({ type: [String], example: ['template-admin'], description: 'Site roles to start with (`member` is implied); the caller must be allowed to assign each.' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['template-admin'],
+    description: 'Site roles to start with (`member` is implied); the caller must be allowed to assign each.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(32)
@@ -165,7 +175,10 @@ export class UpdateProfileRequest {
   @MaxLength(128)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'An http(s) URL, or `""` for none; absent = unchanged.', example: 'https://example.com/me.png' })
+  @ApiPropertyOptional({
+    description: 'An http(s) URL, or `""` for none; absent = unchanged.',
+    example: 'https://example.com/me.png',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2048)

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBase64, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsBase64,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ExcludedWith, IsCoderNameTagged, IsUuidIfPresent, RequiredWithout } from '../../../common/coder-validators.js';
 import { VariableValue } from '../../templates/dto/template-version.dto.js';
 import { AUTOMATIC_UPDATES } from '../entities/workspace.entity.js';
@@ -22,7 +33,10 @@ export class CreateWorkspaceRequest {
   @IsUuidIfPresent()
   template_version_id?: string;
 
-  @ApiProperty({ description: 'Letters, digits and single hyphens, at most 32; unique among the owner\'s workspaces.', example: 'dev' })
+  @ApiProperty({
+    description: "Letters, digits and single hyphens, at most 32; unique among the owner's workspaces.",
+    example: 'dev',
+  })
   @IsDefined()
   @IsCoderNameTagged('workspace_name')
   name: string;
@@ -47,7 +61,10 @@ export class CreateWorkspaceRequest {
   @IsInt()
   ttl_ms?: number | null;
 
-  @ApiPropertyOptional({ enum: AUTOMATIC_UPDATES, description: 'Whether starts build the template\'s active version; absent, null or empty = `never`.' })
+  @ApiPropertyOptional({
+    enum: AUTOMATIC_UPDATES,
+    description: "Whether starts build the template's active version; absent, null or empty = `never`.",
+  })
   @IsOptional()
   @IsString()
   automatic_updates?: string;
@@ -70,7 +87,10 @@ export class UpdateWorkspaceAutomaticUpdatesRequest {
 
 /** `codersdk.CreateWorkspaceBuildRequest` (mid-2023). */
 export class CreateWorkspaceBuildRequest {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A version of the workspace\'s template; default: the previous build\'s version.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "A version of the workspace's template; default: the previous build's version.",
+  })
   @IsUuidIfPresent()
   template_version_id?: string;
 
@@ -89,7 +109,9 @@ export class CreateWorkspaceBuildRequest {
   @MaxLength(1_000_000)
   state?: string;
 
-  @ApiPropertyOptional({ description: 'With `delete`: remove the workspace without its previous state (template managers only).' })
+  @ApiPropertyOptional({
+    description: 'With `delete`: remove the workspace without its previous state (template managers only).',
+  })
   @IsOptional()
   @IsBoolean()
   orphan?: boolean;

@@ -20,12 +20,16 @@ export class WorkspaceBuildResponse {
   @ApiProperty() initiator_name: string;
   @ApiProperty({ type: ProvisionerJobResponse }) job: ProvisionerJobResponse;
   @ApiProperty({ enum: ['initiator', 'autostart', 'autostop'] }) reason: string;
-  @ApiProperty({ type: [WorkspaceResourceResponse], description: 'What the build\'s job created; `[]` until it completes.' })
+  @ApiProperty({
+    type: [WorkspaceResourceResponse],
+    description: "What the build's job created; `[]` until it completes.",
+  })
   resources: WorkspaceResourceResponse[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deadline: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) max_deadline: string | null;
-  @ApiProperty({ enum: WORKSPACE_STATUSES, description: 'From the job status and the transition.' }) status: WorkspaceStatus;
-  @ApiProperty({ description: 'The daily cost the build committed against the owner\'s quota.' }) daily_cost: number;
+  @ApiProperty({ enum: WORKSPACE_STATUSES, description: 'From the job status and the transition.' })
+  status: WorkspaceStatus;
+  @ApiProperty({ description: "The daily cost the build committed against the owner's quota." }) daily_cost: number;
 }
 
 export class WorkspaceHealth {
@@ -48,7 +52,7 @@ export class WorkspaceResponse {
   @ApiProperty() template_allow_user_cancel_workspace_jobs: boolean;
   @ApiProperty({ format: 'uuid' }) template_active_version_id: string;
   @ApiProperty({ type: WorkspaceBuildResponse }) latest_build: WorkspaceBuildResponse;
-  @ApiProperty({ description: 'The latest build is not of the template\'s active version.' }) outdated: boolean;
+  @ApiProperty({ description: "The latest build is not of the template's active version." }) outdated: boolean;
   @ApiProperty() name: string;
   @ApiPropertyOptional({ description: 'Absent when there is none.' }) autostart_schedule?: string;
   @ApiPropertyOptional({ description: 'Absent when there is none.' }) ttl_ms?: number;
@@ -57,7 +61,8 @@ export class WorkspaceResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) locked_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dormant_at: string | null;
   @ApiProperty({ type: WorkspaceHealth }) health: WorkspaceHealth;
-  @ApiProperty({ enum: AUTOMATIC_UPDATES, description: 'Always present; `never` unless set.' }) automatic_updates: AutomaticUpdates;
+  @ApiProperty({ enum: AUTOMATIC_UPDATES, description: 'Always present; `never` unless set.' })
+  automatic_updates: AutomaticUpdates;
 }
 
 export class WorkspacesResponse {

@@ -39,7 +39,10 @@ export class WorkspaceEntity {
   autostartSchedule: string | null;
 
   /** Nanoseconds. */
-  @Column('bigint', { nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column('bigint', {
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   ttl: number | null;
 
   @Column('timestamptz')

@@ -40,7 +40,10 @@ import {
  * A property checked by one of the pure rules; the rule's error text becomes the validation's
  * `detail`. The rule also sees the enclosing object (the banner colour depends on `enabled`).
  */
-function Satisfies(name: string, rule: (value: unknown, object: Record<string, unknown>) => string | null): PropertyDecorator {
+function Satisfies(
+  name: string,
+  rule: (value: unknown, object: Record<string, unknown>) => string | null,
+): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name,
@@ -101,7 +104,11 @@ export class SupportLinkConfig {
   @IsString()
   name: string;
 
-  @ApiProperty({ maxLength: URL_MAX, example: 'https://coder.com/docs/coder-oss', description: 'An absolute http(s) URL.' })
+  @ApiProperty({
+    maxLength: URL_MAX,
+    example: 'https://coder.com/docs/coder-oss',
+    description: 'An absolute http(s) URL.',
+  })
   @IsDefined()
   @Satisfies('isLinkTarget', (value) => linkTargetError(value))
   target: string;
@@ -120,7 +127,10 @@ export class SupportLinkConfig {
  * `docs_url`, which GET shows, is not a setting (Coder has no such PUT field): it is ignored.
  */
 export class UpdateAppearanceConfig {
-  @ApiPropertyOptional({ maxLength: APPLICATION_NAME_MAX, description: 'Shown instead of "Coder" (empty: the default).' })
+  @ApiPropertyOptional({
+    maxLength: APPLICATION_NAME_MAX,
+    description: 'Shown instead of "Coder" (empty: the default).',
+  })
   @IsOptional()
   @MaxLength(APPLICATION_NAME_MAX)
   @IsString()
@@ -179,7 +189,11 @@ export class AppearanceConfig {
   @ApiProperty({ description: 'Where documentation links point (`CODER_DOCS_URL`); read-only.' })
   docs_url: string;
 
-  @ApiProperty({ type: ServiceBannerConfig, deprecated: true, description: 'The first announcement banner, or a disabled one.' })
+  @ApiProperty({
+    type: ServiceBannerConfig,
+    deprecated: true,
+    description: 'The first announcement banner, or a disabled one.',
+  })
   service_banner: ServiceBannerConfig;
 
   @ApiProperty({ type: [AnnouncementBannerConfig] })
@@ -199,16 +213,26 @@ export interface StoredAppearance {
 }
 
 function toBanner(banner: ServiceBannerConfig | AnnouncementBannerConfig): Banner {
-  return { enabled: banner.enabled ?? false, message: banner.message ?? '', backgroundColor: banner.background_color ?? '' };
+  return {
+    enabled: banner.enabled ?? false,
+    message: banner.message ?? '',
+    backgroundColor: banner.background_color ?? '',
+  };
 }
 
 /** The settings a PUT stores, given the banners GET showed the caller (see `mergeBanners`). */
-export function toAppearanceSettings(body: UpdateAppearanceConfig, shownBanners: readonly Banner[] = []): AppearanceSettings {
+export function toAppearanceSettings(
+  body: UpdateAppearanceConfig,
+  shownBanners: readonly Banner[] = [],
+): AppearanceSettings {
   return {
     applicationName: body.application_name ?? '',
     logoUrl: body.logo_url ?? '',
     announcementBanners: mergeBanners(
-      { service: body.service_banner && toBanner(body.service_banner), announcements: body.announcement_banners?.map(toBanner) },
+      {
+        service: body.service_banner && toBanner(body.service_banner),
+        announcements: body.announcement_banners?.map(toBanner),
+      },
       shownBanners,
     ),
     supportLinks: (body.support_links ?? []).map(({ name, target, icon }) => ({ name, target, icon })),
@@ -236,7 +260,8 @@ export function toStoredAppearance(settings: AppearanceSettings): StoredAppearan
 /** The wire answer: as stored, with Coder's default links when none are configured. */
 export function toAppearanceConfig(settings: AppearanceSettings, docsUrl: string): AppearanceConfig {
   const stored = toStoredAppearance(settings);
-  const links = stored.support_links.length > 0 ? stored.support_links : DEFAULT_SUPPORT_LINKS.map((link) => ({ ...link }));
+  const links =
+    stored.support_links.length > 0 ? stored.support_links : DEFAULT_SUPPORT_LINKS.map((link) => ({ ...link }));
   return {
     application_name: stored.application_name,
     logo_url: stored.logo_url,

@@ -22,7 +22,13 @@ describe('toAuditDiff (codersdk.AuditDiffField: old/new omitempty, secret always
   });
 
   it('always sends secret as a boolean, true only when stored as true', () => {
-    expect(toAuditDiff({ a: { old: '', new: '', secret: true }, b: { old: 1, new: 2, secret: 'yes' }, c: { old: 1, new: 2 } })).toEqual({
+    expect(
+      toAuditDiff({
+        a: { old: '', new: '', secret: true },
+        b: { old: 1, new: 2, secret: 'yes' },
+        c: { old: 1, new: 2 },
+      }),
+    ).toEqual({
       a: { old: '', new: '', secret: true },
       b: { old: 1, new: 2, secret: false },
       c: { old: 1, new: 2, secret: false },
@@ -30,7 +36,9 @@ describe('toAuditDiff (codersdk.AuditDiffField: old/new omitempty, secret always
   });
 
   it('drops entries that are not objects and answers {} for a diff that is not one', () => {
-    expect(toAuditDiff({ ok: { new: 1, secret: false }, junk: 'x', list: [1], none: null })).toEqual({ ok: { new: 1, secret: false } });
+    expect(toAuditDiff({ ok: { new: 1, secret: false }, junk: 'x', list: [1], none: null })).toEqual({
+      ok: { new: 1, secret: false },
+    });
     for (const diff of [null, undefined, 'x', [], 3]) expect(toAuditDiff(diff)).toEqual({});
   });
 });

@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuditLogRow } from '../../../core/audit/audit.repository.js';
-import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, NIL_UUID, type AuditAction, type AuditResourceType } from '../../../core/audit/audit.service.js';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_RESOURCE_TYPES,
+  NIL_UUID,
+  type AuditAction,
+  type AuditResourceType,
+} from '../../../core/audit/audit.service.js';
 import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
 
 /** `codersdk.AuditLog`. */
@@ -14,7 +20,8 @@ export class AuditLogResponse {
   @ApiProperty() user_agent: string;
   @ApiProperty({ enum: AUDIT_RESOURCE_TYPES }) resource_type: string;
   @ApiProperty({ format: 'uuid' }) resource_id: string;
-  @ApiProperty({ description: 'The resource name at the time (e.g. a username or token name).' }) resource_target: string;
+  @ApiProperty({ description: 'The resource name at the time (e.g. a username or token name).' })
+  resource_target: string;
   @ApiProperty() resource_icon: string;
   @ApiProperty({ enum: AUDIT_ACTIONS }) action: string;
   @ApiProperty({
@@ -27,7 +34,8 @@ export class AuditLogResponse {
   @ApiProperty({ description: 'HTTP status the action was answered with.', example: 201 }) status_code: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) additional_fields: Record<string, unknown>;
   @ApiProperty({ example: '{user} created user {target}' }) description: string;
-  @ApiProperty({ description: 'Dashboard link to the resource, or "".', example: '/users?filter=alice' }) resource_link: string;
+  @ApiProperty({ description: 'Dashboard link to the resource, or "".', example: '/users?filter=alice' })
+  resource_link: string;
   @ApiProperty({ description: 'Whether the resource has since been deleted.' }) is_deleted: boolean;
   @ApiProperty({ type: UserResponse, nullable: true, description: 'The actor; null for anonymous actions.' })
   user: UserResponse | null;
@@ -113,7 +121,10 @@ export function auditResourceLink(resourceType: string, target: string, deleted:
   return '';
 }
 
-export function toAuditLogResponse({ log, actor, resourceDeleted }: AuditLogRow, orgIds: Map<string, string[]>): AuditLogResponse {
+export function toAuditLogResponse(
+  { log, actor, resourceDeleted }: AuditLogRow,
+  orgIds: Map<string, string[]>,
+): AuditLogResponse {
   return {
     id: log.id,
     request_id: log.requestId,

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, registerDecorator } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+} from 'class-validator';
 import { GroupEntity } from '../../../core/groups/entities/group.entity.js';
 import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
 import type { UserEntity } from '../../../core/users/entities/user.entity.js';
@@ -16,7 +27,12 @@ export function isReservedGroupName(name: string): boolean {
 }
 
 export function isValidGroupName(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= GROUP_NAME_MAX && GROUP_NAME_RE.test(value) && !isReservedGroupName(value);
+  return (
+    typeof value === 'string' &&
+    value.length <= GROUP_NAME_MAX &&
+    GROUP_NAME_RE.test(value) &&
+    !isReservedGroupName(value)
+  );
 }
 
 function shown(value: unknown): string {
@@ -43,7 +59,11 @@ export const MAX_QUOTA_ALLOWANCE = 1_000_000;
 export const MAX_MEMBER_CHANGES = 10_000;
 
 export class CreateGroupRequest {
-  @ApiProperty({ example: 'developers', maxLength: GROUP_NAME_MAX, description: 'Letters and digits in single-hyphen-separated runs; not `new` or `create`.' })
+  @ApiProperty({
+    example: 'developers',
+    maxLength: GROUP_NAME_MAX,
+    description: 'Letters and digits in single-hyphen-separated runs; not `new` or `create`.',
+  })
   @IsDefined()
   @IsGroupName()
   name: string;
@@ -114,7 +134,10 @@ export class GroupResponse {
   @ApiProperty() name: string;
   @ApiProperty() display_name: string;
   @ApiProperty({ format: 'uuid' }) organization_id: string;
-  @ApiProperty({ type: [UserResponse], description: 'Active members; `organization_ids` is the group\'s organization (as Coder).' })
+  @ApiProperty({
+    type: [UserResponse],
+    description: "Active members; `organization_ids` is the group's organization (as Coder).",
+  })
   members: UserResponse[];
   @ApiProperty() avatar_url: string;
   @ApiProperty() quota_allowance: number;

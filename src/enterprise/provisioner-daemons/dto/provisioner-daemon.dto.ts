@@ -3,7 +3,11 @@ import type { DaemonStatusRow } from '../../../core/provisioning/provisioner-dae
 
 /** Go's `sql.NullTime`; the API page shows its keys in lower case, which Go's decoder also accepts. */
 export class NullTimeResponse {
-  @ApiProperty({ format: 'date-time', example: '2023-07-01T09:00:00Z', description: '`0001-01-01T00:00:00Z` when not valid.' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2023-07-01T09:00:00Z',
+    description: '`0001-01-01T00:00:00Z` when not valid.',
+  })
   time: string;
 
   @ApiProperty()
@@ -39,10 +43,18 @@ export class ProvisionerDaemonResponse {
   @ApiProperty({ example: 'v0.1.0', description: 'Superset (later Coder): the version the daemon reported.' })
   version: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Superset (later Coder): null for built-in daemons, which serve every organization.' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Superset (later Coder): null for built-in daemons, which serve every organization.',
+  })
   organization_id: string | null;
 
-  @ApiProperty({ enum: DAEMON_STATUSES, description: 'Superset (later Coder): `busy` while running a job, `offline` once disconnected or silent.' })
+  @ApiProperty({
+    enum: DAEMON_STATUSES,
+    description: 'Superset (later Coder): `busy` while running a job, `offline` once disconnected or silent.',
+  })
   status: DaemonStatus;
 }
 
@@ -52,7 +64,9 @@ export function toDaemonResponse(row: DaemonStatusRow): ProvisionerDaemonRespons
   return {
     id: row.id,
     created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at ? { time: row.updated_at.toISOString(), valid: true } : { time: ZERO_TIME, valid: false },
+    updated_at: row.updated_at
+      ? { time: row.updated_at.toISOString(), valid: true }
+      : { time: ZERO_TIME, valid: false },
     name: row.name,
     provisioners: row.provisioners ?? [],
     tags: row.tags ?? {},

@@ -19,5 +19,5 @@ export class QuietHoursResponse {
   @ApiProperty({ description: 'Whether the user set it (false: the deployment default).' }) user_set: boolean;
   @ApiProperty({ example: '00:00', description: 'HH:mm in `timezone`.' }) time: string;
   @ApiProperty({ example: 'UTC' }) timezone: string;
-  @ApiProperty({ format: 'date-time', description: 'Next start, with the zone\'s offset.' }) next: string;
+  @ApiProperty({ format: 'date-time', description: "Next start, with the zone's offset." }) next: string;
 }

@@ -3,7 +3,13 @@ import { ScimListResponseDto } from '../dto/scim.dto.js';
 import { Scim, type ScimContext, type ScimReply } from '../http/scim-http.js';
 import { documentReply } from '../http/scim-replies.js';
 import { ScimController, ScimRoute, scimPaths } from '../http/scim-route.decorator.js';
-import { resourceTypeList, resourceTypeNamed, schemaList, schemaWithId, serviceProviderConfig } from './scim-discovery.js';
+import {
+  resourceTypeList,
+  resourceTypeNamed,
+  schemaList,
+  schemaWithId,
+  serviceProviderConfig,
+} from './scim-discovery.js';
 
 /** RFC 7644 §4 discovery: what this server supports, built from the definitions the handlers use. */
 @ScimController()
@@ -17,7 +23,10 @@ export class ScimDiscoveryController {
     return documentReply(serviceProviderConfig(ctx.base));
   }
 
-  @ScimRoute('GET', 'ResourceTypes', { summary: 'The resource types served: User and Group', returns: ScimListResponseDto })
+  @ScimRoute('GET', 'ResourceTypes', {
+    summary: 'The resource types served: User and Group',
+    returns: ScimListResponseDto,
+  })
   resourceTypes(@Scim() ctx: ScimContext): ScimReply {
     return documentReply(resourceTypeList(ctx.base));
   }
@@ -31,7 +40,10 @@ export class ScimDiscoveryController {
     return documentReply(resourceTypeNamed(name, ctx.base));
   }
 
-  @ScimRoute('GET', 'Schemas', { summary: 'The User and Group schemas, exactly as supported', returns: ScimListResponseDto })
+  @ScimRoute('GET', 'Schemas', {
+    summary: 'The User and Group schemas, exactly as supported',
+    returns: ScimListResponseDto,
+  })
   schemas(@Scim() ctx: ScimContext): ScimReply {
     return documentReply(schemaList(ctx.base));
   }

@@ -41,7 +41,12 @@ export interface ResourceSchema {
   ignoredSchemas: string[];
 }
 
-function attr(name: string, type: AttributeDef['type'], description: string, more: Partial<AttributeDef> = {}): AttributeDef {
+function attr(
+  name: string,
+  type: AttributeDef['type'],
+  description: string,
+  more: Partial<AttributeDef> = {},
+): AttributeDef {
   return {
     name,
     type,
@@ -63,7 +68,9 @@ const ID = attr('id', 'string', 'Unique identifier of the resource (a UUID), ass
   uniqueness: 'server',
 });
 
-const EXTERNAL_ID = attr('externalId', 'string', "The identity provider's identifier for the resource.", { caseExact: true });
+const EXTERNAL_ID = attr('externalId', 'string', "The identity provider's identifier for the resource.", {
+  caseExact: true,
+});
 
 export const USER_SCHEMA: ResourceSchema = {
   id: SCHEMA.user,
@@ -73,19 +80,36 @@ export const USER_SCHEMA: ResourceSchema = {
   attributes: [
     ID,
     EXTERNAL_ID,
-    attr('userName', 'string', 'Unique identifier of the user for the identity provider (often an email address). Coder usernames are derived from it at creation.', {
-      required: true,
-      uniqueness: 'server',
-    }),
+    attr(
+      'userName',
+      'string',
+      'Unique identifier of the user for the identity provider (often an email address). Coder usernames are derived from it at creation.',
+      {
+        required: true,
+        uniqueness: 'server',
+      },
+    ),
     attr('name', 'complex', "The components of the user's name.", {
       subAttributes: [
         attr('formatted', 'string', 'The full name, formatted for display.'),
-        attr('familyName', 'string', "The family name. When not provisioned: the last word of Coder's name (the whole name if one word, the username if none)."),
-        attr('givenName', 'string', "The given name. When not provisioned: Coder's name up to its last space (the whole name if one word, the username if none)."),
+        attr(
+          'familyName',
+          'string',
+          "The family name. When not provisioned: the last word of Coder's name (the whole name if one word, the username if none).",
+        ),
+        attr(
+          'givenName',
+          'string',
+          "The given name. When not provisioned: Coder's name up to its last space (the whole name if one word, the username if none).",
+        ),
       ],
       ignoredSubAttributes: ['middleName', 'honorificPrefix', 'honorificSuffix'],
     }),
-    attr('displayName', 'string', "The name shown in Coder (the user's `name`); absent when the user has none. Removing it with PATCH clears Coder's name."),
+    attr(
+      'displayName',
+      'string',
+      "The name shown in Coder (the user's `name`); absent when the user has none. Removing it with PATCH clears Coder's name.",
+    ),
     attr('emails', 'complex', 'Email addresses. Coder keeps one per user: the primary one (or the first).', {
       multiValued: true,
       subAttributes: [
@@ -101,7 +125,11 @@ export const USER_SCHEMA: ResourceSchema = {
       mutability: 'readOnly',
       subAttributes: [
         attr('value', 'string', 'The group id.', { mutability: 'readOnly' }),
-        attr('$ref', 'reference', 'The URI of the group.', { mutability: 'readOnly', referenceTypes: ['Group'], caseExact: true }),
+        attr('$ref', 'reference', 'The URI of the group.', {
+          mutability: 'readOnly',
+          referenceTypes: ['Group'],
+          caseExact: true,
+        }),
         attr('display', 'string', "The group's display name.", { mutability: 'readOnly' }),
       ],
     }),
@@ -142,7 +170,11 @@ export const GROUP_SCHEMA: ResourceSchema = {
       multiValued: true,
       subAttributes: [
         attr('value', 'string', 'The id of a user.', { mutability: 'immutable' }),
-        attr('$ref', 'reference', 'The URI of the user.', { mutability: 'readOnly', referenceTypes: ['User'], caseExact: true }),
+        attr('$ref', 'reference', 'The URI of the user.', {
+          mutability: 'readOnly',
+          referenceTypes: ['User'],
+          caseExact: true,
+        }),
         attr('display', 'string', "The member's userName.", { mutability: 'readOnly' }),
         attr('type', 'string', 'Always "User".', { mutability: 'readOnly', canonicalValues: ['User'] }),
       ],

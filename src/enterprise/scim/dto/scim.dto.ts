@@ -11,7 +11,8 @@ export class ScimMetaDto {
   @ApiProperty({ format: 'date-time' }) created: string;
   @ApiProperty({ format: 'date-time' }) lastModified: string;
   @ApiProperty({ format: 'uri' }) location: string;
-  @ApiProperty({ example: 'W/"3mPlcB0P6J5ckOoB7kEeLw"', description: 'Weak ETag, also sent as the ETag header.' }) version: string;
+  @ApiProperty({ example: 'W/"3mPlcB0P6J5ckOoB7kEeLw"', description: 'Weak ETag, also sent as the ETag header.' })
+  version: string;
 }
 
 export class ScimNameDto {
@@ -39,7 +40,8 @@ export class ScimUserDto {
   @ApiProperty({ example: 'alice@example.com' }) userName: string;
   @ApiPropertyOptional({ type: ScimNameDto }) name?: ScimNameDto;
   @ApiPropertyOptional({ description: "Coder's `name`." }) displayName?: string;
-  @ApiProperty({ type: [ScimEmailDto], description: 'One per user: the primary (or first) one is stored.' }) emails: ScimEmailDto[];
+  @ApiProperty({ type: [ScimEmailDto], description: 'One per user: the primary (or first) one is stored.' })
+  emails: ScimEmailDto[];
   @ApiProperty({ description: 'false = suspended in Coder.' }) active: boolean;
   @ApiPropertyOptional({ type: [ScimReferenceDto], readOnly: true }) groups?: ScimReferenceDto[];
   @ApiProperty({ type: ScimMetaDto, readOnly: true }) meta: ScimMetaDto;
@@ -68,8 +70,12 @@ export class ScimListResponseDto {
 }
 
 export class ScimPatchOperationDto {
-  @ApiProperty({ enum: ['add', 'replace', 'remove'], description: 'Case-insensitive ("Replace" as Entra sends it).' }) op: string;
-  @ApiPropertyOptional({ example: 'emails[type eq "work"].value', description: 'Omitted: `value` is an object of attributes (keys may be paths).' })
+  @ApiProperty({ enum: ['add', 'replace', 'remove'], description: 'Case-insensitive ("Replace" as Entra sends it).' })
+  op: string;
+  @ApiPropertyOptional({
+    example: 'emails[type eq "work"].value',
+    description: 'Omitted: `value` is an object of attributes (keys may be paths).',
+  })
   path?: string;
   @ApiPropertyOptional({ description: 'Any JSON value; booleans may be "True"/"False".' }) value?: unknown;
 }
@@ -92,7 +98,16 @@ export class ScimErrorDto {
   @ApiProperty({ type: [String], example: [SCHEMA.error] }) schemas: string[];
   @ApiProperty({ example: '400', description: 'The HTTP status, as a string (RFC 7644 §3.12).' }) status: string;
   @ApiPropertyOptional({
-    enum: ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue'],
+    enum: [
+      'invalidFilter',
+      'tooMany',
+      'uniqueness',
+      'mutability',
+      'invalidSyntax',
+      'invalidPath',
+      'noTarget',
+      'invalidValue',
+    ],
   })
   scimType?: string;
   @ApiPropertyOptional() detail?: string;

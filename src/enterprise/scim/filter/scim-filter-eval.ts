@@ -34,7 +34,14 @@ function compareStrings(actual: string, op: CompareOp, expected: string, caseExa
   }
 }
 
-function compare(actual: unknown, op: CompareOp, expected: FilterValue, type: ValueType, caseExact: boolean, name: string): boolean {
+function compare(
+  actual: unknown,
+  op: CompareOp,
+  expected: FilterValue,
+  type: ValueType,
+  caseExact: boolean,
+  name: string,
+): boolean {
   if (expected === null) {
     if (op === 'eq') return actual === undefined || actual === null;
     if (op === 'ne') return actual !== undefined && actual !== null;
@@ -65,7 +72,8 @@ export function evaluate(node: FilterNode, item: Record<string, unknown>, subs: 
       throw new FilterError('Nested value filters are not supported.');
     case 'present':
     case 'compare': {
-      if (node.attr.sub || node.attr.urn) throw new FilterError(`Invalid sub-attribute ${JSON.stringify(node.attr.name)} in a value filter.`);
+      if (node.attr.sub || node.attr.urn)
+        throw new FilterError(`Invalid sub-attribute ${JSON.stringify(node.attr.name)} in a value filter.`);
       // Own entries only: `constructor` is not a sub-attribute.
       const name = node.attr.name.toLowerCase();
       const def = Object.hasOwn(subs, name) ? subs[name] : undefined;

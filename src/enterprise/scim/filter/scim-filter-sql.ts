@@ -53,7 +53,11 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-function column(catalog: Catalog, attr: AttrPath, sub: string | undefined): { col: Column; wrap: (c: string) => string } {
+function column(
+  catalog: Catalog,
+  attr: AttrPath,
+  sub: string | undefined,
+): { col: Column; wrap: (c: string) => string } {
   const name = `${attr.name}${sub ? `.${sub}` : ''}`;
   if (attr.urn !== undefined && attr.urn.toLowerCase() !== catalog.urn.toLowerCase()) {
     throw new FilterError(`Attributes of ${JSON.stringify(attr.urn)} cannot be filtered on.`);
@@ -82,7 +86,8 @@ function compare(col: Column, op: CompareOp, value: FilterValue, params: SqlPara
   }
   switch (col.type) {
     case 'boolean': {
-      if (op !== 'eq' && op !== 'ne') throw new FilterError(`"${op}" is not supported on the boolean attribute ${name}.`);
+      if (op !== 'eq' && op !== 'ne')
+        throw new FilterError(`"${op}" is not supported on the boolean attribute ${name}.`);
       const b = asBoolean(value);
       if (b === undefined) throw new FilterError(`${name} is a boolean: compare it with true or false.`);
       return `(${col.sql}) ${op === 'eq' ? '=' : '<>'} ${params.add(b)}::boolean`;
@@ -123,10 +128,16 @@ function compare(col: Column, op: CompareOp, value: FilterValue, params: SqlPara
   }
 }
 
-function leaf(node: FilterNode & { type: 'compare' | 'present' }, catalog: Catalog, params: SqlParams, prefix?: AttrPath): string {
+function leaf(
+  node: FilterNode & { type: 'compare' | 'present' },
+  catalog: Catalog,
+  params: SqlParams,
+  prefix?: AttrPath,
+): string {
   const attr = prefix ?? node.attr;
   const sub = prefix ? node.attr.name : node.attr.sub;
-  if (prefix && (node.attr.sub || node.attr.urn)) throw new FilterError('Sub-attributes in a value filter are named without a prefix.');
+  if (prefix && (node.attr.sub || node.attr.urn))
+    throw new FilterError('Sub-attributes in a value filter are named without a prefix.');
   const name = `${attr.name}${sub ? `.${sub}` : ''}`;
   const { col, wrap } = column(catalog, attr, sub);
   const condition =
@@ -148,7 +159,8 @@ function compile(node: FilterNode, catalog: Catalog, params: SqlParams, prefix?:
       if (prefix) throw new FilterError('Nested value filters are not supported.');
       if (node.attr.sub) throw new FilterError(`"[" must follow an attribute name.`);
       const found = own(catalog.attributes, node.attr.name.toLowerCase());
-      if (!found || found.kind !== 'complex') throw new FilterError(`${JSON.stringify(node.attr.name)} has no values to filter.`);
+      if (!found || found.kind !== 'complex')
+        throw new FilterError(`${JSON.stringify(node.attr.name)} has no values to filter.`);
       column(catalog, node.attr, Object.keys(found.sub)[0]); // checks the schema URN
       const inner = compile(node.filter, catalog, params, node.attr);
       return (found.some ?? ((c: string) => c))(`COALESCE((${inner}), false)`);

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { FilterError, ScimError } from '../http/scim.errors.js';
 import { filterToSql, SqlParams, type Catalog } from './scim-filter-sql.js';
-import { equalities, parseAttrPath, parseFilter, parseValueFilter, type AttrPath, type FilterNode, type FilterValue } from './scim-filter.js';
+import {
+  equalities,
+  parseAttrPath,
+  parseFilter,
+  parseValueFilter,
+  type AttrPath,
+  type FilterNode,
+  type FilterValue,
+} from './scim-filter.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
@@ -22,7 +30,12 @@ function filterError(fn: () => unknown): FilterError {
     const e = err as FilterError;
     expect(e.getStatus()).toBe(400);
     expect(e.scimType).toBe('invalidFilter');
-    expect(e.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: e.message });
+    expect(e.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidFilter',
+      detail: e.message,
+    });
     return e;
   }
   throw new Error('expected a FilterError');
@@ -62,7 +75,14 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
         filter: and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@x')),
       });
       expect(parseFilter('emails[type eq "work" or not (primary eq true)] and userName pr')).toEqual(
-        and({ type: 'valuePath', attr: { name: 'emails' }, filter: or(cmp('type', 'eq', 'work'), not(cmp('primary', 'eq', true))) }, pr('userName')),
+        and(
+          {
+            type: 'valuePath',
+            attr: { name: 'emails' },
+            filter: or(cmp('type', 'eq', 'work'), not(cmp('primary', 'eq', true))),
+          },
+          pr('userName'),
+        ),
       );
     });
 
@@ -79,7 +99,9 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
     it('accepts operators, logical words and literals in any case; keeps attribute names as written', () => {
       expect(parseFilter('USERNAME EQ "x"')).toEqual(cmp('USERNAME', 'eq', 'x'));
       expect(parseFilter('userName Pr')).toEqual(pr('userName'));
-      expect(parseFilter('a Eq TRUE AND b nE False Or c eQ NULL')).toEqual(or(and(cmp('a', 'eq', true), cmp('b', 'ne', false)), cmp('c', 'eq', null)));
+      expect(parseFilter('a Eq TRUE AND b nE False Or c eQ NULL')).toEqual(
+        or(and(cmp('a', 'eq', true), cmp('b', 'ne', false)), cmp('c', 'eq', null)),
+      );
       expect(parseFilter('NOT (a pr)')).toEqual(not(pr('a')));
       for (const op of ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']) {
         expect(parseFilter(`a ${op.toUpperCase()} "v"`)).toEqual(cmp('a', op, 'v'));
@@ -88,9 +110,13 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
 
     it('reads sub-attributes and schema URN prefixes', () => {
       expect(parseFilter('name.givenName sw "A"')).toEqual(cmp('name', 'sw', 'A', { sub: 'givenName' }));
-      expect(parseFilter(`${USER}:name.givenName eq "x"`)).toEqual(cmp('name', 'eq', 'x', { urn: USER, sub: 'givenName' }));
+      expect(parseFilter(`${USER}:name.givenName eq "x"`)).toEqual(
+        cmp('name', 'eq', 'x', { urn: USER, sub: 'givenName' }),
+      );
       expect(parseFilter(`${USER}:userName pr`)).toEqual(pr('userName', { urn: USER }));
-      expect(parseFilter('meta.lastModified gt "2020-01-01T00:00:00Z"')).toEqual(cmp('meta', 'gt', '2020-01-01T00:00:00Z', { sub: 'lastModified' }));
+      expect(parseFilter('meta.lastModified gt "2020-01-01T00:00:00Z"')).toEqual(
+        cmp('meta', 'gt', '2020-01-01T00:00:00Z', { sub: 'lastModified' }),
+      );
       expect(parseFilter('$ref pr')).toEqual(pr('$ref'));
     });
 
@@ -177,8 +203,12 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
 
     it('bounds nesting, comparisons and length', () => {
       expect(parseFilter(`${'('.repeat(16)}a pr${')'.repeat(16)}`)).toEqual(pr('a'));
-      expect(filterError(() => parseFilter(`${'('.repeat(17)}a pr${')'.repeat(17)}`)).message).toMatch(/nested more than 16/);
-      expect(filterError(() => parseFilter(`${'not ('.repeat(17)}a pr${')'.repeat(17)}`)).message).toMatch(/nested more than 16/);
+      expect(filterError(() => parseFilter(`${'('.repeat(17)}a pr${')'.repeat(17)}`)).message).toMatch(
+        /nested more than 16/,
+      );
+      expect(filterError(() => parseFilter(`${'not ('.repeat(17)}a pr${')'.repeat(17)}`)).message).toMatch(
+        /nested more than 16/,
+      );
       const terms = (n: number) => Array.from({ length: n }, (_, i) => `a${i} pr`).join(' or ');
       expect(() => parseFilter(terms(64))).not.toThrow();
       expect(filterError(() => parseFilter(terms(65))).message).toMatch(/more than 64 comparisons/);
@@ -192,7 +222,9 @@ describe('parseFilter (RFC 7644 §3.4.2.2)', () => {
 
 describe('parseValueFilter (the brackets of a PATCH path)', () => {
   it('parses sub-attribute filters', () => {
-    expect(parseValueFilter('value eq "x" and type Eq "work"')).toEqual(and(cmp('value', 'eq', 'x'), cmp('type', 'eq', 'work')));
+    expect(parseValueFilter('value eq "x" and type Eq "work"')).toEqual(
+      and(cmp('value', 'eq', 'x'), cmp('type', 'eq', 'work')),
+    );
   });
 
   it('refuses nested brackets and empty filters', () => {
@@ -239,7 +271,10 @@ describe('filterToSql', () => {
         kind: 'complex',
         defaultSub: 'value',
         some: (c) => `EXISTS (SELECT 1 FROM emails e WHERE ${c})`,
-        sub: { value: { kind: 'column', type: 'string', sql: 'e.value' }, type: { kind: 'column', type: 'string', sql: 'e.type' } },
+        sub: {
+          value: { kind: 'column', type: 'string', sql: 'e.value' },
+          type: { kind: 'column', type: 'string', sql: 'e.type' },
+        },
       },
       meta: { kind: 'complex', sub: { created: { kind: 'column', type: 'dateTime', sql: 'u.created_at' } } },
     },
@@ -263,7 +298,9 @@ describe('filterToSql', () => {
 
   it('resolves names case-insensitively, with or without the schema URN', () => {
     expect(sql(`${USER.toUpperCase()}:UserName pr`).sql).toContain('u.username');
-    expect(sql('EMAILS.VALUE co "x"').sql).toMatch(/^EXISTS \(SELECT 1 FROM emails e WHERE COALESCE\(\(strpos\(lower\(\(e\.value\)\)/);
+    expect(sql('EMAILS.VALUE co "x"').sql).toMatch(
+      /^EXISTS \(SELECT 1 FROM emails e WHERE COALESCE\(\(strpos\(lower\(\(e\.value\)\)/,
+    );
   });
 
   it('compiles not, and, or, value paths and null comparisons', () => {
@@ -348,7 +385,13 @@ const { tree } = fc.letrec<{ tree: FilterNode; inner: FilterNode }>((tie) => ({
     present,
     fc.record({ type: fc.constantFrom('and' as const, 'or' as const), left: tie('tree'), right: tie('tree') }),
     fc.record({ type: fc.constant('not' as const), expr: tie('tree') }),
-    fc.record({ type: fc.constant('valuePath' as const), attr: fc.tuple(fc.option(fc.constant(USER), { nil: undefined }), name).map(([urn, n]) => (urn ? { urn, name: n } : { name: n })), filter: tie('inner') }),
+    fc.record({
+      type: fc.constant('valuePath' as const),
+      attr: fc
+        .tuple(fc.option(fc.constant(USER), { nil: undefined }), name)
+        .map(([urn, n]) => (urn ? { urn, name: n } : { name: n })),
+      filter: tie('inner'),
+    }),
   ),
   inner: fc.oneof(
     { depthSize: 'small', maxDepth: 3 },
@@ -381,7 +424,9 @@ function render(node: FilterNode, mixCase: (s: string) => string, parent = 0, ri
 }
 
 const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
-const mixCase = fc.func(fc.boolean()).map((f) => (s: string) => [...s].map((c, i) => (f(s, i) ? c.toUpperCase() : c)).join(''));
+const mixCase = fc
+  .func(fc.boolean())
+  .map((f) => (s: string) => [...s].map((c, i) => (f(s, i) ? c.toUpperCase() : c)).join(''));
 
 describe('parseFilter properties', () => {
   it('round-trips: parsing the rendering of any filter gives that filter back', () => {
@@ -395,15 +440,28 @@ describe('parseFilter properties', () => {
     );
   });
 
-  const filterChars = fc.constantFrom(...'()[]"\\ .:$-_aeqnotrpsuIDN019eE+\t\n'.split(''), ' and ', ' or ', ' eq ', ' pr', 'not (', 'userName', '"x"', '\\u0000', '\\ud800');
+  const filterChars = fc.constantFrom(
+    ...'()[]"\\ .:$-_aeqnotrpsuIDN019eE+\t\n'.split(''),
+    ' and ',
+    ' or ',
+    ' eq ',
+    ' pr',
+    'not (',
+    'userName',
+    '"x"',
+    '\\u0000',
+    '\\ud800',
+  );
   const anyText = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 300 }),
     fc.string({ unit: filterChars, maxLength: 200 }),
-    fc.tuple(tree, mixCase, fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3 })).map(([ast, mixed, at, del, ins]) => {
-      const text = render(ast, mixed);
-      const i = at % (text.length + 1);
-      return text.slice(0, i) + ins + text.slice(i + del);
-    }),
+    fc
+      .tuple(tree, mixCase, fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3 }))
+      .map(([ast, mixed, at, del, ins]) => {
+        const text = render(ast, mixed);
+        const i = at % (text.length + 1);
+        return text.slice(0, i) + ins + text.slice(i + del);
+      }),
     fc.nat({ max: 5000 }).map((n) => '('.repeat(n)),
     fc.nat({ max: 5000 }).map((n) => `a eq "${'\\'.repeat(n)}`),
   );
@@ -414,7 +472,13 @@ describe('parseFilter properties', () => {
         try {
           parseFilter(text);
         } catch (err) {
-          if (!(err instanceof FilterError) || !(err instanceof ScimError) || err.scimType !== 'invalidFilter' || err.getStatus() !== 400) throw err;
+          if (
+            !(err instanceof FilterError) ||
+            !(err instanceof ScimError) ||
+            err.scimType !== 'invalidFilter' ||
+            err.getStatus() !== 400
+          )
+            throw err;
         }
         try {
           parseValueFilter(text);
@@ -432,19 +496,41 @@ describe('parseFilter properties', () => {
       attributes: {
         username: { kind: 'column', type: 'string', sql: 'u.username' },
         active: { kind: 'column', type: 'boolean', sql: 'u.active' },
-        emails: { kind: 'complex', defaultSub: 'value', some: (c) => `EXISTS (${c})`, sub: { value: { kind: 'column', type: 'string', sql: 'e.value' } } },
+        emails: {
+          kind: 'complex',
+          defaultSub: 'value',
+          some: (c) => `EXISTS (${c})`,
+          sub: { value: { kind: 'column', type: 'string', sql: 'e.value' } },
+        },
         meta: { kind: 'complex', sub: { created: { kind: 'column', type: 'dateTime', sql: 'u.created' } } },
       },
     };
     // Mostly comparisons the catalog accepts (right names and types), sometimes wrong ones.
-    const str = fc.string({ unit: 'binary', maxLength: 12 }).filter((v) => !v.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(v));
+    const str = fc
+      .string({ unit: 'binary', maxLength: 12 })
+      .filter((v) => !v.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(v));
     const typedLeaf: fc.Arbitrary<FilterNode> = fc.oneof(
-      fc.tuple(fc.constantFrom('userName', 'USERNAME', `${USER}:userName`), fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), fc.oneof(str, fc.constant(null))).map(([n, op, v]) =>
-        n.startsWith('urn') ? cmp('userName', v === null ? 'eq' : op, v, { urn: USER }) : cmp(n, v === null ? 'ne' : op, v),
-      ),
-      fc.tuple(fc.constantFrom('eq', 'ne'), fc.constantFrom<FilterValue>(true, false, 'True', 'false')).map(([op, v]) => cmp('active', op, v)),
+      fc
+        .tuple(
+          fc.constantFrom('userName', 'USERNAME', `${USER}:userName`),
+          fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'),
+          fc.oneof(str, fc.constant(null)),
+        )
+        .map(([n, op, v]) =>
+          n.startsWith('urn')
+            ? cmp('userName', v === null ? 'eq' : op, v, { urn: USER })
+            : cmp(n, v === null ? 'ne' : op, v),
+        ),
+      fc
+        .tuple(fc.constantFrom('eq', 'ne'), fc.constantFrom<FilterValue>(true, false, 'True', 'false'))
+        .map(([op, v]) => cmp('active', op, v)),
       fc.tuple(fc.constantFrom('eq', 'co', 'ew'), str).map(([op, v]) => cmp('emails', op, v, { sub: 'value' })),
-      fc.tuple(fc.constantFrom('eq', 'ne', 'gt', 'ge', 'lt', 'le'), fc.date({ min: new Date(1), max: new Date(4e12), noInvalidDate: true })).map(([op, d]) => cmp('meta', op, d.toISOString(), { sub: 'created' })),
+      fc
+        .tuple(
+          fc.constantFrom('eq', 'ne', 'gt', 'ge', 'lt', 'le'),
+          fc.date({ min: new Date(1), max: new Date(4e12), noInvalidDate: true }),
+        )
+        .map(([op, d]) => cmp('meta', op, d.toISOString(), { sub: 'created' })),
       fc.constantFrom(pr('userName'), pr('emails'), pr('active')),
       compare,
     );
@@ -452,9 +538,19 @@ describe('parseFilter properties', () => {
       t: fc.oneof(
         { depthSize: 'small', maxDepth: 4 },
         weighted(5, typedLeaf),
-        weighted(2, fc.record({ type: fc.constantFrom('and' as const, 'or' as const), left: tie('t'), right: tie('t') })),
+        weighted(
+          2,
+          fc.record({ type: fc.constantFrom('and' as const, 'or' as const), left: tie('t'), right: tie('t') }),
+        ),
         weighted(1, fc.record({ type: fc.constant('not' as const), expr: tie('t') })),
-        weighted(1, typedLeaf.map((leaf): FilterNode => ({ type: 'valuePath', attr: { name: 'emails' }, filter: leaf.type === 'compare' || leaf.type === 'present' ? { ...leaf, attr: { name: 'value' } } : leaf }))),
+        weighted(
+          1,
+          typedLeaf.map((leaf): FilterNode => ({
+            type: 'valuePath',
+            attr: { name: 'emails' },
+            filter: leaf.type === 'compare' || leaf.type === 'present' ? { ...leaf, attr: { name: 'value' } } : leaf,
+          })),
+        ),
       ),
     })).t;
     let compiled = 0;
@@ -465,7 +561,9 @@ describe('parseFilter properties', () => {
           const sql = filterToSql(ast, catalog, params);
           // Values are never spliced into the SQL text: no quotes but the catalog's own, and
           // every placeholder has its parameter.
-          expect(sql.replaceAll("'milliseconds'", '').replaceAll("<> ''", '').replaceAll('COLLATE "C"', '')).not.toMatch(/['"\\]/);
+          expect(
+            sql.replaceAll("'milliseconds'", '').replaceAll("<> ''", '').replaceAll('COLLATE "C"', ''),
+          ).not.toMatch(/['"\\]/);
           for (const [, n] of sql.matchAll(/\$(\d+)/g)) expect(Number(n)).toBeLessThanOrEqual(params.values.length);
           compiled++;
         } catch (err) {

@@ -64,7 +64,8 @@ function tokenize(input: string): Token[] {
       const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(input.slice(i));
       const text = m ? m[0] : '';
       const next = input[i + text.length];
-      if (!m || (next !== undefined && !/[\s()[\]]/.test(next))) throw new FilterError(`Invalid number at position ${i + 1}.`);
+      if (!m || (next !== undefined && !/[\s()[\]]/.test(next)))
+        throw new FilterError(`Invalid number at position ${i + 1}.`);
       const value = Number(text);
       if (!Number.isFinite(value)) throw new FilterError(`Invalid number at position ${i + 1}.`);
       tokens.push({ kind: 'number', value, pos: i });
@@ -131,13 +132,16 @@ class Parser {
   private expect(kind: ')' | ']'): void {
     const t = this.tokens[this.i];
     if (t?.kind !== kind) {
-      throw new FilterError(t ? `Expected "${kind}" at position ${t.pos + 1}.` : `Expected "${kind}" at the end of the filter.`);
+      throw new FilterError(
+        t ? `Expected "${kind}" at position ${t.pos + 1}.` : `Expected "${kind}" at the end of the filter.`,
+      );
     }
     this.i++;
   }
 
   private enter(): void {
-    if (++this.depth > LIMITS.filterDepth) throw new FilterError(`The filter is nested more than ${LIMITS.filterDepth} levels deep.`);
+    if (++this.depth > LIMITS.filterDepth)
+      throw new FilterError(`The filter is nested more than ${LIMITS.filterDepth} levels deep.`);
   }
 
   private parseOr(inValuePath: boolean): FilterNode {
@@ -180,8 +184,10 @@ class Parser {
 
   private parseAttrExp(inValuePath: boolean): FilterNode {
     const t = this.tokens[this.i];
-    if (t.kind !== 'word') throw new FilterError(`Expected an attribute name at position ${t.pos + 1}, found ${this.describe(t)}.`);
-    if (++this.terms > LIMITS.filterTerms) throw new FilterError(`The filter has more than ${LIMITS.filterTerms} comparisons.`);
+    if (t.kind !== 'word')
+      throw new FilterError(`Expected an attribute name at position ${t.pos + 1}, found ${this.describe(t)}.`);
+    if (++this.terms > LIMITS.filterTerms)
+      throw new FilterError(`The filter has more than ${LIMITS.filterTerms} comparisons.`);
     const attr = parseAttrPath(t.text);
     this.i++;
     if (this.peek()?.kind === '[') {
@@ -209,11 +215,13 @@ class Parser {
 
   private parseComparison(attr: AttrPath, pos: number): FilterNode {
     const opToken = this.peek();
-    if (opToken?.kind !== 'word') throw new FilterError(`Expected an operator after the attribute at position ${pos + 1}.`);
+    if (opToken?.kind !== 'word')
+      throw new FilterError(`Expected an operator after the attribute at position ${pos + 1}.`);
     const op = opToken.text.toLowerCase();
     this.i++;
     if (op === 'pr') return { type: 'present', attr };
-    if (!COMPARE_OPS.has(op)) throw new FilterError(`Unknown operator ${JSON.stringify(opToken.text)} at position ${opToken.pos + 1}.`);
+    if (!COMPARE_OPS.has(op))
+      throw new FilterError(`Unknown operator ${JSON.stringify(opToken.text)} at position ${opToken.pos + 1}.`);
     const v = this.peek();
     if (!v) throw new FilterError(`Expected a value after "${op}".`);
     this.i++;
@@ -224,27 +232,32 @@ class Parser {
     } else {
       throw new FilterError(`Expected a value (string, number, true, false or null) at position ${v.pos + 1}.`);
     }
-    if (typeof value === 'string' && value.includes('\u0000')) throw new FilterError('Filter values must not contain NUL characters.');
-    if (typeof value === 'string' && LONE_SURROGATE.test(value)) throw new FilterError('Filter values must be valid Unicode (no lone surrogates).');
+    if (typeof value === 'string' && value.includes('\u0000'))
+      throw new FilterError('Filter values must not contain NUL characters.');
+    if (typeof value === 'string' && LONE_SURROGATE.test(value))
+      throw new FilterError('Filter values must be valid Unicode (no lone surrogates).');
     return { type: 'compare', attr, op: op as CompareOp, value };
   }
 }
 
 /** Parses a filter; throws FilterError with a message fit for the client. */
 export function parseFilter(input: string): FilterNode {
-  if (input.length > LIMITS.filterLength) throw new FilterError(`The filter is longer than ${LIMITS.filterLength} characters.`);
+  if (input.length > LIMITS.filterLength)
+    throw new FilterError(`The filter is longer than ${LIMITS.filterLength} characters.`);
   return new Parser(tokenize(input)).parse(false);
 }
 
 /** Parses the content of a PATCH path's brackets (`type eq "work"`): sub-attributes only. */
 export function parseValueFilter(input: string): FilterNode {
-  if (input.length > LIMITS.filterLength) throw new FilterError(`The filter is longer than ${LIMITS.filterLength} characters.`);
+  if (input.length > LIMITS.filterLength)
+    throw new FilterError(`The filter is longer than ${LIMITS.filterLength} characters.`);
   return new Parser(tokenize(input)).parse(true);
 }
 
 /** Equality constraints of a bracket filter (`type eq "work" and primary eq true`), or undefined if it has others. */
 export function equalities(node: FilterNode): Record<string, FilterValue> | undefined {
-  if (node.type === 'compare' && node.op === 'eq' && !node.attr.sub && !node.attr.urn) return { [node.attr.name]: node.value };
+  if (node.type === 'compare' && node.op === 'eq' && !node.attr.sub && !node.attr.urn)
+    return { [node.attr.name]: node.value };
   if (node.type === 'and') {
     const left = equalities(node.left);
     const right = equalities(node.right);

@@ -70,7 +70,13 @@ export function parseListQuery(source: Record<string, unknown>, schema: Resource
 export function parseSearchRequest(body: unknown, schema: ResourceSchema): ListQuery {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object (a SearchRequest message).');
   const schemas = getKey(body, 'schemas');
-  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.searchRequest.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    !(
+      Array.isArray(schemas) &&
+      schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.searchRequest.toLowerCase())
+    )
+  ) {
     throw invalidSyntax(`schemas must contain "${SCHEMA.searchRequest}".`);
   }
   return parseListQuery(body, schema);

@@ -65,7 +65,8 @@ export function project(resource: Record<string, unknown>, projection: Projectio
     for (const name of projection.include) {
       const [attr, sub] = name.split('.');
       if (!sub) subsOf.set(attr, 'all');
-      else if (subsOf.get(attr) !== 'all') subsOf.set(attr, [...((subsOf.get(attr) as string[] | undefined) ?? []), sub]);
+      else if (subsOf.get(attr) !== 'all')
+        subsOf.set(attr, [...((subsOf.get(attr) as string[] | undefined) ?? []), sub]);
     }
     out = {};
     for (const [key, value] of Object.entries(resource)) {

@@ -43,7 +43,12 @@ export function toScimGroup(row: ScimGroupRow, base: string, members?: MemberRef
   if (row.externalId !== null) resource.externalId = row.externalId;
   resource.displayName = displayNameOf(row);
   if (members && members.length > 0) {
-    resource.members = members.map((m) => ({ value: m.id, $ref: `${base}/Users/${m.id}`, display: m.userName, type: 'User' }));
+    resource.members = members.map((m) => ({
+      value: m.id,
+      $ref: `${base}/Users/${m.id}`,
+      display: m.userName,
+      type: 'User',
+    }));
   }
   resource.meta = {
     resourceType: 'Group',
@@ -66,11 +71,13 @@ export function groupVersion(row: ScimGroupRow): string {
 function readMembers(raw: unknown): string[] {
   if (raw === undefined || raw === null) return [];
   const list = Array.isArray(raw) ? raw : [raw];
-  if (list.length > LIMITS.maxMembers) throw invalidValue(`A group may be given at most ${LIMITS.maxMembers} members at once.`);
+  if (list.length > LIMITS.maxMembers)
+    throw invalidValue(`A group may be given at most ${LIMITS.maxMembers} members at once.`);
   const ids = list.map((item, i) => {
     if (!isPlainObject(item)) throw invalidValue(`members[${i}] must be an object, not ${describe(item)}.`);
     const type = getKey(item, 'type');
-    if (typeof type === 'string' && type.toLowerCase() === 'group') throw invalidValue('Groups cannot be members of groups here.');
+    if (typeof type === 'string' && type.toLowerCase() === 'group')
+      throw invalidValue('Groups cannot be members of groups here.');
     return requiredString(`members[${i}].value`, getKey(item, 'value'), 64).toLowerCase();
   });
   return [...new Set(ids)];
@@ -80,7 +87,13 @@ function readMembers(raw: unknown): string[] {
 export function readGroup(body: unknown): GroupInput {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object (a Group resource).');
   const schemas = getKey(body, 'schemas');
-  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.group.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    !(
+      Array.isArray(schemas) &&
+      schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.group.toLowerCase())
+    )
+  ) {
     throw invalidSyntax(`schemas must contain "${SCHEMA.group}".`);
   }
   return {
@@ -111,7 +124,12 @@ export function groupNameCandidates(displayName: string): string[] {
 }
 
 /** What a PATCH makes of a group: its operations applied to the group's resource, read back as a PUT body. */
-export function patchedGroup(current: ScimGroupRow, members: MemberRef[], request: PatchRequest, base: string): GroupInput {
+export function patchedGroup(
+  current: ScimGroupRow,
+  members: MemberRef[],
+  request: PatchRequest,
+  base: string,
+): GroupInput {
   const doc = toScimGroup(current, base, members);
   delete doc.meta;
   // PatchOp only here (parsePatchRequest refuses the legacy form for groups).

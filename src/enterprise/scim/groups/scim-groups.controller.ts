@@ -5,7 +5,9 @@ import { Scim, type ScimContext, type ScimReply } from '../http/scim-http.js';
 import { ScimController, ScimRoute, scimPaths } from '../http/scim-route.decorator.js';
 import { ScimGroupsService } from './scim-groups.service.js';
 
-const ID: ApiParamOptions[] = [{ name: 'id', description: 'The group id (the Everyone group and any other value: 404).' }];
+const ID: ApiParamOptions[] = [
+  { name: 'id', description: 'The group id (the Everyone group and any other value: 404).' },
+];
 
 @ScimController()
 @Controller(scimPaths('Groups'))

@@ -78,7 +78,8 @@ export class ScimGroupsRepository {
   async list(orgId: string, filter: FilterNode | undefined, offset: number, limit: number) {
     const params = new SqlParams([orgId]);
     const where = filter ? ` AND ${filterToSql(filter, GROUP_CATALOG, params)}` : '';
-    const count = () => this.db.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
+    const count = () =>
+      this.db.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
     if (limit === 0) return { total: (await count())[0].total, rows: [] as ScimGroupRow[] };
     // One query for the page and the number matching; only a page past the end needs the count alone.
     const page = new SqlParams([...params.values]);

@@ -12,9 +12,24 @@ import type { Projection } from '../filter/scim-projection.js';
 import { ScimAudit, type ScimAuditEntry } from '../http/scim-audit.js';
 import type { ScimContext, ScimReply } from '../http/scim-http.js';
 import { ScimOrganization } from '../http/scim-organization.js';
-import { createdReply, deletedReply, listReply, notModifiedReply, patchedReply, resourceReply, wantsAttribute } from '../http/scim-replies.js';
+import {
+  createdReply,
+  deletedReply,
+  listReply,
+  notModifiedReply,
+  patchedReply,
+  resourceReply,
+  wantsAttribute,
+} from '../http/scim-replies.js';
 import { etagMatches } from '../http/scim-values.js';
-import { displayNameTaken, groupConflict, noFreeGroupName, preconditionFailed, scimNotFound, unknownMembers } from '../http/scim.errors.js';
+import {
+  displayNameTaken,
+  groupConflict,
+  noFreeGroupName,
+  preconditionFailed,
+  scimNotFound,
+  unknownMembers,
+} from '../http/scim.errors.js';
 import { parsePatchRequest } from '../patch/scim-patch-request.js';
 import { ScimUsersRepository } from '../users/scim-users.repository.js';
 import {
@@ -61,8 +76,18 @@ export class ScimGroupsService {
     const { total, rows } = orgId
       ? await this.repo.list(orgId, query.filter, query.startIndex - 1, query.count)
       : { total: 0, rows: [] as ScimGroupRow[] };
-    const members = orgId && wantsAttribute(query.projection, 'members') ? await this.repo.membersOf(orgId, rows.map((r) => r.id)) : undefined;
-    return listReply(query, total, rows.map((r) => toScimGroup(r, ctx.base, members?.get(r.id))));
+    const members =
+      orgId && wantsAttribute(query.projection, 'members')
+        ? await this.repo.membersOf(
+            orgId,
+            rows.map((r) => r.id),
+          )
+        : undefined;
+    return listReply(
+      query,
+      total,
+      rows.map((r) => toScimGroup(r, ctx.base, members?.get(r.id))),
+    );
   }
 
   async get(id: string, ctx: ScimContext): Promise<ScimReply> {
@@ -92,7 +117,10 @@ export class ScimGroupsService {
       await this.repo.setExternalId(group.id, input.externalId);
       const members = await this.checkedNewMembers(orgId, input.members, new Set());
       await this.groups.addMembers(group.id, members);
-      await this.record(ctx, group, 'create', HttpStatus.CREATED, null, { ...groupAuditSnapshot(group, members), external_id: input.externalId });
+      await this.record(ctx, group, 'create', HttpStatus.CREATED, null, {
+        ...groupAuditSnapshot(group, members),
+        external_id: input.externalId,
+      });
       return (await this.repo.get(orgId, group.id))!;
     });
     return this.answer(orgId, row, ctx, createdReply);
@@ -149,9 +177,21 @@ export class ScimGroupsService {
   }
 
   /** Stores `input` over the group: display name (and Coder name), externalId, members by difference. */
-  private async store(orgId: string, current: ScimGroupRow, currentMembers: MemberRef[], input: GroupInput, ctx: ScimContext): Promise<ScimGroupRow> {
+  private async store(
+    orgId: string,
+    current: ScimGroupRow,
+    currentMembers: MemberRef[],
+    input: GroupInput,
+    ctx: ScimContext,
+  ): Promise<ScimGroupRow> {
     const group = (await this.groups.getGroupById(current.id))!;
-    const before = { ...groupAuditSnapshot(group, currentMembers.map((m) => m.id)), external_id: current.externalId };
+    const before = {
+      ...groupAuditSnapshot(
+        group,
+        currentMembers.map((m) => m.id),
+      ),
+      external_id: current.externalId,
+    };
     if (input.displayName !== displayNameOf(current)) {
       await this.assertDisplayNameFree(orgId, input.displayName, current.id);
       group.name = await this.freeName(orgId, input.displayName, current.id);
@@ -166,7 +206,8 @@ export class ScimGroupsService {
     await this.groups.removeMembers(current.id, remove);
     const members = input.members.filter((id) => have.has(id) || add.includes(id));
     const after = { ...groupAuditSnapshot(group, members), external_id: input.externalId };
-    if (JSON.stringify(before) !== JSON.stringify(after)) await this.record(ctx, group, 'write', HttpStatus.OK, before, after);
+    if (JSON.stringify(before) !== JSON.stringify(after))
+      await this.record(ctx, group, 'write', HttpStatus.OK, before, after);
     return (await this.repo.get(orgId, current.id))!;
   }
 
@@ -174,7 +215,10 @@ export class ScimGroupsService {
   private async checkedNewMembers(orgId: string, wanted: string[], have: Set<string>): Promise<string[]> {
     const fresh = wanted.filter((id) => !have.has(id));
     const malformed = fresh.filter((id) => !isUuid(id));
-    const exposed = await this.scimUsers.exposedUsersAmong(orgId, fresh.filter((id) => isUuid(id)));
+    const exposed = await this.scimUsers.exposedUsersAmong(
+      orgId,
+      fresh.filter((id) => isUuid(id)),
+    );
     const unknown = [...malformed, ...fresh.filter((id) => isUuid(id) && !exposed.has(id))];
     if (unknown.length > 0) throw unknownMembers(unknown);
     return fresh;

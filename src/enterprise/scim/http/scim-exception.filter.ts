@@ -44,14 +44,25 @@ export class ScimExceptionFilter implements ExceptionFilter {
     if (exception instanceof ScimError) return exception;
     // A path parameter the router cannot decode (`/Users/%a`; Nest wraps the router's URIError in a
     // 400 "Failed to decode param"): no such resource.
-    if (exception instanceof HttpException && exception.getStatus() === 400 && exception.message.startsWith('Failed to decode param')) {
+    if (
+      exception instanceof HttpException &&
+      exception.getStatus() === 400 &&
+      exception.message.startsWith('Failed to decode param')
+    ) {
       return scimNotFound();
     }
-    const parsed = exception instanceof ApiError ? { status: exception.getStatus(), body: exception.body } : bodyParserErrorResponse(exception);
-    if (parsed) return scimErrorForStatus(parsed.status, [parsed.body.message, parsed.body.detail].filter(Boolean).join(' '));
+    const parsed =
+      exception instanceof ApiError
+        ? { status: exception.getStatus(), body: exception.body }
+        : bodyParserErrorResponse(exception);
+    if (parsed)
+      return scimErrorForStatus(parsed.status, [parsed.body.message, parsed.body.detail].filter(Boolean).join(' '));
     if (exception instanceof HttpException) return scimErrorForStatus(exception.getStatus(), exception.message);
     if (isUniqueViolation(exception)) return resourceConflict();
-    const code = exception instanceof QueryFailedError ? (exception.driverError as { code?: string } | undefined)?.code : undefined;
+    const code =
+      exception instanceof QueryFailedError
+        ? (exception.driverError as { code?: string } | undefined)?.code
+        : undefined;
     // Class 22 (data exception: text PostgreSQL cannot store, a value out of range) is bad input.
     if (code?.startsWith('22')) return unstorableValue();
     const requestId = requestIdOf(req);

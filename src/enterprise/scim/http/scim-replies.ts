@@ -34,7 +34,11 @@ export function resourceReply(resource: Record<string, unknown>, projection: Pro
 /** 201 for a POST: the projected resource with its `ETag` and `Location`. */
 export function createdReply(resource: Record<string, unknown>, projection: Projection): ScimReply {
   const meta = resource.meta as { location: string; version: string };
-  return { status: HttpStatus.CREATED, headers: { ETag: meta.version, Location: meta.location }, body: project(resource, projection) };
+  return {
+    status: HttpStatus.CREATED,
+    headers: { ETag: meta.version, Location: meta.location },
+    body: project(resource, projection),
+  };
 }
 
 /**
@@ -42,7 +46,8 @@ export function createdReply(resource: Record<string, unknown>, projection: Proj
  * §3.5.2 allows 204 there, not for GET or PUT).
  */
 export function patchedReply(resource: Record<string, unknown>, projection: Projection): ScimReply {
-  if (projection.include?.length === 0) return { status: HttpStatus.NO_CONTENT, headers: { ETag: versionOf(resource) } };
+  if (projection.include?.length === 0)
+    return { status: HttpStatus.NO_CONTENT, headers: { ETag: versionOf(resource) } };
   return resourceReply(resource, projection);
 }
 

@@ -15,10 +15,16 @@ export function scimPaths(resource: string): string[] {
 }
 
 const ERRORS: [number, string][] = [
-  [400, 'Invalid request (`scimType` says why: invalidSyntax, invalidFilter, invalidValue, invalidPath, noTarget, mutability).'],
+  [
+    400,
+    'Invalid request (`scimType` says why: invalidSyntax, invalidFilter, invalidValue, invalidPath, noTarget, mutability).',
+  ],
   [401, 'Missing or wrong SCIM key.'],
   [403, `SCIM is not entitled (\`${notEntitledMessage('scim')}\`).`],
-  [404, 'Unknown resource (also for malformed ids); `Route not found.` in Coder\'s envelope when no SCIM key is configured.'],
+  [
+    404,
+    "Unknown resource (also for malformed ids); `Route not found.` in Coder's envelope when no SCIM key is configured.",
+  ],
 ];
 
 /**
@@ -33,14 +39,21 @@ export function ScimController(): ClassDecorator {
     UseFilters(ScimExceptionFilter),
     UseInterceptors(ScimReplyInterceptor),
     ApiTags('SCIM'),
-    ApiHeader({ name: 'Authorization', required: true, description: '`Bearer <CODER_SCIM_AUTH_HEADER>` (or the raw key).' }),
+    ApiHeader({
+      name: 'Authorization',
+      required: true,
+      description: '`Bearer <CODER_SCIM_AUTH_HEADER>` (or the raw key).',
+    }),
     ApiProduces('application/scim+json'),
     ...ERRORS.map(([status, description]) => ApiResponse({ status, description, type: ScimErrorDto })),
   );
 }
 
 /** A SCIM route's own documentation; errors beyond those of every SCIM route are in `scimErrors`. */
-export interface ScimRouteSpec extends Pick<RouteSpec, 'summary' | 'description' | 'returns' | 'params' | 'query' | 'body' | 'responses'> {
+export interface ScimRouteSpec extends Pick<
+  RouteSpec,
+  'summary' | 'description' | 'returns' | 'params' | 'query' | 'body' | 'responses'
+> {
   /** Errors of this route in the SCIM error schema (409 `uniqueness`, 412), with what they mean. */
   scimErrors?: { status: number; description: string }[];
 }
@@ -52,7 +65,11 @@ export interface ScimRouteSpec extends Pick<RouteSpec, 'summary' | 'description'
  */
 export function ScimRoute(method: Parameters<typeof Route>[0], path: string, spec: ScimRouteSpec): MethodDecorator {
   const { scimErrors = [], ...route } = spec;
-  const errors: ApiResponseOptions[] = scimErrors.map(({ status, description }) => ({ status, type: ScimErrorDto, description }));
+  const errors: ApiResponseOptions[] = scimErrors.map(({ status, description }) => ({
+    status,
+    type: ScimErrorDto,
+    description,
+  }));
   return Route(method, path, {
     ...route,
     responses: [...(route.responses ?? []), ...errors],

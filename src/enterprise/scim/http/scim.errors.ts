@@ -114,17 +114,22 @@ export const noFreeGroupName = (displayName: string) =>
 /** A unique violation raised by a concurrent group write. */
 export const groupConflict = () => uniqueness('The group conflicts with an existing one.');
 export const unknownMembers = (ids: string[]) => {
-  const shown = ids.slice(0, 5).map((id) => JSON.stringify(id)).join(', ');
+  const shown = ids
+    .slice(0, 5)
+    .map((id) => JSON.stringify(id))
+    .join(', ');
   return invalidValue(`members must be ids of provisioned users; unknown: ${shown}${ids.length > 5 ? ', …' : ''}.`);
 };
 
 // Errors raised outside SCIM's code, in SCIM's schema (ScimExceptionFilter).
 export const resourceConflict = () => uniqueness('The resource conflicts with an existing one.');
 /** PostgreSQL class 22 (data exception: text it cannot store, a value out of range): bad input. */
-export const unstorableValue = () => invalidValue('A value cannot be stored (for example, it contains a NUL character).');
+export const unstorableValue = () =>
+  invalidValue('A value cannot be stored (for example, it contains a NUL character).');
 export const scimDatabaseUnavailable = (requestId: string) =>
   new ScimError(503, undefined, `${MESSAGES.databaseUnavailable} Request ID: ${requestId}`, { 'Retry-After': '5' });
-export const scimInternalError = (requestId: string) => new ScimError(500, undefined, `${MESSAGES.internal} Request ID: ${requestId}`);
+export const scimInternalError = (requestId: string) =>
+  new ScimError(500, undefined, `${MESSAGES.internal} Request ID: ${requestId}`);
 
 /** Another error's status (a body parser's, Nest's, Coder's envelope) in SCIM's schema. */
 export function scimErrorForStatus(status: number, detail: string): ScimError {

@@ -46,12 +46,16 @@ export function parsePatchRequest(body: unknown, allowLegacy: boolean): PatchReq
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('Operations must be an array of one or more operations.');
   }
-  if (operations.length > LIMITS.maxOperations) throw invalidSyntax(`At most ${LIMITS.maxOperations} operations are accepted per request.`);
+  if (operations.length > LIMITS.maxOperations)
+    throw invalidSyntax(`At most ${LIMITS.maxOperations} operations are accepted per request.`);
   return { kind: 'operations', operations: operations.map(parseOperation) };
 }
 
 function listsPatchOp(schemas: unknown): boolean {
-  return Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.patchOp.toLowerCase());
+  return (
+    Array.isArray(schemas) &&
+    schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.patchOp.toLowerCase())
+  );
 }
 
 function parseOperation(raw: unknown, index: number): PatchOperation {
@@ -62,7 +66,8 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
     throw invalidSyntax(`Operations[${index}].op must be "add", "replace" or "remove", not ${describe(op)}.`);
   }
   const path = getKey(raw, 'path');
-  if (path !== undefined && path !== null && typeof path !== 'string') throw invalidPath(`Operations[${index}].path must be a string.`);
+  if (path !== undefined && path !== null && typeof path !== 'string')
+    throw invalidPath(`Operations[${index}].path must be a string.`);
   const operation: PatchOperation = { op: name };
   if (typeof path === 'string' && path.trim() !== '') operation.path = path.trim();
   const value = getKey(raw, 'value');
@@ -90,7 +95,8 @@ export function parsePatchPath(text: string, schema: ResourceSchema): PatchPath 
     rest = text.slice(colon + 1);
   }
   const m = /^([^.[\]]+)(?:\[(.*)\])?(?:\.([^.[\]]+))?$/s.exec(rest);
-  if (!m || !NAME.test(m[1]) || (m[3] !== undefined && !NAME.test(m[3]))) throw invalidPath(`Invalid path ${describe(text)}.`);
+  if (!m || !NAME.test(m[1]) || (m[3] !== undefined && !NAME.test(m[3])))
+    throw invalidPath(`Invalid path ${describe(text)}.`);
   const path: PatchPath = { urn, name: m[1] };
   if (m[2] !== undefined) {
     try {

@@ -12,7 +12,17 @@ import {
 import { evaluate } from '../filter/scim-filter-eval.js';
 import { equalities, type FilterNode } from '../filter/scim-filter.js';
 import { asBoolean, isPlainObject } from '../http/scim-json.js';
-import { describe, FilterError, inOperation, invalidFilter, invalidPath, invalidValue, mutability, noTarget, ScimError } from '../http/scim.errors.js';
+import {
+  describe,
+  FilterError,
+  inOperation,
+  invalidFilter,
+  invalidPath,
+  invalidValue,
+  mutability,
+  noTarget,
+  ScimError,
+} from '../http/scim.errors.js';
 import { parsePatchPath, type PatchOperation, type PatchOpName, type PatchPath } from './scim-patch-request.js';
 
 /**
@@ -46,14 +56,16 @@ function targetOf(path: PatchPath, schema: ResourceSchema, text: string, lenient
   const def = findAttribute(schema, name);
   if (!def) {
     if (isIgnoredAttribute(schema, name) || lenient) return { kind: 'ignore' };
-    if (name.toLowerCase() === 'meta' || name.toLowerCase() === 'schemas') throw mutability(`${name} cannot be modified.`);
+    if (name.toLowerCase() === 'meta' || name.toLowerCase() === 'schemas')
+      throw mutability(`${name} cannot be modified.`);
     throw invalidPath(`Unknown attribute in path ${describe(text)}.`);
   }
   if (def.mutability === 'readOnly') {
     if (lenient) return { kind: 'ignore' };
     throw mutability(`${def.name} is read-only.`);
   }
-  if (path.filter && !def.multiValued) throw invalidPath(`${def.name} is not multi-valued: a value filter cannot select from it.`);
+  if (path.filter && !def.multiValued)
+    throw invalidPath(`${def.name} is not multi-valued: a value filter cannot select from it.`);
   let sub: AttributeDef | undefined;
   if (path.sub !== undefined) {
     if (def.type !== 'complex') throw invalidPath(`${def.name} has no sub-attributes.`);
@@ -105,8 +117,10 @@ function applyOperation(doc: Doc, operation: PatchOperation, schema: ResourceSch
 const MAX_SCHEMA_NESTING = 4;
 
 function applyPathless(doc: Doc, op: PatchOpName, value: unknown, schema: ResourceSchema, depth = 0): void {
-  if (!isPlainObject(value)) throw invalidValue(`Without a path, the value of ${op} must be an object of attributes, not ${describe(value)}.`);
-  if (depth > MAX_SCHEMA_NESTING) throw invalidValue(`The value of ${op} nests schema URNs more than ${MAX_SCHEMA_NESTING} levels deep.`);
+  if (!isPlainObject(value))
+    throw invalidValue(`Without a path, the value of ${op} must be an object of attributes, not ${describe(value)}.`);
+  if (depth > MAX_SCHEMA_NESTING)
+    throw invalidValue(`The value of ${op} nests schema URNs more than ${MAX_SCHEMA_NESTING} levels deep.`);
   for (const [key, v] of Object.entries(value)) {
     if (key.toLowerCase() === schema.id.toLowerCase()) {
       applyPathless(doc, op, v, schema, depth + 1);
@@ -129,7 +143,14 @@ function applyPathless(doc: Doc, op: PatchOpName, value: unknown, schema: Resour
   }
 }
 
-function applyToAttribute(doc: Doc, op: PatchOpName, def: AttributeDef, filter: FilterNode | undefined, sub: AttributeDef | undefined, value: unknown): void {
+function applyToAttribute(
+  doc: Doc,
+  op: PatchOpName,
+  def: AttributeDef,
+  filter: FilterNode | undefined,
+  sub: AttributeDef | undefined,
+  value: unknown,
+): void {
   if (def.multiValued) return applyToMultiValued(doc, op, def, filter, sub, value);
   if (def.type === 'complex') return applyToComplex(doc, op, def, sub, value);
   if (op === 'remove') {
@@ -140,7 +161,13 @@ function applyToAttribute(doc: Doc, op: PatchOpName, def: AttributeDef, filter: 
   doc[def.name] = value;
 }
 
-function applyToComplex(doc: Doc, op: PatchOpName, def: AttributeDef, sub: AttributeDef | undefined, value: unknown): void {
+function applyToComplex(
+  doc: Doc,
+  op: PatchOpName,
+  def: AttributeDef,
+  sub: AttributeDef | undefined,
+  value: unknown,
+): void {
   const current = isPlainObject(doc[def.name]) ? (doc[def.name] as Doc) : {};
   if (sub) {
     if (op === 'remove') delete current[sub.name];
@@ -172,7 +199,8 @@ function itemKey(item: Doc): string | undefined {
 
 function asItems(def: AttributeDef, value: unknown): Doc[] {
   const list = Array.isArray(value) ? value : [value];
-  if (list.length > LIMITS.maxMembers) throw invalidValue(`At most ${LIMITS.maxMembers} values of ${def.name} are accepted at once.`);
+  if (list.length > LIMITS.maxMembers)
+    throw invalidValue(`At most ${LIMITS.maxMembers} values of ${def.name} are accepted at once.`);
   return list.map((v) => {
     if (!isPlainObject(v)) throw invalidValue(`Each value of ${def.name} must be an object, not ${describe(v)}.`);
     return canonicalItem(def, v);
@@ -216,7 +244,8 @@ function applyToMultiValued(
       if (err instanceof FilterError) throw invalidFilter(err.message);
       throw err;
     }
-    if (sub?.mutability === 'immutable' && op !== 'remove') throw mutability(`${def.name}.${sub.name} cannot be changed.`);
+    if (sub?.mutability === 'immutable' && op !== 'remove')
+      throw mutability(`${def.name}.${sub.name} cannot be changed.`);
     if (op === 'remove') {
       if (sub) matches.forEach((m) => delete m[sub.name]);
       else items = items.filter((item) => !matches.includes(item));
@@ -252,7 +281,11 @@ function applyToMultiValued(
     if (value === undefined || value === null) items = [];
     else {
       // Entra: `{"op":"Remove","path":"members","value":[{"value":"<id>"}]}` removes only those.
-      const gone = new Set(asItems(def, value).map(itemKey).filter((k): k is string => k !== undefined));
+      const gone = new Set(
+        asItems(def, value)
+          .map(itemKey)
+          .filter((k): k is string => k !== undefined),
+      );
       items = items.filter((item) => !gone.has(itemKey(item) ?? ''));
     }
   } else {

@@ -1,4 +1,10 @@
-import { coderDisplayName, derivedNameParts, toScimUser, type ScimUserRow, type UserInput } from './scim-user.mapper.js';
+import {
+  coderDisplayName,
+  derivedNameParts,
+  toScimUser,
+  type ScimUserRow,
+  type UserInput,
+} from './scim-user.mapper.js';
 
 const row = (over: Partial<ScimUserRow> = {}): ScimUserRow => ({
   id: '11111111-2222-3333-4444-555555555555',
@@ -35,8 +41,14 @@ describe('derivedNameParts (name parts for users SCIM did not provision)', () =>
 describe('toScimUser name', () => {
   it('always carries givenName and familyName, the provisioned ones first', () => {
     expect(toScimUser(row(), 'http://x/scim/v2').name).toEqual({ givenName: 'jdoe', familyName: 'jdoe' });
-    expect(toScimUser(row({ name: 'Ada Lovelace', givenName: 'Augusta' }), 'http://x/scim/v2').name).toEqual({ givenName: 'Augusta', familyName: 'Lovelace' });
-    expect(toScimUser(row({ name: 'A B', givenName: 'G', familyName: 'F', formattedName: 'Dr G F' }), 'http://x/scim/v2').name).toEqual({
+    expect(toScimUser(row({ name: 'Ada Lovelace', givenName: 'Augusta' }), 'http://x/scim/v2').name).toEqual({
+      givenName: 'Augusta',
+      familyName: 'Lovelace',
+    });
+    expect(
+      toScimUser(row({ name: 'A B', givenName: 'G', familyName: 'F', formattedName: 'Dr G F' }), 'http://x/scim/v2')
+        .name,
+    ).toEqual({
       formatted: 'Dr G F',
       familyName: 'F',
       givenName: 'G',

@@ -79,7 +79,12 @@ export const DERIVED_FAMILY_NAME_SQL = `CASE WHEN ${TRIMMED_NAME_SQL} = '' THEN 
  * The full User resource (before projection); `groups` only when loaded. `derive: false` gives
  * the stored name parts only (what a PATCH is applied to, so derived parts are never stored).
  */
-export function toScimUser(row: ScimUserRow, base: string, groups?: GroupRef[], derive = true): Record<string, unknown> {
+export function toScimUser(
+  row: ScimUserRow,
+  base: string,
+  groups?: GroupRef[],
+  derive = true,
+): Record<string, unknown> {
   const resource: Record<string, unknown> = { schemas: [SCHEMA.user], id: row.id };
   if (row.externalId !== null) resource.externalId = row.externalId;
   resource.userName = userNameOf(row);
@@ -144,12 +149,19 @@ function readEmail(raw: unknown, mode: 'create' | 'replace', userName: string): 
 export function readUser(body: unknown, mode: 'create' | 'replace'): UserInput {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object (a User resource).');
   const schemas = getKey(body, 'schemas');
-  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.user.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    !(
+      Array.isArray(schemas) &&
+      schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA.user.toLowerCase())
+    )
+  ) {
     throw invalidSyntax(`schemas must contain "${SCHEMA.user}".`);
   }
   const userName = requiredString('userName', getKey(body, 'userName'), LIMITS.userName);
   const rawName = getKey(body, 'name');
-  if (rawName !== undefined && rawName !== null && !isPlainObject(rawName)) throw invalidValue(`name must be an object, not ${describe(rawName)}.`);
+  if (rawName !== undefined && rawName !== null && !isPlainObject(rawName))
+    throw invalidValue(`name must be an object, not ${describe(rawName)}.`);
   const name = rawName ?? {};
   const active = getKey(body, 'active');
   const input: UserInput = {

@@ -7,7 +7,11 @@ import { ScimUsersService } from './scim-users.service.js';
 
 const ID: ApiParamOptions[] = [{ name: 'id', description: 'The user id (any other value: 404).' }];
 const PROJECTION: ApiQueryOptions[] = [
-  { name: 'attributes', required: false, description: 'Comma-separated attributes to return (`id` and `schemas` always are).' },
+  {
+    name: 'attributes',
+    required: false,
+    description: 'Comma-separated attributes to return (`id` and `schemas` always are).',
+  },
   { name: 'excludedAttributes', required: false, description: 'Comma-separated attributes to leave out.' },
 ];
 
@@ -41,7 +45,12 @@ export class ScimUsersController {
     return this.users.searchBody(body, ctx);
   }
 
-  @ScimRoute('GET', ':id', { summary: 'Get a user (If-None-Match: 304)', params: ID, query: PROJECTION, returns: ScimUserDto })
+  @ScimRoute('GET', ':id', {
+    summary: 'Get a user (If-None-Match: 304)',
+    params: ID,
+    query: PROJECTION,
+    returns: ScimUserDto,
+  })
   get(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimReply> {
     return this.users.get(id, ctx);
   }
@@ -69,7 +78,7 @@ export class ScimUsersController {
   }
 
   @ScimRoute('PATCH', ':id', {
-    summary: 'Patch a user: PatchOp, or Coder\'s legacy whole-user body (only `active` is read)',
+    summary: "Patch a user: PatchOp, or Coder's legacy whole-user body (only `active` is read)",
     description: '`active: false` suspends, `true` reactivates. 204 when `attributes` is empty.',
     params: ID,
     body: { type: ScimPatchOpDto },

@@ -121,7 +121,8 @@ export class ScimUsersRepository {
   async list(orgId: string, filter: FilterNode | undefined, offset: number, limit: number) {
     const params = new SqlParams([orgId]);
     const where = filter ? ` AND ${filterToSql(filter, USER_CATALOG, params)}` : '';
-    const count = () => this.db.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
+    const count = () =>
+      this.db.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
     if (limit === 0) return { total: (await count())[0].total, rows: [] as ScimUserRow[] };
     // One query for the page and the number matching; only a page past the end needs the count alone.
     const page = new SqlParams([...params.values]);
@@ -166,17 +167,28 @@ export class ScimUsersRepository {
 
   /** Non-deleted users whose username or SCIM userName is `userName`, or whose email is `email`. */
   async holders(orgId: string, userName: string, email: string | undefined): Promise<Holder[]> {
-    const rows: { id: string; username: string; email: string; scim_user_name: string | null; deprovisioned: boolean }[] =
-      await this.db.manager.query(
-        `SELECT u.id, u.username, u.email, s.user_name AS scim_user_name,
+    const rows: {
+      id: string;
+      username: string;
+      email: string;
+      scim_user_name: string | null;
+      deprovisioned: boolean;
+    }[] = await this.db.manager.query(
+      `SELECT u.id, u.username, u.email, s.user_name AS scim_user_name,
                 (s.deprovisioned_at IS NOT NULL AND EXISTS (
                   SELECT 1 FROM organization_members om WHERE om.user_id = u.id AND om.organization_id = $1)) AS deprovisioned
            FROM users u LEFT JOIN scim_users s ON s.user_id = u.id
           WHERE u.deleted = false
             AND (lower(u.username) = lower($2) OR lower(s.user_name) = lower($2) OR lower(u.email) = lower($3))`,
-        [orgId, userName, email ?? ''],
-      );
-    return rows.map((r) => ({ id: r.id, username: r.username, email: r.email, scimUserName: r.scim_user_name, deprovisioned: r.deprovisioned }));
+      [orgId, userName, email ?? ''],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      email: r.email,
+      scimUserName: r.scim_user_name,
+      deprovisioned: r.deprovisioned,
+    }));
   }
 
   /** A SCIM user row whose userName is taken by a user deleted in Coder would shadow a new user: drop it. */
@@ -199,7 +211,16 @@ export class ScimUsersRepository {
       .into(ScimUserEntity)
       .values({ ...row, updatedAt: new Date() })
       .orUpdate(
-        ['user_name', 'external_id', 'given_name', 'family_name', 'formatted_name', 'email_type', 'deprovisioned_at', 'updated_at'],
+        [
+          'user_name',
+          'external_id',
+          'given_name',
+          'family_name',
+          'formatted_name',
+          'email_type',
+          'deprovisioned_at',
+          'updated_at',
+        ],
         ['user_id'],
       )
       .execute();

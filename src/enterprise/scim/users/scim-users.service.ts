@@ -12,9 +12,25 @@ import type { Projection } from '../filter/scim-projection.js';
 import { ScimAudit, type ScimAuditEntry } from '../http/scim-audit.js';
 import type { ScimContext, ScimReply } from '../http/scim-http.js';
 import { ScimOrganization } from '../http/scim-organization.js';
-import { createdReply, deletedReply, listReply, notModifiedReply, patchedReply, resourceReply, wantsAttribute } from '../http/scim-replies.js';
+import {
+  createdReply,
+  deletedReply,
+  listReply,
+  notModifiedReply,
+  patchedReply,
+  resourceReply,
+  wantsAttribute,
+} from '../http/scim-replies.js';
 import { etagMatches } from '../http/scim-values.js';
-import { emailTaken, noFreeUsername, preconditionFailed, scimNotFound, userConflict, userNameTaken, type ScimError } from '../http/scim.errors.js';
+import {
+  emailTaken,
+  noFreeUsername,
+  preconditionFailed,
+  scimNotFound,
+  userConflict,
+  userNameTaken,
+  type ScimError,
+} from '../http/scim.errors.js';
 import { parsePatchRequest } from '../patch/scim-patch-request.js';
 import {
   auditSnapshot,
@@ -65,8 +81,17 @@ export class ScimUsersService {
       ? await this.repo.list(orgId, query.filter, query.startIndex - 1, query.count)
       : { total: 0, rows: [] as ScimUserRow[] };
     const groups =
-      orgId && wantsAttribute(query.projection, 'groups') ? await this.groups.groupsOfUsersInOrganization(orgId, rows.map((r) => r.id)) : undefined;
-    return listReply(query, total, rows.map((r) => toScimUser(r, ctx.base, groups?.get(r.id))));
+      orgId && wantsAttribute(query.projection, 'groups')
+        ? await this.groups.groupsOfUsersInOrganization(
+            orgId,
+            rows.map((r) => r.id),
+          )
+        : undefined;
+    return listReply(
+      query,
+      total,
+      rows.map((r) => toScimUser(r, ctx.base, groups?.get(r.id))),
+    );
   }
 
   async get(id: string, ctx: ScimContext): Promise<ScimReply> {
@@ -124,7 +149,15 @@ export class ScimUsersService {
       const row = await this.lockForWrite(orgId, id, ctx);
       if (row.status !== 'suspended') await this.usersRepo.updateStatus(row.id, 'suspended');
       await this.repo.saveScimUser({ ...scimFieldsOf(row), userId: row.id, deprovisionedAt: new Date() });
-      await this.record(orgId, row, ctx, 'write', HttpStatus.NO_CONTENT, auditSnapshot(row), auditSnapshot({ ...row, status: 'suspended' }, true));
+      await this.record(
+        orgId,
+        row,
+        ctx,
+        'write',
+        HttpStatus.NO_CONTENT,
+        auditSnapshot(row),
+        auditSnapshot({ ...row, status: 'suspended' }, true),
+      );
       return row;
     });
     if (current.status !== 'suspended') await this.users.activeUsersChanged();
@@ -163,18 +196,27 @@ export class ScimUsersService {
     await this.repo.lockUserWrites();
     const current = await this.repo.get(orgId, id.toLowerCase(), true);
     if (!current) throw scimNotFound();
-    if (ctx.ifMatch !== undefined && !etagMatches(ctx.ifMatch, userVersion(current, ctx.base))) throw preconditionFailed();
+    if (ctx.ifMatch !== undefined && !etagMatches(ctx.ifMatch, userVersion(current, ctx.base)))
+      throw preconditionFailed();
     return current;
   }
 
   /** Stores `input` over `current` (uniqueness checked, unchanged fields untouched) and audits it. */
-  private async store(orgId: string, current: ScimUserRow, input: UserInput, ctx: ScimContext, statusCode: number, force = false): Promise<ScimUserRow> {
+  private async store(
+    orgId: string,
+    current: ScimUserRow,
+    input: UserInput,
+    ctx: ScimContext,
+    statusCode: number,
+    force = false,
+  ): Promise<ScimUserRow> {
     const email = input.email?.value ?? current.email;
     const others = (await this.repo.holders(orgId, input.userName, email)).filter((h) => h.id !== current.id);
     if (others.length > 0) throw conflictFor(others, { ...input, email: { value: email, type: null } });
     const name = coderDisplayName(input);
     const status = input.active === undefined ? current.status : input.active ? 'active' : 'suspended';
-    if (email !== current.email || name !== current.name) await this.usersRepo.updateEmailAndName(current.id, { email, name });
+    if (email !== current.email || name !== current.name)
+      await this.usersRepo.updateEmailAndName(current.id, { email, name });
     if (status !== current.status) await this.usersRepo.updateStatus(current.id, status);
     const fields = { ...scimFields(input), emailType: input.email ? input.email.type : current.emailType };
     const scimChanged = Object.entries(fields).some(([k, v]) => scimFieldsOf(current)[k as keyof typeof fields] !== v);
@@ -182,7 +224,8 @@ export class ScimUsersService {
     const updated = (await this.repo.get(orgId, current.id))!;
     const before = auditSnapshot(current);
     const after = auditSnapshot(updated);
-    if (force || JSON.stringify(before) !== JSON.stringify(after)) await this.record(orgId, updated, ctx, 'write', statusCode, before, after);
+    if (force || JSON.stringify(before) !== JSON.stringify(after))
+      await this.record(orgId, updated, ctx, 'write', statusCode, before, after);
     return updated;
   }
 
@@ -211,7 +254,9 @@ export class ScimUsersService {
   /** The user's resource (`groups` loaded when projected) in the answer `reply` makes of it. */
   private async answer(orgId: string, row: ScimUserRow, ctx: ScimContext, reply: Reply): Promise<ScimReply> {
     const projection = parseProjection(ctx.query, USER_SCHEMA);
-    const groups = wantsAttribute(projection, 'groups') ? (await this.groups.groupsOfUsersInOrganization(orgId, [row.id])).get(row.id) : undefined;
+    const groups = wantsAttribute(projection, 'groups')
+      ? (await this.groups.groupsOfUsersInOrganization(orgId, [row.id])).get(row.id)
+      : undefined;
     return reply(toScimUser(row, ctx.base, groups), projection);
   }
 
@@ -220,7 +265,8 @@ export class ScimUsersService {
     try {
       return await this.db.transaction(work);
     } catch (err) {
-      if (isUniqueViolation(err) || (err instanceof ApiError && err.getStatus() === (HttpStatus.CONFLICT as number))) throw userConflict();
+      if (isUniqueViolation(err) || (err instanceof ApiError && err.getStatus() === (HttpStatus.CONFLICT as number)))
+        throw userConflict();
       throw err;
     }
   }
@@ -229,7 +275,9 @@ export class ScimUsersService {
 /** 409 `uniqueness`, naming what is taken (Okta matches on it and reports it to the admin). */
 function conflictFor(holders: Holder[], input: UserInput): ScimError {
   const userName = input.userName.toLowerCase();
-  const byName = holders.find((h) => h.username.toLowerCase() === userName || h.scimUserName?.toLowerCase() === userName);
+  const byName = holders.find(
+    (h) => h.username.toLowerCase() === userName || h.scimUserName?.toLowerCase() === userName,
+  );
   if (byName) return userNameTaken(input.userName, byName.id);
   const byEmail = holders[0];
   return emailTaken(input.email?.value ?? byEmail.email, byEmail.id);

@@ -35,13 +35,17 @@ export class TemplateGroupResponse extends GroupResponse {
 /** Coder's `codersdk.TemplateACL` (an object; the page's array is an annotation error). */
 export class TemplateAclResponse {
   @ApiProperty({ type: [TemplateUserResponse] }) users: TemplateUserResponse[];
-  @ApiProperty({ type: [TemplateGroupResponse], description: 'Singular key, as Coder.' }) group: TemplateGroupResponse[];
+  @ApiProperty({ type: [TemplateGroupResponse], description: 'Singular key, as Coder.' })
+  group: TemplateGroupResponse[];
 }
 
 /** Coder's `codersdk.ACLAvailable` (2023 shape: full users, groups with their members). */
 export class AclAvailableResponse {
-  @ApiProperty({ type: [UserResponse], description: 'Members of the template\'s organization matching `q`, a page at a time.' })
+  @ApiProperty({
+    type: [UserResponse],
+    description: "Members of the template's organization matching `q`, a page at a time.",
+  })
   users: UserResponse[];
-  @ApiProperty({ type: [GroupResponse], description: 'Every group of the template\'s organization, Everyone included.' })
+  @ApiProperty({ type: [GroupResponse], description: "Every group of the template's organization, Everyone included." })
   groups: GroupResponse[];
 }

@@ -22,7 +22,10 @@ export class RegisterWorkspaceProxyRequest {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() derp_enabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() derp_only?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'This proxy replica (recorded in `replicas`; absent from older proxies).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'This proxy replica (recorded in `replicas`; absent from older proxies).',
+  })
   @IsOptional()
   @IsUUID()
   replica_id?: string;

@@ -30,12 +30,18 @@ export class CreateWorkspaceProxyRequest {
   @MaxLength(ICON_MAX)
   icon?: string;
 
-  @ApiPropertyOptional({ deprecated: true, description: 'Sent by older SDKs; ignored (the proxy reports its URL when it registers).' })
+  @ApiPropertyOptional({
+    deprecated: true,
+    description: 'Sent by older SDKs; ignored (the proxy reports its URL when it registers).',
+  })
   @IsOptional()
   @IsString()
   url?: string;
 
-  @ApiPropertyOptional({ deprecated: true, description: 'Sent by older SDKs; ignored (the proxy reports it when it registers).' })
+  @ApiPropertyOptional({
+    deprecated: true,
+    description: 'Sent by older SDKs; ignored (the proxy reports it when it registers).',
+  })
   @IsOptional()
   @IsString()
   wildcard_hostname?: string;
@@ -68,7 +74,9 @@ export class PatchWorkspaceProxy {
   @MaxLength(ICON_MAX)
   icon?: string;
 
-  @ApiPropertyOptional({ description: 'Issue a new token (answered once in `proxy_token`); the old one stops working.' })
+  @ApiPropertyOptional({
+    description: 'Issue a new token (answered once in `proxy_token`); the old one stops working.',
+  })
   @IsOptional()
   @IsBoolean()
   regenerate_token?: boolean;
@@ -109,7 +117,10 @@ export class WorkspaceProxyResponse extends RegionResponse {
 
 /** `{"regions": [...]}` (Coder's shape; the API page's array is an annotation error). */
 export class WorkspaceProxiesResponse {
-  @ApiProperty({ type: [WorkspaceProxyResponse], description: 'The primary first, then every proxy the caller may see.' })
+  @ApiProperty({
+    type: [WorkspaceProxyResponse],
+    description: 'The primary first, then every proxy the caller may see.',
+  })
   regions: WorkspaceProxyResponse[];
 }
 
@@ -134,7 +145,10 @@ export function toStatusDto(health: ProxyHealth | undefined): WorkspaceProxyStat
   };
 }
 
-export function toWorkspaceProxyResponse(proxy: WorkspaceProxyEntity, health: ProxyHealth | undefined): WorkspaceProxyResponse {
+export function toWorkspaceProxyResponse(
+  proxy: WorkspaceProxyEntity,
+  health: ProxyHealth | undefined,
+): WorkspaceProxyResponse {
   const status = toStatusDto(health);
   return {
     id: proxy.id,

@@ -9,12 +9,17 @@ export class GroupAllowanceDto {
 
 /** `codersdk.WorkspaceQuota`, plus where the budget comes from (beyond Coder). */
 export class WorkspaceQuotaResponse {
-  @ApiProperty({ description: 'Summed daily cost of the latest build of each of the user\'s workspaces.' })
+  @ApiProperty({ description: "Summed daily cost of the latest build of each of the user's workspaces." })
   credits_consumed: number;
 
-  @ApiProperty({ description: 'Summed allowance of the user\'s groups (Everyone included); -1 when Template RBAC is not enabled.' })
+  @ApiProperty({
+    description: "Summed allowance of the user's groups (Everyone included); -1 when Template RBAC is not enabled.",
+  })
   budget: number;
 
-  @ApiProperty({ type: [GroupAllowanceDto], description: 'The groups the budget is made of ([] when the budget is -1).' })
+  @ApiProperty({
+    type: [GroupAllowanceDto],
+    description: 'The groups the budget is made of ([] when the budget is -1).',
+  })
   allowance_by_group: GroupAllowanceDto[];
 }
