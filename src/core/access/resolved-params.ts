@@ -7,13 +7,16 @@ import type { Actor } from '../rbac/actor.js';
 /** A request after authentication (`user`, the one actor slot) and parameter resolution. */
 export type ResolvingRequest = Request & { user?: Actor; resolved?: Record<string, unknown> };
 
+/** What a resolver may read of the request: the parameters resolved before it, and the query. */
+export type ResolutionContext = Pick<ResolvingRequest, 'resolved' | 'query'>;
+
 /**
  * Loads the object one path parameter names, as `actor` may see it. Throws the route's 4xx: 404
  * when the object is missing or hidden from the caller, 400 when the value is malformed. Earlier
  * parameters of the same path are already in `req.resolved` (`{organization}` before `{groupName}`).
  */
 export interface ParamResolver<T = unknown> {
-  resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<T>;
+  resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<T>;
 }
 
 /**
@@ -32,6 +35,21 @@ export class ParamResolvers {
 
   get(name: string): ParamResolver | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * Loads one named path parameter where no guard runs: WebSocket upgrades (the logs streams, the
+   * provisioner daemon socket) pass the value their path matched, with the same rules and errors.
+   */
+  load(
+    name: string,
+    value: string,
+    actor: Actor | undefined,
+    context: ResolutionContext = { query: {} },
+  ): Promise<unknown> {
+    const resolver = this.byName.get(name);
+    if (!resolver) throw internalError(`path parameter "${name}" has no resolver`);
+    return resolver.resolve(value, actor, context);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
@@ -28,7 +28,7 @@ export class KeyIdParamResolver implements ParamResolver<ApiKeyEntity>, OnModule
     this.resolvers.register('keyid', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<ApiKeyEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<ApiKeyEntity> {
     const owner = req.resolved?.user as UserEntity | undefined;
     const key = await this.repo.getApiKeyById(value);
     if (!key || (owner && key.userId !== owner.id) || !seesKeysOf(actor, key.userId)) throw apiKeyMissing();
@@ -48,7 +48,7 @@ export class KeyNameParamResolver implements ParamResolver<ApiKeyEntity>, OnModu
     this.resolvers.register('keyname', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<ApiKeyEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<ApiKeyEntity> {
     const owner = req.resolved?.user as UserEntity | undefined;
     if (!owner || !seesKeysOf(actor, owner.id)) throw apiKeyMissing();
     const key = await this.repo.getTokenByName(owner.id, value);

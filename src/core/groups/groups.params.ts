@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { internalError, isUuid } from '../../common/errors.js';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
@@ -57,7 +57,7 @@ export class GroupNameParamResolver implements ParamResolver<GroupEntity>, OnMod
     this.resolvers.register('groupName', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<GroupEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<GroupEntity> {
     const org = req.resolved?.organization as OrganizationEntity | undefined;
     // `{groupName}` only follows `{organization}`: without it this route is miswired (a logged 500).
     if (!org) throw internalError('{groupName} resolved before {organization}');

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
@@ -45,7 +45,7 @@ export class OrganizationNameParamResolver implements ParamResolver<Organization
     this.resolvers.register('organizationname', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<OrganizationEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<OrganizationEntity> {
     const org = await this.repo.getOrganizationByName(value);
     if (!actor || !org || !can(actor, 'read', { type: 'organization', orgId: org.id })) throw organizationMissing();
     const user = req.resolved?.user as UserEntity | undefined;

@@ -7,6 +7,7 @@ import { forbidden, MESSAGES } from '../../common/errors.js';
 import { decodeSegment, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { AuthService } from '../auth/auth.service.js';
 import { APP_CONNECT_ONLY } from '../access/authorization.guard.js';
+import { ParamResolvers } from '../access/resolved-params.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { extractSessionToken } from '../auth/token-source.js';
 import type { Actor } from '../rbac/actor.js';
@@ -30,8 +31,13 @@ const PAGE = 1000;
 export const MAX_STREAMS = 500;
 export const MAX_STREAMS_PER_USER = 20;
 
-/** Finds the job of the version or build named in the path, with the caller's read access (404 otherwise). */
-export type JobResolver = (actor: Actor, param: string) => Promise<string>;
+/** A logs route: the path parameter its pattern captures, and the job of the object it loads. */
+export interface LogsRoute<T> {
+  pattern: RegExp;
+  /** The registered path parameter (src/core/access/resolved-params.ts) the first group holds. */
+  param: string;
+  jobOf: (loaded: T) => string;
+}
 
 /**
  * `GET …/logs?follow` as Coder serves it to codersdk and the Terraform provider: a WebSocket
@@ -57,6 +63,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
     private readonly pubsub: PubSub,
     private readonly auth: AuthService,
     private readonly failures: FailedAuthLimiter,
+    private readonly params: ParamResolvers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,14 +82,17 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
   }
 
   /**
-   * Serves WebSocket upgrades of a logs route: `pattern`'s first group is the path parameter that
-   * `resolve` turns into the job. Called by the gateways of the routes at bootstrap.
+   * Serves WebSocket upgrades of a logs route. The upgrade passes no guard, so the path parameter
+   * is loaded here, by the resolver the HTTP route's guard uses (same 400/404, same visibility).
+   * Called by the gateways of the routes at bootstrap.
    */
-  route(pattern: RegExp, resolve: JobResolver): void {
+  route<T>(route: LogsRoute<T>): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const jobOf = async (actor: Actor, value: string, query: URLSearchParams) =>
+      route.jobOf((await this.params.load(route.param, value, actor, { query: Object.fromEntries(query) })) as T);
     this.routes.push(
-      UpgradeRouter.of(server).add(pattern, (req, socket, head, url, match) =>
-        this.accept(req, socket, head, url, decodeSegment(match[1]), resolve),
+      UpgradeRouter.of(server).add(route.pattern, (req, socket, head, url, match) =>
+        this.accept(req, socket, head, url, decodeSegment(match[1]), jobOf),
       ),
     );
   }
@@ -94,7 +104,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
     head: Buffer,
     url: URL,
     param: string,
-    resolve: JobResolver,
+    jobOf: (actor: Actor, value: string, query: URLSearchParams) => Promise<string>,
   ): Promise<void> {
     if (req.method !== 'GET') throw upgradeMethodNotAllowed();
     const authRequest = upgradeAuthRequest(req.headers, url.searchParams, req.socket.remoteAddress);
@@ -109,7 +119,7 @@ export class JobLogsStreamService implements OnApplicationBootstrap, BeforeAppli
     const actor = result.actor;
     if (actor.apiKeyScope !== 'all') throw forbidden(MESSAGES.forbidden, APP_CONNECT_ONLY);
     const after = parseFollowQuery(url.searchParams);
-    const jobId = await resolve(actor, param);
+    const jobId = await jobOf(actor, param, url.searchParams);
     const refusal = upgradeRefusal(req);
     if (refusal) throw refusal;
     const open = this.perUser.get(actor.id) ?? 0;

@@ -10,6 +10,7 @@ import { JobsService } from './jobs.service.js';
 import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
 import { ProvisionerdService } from './provisionerd.service.js';
 import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './quota-committer.js';
+import { AccessModule } from '../access/resolved-params.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
 
@@ -20,7 +21,7 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
  * below the feature modules and cannot import them.
  */
 @Module({
-  imports: [PubSubModule, AuthModule],
+  imports: [AccessModule, PubSubModule, AuthModule],
   providers: [
     JobsRepository,
     ProvisionerDaemonsRepository,

@@ -1,19 +1,19 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { JobLogsStreamService } from '../provisioning/job-logs-stream.service.js';
-import { TemplateVersionParamResolver } from './templates.params.js';
+import type { VisibleVersion } from './templates.service.js';
 
 /** `GET /api/v2/templateversions/{templateversion}/logs?follow` as a WebSocket (the Terraform provider waits on it). */
 const PATH = /^\/api\/v2\/templateversions\/([^/]+)\/logs\/?$/;
 
 @Injectable()
 export class TemplateVersionLogsGateway implements OnApplicationBootstrap {
-  constructor(
-    private readonly streams: JobLogsStreamService,
-    private readonly versions: TemplateVersionParamResolver,
-  ) {}
+  constructor(private readonly streams: JobLogsStreamService) {}
 
   onApplicationBootstrap(): void {
-    // The upgrade passes no guard: the same resolver as the HTTP route answers 400/404.
-    this.streams.route(PATH, async (actor, param) => (await this.versions.resolve(param, actor)).version.jobId);
+    this.streams.route<VisibleVersion>({
+      pattern: PATH,
+      param: 'templateversion',
+      jobOf: (found) => found.version.jobId,
+    });
   }
 }

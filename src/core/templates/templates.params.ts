@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { internalError, invalidUuid, isUuid, notFound } from '../../common/errors.js';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import type { Actor } from '../rbac/actor.js';
 import { canOnTemplate } from '../rbac/template-access.js';
@@ -40,7 +40,7 @@ export class TemplateNameParamResolver implements ParamResolver<TemplateEntity>,
     this.resolvers.register('templatename', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<TemplateEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<TemplateEntity> {
     const org = req.resolved?.organization as OrganizationEntity | undefined;
     if (!org) throw internalError('path parameter "templatename" needs "organization" resolved before it');
     const template = await this.repo.getTemplateByOrgAndName(org.id, value);

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
@@ -27,7 +27,7 @@ export class UserParamResolver implements ParamResolver<UserEntity>, OnModuleIni
     this.resolvers.register('user', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<UserEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<UserEntity> {
     if (!actor) throw userMissing();
     const user = await this.users.findByReference(actor, value);
     if (!user) throw userMissing();

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { internalError, invalidUuid, isUuid, notFound } from '../../common/errors.js';
-import { ParamResolvers, type ParamResolver, type ResolvingRequest } from '../access/resolved-params.js';
+import { ParamResolvers, type ParamResolver, type ResolutionContext } from '../access/resolved-params.js';
 import type { Actor } from '../rbac/actor.js';
 import type { Action } from '../rbac/permissions.js';
 import { can } from '../rbac/policy.js';
@@ -93,7 +93,7 @@ export class WorkspaceNameParamResolver implements ParamResolver<WorkspaceEntity
     this.resolvers.register('workspacename', this);
   }
 
-  async resolve(value: string, actor: Actor | undefined, req: ResolvingRequest): Promise<WorkspaceEntity> {
+  async resolve(value: string, actor: Actor | undefined, req: ResolutionContext): Promise<WorkspaceEntity> {
     const withDeleted = includeDeleted(req.query);
     const owner = req.resolved?.user as UserEntity | undefined;
     if (!owner) throw internalError('{workspacename} is resolved under a resolved {user}');

@@ -15,7 +15,7 @@ import { mutateTags } from '../../core/provisioning/tags.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can } from '../../core/rbac/policy.js';
 import { appConnectKey, badPsk, orgScopeForbidden, websocketOnly } from './provisioner-daemons.errors.js';
-import { OrgRefParamResolver } from './provisioner-daemons.params.js';
+import { ParamResolvers } from '../../core/access/resolved-params.js';
 import { parseServeQuery, type ServeQuery } from './serve-query.js';
 
 /** Header carrying the pre-shared key (CODER_PROVISIONER_DAEMON_PSK), as in Coder. */
@@ -57,14 +57,15 @@ export class ServeAccessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly entitlements: EntitlementsService,
-    private readonly orgRef: OrgRefParamResolver,
+    private readonly params: ParamResolvers,
     private readonly failures: FailedAuthLimiter,
   ) {}
 
   async authorize(attempt: ServeAttempt): Promise<ServeGrant> {
     const actor = await this.authenticate(attempt);
     this.entitlements.requireFeature('external_provisioner_daemons');
-    const organization = await this.orgRef.resolve(attempt.organization, actor);
+    // The upgrade passes no guard: `{orgref}` is loaded here, after authentication, by its resolver.
+    const organization = (await this.params.load('orgref', attempt.organization, actor)) as OrganizationEntity;
     const query = parseServeQuery(attempt.params);
     let tags: Record<string, string>;
     if (!actor) {
