@@ -28,6 +28,16 @@ function signedOut(detail: string): ApiError {
 }
 
 /**
+ * No token at all, the answer to every anonymous request (`/buildinfo`, login, health): its 401 is
+ * built only when a route that needs a session throws it, never on the public routes' success path.
+ */
+const NO_TOKEN: AuthResult = {
+  get error(): ApiError {
+    return signedOut('Cookie "coder_session_token" or query parameter must be provided.');
+  },
+};
+
+/**
  * One token check per request, shared by the rate limiter (which keys by user), the session guard
  * and the WebSocket upgrade checks; keyed weakly, so it ends with the request. Module-wide rather
  * than per instance: Passport keeps one strategy per name for the whole process, so with two apps
@@ -57,9 +67,7 @@ export class AuthService {
 
   private async check(req: Request): Promise<AuthResult> {
     const raw = extractSessionToken(req);
-    if (raw === undefined) {
-      return { error: signedOut('Cookie "coder_session_token" or query parameter must be provided.') };
-    }
+    if (raw === undefined) return NO_TOKEN;
     const parsed = parseSessionToken(raw);
     if (!parsed.ok) return { error: signedOut(parsed.detail) };
     const key = await this.keys.getKeyWithUser(parsed.id);
