@@ -6,21 +6,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { signIn } from './fixtures.mjs';
 import { startServer } from './server.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function signIn(base, n) {
-  const json = { 'Content-Type': 'application/json' };
-  const user = { email: `bench${n}@example.com`, username: `bench${n}`, password: 'SomeStrongPassword!' };
-  await fetch(`${base}/api/v2/users/first`, { method: 'POST', headers: json, body: JSON.stringify(user) });
-  const res = await fetch(`${base}/api/v2/users/login`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  return (await res.json()).session_token;
-}
 
 export async function runEmbedded() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);

@@ -1,10 +1,7 @@
 // The hot path on loopback with rate limiting off: autocannon against authenticated routes, SCIM
 // provisioning and lookups, and the built-in provisioner daemons' throughput.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { newSigningKey, signLicense } from '../../dist/src/core/licensing/license-issuer.js';
+import { benchLicenseKey, JSON_HEADERS as json, signIn } from './fixtures.mjs';
 import { embedded, startServer } from './server.mjs';
 
 export async function runHotPath() {
@@ -13,27 +10,15 @@ export async function runHotPath() {
 
   // A throwaway license signing key trusted by this server only, for the SCIM part.
   const scimKey = 'bench-scim-key';
-  const keysDir = mkdtempSync(join(tmpdir(), 'coder-bench-keys-'));
-  const signingKey = await newSigningKey('bench');
-  writeFileSync(join(keysDir, 'keys.json'), JSON.stringify({ keys: [signingKey.publicJwk] }));
+  const licenseKey = await benchLicenseKey();
   const server = await startServer({
     CODER_API_RATE_LIMIT: '-1',
     CODER_LOG_LEVEL: 'warn',
-    CODER_LICENSE_KEYS_FILE: join(keysDir, 'keys.json'),
+    ...licenseKey.env,
     CODER_SCIM_AUTH_HEADER: scimKey,
   });
   const { base, readyMs } = server;
-
-  const json = { 'Content-Type': 'application/json' };
-  const user = { email: 'bench@example.com', username: 'bench', password: 'SomeStrongPassword!' };
-  await fetch(`${base}/api/v2/users/first`, { method: 'POST', headers: json, body: JSON.stringify(user) });
-  const { session_token: token } = await (
-    await fetch(`${base}/api/v2/users/login`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ email: user.email, password: user.password }),
-    })
-  ).json();
+  const token = await signIn(base);
 
   const run = (title, path, headers = { 'Coder-Session-Token': token }) =>
     autocannon({ url: `${base}${path}`, connections, duration, headers }).then((r) => ({
@@ -53,12 +38,7 @@ export async function runHotPath() {
   // SCIM: BENCH_SCIM_USERS (1000) users provisioned as an identity provider would, then Okta's
   // lookup by userName and an import page.
   const scimUsers = Number(process.env.BENCH_SCIM_USERS ?? 1000);
-  const license = await signLicense(signingKey, { features: { scim: 1 } });
-  await fetch(`${base}/api/v2/licenses`, {
-    method: 'POST',
-    headers: { 'Coder-Session-Token': token, ...json },
-    body: JSON.stringify({ license }),
-  });
+  await licenseKey.install(base, token, { scim: 1 });
   const scimHeaders = { Authorization: `Bearer ${scimKey}`, 'Content-Type': 'application/scim+json' };
   const provisionStarted = Date.now();
   for (let i = 0; i < scimUsers; i += 10) {
@@ -138,7 +118,7 @@ export async function runHotPath() {
   const jobsPerSecond = (jobs.length / ((lastEnd - firstStart) / 1000)).toFixed(1);
 
   await server.stop();
-  rmSync(keysDir, { recursive: true, force: true });
+  licenseKey.cleanup();
 
   console.log(
     `database: ${embedded ? 'embedded PostgreSQL' : 'PostgreSQL'}; ready in ${readyMs} ms; ${connections} connections, ${duration} s each`,

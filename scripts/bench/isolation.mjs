@@ -3,13 +3,11 @@
 // rate, alone and then during each abusive pattern in turn, all against one server running with
 // the default rate limit. Target: victim p50 at most 1.5× its idle p50. It reports; it does not fail.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import { newSigningKey, signLicense } from '../../dist/src/core/licensing/license-issuer.js';
+import { benchLicenseKey } from './fixtures.mjs';
+import { processCpuSeconds } from './proc.mjs';
 import { embedded, freePort, startServer } from './server.mjs';
 
 const TARGET_RATIO = 1.5;
@@ -44,17 +42,6 @@ async function call(base, method, path, { token, body } = {}) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
-}
-
-/** CPU seconds used so far by a process (Linux /proc; undefined elsewhere). */
-function processCpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -229,14 +216,13 @@ function startIsolationServer(keysFile, metricsPort) {
 }
 
 /** An owner (who licenses SCIM and external daemons) and the victim, a plain member; the victim's token and the organization. */
-async function setUpWorld(base, signingKey) {
+async function setUpWorld(base, licenseKey) {
   const owner = { email: 'owner@example.com', username: 'owner', password: 'SomeStrongPassword!' };
   await call(base, 'POST', '/api/v2/users/first', { body: owner });
   const { session_token: ownerToken } = await call(base, 'POST', '/api/v2/users/login', {
     body: { email: owner.email, password: owner.password },
   });
-  const license = await signLicense(signingKey, { features: { scim: 1, external_provisioner_daemons: 1 } });
-  await call(base, 'POST', '/api/v2/licenses', { token: ownerToken, body: { license } });
+  await licenseKey.install(base, ownerToken, { scim: 1, external_provisioner_daemons: 1 });
   const [org] = await call(base, 'GET', '/api/v2/users/me/organizations', { token: ownerToken });
   const victim = { email: 'victim@example.com', username: 'victim', password: 'AnotherStrongPassword!' };
   await call(base, 'POST', '/api/v2/users', { token: ownerToken, body: { ...victim, organization_ids: [org.id] } });
@@ -318,15 +304,13 @@ function abusivePatterns({ base, port, orgId, metrics, connections, seconds }) {
 export async function runIsolation() {
   const seconds = Number(process.env.BENCH_ISOLATION_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_ISOLATION_CONNECTIONS ?? 4);
-  const keysDir = mkdtempSync(join(tmpdir(), 'coder-bench-keys-'));
-  const signingKey = await newSigningKey('bench-isolation');
-  writeFileSync(join(keysDir, 'keys.json'), JSON.stringify({ keys: [signingKey.publicJwk] }));
+  const licenseKey = await benchLicenseKey();
   const metricsPort = await freePort();
   let server;
   try {
-    server = await startIsolationServer(join(keysDir, 'keys.json'), metricsPort);
+    server = await startIsolationServer(licenseKey.env.CODER_LICENSE_KEYS_FILE, metricsPort);
     const { base, port } = server;
-    const { orgId, victimToken } = await setUpWorld(base, signingKey);
+    const { orgId, victimToken } = await setUpWorld(base, licenseKey);
     const metrics = await metricsUrl(base, metricsPort);
     const phase = async (attack) => {
       await sleep(SETTLE_MS);
@@ -358,6 +342,6 @@ export async function runIsolation() {
     }
   } finally {
     await server?.stop();
-    rmSync(keysDir, { recursive: true, force: true });
+    licenseKey.cleanup();
   }
 }
