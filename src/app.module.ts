@@ -1,8 +1,7 @@
 import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
-import { BodyErrorInterceptor } from './common/http/body-error.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { loggerParams, resolveLogFormat } from './common/http/logging.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
@@ -110,7 +109,6 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: EntitlementGuard },
         { provide: APP_GUARD, useClass: AuthorizationGuard },
         { provide: APP_GUARD, useClass: ParamResolutionGuard },
-        { provide: APP_INTERCEPTOR, useClass: BodyErrorInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         ApiExceptionFilter,
         { provide: APP_FILTER, useExisting: ApiExceptionFilter },

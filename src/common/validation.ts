@@ -1,6 +1,7 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage, registerDecorator, type ValidationOptions, type ValidatorOptions } from 'class-validator';
 import { validationFailed, type ValidationEntry } from './errors.js';
+import { MalformedBody } from './http/malformed-body.js';
 
 /** Coder's validator tag names for the constraints we use, so details read like Coder's. */
 const CODER_TAGS: Record<string, string> = {
@@ -94,6 +95,12 @@ export function dropDeclaredNulls(value: unknown): void {
  * Terraform, dashboard) send fields an older server does not know. `null` means absent.
  */
 class CoderValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A body that was not JSON is answered here, where the route reads it (malformed-body.ts).
+    if (metadata.type === 'body' && value instanceof MalformedBody) throw value.error;
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+
   protected override validate(object: object, options?: ValidatorOptions) {
     dropDeclaredNulls(object);
     return super.validate(object, options);

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { SERVER_VERSION } from '../version.js';
-import type { RequestWithBodyError } from './body-error.interceptor.js';
+import { MalformedBody } from './malformed-body.js';
 import { bodyParserError } from './exception.filter.js';
 import { verifyJsonShape, wellFormedJson } from './json-shape.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -70,14 +70,13 @@ export function applyHttpSetup(
     if (req.body !== null && typeof req.body === 'object') wellFormedJson(req.body);
     next();
   });
-  app.use((err: unknown, req: RequestWithBodyError, _res: Response, next: NextFunction) => {
+  app.use((err: unknown, req: Request, _res: Response, next: NextFunction) => {
     const mapped = bodyParserError(err);
     if (!mapped) return next(err);
     if (mapped.getStatus() === 400 || deferAllBodyErrors(req.originalUrl)) {
-      // Bad JSON (and, on SCIM paths, a body too large): answered after authentication by
-      // BodyErrorInterceptor, so SCIM answers it in its own error schema.
-      req.bodyError = mapped;
-      req.body = undefined;
+      // Bad JSON (and, on SCIM paths, a body too large): answered after authentication, where a
+      // route reads its body (malformed-body.ts), so SCIM answers it in its own error schema.
+      req.body = new MalformedBody(mapped);
       return next();
     }
     next(mapped);

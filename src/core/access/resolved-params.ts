@@ -1,7 +1,7 @@
 import { createParamDecorator, Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { internalError } from '../../common/errors.js';
-import { pendingBodyError } from '../../common/http/body-error.interceptor.js';
+import { pendingBodyError } from '../../common/http/malformed-body.js';
 import type { Actor } from '../rbac/actor.js';
 
 /** A request after authentication (`user`, the one actor slot) and parameter resolution. */
