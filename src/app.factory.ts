@@ -2,17 +2,19 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { NextFunction, Request, Response } from 'express';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { routeNotFound } from './common/errors.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
-import { applyHttpSetup } from './common/http/http-setup.js';
+import { applyHttpSetup, type RequestObserver } from './common/http/http-setup.js';
+import { AppLogger, createAppLogger, logRequest, resolveLogFormat } from './common/http/logging.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
+import { RoutingExpressAdapter } from './common/http/routing-adapter.js';
 import { setupSwagger } from './common/http/swagger.js';
 import { MetricsListener } from './core/metrics/metrics-listener.js';
+import { AuthenticationMiddleware } from './core/auth/auth.middleware.js';
 import { FailedAuthLimiter } from './core/auth/failed-auth-limiter.js';
 import { RateLimitMiddleware } from './core/auth/rate-limit.middleware.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
@@ -45,18 +47,36 @@ export async function createApp(
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), new ExpressAdapter(server), {
+  const adapter = new RoutingExpressAdapter(server);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), adapter, {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
-  applyHttpSetup(app, app.get(MetricsService).middleware, options.config.accessUrl.startsWith('https:'), isScimPath, [
-    app.get(RateLimitMiddleware).early,
-    scimGuessingGate(app.get(FailedAuthLimiter), options.config.scimAuthHeader),
-  ]);
+  const log = createAppLogger(
+    options.config.logLevel,
+    resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true),
+  );
+  app.useLogger(new AppLogger(log));
+  const requestLog: RequestObserver = { finished: (req, res, ms) => logRequest(log, req, res, ms) };
+  applyHttpSetup(
+    app,
+    [app.get(MetricsService).observer, requestLog],
+    options.config.accessUrl.startsWith('https:'),
+    isScimPath,
+    [app.get(RateLimitMiddleware).early, scimGuessingGate(app.get(FailedAuthLimiter), options.config.scimAuthHeader)],
+  );
   app.setGlobalPrefix('api/v2', { exclude: ROOT_PATHS });
   setupSwagger(app);
+  // The session check (which never rejects: the guards decide per route) and the per-user rate
+  // limit, as plain Express middleware: registered through Nest's MiddlewareConsumer they were
+  // ~70 router layers (one per middleware and path excluded from the prefix), walked by every
+  // request. Both act on `/api/` paths only.
+  const authentication = app.get(AuthenticationMiddleware);
+  const rateLimits = app.get(RateLimitMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => void authentication.use(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) => rateLimits.use(req, res, next));
+  adapter.routeByPrefix();
   await app.init();
   app.get(RouteTable).load(app);
   // With SCIM on, errors under its mounts that no SCIM controller sees (unknown paths, undecodable

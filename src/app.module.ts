@@ -1,9 +1,6 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
-import type { NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
-import { loggerParams, resolveLogFormat } from './common/http/logging.js';
 import { ErrorDelegates } from './common/http/error-delegates.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createValidationPipe } from './common/validation.js';
@@ -11,7 +8,6 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ApiKeysModule } from './core/api-keys/api-keys.module.js';
 import { AuditModule } from './core/audit/audit.module.js';
-import { AuthenticationMiddleware } from './core/auth/auth.middleware.js';
 import { AuthModule } from './core/auth/auth.module.js';
 import { AuthorizationGuard } from './core/access/authorization.guard.js';
 import { AccessModule, ParamResolutionGuard } from './core/access/resolved-params.js';
@@ -58,18 +54,12 @@ export interface AppOptions {
  * validation pipe (400).
  */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(
-          loggerParams(
-            options.config.logLevel,
-            resolveLogFormat(options.config.logFormat, process.stdout.isTTY === true),
-          ),
-        ),
         DatabaseModule.forRoot(options.config, options.database, ALL_ENTITIES),
         AccessModule,
         PubSubModule,
@@ -114,14 +104,5 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useExisting: ApiExceptionFilter },
       ],
     };
-  }
-
-  constructor(private readonly rateLimits: RateLimitMiddleware) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    // The provider's own instance (not a second one Nest would build for the class), so the
-    // early anonymous check installed by app.factory and this one share their counters.
-    const rateLimit = (req: Request, res: Response, next: NextFunction) => this.rateLimits.use(req, res, next);
-    consumer.apply(AuthenticationMiddleware, rateLimit).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

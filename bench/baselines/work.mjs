@@ -37,11 +37,20 @@ const SITE_READERS = {
   group: ['owner', 'auditor', 'template-admin', 'user-admin'],
 };
 
+/** src/core/users/entities/user-row.ts: USER_COLUMNS_SQL. */
+const USER_COLUMNS = `u.id AS u_id, u.email AS u_email, u.username AS u_username, u.name AS u_name,
+       u.hashed_password AS u_hashed_password, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+       u.status AS u_status, u.rbac_roles AS u_rbac_roles, u.login_type AS u_login_type,
+       u.avatar_url AS u_avatar_url, u.deleted AS u_deleted, u.last_seen_at AS u_last_seen_at,
+       u.quiet_hours_schedule AS u_quiet_hours_schedule`;
+const GROUP_COLUMNS = 'g.id, g.name, g.display_name, g.organization_id, g.avatar_url, g.quota_allowance, g.source';
+
 // The statements, as our server sends them (whitespace aside).
 const SQL = {
-  keyWithUser: `SELECT k.id, k.hashed_secret, k.user_id, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type,
-              k.scope, u.username, u.email, u.status, u.deleted, u.rbac_roles,
-              COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles))
+  keyWithUser: `SELECT k.id, k.hashed_secret, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type, k.scope,
+              ${USER_COLUMNS},
+              COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles)
+                                        ORDER BY m.created_at, m.organization_id)
                           FROM organization_members m WHERE m.user_id = u.id), '[]'::json) AS orgs,
               ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id) AS group_ids
          FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -49,15 +58,18 @@ const SQL = {
   touchKey: `UPDATE api_keys SET last_used = $2, expires_at = $3, ip_address = $4, updated_at = now()
         WHERE id = $1 RETURNING id`,
   recordSeen: 'UPDATE users SET last_seen_at = $2 WHERE id = $1',
-  userById: `SELECT "UserEntity"."id" AS "UserEntity_id", "UserEntity"."email" AS "UserEntity_email", "UserEntity"."username" AS "UserEntity_username", "UserEntity"."name" AS "UserEntity_name", "UserEntity"."hashed_password" AS "UserEntity_hashed_password", "UserEntity"."created_at" AS "UserEntity_created_at", "UserEntity"."updated_at" AS "UserEntity_updated_at", "UserEntity"."status" AS "UserEntity_status", "UserEntity"."rbac_roles" AS "UserEntity_rbac_roles", "UserEntity"."login_type" AS "UserEntity_login_type", "UserEntity"."avatar_url" AS "UserEntity_avatar_url", "UserEntity"."deleted" AS "UserEntity_deleted", "UserEntity"."last_seen_at" AS "UserEntity_last_seen_at", "UserEntity"."quiet_hours_schedule" AS "UserEntity_quiet_hours_schedule" FROM "users" "UserEntity" WHERE (("UserEntity"."id" = $1) AND ("UserEntity"."deleted" = $2)) LIMIT 1`,
-  organizationIdsOfUsers: `SELECT user_id, organization_id FROM organization_members WHERE user_id = ANY($1::uuid[])
-        ORDER BY created_at, organization_id`,
-  groupById: `SELECT "GroupEntity"."id" AS "GroupEntity_id", "GroupEntity"."name" AS "GroupEntity_name", "GroupEntity"."display_name" AS "GroupEntity_display_name", "GroupEntity"."organization_id" AS "GroupEntity_organization_id", "GroupEntity"."avatar_url" AS "GroupEntity_avatar_url", "GroupEntity"."quota_allowance" AS "GroupEntity_quota_allowance", "GroupEntity"."source" AS "GroupEntity_source" FROM "groups" "GroupEntity" WHERE (("GroupEntity"."id" = $1)) LIMIT 1`,
+  groupById: `SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = $1`,
   organizationById: `SELECT "OrganizationEntity"."id" AS "OrganizationEntity_id", "OrganizationEntity"."name" AS "OrganizationEntity_name", "OrganizationEntity"."display_name" AS "OrganizationEntity_display_name", "OrganizationEntity"."description" AS "OrganizationEntity_description", "OrganizationEntity"."icon" AS "OrganizationEntity_icon", "OrganizationEntity"."is_default" AS "OrganizationEntity_is_default", "OrganizationEntity"."created_at" AS "OrganizationEntity_created_at", "OrganizationEntity"."updated_at" AS "OrganizationEntity_updated_at" FROM "organizations" "OrganizationEntity" WHERE (("OrganizationEntity"."id" = $1)) LIMIT 1`,
-  groupsOfOrg: `SELECT "g"."id" AS "g_id", "g"."name" AS "g_name", "g"."display_name" AS "g_display_name", "g"."organization_id" AS "g_organization_id", "g"."avatar_url" AS "g_avatar_url", "g"."quota_allowance" AS "g_quota_allowance", "g"."source" AS "g_source" FROM "groups" "g" WHERE "g"."organization_id" = $1 ORDER BY ("g"."id" = "g"."organization_id") DESC, "g"."name" ASC`,
-  membersOfGroups: `SELECT "u"."id" AS "u_id", "u"."email" AS "u_email", "u"."username" AS "u_username", "u"."name" AS "u_name", "u"."hashed_password" AS "u_hashed_password", "u"."created_at" AS "u_created_at", "u"."updated_at" AS "u_updated_at", "u"."status" AS "u_status", "u"."rbac_roles" AS "u_rbac_roles", "u"."login_type" AS "u_login_type", "u"."avatar_url" AS "u_avatar_url", "u"."deleted" AS "u_deleted", "u"."last_seen_at" AS "u_last_seen_at", "u"."quiet_hours_schedule" AS "u_quiet_hours_schedule", m.group_id AS "member_group_id" FROM "users" "u" INNER JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1)
-          UNION ALL
-          SELECT om.organization_id AS group_id, om.user_id FROM organization_members om WHERE om.organization_id = ANY($1)) "m" ON m.user_id = "u"."id" WHERE "u"."deleted" = false AND "u"."status" = 'active' ORDER BY lower("u"."username") ASC`,
+  groupsOfOrg: `SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.organization_id = $1
+        ORDER BY (g.id = g.organization_id) DESC, g.name ASC`,
+  membersOfGroups: `SELECT ${USER_COLUMNS}, m.group_id AS member_group_id
+         FROM users u
+         JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
+               UNION ALL
+               SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
+                WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
+        WHERE u.deleted = false AND u.status = 'active'
+        ORDER BY lower(u.username) ASC`,
   defaultOrganization: `SELECT "OrganizationEntity"."id" AS "OrganizationEntity_id", "OrganizationEntity"."name" AS "OrganizationEntity_name", "OrganizationEntity"."display_name" AS "OrganizationEntity_display_name", "OrganizationEntity"."description" AS "OrganizationEntity_description", "OrganizationEntity"."icon" AS "OrganizationEntity_icon", "OrganizationEntity"."is_default" AS "OrganizationEntity_is_default", "OrganizationEntity"."created_at" AS "OrganizationEntity_created_at", "OrganizationEntity"."updated_at" AS "OrganizationEntity_updated_at" FROM "organizations" "OrganizationEntity" WHERE (("OrganizationEntity"."is_default" = $1)) LIMIT 1`,
   begin: 'START TRANSACTION',
   commit: 'COMMIT',
@@ -327,18 +339,18 @@ export async function createWork(env = process.env) {
         ),
       };
     const key = (await query(SQL.keyWithUser, [id]))[0];
-    if (!key || key.deleted) return { error: signedOut('API key is invalid.') };
+    if (!key || key.u_deleted) return { error: signedOut('API key is invalid.') };
     const candidate = sha256(secret);
     if (!(key.hashed_secret.length === candidate.length && timingSafeEqual(candidate, key.hashed_secret)))
       return { error: signedOut('API key secret is invalid.') };
     const now = Date.now();
     if (key.expires_at.getTime() <= now)
       return { error: signedOut(`API key expired at "${formatGoTime(key.expires_at)}".`) };
-    if (key.status !== 'active')
+    if (key.u_status !== 'active')
       return {
         error: apiError(
           401,
-          `User is not active (status = "${key.status}"). Contact an admin to reactivate your account.`,
+          `User is not active (status = "${key.u_status}"). Contact an admin to reactivate your account.`,
         ),
       };
     // Sliding expiry and last use, written at most once an hour per key.
@@ -354,12 +366,16 @@ export async function createWork(env = process.env) {
       expiresAt = new Date(now + lifetimeMs);
       changed = true;
     }
-    if (changed && (await query(SQL.touchKey, [key.id, lastUsed, expiresAt, ip])).length > 0)
-      await query(SQL.recordSeen, [key.user_id, lastUsed]);
+    if (changed && (await query(SQL.touchKey, [key.id, lastUsed, expiresAt, ip])).length > 0) {
+      await query(SQL.recordSeen, [key.u_id, lastUsed]);
+      key.u_last_seen_at = lastUsed;
+    }
     return {
       actor: {
-        id: key.user_id,
-        siteRoles: key.rbac_roles,
+        // The key's user as read with it (src/core/users/users.service.ts: rememberSessionUser).
+        user: key,
+        id: key.u_id,
+        siteRoles: key.u_rbac_roles,
         orgRoles: new Map(key.orgs.map((o) => [o.id, o.roles])),
         groupIds: [...key.orgs.map((o) => o.id), ...key.group_ids],
       },
@@ -389,18 +405,14 @@ export async function createWork(env = process.env) {
 
     /** GET /api/v2/users/me */
     async userMe(actor) {
-      const user = (await query(SQL.userById, [actor.id, false]))[0];
-      if (!user) return apiError(404, 'Resource not found or you do not have access to this resource');
-      const orgIds = (await query(SQL.organizationIdsOfUsers, [[user.UserEntity_id]]))
-        .map((r) => r.organization_id)
-        .filter((orgId) => canReadOrganization(actor, orgId));
-      return { status: 200, body: userResponse(user, 'UserEntity_', orgIds) };
+      const orgIds = [...actor.orgRoles.keys()].filter((orgId) => canReadOrganization(actor, orgId));
+      return { status: 200, body: userResponse(actor.user, 'u_', orgIds) };
     },
 
     /** GET /api/v2/groups/{group} (by id) */
     async group(actor, id) {
       const row = UUID_RE.test(id) ? (await query(SQL.groupById, [id.toLowerCase()]))[0] : undefined;
-      const group = row && groupOf(row, 'GroupEntity_');
+      const group = row && groupOf(row, '');
       if (!group || !canReadGroup(actor, group))
         return apiError(404, 'Resource not found or you do not have access to this resource');
       return { status: 200, body: (await present([group]))[0] };
@@ -413,7 +425,7 @@ export async function createWork(env = process.env) {
       if (!canReadOrganization(actor, orgId) || (await query(SQL.organizationById, [orgId])).length === 0)
         return apiError(404, 'Resource not found or you do not have access to this resource');
       const groups = (await query(SQL.groupsOfOrg, [orgId]))
-        .map((r) => groupOf(r, 'g_'))
+        .map((r) => groupOf(r, ''))
         .filter((g) => canReadGroup(actor, g));
       return { status: 200, body: await present(groups) };
     },

@@ -23,7 +23,7 @@ import { startServer } from './server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench/results');
-const SCIM_KEY = 'bench-pipeline-scim-key';
+export const SCIM_KEY = 'bench-pipeline-scim-key';
 const USERS = 50;
 const GROUPS = 20;
 const MB = 1024 * 1024;
@@ -79,7 +79,7 @@ async function inBatches(count, width, fn) {
  * The owner, a license with template_rbac and scim, USERS users in the default organization,
  * GROUPS groups of USERS members each, and a user provisioned through SCIM.
  */
-async function seed(base, licenseKey) {
+export async function seed(base, licenseKey) {
   const token = await signIn(base);
   const session = { 'Coder-Session-Token': token };
   await licenseKey.install(base, token, { template_rbac: 1, scim: 1 });
@@ -121,7 +121,7 @@ async function seed(base, licenseKey) {
 }
 
 /** The benched routes over the seeded data. */
-function routesOf({ token, orgId, groupId, scimUserId }) {
+export function routesOf({ token, orgId, groupId, scimUserId }) {
   const session = { 'Coder-Session-Token': token };
   return [
     {
@@ -172,8 +172,16 @@ function routesOf({ token, orgId, groupId, scimUserId }) {
 }
 
 /** Starts a baseline (bench/baselines/<file>) in its own process; it prints its port first. */
-async function startBaseline(file, env) {
-  const child = spawn(process.execPath, [join(ROOT, 'bench/baselines', file)], {
+/** What a baseline needs to serve the same data as our server `ours`. */
+export const baselineEnvOf = (ours) => ({
+  BASELINE_DATABASE_URL: ours.env.CODER_PG_CONNECTION_URL,
+  BASELINE_ACCESS_URL: ours.base,
+  BASELINE_SCIM_KEY: SCIM_KEY,
+  BASELINE_POOL_MAX: ours.env.CODER_PG_POOL_MAX ?? '10',
+});
+
+export async function startBaseline(file, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bench/baselines', file)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -273,7 +281,7 @@ async function selfCheck(targets, routes) {
 }
 
 /** One timed run of `route` against one server. */
-async function measure(target, route, seconds, connections) {
+export async function measure(target, route, seconds, connections) {
   const idleRss = rssBytes(target.pid);
   const rss = sampleRss(target.pid);
   const before = cpuTicks(target.pid);
@@ -552,10 +560,7 @@ export async function runPipeline() {
     const seeded = await seed(ours.base, licenseKey);
     const routes = routesOf(seeded);
     const baselineEnv = (name) => ({
-      BASELINE_DATABASE_URL: ours.env.CODER_PG_CONNECTION_URL,
-      BASELINE_ACCESS_URL: ours.base,
-      BASELINE_SCIM_KEY: SCIM_KEY,
-      BASELINE_POOL_MAX: ours.env.CODER_PG_POOL_MAX ?? '10',
+      ...baselineEnvOf(ours),
       ...hook(name),
     });
     targets.express = await startBaseline('express.mjs', baselineEnv('express'));

@@ -19,9 +19,9 @@ export function freePort() {
 
 /**
  * Starts the server with process.env plus `env` (a value of undefined removes the variable) and
- * waits for /healthz. Its stdout (the JSON request log) is discarded; stderr is inherited.
+ * waits for /healthz; `nodeArgs` go to node before the script (--cpu-prof). Its stdout (the JSON request log) is discarded; stderr is inherited.
  */
-export async function startServer(env, { database = 'fresh' } = {}) {
+export async function startServer(env, { database = 'fresh', nodeArgs = [] } = {}) {
   const port = await freePort();
   const serverEnv = { ...process.env, CODER_HTTP_ADDRESS: `127.0.0.1:${port}` };
   for (const [name, value] of Object.entries(env)) {
@@ -38,7 +38,7 @@ export async function startServer(env, { database = 'fresh' } = {}) {
           prefix: 'coder_bench',
         });
   const started = Date.now();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     env: serverEnv,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

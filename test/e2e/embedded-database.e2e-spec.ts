@@ -54,7 +54,7 @@ function alive(pid: number): boolean {
  */
 describe('the embedded default database', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'coder-data-')), 'data');
-  const env = { CODER_DATA_DIR: dataDir, CODER_LOG_LEVEL: 'info', CODER_LOG_FORMAT: 'json' };
+  const env = { CODER_DATA_DIR: dataDir, CODER_LOG_LEVEL: 'debug', CODER_LOG_FORMAT: 'json' };
   let server: ServerProcess | undefined;
 
   beforeAll(() => {

@@ -280,10 +280,13 @@ describe('hardening', () => {
   });
 });
 
-describe('secrets in the request log (server process, info level)', () => {
+describe('secrets in the request log (server process, debug level: where requests are logged)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServerProcess({ CODER_PG_CONNECTION_URL: await createTestDatabase(), CODER_LOG_LEVEL: 'info' });
+    server = await startServerProcess({
+      CODER_PG_CONNECTION_URL: await createTestDatabase(),
+      CODER_LOG_LEVEL: 'debug',
+    });
     await waitForStatus(`${server.baseUrl}/healthz`, 200);
   }, 60_000);
   afterAll(() => server?.stop());

@@ -26,13 +26,49 @@ function isJsonRequest(req: { headers: Record<string, string | string[] | undefi
 }
 
 /**
+ * Something told of every request when it arrives and when its connection is done with it (the
+ * response sent, or the client gone): metrics, the request log.
+ */
+export interface RequestObserver {
+  started?: (req: Request) => void;
+  /** `ms`: milliseconds since the request arrived. */
+  finished: (req: Request, res: Response, ms: number) => void;
+}
+
+const STARTED = Symbol('requestStarted');
+type ObservedRequest = Request & { id?: string; [STARTED]?: number };
+
+/**
+ * One middleware at the front of every request: its id, Coder's version header, and the
+ * observers. Per request it allocates the id and nothing else: the `close` listener is one
+ * function shared by all requests, not a closure per request.
+ */
+export function observeRequests(observers: RequestObserver[]) {
+  const starting = observers.filter((o) => o.started);
+  function onClose(this: Response): void {
+    const req = this.req as ObservedRequest;
+    const ms = performance.now() - (req[STARTED] ?? 0);
+    for (const observer of observers) observer.finished(req, this, ms);
+  }
+  return (req: ObservedRequest, res: Response, next: NextFunction): void => {
+    req[STARTED] = performance.now();
+    req.id = randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, req.id);
+    res.setHeader('X-Coder-Build-Version', SERVER_VERSION);
+    for (const observer of starting) observer.started!(req);
+    res.on('close', onClose);
+    next();
+  };
+}
+
+/**
  * Express-level plumbing that must run before Nest's routing: request id, Coder's version header,
- * security headers, the 1 MiB JSON body parser (with its depth and element bounds) and its error
- * mapping.
+ * the request observers (metrics, the request log), security headers, the 1 MiB JSON body parser
+ * (with its depth and element bounds) and its error mapping.
  */
 export function applyHttpSetup(
   app: NestExpressApplication,
-  metrics: (req: Request, res: Response, next: NextFunction) => void,
+  observers: RequestObserver[],
   secure: boolean,
   /** Paths whose body errors (also 413) are answered by their own routes' error filter, after auth. */
   deferAllBodyErrors: (path: string) => boolean = () => false,
@@ -44,13 +80,7 @@ export function applyHttpSetup(
   earlyChecks: ((req: Request, res: Response, next: NextFunction) => void | Promise<void>)[] = [],
 ) {
   app.disable('x-powered-by');
-  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
-    req.id = randomUUID();
-    res.setHeader(REQUEST_ID_HEADER, req.id);
-    res.setHeader('X-Coder-Build-Version', SERVER_VERSION);
-    next();
-  });
-  app.use(metrics);
+  app.use(observeRequests(observers));
   for (const check of earlyChecks) app.use(check);
   // Over plain http, HSTS and upgrade-insecure-requests would break Swagger UI on a LAN address.
   app.use(

@@ -1,7 +1,17 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { errorSerializer, logDestination, pinoHooks, redactUrl, resolveLogFormat, writeSafely } from './logging.js';
+import {
+  AppLogger,
+  createAppLogger,
+  errorSerializer,
+  logDestination,
+  logRequest,
+  pinoHooks,
+  redactUrl,
+  resolveLogFormat,
+  writeSafely,
+} from './logging.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -144,5 +154,92 @@ describe('logDestination', () => {
     expect(sink.writes).toBe(writes);
     expect(sink.text).toContain('before');
     expect(sink.text).not.toContain('after');
+  });
+});
+
+interface LogEntry {
+  level: number;
+  msg: string;
+  context?: unknown;
+  reqId?: string;
+  route?: string;
+  responseTime?: number;
+  req: { method: string; url: string; headers: Record<string, string> };
+  res: { statusCode: number };
+  err: { message: string; stack: string };
+}
+
+describe('the app logger', () => {
+  const request = (url: string, headers: Record<string, string> = {}) =>
+    ({ id: 'req-1', method: 'GET', url, headers, socket: { remoteAddress: '127.0.0.1' } }) as never;
+  const response = (statusCode: number) => ({ statusCode, writableFinished: true }) as never;
+  const entries = (sink: Sink) =>
+    sink.text
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogEntry);
+
+  it("logs requests at Coder's levels: debug below 400, warn for 4xx, error for 5xx", () => {
+    const sink = new Sink();
+    const log = createAppLogger('debug', 'json', sink);
+    logRequest(log, request('/api/v2/users/me'), response(200), 3.4);
+    logRequest(log, request('/api/v2/users/me'), response(401), 1);
+    logRequest(log, request('/api/v2/users/me'), response(503), 1);
+    expect(entries(sink).map((e) => [e.level, e.msg, e.res.statusCode, e.reqId])).toEqual([
+      [20, 'request completed', 200, 'req-1'],
+      [40, 'request completed', 401, 'req-1'],
+      [50, 'request completed', 503, 'req-1'],
+    ]);
+    expect(entries(sink)[0]).toMatchObject({ responseTime: 3, req: { method: 'GET', url: '/api/v2/users/me' } });
+  });
+
+  it('builds nothing for a request whose level is off, and skips healthy health checks', () => {
+    const sink = new Sink();
+    const log = createAppLogger('info', 'json', sink);
+    const req = request('/api/v2/users/me');
+    let headerReads = 0;
+    Object.defineProperty(req, 'headers', { get: () => (headerReads++, {}) });
+    logRequest(log, req, response(200), 1);
+    logRequest(log, request('/healthz'), response(200), 1);
+    expect(sink.text).toBe('');
+    expect(headerReads).toBe(0);
+    logRequest(log, request('/healthz'), response(503), 1);
+    expect(entries(sink)).toHaveLength(1);
+  });
+
+  it('censors credential headers and query parameters in request lines', () => {
+    const sink = new Sink();
+    const log = createAppLogger('debug', 'json', sink);
+    const headers = {
+      'coder-session-token': 'tok-secret',
+      authorization: 'Bearer scim-secret',
+      cookie: 'coder_session_token=cookie-secret',
+      'coder-provisioner-daemon-key': 'key-secret',
+      'user-agent': 'curl',
+    };
+    logRequest(log, request('/api/v2/users/me?coder_session_token=query-secret', headers), response(200), 1);
+    expect(sink.text).not.toMatch(/secret/);
+    expect(entries(sink)[0].req.headers).toMatchObject({ 'coder-session-token': '[REDACTED]', 'user-agent': 'curl' });
+  });
+
+  it("follows Nest's calling conventions: context last, objects merged, errors as err, level respected", () => {
+    const sink = new Sink();
+    const logger = new AppLogger(createAppLogger('info', 'json', sink));
+    logger.log('plain', 'Ctx');
+    logger.warn({ route: '/x' }, 'with fields', 'Ctx');
+    logger.error(new Error('boom'), 'Ctx');
+    logger.error('failed', 'Error: failed\n    at somewhere', 'ExceptionsHandler');
+    logger.debug('dropped', 'Ctx');
+    const out = entries(sink);
+    expect(out.map((e) => [e.level, e.msg, e.context])).toEqual([
+      [30, 'plain', 'Ctx'],
+      [40, 'with fields', 'Ctx'],
+      [50, 'boom', 'Ctx'],
+      [50, 'failed', 'ExceptionsHandler'],
+    ]);
+    expect(out[1].route).toBe('/x');
+    expect(out[2].err.message).toBe('boom');
+    expect(out[3].err.stack).toContain('at somewhere');
   });
 });

@@ -1,11 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { unescape } from 'node:querystring';
-import type { Params } from 'nestjs-pino';
-import type { Options } from 'pino-http';
-import { stdSerializers, type DestinationStream, type LogFn, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Level, type LogFn, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../../config/config.schema.js';
-import { requestIdOf } from './request-id.js';
 
 /** Query parameters that carry credentials (Coder's session token, OAuth-style tokens). */
 const SECRET_PARAMS = new Set([
@@ -158,43 +156,116 @@ export function logDestination(
   };
 }
 
+/** Headers that carry credentials: censored wherever a request's headers are logged. */
+const REDACTED_PATHS = [
+  'req.headers["coder-session-token"]',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["coder-provisioner-daemon-psk"]',
+  'req.headers["coder-provisioner-daemon-key"]',
+  'req.headers["coder-external-proxy-token"]',
+  'req.headers["proxy-authorization"]',
+  'res.headers["set-cookie"]',
+];
+
 /** The app's logger, writing to logDestination(format); tokens, cookies, PSKs and proxy tokens never reach it. */
-export function loggerParams(level: LogLevel, format: 'pretty' | 'json' = 'json'): Params {
-  const options: Options = {
-    level,
-    hooks: pinoHooks,
-    genReqId: (req: IncomingMessage) => requestIdOf(req),
-    redact: {
-      paths: [
-        'req.headers["coder-session-token"]',
-        'req.headers.cookie',
-        'req.headers.authorization',
-        'req.headers["coder-provisioner-daemon-psk"]',
-        'req.headers["coder-provisioner-daemon-key"]',
-        'req.headers["coder-external-proxy-token"]',
-        'req.headers["proxy-authorization"]',
-        'res.headers["set-cookie"]',
-      ],
-      censor: '[REDACTED]',
-    },
-    serializers: {
-      req(req: { id?: unknown; method?: string; url?: string; headers?: unknown; remoteAddress?: string }) {
-        return {
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          headers: req.headers,
-          remoteAddress: req.remoteAddress,
-        };
+export function createAppLogger(
+  level: LogLevel,
+  format: 'pretty' | 'json' = 'json',
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+): Logger {
+  return pino(
+    {
+      level,
+      hooks: pinoHooks,
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      serializers: {
+        req(req: IncomingMessage & { id?: unknown }) {
+          return {
+            id: req.id,
+            method: req.method,
+            url: redactUrl(req.url),
+            headers: req.headers,
+            remoteAddress: req.socket?.remoteAddress,
+          };
+        },
+        res(res: { statusCode?: number }) {
+          return { statusCode: res.statusCode };
+        },
+        err: errorSerializer,
       },
-      res(res: { statusCode?: number }) {
-        return { statusCode: res.statusCode };
-      },
-      err: errorSerializer,
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
-    quietReqLogger: true,
-  };
-  return { pinoHttp: [options, logDestination(format)] };
+    logDestination(format, stream),
+  );
+}
+
+/**
+ * Nest's LoggerService over a pino logger, with Nest's calling conventions: the last extra
+ * argument is the context, an object message is merged into the line, an Error becomes `err`, and
+ * Nest's `error(message, stack, context)` keeps the stack.
+ */
+export class AppLogger implements LoggerService {
+  constructor(readonly root: Logger) {}
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: Level, message: unknown, rest: unknown[]): void {
+    if (!this.root.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    let params = rest;
+    if (rest.length > 0) {
+      fields.context = rest[rest.length - 1];
+      params = rest.slice(0, -1);
+    }
+    if (message instanceof Error) {
+      fields.err = message;
+      this.root[level](fields, ...(params as []));
+    } else if (message !== null && typeof message === 'object') {
+      Object.assign(fields, message);
+      this.root[level](fields, ...(params as []));
+    } else if (level === 'error' && params.length === 1 && typeof params[0] === 'string' && params[0].includes('\n')) {
+      // Nest's own error(message, stack, context): the stack goes with an Error of that message.
+      const err = new Error(String(message));
+      err.stack = params[0];
+      this.root.error({ ...fields, err });
+    } else {
+      this.root[level](fields, String(message), ...(params as []));
+    }
+  }
+}
+
+/** What the server writes for each answered request (Coder's levels: debug, 4xx warn, 5xx error). */
+export function requestLogLevel(status: number): Level {
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'debug';
+}
+
+/**
+ * Logs a finished request, unless its level is off: then nothing is built. Health checks that
+ * succeed are not logged (as in Coder).
+ */
+export function logRequest(log: Logger, req: IncomingMessage & { id?: unknown }, res: ServerResponse, ms: number) {
+  const level = requestLogLevel(res.statusCode);
+  if (!log.isLevelEnabled(level)) return;
+  if (req.url === '/healthz' && res.statusCode < 400) return;
+  log[level](
+    { reqId: req.id, req, res, responseTime: Math.round(ms) },
+    res.writableFinished ? 'request completed' : 'request aborted',
+  );
 }

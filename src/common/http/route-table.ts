@@ -1,13 +1,10 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
+import { RoutingExpressAdapter, type RouteLayer } from './routing-adapter.js';
 
 interface RouteEntry {
   path: string;
   pattern: RegExp;
   methods: Set<string>;
-}
-
-interface ExpressLayer {
-  route?: { path: unknown; methods: Record<string, boolean> };
 }
 
 function compile(path: string): RegExp {
@@ -28,9 +25,14 @@ export class RouteTable {
   private entries: RouteEntry[] = [];
 
   load(app: INestApplication): void {
-    const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] } };
+    const adapter = app.getHttpAdapter();
+    const express = adapter.getInstance() as { router?: { stack: RouteLayer[] } };
+    const layers = [
+      ...(express.router?.stack ?? []),
+      ...(adapter instanceof RoutingExpressAdapter ? adapter.prefixRouteLayers() : []),
+    ];
     const byPath = new Map<string, Set<string>>();
-    for (const layer of express.router?.stack ?? []) {
+    for (const layer of layers) {
       if (!layer.route || typeof layer.route.path !== 'string') continue;
       // Nest mounts middleware as routes for every method (or with wildcards); those are not endpoints.
       if (layer.route.path.includes('*') || Object.keys(layer.route.methods).length > 8) continue;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
+import type { UserEntity } from '../users/entities/user.entity.js';
+import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
 import { explicitGroupIdsSql } from '../groups/group-membership.sql.js';
 
 /** What the per-request authentication needs about a key and its user, fetched in one indexed query. */
@@ -18,24 +20,21 @@ export interface KeyWithUser {
   status: string;
   deleted: boolean;
   siteRoles: string[];
+  /** Ordered as the user's memberships are everywhere: by when they were made, then by id. */
   orgs: { id: string; roles: string[] }[];
   groupIds: string[];
+  /** The key's user, whole: read in the same statement, so `me` needs no second read. */
+  user: UserEntity;
 }
 
-interface KeyRow {
+interface KeyRow extends UserRow {
   id: string;
   hashed_secret: Buffer;
-  user_id: string;
   last_used: Date;
   expires_at: Date;
   lifetime_seconds: string;
   login_type: string;
   scope: string;
-  username: string;
-  email: string;
-  status: string;
-  deleted: boolean;
-  rbac_roles: string[];
   orgs: { id: string; roles: string[] }[];
   group_ids: string[];
 }
@@ -65,9 +64,10 @@ export class ApiKeysRepository {
    */
   async getKeyWithUser(id: string): Promise<KeyWithUser | undefined> {
     const rows: KeyRow[] = await this.db.manager.query(
-      `SELECT k.id, k.hashed_secret, k.user_id, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type,
-              k.scope, u.username, u.email, u.status, u.deleted, u.rbac_roles,
-              COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles))
+      `SELECT k.id, k.hashed_secret, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type, k.scope,
+              ${USER_COLUMNS_SQL},
+              COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles)
+                                        ORDER BY m.created_at, m.organization_id)
                           FROM organization_members m WHERE m.user_id = u.id), '[]'::json) AS orgs,
               ${explicitGroupIdsSql('u.id')} AS group_ids
          FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -79,19 +79,20 @@ export class ApiKeysRepository {
     return {
       id: row.id,
       hashedSecret: row.hashed_secret,
-      userId: row.user_id,
+      userId: row.u_id,
       lastUsed: row.last_used,
       expiresAt: row.expires_at,
       lifetimeSeconds: Number(row.lifetime_seconds),
       loginType: row.login_type,
       scope: row.scope,
-      username: row.username,
-      email: row.email,
-      status: row.status,
-      deleted: row.deleted,
-      siteRoles: row.rbac_roles,
+      username: row.u_username,
+      email: row.u_email,
+      status: row.u_status,
+      deleted: row.u_deleted,
+      siteRoles: row.u_rbac_roles,
       orgs: row.orgs,
       groupIds: row.group_ids,
+      user: userFromRow(row),
     };
   }
 

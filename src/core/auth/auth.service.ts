@@ -85,7 +85,9 @@ export class AuthService {
       };
     }
     await this.refresh(key, now, clientIp(req));
-    return { actor: toActor(key) };
+    const actor = toActor(key);
+    this.users.rememberSessionUser(actor, key.user);
+    return { actor };
   }
 
   /** Sliding expiry and `last_used`, written at most once an hour per key (Coder's rule). */
@@ -102,8 +104,10 @@ export class AuthService {
       expiresAt = new Date(now.getTime() + lifetimeMs);
       changed = true;
     }
-    if (changed && (await this.keys.touchKey(key.id, lastUsed, expiresAt, ip)))
+    if (changed && (await this.keys.touchKey(key.id, lastUsed, expiresAt, ip))) {
       await this.users.recordSeen(key.userId, lastUsed);
+      key.user.lastSeenAt = lastUsed;
+    }
   }
 
   get sessionLifetimeMs(): number {

@@ -1,10 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Database } from '../../database/database.js';
-import { UserEntity } from '../users/entities/user.entity.js';
+import type { UserEntity } from '../users/entities/user.entity.js';
+import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
 import { GroupMemberEntity } from './entities/group-member.entity.js';
 import { GroupEntity } from './entities/group.entity.js';
 import { EVERYONE_GROUP_NAME, everyoneGroupId } from './everyone-group.js';
+
+/** Every column of `groups` aliased `g`: the reads on the request path skip the ORM's query builder (user-row.ts). */
+const GROUP_COLUMNS_SQL = `g.id, g.name, g.display_name, g.organization_id, g.avatar_url, g.quota_allowance, g.source`;
+
+interface GroupRow {
+  id: string;
+  name: string;
+  display_name: string;
+  organization_id: string;
+  avatar_url: string;
+  quota_allowance: number;
+  source: string;
+}
+
+function groupFromRow(row: GroupRow): GroupEntity {
+  const group = new GroupEntity();
+  group.id = row.id;
+  group.name = row.name;
+  group.displayName = row.display_name;
+  group.organizationId = row.organization_id;
+  group.avatarUrl = row.avatar_url;
+  group.quotaAllowance = row.quota_allowance;
+  group.source = row.source;
+  return group;
+}
 
 /** A group whose allowance counts toward a user's workspace quota budget. */
 export interface GroupAllowance {
@@ -23,8 +49,11 @@ export interface GroupAllowance {
 export class GroupsRepository {
   constructor(private readonly db: Database) {}
 
-  getGroupById(id: string): Promise<GroupEntity | null> {
-    return this.db.manager.findOneBy(GroupEntity, { id });
+  async getGroupById(id: string): Promise<GroupEntity | null> {
+    const rows: GroupRow[] = await this.db.manager.query(`SELECT ${GROUP_COLUMNS_SQL} FROM groups g WHERE g.id = $1`, [
+      id,
+    ]);
+    return rows.length > 0 ? groupFromRow(rows[0]) : null;
   }
 
   getGroupByOrgAndName(organizationId: string, name: string): Promise<GroupEntity | null> {
@@ -38,12 +67,12 @@ export class GroupsRepository {
 
   /** The organization's groups, Everyone first, then by name. */
   async listGroupsOfOrg(organizationId: string): Promise<GroupEntity[]> {
-    return this.db.manager
-      .createQueryBuilder(GroupEntity, 'g')
-      .where('g.organization_id = :organizationId', { organizationId })
-      .orderBy('(g.id = g.organization_id)', 'DESC')
-      .addOrderBy('g.name', 'ASC')
-      .getMany();
+    const rows: GroupRow[] = await this.db.manager.query(
+      `SELECT ${GROUP_COLUMNS_SQL} FROM groups g WHERE g.organization_id = $1
+        ORDER BY (g.id = g.organization_id) DESC, g.name ASC`,
+      [organizationId],
+    );
+    return rows.map(groupFromRow);
   }
 
   /** Those of `ids` that are groups of the organization (any order). */
@@ -94,25 +123,26 @@ export class GroupsRepository {
   async membersOfGroups(groupIds: string[]): Promise<Map<string, UserEntity[]>> {
     const result = new Map<string, UserEntity[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows = await this.db.manager
-      .createQueryBuilder(UserEntity, 'u')
-      .innerJoin(
-        `(SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY(:ids)
-          UNION ALL
-          SELECT om.organization_id AS group_id, om.user_id FROM organization_members om WHERE om.organization_id = ANY(:ids))`,
-        'm',
-        'm.user_id = u.id',
-      )
-      .addSelect('m.group_id', 'member_group_id')
-      .where("u.deleted = false AND u.status = 'active'")
-      .setParameter('ids', groupIds)
-      .orderBy('lower(u.username)', 'ASC')
-      .getRawAndEntities();
-    // getRawAndEntities de-duplicates entities by id; pair raw rows with entities by user id instead.
-    const byId = new Map(rows.entities.map((u) => [u.id, u]));
-    for (const raw of rows.raw as { u_id: string; member_group_id: string }[]) {
-      const user = byId.get(raw.u_id);
-      if (user) result.get(raw.member_group_id)?.push(user);
+    const rows: (UserRow & { member_group_id: string })[] = await this.db.manager.query(
+      `SELECT ${USER_COLUMNS_SQL}, m.group_id AS member_group_id
+         FROM users u
+         JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
+               UNION ALL
+               SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
+                WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
+        WHERE u.deleted = false AND u.status = 'active'
+        ORDER BY lower(u.username) ASC`,
+      [groupIds],
+    );
+    // One object per user, however many of the groups it is in.
+    const users = new Map<string, UserEntity>();
+    for (const row of rows) {
+      let user = users.get(row.u_id);
+      if (!user) {
+        user = userFromRow(row);
+        users.set(user.id, user);
+      }
+      result.get(row.member_group_id)?.push(user);
     }
     return result;
   }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
+import type { RequestObserver } from '../../common/http/http-setup.js';
+import { routePath } from '../../common/http/route-path.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Database, type PoolStats } from '../../database/database.js';
 
@@ -47,16 +49,14 @@ export class MetricsService {
     poolGauge('coderd_db_pool_waiting_requests', 'Queries waiting for a pool connection', (p) => p.waitingCount);
   }
 
-  /** Express middleware: counts and times every request by route template (never the raw path). */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const end = this.latency.startTimer();
-    this.concurrent.inc();
-    res.once('close', () => {
+  /** A request observer (http-setup.ts): counts and times every request by route template (never the raw path). */
+  readonly observer: RequestObserver = {
+    started: () => this.concurrent.inc(),
+    finished: (req: Request, res: Response, ms: number) => {
       this.concurrent.dec();
-      const path = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      end({ method: req.method, path });
+      const path = routePath(req) ?? 'unmatched';
+      this.latency.observe({ method: req.method, path }, ms / 1000);
       this.requests.inc({ code: String(res.statusCode), method: req.method, path });
-    });
-    next();
+    },
   };
 }

@@ -51,6 +51,8 @@ export function assertStrongPassword(password: string): void {
 /** `/users` and `/users/{user}`: listing, lookup, deletion and status; the shared user rules. */
 @Injectable()
 export class UsersService {
+  private readonly sessionUsers = new WeakMap<Actor, UserEntity>();
+
   constructor(
     private readonly db: Database,
     private readonly repo: UsersRepository,
@@ -66,9 +68,20 @@ export class UsersService {
   }
 
   /** A user by `me`, UUID or username (case-insensitive), without a visibility check; null when unknown. */
+  /**
+   * The signed-in user's row as the session check read it (AuthService), for the rest of the same
+   * request: `me` costs no second read. Keyed by the request's actor, so it ends with the request.
+   */
+  rememberSessionUser(actor: Actor, user: UserEntity): void {
+    this.sessionUsers.set(actor, user);
+  }
+
   findByReference(actor: Actor, ref: string): Promise<UserEntity | null> {
     if (ref === '' || ref === undefined) throw userParamEmpty();
-    if (ref.toLowerCase() === 'me') return this.repo.getUserById(actor.id);
+    if (ref.toLowerCase() === 'me') {
+      const user = this.sessionUsers.get(actor);
+      return user ? Promise.resolve(user) : this.repo.getUserById(actor.id);
+    }
     if (isUuid(ref)) return this.repo.getUserById(ref.toLowerCase());
     return this.repo.getUserByUsername(ref);
   }
@@ -96,7 +109,12 @@ export class UsersService {
 
   /** `user` as `viewer` sees it. */
   async toResponse(viewer: Actor, user: UserEntity): Promise<UserResponse> {
-    const orgIds = (await this.orgs.organizationIdsShownTo(viewer, [user.id])).get(user.id) ?? [];
+    // The session's own row (nothing in this request has written it): its memberships are the
+    // actor's, read in the same statement.
+    const orgIds =
+      user === this.sessionUsers.get(viewer)
+        ? [...viewer.orgRoles.keys()].filter((orgId) => can(viewer, 'read', { type: 'organization', orgId }))
+        : ((await this.orgs.organizationIdsShownTo(viewer, [user.id])).get(user.id) ?? []);
     return toUserResponse(user, orgIds);
   }
 
