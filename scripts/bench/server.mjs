@@ -2,10 +2,22 @@
 // fresh PostgreSQL database (BENCH_DATABASE_URL's server, default the local one) or, with
 // BENCH_DB=embedded, on the embedded PostgreSQL in a throwaway data directory.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { throwawayDatabase } from '../lib/throwaway-database.mjs';
 
 export const embedded = process.env.BENCH_DB === 'embedded';
+
+/**
+ * The node options `npm start` runs the server with (package.json's start script, e.g. its heap
+ * settings): the bench measures the server as it is started, not a variant of it.
+ */
+export const START_NODE_ARGS = (() => {
+  const start = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start;
+  const m = /^node((?: --?[\w-]+(?:=\S+)?)*) dist\/src\/main\.js$/.exec(start);
+  if (!m) throw new Error(`package.json start script "${start}" is not "node [options] dist/src/main.js"`);
+  return m[1].trim().split(' ').filter(Boolean);
+})();
 
 /** A loopback port free right now. */
 export function freePort() {
@@ -19,7 +31,7 @@ export function freePort() {
 
 /**
  * Starts the server with process.env plus `env` (a value of undefined removes the variable) and
- * waits for /healthz; `nodeArgs` go to node before the script (--cpu-prof). Its stdout (the JSON request log) is discarded; stderr is inherited.
+ * waits for /healthz; node runs it with `npm start`'s options, and `nodeArgs` (--cpu-prof). Its stdout (the JSON request log) is discarded; stderr is inherited.
  */
 export async function startServer(env, { database = 'fresh', nodeArgs = [] } = {}) {
   const port = await freePort();
@@ -38,7 +50,7 @@ export async function startServer(env, { database = 'fresh', nodeArgs = [] } = {
           prefix: 'coder_bench',
         });
   const started = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...START_NODE_ARGS, ...nodeArgs, 'dist/src/main.js'], {
     env: serverEnv,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

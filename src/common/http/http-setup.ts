@@ -62,6 +62,35 @@ export function observeRequests(observers: RequestObserver[]) {
 }
 
 /**
+ * helmet's security headers, computed once. helmet's headers depend on its options only, never on
+ * the request, so running its chain of middlewares on every request (a dozen functions) is
+ * replaced by running it once here, on a recorder, and setting what it set. Over plain http, HSTS
+ * and upgrade-insecure-requests would break Swagger UI on a LAN address.
+ */
+export function securityHeaders(secure: boolean): (req: Request, res: Response, next: NextFunction) => void {
+  const headers: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void headers.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let synchronous = false;
+  helmet({
+    strictTransportSecurity: secure,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: secure ? [] : null } },
+  })({} as Request, recorder as unknown as Response, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error('helmet refused its options');
+    synchronous = true;
+  });
+  if (!synchronous) throw new Error('helmet did not answer synchronously: its headers cannot be computed once');
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
+}
+
+/**
  * Express-level plumbing that must run before Nest's routing: request id, Coder's version header,
  * the request observers (metrics, the request log), security headers, the 1 MiB JSON body parser
  * (with its depth and element bounds) and its error mapping.
@@ -82,13 +111,7 @@ export function applyHttpSetup(
   app.disable('x-powered-by');
   app.use(observeRequests(observers));
   for (const check of earlyChecks) app.use(check);
-  // Over plain http, HSTS and upgrade-insecure-requests would break Swagger UI on a LAN address.
-  app.use(
-    helmet({
-      strictTransportSecurity: secure,
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: secure ? [] : null } },
-    }),
-  );
+  app.use(securityHeaders(secure));
   // Template sources are read raw (any content type; the service checks it), up to 10 MiB.
   app.use('/api/v2/files', (req: Request, res: Response, next: NextFunction) =>
     req.method === 'POST' ? rawUpload(req, res, next) : next(),

@@ -37,14 +37,17 @@ const NO_TOKEN: AuthResult = {
   },
 };
 
+const ANONYMOUS: Promise<AuthResult> = Promise.resolve(NO_TOKEN);
+
 /**
  * One token check per request, shared by the rate limiter (which keys by user), the session guard
- * and the WebSocket upgrade checks; keyed weakly, so it ends with the request. Module-wide rather
+ * and the WebSocket upgrade checks; kept on the request, so it ends with it. Module-wide rather
  * than per instance: Passport keeps one strategy per name for the whole process, so with two apps
  * in one process (the tests) a request may reach another app's strategy, which must then see the
  * answer this app's middleware already has rather than query a closed pool.
  */
-const attempts = new WeakMap<Request, Promise<AuthResult>>();
+const ATTEMPT = Symbol('sessionCheck');
+type CheckedRequest = Request & { [ATTEMPT]?: Promise<AuthResult> };
 
 /** Coder's API-key middleware (coderd/httpmw/apikey.go) as a service: token → actor or a 401. */
 @Injectable()
@@ -56,18 +59,18 @@ export class AuthService {
   ) {}
 
   /** Coder's API-key middleware for one request; asked again for the same request, the same answer. */
-  authenticate(req: Request): Promise<AuthResult> {
-    let attempt = attempts.get(req);
+  authenticate(req: CheckedRequest): Promise<AuthResult> {
+    let attempt = req[ATTEMPT];
     if (!attempt) {
-      attempt = this.check(req);
-      attempts.set(req, attempt);
+      const raw = extractSessionToken(req);
+      // Anonymous requests (no token at all) share one settled answer: nothing is built for them.
+      attempt = raw === undefined ? ANONYMOUS : this.check(req, raw);
+      req[ATTEMPT] = attempt;
     }
     return attempt;
   }
 
-  private async check(req: Request): Promise<AuthResult> {
-    const raw = extractSessionToken(req);
-    if (raw === undefined) return NO_TOKEN;
+  private async check(req: Request, raw: string): Promise<AuthResult> {
     const parsed = parseSessionToken(raw);
     if (!parsed.ok) return { error: signedOut(parsed.detail) };
     const key = await this.keys.getKeyWithUser(parsed.id);
