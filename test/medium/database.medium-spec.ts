@@ -39,6 +39,30 @@ describe('Database', () => {
     expect(database.inTransaction).toBe(false);
   });
 
+  it('select() reads on the transaction in progress, and outside one on the pool, with the same row values', async () => {
+    const seen = await database.transaction(async () => {
+      await insertOrganization('selected-uncommitted');
+      const rows = await database.select<{ n: number; pid: number }>(
+        'SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM organizations WHERE name = $1',
+        ['selected-uncommitted'],
+      );
+      return { n: rows[0].n, samePid: rows[0].pid === (await backendPid()) };
+    });
+    expect(seen).toEqual({ n: 1, samePid: true });
+    const [row] = await database.select<{ created_at: Date; n: number }>(
+      'SELECT created_at, 1 AS n FROM organizations WHERE name = $1',
+      ['selected-uncommitted'],
+    );
+    expect(row.created_at).toBeInstanceOf(Date);
+    expect(row).toEqual(
+      (
+        await database.manager.query('SELECT created_at, 1 AS n FROM organizations WHERE name = $1', [
+          'selected-uncommitted',
+        ])
+      )[0],
+    );
+  });
+
   it('rolls back every statement of a failed transaction, however deep the call that made it', async () => {
     const deep = () => insertOrganization('rolled-back');
     await expect(

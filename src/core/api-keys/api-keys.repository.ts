@@ -63,7 +63,7 @@ export class ApiKeysRepository {
    * trip per request, so this read stays here rather than being split among the tables' owners.
    */
   async getKeyWithUser(id: string): Promise<KeyWithUser | undefined> {
-    const rows: KeyRow[] = await this.db.manager.query(
+    const rows: KeyRow[] = await this.db.select(
       `SELECT k.id, k.hashed_secret, k.last_used, k.expires_at, k.lifetime_seconds, k.login_type, k.scope,
               ${USER_COLUMNS_SQL},
               COALESCE((SELECT json_agg(json_build_object('id', m.organization_id, 'roles', m.roles)

@@ -50,9 +50,7 @@ export class GroupsRepository {
   constructor(private readonly db: Database) {}
 
   async getGroupById(id: string): Promise<GroupEntity | null> {
-    const rows: GroupRow[] = await this.db.manager.query(`SELECT ${GROUP_COLUMNS_SQL} FROM groups g WHERE g.id = $1`, [
-      id,
-    ]);
+    const rows: GroupRow[] = await this.db.select(`SELECT ${GROUP_COLUMNS_SQL} FROM groups g WHERE g.id = $1`, [id]);
     return rows.length > 0 ? groupFromRow(rows[0]) : null;
   }
 
@@ -67,7 +65,7 @@ export class GroupsRepository {
 
   /** The organization's groups, Everyone first, then by name. */
   async listGroupsOfOrg(organizationId: string): Promise<GroupEntity[]> {
-    const rows: GroupRow[] = await this.db.manager.query(
+    const rows: GroupRow[] = await this.db.select(
       `SELECT ${GROUP_COLUMNS_SQL} FROM groups g WHERE g.organization_id = $1
         ORDER BY (g.id = g.organization_id) DESC, g.name ASC`,
       [organizationId],
@@ -123,7 +121,7 @@ export class GroupsRepository {
   async membersOfGroups(groupIds: string[]): Promise<Map<string, UserEntity[]>> {
     const result = new Map<string, UserEntity[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows: (UserRow & { member_group_id: string })[] = await this.db.manager.query(
+    const rows: (UserRow & { member_group_id: string })[] = await this.db.select(
       `SELECT ${USER_COLUMNS_SQL}, m.group_id AS member_group_id
          FROM users u
          JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
