@@ -23,19 +23,26 @@ export function clientIp(req: Request): string | null {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
-function signedOut(detail: string): ApiError {
-  return unauthorized(MESSAGES.signedOut, detail);
+/**
+ * A failed check whose 401 (an exception, with its stack) is built only when a route that needs a
+ * session throws it: public routes reached with no token, or with a credential of another kind
+ * (SCIM's bearer key, which reads as a malformed session token), never build it.
+ */
+function refused(make: () => ApiError): AuthResult {
+  let error: ApiError | undefined;
+  return {
+    get error(): ApiError {
+      return (error ??= make());
+    },
+  };
 }
 
-/**
- * No token at all, the answer to every anonymous request (`/buildinfo`, login, health): its 401 is
- * built only when a route that needs a session throws it, never on the public routes' success path.
- */
-const NO_TOKEN: AuthResult = {
-  get error(): ApiError {
-    return signedOut('Cookie "coder_session_token" or query parameter must be provided.');
-  },
-};
+function signedOut(detail: string): AuthResult {
+  return refused(() => unauthorized(MESSAGES.signedOut, detail));
+}
+
+/** No token at all, the answer to every anonymous request (`/buildinfo`, login, health). */
+const NO_TOKEN = signedOut('Cookie "coder_session_token" or query parameter must be provided.');
 
 const ANONYMOUS: Promise<AuthResult> = Promise.resolve(NO_TOKEN);
 
@@ -72,20 +79,19 @@ export class AuthService {
 
   private async check(req: Request, raw: string): Promise<AuthResult> {
     const parsed = parseSessionToken(raw);
-    if (!parsed.ok) return { error: signedOut(parsed.detail) };
+    if (!parsed.ok) return signedOut(parsed.detail);
     const key = await this.keys.getKeyWithUser(parsed.id);
-    if (!key || key.deleted) return { error: signedOut('API key is invalid.') };
-    if (!secretMatches(parsed.secret, key.hashedSecret)) return { error: signedOut('API key secret is invalid.') };
+    if (!key || key.deleted) return signedOut('API key is invalid.');
+    if (!secretMatches(parsed.secret, key.hashedSecret)) return signedOut('API key secret is invalid.');
     const now = new Date();
     if (key.expiresAt.getTime() <= now.getTime()) {
-      return { error: signedOut(`API key expired at "${formatGoTime(key.expiresAt)}".`) };
+      return signedOut(`API key expired at "${formatGoTime(key.expiresAt)}".`);
     }
     if (key.status !== 'active') {
-      return {
-        error: unauthorized(
-          `User is not active (status = "${key.status}"). Contact an admin to reactivate your account.`,
-        ),
-      };
+      const status = key.status;
+      return refused(() =>
+        unauthorized(`User is not active (status = "${status}"). Contact an admin to reactivate your account.`),
+      );
     }
     await this.refresh(key, now, clientIp(req));
     const actor = toActor(key);

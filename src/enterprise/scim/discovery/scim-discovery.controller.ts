@@ -1,6 +1,6 @@
 import { Controller, Param } from '@nestjs/common';
 import { ScimListResponseDto } from '../dto/scim.dto.js';
-import { Scim, type ScimContext, type ScimReply } from '../http/scim-http.js';
+import { Scim, type ScimContext, type ScimBody } from '../http/scim-http.js';
 import { documentReply } from '../http/scim-replies.js';
 import { ScimController, ScimRoute, scimPaths } from '../http/scim-route.decorator.js';
 import {
@@ -19,16 +19,16 @@ export class ScimDiscoveryController {
     summary: 'What this SCIM service supports (PATCH, filter, ETags; no bulk, sort or password change)',
     responses: [{ status: 200 }],
   })
-  serviceProviderConfig(@Scim() ctx: ScimContext): ScimReply {
-    return documentReply(serviceProviderConfig(ctx.base));
+  serviceProviderConfig(@Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(documentReply(serviceProviderConfig(ctx.base)));
   }
 
   @ScimRoute('GET', 'ResourceTypes', {
     summary: 'The resource types served: User and Group',
     returns: ScimListResponseDto,
   })
-  resourceTypes(@Scim() ctx: ScimContext): ScimReply {
-    return documentReply(resourceTypeList(ctx.base));
+  resourceTypes(@Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(documentReply(resourceTypeList(ctx.base)));
   }
 
   @ScimRoute('GET', 'ResourceTypes/:name', {
@@ -36,16 +36,16 @@ export class ScimDiscoveryController {
     params: [{ name: 'name', example: 'User' }],
     responses: [{ status: 200 }],
   })
-  resourceType(@Param('name') name: string, @Scim() ctx: ScimContext): ScimReply {
-    return documentReply(resourceTypeNamed(name, ctx.base));
+  resourceType(@Param('name') name: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(documentReply(resourceTypeNamed(name, ctx.base)));
   }
 
   @ScimRoute('GET', 'Schemas', {
     summary: 'The User and Group schemas, exactly as supported',
     returns: ScimListResponseDto,
   })
-  schemas(@Scim() ctx: ScimContext): ScimReply {
-    return documentReply(schemaList(ctx.base));
+  schemas(@Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(documentReply(schemaList(ctx.base)));
   }
 
   @ScimRoute('GET', 'Schemas/:id', {
@@ -53,7 +53,7 @@ export class ScimDiscoveryController {
     params: [{ name: 'id', example: 'urn:ietf:params:scim:schemas:core:2.0:User' }],
     responses: [{ status: 200 }],
   })
-  schema(@Param('id') id: string, @Scim() ctx: ScimContext): ScimReply {
-    return documentReply(schemaWithId(id, ctx.base));
+  schema(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(documentReply(schemaWithId(id, ctx.base)));
   }
 }

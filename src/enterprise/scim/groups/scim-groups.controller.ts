@@ -1,7 +1,7 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import type { ApiParamOptions } from '@nestjs/swagger';
 import { ScimGroupDto, ScimListResponseDto, ScimPatchOpDto, ScimSearchRequestDto } from '../dto/scim.dto.js';
-import { Scim, type ScimContext, type ScimReply } from '../http/scim-http.js';
+import { Scim, type ScimContext, type ScimBody } from '../http/scim-http.js';
 import { ScimController, ScimRoute, scimPaths } from '../http/scim-route.decorator.js';
 import { ScimGroupsService } from './scim-groups.service.js';
 
@@ -25,8 +25,8 @@ export class ScimGroupsController {
     ],
     returns: ScimListResponseDto,
   })
-  list(@Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.list(ctx);
+  list(@Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.list(ctx));
   }
 
   @ScimRoute('POST', '.search', {
@@ -34,13 +34,13 @@ export class ScimGroupsController {
     body: { type: ScimSearchRequestDto },
     responses: [{ status: 200, type: ScimListResponseDto }],
   })
-  search(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.searchBody(body, ctx);
+  search(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.searchBody(body, ctx));
   }
 
   @ScimRoute('GET', ':id', { summary: 'Get a group (If-None-Match: 304)', params: ID, returns: ScimGroupDto })
-  get(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.get(id, ctx);
+  get(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.get(id, ctx));
   }
 
   @ScimRoute('POST', '', {
@@ -49,8 +49,8 @@ export class ScimGroupsController {
     returns: ScimGroupDto,
     scimErrors: [{ status: 409, description: '`uniqueness`: a group with that displayName exists.' }],
   })
-  create(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.create(body, ctx);
+  create(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.create(body, ctx));
   }
 
   @ScimRoute('PUT', ':id', {
@@ -59,8 +59,8 @@ export class ScimGroupsController {
     body: { type: ScimGroupDto },
     returns: ScimGroupDto,
   })
-  replace(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.replace(id, body, ctx);
+  replace(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.replace(id, body, ctx));
   }
 
   @ScimRoute('PATCH', ':id', {
@@ -71,12 +71,12 @@ export class ScimGroupsController {
     returns: ScimGroupDto,
     responses: [{ status: 204, description: '`?attributes=` (none asked for).' }],
   })
-  patch(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.patch(id, body, ctx);
+  patch(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.patch(id, body, ctx));
   }
 
   @ScimRoute('DELETE', ':id', { summary: 'Delete a group', params: ID, responses: [{ status: 204 }] })
-  remove(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.groups.remove(id, ctx);
+  remove(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.groups.remove(id, ctx));
   }
 }

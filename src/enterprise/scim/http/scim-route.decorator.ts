@@ -1,4 +1,4 @@
-import { applyDecorators, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiProduces, ApiResponse, ApiTags, type ApiResponseOptions } from '@nestjs/swagger';
 import { Route, type RouteSpec } from '../../../common/decorators/route.decorator.js';
 import { Public } from '../../../core/access/access.decorators.js';
@@ -6,7 +6,6 @@ import { ScimErrorDto } from '../dto/scim.dto.js';
 import { SCIM_MOUNTS } from '../discovery/scim.constants.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { ScimExceptionFilter } from './scim-exception.filter.js';
-import { ScimReplyInterceptor } from './scim-http.js';
 import { notEntitledMessage } from '../../../core/licensing/licensing.errors.js';
 
 /** A controller's paths under both SCIM mounts (`/scim/v2/...` and `/api/v2/scim/v2/...`). */
@@ -29,15 +28,14 @@ const ERRORS: [number, string][] = [
 
 /**
  * A SCIM controller: not behind the session guard (`@Public()`; session tokens are not accepted),
- * but behind the SCIM key guard, with SCIM's error filter and reply writer. Its handlers carry
- * `@ScimRoute` alone.
+ * but behind the SCIM key guard, with SCIM's error filter. Its handlers carry `@ScimRoute` alone,
+ * and answer `ctx.send(reply)` (scim-http.ts: a ScimReply's status, headers and body).
  */
 export function ScimController(): ClassDecorator {
   return applyDecorators(
     Public(),
     UseGuards(ScimAuthGuard),
     UseFilters(ScimExceptionFilter),
-    UseInterceptors(ScimReplyInterceptor),
     ApiTags('SCIM'),
     ApiHeader({
       name: 'Authorization',

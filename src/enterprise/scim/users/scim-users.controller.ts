@@ -1,7 +1,7 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import type { ApiParamOptions, ApiQueryOptions } from '@nestjs/swagger';
 import { ScimListResponseDto, ScimPatchOpDto, ScimSearchRequestDto, ScimUserDto } from '../dto/scim.dto.js';
-import { Scim, type ScimContext, type ScimReply } from '../http/scim-http.js';
+import { Scim, type ScimContext, type ScimBody } from '../http/scim-http.js';
 import { ScimController, ScimRoute, scimPaths } from '../http/scim-route.decorator.js';
 import { ScimUsersService } from './scim-users.service.js';
 
@@ -32,8 +32,8 @@ export class ScimUsersController {
     ],
     returns: ScimListResponseDto,
   })
-  list(@Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.list(ctx);
+  list(@Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.list(ctx));
   }
 
   @ScimRoute('POST', '.search', {
@@ -41,8 +41,8 @@ export class ScimUsersController {
     body: { type: ScimSearchRequestDto },
     responses: [{ status: 200, type: ScimListResponseDto }],
   })
-  search(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.searchBody(body, ctx);
+  search(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.searchBody(body, ctx));
   }
 
   @ScimRoute('GET', ':id', {
@@ -51,8 +51,8 @@ export class ScimUsersController {
     query: PROJECTION,
     returns: ScimUserDto,
   })
-  get(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.get(id, ctx);
+  get(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.get(id, ctx));
   }
 
   @ScimRoute('POST', '', {
@@ -62,8 +62,8 @@ export class ScimUsersController {
     returns: ScimUserDto,
     scimErrors: [{ status: 409, description: '`uniqueness`: the userName or email is taken.' }],
   })
-  create(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.create(body, ctx);
+  create(@Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.create(body, ctx));
   }
 
   @ScimRoute('PUT', ':id', {
@@ -73,8 +73,8 @@ export class ScimUsersController {
     returns: ScimUserDto,
     scimErrors: [{ status: 412, description: 'If-Match does not match the current version.' }],
   })
-  replace(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.replace(id, body, ctx);
+  replace(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.replace(id, body, ctx));
   }
 
   @ScimRoute('PATCH', ':id', {
@@ -85,8 +85,8 @@ export class ScimUsersController {
     returns: ScimUserDto,
     responses: [{ status: 204, description: '`?attributes=` (none asked for).' }],
   })
-  patch(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.patch(id, body, ctx);
+  patch(@Param('id') id: string, @Body() body: unknown, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.patch(id, body, ctx));
   }
 
   @ScimRoute('DELETE', ':id', {
@@ -94,7 +94,7 @@ export class ScimUsersController {
     params: ID,
     responses: [{ status: 204 }],
   })
-  remove(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimReply> {
-    return this.users.remove(id, ctx);
+  remove(@Param('id') id: string, @Scim() ctx: ScimContext): Promise<ScimBody> {
+    return ctx.send(this.users.remove(id, ctx));
   }
 }

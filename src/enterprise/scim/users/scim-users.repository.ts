@@ -99,6 +99,35 @@ function toRow(r: RawUserRow): ScimUserRow {
   };
 }
 
+/**
+ * What an identity provider's lookup compares (`userName eq "…"`, `externalId eq "…"`), as the
+ * users it can only be: a condition the filter already implies, ANDed to it so the answer is the
+ * same, that the planner can serve from an index (the compiled comparison, on
+ * `lower(COALESCE(s.user_name, u.username))` inside COALESCE(…, false), can only be evaluated on
+ * every exposed user). userName: the users whose SCIM userName is the value
+ * (scim_users_user_name_lower_idx) and the non-deleted users without one whose username is
+ * (users_username_lower_idx; every user SCIM exposes is non-deleted). Found in the filter itself or
+ * in an `and` of it; undefined for anything else.
+ */
+function lookupCandidates(filter: FilterNode, params: SqlParams): string | undefined {
+  if (filter.type === 'and') return lookupCandidates(filter.left, params) ?? lookupCandidates(filter.right, params);
+  if (filter.type !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  if (filter.attr.sub !== undefined) return undefined;
+  if (filter.attr.urn !== undefined && filter.attr.urn.toLowerCase() !== SCHEMA.user.toLowerCase()) return undefined;
+  const attribute = filter.attr.name.toLowerCase();
+  if (attribute === 'username') {
+    const value = params.add(filter.value);
+    return `u.id IN (SELECT c.user_id FROM scim_users c WHERE lower(c.user_name) = lower(${value}::text)
+                     UNION ALL
+                     SELECT c.id FROM users c WHERE lower(c.username) = lower(${value}::text) AND c.deleted = false)`;
+  }
+  if (attribute === 'externalid') {
+    // Case-exact, as the catalog compares it (scim_users_external_id_idx).
+    return `u.id IN (SELECT c.user_id FROM scim_users c WHERE c.external_id = ${params.add(filter.value)}::text)`;
+  }
+  return undefined;
+}
+
 /** A user holding a userName or email a write wants. */
 export interface Holder {
   id: string;
@@ -120,7 +149,9 @@ export class ScimUsersRepository {
   /** One page of users matching `filter`, in creation order, and the number matching. */
   async list(orgId: string, filter: FilterNode | undefined, offset: number, limit: number) {
     const params = new SqlParams([orgId]);
-    const where = filter ? ` AND ${filterToSql(filter, USER_CATALOG, params)}` : '';
+    let where = filter ? ` AND ${filterToSql(filter, USER_CATALOG, params)}` : '';
+    const lookup = filter && lookupCandidates(filter, params);
+    if (lookup) where += ` AND ${lookup}`;
     const count = () =>
       this.db.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${EXPOSED}${where}`, params.values);
     if (limit === 0) return { total: (await count())[0].total, rows: [] as ScimUserRow[] };
