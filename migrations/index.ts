@@ -7,6 +7,8 @@ import { HighAvailability1795888800000 } from './1795888800000-HighAvailability.
 import { ScimProvisioning1795892400000 } from './1795892400000-ScimProvisioning.js';
 import { TemplateSettingsAndAutoUpdates1795903200000 } from './1795903200000-TemplateSettingsAndAutoUpdates.js';
 import { GroupMembersFollowOrganization1795910400000 } from './1795910400000-GroupMembersFollowOrganization.js';
+import { ScaleIndexes1795914000000 } from './1795914000000-ScaleIndexes.js';
+import { ActiveUserCount1795917600000 } from './1795917600000-ActiveUserCount.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -20,4 +22,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ScimProvisioning1795892400000,
   TemplateSettingsAndAutoUpdates1795903200000,
   GroupMembersFollowOrganization1795910400000,
+  ScaleIndexes1795914000000,
+  ActiveUserCount1795917600000,
 ];

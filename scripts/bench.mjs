@@ -6,22 +6,37 @@
 //   embedded   start-up of the embedded PostgreSQL, and its GET /users/me req/s next to the machine's PostgreSQL
 //   pipeline   our server against a bare Express app and a bare node:http + pg server (bench/baselines/) doing the
 //              same work on one database: ratios against the targets, written to bench/results/latest.{json,md,svg}
-// Run some sections only with `npm run bench -- isolation` or BENCH_ONLY=isolation (comma-separated).
+//   scale      time per request as data grows (groups, users, audit, SCIM, job acquisition, entitlements),
+//              seeded through SQL to 100k users / 1M audit rows: growth against 1.5, to bench/results/scale.{json,md}
+//   profile    one pipeline route under `node --cpu-prof`: self time by package and by function (not run by default)
+// Run some sections only with `npm run bench -- isolation` or BENCH_ONLY=isolation (comma-separated);
+// `--scale` is accepted for `scale`.
 import { runHotPath } from './bench/hot-path.mjs';
 import { runIsolation } from './bench/isolation.mjs';
 import { runEmbedded } from './bench/embedded.mjs';
 import { runPipeline } from './bench/pipeline.mjs';
+import { runProfile } from './bench/profile.mjs';
+import { runScale } from './bench/scale.mjs';
 
-const SECTIONS = { 'hot-path': runHotPath, isolation: runIsolation, embedded: runEmbedded, pipeline: runPipeline };
+const SECTIONS = {
+  'hot-path': runHotPath,
+  isolation: runIsolation,
+  embedded: runEmbedded,
+  pipeline: runPipeline,
+  scale: runScale,
+  profile: runProfile,
+};
 
-const requested = process.argv.slice(2).length
-  ? process.argv.slice(2)
-  : (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const ALIASES = { '--scale': 'scale' };
+const requested = (
+  process.argv.slice(2).length ? process.argv.slice(2) : (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
+).map((name) => ALIASES[name] ?? name);
 const unknown = requested.filter((name) => !(name in SECTIONS));
 if (unknown.length) {
   process.stderr.write(`unknown bench section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}\n`);
   process.exit(2);
 }
 for (const [name, run] of Object.entries(SECTIONS)) {
-  if (requested.length === 0 || requested.includes(name)) await run();
+  // `profile` is a tool for finding costs, not a measurement: it runs only when asked for.
+  if (requested.length === 0 ? name !== 'profile' : requested.includes(name)) await run();
 }

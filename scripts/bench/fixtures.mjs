@@ -26,7 +26,8 @@ export async function signIn(base, n = '') {
 
 /**
  * A throwaway license signing key: start the server with `env` (CODER_LICENSE_KEYS_FILE names its
- * public key), then `install` a license for `features`; `cleanup` removes the key file.
+ * public key), then `install` a license for `features` (or `sign` one to post yourself); `cleanup`
+ * removes the key file.
  */
 export async function benchLicenseKey() {
   const dir = mkdtempSync(join(tmpdir(), 'coder-bench-keys-'));
@@ -35,6 +36,7 @@ export async function benchLicenseKey() {
   writeFileSync(keysFile, JSON.stringify({ keys: [signingKey.publicJwk] }));
   return {
     env: { CODER_LICENSE_KEYS_FILE: keysFile },
+    sign: (features) => signLicense(signingKey, { features }),
     async install(base, token, features) {
       const license = await signLicense(signingKey, { features });
       const res = await fetch(`${base}/api/v2/licenses`, {

@@ -20,6 +20,8 @@ export interface JobInput {
 /** Coder's `provisioner_jobs`. Status is derived from the timestamps and `error`. */
 @Entity('provisioner_jobs')
 @Index('provisioner_jobs_pending_idx', ['provisioner', 'createdAt'], { where: 'started_at IS NULL' })
+/** The queue in acquisition order (JobsRepository.acquireJob). */
+@Index('provisioner_jobs_queue_idx', ['createdAt', 'id'], { where: 'started_at IS NULL AND canceled_at IS NULL' })
 @Index('provisioner_jobs_worker_id_idx', ['workerId'])
 export class ProvisionerJobEntity {
   @PrimaryColumn('uuid')

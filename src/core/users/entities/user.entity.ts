@@ -10,6 +10,9 @@ export type LoginType = (typeof LOGIN_TYPES)[number];
 @Entity('users')
 @Index('users_email_lower_idx', { synchronize: false })
 @Index('users_username_lower_idx', { synchronize: false })
+// Trigram (pg_trgm GIN) indexes for the ILIKE search of GET /users?q= (migration ScaleIndexes).
+@Index('users_username_trgm_idx', { synchronize: false })
+@Index('users_email_trgm_idx', { synchronize: false })
 @Check('users_status_check', `"status" IN ('active', 'suspended')`)
 @Check('users_login_type_check', `"login_type" IN ('password', 'github', 'oidc', 'token', 'none')`)
 export class UserEntity {
