@@ -67,7 +67,6 @@ export async function createApp(
     [app.get(RateLimitMiddleware).early, scimGuessingGate(app.get(FailedAuthLimiter), options.config.scimAuthHeader)],
   );
   app.setGlobalPrefix('api/v2', { exclude: ROOT_PATHS });
-  setupSwagger(app);
   // The session check (which never rejects: the guards decide per route) and the per-user rate
   // limit, as plain Express middleware: registered through Nest's MiddlewareConsumer they were
   // ~70 router layers (one per middleware and path excluded from the prefix), walked by every
@@ -77,6 +76,8 @@ export async function createApp(
   app.use((req: Request, res: Response, next: NextFunction) => void authentication.use(req, res, next));
   app.use((req: Request, res: Response, next: NextFunction) => rateLimits.use(req, res, next));
   adapter.routeByPrefix();
+  // After routeByPrefix: Swagger's routes are dispatched by prefix too, not walked by every API request.
+  setupSwagger(app);
   await app.init();
   app.get(RouteTable).load(app);
   // With SCIM on, errors under its mounts that no SCIM controller sees (unknown paths, undecodable

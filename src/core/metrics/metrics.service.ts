@@ -5,6 +5,12 @@ import { routePath } from '../../common/http/route-path.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Database, type PoolStats } from '../../database/database.js';
 
+interface RouteSeries {
+  path: string;
+  latency: { observe(seconds: number): void };
+  byCode: Map<number, { inc(): void }>;
+}
+
 /** Prometheus metrics under Coder's names, in a registry of this app (not the global one). */
 @Injectable()
 export class MetricsService {
@@ -54,9 +60,35 @@ export class MetricsService {
     started: () => this.concurrent.inc(),
     finished: (req: Request, res: Response, ms: number) => {
       this.concurrent.dec();
-      const path = routePath(req) ?? 'unmatched';
-      this.latency.observe({ method: req.method, path }, ms / 1000);
-      this.requests.inc({ code: String(res.statusCode), method: req.method, path });
+      const series = this.seriesOf(req.method, routePath(req) ?? 'unmatched');
+      series.latency.observe(ms / 1000);
+      let counter = series.byCode.get(res.statusCode);
+      if (!counter) {
+        counter = this.requests.labels(String(res.statusCode), req.method, series.path);
+        series.byCode.set(res.statusCode, counter);
+      }
+      counter.inc();
     },
   };
+
+  /**
+   * The metric children of one route and method, looked up once: prom-client hashes the label
+   * values on every labelled call otherwise. Bounded by the routes (templates, never raw paths),
+   * the methods and the status codes.
+   */
+  private readonly series = new Map<string, Map<string, RouteSeries>>();
+
+  private seriesOf(method: string, path: string): RouteSeries {
+    let byPath = this.series.get(method);
+    if (!byPath) {
+      byPath = new Map();
+      this.series.set(method, byPath);
+    }
+    let series = byPath.get(path);
+    if (!series) {
+      series = { path, latency: this.latency.labels(method, path), byCode: new Map() };
+      byPath.set(path, series);
+    }
+    return series;
+  }
 }

@@ -66,8 +66,7 @@ export class ScimAuthGuard implements CanActivate {
  * one answer a second per connection. The guard above does the counting.
  */
 export function scimGuessingGate(failures: FailedAuthLimiter, key: string | undefined) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (key === undefined || !isScimPath(req.originalUrl) || presentsKey(req.headers.authorization, key)) return next();
+  const refuseIfLimited = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const wait = await failures.waiting('scim_key', req.ip ?? req.socket.remoteAddress);
     if (wait === 0) return next();
     const error = tooManyWrongKeys(wait);
@@ -76,5 +75,10 @@ export function scimGuessingGate(failures: FailedAuthLimiter, key: string | unde
       res.status(error.getStatus()).set(error.headers).setHeader('Content-Type', SCIM_CONTENT_TYPE);
       res.end(JSON.stringify(error.body));
     });
+  };
+  // Synchronous for every request it lets through at once (all but SCIM requests without the key).
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (key === undefined || !isScimPath(req.originalUrl) || presentsKey(req.headers.authorization, key)) return next();
+    refuseIfLimited(req, res, next).catch(next);
   };
 }
