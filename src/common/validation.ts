@@ -96,6 +96,9 @@ export function dropDeclaredNulls(value: unknown): void {
  */
 class CoderValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // The objects of custom decorators (@CurrentActor, @Resolved) are ours, never validated: as
+    // ValidationPipe would answer them, without its async round.
+    if (metadata.type === 'custom') return Promise.resolve(value);
     // A body that was not JSON is answered here, where the route reads it (malformed-body.ts).
     if (metadata.type === 'body' && value instanceof MalformedBody) throw value.error;
     return super.transform(value, metadata) as Promise<unknown>;

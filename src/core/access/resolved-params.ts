@@ -62,10 +62,18 @@ export class ParamResolvers {
 export class ParamResolutionGuard implements CanActivate {
   constructor(private readonly resolvers: ParamResolvers) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<ResolvingRequest>();
-    for (const [name, value] of Object.entries(req.params ?? {})) {
+    const params = req.params;
+    // Routes without path parameters (and their requests) need nothing loaded: no promise either.
+    if (!params) return true;
+    for (const name in params) if (this.resolvers.get(name)) return this.resolve(ctx, req);
+    return true;
+  }
+
+  private async resolve(ctx: ExecutionContext, req: ResolvingRequest): Promise<boolean> {
+    for (const [name, value] of Object.entries(req.params)) {
       const resolver = this.resolvers.get(name);
       if (!resolver || typeof value !== 'string') continue;
       if (!req.resolved) {

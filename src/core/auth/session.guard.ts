@@ -20,14 +20,14 @@ export class SessionGuard extends AuthGuard(SESSION_STRATEGY) {
     super();
   }
 
-  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  override canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
       ctx.getHandler(),
       ctx.getClass(),
     ]);
     if (rule?.kind === 'public') return true;
     if (ctx.switchToHttp().getRequest<Request>().user) return true;
-    return (await super.canActivate(ctx)) as boolean;
+    return super.canActivate(ctx) as Promise<boolean>;
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
