@@ -118,10 +118,21 @@ export function applyHttpSetup(
   );
   // The body's nesting and size in elements are bounded on the raw bytes, before JSON.parse and
   // the validation pipe's recursive walk ever see it (json-shape.ts).
-  app.use(express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true, verify: verifyJsonShape }));
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (req.body !== null && typeof req.body === 'object') wellFormedJson(req.body);
-    next();
+  const json = express.json({ limit: BODY_LIMIT_BYTES, type: isJsonRequest, strict: true, verify: verifyJsonShape });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // A request without a body (every GET) skips the parser, by the rule the parser itself applies
+    // (type-is's hasBody): it would only have looked and passed it on, at some cost per request.
+    if (req.headers['transfer-encoding'] === undefined && isNaN(req.headers['content-length'] as unknown as number))
+      return next();
+    json(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      try {
+        if (req.body !== null && typeof req.body === 'object') wellFormedJson(req.body);
+      } catch (thrown) {
+        return next(thrown);
+      }
+      next();
+    });
   });
   app.use((err: unknown, req: Request, _res: Response, next: NextFunction) => {
     const mapped = bodyParserError(err);
