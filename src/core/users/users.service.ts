@@ -67,7 +67,6 @@ export class UsersService {
     return this.entitlements.announce('users');
   }
 
-  /** A user by `me`, UUID or username (case-insensitive), without a visibility check; null when unknown. */
   /**
    * The signed-in user's row as the session check read it (AuthService), for the rest of the same
    * request: `me` costs no second read. Keyed by the request's actor, so it ends with the request.
@@ -76,6 +75,7 @@ export class UsersService {
     this.sessionUsers.set(actor, user);
   }
 
+  /** A user by `me`, UUID or username (case-insensitive), without a visibility check; null when unknown. */
   findByReference(actor: Actor, ref: string): Promise<UserEntity | null> {
     if (ref === '' || ref === undefined) throw userParamEmpty();
     if (ref.toLowerCase() === 'me') {
