@@ -64,6 +64,7 @@ export interface FuzzReport {
   healed: Record<string, number>;
   schemaOnlyBodies: string[];
   slowestOps: [string, number][];
+  slowOnce: string[];
   startedAt: number;
   finishedAt: number;
 }

@@ -4,7 +4,7 @@
 import { createFixtures } from './fixtures.mjs';
 import { generateRequest } from './generate.mjs';
 import { createClient } from './http.mjs';
-import { checkAnswer, excerpt, statusClass } from './invariants.mjs';
+import { checkAnswer, excerpt, SLOW_MS, statusClass } from './invariants.mjs';
 import { listOperations } from './openapi.mjs';
 import { Rng, hashSeed } from './prng.mjs';
 import { hasHandWrittenBody } from './valid.mjs';
@@ -153,6 +153,8 @@ export function newReport({ seed, perOp, callers }) {
     healed: {},
     schemaOnlyBodies: [],
     slowestOps: [],
+    /** Answers over SLOW_MS that were sent again (what happened both times). */
+    slowOnce: [],
     startedAt: Date.now(),
     finishedAt: 0,
   };
@@ -237,14 +239,31 @@ export async function runFuzz(options) {
           }
           await fx.settled();
           const headers = req.replacesCaller ? req.headers : { ...req.headers, ...callerHeaders(caller, fx) };
-          const res = await client.send({
+          const sending = {
             method: req.method,
             path: req.path,
             headers,
             body: req.body,
             localAddress: sourceAddress(op, caller, addresses),
-          });
+          };
+          let res = await client.send(sending);
           report.sent += 1;
+          // A slow answer that changed nothing (a refusal, or a read) is sent once more: the
+          // invariant is about inputs the server is slow to answer, and on a shared 2-core CI
+          // machine a single answer can stall behind other work (the same 50,000-item body is
+          // answered in ~55 ms alone). Slow twice, it is a violation; slow once, it is reported.
+          if (
+            res.ms > SLOW_MS &&
+            !res.error &&
+            ((res.status >= 400 && res.status < 500) || req.method === 'GET' || req.method === 'HEAD')
+          ) {
+            const again = await client.send(sending);
+            report.sent += 1;
+            report.slowOnce.push(
+              `${op.method} ${op.path} ${req.mutation}: ${Math.round(res.ms)} ms, then ${Math.round(again.ms)} ms`,
+            );
+            if (again.ms <= SLOW_MS && again.status === res.status) res = { ...res, ms: again.ms };
+          }
           report.msByMutation[req.mutation] = (report.msByMutation[req.mutation] ?? 0) + res.ms;
           report.classes[statusClass(res.status)] = (report.classes[statusClass(res.status)] ?? 0) + 1;
           for (const v of checkAnswer(req.path, res)) {
@@ -313,6 +332,7 @@ export function formatReport(report) {
         .map(([k, v]) => `${k} ${v}`)
         .join('; ')}`,
     );
+  if (report.slowOnce.length) lines.push(`slow answers sent again: ${report.slowOnce.join('; ')}`);
   const healed = Object.entries(report.healed);
   if (healed.length)
     lines.push(`fixtures restored after a request changed them: ${healed.map(([k, v]) => `${k} ${v}`).join(', ')}`);
