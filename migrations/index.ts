@@ -9,6 +9,7 @@ import { TemplateSettingsAndAutoUpdates1795903200000 } from './1795903200000-Tem
 import { GroupMembersFollowOrganization1795910400000 } from './1795910400000-GroupMembersFollowOrganization.js';
 import { ScaleIndexes1795914000000 } from './1795914000000-ScaleIndexes.js';
 import { ActiveUserCount1795917600000 } from './1795917600000-ActiveUserCount.js';
+import { ProvisionerKeys1795921200000 } from './1795921200000-ProvisionerKeys.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -24,4 +25,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   GroupMembersFollowOrganization1795910400000,
   ScaleIndexes1795914000000,
   ActiveUserCount1795917600000,
+  ProvisionerKeys1795921200000,
 ];

@@ -20,6 +20,7 @@ import { ReplicaEntity } from './enterprise/replicas/entities/replica.entity.js'
 import { WorkspaceProxyEntity } from './enterprise/workspace-proxies/entities/workspace-proxy.entity.js';
 import { ScimGroupEntity } from './enterprise/scim/entities/scim-group.entity.js';
 import { ScimUserEntity } from './enterprise/scim/entities/scim-user.entity.js';
+import { ProvisionerKeyEntity } from './enterprise/provisioner-keys/entities/provisioner-key.entity.js';
 
 /** Every entity, listed explicitly (no globs) so the app and the migration CLI see the same schema. */
 export const ALL_ENTITIES = [
@@ -45,4 +46,5 @@ export const ALL_ENTITIES = [
   WorkspaceProxyEntity,
   ScimUserEntity,
   ScimGroupEntity,
+  ProvisionerKeyEntity,
 ];

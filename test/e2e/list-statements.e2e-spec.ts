@@ -358,8 +358,8 @@ describe('identity, organization and deployment lists', () => {
        VALUES (gen_random_uuid(), 'proxy0', 'Proxy 0', '', '', '', now(), now(), '\\x00')`,
     );
     await db.query(
-      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id)
-       VALUES (gen_random_uuid(), now(), now(), 'daemon0', '{echo}', '{"scope":"organization","owner":""}', $1)`,
+      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id, key_id)
+       VALUES (gen_random_uuid(), now(), now(), 'daemon0', '{echo}', '{"scope":"organization","owner":""}', $1, '00000000-0000-0000-0000-000000000002')`,
       [owner.orgId],
     );
     await db.query('DELETE FROM audit_logs');
@@ -438,9 +438,9 @@ describe('identity, organization and deployment lists', () => {
        SELECT gen_random_uuid(), now(), now(), now() + interval '1 hour', 'bulk' || i, 999, '', 0, 'v0' FROM generate_series(1, 50) i`,
     );
     await db.query(
-      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id)
+      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id, key_id)
        SELECT gen_random_uuid(), now(), now(), 'bulkdaemon' || i, '{echo}', '{"scope":"organization","owner":""}',
-              CASE WHEN i % 2 = 0 THEN $1::uuid END
+              CASE WHEN i % 2 = 0 THEN $1::uuid END, '00000000-0000-0000-0000-000000000002'
          FROM generate_series(1, 50) i`,
       [owner.orgId],
     );

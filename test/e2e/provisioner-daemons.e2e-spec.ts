@@ -157,8 +157,9 @@ describe('provisioner daemon list', () => {
     };
     const before = await reads();
     await db.query(
-      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id)
-       SELECT gen_random_uuid(), now(), now(), 'bulk-' || i, '{echo}', '{"scope":"organization"}', $1 FROM generate_series(1, 50) i`,
+      `INSERT INTO provisioner_daemons (id, created_at, last_seen_at, name, provisioners, tags, organization_id, key_id)
+       SELECT gen_random_uuid(), now(), now(), 'bulk-' || i, '{echo}', '{"scope":"organization"}', $1, '00000000-0000-0000-0000-000000000002'
+         FROM generate_series(1, 50) i`,
       [owner.orgId],
     );
     const after = await reads();

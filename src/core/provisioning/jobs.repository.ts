@@ -26,6 +26,7 @@ interface JobRow {
   worker_id: string | null;
   file_id: string;
   tags: Record<string, string>;
+  logs_overflowed: boolean;
 }
 
 function fromRow(row: JobRow): ProvisionerJobEntity {
@@ -47,6 +48,7 @@ function fromRow(row: JobRow): ProvisionerJobEntity {
     workerId: row.worker_id,
     fileId: row.file_id,
     tags: row.tags,
+    logsOverflowed: row.logs_overflowed,
   });
 }
 

@@ -49,6 +49,7 @@ export class JobsService {
       workerId: null,
       fileId: input.fileId,
       tags: input.tags,
+      logsOverflowed: false,
     });
     return this.repo.insertJob(job);
   }

@@ -11,6 +11,7 @@ import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js
 import { JOB_LOGS_CHANNEL } from './job-logs-channel.js';
 import { JobsRepository } from './jobs.repository.js';
 import type { AcquiredJob, CommitQuotaResult, JobLogInput, ProtocolResource } from './protocol.js';
+import { BUILT_IN_KEY_ID, USER_AUTH_KEY_ID } from './provisioner-key-ids.js';
 import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
 import { QuotaCommitter } from './quota-committer.js';
 
@@ -41,6 +42,10 @@ export interface NewDaemon {
   organizationId: string | null;
   builtin: boolean;
   version?: string;
+  /** The provisioner key it authenticated with; default: Coder's reserved `built-in` or `user-auth` id. */
+  keyId?: string;
+  /** The daemon API version it speaks (default `1.0`). */
+  apiVersion?: string;
 }
 
 /**
@@ -112,6 +117,8 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       organizationId: input.organizationId,
       builtin: input.builtin,
       version: input.version ?? '',
+      apiVersion: input.apiVersion ?? '1.0',
+      keyId: input.keyId ?? (input.builtin ? BUILT_IN_KEY_ID : USER_AUTH_KEY_ID),
     });
     return this.daemons.saveDaemon(daemon);
   }

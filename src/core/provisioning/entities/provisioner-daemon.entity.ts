@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 
 /**
@@ -6,6 +6,7 @@ import { OrganizationEntity } from '../../organizations/entities/organization.en
  * organization) and external ones (one row per WebSocket session, for one organization).
  */
 @Entity('provisioner_daemons')
+@Index('provisioner_daemons_key_id_idx', ['keyId'])
 export class ProvisionerDaemonEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -41,6 +42,17 @@ export class ProvisionerDaemonEntity {
 
   @Column('text', { default: '' })
   version: string;
+
+  /** The provisioner daemon API version the daemon speaks (Coder's `api_version`). */
+  @Column('text', { default: '1.0' })
+  apiVersion: string;
+
+  /**
+   * The provisioner key it connected with: a `provisioner_keys` id, or one of Coder's reserved ids
+   * (src/core/provisioning/provisioner-key-ids.ts) for built-in, session and pre-shared-key daemons.
+   */
+  @Column('uuid')
+  keyId: string;
 
   @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id' })

@@ -23,6 +23,8 @@ export interface JobInput {
 /** The queue in acquisition order (JobsRepository.acquireJob). */
 @Index('provisioner_jobs_queue_idx', ['createdAt', 'id'], { where: 'started_at IS NULL AND canceled_at IS NULL' })
 @Index('provisioner_jobs_worker_id_idx', ['workerId'])
+/** The organization's job list, newest first. */
+@Index('provisioner_jobs_organization_id_created_at_idx', ['organizationId', 'createdAt'])
 export class ProvisionerJobEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -76,6 +78,10 @@ export class ProvisionerJobEntity {
   /** A daemon may take the job only if it has every one of these tags. */
   @Column('jsonb', { default: () => `'{}'` })
   tags: Record<string, string>;
+
+  /** Set when log lines were dropped for exceeding the per-job limit (Coder's `logs_overflowed`). */
+  @Column('boolean', { default: false })
+  logsOverflowed: boolean;
 
   @ManyToOne(() => FileEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'file_id' })
