@@ -10,6 +10,7 @@ import { GroupMembersFollowOrganization1795910400000 } from './1795910400000-Gro
 import { ScaleIndexes1795914000000 } from './1795914000000-ScaleIndexes.js';
 import { ActiveUserCount1795917600000 } from './1795917600000-ActiveUserCount.js';
 import { ProvisionerKeys1795921200000 } from './1795921200000-ProvisionerKeys.js';
+import { DaemonJobHistory1795928400000 } from './1795928400000-DaemonJobHistory.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -26,4 +27,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ScaleIndexes1795914000000,
   ActiveUserCount1795917600000,
   ProvisionerKeys1795921200000,
+  DaemonJobHistory1795928400000,
 ];

@@ -8,12 +8,15 @@
 //              same work on one database: ratios against the targets, written to bench/results/latest.{json,md,svg}
 //   scale      time per request as data grows (groups, users, audit, SCIM, job acquisition, entitlements),
 //              seeded through SQL to 100k users / 1M audit rows: growth against 1.5, to bench/results/scale.{json,md}
+//   pending-jobs  GET /organizations/{org}/provisionerjobs?status=pending&limit=0 at 10 and 1,000 pending jobs: the
+//              ratio against 1.5 and ONE statement reading the jobs, to bench/results/pending-jobs.{json,md}
 //   profile    one pipeline route under `node --cpu-prof`: self time by package and by function (not run by default)
 // Run some sections only with `npm run bench -- isolation` or BENCH_ONLY=isolation (comma-separated);
 // `--scale` is accepted for `scale`.
 import { runHotPath } from './bench/hot-path.mjs';
 import { runIsolation } from './bench/isolation.mjs';
 import { runEmbedded } from './bench/embedded.mjs';
+import { runPendingJobs } from './bench/pending-jobs.mjs';
 import { runPipeline } from './bench/pipeline.mjs';
 import { runProfile } from './bench/profile.mjs';
 import { runScale } from './bench/scale.mjs';
@@ -24,6 +27,7 @@ const SECTIONS = {
   embedded: runEmbedded,
   pipeline: runPipeline,
   scale: runScale,
+  'pending-jobs': runPendingJobs,
   profile: runProfile,
 };
 

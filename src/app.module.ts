@@ -32,6 +32,7 @@ import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
 import { GroupsModule } from './enterprise/groups/groups.module.js';
 import { ProvisionerDaemonsModule } from './enterprise/provisioner-daemons/provisioner-daemons.module.js';
+import { ProvisionerKeysModule } from './enterprise/provisioner-keys/provisioner-keys.module.js';
 import { QuietHoursModule } from './enterprise/quiet-hours/quiet-hours.module.js';
 import { TemplateAclModule } from './enterprise/template-acl/template-acl.module.js';
 import { WorkspaceQuotaModule } from './enterprise/workspace-quota/workspace-quota.module.js';
@@ -86,6 +87,7 @@ export class AppModule {
         QuietHoursModule,
         TemplateAclModule,
         ProvisionerDaemonsModule,
+        ProvisionerKeysModule,
         WorkspaceQuotaModule,
         ReplicasModule,
         WorkspaceProxiesModule,

@@ -4,13 +4,14 @@ import { runEchoJob, type JobChannel } from '../core/provisioning/echo/echo-runn
 import type { AcquiredJob, CommitQuotaResult, ServerMessage } from '../core/provisioning/protocol.js';
 import { ConnectRefused, DaemonConnection } from './provisionerd-connection.js';
 
-const USAGE = `Usage: npm run provisionerd -- --url <coder url> [--psk KEY | --token TOKEN] [--org <id>|default]
-                            [--provisioner echo] [--tag key=value ...] [--name NAME]
+const USAGE = `Usage: npm run provisionerd -- --url <coder url> [--key KEY | --psk PSK | --token TOKEN]
+                            [--org <id>|default] [--provisioner echo] [--tag key=value ...] [--name NAME]
 
 Runs an external provisioner daemon (the echo provisioner) against a Coder server over the JSON
-protocol (docs/provisioner-protocol.md). Environment: CODER_URL, CODER_SESSION_TOKEN,
-CODER_PROVISIONER_DAEMON_PSK. A pre-shared key always serves the organization (scope=organization);
-with a session token, --tag scope=user serves only your own jobs.
+protocol (docs/provisioner-protocol.md). Environment: CODER_URL, CODER_PROVISIONER_DAEMON_KEY,
+CODER_SESSION_TOKEN, CODER_PROVISIONER_DAEMON_PSK. A provisioner key (coder provisioner keys create)
+serves the key's organization with the key's tags (no --tag); a pre-shared key always serves the
+organization (scope=organization); with a session token, --tag scope=user serves only your own jobs.
 `;
 
 /** Refusals that retrying cannot fix: bad configuration or credentials. */
@@ -31,7 +32,7 @@ function usage(message: string): never {
 interface Options {
   url: URL;
   headers: Record<string, string>;
-  credential: 'pre-shared key' | 'session token';
+  credential: 'provisioner key' | 'pre-shared key' | 'session token';
   serveUrl: string;
 }
 
@@ -41,6 +42,7 @@ function parseOptions(): Options {
     ({ values } = parseArgs({
       options: {
         url: { type: 'string' },
+        key: { type: 'string' },
         psk: { type: 'string' },
         token: { type: 'string' },
         org: { type: 'string' },
@@ -67,11 +69,18 @@ function parseOptions(): Options {
     usage('--url must be an absolute http(s) URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') usage('--url must be an absolute http(s) URL');
-  if (values.psk !== undefined && values.token !== undefined) usage('give either --psk or --token, not both');
-  const token = values.token ?? (values.psk === undefined ? process.env.CODER_SESSION_TOKEN : undefined);
+  const given = [values.key, values.psk, values.token].filter((v) => v !== undefined).length;
+  if (given > 1) usage('give only one of --key, --psk and --token');
+  const key = values.key ?? (given === 0 ? process.env.CODER_PROVISIONER_DAEMON_KEY || undefined : undefined);
+  const token = key
+    ? undefined
+    : (values.token ?? (values.psk === undefined ? process.env.CODER_SESSION_TOKEN : undefined));
   const psk = values.psk ?? process.env.CODER_PROVISIONER_DAEMON_PSK;
-  if (!token && !psk)
-    usage('no credentials: pass --psk or --token (or set CODER_PROVISIONER_DAEMON_PSK or CODER_SESSION_TOKEN)');
+  if (!key && !token && !psk)
+    usage(
+      'no credentials: pass --key, --psk or --token (or set CODER_PROVISIONER_DAEMON_KEY, CODER_PROVISIONER_DAEMON_PSK or CODER_SESSION_TOKEN)',
+    );
+  if (key && values.tag?.length) usage("--tag cannot be used with --key: the key's tags apply");
   const provisioners = values.provisioner ?? ['echo'];
   if (provisioners.some((p) => p !== 'echo')) usage('this daemon runs only the echo provisioner (--provisioner echo)');
 
@@ -85,8 +94,12 @@ function parseOptions(): Options {
   base.search = query.toString();
   return {
     url,
-    headers: token ? { 'Coder-Session-Token': token } : { 'Coder-Provisioner-Daemon-PSK': psk as string },
-    credential: token ? 'session token' : 'pre-shared key',
+    headers: key
+      ? { 'Coder-Provisioner-Daemon-Key': key }
+      : token
+        ? { 'Coder-Session-Token': token }
+        : { 'Coder-Provisioner-Daemon-PSK': psk as string },
+    credential: key ? 'provisioner key' : token ? 'session token' : 'pre-shared key',
     serveUrl: base.toString(),
   };
 }

@@ -25,6 +25,8 @@ export interface AppConfig {
   provisionerDaemonPsk: string | undefined;
   /** A running job not updated for this long is failed by the hang detector. */
   jobHangTimeoutMs: number;
+  /** A pending job not updated for this long is failed by the same pass (Coder's job reaper). */
+  jobPendingTimeoutMs: number;
   jobHangDetectorIntervalMs: number;
   /** Canonical daily schedule users get until they set their own. */
   quietHoursDefaultSchedule: string;
@@ -134,6 +136,11 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_JOB_HANG_TIMEOUT',
     description: 'A running provisioner job not updated for this long is failed (Go duration).',
     defaultText: '5m',
+  },
+  {
+    name: 'CODER_JOB_PENDING_TIMEOUT',
+    description: 'A provisioner job still pending (never acquired) after this long is failed (Go duration).',
+    defaultText: '30m',
   },
   {
     name: 'CODER_JOB_HANG_DETECTOR_INTERVAL',
@@ -368,6 +375,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     provisionerDaemons: integer(env, 'CODER_PROVISIONER_DAEMONS', 3, 0, 64),
     provisionerDaemonPsk: read(env, 'CODER_PROVISIONER_DAEMON_PSK'),
     jobHangTimeoutMs: duration(env, 'CODER_JOB_HANG_TIMEOUT', '5m', 1000),
+    jobPendingTimeoutMs: duration(env, 'CODER_JOB_PENDING_TIMEOUT', '30m', 1000),
     jobHangDetectorIntervalMs: duration(env, 'CODER_JOB_HANG_DETECTOR_INTERVAL', '1m', 100),
     quietHoursDefaultSchedule: quietHours(env),
     sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),

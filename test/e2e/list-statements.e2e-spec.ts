@@ -273,7 +273,8 @@ describe('identity, organization and deployment lists', () => {
     },
     {
       name: 'GET /organizations/{org}/provisionerdaemons',
-      request: () => get(`/organizations/${owner.orgId}/provisionerdaemons`),
+      // limit=0: all of them (the default page is Coder's 50).
+      request: () => get(`/organizations/${owner.orgId}/provisionerdaemons?limit=0`),
       items: (b) => b,
       small: 1,
       added: 50,

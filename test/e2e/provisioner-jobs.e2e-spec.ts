@@ -5,7 +5,7 @@ import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
 import { connectDaemon, servePath } from '../helpers/daemon-client.js';
 import { createImportJob, getJob, waitForCompletion } from '../helpers/jobs.js';
 import { addLicense } from '../helpers/licenses.js';
-import { createOrg, createUser, type Owner } from '../helpers/world.js';
+import { auth, createOrg, createUser, type Owner } from '../helpers/world.js';
 
 const PSK = 'jobs-routing-test-psk-0123456789';
 const psk = { 'Coder-Provisioner-Daemon-PSK': PSK };
@@ -39,7 +39,27 @@ describe('which daemon runs which job', () => {
     expect(await builtinIds()).toContain(ran.worker_id);
     expect(await getJob(t, tagged.jobId)).toMatchObject({ started_at: null, worker_id: null });
 
+    const view = async () =>
+      (
+        await t.http
+          .get(`/api/v2/organizations/${owner.orgId}/provisionerjobs/${tagged.jobId}`)
+          .set(auth(owner.token))
+          .expect(200)
+      ).body;
+    // The API tells the same story: the built-in daemons lack the tag.
+    expect(await view()).toMatchObject({
+      status: 'pending',
+      queue_position: 1,
+      matched_provisioners: { count: 0, available: 0 },
+      pending_reason: { code: 'no_daemon_with_tags', tags: { scope: 'organization', foo: 'bar' } },
+    });
+
     const d = await connectDaemon(t.baseUrl, servePath(owner.orgId, 'provisioner=echo&tag=foo=bar'), psk);
+    const daemonId = (await d.hello).daemon.id;
+    // Connected and idle: it is about to take the job, so nothing to explain; it heads its queue.
+    const ready = await view();
+    expect(ready).toMatchObject({ queue_position: 1, queue_size: 1, available_workers: [daemonId] });
+    expect(ready.pending_reason).toBeUndefined();
     expect(await d.request({ type: 'acquire_job', wait: true })).toMatchObject({ job: { job_id: tagged.jobId } });
     expect((await getJob(t, tagged.jobId)).worker_id).toBe((await d.hello).daemon.id);
     await d.request({ type: 'complete_job', job_id: tagged.jobId, resources: [] });
@@ -160,7 +180,8 @@ describe('hang detector', () => {
   let t: TestApp;
   let db: pg.Client;
   let owner: Owner;
-  const HUNG = 'Coder: Build has been detected as hung for 2s and has been terminated by hang detector.';
+  // Coder's reaper text: whole minutes (`%.0f`), so a 2 s timeout reads 0.
+  const HUNG = 'Coder: Build has been detected as hung for 0 minutes and has been terminated by the reaper.';
 
   beforeAll(async () => {
     ({ t, db, owner } = await openWorld({

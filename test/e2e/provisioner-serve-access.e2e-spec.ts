@@ -238,6 +238,44 @@ describe('provisioner daemon serve: checks before the upgrade', () => {
       await t.http.get(path).set(session(member)).expect(403, ORG_SCOPE_FORBIDDEN);
     });
 
+    it('a provisioner key: alone, without tags; the plain GET answers the same', async () => {
+      const created = await t.http
+        .post(`/api/v2/organizations/${owner.orgId}/provisionerkeys`)
+        .set(session(owner))
+        .send({ name: 'serve-access', tags: { os: 'linux' } })
+        .expect(201);
+      const key = { 'Coder-Provisioner-Daemon-Key': created.body.key as string };
+      const path = servePath(owner.orgId, ECHO);
+      const both = { message: 'provisioner daemon key and psk provided, but only one is allowed' };
+      expect(await refusal(t.baseUrl, path, { ...key, ...psk })).toMatchObject({ status: 400, body: both });
+      await t.http
+        .get(path)
+        .set({ ...key, ...psk })
+        .expect(400, both);
+      const withSession = {
+        message: 'API key and external provisioner authentication provided, but only one is allowed',
+      };
+      expect(await refusal(t.baseUrl, path, { ...key, ...session(member) })).toMatchObject({
+        status: 400,
+        body: withSession,
+      });
+      await t.http
+        .get(servePath(owner.orgId, `${ECHO}&tag=scope=organization`))
+        .set(key)
+        .expect(403, {
+          message: `You aren't allowed to create provisioner daemons with scope "organization"`,
+          detail: 'tags are not allowed when using a provisioner key',
+        });
+      await t.http.get(path).set(key).expect(426);
+      await t.http.get(path).set({ 'Coder-Provisioner-Daemon-Key': 'short' }).expect(400, {
+        message: 'provisioner daemon key invalid',
+        detail: 'must be 43 characters',
+      });
+      const daemon = await connectDaemon(t.baseUrl, path, key);
+      expect((await daemon.hello).daemon.tags).toEqual({ os: 'linux', scope: 'organization' });
+      await daemon.close();
+    });
+
     it('refuses a broken handshake as JSON, and other upgrade paths with 404', async () => {
       const handshake = await rawRequest(t.baseUrl, {
         method: 'GET',

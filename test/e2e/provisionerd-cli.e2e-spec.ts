@@ -148,12 +148,55 @@ describe('npm run provisionerd (the reference daemon)', () => {
     expect(badOrg.output()).toContain('404');
   });
 
+  it("serves with a provisioner key (--key or CODER_PROVISIONER_DAEMON_KEY): the key's tags and organization", async () => {
+    const created = await t.http
+      .post(`/api/v2/organizations/${owner.orgId}/provisionerkeys`)
+      .set({ 'Coder-Session-Token': owner.token })
+      .send({ name: 'cli-key', tags: { pool: 'cli-key' } })
+      .expect(201);
+    const secret = created.body.key as string;
+    for (const [args, env] of [
+      [['--key', secret], {}],
+      [[], { CODER_PROVISIONER_DAEMON_KEY: secret }],
+    ] as const) {
+      const daemon = startCli(['--url', t.baseUrl, '--name', 'cli-keyed', ...args], env);
+      try {
+        await daemon.waitFor('with a provisioner key as "cli-keyed"');
+        const job = await createImportJob(t, {
+          organizationId: owner.orgId,
+          initiatorId: owner.userId,
+          tags: { scope: 'organization', pool: 'cli-key' },
+        });
+        const done = await waitForCompletion(t, job.jobId);
+        expect(done.error).toBeNull();
+        const { rows } = await db.query('SELECT name, tags, key_id FROM provisioner_daemons WHERE id = $1', [
+          done.worker_id,
+        ]);
+        expect(rows[0]).toMatchObject({ name: 'cli-keyed', tags: { scope: 'organization', pool: 'cli-key' } });
+        daemon.child.kill('SIGTERM');
+        expect(await daemon.exited).toBe(0);
+        expect(daemon.output()).not.toContain(secret);
+      } finally {
+        daemon.child.kill('SIGKILL');
+      }
+    }
+    const wrong = startCli(['--url', t.baseUrl, '--key', 'k'.repeat(43)]);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toContain('provisioner daemon key invalid');
+  });
+
   it('exits 2 with the usage on bad arguments', async () => {
     const none = startCli(['--url', t.baseUrl]);
     expect(await none.exited).toBe(2);
     expect(none.output()).toContain('no credentials');
     const both = startCli(['--url', t.baseUrl, '--psk', 'a', '--token', 'b']);
     expect(await both.exited).toBe(2);
+    const keyAndPsk = startCli(['--url', t.baseUrl, '--key', 'a', '--psk', 'b']);
+    expect(await keyAndPsk.exited).toBe(2);
+    expect(keyAndPsk.output()).toContain('give only one of --key, --psk and --token');
+    const keyAndTag = startCli(['--url', t.baseUrl, '--key', 'a', '--tag', 'a=b']);
+    expect(await keyAndTag.exited).toBe(2);
+    expect(keyAndTag.output()).toContain('--tag cannot be used with --key');
     const terraform = startCli(['--url', t.baseUrl, '--psk', 'a', '--provisioner', 'terraform']);
     expect(await terraform.exited).toBe(2);
     expect(terraform.output()).toContain('only the echo provisioner');

@@ -17,6 +17,9 @@ const PUBLIC_ROUTES = new Set([
   // Authenticates itself (session token or the provisioner daemon pre-shared key), in the same order
   // as the WebSocket upgrade it documents; see ServeAccessService.
   'GET /api/v2/organizations/:serveorg/provisionerdaemons/serve',
+  // A daemon reads its own provisioner key, authenticated by Coder-Provisioner-Daemon-Key alone
+  // (ProvisionerKeyAuth: 401 without it, failed attempts rate limited), as in Coder.
+  'GET /api/v2/provisionerkeys/:provisionerkey',
   // External workspace proxies authenticate with Coder-External-Proxy-Token instead of a session
   // (ProxyTokenGuard: 401 without a valid proxy token, then the workspace_proxy gate).
   'POST /api/v2/workspaceproxies/me/register',

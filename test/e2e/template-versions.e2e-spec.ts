@@ -66,6 +66,10 @@ describe('template versions', () => {
       readme: '',
       created_by: { id: owner.userId, username: owner.username, avatar_url: '' },
       warnings: [],
+      // As Coder: the daemons fitting the job, only while it is pending.
+      ...(created.job.status === 'pending'
+        ? { matched_provisioners: (created.job as Record<string, unknown>).matched_provisioners }
+        : {}),
     });
     expect(['pending', 'running', 'succeeded']).toContain(created.job.status);
     const done = await waitForVersion(t, owner, created.id);
@@ -194,7 +198,9 @@ describe('template versions', () => {
       queue_size: expect.any(Number),
     });
     expect(got.job.queue_position).toBeGreaterThan(0);
-    expect(got.job.pending_reason).toContain('"pool":"gpu"');
+    expect(got.job.pending_reason).toMatchObject({ code: 'no_daemon_with_tags', tags: { pool: 'gpu' } });
+    expect(got.job.pending_reason.message).toContain('"pool":"gpu"');
+    expect(got.matched_provisioners).toEqual(got.job.matched_provisioners);
     expect(
       (await t.http.get(`/api/v2/templateversions/${version.id}/resources`).set(auth(owner.token)).expect(400)).body,
     ).toEqual({ message: "Job hasn't completed!" });

@@ -136,7 +136,9 @@ describe('workspace builds', () => {
       tags: { pool: 'gpu', scope: 'organization' },
       matched_provisioners: { count: 0, available: 0 },
     });
-    expect(current.job.pending_reason).toContain('{"pool":"gpu","scope":"organization"}');
+    expect(current.job.pending_reason).toMatchObject({ code: 'no_daemon_with_tags' });
+    expect(current.job.pending_reason.message).toContain('{"pool":"gpu","scope":"organization"}');
+    expect(current.matched_provisioners).toEqual({ count: 0, available: 0, most_recently_seen: null });
     for (const transition of ['stop', 'start', 'delete']) {
       expect((await postBuild(member, ws.id, { transition }).expect(409)).body).toEqual({
         message: 'A workspace build is already active.',

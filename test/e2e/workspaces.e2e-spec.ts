@@ -114,6 +114,8 @@ describe('workspaces', () => {
       max_deadline: null,
       status: 'running',
       daily_cost: 10,
+      // As Coder: zeros and null once the job is no longer pending.
+      matched_provisioners: { count: 0, available: 0, most_recently_seen: null },
     });
     const got = (await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(member.token)).expect(200)).body;
     expect(got.latest_build).toEqual(done);

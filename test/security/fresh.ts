@@ -88,3 +88,14 @@ export async function freshProxyWithToken(w: MatrixWorld): Promise<{ id: string;
     .expect(201);
   return { id: res.body.id as string, token: res.body.proxy_token as string };
 }
+
+/** A provisioner key of the organization: its name and its secret. */
+export async function freshProvisionerKey(w: MatrixWorld, org: OrgFixtures): Promise<{ name: string; key: string }> {
+  const name = unique('pk');
+  const res = await w.t.http
+    .post(`/api/v2/organizations/${org.id}/provisionerkeys`)
+    .set(auth(w.owner.token))
+    .send({ name })
+    .expect(201);
+  return { name, key: res.body.key as string };
+}

@@ -194,6 +194,20 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
     extras: () => ({ total_member_count: SENTINEL.number }),
     readBack: (w, _f, res) => ownerGet(w, `/api/v2/groups/${res.body.id as string}`),
   },
+  'POST /api/v2/organizations/:orgref/provisionerkeys': {
+    setup: async () => ({ vars: [unique('mpk')] }),
+    request: (w, f) => ({
+      method: 'post',
+      path: `/api/v2/organizations/${w.A.id}/provisionerkeys`,
+      body: { name: f.vars[0], tags: { pool: 'mass' } },
+    }),
+    extras: (w) => ({ organization: w.B.id, key: SENTINEL.text }),
+    // The answer is the one-time secret; what was stored is the listed key.
+    readBack: async (w, f) =>
+      ((await ownerGet(w, `/api/v2/organizations/${w.A.id}/provisionerkeys`)) as { name: string }[]).filter(
+        (k) => k.name === f.vars[0],
+      ),
+  },
   'PATCH /api/v2/groups/:group': {
     setup: async (w) => {
       const id = await freshGroup(w, w.A);

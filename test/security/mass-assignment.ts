@@ -124,9 +124,21 @@ export function withProto(body: Record<string, unknown>, proto: Record<string, u
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g;
 
+/**
+ * Job fields that name what ran the job rather than what was written: which daemon took it, and
+ * its version's generated name (the version's own `name` is left out of the read-backs).
+ */
+function jobNamesOut(key: string, value: unknown): unknown {
+  if (key === 'worker_name') return '<worker>';
+  if (key === 'metadata' && value && typeof value === 'object' && 'template_version_name' in value) {
+    return { ...value, template_version_name: '<version>' };
+  }
+  return value;
+}
+
 /** A read-back as text with the run's own strings, every id and every time stamp replaced. */
 export function normalize(value: unknown, vars: string[]): string {
-  let text = JSON.stringify(value) ?? 'undefined';
+  let text = JSON.stringify(value, jobNamesOut) ?? 'undefined';
   [...vars]
     .sort((a, b) => b.length - a.length)
     .forEach((v, i) => {

@@ -1,5 +1,13 @@
 import { auth, unique } from '../helpers/world.js';
-import { freshGroup, freshProxy, freshTemplate, freshVersion, freshWorkspace, pendingVersion } from './fresh.js';
+import {
+  freshGroup,
+  freshProvisionerKey,
+  freshProxy,
+  freshTemplate,
+  freshVersion,
+  freshWorkspace,
+  pendingVersion,
+} from './fresh.js';
 import { AB, ABME, get, SITE, userParam, type Probe } from './role-matrix.kit.js';
 
 /** The role matrix's probes of templates, workspaces, deployment-wide and enterprise routes, and SCIM. */
@@ -101,6 +109,11 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     AB,
     ({ org }) => `/api/v2/workspacebuilds/${org.workspace.buildId}/logs`,
   ),
+  // The first build, long finished: the access checks come first, then Coder's 400 (nothing changes).
+  'PATCH /api/v2/workspacebuilds/:workspacebuild/cancel': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/workspacebuilds/${org.workspace.buildId}/cancel?expect_status=pending` }),
+  },
   'GET /api/v2/workspace-quota/:user': get(ABME, (ctx) => `/api/v2/workspace-quota/${userParam(ctx)}`),
 
   // Deployment-wide
@@ -187,6 +200,49 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     AB,
     ({ org }) => `/api/v2/organizations/${org.id}/provisionerdaemons/serve?provisioner=echo`,
   ),
+
+  // Provisioner jobs (AGPL): managers see every job, members only theirs (the build of org.user's workspace).
+  'GET /api/v2/organizations/:organization/provisionerjobs': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/provisionerjobs`,
+  ),
+  'GET /api/v2/organizations/:organization/provisionerjobs/:job': {
+    targets: AB,
+    prepare: async ({ w, org }) => {
+      const { rows } = await w.db.query('SELECT job_id FROM workspace_builds WHERE id = $1', [org.workspace.buildId]);
+      return rows[0].job_id as string;
+    },
+    build: ({ org, prepared }) => ({ path: `/api/v2/organizations/${org.id}/provisionerjobs/${prepared as string}` }),
+  },
+
+  // Provisioner keys
+  'GET /api/v2/organizations/:orgref/provisionerkeys': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/provisionerkeys`,
+  ),
+  'POST /api/v2/organizations/:orgref/provisionerkeys': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/organizations/${org.id}/provisionerkeys`, body: { name: unique('pk') } }),
+  },
+  'GET /api/v2/organizations/:orgref/provisionerkeys/daemons': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/provisionerkeys/daemons`,
+  ),
+  'DELETE /api/v2/organizations/:orgref/provisionerkeys/:provisionerkey': {
+    targets: AB,
+    build: async ({ w, org }) => ({
+      path: `/api/v2/organizations/${org.id}/provisionerkeys/${(await freshProvisionerKey(w, org)).name}`,
+    }),
+  },
+  // Authenticated by Coder-Provisioner-Daemon-Key alone: a session (of any role) with a wrong key
+  // gets nothing (401). A right key answers 200 to anyone (provisioner-keys.e2e-spec.ts).
+  'GET /api/v2/provisionerkeys/:provisionerkey': {
+    targets: AB,
+    build: () => ({
+      path: '/api/v2/provisionerkeys/ignored',
+      headers: { 'Coder-Provisioner-Daemon-Key': 'Z'.repeat(43) },
+    }),
+  },
 
   // Workspace proxies (site-wide)
   'GET /api/v2/workspaceproxies': get(SITE, () => '/api/v2/workspaceproxies'),

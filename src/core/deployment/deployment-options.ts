@@ -115,6 +115,11 @@ const SPECS: Record<string, OptionSpec> = {
     group: PROVISIONING,
     value: (c) => nanoseconds(c.jobHangTimeoutMs),
   },
+  CODER_JOB_PENDING_TIMEOUT: {
+    name: 'Job Pending Timeout',
+    group: PROVISIONING,
+    value: (c) => nanoseconds(c.jobPendingTimeoutMs),
+  },
   CODER_JOB_HANG_DETECTOR_INTERVAL: {
     name: 'Job Hang Detector Interval',
     flag: 'job-hang-detector-interval',

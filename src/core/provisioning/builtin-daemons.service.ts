@@ -13,9 +13,13 @@ import type { ProvisionerDaemonEntity } from './entities/provisioner-daemon.enti
 import { runEchoJob, type JobChannel } from './echo/echo-runner.js';
 import type { AcquiredJob } from './protocol.js';
 import { ProvisionerdService } from './provisionerd.service.js';
+import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
+import { BUILT_IN_KEY_ID } from './provisioner-key-ids.js';
 
 const HEARTBEAT_MS = 10_000;
 const ACQUIRE_WAIT_MS = 30_000;
+/** Leaves room for `-<i>` within 64 characters, the longest name an external daemon may take. */
+const MAX_HOST_LENGTH = 60;
 
 /**
  * CODER_PROVISIONER_DAEMONS in-process daemons (tags `scope=organization`, every organization)
@@ -34,22 +38,22 @@ export class BuiltinDaemonsService implements OnApplicationBootstrap, BeforeAppl
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly provisionerd: ProvisionerdService,
+    private readonly daemonRows: ProvisionerDaemonsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const host = hostname();
-    for (let i = 1; i <= this.config.provisionerDaemons; i++) {
-      this.daemons.push(
-        await this.provisionerd.registerDaemon({
-          name: `built-in-${host}-${process.pid}-${i}`,
-          provisioners: ['echo'],
-          tags: { scope: 'organization' },
-          organizationId: null,
-          builtin: true,
-          version: SERVER_VERSION,
-        }),
-      );
-    }
+    // Coder names them `<hostname>-<i>`; restarts reuse the rows (registerBuiltinDaemons).
+    this.daemons = await this.daemonRows.registerBuiltinDaemons(
+      hostname().slice(0, MAX_HOST_LENGTH),
+      this.config.provisionerDaemons,
+      {
+        provisioners: ['echo'],
+        tags: { scope: 'organization' },
+        version: SERVER_VERSION,
+        apiVersion: '1.0',
+        keyId: BUILT_IN_KEY_ID,
+      },
+    );
     this.loops = this.daemons.map((daemon) => this.loop(daemon));
     if (this.daemons.length > 0) {
       this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
@@ -84,7 +88,8 @@ export class BuiltinDaemonsService implements OnApplicationBootstrap, BeforeAppl
 
   private async run(daemon: ProvisionerDaemonEntity, job: AcquiredJob): Promise<void> {
     const channel: JobChannel = {
-      log: (logs) => this.provisionerd.updateJob(daemon, job.job_id, logs),
+      // An echo job runs in milliseconds: a cancel arriving meanwhile is not worth interrupting it for.
+      log: async (logs) => void (await this.provisionerd.updateJob(daemon, job.job_id, logs)),
       commitQuota: (cost) => this.provisionerd.commitQuota(daemon, job.job_id, cost),
       complete: (resources, stop) => this.provisionerd.completeJob(daemon, job.job_id, resources, stop),
       fail: (error, code) => this.provisionerd.failJob(daemon, job.job_id, error, code),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database.js';
 import type { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
+import { DAEMON_KNOWN_SECONDS, JOB_VIEWS_SQL, type JobViewFilter, type JobViewRow } from './job-views.query.js';
 import { ProvisionerJobLogEntity, type LogLevel, type LogSource } from './entities/provisioner-job-log.entity.js';
 import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
@@ -8,7 +9,7 @@ import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js
 /** How long a daemon may go unseen and still count as connected. */
 export const DAEMON_LIVENESS_SECONDS = 60;
 
-interface JobRow {
+export interface JobRow {
   id: string;
   created_at: Date;
   updated_at: Date;
@@ -29,7 +30,7 @@ interface JobRow {
   logs_overflowed: boolean;
 }
 
-function fromRow(row: JobRow): ProvisionerJobEntity {
+export function fromRow(row: JobRow): ProvisionerJobEntity {
   return Object.assign(new ProvisionerJobEntity(), {
     id: row.id,
     createdAt: row.created_at,
@@ -52,11 +53,6 @@ function fromRow(row: JobRow): ProvisionerJobEntity {
   });
 }
 
-export interface QueueInfo {
-  position: number;
-  size: number;
-}
-
 @Injectable()
 export class JobsRepository {
   constructor(private readonly db: Database) {}
@@ -68,11 +64,6 @@ export class JobsRepository {
 
   getJob(id: string): Promise<ProvisionerJobEntity | null> {
     return this.db.manager.findOneBy(ProvisionerJobEntity, { id });
-  }
-
-  getJobs(ids: string[]): Promise<ProvisionerJobEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(ProvisionerJobEntity, 'j').where('j.id IN (:...ids)', { ids }).getMany();
   }
 
   /**
@@ -183,59 +174,19 @@ export class JobsRepository {
       .getMany();
   }
 
-  /** Position (1-based) of a pending job among pending jobs for the same provisioner, and their number. */
-  async queueInfo(jobs: ProvisionerJobEntity[]): Promise<Map<string, QueueInfo>> {
-    const pending = jobs.filter((j) => !j.startedAt && !j.canceledAt);
-    const out = new Map<string, QueueInfo>();
-    if (pending.length === 0) return out;
-    const rows: { id: string; position: number; size: number }[] = await this.db.manager.query(
-      `SELECT q.id, q.position::int, q.size::int FROM (
-         SELECT id, row_number() OVER (PARTITION BY provisioner ORDER BY created_at, id) AS position,
-                count(*) OVER (PARTITION BY provisioner) AS size
-           FROM provisioner_jobs WHERE started_at IS NULL AND canceled_at IS NULL) q
-        WHERE q.id = ANY($1::uuid[])`,
-      [pending.map((j) => j.id)],
-    );
-    for (const r of rows) out.set(r.id, { position: r.position, size: r.size });
-    return out;
-  }
-
-  /** `matchingDaemons` for many jobs in one statement (list routes present many pending jobs). */
-  async matchingDaemonsOfJobs(
-    jobs: ProvisionerJobEntity[],
-  ): Promise<Map<string, { count: number; available: number }>> {
-    const out = new Map<string, { count: number; available: number }>();
-    if (jobs.length === 0) return out;
-    const rows: { id: string; count: number; available: number }[] = await this.db.manager.query(
-      `SELECT j.id, count(d.id)::int AS count,
-              count(d.id) FILTER (WHERE NOT EXISTS (
-                SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
-         FROM provisioner_jobs j
-         LEFT JOIN provisioner_daemons d
-           ON d.disconnected_at IS NULL AND d.last_seen_at > now() - ($2::int * interval '1 second')
-          AND j.provisioner = ANY(d.provisioners) AND d.tags @> j.tags
-          AND (d.organization_id IS NULL OR d.organization_id = j.organization_id)
-        WHERE j.id = ANY($1::uuid[])
-        GROUP BY j.id`,
-      [jobs.map((j) => j.id), DAEMON_LIVENESS_SECONDS],
-    );
-    for (const r of rows) out.set(r.id, { count: r.count, available: r.available });
-    return out;
-  }
-
-  /** Connected daemons able to take a job: [matching, matching and idle]. */
-  async matchingDaemons(job: ProvisionerJobEntity): Promise<{ count: number; available: number }> {
-    const rows: { count: number; available: number }[] = await this.db.manager.query(
-      `SELECT count(*)::int AS count,
-              count(*) FILTER (WHERE NOT EXISTS (
-                SELECT 1 FROM provisioner_jobs r WHERE r.worker_id = d.id AND r.started_at IS NOT NULL AND r.completed_at IS NULL))::int AS available
-         FROM provisioner_daemons d
-        WHERE d.disconnected_at IS NULL AND d.last_seen_at > now() - ($4::int * interval '1 second')
-          AND $1 = ANY(d.provisioners) AND d.tags @> $2::jsonb
-          AND (d.organization_id IS NULL OR d.organization_id = $3::uuid)`,
-      [job.provisioner, JSON.stringify(job.tags), job.organizationId, DAEMON_LIVENESS_SECONDS],
-    );
-    return rows[0];
+  /** Jobs with their API view data (queue place, daemons able to take them, owners), in one statement. */
+  jobViews(filter: JobViewFilter): Promise<JobViewRow[]> {
+    return this.db.manager.query(JOB_VIEWS_SQL, [
+      filter.ids ?? null,
+      filter.organizationId ?? null,
+      filter.statuses ?? null,
+      filter.tags ? JSON.stringify(filter.tags) : null,
+      filter.initiatorId ?? null,
+      filter.viewerId ?? null,
+      filter.limit ?? null,
+      DAEMON_LIVENESS_SECONDS,
+      DAEMON_KNOWN_SECONDS,
+    ]);
   }
 
   /**

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { toJobResponse, toLogResponse, toResourceResponse, type ProvisionerJobResponse } from './dto/job.dto.js';
+import { invalidUuid, isUuid, notFound } from '../../common/errors.js';
+import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import type { Actor } from '../rbac/actor.js';
+import { can } from '../rbac/policy.js';
+import { toJobResponse } from './dto/job-view.js';
+import { toLogResponse, toResourceResponse, type ProvisionerJobResponse } from './dto/job.dto.js';
 import {
   ProvisionerJobEntity,
   type JobInput,
@@ -9,6 +14,12 @@ import {
 } from './entities/provisioner-job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
 import { ProvisionerdService } from './provisionerd.service.js';
+import type { JobListQuery } from './provisioner-jobs.query.js';
+
+/** Who reads every job of an organization: those who manage its templates (owner, template admin, org admin). */
+function seesEveryJob(actor: Actor, organizationId: string): boolean {
+  return can(actor, 'update', { type: 'template', orgId: organizationId });
+}
 
 export interface NewJob {
   type: JobType;
@@ -63,20 +74,50 @@ export class JobsService {
     return this.repo.getJob(id);
   }
 
-  /** Jobs by id with their API view (queue position and matching daemons for pending ones). */
+  /** Jobs by id with their API view (queue place, fitting daemons and pending reason for pending ones). */
   async describeJobs(ids: string[]): Promise<Map<string, ProvisionerJobResponse>> {
-    const jobs = await this.repo.getJobs(ids);
-    const queue = await this.repo.queueInfo(jobs);
-    const matched = await this.repo.matchingDaemonsOfJobs(jobs.filter((job) => !job.startedAt && !job.canceledAt));
     const out = new Map<string, ProvisionerJobResponse>();
-    for (const job of jobs) {
-      out.set(job.id, toJobResponse(job, { queue: queue.get(job.id), matched: matched.get(job.id) }));
-    }
+    if (ids.length === 0) return out;
+    for (const row of await this.repo.jobViews({ ids })) out.set(row.id, toJobResponse(row));
     return out;
   }
 
   async describeJob(id: string): Promise<ProvisionerJobResponse | undefined> {
     return (await this.describeJobs([id])).get(id);
+  }
+
+  /**
+   * An organization's jobs, newest first, in one statement. Owners, template admins and the
+   * organization's admins (who manage its templates) see every job; other members only the jobs
+   * they started or that build their workspaces, filtered in SQL so `limit` counts visible jobs.
+   */
+  async listOrganizationJobs(
+    actor: Actor,
+    organization: OrganizationEntity,
+    query: JobListQuery,
+  ): Promise<ProvisionerJobResponse[]> {
+    const rows = await this.repo.jobViews({
+      ...query,
+      organizationId: organization.id,
+      viewerId: seesEveryJob(actor, organization.id) ? undefined : actor.id,
+    });
+    return rows.map(toJobResponse);
+  }
+
+  /** One of an organization's jobs: 400 for a malformed id, 404 when missing, elsewhere or hidden. */
+  async getOrganizationJob(
+    actor: Actor,
+    organization: OrganizationEntity,
+    rawId: string,
+  ): Promise<ProvisionerJobResponse> {
+    if (!isUuid(rawId)) throw invalidUuid(rawId, rawId);
+    const [row] = await this.repo.jobViews({
+      ids: [rawId.toLowerCase()],
+      organizationId: organization.id,
+      viewerId: seesEveryJob(actor, organization.id) ? undefined : actor.id,
+    });
+    if (!row) throw notFound();
+    return toJobResponse(row);
   }
 
   async logs(jobId: string, after = '0') {

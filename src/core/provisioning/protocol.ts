@@ -77,7 +77,8 @@ export type ServerMessage =
       daemon: { id: string; name: string; provisioners: string[]; tags: Record<string, string> };
     }
   | { type: 'job'; request_id: string; job: AcquiredJob | null }
-  | { type: 'ack'; request_id: string }
+  /** `canceled` (only on the answer to `update_job`, only when true): the job was canceled; stop and fail it. */
+  | { type: 'ack'; request_id: string; canceled?: true }
   | ({ type: 'quota'; request_id: string } & CommitQuotaResult)
   | { type: 'pong'; request_id?: string }
   | { type: 'error'; request_id?: string; code: string; message: string };

@@ -186,7 +186,8 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     return job;
   }
 
-  async updateJob(daemon: ProvisionerDaemonEntity, jobId: string, logs: JobLogInput[]): Promise<void> {
+  /** Appends logs; answers whether the job has been canceled (the daemon should stop it, as Coder's daemons do). */
+  async updateJob(daemon: ProvisionerDaemonEntity, jobId: string, logs: JobLogInput[]): Promise<boolean> {
     const job = await this.runningJobOf(daemon, jobId);
     const clipped = logs
       .slice(0, MAX_LOGS_PER_UPDATE)
@@ -196,6 +197,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
       await this.jobs.touchJob(job.id);
     });
     await this.announceLogs(job.id);
+    return job.canceledAt !== null;
   }
 
   async commitQuota(daemon: ProvisionerDaemonEntity, jobId: string, dailyCost: number): Promise<CommitQuotaResult> {

@@ -3,12 +3,15 @@ import { FilesRepository } from '../files/files.repository.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
+import { DaemonPurgeService } from './daemon-purge.service.js';
 import { HangDetectorService } from './hang-detector.service.js';
 import { JobLogsStreamService } from './job-logs-stream.service.js';
+import { JobReaperRepository } from './job-reaper.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 import { ProvisionerDaemonsRepository } from './provisioner-daemons.repository.js';
 import { ProvisionerdService } from './provisionerd.service.js';
+import { ProvisionerJobsController } from './provisioner-jobs.controller.js';
 import { PermissiveQuotaCommitter, QuotaCommitter, QuotaCommitterSlot } from './quota-committer.js';
 import { AccessModule } from '../access/resolved-params.js';
 import { AuthModule } from '../auth/auth.module.js';
@@ -22,6 +25,7 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
  */
 @Module({
   imports: [AccessModule, PubSubModule, AuthModule],
+  controllers: [ProvisionerJobsController],
   providers: [
     JobsRepository,
     ProvisionerDaemonsRepository,
@@ -32,6 +36,8 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
     ProvisionerdService,
     BuiltinDaemonsService,
     HangDetectorService,
+    DaemonPurgeService,
+    JobReaperRepository,
     JobLogsStreamService,
     PermissiveQuotaCommitter,
     {
@@ -46,6 +52,7 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
     ProvisionerdService,
     JobLogsStreamService,
     ProvisionerDaemonsRepository,
+    JobReaperRepository,
     QuotaCommitter,
     QuotaCommitterSlot,
   ],

@@ -93,7 +93,7 @@ export class TemplatePresenter {
       const job = jobs.get(v.jobId);
       if (!job) throw internalError(`template version ${v.id} has no job ${v.jobId}`);
       const creator = users.get(v.createdBy) ?? { id: v.createdBy, username: '', avatar_url: '' };
-      return {
+      const out: TemplateVersionResponse = {
         id: v.id,
         template_id: v.templateId ?? NIL_UUID,
         organization_id: v.organizationId,
@@ -106,6 +106,8 @@ export class TemplatePresenter {
         created_by: { id: creator.id, username: creator.username, avatar_url: creator.avatar_url },
         warnings: [],
       };
+      if (job.matched_provisioners) out.matched_provisioners = job.matched_provisioners;
+      return out;
     });
   }
 

@@ -5,6 +5,7 @@ import { parsePagination, QueryParser } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { JobReaperRepository } from '../provisioning/job-reaper.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import type { Action } from '../rbac/permissions.js';
 import { can, isOrgMember } from '../rbac/policy.js';
@@ -36,6 +37,7 @@ export class TemplatesService {
     private readonly versions: TemplateVersionsRepository,
     private readonly presenter: TemplatePresenter,
     private readonly audit: AuditService,
+    private readonly jobs: JobReaperRepository,
   ) {}
 
   /** A live template by id the actor may read (`read` is what Coder calls "use"), or null. */
@@ -90,7 +92,10 @@ export class TemplatesService {
       .map(({ t }) => t);
   }
 
-  /** Soft delete, refused while the template has live workspaces (checked under the row lock). */
+  /**
+   * Soft delete, refused while the template has live workspaces (checked under the row lock). Its
+   * versions' imports still pending are canceled with it: nothing of a deleted template waits in the queue.
+   */
   async delete(actor: Actor, template: TemplateEntity, meta: RequestMeta): Promise<{ message: string }> {
     if (!canOnTemplate(actor, 'delete', template)) throw forbidden();
     await this.db.transaction(async () => {
@@ -98,6 +103,7 @@ export class TemplatesService {
       if (!locked || locked.deleted) throw notFound();
       if ((await this.repo.countLiveWorkspaces(template.id)) > 0) throw workspacesRemain();
       await this.repo.softDeleteTemplate(template.id);
+      await this.jobs.cancelPendingJobsOfTemplate(template.id);
       await this.audit.record({
         meta,
         userId: actor.id,

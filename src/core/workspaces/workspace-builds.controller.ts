@@ -7,6 +7,7 @@ import { Authenticated, CurrentActor } from '../access/access.decorators.js';
 import { Resolved } from '../access/resolved-params.js';
 import { ProvisionerJobLogResponse } from '../provisioning/dto/job.dto.js';
 import type { Actor } from '../rbac/actor.js';
+import { MessageResponse } from '../templates/dto/template.dto.js';
 import { CreateWorkspaceBuildRequest } from './dto/create-workspace.dto.js';
 import { WorkspaceBuildResponse } from './dto/workspace.dto.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
@@ -91,5 +92,31 @@ export class WorkspaceBuildController {
   @Authenticated()
   logs(@Resolved('workspacebuild') build: VisibleBuild, @Query() query: Record<string, unknown>) {
     return this.builds.logs(build, query);
+  }
+
+  @Route('PATCH', 'cancel', {
+    summary:
+      "Cancel the build's job (with `expect_status=pending`: whoever may build the workspace; otherwise also " +
+      'the template must allow user cancels, or the caller be an owner)',
+    returns: MessageResponse,
+    returnsDescription: '`{"message":"Job has been marked as canceled..."}`',
+    responses: [{ status: 412, type: ErrorResponseDto, description: 'The job is not in the `expect_status` state.' }],
+    errors: [400, 403, 404],
+    query: [
+      {
+        name: 'expect_status',
+        required: false,
+        enum: ['running', 'pending'],
+        description: 'Cancel only if the job is in this state (else 412).',
+      },
+    ],
+  })
+  @Authenticated()
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspacebuild') build: VisibleBuild,
+    @Query() query: Record<string, unknown>,
+  ) {
+    return this.builds.cancel(actor, build, query);
   }
 }

@@ -6,12 +6,14 @@ import { parsePagination, QueryParser } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isActive, jobStatus } from '../provisioning/dto/job.dto.js';
+import { JobReaperRepository } from '../provisioning/job-reaper.repository.js';
 import { JobsService } from '../provisioning/jobs.service.js';
 import type { Actor } from '../rbac/actor.js';
-import { can } from '../rbac/policy.js';
+import { can, isOwner } from '../rbac/policy.js';
 import { canOnTemplate } from '../rbac/template-access.js';
 import type { TemplateVersionEntity } from '../templates/entities/template-version.entity.js';
 import { parseLogsQuery, withinWindow } from '../templates/job-logs-query.js';
+import { jobAlreadyCanceled, jobAlreadyCompleted } from '../templates/templates.errors.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import type { CreateWorkspaceBuildRequest } from './dto/create-workspace.dto.js';
 import type { WorkspaceBuildResponse } from './dto/workspace.dto.js';
@@ -26,9 +28,12 @@ import {
   buildForbidden,
   buildVersionMissing,
   buildVersionOfOtherTemplate,
+  cancelForbidden,
   createTransition,
   customStateForbidden,
   debugModeDisabled,
+  invalidExpectStatus,
+  jobNotInExpectedState,
   logLevelForbidden,
   orphanOnlyOnDelete,
   orphanWithState,
@@ -37,6 +42,14 @@ import {
 } from './workspaces.errors.js';
 import { canOnWorkspace, type VisibleBuild } from './workspaces.params.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
+
+/** Coder reads the first `expect_status`; empty means none. */
+function expectStatus(query: Record<string, unknown>): 'pending' | 'running' | undefined {
+  const raw: unknown = Array.isArray(query.expect_status) ? query.expect_status[0] : query.expect_status;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'pending' || raw === 'running') return raw;
+  throw invalidExpectStatus(typeof raw === 'string' ? raw : JSON.stringify(raw));
+}
 
 /** `POST /workspaces/{workspace}/builds` (Coder's wsbuilder checks, in its order) and the build read routes. */
 @Injectable()
@@ -50,6 +63,7 @@ export class WorkspaceBuildsService {
     private readonly templates: TemplatesService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly reaper: JobReaperRepository,
   ) {}
 
   async create(
@@ -157,6 +171,42 @@ export class WorkspaceBuildsService {
         build_reason: build.reason,
       },
     });
+  }
+
+  /**
+   * `PATCH /workspacebuilds/{workspacebuild}/cancel`, Coder's checks in its order. The job row is
+   * locked for the checks and the update, so two cancels (or a cancel and a daemon) never both win.
+   * A pending job is canceled at once; a running one is `canceling` until its daemon ends it (the
+   * daemon learns it from the answer to its next `update_job`). Coder does not audit cancels.
+   */
+  async cancel(actor: Actor, { build, workspace }: VisibleBuild, query: Record<string, unknown>) {
+    const expect = expectStatus(query);
+    if (!(await this.mayCancel(actor, workspace, expect))) throw cancelForbidden();
+    const outcome = await this.db.transaction(() => this.reaper.cancelLockedJob(build.jobId, expect));
+    switch (outcome) {
+      case 'canceled':
+        return { message: 'Job has been marked as canceled...' };
+      case 'already_canceled':
+        throw jobAlreadyCanceled();
+      case 'unexpected_status':
+        throw jobNotInExpectedState();
+      case 'completed':
+        throw jobAlreadyCompleted();
+      default:
+        throw internalError(`build ${build.id} has no job`);
+    }
+  }
+
+  /**
+   * Coder's rule: with `expect_status=pending` anyone may (canceling a queued build destroys
+   * nothing), else the template must allow user cancels or the caller be an owner. Coder's
+   * database layer also requires `update` on the workspace; we check it here, so a reader gets 403.
+   */
+  private async mayCancel(actor: Actor, workspace: WorkspaceEntity, expect: string | undefined): Promise<boolean> {
+    if (!canOnWorkspace(actor, 'update', workspace)) return false;
+    if (expect === 'pending' || isOwner(actor)) return true;
+    const template = (await this.templates.templatesByIds([workspace.templateId])).get(workspace.templateId);
+    return template?.allowUserCancelWorkspaceJobs === true;
   }
 
   get({ build, workspace }: VisibleBuild): Promise<WorkspaceBuildResponse> {

@@ -96,8 +96,11 @@ export class WorkspacePresenter {
     workspaces: WorkspaceEntity[],
   ): Promise<{ builds: WorkspaceBuildResponse[]; users: Users }> {
     const jobIds = builds.map((b) => b.jobId);
-    const [jobs, resources, versions, users] = await Promise.all([
-      this.jobs.describeJobs(jobIds),
+    // The jobs first: a job completes in the transaction that stores its resources, so resources
+    // read after a job was seen completed are all there (read concurrently, a completed job could
+    // show none).
+    const jobs = await this.jobs.describeJobs(jobIds);
+    const [resources, versions, users] = await Promise.all([
       this.jobs.resources(jobIds),
       this.templates.versionsByIds(builds.map((b) => b.templateVersionId)),
       this.users.minimalUsersByIds([...builds.map((b) => b.initiatorId), ...workspaces.map((w) => w.ownerId)]),
@@ -130,6 +133,7 @@ export class WorkspacePresenter {
         max_deadline: null,
         status: workspaceStatus(job.status, b.transition),
         daily_cost: b.dailyCost,
+        matched_provisioners: job.matched_provisioners ?? { count: 0, available: 0, most_recently_seen: null },
       };
     });
     return { builds: out, users };

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import {
   badRequest,
   conflict,
@@ -5,7 +6,7 @@ import {
   gone,
   notAcceptable,
   notFound,
-  type ApiError,
+  ApiError,
   withValidations,
 } from '../../common/errors.js';
 import type { JobStatus } from '../provisioning/dto/job.dto.js';
@@ -74,6 +75,14 @@ export const debugModeDisabled = () => badRequest('Terraform debug mode is disab
 export const buildVersionMissing = () => badRequest('template version does not exist');
 export const buildVersionOfOtherTemplate = () => badRequest("template version doesn't match template");
 export const buildActive = () => conflict(BUILD_ACTIVE, BUILD_ACTIVE);
+
+// Canceling a build (Coder's patchCancelWorkspaceBuild).
+export const invalidExpectStatus = (value: string) =>
+  badRequest(`Invalid expect_status ${JSON.stringify(value)}. Only 'running' or 'pending' are allowed.`);
+export const cancelForbidden = () =>
+  forbidden('User is not allowed to cancel workspace builds. Owner role is required.');
+export const jobNotInExpectedState = () =>
+  new ApiError(HttpStatus.PRECONDITION_FAILED, { message: 'Job is not in the expected state.' });
 
 /** The version's import has not succeeded: Coder's 406 while it runs, 400 once canceled or failed. */
 export function importNotSucceeded(status: JobStatus, version: { name: string }, error: string | null): ApiError {

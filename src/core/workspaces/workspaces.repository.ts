@@ -60,9 +60,21 @@ export class WorkspacesRepository {
     return workspace;
   }
 
-  /** A delete build succeeded: the workspace is gone (its row stays, for audit and `include_deleted`). */
+  /**
+   * A delete build succeeded: the workspace is gone (its row stays, for audit and `include_deleted`).
+   * Any build job of it still pending is canceled in the same statement, so a deleted workspace
+   * never leaves a job in the queue (builds are serialised, so this is a safety net).
+   */
   async markWorkspaceDeleted(id: string): Promise<void> {
-    await this.db.manager.query('UPDATE workspaces SET deleted = true, updated_at = now() WHERE id = $1', [id]);
+    await this.db.manager.query(
+      `WITH canceled AS (
+         UPDATE provisioner_jobs j SET canceled_at = now(), completed_at = now(), updated_at = now()
+           FROM workspace_builds b
+          WHERE b.workspace_id = $1 AND j.id = b.job_id AND j.started_at IS NULL AND j.completed_at IS NULL
+       )
+       UPDATE workspaces SET deleted = true, updated_at = now() WHERE id = $1`,
+      [id],
+    );
   }
 
   /** Sum of the daily cost of the latest build of each live workspace the user owns (the quota consumed). */

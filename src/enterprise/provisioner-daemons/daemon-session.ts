@@ -9,8 +9,10 @@ import {
   type ServerMessage,
 } from '../../core/provisioning/protocol.js';
 import { ProvisionerdError, type ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';
+import { RESERVED_KEY_NAMES } from '../../core/provisioning/provisioner-key-ids.js';
 import { parseClientMessage } from './client-messages.js';
 import { DAEMON_MESSAGES } from './provisioner-daemons.errors.js';
+import { KEY_MESSAGES } from '../provisioner-keys/provisioner-keys.errors.js';
 import type { ServeGrant } from './serve-access.service.js';
 
 export interface SessionTiming {
@@ -39,6 +41,8 @@ export interface SessionDeps {
   provisionerd: ProvisionerdService;
   timing: SessionTiming;
   logger: Logger;
+  /** Whether a provisioner key still exists (a key deleted while its daemon registers cuts it off). */
+  keyExists?: (keyId: string) => Promise<boolean>;
 }
 
 function frameText(data: RawData): string {
@@ -91,6 +95,17 @@ export class DaemonSession {
     this.pinger.unref();
   }
 
+  /** The provisioner key this daemon connected with (or a reserved key id), if any. */
+  get keyId(): string | undefined {
+    return this.grant.keyId;
+  }
+
+  /** Its provisioner key was deleted: close with 1001 at once; a job still running fails naming why. */
+  keyDeleted(): void {
+    this.disconnectReason = KEY_MESSAGES.keyDeleted(this.grant.name);
+    this.closeWith(CLOSE.goingAway, 'provisioner key deleted');
+  }
+
   /** Server shutdown: close with 1001; a job still running fails naming the shutdown. */
   shutdown(): void {
     this.disconnectReason = DAEMON_MESSAGES.serverStopped(this.grant.name);
@@ -98,7 +113,7 @@ export class DaemonSession {
   }
 
   private async register(): Promise<ProvisionerDaemonEntity | undefined> {
-    const { name, provisioners, tags, organization, version } = this.grant;
+    const { name, provisioners, tags, organization, version, keyId } = this.grant;
     try {
       const daemon = await this.deps.provisionerd.registerDaemon({
         name,
@@ -107,8 +122,14 @@ export class DaemonSession {
         organizationId: organization.id,
         builtin: false,
         version,
+        keyId,
       });
       this.daemon = daemon;
+      // A key deleted after it was checked but before this session could hear of it.
+      if (keyId && !RESERVED_KEY_NAMES[keyId] && this.deps.keyExists && !(await this.deps.keyExists(keyId))) {
+        this.keyDeleted();
+        return daemon;
+      }
       this.lastBeat = Date.now();
       this.deps.logger.log(`daemon "${name}" (${daemon.id}) connected to organization ${organization.name}`);
       this.send({
@@ -183,7 +204,10 @@ export class DaemonSession {
       case 'acquire_job':
         return this.startAcquire(daemon, message.request_id, message.wait === true);
       case 'update_job':
-        await provisionerd.updateJob(daemon, message.job_id, message.logs);
+        // `canceled` tells the daemon the job was canceled (Coder's UpdateJobResponse.canceled).
+        if (await provisionerd.updateJob(daemon, message.job_id, message.logs)) {
+          return this.send({ type: 'ack', request_id: message.request_id, canceled: true });
+        }
         return this.send({ type: 'ack', request_id: message.request_id });
       case 'commit_quota': {
         const result = await provisionerd.commitQuota(daemon, message.job_id, message.daily_cost);

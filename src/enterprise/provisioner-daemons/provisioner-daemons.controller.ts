@@ -1,13 +1,14 @@
-import { Controller, Param, Req } from '@nestjs/common';
+import { Controller, Param, Query, Req } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Route } from '../../common/decorators/route.decorator.js';
 import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
 import { SESSION_SECURITY } from '../../common/http/security-schemes.js';
-import { Authenticated, Public } from '../../core/access/access.decorators.js';
+import { Authenticated, CurrentActor, Public } from '../../core/access/access.decorators.js';
 import { Resolved } from '../../core/access/resolved-params.js';
 import { RequireFeature } from '../../core/licensing/require-feature.decorator.js';
 import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
+import type { Actor } from '../../core/rbac/actor.js';
 import { ProvisionerDaemonResponse } from './dto/provisioner-daemon.dto.js';
 import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
 import { ServeAccessService } from './serve-access.service.js';
@@ -23,15 +24,42 @@ export class ProvisionerDaemonsController {
   constructor(private readonly daemons: ProvisionerDaemonsService) {}
 
   @Route('GET', '', {
-    summary:
-      'Get provisioner daemons serving the organization (its own and the built-in ones), seen within the hour, newest first',
+    summary: 'Get provisioner daemons serving the organization (its own and the built-in ones), newest first',
+    description:
+      'Owners, template admins and organization admins; 404 for others. Offline daemons (disconnected, or not ' +
+      'seen for 90 s) are left out unless `offline=true` or `status` names `offline`. Lists are CSV and/or ' +
+      'repeated; an empty value counts as absent. Bad values: 400 `Invalid query parameters.` with `validations`.',
     returns: [ProvisionerDaemonResponse],
     errors: [400, 404],
     params: [{ name: 'orgref', ...ORG_REF }],
+    query: [
+      { name: 'limit', required: false, type: Number, description: 'Default 50; 0 = no limit.' },
+      { name: 'ids', required: false, type: [String], description: 'Daemon ids.' },
+      {
+        name: 'tags',
+        required: false,
+        type: String,
+        description:
+          'JSON object of strings, e.g. `{"pool":"a"}`: daemons having these tags; ' +
+          '`{"scope":"organization","owner":""}` matches untagged daemons only.',
+      },
+      { name: 'status', required: false, isArray: true, enum: ['offline', 'idle', 'busy'] },
+      { name: 'offline', required: false, type: Boolean, description: 'Include offline daemons.' },
+      {
+        name: 'max_age',
+        required: false,
+        type: String,
+        description: 'Go duration (`24h`, `30m`, `1h30m`): only daemons seen within it.',
+      },
+    ],
   })
   @Authenticated()
-  list(@Resolved('orgref') organization: OrganizationEntity) {
-    return this.daemons.list(organization);
+  list(
+    @CurrentActor() actor: Actor,
+    @Resolved('orgref') organization: OrganizationEntity,
+    @Query() query: Record<string, unknown>,
+  ) {
+    return this.daemons.list(actor, organization, query);
   }
 }
 
@@ -59,6 +87,13 @@ export class ProvisionerDaemonServeController {
         name: 'Coder-Provisioner-Daemon-PSK',
         required: false,
         description: 'Pre-shared key, instead of a session token.',
+      },
+      {
+        name: 'Coder-Provisioner-Daemon-Key',
+        required: false,
+        description:
+          "An organization's provisioner key, instead of a session token or the pre-shared key: the daemon " +
+          "serves the key's organization with the key's tags (`tag=` is then refused).",
       },
     ],
     params: [{ name: 'serveorg', ...ORG_REF }],

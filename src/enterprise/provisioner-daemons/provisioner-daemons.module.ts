@@ -8,6 +8,7 @@ import { ServeAccessService } from './serve-access.service.js';
 import { ServeGateway } from './serve.gateway.js';
 import { AuthModule } from '../../core/auth/auth.module.js';
 import { ProvisioningModule } from '../../core/provisioning/provisioning.module.js';
+import { ProvisionerKeysModule } from '../provisioner-keys/provisioner-keys.module.js';
 
 /**
  * External provisioner daemons (`external_provisioner_daemons`): the list route and `/serve`, the
@@ -15,7 +16,7 @@ import { ProvisioningModule } from '../../core/provisioning/provisioning.module.
  * the `{orgref}` path parameter.
  */
 @Module({
-  imports: [ProvisioningModule, AuthModule, AccessModule, OrganizationsModule],
+  imports: [ProvisioningModule, AuthModule, AccessModule, OrganizationsModule, ProvisionerKeysModule],
   controllers: [ProvisionerDaemonsController, ProvisionerDaemonServeController],
   providers: [OrgRefParamResolver, ProvisionerDaemonsService, ServeAccessService, ServeGateway],
   exports: [ProvisionerDaemonsService],

@@ -6,11 +6,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_DRAINING_EVENT } from '../../common/http/draining.js';
 import { decodeSegment, upgradeAuthRequest, upgradeRefusal, UpgradeRouter } from '../../common/http/upgrade.js';
 import { PROTOCOL_NAME } from '../../core/provisioning/protocol.js';
+import { RESERVED_KEY_NAMES } from '../../core/provisioning/provisioner-key-ids.js';
 import { ProvisionerdService } from '../../core/provisioning/provisionerd.service.js';
 import { LIMITS } from './client-messages.js';
 import { DaemonSession, DEFAULT_TIMING, type SessionTiming } from './daemon-session.js';
 import { serveMethodNotAllowed, shuttingDown } from './provisioner-daemons.errors.js';
 import { ServeAccessService, type ServeGrant } from './serve-access.service.js';
+import { ProvisionerKeyEvents } from '../provisioner-keys/provisioner-key-events.js';
+import { ProvisionerKeysRepository } from '../provisioner-keys/provisioner-keys.repository.js';
 
 const SERVE_PATH = /^\/api\/v2\/organizations\/([^/]+)\/provisionerdaemons\/serve\/?$/;
 /** How long shutdown waits for daemons to close before moving on. */
@@ -35,12 +38,15 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
   });
   private server: Server | undefined;
   private removeRoute: (() => void) | undefined;
+  private stopKeyEvents: (() => void) | undefined;
   private draining = false;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly access: ServeAccessService,
     private readonly provisionerd: ProvisionerdService,
+    private readonly keyEvents: ProvisionerKeyEvents,
+    private readonly keys: ProvisionerKeysRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,11 +55,13 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
       this.handleUpgrade(req, socket, head, url, match),
     );
     this.server.on(HTTP_DRAINING_EVENT, this.onDraining);
+    this.stopKeyEvents = this.keyEvents.listen((keyId) => void this.onKeyDeleted(keyId));
   }
 
   /** Closes every daemon socket with 1001 and waits (bounded) until their jobs are settled. */
   async beforeApplicationShutdown(): Promise<void> {
     this.removeRoute?.();
+    this.stopKeyEvents?.();
     this.server?.off(HTTP_DRAINING_EVENT, this.onDraining);
     await this.drain();
     this.wss.close();
@@ -65,6 +73,30 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private readonly onDraining = () => void this.drain();
+
+  private readonly keyExists = async (keyId: string): Promise<boolean> => (await this.keys.findById(keyId)) !== null;
+
+  /**
+   * A provisioner key was deleted (on any replica): cut off the daemons that connected with it.
+   * Undefined means announcements may have been lost: every key in use here is checked again.
+   */
+  private async onKeyDeleted(keyId: string | undefined): Promise<void> {
+    let gone: Set<string>;
+    if (keyId !== undefined) {
+      gone = new Set([keyId]);
+    } else {
+      gone = new Set();
+      const inUse = new Set([...this.sessions].map((s) => s.keyId).filter((id) => id && !RESERVED_KEY_NAMES[id]));
+      try {
+        for (const id of inUse) if (!(await this.keyExists(id!))) gone.add(id!);
+      } catch (err) {
+        this.logger.warn(`could not recheck provisioner keys: ${(err as Error).message}`);
+      }
+    }
+    for (const session of [...this.sessions]) {
+      if (session.keyId && gone.has(session.keyId)) session.keyDeleted();
+    }
+  }
 
   private async drain(): Promise<void> {
     this.draining = true;
@@ -106,6 +138,7 @@ export class ServeGateway implements OnApplicationBootstrap, BeforeApplicationSh
       provisionerd: this.provisionerd,
       timing: this.timing,
       logger: this.logger,
+      keyExists: this.keyExists,
     });
     this.sessions.add(session);
     void session.closed.finally(() => this.sessions.delete(session));

@@ -21,9 +21,69 @@ export function isActive(status: JobStatus): boolean {
 export class MatchedProvisionersDto {
   @ApiProperty({ description: 'Connected daemons whose provisioner and tags fit this job.' }) count: number;
   @ApiProperty({ description: 'Of those, how many are idle.' }) available: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Latest heartbeat of any fitting daemon seen within the hour, connected or not; null when none.',
+  })
+  most_recently_seen: string | null;
 }
 
-/** `codersdk.ProvisionerJob`, plus why a pending job is waiting (Coder users ask). */
+export const PENDING_REASON_CODES = [
+  'no_daemon_with_tags',
+  'provisioner_not_served',
+  'daemons_offline',
+  'daemons_busy',
+] as const;
+export type PendingReasonCode = (typeof PENDING_REASON_CODES)[number];
+
+export class PendingDaemonDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'date-time' }) last_seen_at: string;
+}
+
+/** Why a pending job waits (our addition to Coder's job): a stable `code`, a sentence, and the facts. */
+export class PendingReasonDto {
+  @ApiProperty({ enum: PENDING_REASON_CODES }) code: PendingReasonCode;
+  @ApiProperty() message: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'The job tags no daemon serving the organization has (`no_daemon_with_tags`, `provisioner_not_served`).',
+  })
+  tags?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'The provisioner nobody with those tags offers (`provisioner_not_served`).' })
+  provisioner?: string;
+  @ApiPropertyOptional({
+    type: [PendingDaemonDto],
+    description: 'The fitting daemons, all offline, latest first (`daemons_offline`, at most 10 names).',
+  })
+  daemons?: PendingDaemonDto[];
+  @ApiPropertyOptional({ description: "The job's queue place among the busy daemons' jobs (`daemons_busy`)." })
+  queue_position?: number;
+  @ApiPropertyOptional({ description: 'Pending jobs those daemons could take (`daemons_busy`).' })
+  queue_size?: number;
+}
+
+export class ProvisionerJobInputDto {
+  @ApiPropertyOptional({ format: 'uuid' }) template_version_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) workspace_build_id?: string;
+}
+
+export class ProvisionerJobMetadataDto {
+  @ApiProperty() template_version_name: string;
+  @ApiProperty({ format: 'uuid' }) template_id: string;
+  @ApiProperty() template_name: string;
+  @ApiProperty() template_display_name: string;
+  @ApiProperty() template_icon: string;
+  @ApiPropertyOptional({ format: 'uuid' }) workspace_id?: string;
+  @ApiPropertyOptional() workspace_name?: string;
+  @ApiPropertyOptional({ enum: ['start', 'stop', 'delete'] }) workspace_build_transition?: string;
+}
+
+/** `codersdk.ProvisionerJob`, plus which daemons fit a pending job and why it waits (Coder users ask). */
 export class ProvisionerJobResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -34,49 +94,30 @@ export class ProvisionerJobResponse {
   @ApiPropertyOptional() error_code?: string;
   @ApiProperty({ enum: ['pending', 'running', 'succeeded', 'canceling', 'canceled', 'failed'] }) status: JobStatus;
   @ApiPropertyOptional({ format: 'uuid' }) worker_id?: string;
+  @ApiPropertyOptional({ description: 'Name of the daemon that took the job.' }) worker_name?: string;
   @ApiProperty({ format: 'uuid' }) file_id: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) tags: Record<string, string>;
-  @ApiProperty({ description: '1-based place among pending jobs; 0 once started.' }) queue_position: number;
-  @ApiProperty({ description: 'Pending jobs in the queue; 0 once started.' }) queue_size: number;
+  @ApiProperty({
+    description: '1-based place among the pending jobs the daemons able to take this one could take; 0 unless pending.',
+  })
+  queue_position: number;
+  @ApiProperty({ description: 'Pending jobs those daemons could take; 0 unless pending.' }) queue_size: number;
+  @ApiProperty({ format: 'uuid' }) organization_id: string;
+  @ApiProperty({ format: 'uuid' }) initiator_id: string;
+  @ApiProperty({ type: ProvisionerJobInputDto }) input: ProvisionerJobInputDto;
+  @ApiProperty({ enum: ['template_version_import', 'workspace_build'] }) type: string;
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Connected daemons able to take this pending job, oldest first (offline ones are left out).',
+  })
+  available_workers?: string[];
+  @ApiProperty({ type: ProvisionerJobMetadataDto }) metadata: ProvisionerJobMetadataDto;
+  @ApiProperty() logs_overflowed: boolean;
   @ApiPropertyOptional({ type: MatchedProvisionersDto, description: 'Only while pending.' })
   matched_provisioners?: MatchedProvisionersDto;
-  @ApiPropertyOptional({ description: 'Only while pending and no connected daemon can take the job: why.' })
-  pending_reason?: string;
-}
-
-export interface JobExtras {
-  queue?: { position: number; size: number };
-  matched?: { count: number; available: number };
-}
-
-export function pendingReason(job: ProvisionerJobEntity, matched: { count: number }): string | undefined {
-  if (matched.count > 0) return undefined;
-  return `No connected provisioner daemon can run this job: none offers the "${job.provisioner}" provisioner with the tags ${JSON.stringify(job.tags)} for this organization.`;
-}
-
-export function toJobResponse(job: ProvisionerJobEntity, extras: JobExtras = {}): ProvisionerJobResponse {
-  const status = jobStatus(job);
-  const out: ProvisionerJobResponse = {
-    id: job.id,
-    created_at: job.createdAt.toISOString(),
-    status,
-    file_id: job.fileId,
-    tags: job.tags,
-    queue_position: status === 'pending' ? (extras.queue?.position ?? 0) : 0,
-    queue_size: status === 'pending' ? (extras.queue?.size ?? 0) : 0,
-  };
-  if (job.startedAt) out.started_at = job.startedAt.toISOString();
-  if (job.completedAt) out.completed_at = job.completedAt.toISOString();
-  if (job.canceledAt) out.canceled_at = job.canceledAt.toISOString();
-  if (job.error) out.error = job.error;
-  if (job.errorCode) out.error_code = job.errorCode;
-  if (job.workerId) out.worker_id = job.workerId;
-  if (status === 'pending' && extras.matched) {
-    out.matched_provisioners = extras.matched;
-    const reason = pendingReason(job, extras.matched);
-    if (reason) out.pending_reason = reason;
-  }
-  return out;
+  @ApiPropertyOptional({ type: PendingReasonDto, description: 'Only while pending and no idle daemon fits: why.' })
+  pending_reason?: PendingReasonDto;
 }
 
 export class ProvisionerJobLogResponse {

@@ -23,6 +23,10 @@ export interface JobInput {
 /** The queue in acquisition order (JobsRepository.acquireJob). */
 @Index('provisioner_jobs_queue_idx', ['createdAt', 'id'], { where: 'started_at IS NULL AND canceled_at IS NULL' })
 @Index('provisioner_jobs_worker_id_idx', ['workerId'])
+/** A daemon's latest completed job (the daemon list's `previous_job`). */
+@Index('provisioner_jobs_worker_id_completed_at_idx', ['workerId', 'completedAt'], {
+  where: 'completed_at IS NOT NULL',
+})
 /** The organization's job list, newest first. */
 @Index('provisioner_jobs_organization_id_created_at_idx', ['organizationId', 'createdAt'])
 export class ProvisionerJobEntity {

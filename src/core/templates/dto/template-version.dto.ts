@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsTemplateVersionName, IsUuidIfPresent, RequiredWithout } from '../../../common/coder-validators.js';
-import { ProvisionerJobResponse } from '../../provisioning/dto/job.dto.js';
+import { MatchedProvisionersDto, ProvisionerJobResponse } from '../../provisioning/dto/job.dto.js';
 import { PROVISIONER_TYPES } from '../../provisioning/entities/provisioner-job.entity.js';
 
 export class VariableValue {
@@ -109,4 +109,9 @@ export class TemplateVersionResponse {
   @ApiProperty() readme: string;
   @ApiProperty({ type: MinimalUserResponse }) created_by: MinimalUserResponse;
   @ApiProperty({ type: [String] }) warnings: string[];
+  @ApiPropertyOptional({
+    type: MatchedProvisionersDto,
+    description: "Only while the version's job is pending (as Coder): the daemons that fit it.",
+  })
+  matched_provisioners?: MatchedProvisionersDto;
 }

@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ProvisionerJobResponse, WorkspaceResourceResponse } from '../../provisioning/dto/job.dto.js';
+import {
+  MatchedProvisionersDto,
+  ProvisionerJobResponse,
+  WorkspaceResourceResponse,
+} from '../../provisioning/dto/job.dto.js';
 import { AUTOMATIC_UPDATES, type AutomaticUpdates } from '../entities/workspace.entity.js';
 import { WORKSPACE_STATUSES, type WorkspaceStatus } from '../workspace-search.js';
 
@@ -30,6 +34,11 @@ export class WorkspaceBuildResponse {
   @ApiProperty({ enum: WORKSPACE_STATUSES, description: 'From the job status and the transition.' })
   status: WorkspaceStatus;
   @ApiProperty({ description: "The daily cost the build committed against the owner's quota." }) daily_cost: number;
+  @ApiProperty({
+    type: MatchedProvisionersDto,
+    description: 'The daemons that fit the pending job; zeros and null once it started (as Coder).',
+  })
+  matched_provisioners: MatchedProvisionersDto;
 }
 
 export class WorkspaceHealth {

@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { DaemonStatusRow } from '../../../core/provisioning/provisioner-daemons.repository.js';
+import {
+  DAEMON_STATUSES,
+  type DaemonJobRow,
+  type DaemonStatus,
+  type DaemonStatusRow,
+} from '../../../core/provisioning/provisioner-daemons.repository.js';
+import { RESERVED_KEY_NAMES } from '../../../core/provisioning/provisioner-key-ids.js';
 
 /** Go's `sql.NullTime`; the API page shows its keys in lower case, which Go's decoder also accepts. */
 export class NullTimeResponse {
@@ -14,8 +20,23 @@ export class NullTimeResponse {
   valid: boolean;
 }
 
-export const DAEMON_STATUSES = ['idle', 'busy', 'offline'] as const;
-export type DaemonStatus = (typeof DAEMON_STATUSES)[number];
+/** `codersdk.ProvisionerDaemonJob`: the job a daemon runs or last ran. */
+export class ProvisionerDaemonJobResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['pending', 'running', 'succeeded', 'canceling', 'canceled', 'failed'] })
+  status: string;
+
+  @ApiProperty({ description: 'Empty when the job belongs to no template (yet).' })
+  template_name: string;
+
+  @ApiProperty()
+  template_icon: string;
+
+  @ApiProperty()
+  template_display_name: string;
+}
 
 /** `codersdk.ProvisionerDaemon` (mid-2023) plus later Coder fields. */
 export class ProvisionerDaemonResponse {
@@ -53,9 +74,42 @@ export class ProvisionerDaemonResponse {
 
   @ApiProperty({
     enum: DAEMON_STATUSES,
-    description: 'Superset (later Coder): `busy` while running a job, `offline` once disconnected or silent.',
+    description:
+      '`busy` while it holds an unfinished job; else `offline` once disconnected or not seen for 90 s; else `idle`.',
   })
   status: DaemonStatus;
+
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'The provisioner key it connected with, or a reserved id (built-in …0001, user-auth …0002, psk …0003).',
+  })
+  key_id: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'built-in',
+    description: 'The key name: `built-in`, `user-auth` or `psk` for the reserved ids.',
+  })
+  key_name: string | null;
+
+  @ApiProperty({ example: '1.0', description: 'The provisioner daemon API version it speaks.' })
+  api_version: string;
+
+  @ApiProperty({
+    type: ProvisionerDaemonJobResponse,
+    nullable: true,
+    description: "The unfinished job it holds; null when none (or, for a built-in daemon, another organization's).",
+  })
+  current_job: ProvisionerDaemonJobResponse | null;
+
+  @ApiProperty({
+    type: ProvisionerDaemonJobResponse,
+    nullable: true,
+    description: "The organization's job it completed last; null when none.",
+  })
+  previous_job: ProvisionerDaemonJobResponse | null;
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -73,6 +127,22 @@ export function toDaemonResponse(row: DaemonStatusRow): ProvisionerDaemonRespons
     last_seen_at: row.last_seen_at.toISOString(),
     version: row.version,
     organization_id: row.organization_id,
-    status: !row.connected ? 'offline' : row.busy ? 'busy' : 'idle',
+    status: row.status ?? (row.busy ? 'busy' : !row.connected ? 'offline' : 'idle'),
+    key_id: row.key_id ?? '',
+    key_name: row.key_name ?? (row.key_id ? (RESERVED_KEY_NAMES[row.key_id] ?? null) : null),
+    api_version: row.api_version ?? '1.0',
+    current_job: toJob(row.current_job),
+    previous_job: toJob(row.previous_job),
+  };
+}
+
+function toJob(job: DaemonJobRow | null | undefined): ProvisionerDaemonJobResponse | null {
+  if (!job) return null;
+  return {
+    id: job.id,
+    status: job.status,
+    template_name: job.template_name,
+    template_icon: job.template_icon,
+    template_display_name: job.template_display_name,
   };
 }
