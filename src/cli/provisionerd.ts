@@ -9,7 +9,7 @@ const USAGE = `Usage: npm run provisionerd -- --url <coder url> [--key KEY | --p
 
 Runs an external provisioner daemon (the echo provisioner) against a Coder server over the JSON
 protocol (docs/provisioner-protocol.md). Environment: CODER_URL, CODER_PROVISIONER_DAEMON_KEY,
-CODER_SESSION_TOKEN, CODER_PROVISIONER_DAEMON_PSK. A provisioner key (coder provisioner keys create)
+CODER_SESSION_TOKEN, CODER_PROVISIONER_DAEMON_PSK. A provisioner key (POST /api/v2/organizations/{org}/provisionerkeys)
 serves the key's organization with the key's tags (no --tag); a pre-shared key always serves the
 organization (scope=organization); with a session token, --tag scope=user serves only your own jobs.
 `;
