@@ -17,6 +17,8 @@ export interface ImportJobOptions {
   initiatorId: string;
   template?: EchoTemplate;
   tags?: Record<string, string>;
+  /** Default `echo`. */
+  provisioner?: 'echo' | 'terraform';
 }
 
 export interface CreatedJob {
@@ -58,7 +60,7 @@ export async function createImportJob(t: TestApp, options: ImportJobOptions): Pr
   const job = await database.transaction(async () => {
     const created = await jobs.createJob({
       type: 'template_version_import',
-      provisioner: 'echo',
+      provisioner: options.provisioner ?? 'echo',
       organizationId: options.organizationId,
       initiatorId: options.initiatorId,
       fileId: file.id,
