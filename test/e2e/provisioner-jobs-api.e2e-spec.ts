@@ -345,7 +345,7 @@ describe('queue positions and pending reasons', () => {
     // Both A and C are busy now: j5 waits for C.
     expect((await view(owner.orgId, j5.jobId)).pending_reason).toEqual({
       code: 'daemons_busy',
-      message: 'All 1 connected provisioner daemons able to run this job are busy; it is number 1 of 1 in their queue.',
+      message: 'The one connected provisioner daemon able to run this job is busy; it is number 1 of 1 in their queue.',
       queue_position: 1,
       queue_size: 1,
     });

@@ -27,7 +27,7 @@ describe('why a pending job waits', () => {
     expect(pendingReason(row({ live_count: 0, idle_count: 0 }))?.code).toBe('daemons_offline');
     expect(pendingReason(row({ idle_count: 0 }))).toEqual({
       code: 'daemons_busy',
-      message: 'All 1 connected provisioner daemons able to run this job are busy; it is number 2 of 3 in their queue.',
+      message: 'The one connected provisioner daemon able to run this job is busy; it is number 2 of 3 in their queue.',
       queue_position: 2,
       queue_size: 3,
     });

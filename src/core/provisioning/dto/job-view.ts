@@ -57,7 +57,11 @@ export function pendingReason(row: JobViewRow): PendingReasonDto | undefined {
   if (row.idle_count === 0) {
     return {
       code: 'daemons_busy',
-      message: `All ${row.live_count} connected provisioner daemons able to run this job are busy; it is number ${row.queue_position} of ${row.queue_size} in their queue.`,
+      message:
+        (row.live_count === 1
+          ? 'The one connected provisioner daemon able to run this job is busy'
+          : `All ${row.live_count} connected provisioner daemons able to run this job are busy`) +
+        `; it is number ${row.queue_position} of ${row.queue_size} in their queue.`,
       queue_position: row.queue_position,
       queue_size: row.queue_size,
     };
