@@ -126,18 +126,6 @@ export class JobsRepository {
     return list.map((r) => r.id);
   }
 
-  /** The hang detector: fails running jobs not updated for `timeoutMs`; returns their ids. */
-  async failHungJobs(timeoutMs: number, message: string): Promise<string[]> {
-    const rows = await this.db.manager.query<unknown[]>(
-      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = 'HUNG'
-        WHERE started_at IS NOT NULL AND completed_at IS NULL AND updated_at < now() - ($1::double precision * interval '1 millisecond')
-        RETURNING id`,
-      [timeoutMs, message],
-    );
-    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
-    return list.map((r) => r.id);
-  }
-
   async insertLogs(
     jobId: string,
     source: LogSource,
