@@ -75,6 +75,9 @@ queue AS (
             FROM provisioner_jobs q
             LEFT JOIN daemons d ON ${CAN_TAKE('d', 'q')}
            WHERE q.started_at IS NULL AND q.canceled_at IS NULL AND q.completed_at IS NULL
+             -- Evaluated once: without a pending job shown, nothing needs ranking, and reading a
+             -- finished build or version costs the same however long the queue is.
+             AND EXISTS (SELECT 1 FROM page WHERE page.status = 'pending')
            GROUP BY q.id) k
 ),
 groups AS (
@@ -119,7 +122,8 @@ SELECT p.id, p.created_at, p.updated_at, p.started_at, p.canceled_at, p.complete
        m.most_recently_seen, m.available_workers, m.offline,
        tv.name AS template_version_name, t.id AS template_id, t.name AS template_name,
        t.display_name AS template_display_name, t.icon AS template_icon,
-       ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition
+       ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition,
+       b.daily_cost AS workspace_build_daily_cost
   FROM page p
   LEFT JOIN provisioner_daemons w ON w.id = p.worker_id
   LEFT JOIN workspace_builds b ON b.job_id = p.id
@@ -169,6 +173,8 @@ export interface JobViewRow {
   workspace_id: string | null;
   workspace_name: string | null;
   workspace_build_transition: string | null;
+  /** The build's daily cost, read in the job's snapshot (the quota commit precedes completion). */
+  workspace_build_daily_cost: number | null;
 }
 
 export interface JobViewFilter {

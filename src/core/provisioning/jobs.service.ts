@@ -82,6 +82,22 @@ export class JobsService {
     return out;
   }
 
+  /**
+   * `describeJobs` for workspace builds, with each build's daily cost read in the same statement as
+   * its job: a build row read before the job may predate the quota commit of a job that has
+   * completed since.
+   */
+  async describeBuildJobs(
+    ids: string[],
+  ): Promise<Map<string, { job: ProvisionerJobResponse; dailyCost: number | null }>> {
+    const out = new Map<string, { job: ProvisionerJobResponse; dailyCost: number | null }>();
+    if (ids.length === 0) return out;
+    for (const row of await this.repo.jobViews({ ids })) {
+      out.set(row.id, { job: toJobResponse(row), dailyCost: row.workspace_build_daily_cost });
+    }
+    return out;
+  }
+
   async describeJob(id: string): Promise<ProvisionerJobResponse | undefined> {
     return (await this.describeJobs([id])).get(id);
   }

@@ -99,7 +99,7 @@ export class WorkspacePresenter {
     // The jobs first: a job completes in the transaction that stores its resources, so resources
     // read after a job was seen completed are all there (read concurrently, a completed job could
     // show none).
-    const jobs = await this.jobs.describeJobs(jobIds);
+    const jobs = await this.jobs.describeBuildJobs(jobIds);
     const [resources, versions, users] = await Promise.all([
       this.jobs.resources(jobIds),
       this.templates.versionsByIds(builds.map((b) => b.templateVersionId)),
@@ -110,8 +110,9 @@ export class WorkspacePresenter {
     const byId = new Map(workspaces.map((w) => [w.id, w]));
     const out = builds.map((b): WorkspaceBuildResponse => {
       const workspace = byId.get(b.workspaceId);
-      const job = jobs.get(b.jobId);
-      if (!workspace || !job) throw internalError(`workspace build ${b.id} has no workspace or job`);
+      const described = jobs.get(b.jobId);
+      if (!workspace || !described) throw internalError(`workspace build ${b.id} has no workspace or job`);
+      const { job } = described;
       return {
         id: b.id,
         created_at: b.createdAt.toISOString(),
@@ -132,7 +133,7 @@ export class WorkspacePresenter {
         deadline: b.deadline ? b.deadline.toISOString() : null,
         max_deadline: null,
         status: workspaceStatus(job.status, b.transition),
-        daily_cost: b.dailyCost,
+        daily_cost: described.dailyCost ?? b.dailyCost,
         matched_provisioners: job.matched_provisioners ?? { count: 0, available: 0, most_recently_seen: null },
       };
     });
