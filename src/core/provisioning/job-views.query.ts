@@ -135,8 +135,8 @@ SELECT p.id, p.created_at, p.updated_at, p.started_at, p.canceled_at, p.complete
   LEFT JOIN matches m ON m.id = p.id
  ORDER BY p.created_at DESC, p.id DESC`;
 
-/** One row of JOB_VIEWS_SQL. */
-export interface JobViewRow {
+/** A `provisioner_jobs` row as PostgreSQL returns it. */
+export interface JobRow {
   id: string;
   created_at: Date;
   updated_at: Date;
@@ -155,6 +155,10 @@ export interface JobViewRow {
   file_id: string;
   tags: Record<string, string>;
   logs_overflowed: boolean;
+}
+
+/** One row of JOB_VIEWS_SQL: the job's columns, then what the statement adds. */
+export interface JobViewRow extends JobRow {
   worker_name: string | null;
   queue_position: number;
   queue_size: number;

@@ -1,34 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database.js';
 import type { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
-import { DAEMON_KNOWN_SECONDS, JOB_VIEWS_SQL, type JobViewFilter, type JobViewRow } from './job-views.query.js';
+import {
+  DAEMON_KNOWN_SECONDS,
+  JOB_VIEWS_SQL,
+  type JobRow,
+  type JobViewFilter,
+  type JobViewRow,
+} from './job-views.query.js';
 import { ProvisionerJobLogEntity, type LogLevel, type LogSource } from './entities/provisioner-job-log.entity.js';
 import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
 
 /** How long a daemon may go unseen and still count as connected. */
 export const DAEMON_LIVENESS_SECONDS = 60;
-
-export interface JobRow {
-  id: string;
-  created_at: Date;
-  updated_at: Date;
-  started_at: Date | null;
-  canceled_at: Date | null;
-  completed_at: Date | null;
-  error: string | null;
-  error_code: string | null;
-  organization_id: string;
-  initiator_id: string;
-  provisioner: string;
-  storage_method: string;
-  type: string;
-  input: unknown;
-  worker_id: string | null;
-  file_id: string;
-  tags: Record<string, string>;
-  logs_overflowed: boolean;
-}
 
 export function fromRow(row: JobRow): ProvisionerJobEntity {
   return Object.assign(new ProvisionerJobEntity(), {
