@@ -123,7 +123,7 @@ SELECT p.id, p.created_at, p.updated_at, p.started_at, p.canceled_at, p.complete
        tv.name AS template_version_name, t.id AS template_id, t.name AS template_name,
        t.display_name AS template_display_name, t.icon AS template_icon,
        ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition,
-       b.daily_cost AS workspace_build_daily_cost
+       b.daily_cost AS workspace_build_daily_cost, b.updated_at AS workspace_build_updated_at
   FROM page p
   LEFT JOIN provisioner_daemons w ON w.id = p.worker_id
   LEFT JOIN workspace_builds b ON b.job_id = p.id
@@ -177,8 +177,9 @@ export interface JobViewRow extends JobRow {
   workspace_id: string | null;
   workspace_name: string | null;
   workspace_build_transition: string | null;
-  /** The build's daily cost, read in the job's snapshot (the quota commit precedes completion). */
+  /** The build's daily cost and update time, read in the job's snapshot (the quota commit precedes completion). */
   workspace_build_daily_cost: number | null;
+  workspace_build_updated_at: Date | null;
 }
 
 export interface JobViewFilter {

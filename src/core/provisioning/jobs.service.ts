@@ -32,6 +32,13 @@ export interface NewJob {
 }
 
 /** The API side of provisioner jobs: creating them (for versions and builds) and presenting them. */
+/** A workspace build's job, with the build columns read in the job's snapshot. */
+export interface BuildJob {
+  job: ProvisionerJobResponse;
+  dailyCost: number | null;
+  updatedAt: Date | null;
+}
+
 @Injectable()
 export class JobsService {
   constructor(
@@ -83,17 +90,19 @@ export class JobsService {
   }
 
   /**
-   * `describeJobs` for workspace builds, with each build's daily cost read in the same statement as
-   * its job: a build row read before the job may predate the quota commit of a job that has
-   * completed since.
+   * `describeJobs` for workspace builds, with each build's daily cost and update time read in the
+   * same statement as its job: a build row read before the job may predate the quota commit of a
+   * job that has completed since.
    */
-  async describeBuildJobs(
-    ids: string[],
-  ): Promise<Map<string, { job: ProvisionerJobResponse; dailyCost: number | null }>> {
-    const out = new Map<string, { job: ProvisionerJobResponse; dailyCost: number | null }>();
+  async describeBuildJobs(ids: string[]): Promise<Map<string, BuildJob>> {
+    const out = new Map<string, BuildJob>();
     if (ids.length === 0) return out;
     for (const row of await this.repo.jobViews({ ids })) {
-      out.set(row.id, { job: toJobResponse(row), dailyCost: row.workspace_build_daily_cost });
+      out.set(row.id, {
+        job: toJobResponse(row),
+        dailyCost: row.workspace_build_daily_cost,
+        updatedAt: row.workspace_build_updated_at,
+      });
     }
     return out;
   }

@@ -116,7 +116,7 @@ export class WorkspacePresenter {
       return {
         id: b.id,
         created_at: b.createdAt.toISOString(),
-        updated_at: b.updatedAt.toISOString(),
+        updated_at: (described.updatedAt ?? b.updatedAt).toISOString(),
         workspace_id: workspace.id,
         workspace_name: workspace.name,
         workspace_owner_id: workspace.ownerId,
