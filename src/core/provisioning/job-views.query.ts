@@ -37,19 +37,37 @@ const CAN_TAKE = (d: string, j: string) =>
   `${j}.provisioner = ANY(${d}.provisioners) AND ${d}.tags @> ${j}.tags
    AND (${d}.organization_id IS NULL OR ${d}.organization_id = ${j}.organization_id)`;
 
+/** A job (alias `j`) still in the queue: not taken, not canceled, not completed (any error). */
+const QUEUED = (j: string) => `${j}.started_at IS NULL AND ${j}.canceled_at IS NULL AND ${j}.completed_at IS NULL`;
+
 /**
  * Parameters: $1 ids (uuid[] or null), $2 organization, $3 statuses (text[] or null), $4 tags a
  * job must have (jsonb or null), $5 initiator, $6 viewer (only jobs it initiated or whose
  * workspace it owns; null = all), $7 limit (null = all), $8 liveness seconds, $9 known seconds.
+ *
+ * How it stays cheap: the page carries only what ranking needs (the wide columns are read last, by
+ * primary key, for the shown jobs only); each shown job still queued reads the daemons once (its
+ * counts and its group: S(J) or the fallback provisioner, with a plain text key so sorting by group
+ * is cheap), the others skip daemons and ranking;
+ * the queue is read once and compared with the few distinct groups of the shown jobs; one window
+ * over (group, queue job) rows, into which each shown job is inserted as a probe row sorting right
+ * after itself, gives every shown job its position and size. The probes carry the shown jobs' data
+ * to the final select, so no CTE is joined back to another on their row estimates (guesses: a
+ * nested loop picked on them is quadratic). Cost: the queue times the shown groups, plus the shown
+ * jobs; never the queue times the shown jobs.
  */
 export const JOB_VIEWS_SQL = `
 WITH page AS (
-  SELECT j.*, s.status
+  SELECT j.id, j.created_at, j.provisioner, j.tags, j.organization_id, s.status, ${QUEUED('j')} AS queued
     FROM provisioner_jobs j
     CROSS JOIN LATERAL (SELECT ${STATUS} AS status) s
    WHERE ($1::uuid[] IS NULL OR j.id = ANY($1::uuid[]))
      AND ($2::uuid IS NULL OR j.organization_id = $2::uuid)
      AND ($3::text[] IS NULL OR s.status = ANY($3::text[]))
+     -- Implied by the line above when only pending jobs are asked for (the planner folds it away
+     -- otherwise); spelled out on the columns so that it can use the queue's partial index and
+     -- estimate the pending jobs from column statistics.
+     AND ($3::text[] IS NULL OR NOT $3::text[] <@ '{pending}'::text[] OR (${QUEUED('j')}))
      AND ($4::jsonb IS NULL OR j.tags @> $4::jsonb)
      AND ($5::uuid IS NULL OR j.initiator_id = $5::uuid)
      AND ($6::uuid IS NULL OR j.initiator_id = $6::uuid OR EXISTS (
@@ -66,74 +84,99 @@ daemons AS (
     FROM provisioner_daemons d
    WHERE d.last_seen_at > now() - ($9::int * interval '1 second')
 ),
-queue AS (
-  SELECT k.*, CASE WHEN cardinality(k.live) > 0 THEN k.live ELSE k.known END AS servers,
-         CASE WHEN cardinality(k.known) = 0 THEN k.provisioner END AS fallback
-    FROM (SELECT q.id, q.created_at, q.provisioner,
-                 coalesce(array_agg(d.id ORDER BY d.id) FILTER (WHERE d.id IS NOT NULL), '{}') AS known,
-                 coalesce(array_agg(d.id ORDER BY d.id) FILTER (WHERE d.live), '{}') AS live
-            FROM provisioner_jobs q
-            LEFT JOIN daemons d ON ${CAN_TAKE('d', 'q')}
-           WHERE q.started_at IS NULL AND q.canceled_at IS NULL AND q.completed_at IS NULL
-             -- Evaluated once: without a pending job shown, nothing needs ranking, and reading a
-             -- finished build or version costs the same however long the queue is.
-             AND EXISTS (SELECT 1 FROM page WHERE page.status = 'pending')
-           GROUP BY q.id) k
+-- Each shown job still queued, with the daemons having its tags: the counts the API shows
+-- and its group: S(J) (sorted ids) or, with no daemon able to take it, its provisioner; gkey
+-- names the group in one C-collated text (ids joined by spaces, or 'p:' and the provisioner).
+shown AS (
+  SELECT p.id, p.created_at, p.status, m.live_count, m.idle_count, m.known_count, m.tagged_count,
+         m.most_recently_seen, m.available_workers, m.offline,
+         CASE WHEN cardinality(m.live) > 0 THEN m.live ELSE m.known END AS servers,
+         CASE WHEN cardinality(m.known) = 0 THEN p.provisioner END AS fallback,
+         CASE WHEN cardinality(m.known) = 0 THEN 'p:' || p.provisioner
+           WHEN cardinality(m.live) > 0 THEN array_to_string(m.live, ' ')
+           ELSE array_to_string(m.known, ' ') END COLLATE "C" AS gkey
+    FROM page p
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE x.serves AND d.live) AS live_count,
+             count(*) FILTER (WHERE x.serves AND d.live AND NOT d.busy) AS idle_count,
+             count(*) FILTER (WHERE x.serves) AS known_count,
+             count(*) AS tagged_count,
+             max(d.last_seen_at) FILTER (WHERE x.serves) AS most_recently_seen,
+             array_agg(d.id ORDER BY d.created_at, d.id) FILTER (WHERE x.serves AND d.live) AS available_workers,
+             jsonb_agg(jsonb_build_object('name', d.name, 'last_seen_at', d.last_seen_at) ORDER BY d.last_seen_at DESC)
+               FILTER (WHERE x.serves AND NOT d.live) AS offline,
+             coalesce(array_agg(d.id ORDER BY d.id) FILTER (WHERE x.serves), '{}') AS known,
+             coalesce(array_agg(d.id ORDER BY d.id) FILTER (WHERE x.serves AND d.live), '{}') AS live
+        FROM daemons d
+        CROSS JOIN LATERAL (SELECT p.provisioner = ANY(d.provisioners) AS serves) x
+       WHERE d.tags @> p.tags AND (d.organization_id IS NULL OR d.organization_id = p.organization_id)
+    ) m
+   WHERE p.queued
 ),
 groups AS (
-  SELECT DISTINCT servers, fallback FROM queue WHERE id IN (SELECT id FROM page WHERE status = 'pending')
+  SELECT DISTINCT servers, fallback, gkey FROM shown WHERE status = 'pending'
 ),
+-- The queue, read only when a pending job is shown, with each job's able daemons.
+queue AS MATERIALIZED (
+  SELECT q.id, q.created_at, q.provisioner,
+         ARRAY(SELECT d.id FROM daemons d WHERE ${CAN_TAKE('d', 'q')}) AS known
+    FROM provisioner_jobs q
+   WHERE ${QUEUED('q')} AND EXISTS (SELECT 1 FROM groups)
+),
+-- The queue jobs of each group, and every shown queued job as a probe row sorting right after its
+-- own queue row (alone when its group ranks nothing: a queued job that is not pending, an errored
+-- one, ranks only in a group of a pending job shown). Counting the queue rows up to a probe gives
+-- its position, counting the whole group its size. The shown jobs not queued join them unranked.
 ranked AS (
-  SELECT q.id, (q.servers = g.servers AND q.fallback IS NOT DISTINCT FROM g.fallback) AS own,
-         row_number() OVER (PARTITION BY g.servers, g.fallback ORDER BY q.created_at, q.id) AS position,
-         count(*) OVER (PARTITION BY g.servers, g.fallback) AS size
-    FROM groups g
-    JOIN queue q ON (g.fallback IS NULL AND q.known && g.servers) OR q.provisioner = g.fallback
+  SELECT r.*,
+         count(*) FILTER (WHERE NOT r.probe) OVER (PARTITION BY r.gkey
+           ORDER BY r.created_at, r.id, r.probe ROWS UNBOUNDED PRECEDING) AS position,
+         count(*) FILTER (WHERE NOT r.probe) OVER (PARTITION BY r.gkey) AS size
+    FROM (SELECT g.gkey, q.created_at, q.id, false AS probe, NULL AS status,
+                 NULL::bigint AS live_count, NULL::bigint AS idle_count, NULL::bigint AS known_count,
+                 NULL::bigint AS tagged_count, NULL::timestamptz AS most_recently_seen,
+                 NULL::uuid[] AS available_workers, NULL::jsonb AS offline
+            FROM groups g
+            JOIN queue q ON (g.fallback IS NULL AND q.known && g.servers) OR q.provisioner = g.fallback
+          UNION ALL
+          SELECT s.gkey, s.created_at, s.id, true, s.status, s.live_count, s.idle_count,
+                 s.known_count, s.tagged_count, s.most_recently_seen, s.available_workers, s.offline
+            FROM shown s) r
 ),
--- One row: job id → [position, size] of each job ranked in its own group. A map rather than a
--- join back to the jobs: CTE row estimates are guesses, and a mis-planned join on them is quadratic.
-positions AS (
-  SELECT jsonb_object_agg(id::text, jsonb_build_array(position, size)) AS places FROM ranked WHERE own
-),
-matches AS (
-  SELECT p.id,
-         count(*) FILTER (WHERE x.serves AND d.live) AS live_count,
-         count(*) FILTER (WHERE x.serves AND d.live AND NOT d.busy) AS idle_count,
-         count(*) FILTER (WHERE x.serves) AS known_count,
-         count(*) AS tagged_count,
-         max(d.last_seen_at) FILTER (WHERE x.serves) AS most_recently_seen,
-         array_agg(d.id ORDER BY d.created_at, d.id) FILTER (WHERE x.serves AND d.live) AS available_workers,
-         jsonb_agg(jsonb_build_object('name', d.name, 'last_seen_at', d.last_seen_at) ORDER BY d.last_seen_at DESC)
-           FILTER (WHERE x.serves AND NOT d.live) AS offline
-    FROM page p
-    JOIN daemons d ON d.tags @> p.tags AND (d.organization_id IS NULL OR d.organization_id = p.organization_id)
-    CROSS JOIN LATERAL (SELECT p.provisioner = ANY(d.provisioners) AS serves) x
-   WHERE p.status = 'pending'
-   GROUP BY p.id
+places AS (
+  SELECT id, status, position, size, live_count, idle_count, known_count, tagged_count, most_recently_seen,
+         available_workers, offline
+    FROM ranked WHERE probe
+  UNION ALL
+  SELECT id, status, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM page WHERE NOT queued
 )
-SELECT p.id, p.created_at, p.updated_at, p.started_at, p.canceled_at, p.completed_at, p.error, p.error_code,
-       p.organization_id, p.initiator_id, p.provisioner, p.storage_method, p.type, p.input, p.worker_id, p.file_id,
-       p.tags, p.logs_overflowed,
+SELECT j.id, j.created_at, j.updated_at, j.started_at, j.canceled_at, j.completed_at, j.error, j.error_code,
+       j.organization_id, j.initiator_id, j.provisioner, j.storage_method, j.type, j.input, j.worker_id, j.file_id,
+       j.tags, j.logs_overflowed,
        w.name AS worker_name,
-       coalesce((pos.places -> p.id::text ->> 0)::int, 0) AS queue_position,
-       coalesce((pos.places -> p.id::text ->> 1)::int, 0) AS queue_size,
-       coalesce(m.live_count, 0)::int AS live_count, coalesce(m.idle_count, 0)::int AS idle_count,
-       coalesce(m.known_count, 0)::int AS known_count, coalesce(m.tagged_count, 0)::int AS tagged_count,
-       m.most_recently_seen, m.available_workers, m.offline,
+       r.position::int AS queue_position,
+       r.size::int AS queue_size,
+       CASE WHEN r.status = 'pending' THEN r.live_count ELSE 0 END::int AS live_count,
+       CASE WHEN r.status = 'pending' THEN r.idle_count ELSE 0 END::int AS idle_count,
+       CASE WHEN r.status = 'pending' THEN r.known_count ELSE 0 END::int AS known_count,
+       CASE WHEN r.status = 'pending' THEN r.tagged_count ELSE 0 END::int AS tagged_count,
+       CASE WHEN r.status = 'pending' THEN r.most_recently_seen END AS most_recently_seen,
+       CASE WHEN r.status = 'pending' THEN r.available_workers END AS available_workers,
+       CASE WHEN r.status = 'pending' THEN r.offline END AS offline,
        tv.name AS template_version_name, t.id AS template_id, t.name AS template_name,
        t.display_name AS template_display_name, t.icon AS template_icon,
        ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition,
-       b.daily_cost AS workspace_build_daily_cost, b.updated_at AS workspace_build_updated_at
-  FROM page p
-  LEFT JOIN provisioner_daemons w ON w.id = p.worker_id
-  LEFT JOIN workspace_builds b ON b.job_id = p.id
+       b.daily_cost AS workspace_build_daily_cost, b.updated_at AS workspace_build_updated_at,
+       b.deadline AS workspace_build_deadline
+  FROM places r
+  JOIN provisioner_jobs j ON j.id = r.id
+  LEFT JOIN provisioner_daemons w ON w.id = j.worker_id
+  LEFT JOIN workspace_builds b ON b.job_id = j.id
   LEFT JOIN workspaces ws ON ws.id = b.workspace_id
   LEFT JOIN template_versions tv ON tv.id = coalesce(b.template_version_id,
-    CASE WHEN p.input->>'template_version_id' ~* ${UUID_RE_SQL} THEN (p.input->>'template_version_id')::uuid END)
+    CASE WHEN j.input->>'template_version_id' ~* ${UUID_RE_SQL} THEN (j.input->>'template_version_id')::uuid END)
   LEFT JOIN templates t ON t.id = tv.template_id
-  CROSS JOIN positions pos
-  LEFT JOIN matches m ON m.id = p.id
- ORDER BY p.created_at DESC, p.id DESC`;
+ ORDER BY j.created_at DESC, j.id DESC`;
 
 /** A `provisioner_jobs` row as PostgreSQL returns it. */
 export interface JobRow {
@@ -180,6 +223,8 @@ export interface JobViewRow extends JobRow {
   /** The build's daily cost and update time, read in the job's snapshot (the quota commit precedes completion). */
   workspace_build_daily_cost: number | null;
   workspace_build_updated_at: Date | null;
+  /** The build's autostop deadline, set in the transaction that completes its job. */
+  workspace_build_deadline: Date | null;
 }
 
 export interface JobViewFilter {
