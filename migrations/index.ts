@@ -11,6 +11,8 @@ import { ScaleIndexes1795914000000 } from './1795914000000-ScaleIndexes.js';
 import { ActiveUserCount1795917600000 } from './1795917600000-ActiveUserCount.js';
 import { ProvisionerKeys1795921200000 } from './1795921200000-ProvisionerKeys.js';
 import { DaemonJobHistory1795928400000 } from './1795928400000-DaemonJobHistory.js';
+import { DormantUsers1795935600000 } from './1795935600000-DormantUsers.js';
+import { CurrentShapes1795950000000 } from './1795950000000-CurrentShapes.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -28,4 +30,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ActiveUserCount1795917600000,
   ProvisionerKeys1795921200000,
   DaemonJobHistory1795928400000,
+  DormantUsers1795935600000,
+  CurrentShapes1795950000000,
 ];

@@ -28,6 +28,7 @@ import { PubSubModule } from './database/pubsub/pubsub.module.js';
 import { SiteConfigModule } from './core/site-config/site-config.module.js';
 import { TemplatesModule } from './core/templates/templates.module.js';
 import { UsersModule } from './core/users/users.module.js';
+import { LifecycleModule } from './core/lifecycle/lifecycle.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 import { DatabaseModule, type DatabaseConnection } from './database/database.module.js';
 import { GroupsModule } from './enterprise/groups/groups.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         FilesModule,
         TemplatesModule,
         WorkspacesModule,
+        LifecycleModule,
         HealthModule,
         BuildInfoModule,
         AuthCheckModule,

@@ -1,9 +1,24 @@
+import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
+
+/**
+ * The PostgreSQL error of a failed statement: TypeORM's QueryFailedError wraps it; statements sent
+ * on the pool directly (Database.select) throw pg's own DatabaseError.
+ */
+function databaseError(err: unknown): { code?: string; constraint?: string } | undefined {
+  if (err instanceof QueryFailedError) return err.driverError as { code?: string; constraint?: string } | undefined;
+  if (err instanceof pg.DatabaseError) return err;
+  return undefined;
+}
+
+/** The SQLSTATE of a failed statement, or undefined for any other error. */
+export function sqlState(err: unknown): string | undefined {
+  return databaseError(err)?.code;
+}
 
 /** PostgreSQL unique_violation (23505), optionally on a named constraint or index. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const driver = err.driverError as { code?: string; constraint?: string } | undefined;
+  const driver = databaseError(err);
   return driver?.code === '23505' && (constraint === undefined || driver.constraint === constraint);
 }
 

@@ -28,8 +28,12 @@ export interface AppConfig {
   /** A pending job not updated for this long is failed by the same pass (Coder's job reaper). */
   jobPendingTimeoutMs: number;
   jobHangDetectorIntervalMs: number;
+  /** How often the lifecycle executor looks for workspaces to autostart or autostop (Coder's autobuild poll). */
+  autobuildPollIntervalMs: number;
   /** Canonical daily schedule users get until they set their own. */
   quietHoursDefaultSchedule: string;
+  /** Whether users may set their own quiet hours (Coder's `CODER_ALLOW_CUSTOM_QUIET_HOURS`); false: the default always applies. */
+  quietHoursAllowUserCustom: boolean;
   sessionDurationMs: number;
   maxTokenLifetimeMs: number;
   apiRateLimit: number;
@@ -46,6 +50,10 @@ export interface AppConfig {
   prometheusHost: string;
   /** 0 = any free port (tests). */
   prometheusPort: number;
+  /** Stop the running workspaces of a user when it is suspended (API or SCIM). */
+  stopWorkspacesOnSuspend: boolean;
+  /** Users not seen for this long become `dormant`; undefined = never. */
+  dormancyThresholdMs: number | undefined;
 }
 
 /** Experiments Coder's dashboard of late 2023 knows (codersdk.ExperimentsAll); `*` enables these. */
@@ -148,9 +156,19 @@ export const VARIABLES: VariableSpec[] = [
     defaultText: '1m',
   },
   {
+    name: 'CODER_AUTOBUILD_POLL_INTERVAL',
+    description: 'How often to look for workspaces to autostart or autostop (Go duration).',
+    defaultText: '1m',
+  },
+  {
     name: 'CODER_QUIET_HOURS_DEFAULT_SCHEDULE',
     description: 'Default daily quiet hours: 5-field cron with an optional CRON_TZ= prefix.',
     defaultText: 'CRON_TZ=UTC 0 0 * * *',
+  },
+  {
+    name: 'CODER_ALLOW_CUSTOM_QUIET_HOURS',
+    description: 'Allow users to set their own quiet hours schedule; false: the default schedule always applies.',
+    defaultText: 'true',
   },
   {
     name: 'CODER_SESSION_DURATION',
@@ -199,6 +217,17 @@ export const VARIABLES: VariableSpec[] = [
     name: 'CODER_PROMETHEUS_ADDRESS',
     description: 'Listen address (host:port) of the Prometheus metrics listener; keep it private.',
     defaultText: '127.0.0.1:2112',
+  },
+  {
+    name: 'CODER_STOP_WORKSPACES_ON_SUSPEND',
+    description: 'Stop the running workspaces of a user when it is suspended (API or SCIM); false leaves them running.',
+    defaultText: 'true',
+  },
+  {
+    name: 'CODER_DORMANCY_THRESHOLD',
+    description:
+      'Users not seen for this long become dormant (not counted against the license user limit) until they sign in or use the API again (Go duration, at least 1h); unset: never.',
+    defaultText: undefined,
   },
 ];
 
@@ -270,6 +299,15 @@ function prometheus(env: Env, http: { host: string; port: number }) {
     );
   }
   return { prometheusEnable: enable, prometheusHost: host, prometheusPort: port };
+}
+
+/**
+ * Unset: off. At least an hour, because `last_seen_at` is written at most once an hour per key
+ * (src/core/auth/auth.service.ts): a shorter threshold would mark users dormant while they work.
+ */
+function dormancyThreshold(env: Env): number | undefined {
+  if (read(env, 'CODER_DORMANCY_THRESHOLD') === undefined) return undefined;
+  return duration(env, 'CODER_DORMANCY_THRESHOLD', '', 3_600_000);
 }
 
 function accessUrl(env: Env, host: string, port: number): string {
@@ -377,7 +415,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobHangTimeoutMs: duration(env, 'CODER_JOB_HANG_TIMEOUT', '5m', 1000),
     jobPendingTimeoutMs: duration(env, 'CODER_JOB_PENDING_TIMEOUT', '30m', 1000),
     jobHangDetectorIntervalMs: duration(env, 'CODER_JOB_HANG_DETECTOR_INTERVAL', '1m', 100),
+    autobuildPollIntervalMs: duration(env, 'CODER_AUTOBUILD_POLL_INTERVAL', '1m', 100),
     quietHoursDefaultSchedule: quietHours(env),
+    quietHoursAllowUserCustom: boolean(env, 'CODER_ALLOW_CUSTOM_QUIET_HOURS', true),
     sessionDurationMs: duration(env, 'CODER_SESSION_DURATION', '24h', 60_000),
     maxTokenLifetimeMs: duration(env, 'CODER_MAX_TOKEN_LIFETIME', '720h', 60_000),
     apiRateLimit,
@@ -387,6 +427,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     experiments: experiments(env),
     docsUrl: (optionalUrl(env, 'CODER_DOCS_URL') ?? 'https://coder.com/docs').replace(/\/$/, ''),
     ...prometheus(env, { host, port }),
+    stopWorkspacesOnSuspend: boolean(env, 'CODER_STOP_WORKSPACES_ON_SUSPEND', true),
+    dormancyThresholdMs: dormancyThreshold(env),
   };
 }
 

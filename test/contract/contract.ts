@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import schemas from './schemas.js';
+import schemas2024 from './schemas-2024.js';
 
 // ajv-formats is CommonJS with `exports.default`; under ESM its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -9,7 +10,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin })
 // Strict, except that a required key may be described only by `additionalProperties` (feature maps).
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 addFormats(ajv, ['uuid', 'date-time']);
-for (const schema of schemas) ajv.addSchema(schema);
+for (const schema of [...schemas, ...schemas2024]) ajv.addSchema(schema);
 
 const compiled = new Map<string, ValidateFunction>();
 

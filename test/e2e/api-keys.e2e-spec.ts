@@ -32,8 +32,10 @@ describe('API keys and tokens', () => {
     updated_at: isoTime(),
     login_type: loginType,
     scope: 'all',
+    scopes: ['coder:all'],
     token_name: name,
     lifetime_seconds: lifetimeSeconds,
+    allow_list: ['*:*'],
   });
 
   describe('POST /users/{user}/keys/tokens', () => {

@@ -135,6 +135,7 @@ describe('GET /audit', () => {
         resource_link: '/users?filter=alice',
         is_deleted: false,
         user: (await t.http.get(`/api/v2/users/${owner.userId}`).set(auth(owner.token)).expect(200)).body,
+        organization: { id: owner.orgId, name: 'auditboss', display_name: '', icon: '' },
       });
       expect(created.diff.hashed_password).toEqual({ old: '', new: '', secret: true });
       expect(orgLog.resource_id).toBe(org.id);
@@ -238,9 +239,9 @@ describe('GET /audit', () => {
       expect(page.count).toBe(all.count);
       expect(page.audit_logs).toEqual(all.audit_logs.slice(1, 3));
       const last = await logs({ limit: 5, offset: all.count - 1 });
-      expect(last).toEqual({ audit_logs: all.audit_logs.slice(-1), count: all.count });
-      expect(await logs({ offset: all.count + 10 })).toEqual({ audit_logs: [], count: all.count });
-      expect(await logs({ q: 'resource_type:group' })).toEqual({ audit_logs: [], count: 0 });
+      expect(last).toEqual({ audit_logs: all.audit_logs.slice(-1), count: all.count, count_cap: 0 });
+      expect(await logs({ offset: all.count + 10 })).toEqual({ audit_logs: [], count: all.count, count_cap: 0 });
+      expect(await logs({ q: 'resource_type:group' })).toEqual({ audit_logs: [], count: 0, count_cap: 0 });
     });
 
     it('rejects bad paging parameters', async () => {

@@ -88,8 +88,8 @@ describe('groups: each role on each route, and every validation', () => {
       await t.http.get(`/api/v2/groups/${owner.orgId}`).set(as('otherOrgMember')).expect(404);
     });
 
-    it('400 for a malformed organization, 404 for an unknown group id or organization', async () => {
-      await t.http.get('/api/v2/organizations/nope/groups').set(as('owner')).expect(400);
+    it('404 for an unknown group id or organization (by id or by name)', async () => {
+      await t.http.get('/api/v2/organizations/nope/groups').set(as('owner')).expect(404);
       await t.http
         .get('/api/v2/organizations/00000000-0000-4000-8000-000000000000/groups')
         .set(as('owner'))

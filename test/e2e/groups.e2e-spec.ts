@@ -63,9 +63,12 @@ describe('groups', () => {
           display_name: '',
           organization_id: owner.orgId,
           members: [],
+          total_member_count: 0,
           avatar_url: 'https://example.com/a.png',
           quota_allowance: 5,
           source: 'user',
+          organization_name: expect.any(String),
+          organization_display_name: expect.any(String),
         });
       }
     });

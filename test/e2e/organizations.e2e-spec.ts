@@ -42,6 +42,7 @@ describe('organizations', () => {
         is_default: false,
         created_at: isoTime(),
         updated_at: isoTime(),
+        default_org_member_roles: [],
       });
       const id = res.body.id as string;
 
@@ -200,6 +201,7 @@ describe('organizations', () => {
         is_default: false,
         created_at: isoTime(),
         updated_at: isoTime(),
+        default_org_member_roles: [],
       });
     });
 
@@ -230,12 +232,17 @@ describe('organizations', () => {
       expect(res.body).toEqual(NOT_FOUND);
     });
 
-    it('answers 400 when the parameter is not a UUID', async () => {
-      const res = await t.http.get('/api/v2/organizations/not-a-uuid').set(auth(owner.token)).expect(400);
-      expect(res.body).toEqual({
-        message: 'Invalid UUID "organization".',
-        detail: 'invalid UUID format: "not-a-uuid"',
-      });
+    it('takes a name or `default` as current Coder does; an unknown name is 404', async () => {
+      const byId = (await t.http.get(`/api/v2/organizations/${owner.orgId}`).set(auth(owner.token)).expect(200)).body;
+      const byName = await t.http
+        .get(`/api/v2/organizations/${byId.name.toUpperCase()}`)
+        .set(auth(owner.token))
+        .expect(200);
+      expect(byName.body).toEqual(byId);
+      const byDefault = await t.http.get('/api/v2/organizations/default').set(auth(owner.token)).expect(200);
+      expect(byDefault.body.is_default).toBe(true);
+      const res = await t.http.get('/api/v2/organizations/not-a-uuid').set(auth(owner.token)).expect(404);
+      expect(res.body).toEqual(NOT_FOUND);
     });
 
     it('requires a session (401)', async () => {
@@ -294,6 +301,7 @@ describe('organizations', () => {
           is_default: false,
           created_at: isoTime(),
           updated_at: isoTime(),
+          default_org_member_roles: [],
         });
       }
     });

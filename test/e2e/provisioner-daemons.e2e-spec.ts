@@ -62,7 +62,7 @@ describe('provisioner daemon list', () => {
         tags: { scope: 'organization' },
         last_seen_at: isoTime(),
         version: expect.stringMatching(/^v/),
-        organization_id: null,
+        organization_id: owner.orgId,
         status: 'idle',
         key_id: BUILT_IN_KEY_ID,
         key_name: 'built-in',
@@ -393,11 +393,8 @@ describe('provisioner daemon list', () => {
     expect((await list(owner.orgId, owner.token).expect(200)).body).toHaveLength(50);
   });
 
-  it('400 for a malformed organization, 404 for an unknown or invisible one', async () => {
-    await list('nope', owner.token).expect(400, {
-      message: 'Invalid UUID "organization".',
-      detail: 'invalid UUID format: "nope"',
-    });
+  it('404 for an unknown or invisible organization, by id or by name', async () => {
+    await list('nope', owner.token).expect(404, NOT_FOUND);
     await list('3fa85f64-5717-4562-b3fc-2c963f66afa6', owner.token).expect(404, NOT_FOUND);
     await list(otherOrg, member.token).expect(404, NOT_FOUND);
   });

@@ -97,13 +97,15 @@ describe('provisioner daemon serve: checks before the upgrade', () => {
       expect(refused).toMatchObject({ status: 401, body: signedOut('API key is invalid.') });
     });
 
-    it('400 for a malformed organization, 404 for an unknown or invisible one', async () => {
-      const bad = { message: 'Invalid UUID "organization".', detail: 'invalid UUID format: "not-a-uuid"' };
+    it('404 for an unknown or invisible organization, by id or by name', async () => {
       expect(await refusal(t.baseUrl, servePath('not-a-uuid', ECHO), session(owner))).toMatchObject({
-        status: 400,
-        body: bad,
+        status: 404,
+        body: NOT_FOUND,
       });
-      expect(await refusal(t.baseUrl, servePath('not-a-uuid', ECHO), psk)).toMatchObject({ status: 400, body: bad });
+      expect(await refusal(t.baseUrl, servePath('not-a-uuid', ECHO), psk)).toMatchObject({
+        status: 404,
+        body: NOT_FOUND,
+      });
       const unknown = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
       expect(await refusal(t.baseUrl, servePath(unknown, ECHO), session(owner))).toMatchObject({
         status: 404,

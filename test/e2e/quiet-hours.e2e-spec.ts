@@ -40,6 +40,7 @@ describe('user quiet hours', () => {
     expect(res.body).toEqual({
       raw_schedule: 'CRON_TZ=Europe/Berlin 30 1 * * *',
       user_set: false,
+      user_can_set: true,
       time: '01:30',
       timezone: 'Europe/Berlin',
       next: expect.stringMatching(/^\d{4}-\d\d-\d\dT01:30:00\+0[12]:00$/),
@@ -53,6 +54,7 @@ describe('user quiet hours', () => {
     expect(res.body).toMatchObject({
       raw_schedule: 'CRON_TZ=America/New_York 0 22 * * *',
       user_set: true,
+      user_can_set: true,
       time: '22:00',
       timezone: 'America/New_York',
     });

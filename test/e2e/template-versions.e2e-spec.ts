@@ -64,7 +64,9 @@ describe('template versions', () => {
         tags: { scope: 'organization' },
       }),
       readme: '',
-      created_by: { id: owner.userId, username: owner.username, avatar_url: '' },
+      created_by: { id: owner.userId, username: owner.username, name: '', avatar_url: '' },
+      archived: false,
+      has_external_agent: false,
       warnings: [],
       // As Coder: the daemons fitting the job, only while it is pending.
       ...(created.job.status === 'pending'
@@ -325,7 +327,7 @@ describe('template versions', () => {
       (await post(otherAdmin, { storage_method: 'file', provisioner: 'echo', file_id: theirs }).expect(404)).body,
     ).toEqual(NOT_FOUND);
     await t.http.post(`/api/v2/organizations/${owner.orgId}/templateversions`).send({}).expect(401);
-    await t.http.post('/api/v2/organizations/nope/templateversions').set(auth(owner.token)).send({}).expect(400);
+    await t.http.post('/api/v2/organizations/nope/templateversions').set(auth(owner.token)).send({}).expect(404);
     // An organization admin may not import another user's file (Coder: only template admins and owners read every file).
     expect(
       (await post(orgAdmin, { storage_method: 'file', provisioner: 'echo', file_id: memberFile }).expect(404)).body,

@@ -120,7 +120,7 @@ describe("the Terraform provider's coderd_template flow", () => {
       active_version_id: v1.body.id,
       max_port_share_level: 'owner',
       cors_behavior: 'simple',
-      use_classic_parameter_flow: false,
+      use_classic_parameter_flow: true,
       agents_allowed: true,
       require_active_version: false,
       deprecation_message: '',
@@ -144,7 +144,7 @@ describe("the Terraform provider's coderd_template flow", () => {
       id,
       max_port_share_level: 'public',
       cors_behavior: 'simple',
-      use_classic_parameter_flow: false,
+      use_classic_parameter_flow: true,
     });
     const authoritative = (await t.http.get(`/api/v2/templates/${id}`).set(as()).expect(200)).body;
     expect(authoritative).toEqual(patched.body);

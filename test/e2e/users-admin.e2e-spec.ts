@@ -208,13 +208,22 @@ describe('users: delete, status, roles, profile, password', () => {
     });
 
     it('GET /users/roles tells each caller what it may assign', async () => {
+      // Coder's current AssignableRoles also carries `built_in` and the permission lists (tested in shapes-current-orgs).
       const all = (assignable: boolean) => [
-        { name: 'auditor', display_name: 'Auditor', assignable },
-        { name: 'owner', display_name: 'Owner', assignable },
-        { name: 'template-admin', display_name: 'Template Admin', assignable },
-        { name: 'user-admin', display_name: 'User Admin', assignable },
+        { name: 'auditor', display_name: 'Auditor', assignable, built_in: true },
+        { name: 'owner', display_name: 'Owner', assignable, built_in: true },
+        { name: 'template-admin', display_name: 'Template Admin', assignable, built_in: true },
+        { name: 'user-admin', display_name: 'User Admin', assignable, built_in: true },
       ];
-      const sorted = (body: { name: string }[]) => [...body].sort((a, b) => a.name.localeCompare(b.name));
+      const sorted = (body: { name: string }[]) =>
+        [...body]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map(({ name, display_name, assignable, built_in }: Record<string, unknown>) => ({
+            name,
+            display_name,
+            assignable,
+            built_in,
+          }));
       const ownerView = await t.http.get('/api/v2/users/roles').set(auth(owner.token)).expect(200);
       expect(sorted(ownerView.body)).toEqual(all(true));
       const admin = await createUser(t, owner, { roles: ['user-admin'] });

@@ -297,6 +297,8 @@ describe("users: the Terraform provider's writes", () => {
         organization_ids: [owner.orgId],
         roles: [],
         avatar_url: '',
+        is_service_account: false,
+        has_ai_seat: false,
       });
     });
   });

@@ -140,6 +140,8 @@ describe('users: first user, create, list, get', () => {
         organization_ids: [owner.orgId],
         roles: [{ name: 'owner', display_name: 'Owner' }],
         avatar_url: '',
+        is_service_account: false,
+        has_ai_seat: false,
       });
       const org = await db.query('SELECT name, is_default FROM organizations WHERE id = $1', [owner.orgId]);
       expect(org.rows).toEqual([{ name: owner.username, is_default: true }]);
@@ -186,6 +188,8 @@ describe('users: first user, create, list, get', () => {
         organization_ids: [owner.orgId],
         roles: [],
         avatar_url: '',
+        is_service_account: false,
+        has_ai_seat: false,
       });
       const member = await db.query('SELECT organization_id FROM organization_members WHERE user_id = $1', [
         res.body.id,

@@ -58,24 +58,30 @@ describe('workspaces', () => {
       ttl_ms: 7_200_000,
     }).expect(201);
     const ws = res.body;
+    const org = (await t.http.get(`/api/v2/organizations/${owner.orgId}`).set(auth(owner.token)).expect(200)).body;
     expect(ws).toEqual({
       id: UUID,
       created_at: isoTime(),
       updated_at: isoTime(),
       owner_id: member.userId,
       owner_name: member.username,
+      owner_avatar_url: '',
       organization_id: owner.orgId,
+      organization_name: org.name,
       template_id: template.id,
       template_name: template.name,
       template_display_name: '',
       template_icon: '',
       template_allow_user_cancel_workspace_jobs: false,
       template_active_version_id: template.active_version_id,
+      template_require_active_version: false,
+      template_use_classic_parameter_flow: true,
       latest_build: expect.objectContaining({
         build_number: 1,
         transition: 'start',
         reason: 'initiator',
       }),
+      latest_app_status: null,
       outdated: false,
       name,
       autostart_schedule: 'CRON_TZ=Europe/Berlin 30 8 * * 1-5',
@@ -86,12 +92,21 @@ describe('workspaces', () => {
       dormant_at: null,
       health: { healthy: true, failing_agents: [] },
       automatic_updates: 'never',
+      allow_renames: false,
+      favorite: false,
+      // Values checked in shapes-current.e2e-spec.ts.
+      next_start_at: isoTime(),
+      is_prebuild: false,
     });
     expect(['pending', 'starting', 'running']).toContain(ws.latest_build.status);
     // The built-in daemon may finish the build before the answer is written: then it shows the
     // resources its job recorded, never a completed job without them.
     expect(ws.latest_build.resources).toHaveLength(ws.latest_build.job.status === 'succeeded' ? 2 : 0);
-    const done = await waitForBuild(t, member, ws.latest_build.id);
+    await waitForBuild(t, member, ws.latest_build.id);
+    // Read again: the read that first sees the job completed may still show the build row from
+    // before the completion, which writes its deadline.
+    const done = (await t.http.get(`/api/v2/workspacebuilds/${ws.latest_build.id}`).set(auth(member.token)).expect(200))
+      .body;
     expect(done).toEqual({
       id: ws.latest_build.id,
       created_at: isoTime(),
@@ -112,12 +127,15 @@ describe('workspaces', () => {
         expect.objectContaining({ name: 'dev', workspace_transition: 'start', daily_cost: 7, job_id: done.job.id }),
         expect.objectContaining({ name: 'home', workspace_transition: 'start', daily_cost: 3 }),
       ],
-      deadline: null,
+      // As Coder: a completed start gets its autostop deadline from the workspace's TTL.
+      deadline: isoTime(),
       max_deadline: null,
       status: 'running',
       daily_cost: 10,
       // As Coder: zeros and null once the job is no longer pending.
       matched_provisioners: { count: 0, available: 0, most_recently_seen: null },
+      template_version_preset_id: null,
+      has_external_agent: false,
     });
     const got = (await t.http.get(`/api/v2/workspaces/${ws.id}`).set(auth(member.token)).expect(200)).body;
     expect(got.latest_build).toEqual(done);

@@ -1,22 +1,12 @@
 import type pg from 'pg';
-
-/** Coder's default support links (mid-2023), as GET /appearance answers them. */
-export const DEFAULT_LINKS = [
-  { name: 'Documentation', target: 'https://coder.com/docs/coder-oss', icon: 'docs' },
-  {
-    name: 'Report a bug',
-    target: 'https://github.com/coder/coder/issues/new?labels=needs+grooming&body={CODER_BUILD_INFO}',
-    icon: 'bug',
-  },
-  {
-    name: 'Join the Coder Discord',
-    target: 'https://coder.com/chat?utm_source=coder&utm_medium=coder&utm_campaign=server-footer',
-    icon: 'chat',
-  },
-];
+import { SERVER_VERSION } from '../../src/common/version.js';
+import { defaultSupportLinks } from '../../src/enterprise/appearance/appearance.rules.js';
 
 /** `docs_url` of a test app (CODER_DOCS_URL unset). */
 export const DEFAULT_DOCS_URL = 'https://coder.com/docs';
+
+/** Coder's current default support links, as GET /appearance answers them (built from `docs_url`). */
+export const DEFAULT_LINKS = defaultSupportLinks(DEFAULT_DOCS_URL, SERVER_VERSION);
 
 /** GET /appearance without the `appearance` entitlement. */
 export const APPEARANCE_DEFAULTS = {

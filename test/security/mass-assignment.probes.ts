@@ -17,6 +17,8 @@ export const MASS_EXCLUSIONS: Record<string, string> = {
     'Probed on its own app (the first user can be created once per deployment): see the spec.',
   'PATCH /api/v2/workspacebuilds/:workspacebuild/cancel':
     'Reads no body (only the expect_status query); its one effect, the job canceled, needs a build no daemon has taken: see provisioner-cancel-reap.e2e-spec.ts.',
+  'PUT /api/v2/workspaces/:workspace/favorite':
+    'Reads no body; its one effect (the owner-only flag) is checked in shapes-current.e2e-spec.ts.',
   'POST /api/v2/licenses/refresh-entitlements':
     'Reads no body and stores nothing; its answer (400 with the seconds to wait) depends on the time since the last refresh.',
 };

@@ -89,6 +89,15 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
       body: { automatic_updates: 'never' },
     }),
   },
+  // The workspace's owner is none of the callers: those who see it get 403, the others 404.
+  'PUT /api/v2/workspaces/:workspace/favorite': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/workspaces/${org.workspace.id}/favorite` }),
+  },
+  'DELETE /api/v2/workspaces/:workspace/favorite': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/workspaces/${org.workspace.id}/favorite` }),
+  },
   'GET /api/v2/users/:user/workspace/:workspacename': get(
     AB,
     ({ org }) => `/api/v2/users/${org.user.userId}/workspace/${org.workspace.name}`,
@@ -115,6 +124,10 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     build: ({ org }) => ({ path: `/api/v2/workspacebuilds/${org.workspace.buildId}/cancel?expect_status=pending` }),
   },
   'GET /api/v2/workspace-quota/:user': get(ABME, (ctx) => `/api/v2/workspace-quota/${userParam(ctx)}`),
+  'GET /api/v2/organizations/:organization/members/:user/workspace-quota': get(
+    AB,
+    (ctx) => `/api/v2/organizations/${ctx.org.id}/members/${userParam(ctx)}/workspace-quota`,
+  ),
 
   // Deployment-wide
   'GET /healthz': get(SITE, () => '/healthz'),
@@ -156,7 +169,13 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     AB,
     ({ org }) => `/api/v2/organizations/${org.id}/groups/${org.group.name}`,
   ),
+  'GET /api/v2/groups': get(SITE, () => '/api/v2/groups'),
   'GET /api/v2/groups/:group': get(AB, ({ org }) => `/api/v2/groups/${org.group.id}`),
+  'GET /api/v2/groups/:group/members': get(AB, ({ org }) => `/api/v2/groups/${org.group.id}/members`),
+  'GET /api/v2/organizations/:organization/groups/:groupName/members': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/groups/${org.group.name}/members`,
+  ),
   'PATCH /api/v2/groups/:group': {
     targets: AB,
     build: ({ org }) => ({ path: `/api/v2/groups/${org.group.id}`, body: {} }),

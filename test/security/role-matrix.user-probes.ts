@@ -140,6 +140,10 @@ export const USER_PROBES: Record<string, Probe> = {
   'GET /api/v2/organizations': get(SITE, () => '/api/v2/organizations'),
   'GET /api/v2/organizations/:organization': get(AB, ({ org }) => `/api/v2/organizations/${org.id}`),
   'GET /api/v2/organizations/:organization/members': get(AB, ({ org }) => `/api/v2/organizations/${org.id}/members`),
+  'GET /api/v2/organizations/:organization/paginated-members': get(
+    AB,
+    ({ org }) => `/api/v2/organizations/${org.id}/paginated-members`,
+  ),
   'GET /api/v2/organizations/:organization/members/roles': get(
     AB,
     ({ org }) => `/api/v2/organizations/${org.id}/members/roles`,

@@ -8,8 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from '../pg-errors.js';
+import { isDatabaseUnavailable, sqlState } from '../pg-errors.js';
 import { ApiError, MESSAGES, type ErrorBody } from '../errors.js';
 import { requestIdOf } from './request-id.js';
 import { routePath } from './route-path.js';
@@ -116,11 +115,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { status: HttpStatus.NOT_FOUND, body: { message: MESSAGES.routeNotFound } };
     }
     if (exception instanceof HttpException) return this.fromNest(exception);
-    if (exception instanceof QueryFailedError && this.pgCode(exception) === PG_UNIQUE_VIOLATION) {
+    if (sqlState(exception) === PG_UNIQUE_VIOLATION) {
       return { status: HttpStatus.CONFLICT, body: { message: MESSAGES.conflict } };
     }
     // Bad input, not a server fault: a NUL character in a path parameter or body string.
-    if (exception instanceof QueryFailedError && PG_BAD_TEXT.has(this.pgCode(exception) ?? '')) {
+    if (PG_BAD_TEXT.has(sqlState(exception) ?? '')) {
       return {
         status: HttpStatus.BAD_REQUEST,
         body: { message: MESSAGES.invalidText, detail: 'Text values must not contain NUL (\\u0000) characters.' },
@@ -164,9 +163,5 @@ export class ApiExceptionFilter implements ExceptionFilter {
       default:
         return { status, body: { message: text } };
     }
-  }
-
-  private pgCode(err: Pick<QueryFailedError, 'driverError'>): string | undefined {
-    return (err.driverError as { code?: string } | undefined)?.code;
   }
 }

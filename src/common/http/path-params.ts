@@ -10,7 +10,7 @@ const TEXT = { type: 'string' } as const;
  * not repeat `@ApiParam`; a route whose parameter means something else names it in `Route({params})`.
  */
 export const PATH_PARAMS: Record<string, ParamDoc> = {
-  organization: { description: 'Organization ID', schema: UUID },
+  organization: { description: 'Organization ID, name, or `default`', schema: TEXT },
   organizationname: { description: 'Organization name', schema: TEXT },
   user: { description: 'User ID, username, or `me`', schema: TEXT },
   group: { description: 'Group ID, or a group name in one of your organizations', schema: TEXT },

@@ -12,6 +12,7 @@ import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
 import { assertKeyAccess, keyAuditEntry } from './api-key-rules.js';
+import { assertUnrestrictedAllowList, requestedScope } from './api-key-scopes.js';
 import { tokenNameTaken, tokenRequestInvalid } from './api-keys.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService, DAY_MS } from './api-keys.service.js';
@@ -44,6 +45,8 @@ export class ApiKeyTokensService {
     meta: RequestMeta,
   ): Promise<{ key: string }> {
     assertKeyAccess(actor, user, 'create');
+    const scope = requestedScope(body.scope, body.scopes);
+    assertUnrestrictedAllowList(body.allow_list);
     const lifetimeMs = this.tokenLifetimeMs(body.lifetime ?? 0);
     const tokenName = body.token_name || randomName();
     try {
@@ -52,7 +55,7 @@ export class ApiKeyTokensService {
           userId: user.id,
           loginType: 'token',
           lifetimeMs,
-          scope: body.scope || 'all',
+          scope,
           tokenName,
           ip: meta.ip,
         });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
+import { requestMetaOf } from '../../common/decorators/request-meta.decorator.js';
 import { MESSAGES, unauthorized, type ApiError } from '../../common/errors.js';
 import type { Actor } from '../rbac/actor.js';
 import type { KeyWithUser } from '../api-keys/api-keys.repository.js';
@@ -86,6 +87,11 @@ export class AuthService {
     const now = new Date();
     if (key.expiresAt.getTime() <= now.getTime()) {
       return signedOut(`API key expired at "${formatGoTime(key.expiresAt)}".`);
+    }
+    // Coder's dormant activation: any authenticated use makes a dormant user active again.
+    if (key.status === 'dormant') {
+      key.status = key.user.status = await this.users.activateDormant(key.user, requestMetaOf(req));
+      key.user.lastSeenAt = now;
     }
     if (key.status !== 'active') {
       const status = key.status;

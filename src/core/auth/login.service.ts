@@ -34,6 +34,10 @@ export class LoginService {
       await this.recordLogin(meta, user?.id, refusal.getStatus());
       throw refusal;
     }
+    if (user.status === 'dormant' && (await this.users.activateDormant(user, meta)) !== 'active') {
+      await this.recordLogin(meta, user.id, 401);
+      throw accountSuspended();
+    }
     return this.db.transaction(async () => {
       const { token } = await this.keys.createKey({
         userId: user.id,
@@ -84,6 +88,7 @@ export class LoginService {
 function loginFailure(user: UserEntity | null, passwordMatches: boolean): ApiError | undefined {
   if (!user || !passwordMatches) return credentialsIncorrect();
   if (user.loginType !== 'password') return loginTypeMismatch(user.loginType);
-  if (user.status !== 'active') return accountSuspended();
+  // A dormant user may sign in; the sign-in makes it active (below).
+  if (user.status === 'suspended') return accountSuspended();
   return undefined;
 }

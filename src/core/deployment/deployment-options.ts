@@ -127,12 +127,39 @@ const SPECS: Record<string, OptionSpec> = {
     hidden: true,
     value: (c) => nanoseconds(c.jobHangDetectorIntervalMs),
   },
+  CODER_AUTOBUILD_POLL_INTERVAL: {
+    name: 'Autobuild Poll Interval',
+    flag: 'autobuild-poll-interval',
+    yaml: 'autobuildPollInterval',
+    hidden: true,
+    value: (c) => nanoseconds(c.autobuildPollIntervalMs),
+  },
   CODER_QUIET_HOURS_DEFAULT_SCHEDULE: {
     name: 'Default Quiet Hours Schedule',
     flag: 'default-quiet-hours-schedule',
     yaml: 'defaultQuietHoursSchedule',
     group: QUIET_HOURS,
     value: (c) => c.quietHoursDefaultSchedule,
+  },
+  CODER_ALLOW_CUSTOM_QUIET_HOURS: {
+    name: 'Allow Custom Quiet Hours',
+    flag: 'allow-custom-quiet-hours',
+    yaml: 'allowCustomQuietHours',
+    group: QUIET_HOURS,
+    value: (c) => c.quietHoursAllowUserCustom,
+  },
+  CODER_STOP_WORKSPACES_ON_SUSPEND: {
+    name: 'Stop Workspaces On Suspend',
+    flag: 'stop-workspaces-on-suspend',
+    yaml: 'stopWorkspacesOnSuspend',
+    value: (c) => c.stopWorkspacesOnSuspend,
+  },
+  CODER_DORMANCY_THRESHOLD: {
+    name: 'Dormancy Threshold',
+    flag: 'dormancy-threshold',
+    yaml: 'dormancyThreshold',
+    // 0: users never become dormant.
+    value: (c) => nanoseconds(c.dormancyThresholdMs ?? 0),
   },
   CODER_SESSION_DURATION: {
     name: 'Session Duration',

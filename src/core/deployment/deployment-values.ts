@@ -17,6 +17,7 @@ export function deploymentValues(config: AppConfig): Record<string, unknown> {
     wildcard_access_url: '',
     docs_url: config.docsUrl,
     http_address: httpAddress(config),
+    autobuild_poll_interval: nanoseconds(config.autobuildPollIntervalMs),
     job_hang_detector_interval: nanoseconds(config.jobHangDetectorIntervalMs),
     proxy_health_status_interval: nanoseconds(config.proxyHealthIntervalMs),
     max_session_expiry: nanoseconds(config.sessionDurationMs),
@@ -40,7 +41,10 @@ export function deploymentValues(config: AppConfig): Record<string, unknown> {
     disable_path_apps: false,
     update_check: false,
     in_memory_database: false,
-    user_quiet_hours_schedule: { default_schedule: config.quietHoursDefaultSchedule },
+    user_quiet_hours_schedule: {
+      default_schedule: config.quietHoursDefaultSchedule,
+      allow_user_custom: config.quietHoursAllowUserCustom,
+    },
     support: { links: [] },
     external_auth: [],
     // Coder's SSHConfig struct has no JSON tags, so its keys go out capitalised.

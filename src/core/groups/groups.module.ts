@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/resolved-params.js';
+import { GroupListingRepository } from './group-listing.repository.js';
 import { GroupNameParamResolver, GroupParamResolver } from './groups.params.js';
 import { GroupsRepository } from './groups.repository.js';
 
@@ -10,7 +11,7 @@ import { GroupsRepository } from './groups.repository.js';
  */
 @Module({
   imports: [AccessModule],
-  providers: [GroupsRepository, GroupParamResolver, GroupNameParamResolver],
-  exports: [GroupsRepository, GroupParamResolver],
+  providers: [GroupsRepository, GroupListingRepository, GroupParamResolver, GroupNameParamResolver],
+  exports: [GroupsRepository, GroupListingRepository, GroupParamResolver],
 })
 export class CoreGroupsModule {}

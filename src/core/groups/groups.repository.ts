@@ -6,31 +6,7 @@ import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/u
 import { GroupMemberEntity } from './entities/group-member.entity.js';
 import { GroupEntity } from './entities/group.entity.js';
 import { EVERYONE_GROUP_NAME, everyoneGroupId } from './everyone-group.js';
-
-/** Every column of `groups` aliased `g`: the reads on the request path skip the ORM's query builder (user-row.ts). */
-const GROUP_COLUMNS_SQL = `g.id, g.name, g.display_name, g.organization_id, g.avatar_url, g.quota_allowance, g.source`;
-
-interface GroupRow {
-  id: string;
-  name: string;
-  display_name: string;
-  organization_id: string;
-  avatar_url: string;
-  quota_allowance: number;
-  source: string;
-}
-
-function groupFromRow(row: GroupRow): GroupEntity {
-  const group = new GroupEntity();
-  group.id = row.id;
-  group.name = row.name;
-  group.displayName = row.display_name;
-  group.organizationId = row.organization_id;
-  group.avatarUrl = row.avatar_url;
-  group.quotaAllowance = row.quota_allowance;
-  group.source = row.source;
-  return group;
-}
+import { GROUP_COLUMNS_SQL, groupFromRow, type GroupRow } from './group-row.js';
 
 /** A group whose allowance counts toward a user's workspace quota budget. */
 export interface GroupAllowance {
@@ -115,8 +91,9 @@ export class GroupsRepository {
   }
 
   /**
-   * Active, non-deleted members of several groups in ONE query: explicit members from
-   * group_members, and for Everyone groups (id = organization id) the organization's members.
+   * Non-deleted members of several groups that are not suspended (active or dormant: a dormant user
+   * is still a member) in ONE query: explicit members from group_members, and for Everyone groups
+   * (id = organization id) the organization's members.
    */
   async membersOfGroups(groupIds: string[]): Promise<Map<string, UserEntity[]>> {
     const result = new Map<string, UserEntity[]>(groupIds.map((id) => [id, []]));
@@ -128,7 +105,7 @@ export class GroupsRepository {
                UNION ALL
                SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
                 WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
-        WHERE u.deleted = false AND u.status = 'active'
+        WHERE u.deleted = false AND u.status <> 'suspended'
         ORDER BY lower(u.username) ASC`,
       [groupIds],
     );

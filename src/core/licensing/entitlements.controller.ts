@@ -1,4 +1,5 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Route } from '../../common/decorators/route.decorator.js';
 import { Public } from '../access/access.decorators.js';
@@ -33,7 +34,11 @@ export class EntitlementsResponse {
     description: `Every feature name of Coder's 2023 and 2026 clients, always: ${FEATURES.join(', ')}.`,
   })
   features: Record<string, FeatureDto>;
-  @ApiProperty({ type: [String] }) warnings: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Only for callers who may read licenses (owners); empty for others.',
+  })
+  warnings: string[];
   @ApiProperty({ type: [String] }) errors: string[];
   @ApiProperty() has_license: boolean;
   @ApiProperty() trial: boolean;
@@ -47,10 +52,13 @@ export class EntitlementsResponse {
 export class EntitlementsController {
   constructor(private readonly entitlements: EntitlementsService) {}
 
-  /** Public, as in Coder: the dashboard reads it before anyone signs in. Served from memory. */
+  /**
+   * Public, as in Coder: the dashboard reads it before anyone signs in. Served from memory; a
+   * session, when sent, only decides whether `warnings` are shown.
+   */
   @Route('GET', '', { summary: 'Get entitlements (no session needed)', returns: EntitlementsResponse })
   @Public()
-  get() {
-    return this.entitlements.snapshot();
+  get(@Req() req: Request) {
+    return this.entitlements.snapshotFor(req.user);
   }
 }

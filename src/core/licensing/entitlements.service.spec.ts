@@ -134,3 +134,31 @@ describe('EntitlementsService enablements (what this deployment turns on)', () =
     expect(svc.snapshot().has_license).toBe(false);
   });
 });
+
+describe('EntitlementsService.snapshotFor', () => {
+  const actor = (siteRoles: string[], orgRoles: string[] = []) =>
+    ({
+      id: 'u',
+      username: 'u',
+      email: 'u@example.com',
+      siteRoles,
+      orgRoles: new Map([['org', orgRoles]]),
+      groupIds: [],
+      apiKeyId: 'k',
+      apiKeyScope: 'all',
+      loginType: 'password',
+    }) as never;
+
+  it('shows warnings only to callers who may read licenses', () => {
+    const { svc } = service();
+    svc.replace({ ...svc.snapshot(), warnings: ['Your license expires in 3 days.'] });
+    expect(svc.snapshotFor(actor(['owner'])).warnings).toEqual(['Your license expires in 3 days.']);
+    expect(svc.snapshotFor(actor(['auditor'])).warnings).toEqual([]);
+    expect(svc.snapshotFor(actor([])).warnings).toEqual([]);
+    expect(svc.snapshotFor(actor(['template-admin', 'user-admin'], ['organization-admin'])).warnings).toEqual([]);
+    expect(svc.snapshotFor(undefined).warnings).toEqual([]);
+    // The shared snapshot itself is never changed.
+    expect(svc.snapshot().warnings).toEqual(['Your license expires in 3 days.']);
+    expect(svc.snapshotFor(undefined)).toEqual({ ...svc.snapshot(), warnings: [] });
+  });
+});

@@ -4,6 +4,8 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { PubSub } from '../../database/pubsub/pubsub.js';
 import { SiteConfigService } from '../site-config/site-config.service.js';
+import { can } from '../rbac/policy.js';
+import type { Actor } from '../rbac/actor.js';
 import { UsersRepository } from '../users/users.repository.js';
 import {
   computeEntitlements,
@@ -100,6 +102,17 @@ export class EntitlementsService implements OnApplicationBootstrap, OnModuleDest
 
   snapshot(): EntitlementsSnapshot {
     return this.current;
+  }
+
+  /**
+   * The snapshot as `actor` may see it: entitlement warnings (license expiry, seats, expired
+   * features) only for callers who may read licenses (Coder #13939; Coder's own fix, #14488, shows
+   * them to deployment-config readers, auditors included); a signed-out caller sees none.
+   */
+  snapshotFor(actor: Actor | undefined): EntitlementsSnapshot {
+    const current = this.current;
+    if (current.warnings.length === 0 || (actor && can(actor, 'read', { type: 'license' }))) return current;
+    return { ...current, warnings: [] };
   }
 
   isEnabled(feature: FeatureName): boolean {

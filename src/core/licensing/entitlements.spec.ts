@@ -1,4 +1,4 @@
-import { computeEntitlements, unlicensedSnapshot, type EntitlementInputs } from './entitlements.js';
+import { computeEntitlements, mergePeriods, unlicensedSnapshot, type EntitlementInputs } from './entitlements.js';
 import { FEATURES, type FeatureName } from './features.js';
 import type { LicenseClaims } from './license-claims.js';
 
@@ -134,6 +134,65 @@ describe("computeEntitlements (Coder's enterprise/coderd/license/license.go)", (
     [-1, false],
   ])('does not warn %i days before expiry (trial: %s)', (n, trial) => {
     expect(compute([license({ license_expires: S(days(n)) - 60, trial })]).warnings).toEqual([]);
+  });
+
+  describe('expiry warning over the contiguous licensed period (Coder #19498, #19601)', () => {
+    const expiring = license({ nbf: S(days(-355)), license_expires: S(days(10)) - 60 });
+
+    it('warns once for a license expiring in 10 days with no renewal', () => {
+      expect(compute([expiring]).warnings).toEqual(['Your license expires in 10 days.']);
+    });
+
+    it('is silenced by a renewal starting now and valid for a year', () => {
+      const renewal = license({ nbf: S(NOW), license_expires: S(days(365)) });
+      expect(compute([expiring, renewal]).warnings).toEqual([]);
+      expect(compute([renewal, expiring]).warnings).toEqual([]);
+    });
+
+    it('is silenced by a renewal that is not valid yet but starts before the old term ends', () => {
+      const next = license({ nbf: S(days(10)) - 60, license_expires: S(days(375)), features: { scim: 1 } });
+      const e = compute([expiring, next]);
+      expect(e.warnings).toEqual([]);
+      // ...while the future license still grants nothing.
+      expect(e.features.scim.entitlement).toBe('not_entitled');
+    });
+
+    it('still warns when a gap separates the renewal from the expiring term', () => {
+      const later = license({ nbf: S(days(12)), license_expires: S(days(377)) });
+      expect(compute([expiring, later]).warnings).toEqual(['Your license expires in 10 days.']);
+    });
+
+    it('warns for the end of the merged period when a chained renewal also ends soon', () => {
+      const short = license({ nbf: S(days(-1)), license_expires: S(days(20)) - 60 });
+      expect(compute([expiring, short]).warnings).toEqual(['Your license expires in 20 days.']);
+    });
+
+    it('ignores an old license in its grace period when looking at the current term', () => {
+      const grace = license({ nbf: S(days(-400)), license_expires: S(days(-40)), exp: S(days(5)) });
+      expect(compute([grace, expiring]).warnings).toEqual(['Your license expires in 10 days.']);
+    });
+
+    it('a renewal bound to another deployment silences nothing', () => {
+      const renewal = license({ nbf: S(NOW), license_expires: S(days(365)), deployment_ids: ['elsewhere'] });
+      expect(compute([expiring, renewal], { deploymentId: 'mine' }).warnings).toEqual([
+        'Your license expires in 10 days.',
+      ]);
+    });
+
+    it('mergePeriods joins touching and overlapping terms, keeps gaps, drops reversed ones', () => {
+      expect(
+        mergePeriods([
+          [5, 8],
+          [0, 3],
+          [3, 4],
+          [9, 7],
+          [6, 12],
+        ]),
+      ).toEqual([
+        [0, 4],
+        [5, 12],
+      ]);
+    });
   });
 
   it("warns about every enabled feature the license lacks, with Coder's nice names, never for HA or git auth", () => {
@@ -388,6 +447,39 @@ describe('computeEntitlements: feature names of both eras and the 2026 claim rul
       soft_limit: 80,
       hard_limit: 120,
     });
+  });
+
+  it.each([
+    [
+      'unlimited (-1): enabled without a limit',
+      { agent_runtime_hours_allocation: -1, agent_runtime_hours_limit_soft: 5 },
+      { enabled: true },
+    ],
+    [
+      'a soft limit at or above the allocation is dropped',
+      { agent_runtime_hours_allocation: 100, agent_runtime_hours_limit_soft: 100 },
+      { enabled: true, limit: 100 },
+    ],
+    [
+      'a hard limit below the allocation is dropped',
+      { agent_runtime_hours_allocation: 100, agent_runtime_hours_limit_hard: 99 },
+      { enabled: true, limit: 100 },
+    ],
+    [
+      'a zero allocation grants it disabled, without a hard limit',
+      { agent_runtime_hours_allocation: 0, agent_runtime_hours_limit_hard: 10 },
+      { enabled: false, limit: 0 },
+    ],
+  ])('agent runtime hours (Coder decodeAgentRuntimeHours): %s', (_, claims, expected) => {
+    const feature = compute([license({ nbf: S(NOW), features: claims })]).features.agent_runtime_hours;
+    const { usage_period, ...rest } = feature;
+    expect(rest).toEqual({ entitlement: 'entitled', ...expected });
+    expect(usage_period).toBeDefined();
+  });
+
+  it('agent runtime hours: another negative allocation grants nothing', () => {
+    const e = compute([license({ features: { agent_runtime_hours_allocation: -2 } })]);
+    expect(e.features.agent_runtime_hours).toEqual({ entitlement: 'not_entitled', enabled: false });
   });
 
   it('the AI Governance add-on grants aibridge and boundary, but only with an AI governance seat limit', () => {

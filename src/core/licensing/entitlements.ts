@@ -2,6 +2,7 @@ import type { LicenseClaims } from './license-claims.js';
 import {
   ADDONS,
   AGENT_RUNTIME_HOURS_CLAIMS,
+  AGENT_RUNTIME_HOURS_UNLIMITED,
   ALWAYS_ENABLE,
   CLAIM_ALIASES,
   featureNiceName,
@@ -117,6 +118,31 @@ function usagePeriod(claims: LicenseClaims, now: Date): UsagePeriod {
   return { issued_at: iso(claims.iat ?? startS), start: iso(startS), end: iso(claims.exp) };
 }
 
+/**
+ * Coder's `decodeAgentRuntimeHours`: the allocation is the limit (-1: unlimited, no limit; other
+ * negatives grant nothing); the soft limit counts only below the allocation, the hard one only at
+ * or above a positive allocation. Unusable claims are dropped, never the license.
+ */
+function agentRuntimeHours(
+  claimed: Record<string, number>,
+  entitlement: Entitlement,
+  period: UsagePeriod,
+): FeatureState | undefined {
+  const allocation = claimed[AGENT_RUNTIME_HOURS_CLAIMS.allocation];
+  if (allocation === AGENT_RUNTIME_HOURS_UNLIMITED) return { entitlement, enabled: true, usage_period: period };
+  if (allocation === undefined || allocation < 0) return undefined;
+  const soft = claimed[AGENT_RUNTIME_HOURS_CLAIMS.soft];
+  const hard = claimed[AGENT_RUNTIME_HOURS_CLAIMS.hard];
+  return {
+    entitlement,
+    enabled: allocation > 0,
+    limit: allocation,
+    ...(soft !== undefined && soft >= 0 && soft < allocation ? { soft_limit: soft } : {}),
+    ...(hard !== undefined && allocation > 0 && hard >= allocation ? { hard_limit: hard } : {}),
+    usage_period: period,
+  };
+}
+
 interface LicenseContext {
   claims: LicenseClaims;
   ent: Entitlement;
@@ -174,19 +200,8 @@ function applyLicense(
     }
   }
 
-  const allocation = claimed[AGENT_RUNTIME_HOURS_CLAIMS.allocation];
-  if (allocation !== undefined && allocation >= 0) {
-    const soft = claimed[AGENT_RUNTIME_HOURS_CLAIMS.soft];
-    const hard = claimed[AGENT_RUNTIME_HOURS_CLAIMS.hard];
-    addFeature(features, 'agent_runtime_hours', {
-      entitlement: ent,
-      enabled: allocation > 0,
-      limit: allocation,
-      ...(soft !== undefined ? { soft_limit: soft } : {}),
-      ...(hard !== undefined ? { hard_limit: hard } : {}),
-      usage_period: usagePeriod(claims, l.now),
-    });
-  }
+  const runtimeHours = agentRuntimeHours(claimed, ent, usagePeriod(claims, l.now));
+  if (runtimeHours) addFeature(features, 'agent_runtime_hours', runtimeHours);
 
   for (const addon of claims.addons ?? []) {
     const def = ADDONS[addon];
@@ -221,20 +236,20 @@ export function computeEntitlements(input: EntitlementInputs): EntitlementsSnaps
   let trial = false;
   let requireTelemetry = false;
 
+  const periods: [number, number][] = [];
   for (const { claims } of input.licenses) {
-    if (claims.nbf !== undefined && claims.nbf * 1000 > now.getTime()) continue;
     if (boundElsewhere(claims, input.deploymentId)) continue;
+    // A license for a later term counts for nothing yet, but its term continues the current one.
+    periods.push([(claims.nbf ?? claims.iat ?? 0) * 1000, claims.license_expires * 1000]);
+    if (claims.nbf !== undefined && claims.nbf * 1000 > now.getTime()) continue;
     hasLicense = true;
     trial = claims.trial === true;
     requireTelemetry ||= claims.require_telemetry === true;
-    const expiresMs = claims.license_expires * 1000;
-    const ent: Entitlement = now.getTime() > expiresMs ? 'grace_period' : 'entitled';
-    const days = Math.ceil((expiresMs - now.getTime()) / DAY_MS);
-    if (days > 0 && days < (trial ? 7 : 30)) {
-      warnings.push(`Your license expires in ${days} ${days === 1 ? 'day' : 'days'}.`);
-    }
+    const ent: Entitlement = now.getTime() > claims.license_expires * 1000 ? 'grace_period' : 'entitled';
     applyLicense(features, errors, userLimits, { claims, ent, now, switchedOn });
   }
+  const expiry = expiryWarning(periods, now, trial);
+  if (expiry) warnings.push(expiry);
   applyUserLimit(features, userLimits, activeUserCount);
   for (const name of unavailable) if (features[name]) features[name].enabled = false;
 
@@ -270,6 +285,36 @@ export function computeEntitlements(input: EntitlementInputs): EntitlementsSnaps
     require_telemetry: requireTelemetry,
     refreshed_at: now.toISOString(),
   };
+}
+
+/**
+ * Coder's license term periods merged into contiguous blocks (license.go `licenseValidityPeriod`,
+ * #19601): a license whose term starts no later than another's `license_expires` extends it, so
+ * a loaded renewal (even one not valid yet) silences the warning of the license it replaces.
+ */
+export function mergePeriods(periods: readonly [number, number][]): [number, number][] {
+  const sorted = periods.filter(([start, end]) => end >= start).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+/**
+ * One warning for the contiguous licensed period in force or next (30 days ahead, 7 for a trial).
+ * Coder takes the earliest merged block, so an old license in its grace period silences the
+ * warning of a separate current one; we take the first block that has not ended, as its comment
+ * ("the current or next contiguous period") intends.
+ */
+function expiryWarning(periods: readonly [number, number][], now: Date, trial: boolean): string | undefined {
+  const block = mergePeriods(periods).find(([, end]) => end > now.getTime());
+  if (!block) return undefined;
+  const days = Math.ceil((block[1] - now.getTime()) / DAY_MS);
+  if (days <= 0 || days >= (trial ? 7 : 30)) return undefined;
+  return `Your license expires in ${days} ${days === 1 ? 'day' : 'days'}.`;
 }
 
 /**

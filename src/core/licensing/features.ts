@@ -103,6 +103,8 @@ export const AGENT_RUNTIME_HOURS_CLAIMS = {
   soft: 'agent_runtime_hours_limit_soft',
   hard: 'agent_runtime_hours_limit_hard',
 } as const;
+/** The allocation claim's reserved value for unlimited runtime hours (an enabled feature without a limit). */
+export const AGENT_RUNTIME_HOURS_UNLIMITED = -1;
 
 /**
  * The features a `feature_set` claim grants in bulk (`FeatureSet.Features()`): `enterprise` is every

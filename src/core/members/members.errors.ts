@@ -8,3 +8,4 @@ export const orgRoleScopeInvalid = (role: string) =>
   badRequest(`Role must have proper UUIDs for organization, "${role}" does not`);
 export const orgRoleOtherOrganization = (orgId: string) => badRequest(`Must only pass roles for org "${orgId}"`);
 export const orgRolesOnly = () => badRequest('must only update organization roles');
+export const INVALID_MEMBER_SEARCH = 'Invalid member search query.';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { forbidden } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
+import { parsePagination, QueryParser } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { AuditService, auditDiff, type AuditEntry } from '../audit/audit.service.js';
 import type { OrganizationMemberEntity } from '../organizations/entities/organization-member.entity.js';
@@ -9,14 +10,18 @@ import type { OrganizationEntity } from '../organizations/entities/organization.
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import { canAssignOrgRole } from '../rbac/policy.js';
-import { ORG_ROLES, roleDisplayName } from '../rbac/roles.js';
-import type { AssignableRoleResponse } from '../users/dto/create-user.dto.js';
+import type { AssignableRoleResponse } from '../rbac/dto/role.dto.js';
+import { toAssignableRole } from '../rbac/role-presenter.js';
+import { ORG_ROLES } from '../rbac/roles.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
 import {
   toMemberResponse,
+  toMemberWithUserDataResponse,
   type OrganizationMemberResponse,
-  type OrganizationMemberWithNameResponse,
+  type OrganizationMemberWithUserDataResponse,
+  type PaginatedMembersResponse,
 } from './dto/member.dto.js';
+import { parseMemberSearch } from './member-search.js';
 import { memberExists, memberMissing, ownOrgRolesUnchangeable } from './members.errors.js';
 import { requestedOrgRoles } from './org-roles.js';
 
@@ -29,9 +34,20 @@ export class MembersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(org: OrganizationEntity): Promise<OrganizationMemberWithNameResponse[]> {
-    const members = await this.repo.listMembersWithUsernames(org.id);
-    return members.map((m) => ({ ...toMemberResponse(m), username: m.username }));
+  /** The deprecated unpaginated list: every member, one statement. */
+  async list(org: OrganizationEntity): Promise<OrganizationMemberWithUserDataResponse[]> {
+    const { members } = await this.repo.listMembersWithUsers(org.id);
+    return members.map(toMemberWithUserDataResponse);
+  }
+
+  /** `paginated-members`: pagination is checked first, then `q` (the `GET /users` search), as there. */
+  async listPage(org: OrganizationEntity, query: Record<string, unknown>): Promise<PaginatedMembersResponse> {
+    const parser = new QueryParser(query);
+    const page = parsePagination(parser);
+    const q = parser.string('q');
+    parser.done();
+    const { members, count } = await this.repo.listMembersWithUsers(org.id, parseMemberSearch(q), page);
+    return { members: members.map(toMemberWithUserDataResponse), count };
   }
 
   /**
@@ -91,12 +107,7 @@ export class MembersService {
   }
 
   assignableRoles(actor: Actor, org: OrganizationEntity): AssignableRoleResponse[] {
-    return ORG_ROLES.map((name) => ({
-      name,
-      display_name: roleDisplayName(name),
-      assignable: canAssignOrgRole(actor, org.id, name),
-      organization_id: org.id,
-    }));
+    return ORG_ROLES.map((name) => toAssignableRole(name, canAssignOrgRole(actor, org.id, name), org.id));
   }
 }
 

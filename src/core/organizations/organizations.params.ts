@@ -9,9 +9,9 @@ import { OrganizationsRepository } from './organizations.repository.js';
 import { OrganizationsService } from './organizations.service.js';
 
 /**
- * `{organization}`: an organization id, strictly a UUID (400 `Invalid UUID "organization".`, as the
- * authorization guard answers), 404 when unknown or not visible to the caller. Routes that also
- * accept `default` name their parameter differently (`{orgref}`, provisioner daemons).
+ * `{organization}`: an organization id, name or `default`, as Coder's current
+ * `ExtractOrganizationParam` (the 2024+ dashboard puts names in paths); 404 when unknown or not
+ * visible to the caller. The 2023 API took ids only (400 for anything else).
  */
 @Injectable()
 export class OrganizationParamResolver implements ParamResolver<OrganizationEntity>, OnModuleInit {

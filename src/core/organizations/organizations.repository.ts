@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
+import type { UserFilter } from '../users/user-search.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
+import { memberRowsQuery, membersFromRows, type MemberWithUser } from './member-rows.query.js';
 
 export interface NewOrganization {
   name: string;
@@ -10,10 +13,6 @@ export interface NewOrganization {
   description?: string;
   icon?: string;
   isDefault?: boolean;
-}
-
-export interface MemberWithUsername extends OrganizationMemberEntity {
-  username: string;
 }
 
 /** The one owner of `organizations` and `organization_members`. */
@@ -30,6 +29,15 @@ export class OrganizationsRepository {
       .createQueryBuilder(OrganizationEntity, 'o')
       .where('lower(o.name) = lower(:name)', { name })
       .getOne();
+  }
+
+  /** Organizations by id, in one statement (also for no ids, so a list route's statement count is fixed). */
+  async getOrganizationsByIds(ids: string[]): Promise<Map<string, OrganizationEntity>> {
+    const orgs = await this.db.manager
+      .createQueryBuilder(OrganizationEntity, 'o')
+      .where('o.id = ANY(:ids)', { ids })
+      .getMany();
+    return new Map(orgs.map((o) => [o.id, o]));
   }
 
   getDefaultOrganization(): Promise<OrganizationEntity | null> {
@@ -83,15 +91,14 @@ export class OrganizationsRepository {
     return this.db.manager.findOneBy(OrganizationMemberEntity, { organizationId, userId });
   }
 
-  async listMembersWithUsernames(organizationId: string): Promise<MemberWithUsername[]> {
-    const rows = await this.db.manager
-      .createQueryBuilder(OrganizationMemberEntity, 'm')
-      .innerJoin('users', 'u', 'u.id = m.user_id AND u.deleted = false')
-      .addSelect('u.username', 'username')
-      .where('m.organization_id = :organizationId', { organizationId })
-      .orderBy('lower(u.username)', 'ASC')
-      .getRawAndEntities<{ username: string }>();
-    return rows.entities.map((member, i) => ({ ...member, username: rows.raw[i].username }));
+  /** Members with their users; a page of them when `page` is given (Coder's paginated-members). */
+  async listMembersWithUsers(
+    organizationId: string,
+    filter?: UserFilter,
+    page?: Pagination,
+  ): Promise<{ members: MemberWithUser[]; count: number }> {
+    const { sql, params } = memberRowsQuery(organizationId, filter, page);
+    return membersFromRows(await this.db.manager.query(sql, params));
   }
 
   /** A user's memberships (organization and explicit roles), oldest first. */

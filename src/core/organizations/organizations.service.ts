@@ -13,8 +13,12 @@ import {
   type OrganizationResponse,
 } from './dto/organization.dto.js';
 import type { OrganizationEntity } from './entities/organization.entity.js';
-import { organizationExists, organizationIdInvalid, organizationMissing } from './organizations.errors.js';
+import { organizationExists, organizationMissing } from './organizations.errors.js';
 import { OrganizationsRepository, type NewOrganization } from './organizations.repository.js';
+
+/** Coder's `codersdk.DefaultOrganization`: names the default organization in a path. */
+export const DEFAULT_ORGANIZATION_REF = 'default';
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 @Injectable()
 export class OrganizationsService {
@@ -26,16 +30,27 @@ export class OrganizationsService {
   ) {}
 
   /**
-   * An organization named by id, as `actor` may see it: 400 when not a UUID, 404 when unknown or
-   * not visible. The `{organization}` resolver (organizations.params.ts) and the provisioner
-   * daemons' `{orgref}` (which also accepts `default`) share it.
+   * An organization as Coder's current `{organization}` path parameter names it: `default` (or the
+   * nil UUID) for the default organization, an id, or else a name (case-insensitive). Null when
+   * there is none.
+   */
+  findByRef(ref: string): Promise<OrganizationEntity | null> {
+    if (ref === DEFAULT_ORGANIZATION_REF || ref === NIL_UUID) return this.repo.getDefaultOrganization();
+    if (isUuid(ref)) return this.repo.getOrganizationById(ref.toLowerCase());
+    return this.repo.getOrganizationByName(ref);
+  }
+
+  /**
+   * `findByRef` as `actor` may see it: 404 when unknown or not visible (the same answer, so names
+   * cannot be probed). The `{organization}` resolver (organizations.params.ts) and the provisioner
+   * daemons' `{orgref}` share it.
    */
   async lookupVisible(actor: Actor, ref: string): Promise<OrganizationEntity> {
-    if (!isUuid(ref)) throw organizationIdInvalid(ref);
-    const id = ref.toLowerCase();
-    if (!can(actor, 'read', { type: 'organization', orgId: id })) throw organizationMissing();
-    const org = await this.repo.getOrganizationById(id);
-    if (!org) throw organizationMissing();
+    if (isUuid(ref) && !can(actor, 'read', { type: 'organization', orgId: ref.toLowerCase() })) {
+      throw organizationMissing();
+    }
+    const org = await this.findByRef(ref);
+    if (!org || !can(actor, 'read', { type: 'organization', orgId: org.id })) throw organizationMissing();
     return org;
   }
 
@@ -84,6 +99,13 @@ export class OrganizationsService {
   async list(actor: Actor): Promise<OrganizationResponse[]> {
     const all = await this.repo.listOrganizations();
     return all.filter((org) => can(actor, 'read', { type: 'organization', orgId: org.id })).map(toOrganizationResponse);
+  }
+
+  /** The organizations among `ids` that `viewer` may read, by id, in one statement. */
+  async organizationsShownTo(viewer: Actor, ids: string[]): Promise<Map<string, OrganizationEntity>> {
+    const orgs = await this.repo.getOrganizationsByIds([...new Set(ids)]);
+    for (const id of orgs.keys()) if (!can(viewer, 'read', { type: 'organization', orgId: id })) orgs.delete(id);
+    return orgs;
   }
 
   getDefaultOrganization(): Promise<OrganizationEntity | null> {

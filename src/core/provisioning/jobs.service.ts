@@ -37,6 +37,7 @@ export interface BuildJob {
   job: ProvisionerJobResponse;
   dailyCost: number | null;
   updatedAt: Date | null;
+  deadline: Date | null;
 }
 
 @Injectable()
@@ -90,9 +91,9 @@ export class JobsService {
   }
 
   /**
-   * `describeJobs` for workspace builds, with each build's daily cost and update time read in the
-   * same statement as its job: a build row read before the job may predate the quota commit of a
-   * job that has completed since.
+   * `describeJobs` for workspace builds, with each build's daily cost, update time and deadline
+   * read in the same statement as its job: a build row read before the job may predate the quota
+   * commit (or the deadline) of a job that has completed since.
    */
   async describeBuildJobs(ids: string[]): Promise<Map<string, BuildJob>> {
     const out = new Map<string, BuildJob>();
@@ -102,6 +103,7 @@ export class JobsService {
         job: toJobResponse(row),
         dailyCost: row.workspace_build_daily_cost,
         updatedAt: row.workspace_build_updated_at,
+        deadline: row.workspace_build_deadline,
       });
     }
     return out;

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Database } from '../../database/database.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { PubSub } from '../../database/pubsub/pubsub.js';
+import { autostopDeadline, effectiveTtl } from '../lifecycle/lifecycle-rules.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
@@ -239,11 +240,21 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
         if (build) {
           await this.jobs.insertResources(resources.map((r) => row(r, build.transition)));
           if (build.transition === 'delete') await this.workspaces.markWorkspaceDeleted(build.workspace_id);
+          if (build.transition === 'start') await this.setAutostopDeadline(build.id, now);
         }
       }
       if (!(await this.jobs.completeJob(job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
     });
     await this.announceLogs(job.id);
+  }
+
+  /** As Coder's provisionerdserver: a completed `start` build gets its autostop deadline (lifecycle-rules.ts). */
+  private async setAutostopDeadline(buildId: string, completedAt: Date): Promise<void> {
+    const inputs = await this.builds.getAutostopInputs(buildId);
+    if (!inputs) return;
+    const ttl = effectiveTtl(inputs.ttl, inputs.allow_user_autostop, inputs.default_ttl);
+    const deadline = autostopDeadline(completedAt, ttl, inputs.autostart_schedule, inputs.autostart_allowed_days);
+    if (deadline) await this.builds.setDeadline(buildId, deadline);
   }
 
   async failJob(daemon: ProvisionerDaemonEntity, jobId: string, error: string, errorCode?: string): Promise<void> {

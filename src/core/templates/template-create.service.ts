@@ -48,7 +48,9 @@ function newTemplate(
     allowUserAutostop: body.allow_user_autostop ?? true,
     requireActiveVersion: body.require_active_version ?? false,
     deprecationMessage: '',
-    useClassicParameterFlow: body.template_use_classic_parameter_flow ?? false,
+    // Coder defaults to false (dynamic parameters), a WebSocket flow this server does not serve: the
+    // current dashboard's build-parameter dialogs work here only with the classic flow.
+    useClassicParameterFlow: body.template_use_classic_parameter_flow ?? true,
     agentsAllowed: body.agents_allowed ?? true,
     disableModuleCache: false,
   };

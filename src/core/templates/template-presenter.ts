@@ -27,6 +27,9 @@ export function toTemplateResponse(t: TemplateEntity, activeUsers: number, creat
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
     organization_id: t.organizationId,
+    organization_name: t.organization?.name ?? '',
+    organization_display_name: t.organization?.displayName ?? '',
+    organization_icon: t.organization?.icon ?? '',
     name: t.name,
     display_name: t.displayName,
     provisioner: t.provisioner,
@@ -51,6 +54,7 @@ export function toTemplateResponse(t: TemplateEntity, activeUsers: number, creat
     autostop_requirement: { ...requirement, days_of_week: [...requirement.days_of_week] },
     autostart_requirement: { days_of_week: bitmapToWeekdays(Number(t.autostartAllowedDays)) },
     activity_bump_ms: ms(t.activityBump),
+    time_til_autostop_notify_ms: ms(t.timeTilAutostopNotify),
     require_active_version: t.requireActiveVersion,
     deprecated: t.deprecationMessage !== '',
     deprecation_message: t.deprecationMessage,
@@ -76,6 +80,7 @@ export class TemplatePresenter {
     const [counts, users] = await Promise.all([
       this.repo.activeUserCounts(list.map((t) => t.id)),
       this.users.minimalUsersByIds(list.map((t) => t.createdBy)),
+      this.repo.withOrganizations(list),
     ]);
     return list.map((t) => toTemplateResponse(t, counts.get(t.id) ?? 0, users.get(t.createdBy)?.username ?? ''));
   }
@@ -92,7 +97,7 @@ export class TemplatePresenter {
     return list.map((v) => {
       const job = jobs.get(v.jobId);
       if (!job) throw internalError(`template version ${v.id} has no job ${v.jobId}`);
-      const creator = users.get(v.createdBy) ?? { id: v.createdBy, username: '', avatar_url: '' };
+      const creator = users.get(v.createdBy) ?? { id: v.createdBy, username: '', name: '', avatar_url: '' };
       const out: TemplateVersionResponse = {
         id: v.id,
         template_id: v.templateId ?? NIL_UUID,
@@ -103,7 +108,10 @@ export class TemplatePresenter {
         message: v.message,
         job,
         readme: v.readme,
-        created_by: { id: creator.id, username: creator.username, avatar_url: creator.avatar_url },
+        created_by: { id: creator.id, username: creator.username, name: creator.name, avatar_url: creator.avatar_url },
+        archived: v.archived,
+        // External agents (Coder's `coder_external_agent` resource) are not supported here.
+        has_external_agent: false,
         warnings: [],
       };
       if (job.matched_provisioners) out.matched_provisioners = job.matched_provisioners;

@@ -16,6 +16,7 @@ function template(): TemplateEntity {
     defaultTtl: 0,
     maxTtl: 0,
     activityBump: 3_600_000_000_000,
+    timeTilAutostopNotify: 0,
     restartRequirementDaysOfWeek: 0,
     restartRequirementWeeks: 1,
     autostartAllowedDays: 127,
@@ -85,11 +86,25 @@ describe('template settings', () => {
     expect(() => create({ dormant_ttl_ms: -1 })).toThrow('Invalid create template request.');
   });
 
+  it('the autostop reminder is 0 or at least a minute, on create and PATCH (Coder 000528)', () => {
+    expect(create({ time_til_autostop_notify_ms: 60_000 }).timeTilAutostopNotify).toBe(60_000_000_000);
+    expect(() => create({ time_til_autostop_notify_ms: 59_999 })).toThrow('Invalid create template request.');
+    expect(() => create({ time_til_autostop_notify_ms: -1 })).toThrow('Invalid create template request.');
+    expect(patch({ time_til_autostop_notify_ms: 120_000 }).timeTilAutostopNotify).toBe(120_000_000_000);
+    expect(patch({ time_til_autostop_notify_ms: 0 }).timeTilAutostopNotify).toBe(0);
+    expect(patch({}).timeTilAutostopNotify).toBe(0);
+    expect(() => patch({ time_til_autostop_notify_ms: 1 })).toThrow('Invalid request to update template metadata!');
+    expect(templateAuditSnapshot(patch({ time_til_autostop_notify_ms: 60_000 }))).toMatchObject({
+      time_til_autostop_notify: 60_000_000_000,
+    });
+  });
+
   it("create defaults are Coder's", () => {
     expect(create({})).toEqual({
       defaultTtl: 0,
       maxTtl: 0,
       activityBump: 3_600_000_000_000,
+      timeTilAutostopNotify: 0,
       restartRequirementDaysOfWeek: 0,
       restartRequirementWeeks: 1,
       autostartAllowedDays: 127,

@@ -24,6 +24,7 @@ const MAX_DURATION_MS = 9_223_372_036_854;
 const TOO_LONG = `Must be at most ${MAX_DURATION_MS} milliseconds.`;
 const POSITIVE = 'Must be a positive integer.';
 const AT_LEAST_A_MINUTE = 'Value must be at least one minute.';
+const NOTIFY_AT_LEAST_A_MINUTE = 'Must be 0 (disabled) or at least one minute.';
 
 /** The settings a create or an update decides, in the entity's units (nanoseconds, bitmaps). */
 export type TemplateSettings = Pick<
@@ -34,6 +35,7 @@ export type TemplateSettings = Pick<
   | 'inactivityTtl'
   | 'lockedTtl'
   | 'activityBump'
+  | 'timeTilAutostopNotify'
   | 'restartRequirementDaysOfWeek'
   | 'restartRequirementWeeks'
   | 'autostartAllowedDays'
@@ -119,6 +121,10 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
   }
   const bump = firstGiven<number>(body, ['activity_bump_ms']);
   const activityBump = bump ? ns(bump) : ONE_HOUR_NS;
+  const notify = firstGiven<number>(body, ['time_til_autostop_notify_ms']);
+  if (notify && notify.value > 0 && notify.value < MIN_TTL_MS)
+    problems.push({ field: notify.field, detail: NOTIFY_AT_LEAST_A_MINUTE });
+  const timeTilAutostopNotify = ns(notify);
   const stop = firstGiven<RestartRequirement>(body, ['restart_requirement', 'autostop_requirement']);
   const { daysBitmap, weeks } = stop ? autostop(stop.value, stop.field, problems) : { daysBitmap: 0, weeks: 1 };
   const autostartAllowedDays = body.autostart_requirement
@@ -128,6 +134,7 @@ export function newTemplateSettings(body: CreateTemplateRequest): TemplateSettin
     defaultTtl,
     maxTtl,
     activityBump,
+    timeTilAutostopNotify,
     restartRequirementDaysOfWeek: daysBitmap,
     restartRequirementWeeks: weeks,
     autostartAllowedDays,
@@ -174,6 +181,10 @@ function patchSchedule(next: TemplateEntity, body: UpdateTemplateMetaRequest, pr
     });
   }
   set(next, 'activityBump', positive('activity_bump_ms'));
+  const notify = positive('time_til_autostop_notify_ms');
+  if (notify !== undefined && notify > 0 && notify < MIN_TTL_MS * NS_PER_MS)
+    problems.push({ field: 'time_til_autostop_notify_ms', detail: NOTIFY_AT_LEAST_A_MINUTE });
+  set(next, 'timeTilAutostopNotify', notify);
   const stop = firstGiven<RestartRequirement>(body, ['autostop_requirement', 'restart_requirement']);
   if (stop) {
     const { daysBitmap, weeks } = autostop(stop.value, stop.field, problems);
@@ -238,6 +249,7 @@ export function templateAuditSnapshot(t: TemplateEntity): Record<string, unknown
     default_ttl: Number(t.defaultTtl),
     max_ttl: Number(t.maxTtl),
     activity_bump: Number(t.activityBump),
+    time_til_autostop_notify: Number(t.timeTilAutostopNotify),
     autostop_requirement_days_of_week: Number(t.restartRequirementDaysOfWeek),
     autostop_requirement_weeks: Number(t.restartRequirementWeeks),
     autostart_block_days_of_week: ALL_DAYS & ~Number(t.autostartAllowedDays),

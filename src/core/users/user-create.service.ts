@@ -55,7 +55,8 @@ export class UserCreateService {
           name: body.name,
           hashedPassword,
           loginType,
-          // No dormant status here: a dormant user is one who has not signed in yet, which becomes active on sign-in.
+          // Coder stores `dormant` (its default) until the first sign-in; here a new user starts active
+          // (Terraform reads the status back) and only the dormancy check makes users dormant.
           status: body.user_status === 'dormant' ? 'active' : body.user_status,
           siteRoles,
         });

@@ -6,7 +6,8 @@ import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import { canAssignSiteRole } from '../rbac/policy.js';
-import { ORG_MEMBER, roleDisplayName, SITE_ROLES } from '../rbac/roles.js';
+import { toAssignableRole } from '../rbac/role-presenter.js';
+import { ORG_MEMBER, SITE_ROLES } from '../rbac/roles.js';
 import type { AssignableRoleResponse, UserRolesResponse } from './dto/create-user.dto.js';
 import { userAuditSnapshot, type UserResponse } from './dto/user.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
@@ -28,11 +29,7 @@ export class UserRolesService {
   ) {}
 
   assignableSiteRoles(actor: Actor): AssignableRoleResponse[] {
-    return SITE_ROLES.map((name) => ({
-      name,
-      display_name: roleDisplayName(name),
-      assignable: canAssignSiteRole(actor, name),
-    }));
+    return SITE_ROLES.map((name) => toAssignableRole(name, canAssignSiteRole(actor, name)));
   }
 
   async getRoles(user: UserEntity): Promise<UserRolesResponse> {

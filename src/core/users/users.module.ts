@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/resolved-params.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { DormancyService } from './dormancy.service.js';
 import { FirstUserService } from './first-user.service.js';
 import { UserController } from './user.controller.js';
 import { UserCreateService } from './user-create.service.js';
@@ -26,6 +27,7 @@ import { AuditModule } from '../audit/audit.module.js';
     FirstUserService,
     UserRolesService,
     UserProfileService,
+    DormancyService,
   ],
   exports: [UsersService, UsersRepository],
 })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, In } from 'typeorm';
+import { Brackets, In, Not } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { UserEntity, type UserStatus } from './entities/user.entity.js';
@@ -10,6 +10,21 @@ import type { UserFilter } from './user-search.js';
  * template ACL's user picker) the members of one organization.
  */
 export type UserVisibility = { all: true } | { all: false; actorId: string } | { all: false; organizationId: string };
+
+/** A user the dormancy job marked. */
+export interface DormantMark {
+  id: string;
+  username: string;
+  last_seen_at: Date;
+}
+
+/** Coder's MinimalUser: what other resources show of a user. */
+export interface MinimalUser {
+  id: string;
+  username: string;
+  name: string;
+  avatar_url: string;
+}
 
 /** Serializes first-user setup across requests and replicas (pg_advisory_xact_lock key). */
 const FIRST_USER_LOCK = 7_245_001;
@@ -145,6 +160,34 @@ export class UsersRepository {
     await this.db.manager.query('UPDATE users SET last_seen_at = $2 WHERE id = $1', [id, lastSeenAt]);
   }
 
+  /**
+   * Coder's UpdateInactiveUsersToDormant: one statement, so replicas running it at once each mark
+   * (and report) a user at most once; the status check is re-read under the row lock.
+   */
+  async markInactiveUsersDormant(seenBefore: Date): Promise<DormantMark[]> {
+    // Wrapped in a SELECT: the ORM answers a bare UPDATE ... RETURNING as [rows, count].
+    return this.db.manager.query(
+      `WITH marked AS (
+         UPDATE users SET status = 'dormant', updated_at = now()
+          WHERE status = 'active' AND deleted = false AND last_seen_at < $1
+         RETURNING id, username, last_seen_at)
+       SELECT id, username, last_seen_at FROM marked`,
+      [seenBefore],
+    );
+  }
+
+  /** A dormant user back to active, seen now (Coder's `UserIsSeen`); false when it was not dormant. */
+  async activateDormantUser(id: string): Promise<boolean> {
+    const rows: { id: string }[] = await this.db.manager.query(
+      `WITH woken AS (
+         UPDATE users SET status = 'active', updated_at = now(), last_seen_at = now()
+          WHERE id = $1 AND status = 'dormant' RETURNING id)
+       SELECT id FROM woken`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   /** Soft delete: rows referencing the user stay valid. */
   async softDeleteUser(id: string): Promise<void> {
     await this.db.manager.update(UserEntity, { id }, { deleted: true, updatedAt: new Date() });
@@ -175,21 +218,24 @@ export class UsersRepository {
   }
 
   /** id, username and avatar of each user, deleted ones included (they still created things: templates, versions). */
-  async minimalUsersByIds(ids: string[]): Promise<Map<string, { id: string; username: string; avatar_url: string }>> {
-    const out = new Map<string, { id: string; username: string; avatar_url: string }>();
+  async minimalUsersByIds(ids: string[]): Promise<Map<string, MinimalUser>> {
+    const out = new Map<string, MinimalUser>();
     const unique = [...new Set(ids)];
     if (unique.length === 0) return out;
-    const rows: { id: string; username: string; avatar_url: string }[] = await this.db.manager.query(
-      'SELECT id, username, avatar_url FROM users WHERE id = ANY($1::uuid[])',
+    const rows: MinimalUser[] = await this.db.manager.query(
+      'SELECT id, username, name, avatar_url FROM users WHERE id = ANY($1::uuid[])',
       [unique],
     );
     for (const r of rows) out.set(r.id, r);
     return out;
   }
 
-  /** The active, non-deleted users among `ids` (the template ACL lists only those). */
+  /**
+   * The non-deleted users among `ids` that are not suspended (active or dormant: a dormant user
+   * keeps its access), the ones the template ACL lists, as Coder's GetTemplateUserRoles.
+   */
   listActiveUsersByIds(ids: string[]): Promise<UserEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.findBy(UserEntity, { id: In(ids), deleted: false, status: 'active' });
+    return this.db.manager.findBy(UserEntity, { id: In(ids), deleted: false, status: Not('suspended') });
   }
 }

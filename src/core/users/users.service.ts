@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { isUuid } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
@@ -27,6 +27,7 @@ import {
 } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
 import { userAuditEntry } from './user-audit.js';
+import { DORMANCY_ACTOR_FIELDS, type SuspensionListener, type UserSuspension } from './user-suspension.js';
 
 /** The site role only an owner holds (and only an owner may grant). */
 const OWNER = 'owner';
@@ -51,7 +52,9 @@ export function assertStrongPassword(password: string): void {
 /** `/users` and `/users/{user}`: listing, lookup, deletion and status; the shared user rules. */
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger('Users');
   private readonly sessionUsers = new WeakMap<Actor, UserEntity>();
+  private readonly suspensionListeners: SuspensionListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -95,6 +98,52 @@ export class UsersService {
     if (user.id === actor.id) return true;
     const orgIds = (await this.orgs.organizationIdsOfUsers([user.id])).get(user.id) ?? [];
     return canReadUser(actor, user.id, orgIds);
+  }
+
+  /**
+   * Registers what follows every suspension. A listener, not an import: the workspaces module
+   * (which stops the workspaces) depends on this one.
+   */
+  onSuspension(listener: SuspensionListener): void {
+    this.suspensionListeners.push(listener);
+  }
+
+  /**
+   * Runs after a suspension has committed, in the same request. Never throws: a failure of what
+   * follows (a workspace that cannot be stopped) is logged and does not undo the suspension.
+   */
+  async afterSuspension(suspension: UserSuspension): Promise<void> {
+    for (const listener of this.suspensionListeners) {
+      try {
+        await listener(suspension);
+      } catch (err) {
+        this.logger.error(`after suspending user ${suspension.userId}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * Coder's ActivateDormantUser: a dormant user who signs in or uses a key is active again (and
+   * seen now, so the next dormancy pass does not mark it at once). Audited as Coder does: the user
+   * itself with the dormancy subsystem's fields. Returns the user's status afterwards (another
+   * request may have woken it first, or an admin suspended it meanwhile).
+   */
+  async activateDormant(user: Pick<UserEntity, 'id' | 'username'>, meta: RequestMeta): Promise<UserStatus> {
+    const woken = await this.db.transaction(async () => {
+      if (!(await this.repo.activateDormantUser(user.id))) return false;
+      await this.audit.record({
+        ...userAuditEntry(meta, user.id, user, {
+          action: 'write',
+          statusCode: 200,
+          diff: auditDiff({ status: 'dormant' }, { status: 'active' }),
+        }),
+        additionalFields: { ...DORMANCY_ACTOR_FIELDS },
+      });
+      return true;
+    });
+    if (!woken) return (await this.repo.getUserById(user.id))?.status ?? 'suspended';
+    await this.activeUsersChanged();
+    return 'active';
   }
 
   /** A user was seen (one of its keys was used): src/core/auth/auth.service.ts. */
@@ -213,6 +262,7 @@ export class UsersService {
       return this.toResponse(actor, updated);
     });
     if (status !== user.status) await this.activeUsersChanged();
+    if (status === 'suspended') await this.afterSuspension({ userId: user.id, actorId: actor.id, meta });
     return response;
   }
 }

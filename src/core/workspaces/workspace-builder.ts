@@ -22,6 +22,8 @@ export interface NewBuild {
   buildNumber: number;
   state: Buffer;
   richParameterValues?: { name: string; value: string }[];
+  /** Coder's build reason; `initiator` (a user asked) unless the lifecycle executor builds. */
+  reason?: 'initiator' | 'autostart' | 'autostop';
 }
 
 /** What Coder's wsbuilder does for every build: check the version's import, then insert the job and the build. */
@@ -69,7 +71,7 @@ export class WorkspaceBuilder {
       provisionerState: input.state,
       jobId: job.id,
       deadline: null,
-      reason: 'initiator',
+      reason: input.reason ?? 'initiator',
       dailyCost: 0,
     });
     await this.builds.insertBuild(build);

@@ -24,6 +24,15 @@ export interface BuildCostContext {
   previous_cost: number | null;
 }
 
+/** A build's workspace TTL and schedule, and its template's autostart days and TTL settings (nanoseconds). */
+export interface AutostopInputs {
+  ttl: number | null;
+  autostart_schedule: string | null;
+  autostart_allowed_days: number;
+  allow_user_autostop: boolean;
+  default_ttl: number;
+}
+
 @Injectable()
 export class WorkspaceBuildsRepository {
   constructor(private readonly db: Database) {}
@@ -117,6 +126,26 @@ export class WorkspaceBuildsRepository {
     await this.db.manager.query('UPDATE workspace_builds SET daily_cost = $2, updated_at = now() WHERE id = $1', [
       buildId,
       dailyCost,
+    ]);
+  }
+
+  /** What the autostop deadline of a build depends on: its workspace's TTL and schedule, its template's settings. */
+  async getAutostopInputs(buildId: string): Promise<AutostopInputs | undefined> {
+    const rows: (Omit<AutostopInputs, 'ttl' | 'default_ttl'> & { ttl: string | null; default_ttl: string })[] =
+      await this.db.manager.query(
+        `SELECT w.ttl, w.autostart_schedule, t.autostart_allowed_days, t.allow_user_autostop, t.default_ttl
+           FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN templates t ON t.id = w.template_id
+          WHERE b.id = $1`,
+        [buildId],
+      );
+    const row = rows[0];
+    return row && { ...row, ttl: row.ttl === null ? null : Number(row.ttl), default_ttl: Number(row.default_ttl) };
+  }
+
+  async setDeadline(buildId: string, deadline: Date): Promise<void> {
+    await this.db.manager.query('UPDATE workspace_builds SET deadline = $2, updated_at = now() WHERE id = $1', [
+      buildId,
+      deadline,
     ]);
   }
 

@@ -19,7 +19,7 @@ import type { CreateWorkspaceBuildRequest } from './dto/create-workspace.dto.js'
 import type { WorkspaceBuildResponse } from './dto/workspace.dto.js';
 import type { Transition, WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
-import { WorkspaceBuilder } from './workspace-builder.js';
+import { WorkspaceBuilder, type NewBuild } from './workspace-builder.js';
 import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
 import { WorkspacePresenter } from './workspace-presenter.js';
 import {
@@ -42,6 +42,31 @@ import {
 } from './workspaces.errors.js';
 import { canOnWorkspace, type VisibleBuild } from './workspaces.params.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
+
+type BuildReason = NonNullable<NewBuild['reason']>;
+
+/** Who the audit log records a build as coming from: a user, or Coder's automatic actor (nil id + fields). */
+export interface BuildAuditActor {
+  userId: string;
+  additionalFields?: Record<string, string>;
+}
+
+/** A build made on the system's behalf; see WorkspaceBuildsService.createAutomatic. */
+export interface AutomaticBuild {
+  transition: Transition;
+  reason: BuildReason;
+  initiatorId: string;
+  auditActor: BuildAuditActor;
+  meta: RequestMeta;
+}
+
+interface BuildSpec extends Omit<AutomaticBuild, 'reason'> {
+  reason?: BuildReason;
+  /** Absent: the previous build's version. */
+  versionId?: string;
+  state: (previous: WorkspaceBuildEntity) => Buffer;
+  richParameterValues?: { name: string; value: string }[];
+}
 
 /** Coder reads the first `expect_status`; empty means none. */
 function expectStatus(query: Record<string, unknown>): 'pending' | 'running' | undefined {
@@ -75,10 +100,34 @@ export class WorkspaceBuildsService {
     if (body.transition === 'create') throw createTransition();
     const transition = body.transition as Transition;
     await this.authorize(actor, workspace, transition, body);
+    const build = await this.insertBuild(workspace, {
+      transition,
+      versionId: body.template_version_id,
+      initiatorId: actor.id,
+      auditActor: { userId: actor.id },
+      meta,
+      state: (previous) =>
+        body.state ? Buffer.from(body.state, 'base64') : body.orphan ? Buffer.alloc(0) : previous.provisionerState,
+      richParameterValues: body.rich_parameter_values?.map(({ name, value }) => ({ name, value })),
+    });
+    return this.presenter.build(build, workspace);
+  }
+
+  /**
+   * A build nobody requested through this route (a suspended owner's workspace stopped): the same
+   * checks and path as `create` after its authorization, the previous build's version and state.
+   * Throws as `create` would (e.g. 409 while another build is active).
+   */
+  async createAutomatic(workspace: WorkspaceEntity, build: AutomaticBuild): Promise<WorkspaceBuildEntity> {
+    return this.insertBuild(workspace, { ...build, state: (previous) => previous.provisionerState });
+  }
+
+  /** Inserts the job and build in one transaction (workspace locked, audited) and announces the job. */
+  private async insertBuild(workspace: WorkspaceEntity, spec: BuildSpec): Promise<WorkspaceBuildEntity> {
     if (workspace.deleted) throw workspaceDeletedOnBuild(workspace.id);
     const template = (await this.templates.templatesByIds([workspace.templateId])).get(workspace.templateId);
     if (!template) throw internalError(`workspace ${workspace.id} has no template`);
-    const version = await this.version(workspace, body.template_version_id);
+    const version = await this.version(workspace, spec.versionId);
     const importJob = await this.builder.succeededImport(version);
     const { build, job } = await this.db.transaction(async () => {
       const previous = await this.lockAndCheckIdle(workspace);
@@ -87,21 +136,18 @@ export class WorkspaceBuildsService {
         template,
         version,
         importJob,
-        transition,
-        initiatorId: actor.id,
+        transition: spec.transition,
+        initiatorId: spec.initiatorId,
+        reason: spec.reason,
         buildNumber: previous.buildNumber + 1,
-        state: body.state
-          ? Buffer.from(body.state, 'base64')
-          : body.orphan
-            ? Buffer.alloc(0)
-            : previous.provisionerState,
-        richParameterValues: body.rich_parameter_values?.map(({ name, value }) => ({ name, value })),
+        state: spec.state(previous),
+        richParameterValues: spec.richParameterValues,
       });
-      await this.record(actor, workspace, created.build, meta);
+      await this.record(spec.auditActor, workspace, created.build, spec.meta);
       return created;
     });
     await this.jobs.announce(job);
-    return this.presenter.build(build, workspace);
+    return build;
   }
 
   /**
@@ -151,14 +197,14 @@ export class WorkspaceBuildsService {
   }
 
   private record(
-    actor: Actor,
+    actor: BuildAuditActor,
     workspace: WorkspaceEntity,
     build: WorkspaceBuildEntity,
     meta: RequestMeta,
   ): Promise<void> {
     return this.audit.record({
       meta,
-      userId: actor.id,
+      userId: actor.userId,
       organizationId: workspace.organizationId,
       resourceType: 'workspace_build',
       resourceId: build.id,
@@ -166,6 +212,7 @@ export class WorkspaceBuildsService {
       action: build.transition,
       statusCode: 201,
       additionalFields: {
+        ...actor.additionalFields,
         workspace_name: workspace.name,
         build_number: String(build.buildNumber),
         build_reason: build.reason,

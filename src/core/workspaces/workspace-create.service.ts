@@ -58,6 +58,7 @@ function newWorkspace(input: NewWorkspace) {
     ...input,
     deleted: false,
     lastUsedAt: now,
+    favorite: false,
   });
 }
 
@@ -108,7 +109,7 @@ export class WorkspaceCreateService {
       throw err;
     }
     await this.jobs.announce(job);
-    return this.workspaces.present(workspace);
+    return this.workspaces.present(workspace, actor.id);
   }
 
   private async insert(

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { internalError } from '../../common/errors.js';
 import type { JobStatus, WorkspaceResourceResponse } from '../provisioning/dto/job.dto.js';
+import { nextAllowedAutostart } from '../lifecycle/lifecycle-rules.js';
 import { JobsService } from '../provisioning/jobs.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { type MinimalUser, UsersRepository } from '../users/users.repository.js';
 import type { WorkspaceBuildResponse, WorkspaceResponse } from './dto/workspace.dto.js';
 import type { Transition, WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
@@ -29,7 +30,7 @@ export function workspaceStatus(job: JobStatus, transition: Transition): Workspa
   }
 }
 
-type Users = Map<string, { id: string; username: string; avatar_url: string }>;
+type Users = Map<string, MinimalUser>;
 
 /** Builds Workspace and WorkspaceBuild JSON for many rows with a fixed number of queries. */
 @Injectable()
@@ -49,13 +50,15 @@ export class WorkspacePresenter {
     return (await this.builds([build], [workspace]))[0];
   }
 
-  async workspaces(list: WorkspaceEntity[]): Promise<WorkspaceResponse[]> {
+  /** `viewerId`: who asks; `favorite` is true only for the owner's own favorites (as Coder). */
+  async workspaces(list: WorkspaceEntity[], viewerId: string): Promise<WorkspaceResponse[]> {
     if (list.length === 0) return [];
     const [latest, templates] = await Promise.all([
       this.buildsRepo.getLatestBuilds(list.map((w) => w.id)),
       this.templates.templatesByIds(list.map((w) => w.templateId)),
     ]);
     const { builds, users } = await this.present(latest, list);
+    const now = new Date();
     const byWorkspace = new Map(builds.map((b) => [b.workspace_id, b]));
     return list.map((w) => {
       const build = byWorkspace.get(w.id);
@@ -67,14 +70,20 @@ export class WorkspacePresenter {
         updated_at: w.updatedAt.toISOString(),
         owner_id: w.ownerId,
         owner_name: users.get(w.ownerId)?.username ?? '',
+        owner_avatar_url: users.get(w.ownerId)?.avatar_url ?? '',
         organization_id: w.organizationId,
+        // A workspace is in its template's organization; the template was read with it.
+        organization_name: template.organization?.name ?? '',
         template_id: w.templateId,
         template_name: template.name,
         template_display_name: template.displayName,
         template_icon: template.icon,
         template_allow_user_cancel_workspace_jobs: template.allowUserCancelWorkspaceJobs,
         template_active_version_id: template.activeVersionId,
+        template_require_active_version: template.requireActiveVersion,
+        template_use_classic_parameter_flow: template.useClassicParameterFlow,
         latest_build: build,
+        latest_app_status: null,
         outdated: build.template_version_id !== template.activeVersionId,
         name: w.name,
         last_used_at: w.lastUsedAt.toISOString(),
@@ -84,6 +93,14 @@ export class WorkspacePresenter {
         // No agents run here, so none can be unhealthy.
         health: { healthy: true, failing_agents: [] },
         automatic_updates: w.automaticUpdates,
+        allow_renames: false,
+        favorite: w.favorite === true && w.ownerId === viewerId,
+        // Coder stores next_start_at when the schedule or the template's days change and after each
+        // autostart; computing it from now gives the same instant.
+        next_start_at: w.autostartSchedule
+          ? (nextAllowedAutostart(now, w.autostartSchedule, template.autostartAllowedDays)?.toISOString() ?? null)
+          : null,
+        is_prebuild: false,
       };
       if (w.autostartSchedule) out.autostart_schedule = w.autostartSchedule;
       if (w.ttl !== null) out.ttl_ms = Math.floor(w.ttl / NS_PER_MS);
@@ -113,14 +130,15 @@ export class WorkspacePresenter {
       const described = jobs.get(b.jobId);
       if (!workspace || !described) throw internalError(`workspace build ${b.id} has no workspace or job`);
       const { job } = described;
-      return {
+      const owner = users.get(workspace.ownerId);
+      const out: WorkspaceBuildResponse = {
         id: b.id,
         created_at: b.createdAt.toISOString(),
         updated_at: (described.updatedAt ?? b.updatedAt).toISOString(),
         workspace_id: workspace.id,
         workspace_name: workspace.name,
         workspace_owner_id: workspace.ownerId,
-        workspace_owner_name: users.get(workspace.ownerId)?.username ?? '',
+        workspace_owner_name: owner?.username ?? '',
         template_version_id: b.templateVersionId,
         template_version_name: versions.get(b.templateVersionId)?.name ?? '',
         build_number: b.buildNumber,
@@ -130,12 +148,16 @@ export class WorkspacePresenter {
         job,
         reason: b.reason,
         resources: resourcesOf.get(b.jobId) ?? [],
-        deadline: b.deadline ? b.deadline.toISOString() : null,
+        deadline: described.deadline ? described.deadline.toISOString() : null,
         max_deadline: null,
         status: workspaceStatus(job.status, b.transition),
         daily_cost: described.dailyCost ?? b.dailyCost,
         matched_provisioners: job.matched_provisioners ?? { count: 0, available: 0, most_recently_seen: null },
+        template_version_preset_id: null,
+        has_external_agent: false,
       };
+      if (owner?.avatar_url) out.workspace_owner_avatar_url = owner.avatar_url;
+      return out;
     });
     return { builds: out, users };
   }

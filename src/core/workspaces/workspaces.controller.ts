@@ -32,7 +32,7 @@ export class WorkspacesController {
   ) {}
 
   @Route('GET', '', {
-    summary: 'List the workspaces the caller may see, most recently used first',
+    summary: 'List the workspaces the caller may see: your favorites first, then most recently used first',
     returns: WorkspacesResponse,
     errors: [400],
     query: [
@@ -59,8 +59,12 @@ export class WorkspacesController {
     query: [INCLUDE_DELETED],
   })
   @Authenticated()
-  get(@Resolved('workspace') workspace: WorkspaceEntity, @Query() query: Record<string, unknown>) {
-    return this.workspaces.get(workspace, query);
+  get(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @Query() query: Record<string, unknown>,
+  ) {
+    return this.workspaces.get(actor, workspace, query);
   }
 
   @Route('PUT', ':workspace/autoupdates', {
@@ -79,6 +83,36 @@ export class WorkspacesController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<void> {
     return this.settings.setAutomaticUpdates(actor, workspace, body, meta);
+  }
+
+  @Route('PUT', ':workspace/favorite', {
+    summary: 'Mark your own workspace as a favorite (listed first, for you only)',
+    status: 204,
+    returnsDescription: 'Marked.',
+    errors: [400, 403, 404],
+  })
+  @Authenticated()
+  favorite(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.settings.setFavorite(actor, workspace, true, meta);
+  }
+
+  @Route('DELETE', ':workspace/favorite', {
+    summary: 'Unmark your own workspace as a favorite',
+    status: 204,
+    returnsDescription: 'Unmarked.',
+    errors: [400, 403, 404],
+  })
+  @Authenticated()
+  unfavorite(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.settings.setFavorite(actor, workspace, false, meta);
   }
 }
 
@@ -118,7 +152,7 @@ export class UserWorkspacesController {
     query: [INCLUDE_DELETED],
   })
   @Authenticated()
-  getByName(@Resolved('workspacename') workspace: WorkspaceEntity) {
-    return this.workspaces.present(workspace);
+  getByName(@CurrentActor() actor: Actor, @Resolved('workspacename') workspace: WorkspaceEntity) {
+    return this.workspaces.present(workspace, actor.id);
   }
 }

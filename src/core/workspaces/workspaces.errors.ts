@@ -32,6 +32,10 @@ export const workspaceDeletedOnBuild = (id: string) =>
   gone(`Workspace ${JSON.stringify(id)} was deleted; it cannot be built.`);
 
 export const updateForbidden = () => forbidden('You do not have permission to update this workspace.');
+export const favoriteNotOwner = (favorite: boolean) =>
+  forbidden(
+    favorite ? 'You can only favorite workspaces that you own.' : 'You can only un-favorite workspaces that you own.',
+  );
 export const invalidAutomaticUpdatesSetting = () =>
   badRequest('Invalid request', undefined, [{ field: 'automatic_updates', detail: 'must be always or never' }]);
 

@@ -3,6 +3,7 @@ import { AccessModule } from '../access/resolved-params.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { SuspendedOwnerStopsService } from './suspended-owner-stops.service.js';
 import { WorkspaceBuilder } from './workspace-builder.js';
 import { WorkspaceBuildLogsGateway } from './workspace-build-logs.gateway.js';
 import { WorkspaceBuildController, WorkspaceBuildsController } from './workspace-builds.controller.js';
@@ -25,7 +26,8 @@ import { ProvisioningModule } from '../provisioning/provisioning.module.js';
 /**
  * Workspaces and their builds (start, stop, delete), run as provisioner jobs; the `{workspace}`,
  * `{workspacebuild}` and `{workspacename}` path parameters. Exports its repositories for the
- * workspace quota (src/enterprise/workspace-quota).
+ * workspace quota (src/enterprise/workspace-quota) and its build creator for the lifecycle
+ * executor (src/core/lifecycle).
  */
 @Module({
   imports: [ProvisioningModule, AuditModule, AccessModule, OrganizationsModule, UsersModule, TemplatesModule],
@@ -49,7 +51,8 @@ import { ProvisioningModule } from '../provisioning/provisioning.module.js';
     WorkspacePresenter,
     WorkspacesRepository,
     WorkspaceBuildsRepository,
+    SuspendedOwnerStopsService,
   ],
-  exports: [WorkspacesService, WorkspacesRepository, WorkspaceBuildsRepository],
+  exports: [WorkspacesService, WorkspacesRepository, WorkspaceBuildsRepository, WorkspaceBuilder],
 })
 export class WorkspacesModule {}

@@ -55,6 +55,10 @@ export class WorkspacesRepository {
     await this.db.manager.update(WorkspaceEntity, { id }, { automaticUpdates: value, updatedAt: new Date() });
   }
 
+  async setFavorite(id: string, favorite: boolean): Promise<void> {
+    await this.db.manager.update(WorkspaceEntity, { id }, { favorite });
+  }
+
   async insertWorkspace(workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
     await this.db.manager.insert(WorkspaceEntity, workspace);
     return workspace;
@@ -95,6 +99,7 @@ export class WorkspacesRepository {
     filter: WorkspaceFilter & { ownerId?: string },
     visibility: WorkspaceVisibility,
     page: Pagination,
+    requesterId: string,
   ): Promise<{ workspaces: WorkspaceEntity[]; count: number }> {
     const params: unknown[] = [];
     const arg = (value: unknown) => {
@@ -119,8 +124,8 @@ export class WorkspacesRepository {
     if (filter.lastUsedBefore) where.push(`w.last_used_at <= ${arg(filter.lastUsedBefore)}`);
     const status = filter.status ? `WHERE s.status = ${arg(filter.status)}` : '';
     const matching = `
-      SELECT s.id, s.last_used_at, s.name FROM (
-        SELECT w.id, w.last_used_at, w.name, ${STATUS_SQL} AS status
+      SELECT s.id, s.favorite, s.last_used_at, s.name FROM (
+        SELECT w.id, w.favorite AND w.owner_id = ${arg(requesterId)} AS favorite, w.last_used_at, w.name, ${STATUS_SQL} AS status
           FROM workspaces w
           JOIN users u ON u.id = w.owner_id
           JOIN templates t ON t.id = w.template_id
@@ -134,7 +139,7 @@ export class WorkspacesRepository {
     );
     const ids = (
       await this.db.manager.query<{ id: string }[]>(
-        `${matching} ORDER BY s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
+        `${matching} ORDER BY s.favorite DESC, s.last_used_at DESC, lower(s.name) ASC, s.id ASC LIMIT ${arg(page.limit)} OFFSET ${arg(page.offset)}`,
         params,
       )
     ).map((r) => r.id);
@@ -163,6 +168,30 @@ export class WorkspacesRepository {
        WHERE w.deleted = false`);
     return counts;
   }
+
+  /**
+   * The live workspaces of an owner whose latest build is a `start`, with the workspace status that
+   * build gives (`running`, `pending`, `starting`, `failed`, ...): what a suspension stops or cancels.
+   */
+  async listStartedWorkspacesOfOwner(ownerId: string): Promise<StartedWorkspace[]> {
+    return this.db.manager.query<StartedWorkspace[]>(
+      `SELECT w.id AS workspace_id, b.job_id, ${STATUS_SQL} AS status
+         FROM workspaces w
+         JOIN LATERAL (SELECT wb.transition, wb.job_id FROM workspace_builds wb WHERE wb.workspace_id = w.id
+                        ORDER BY wb.build_number DESC LIMIT 1) b ON true
+         JOIN provisioner_jobs j ON j.id = b.job_id
+        WHERE w.owner_id = $1 AND w.deleted = false AND b.transition = 'start'
+        ORDER BY w.created_at, w.id`,
+      [ownerId],
+    );
+  }
+}
+
+/** A workspace whose latest build is a `start`: listStartedWorkspacesOfOwner. */
+export interface StartedWorkspace {
+  workspace_id: string;
+  job_id: string;
+  status: string;
 }
 
 /** Live workspaces by the state of their latest build. */

@@ -18,14 +18,15 @@ export class WorkspacesService {
     private readonly presenter: WorkspacePresenter,
   ) {}
 
-  async present(workspace: WorkspaceEntity): Promise<WorkspaceResponse> {
-    return (await this.presenter.workspaces([workspace]))[0];
+  /** The workspace as `viewerId` sees it (`favorite` is the owner's alone). */
+  async present(workspace: WorkspaceEntity, viewerId: string): Promise<WorkspaceResponse> {
+    return (await this.presenter.workspaces([workspace], viewerId))[0];
   }
 
   /** A deleted workspace answers 410 unless `include_deleted` asks for it. */
-  async get(workspace: WorkspaceEntity, query: Record<string, unknown>): Promise<WorkspaceResponse> {
+  async get(actor: Actor, workspace: WorkspaceEntity, query: Record<string, unknown>): Promise<WorkspaceResponse> {
     if (workspace.deleted && !includeDeleted(query)) throw workspaceDeletedOnRead(workspace.id);
-    return this.present(workspace);
+    return this.present(workspace, actor.id);
   }
 
   async list(actor: Actor, query: Record<string, unknown>): Promise<WorkspacesResponse> {
@@ -35,8 +36,13 @@ export class WorkspacesService {
     parser.done();
     const filter = parseWorkspaceSearch(q);
     const ownerId = filter.owner === 'me' ? actor.id : undefined;
-    const { workspaces, count } = await this.repo.listWorkspaces({ ...filter, ownerId }, this.visibility(actor), page);
-    return { workspaces: await this.presenter.workspaces(workspaces), count };
+    const { workspaces, count } = await this.repo.listWorkspaces(
+      { ...filter, ownerId },
+      this.visibility(actor),
+      page,
+      actor.id,
+    );
+    return { workspaces: await this.presenter.workspaces(workspaces, actor.id), count };
   }
 
   /** The list filter equivalent to `canOnWorkspace(actor, 'read', w)`. */

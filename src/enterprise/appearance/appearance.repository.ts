@@ -3,9 +3,11 @@ import { SiteConfigService } from '../../core/site-config/site-config.service.js
 import {
   emptyAppearance,
   isEmptyBanner,
+  linkLocationError,
   type AppearanceSettings,
   type Banner,
   type SupportLink,
+  type SupportLinkLocation,
 } from './appearance.rules.js';
 import { toStoredAppearance } from './dto/appearance.dto.js';
 
@@ -89,11 +91,16 @@ function decodeLinks(raw: string): SupportLink[] {
   const value = parseJson(KEYS.supportLinks, raw);
   if (!Array.isArray(value))
     throw new CorruptAppearanceError(`site_configs "${KEYS.supportLinks}" is not a JSON array`);
-  return value.filter(isRecord).map((link) => ({
-    name: fieldText(link.name),
-    target: fieldText(link.target),
-    icon: fieldText(link.icon),
-  }));
+  return value.filter(isRecord).map((link) => {
+    const decoded: SupportLink = {
+      name: fieldText(link.name),
+      target: fieldText(link.target),
+      icon: fieldText(link.icon),
+    };
+    if (linkLocationError(link.location) === null && link.location)
+      decoded.location = link.location as SupportLinkLocation;
+    return decoded;
+  });
 }
 
 /** A stored link field as text; absent or `null` is empty. */

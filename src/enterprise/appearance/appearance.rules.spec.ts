@@ -1,13 +1,14 @@
 import {
   announcementColorError,
   bannerColorError,
-  DEFAULT_SUPPORT_LINKS,
+  defaultSupportLinks,
   emptyAppearance,
   emptyBanner,
   mergeBanners,
   hexColorError,
   isHttpUrl,
   linkIconError,
+  linkLocationError,
   linkTargetError,
   logoUrlError,
 } from './appearance.rules.js';
@@ -167,18 +168,56 @@ describe('mergeBanners: which banners a PUT stores', () => {
   });
 });
 
+describe('linkLocationError (LinkConfig.location: navbar, dropdown)', () => {
+  it.each([undefined, null, '', 'navbar', 'dropdown'])('accepts %p', (value) => {
+    expect(linkLocationError(value)).toBeNull();
+  });
+  it.each(['Navbar', 'sidebar', 5, true, {}])('refuses %p', (value) => {
+    expect(linkLocationError(value)).toBe('location must be one of navbar, dropdown');
+  });
+});
+
 describe('appearance mappers', () => {
   const DOCS = 'https://coder.com/docs';
 
   it('omits an empty banner message and colour (Coder omitempty) and fills the default links and the docs URL', () => {
-    expect(toAppearanceConfig(emptyAppearance(), DOCS)).toEqual({
+    expect(toAppearanceConfig(emptyAppearance(), DOCS, 'v1.2.3')).toEqual({
       application_name: '',
       logo_url: '',
       docs_url: DOCS,
       service_banner: { enabled: false },
       announcement_banners: [],
-      support_links: DEFAULT_SUPPORT_LINKS,
+      support_links: defaultSupportLinks(DOCS, 'v1.2.3'),
     });
+  });
+
+  it("Coder's current four default links: documentation at docs_url, a bug report with the version", () => {
+    const links = defaultSupportLinks('https://docs.example.com', 'v1.2.3');
+    expect(links.map((l) => [l.name, l.icon])).toEqual([
+      ['Documentation', 'docs'],
+      ['Report a bug', 'bug'],
+      ['Join the Coder Discord', 'chat'],
+      ['Star the Repo', 'star'],
+    ]);
+    expect(links[0].target).toBe('https://docs.example.com');
+    const bug = new URL(links[1].target);
+    expect(bug.searchParams.get('labels')).toBe('needs triage');
+    expect(bug.searchParams.get('body')).toBe('Version: [`v1.2.3`](https://github.com/coder/coder)');
+    // A dashboard that sends the defaults back must pass this server's own link checks.
+    for (const link of links) expect([linkTargetError(link.target), linkIconError(link.icon)]).toEqual([null, null]);
+  });
+
+  it('keeps a link location, omits an unset one', () => {
+    const settings = toAppearanceSettings({
+      support_links: [
+        { name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs', location: 'navbar' },
+        { name: 'Chat', target: 'https://chat.example.com', icon: 'chat' },
+      ],
+    });
+    expect(toAppearanceConfig(settings, DOCS, 'v1').support_links).toEqual([
+      { name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs', location: 'navbar' },
+      { name: 'Chat', target: 'https://chat.example.com', icon: 'chat' },
+    ]);
   });
 
   it('keeps configured links instead of the defaults, and stores them as given; service_banner is the first banner', () => {
@@ -196,7 +235,7 @@ describe('appearance mappers', () => {
       announcement_banners: [{ enabled: true, message: 'hi', background_color: '#010203' }],
       support_links: [{ name: 'Wiki', target: 'https://wiki.example.com', icon: 'docs' }],
     });
-    expect(toAppearanceConfig(settings, DOCS)).toEqual({ ...stored, docs_url: DOCS });
+    expect(toAppearanceConfig(settings, DOCS, 'v1.2.3')).toEqual({ ...stored, docs_url: DOCS });
   });
 
   it('treats missing fields as cleared', () => {
@@ -211,8 +250,8 @@ describe('appearance mappers', () => {
   });
 
   it('does not hand out the shared default links', () => {
-    const answer = toAppearanceConfig(emptyAppearance(), DOCS);
+    const answer = toAppearanceConfig(emptyAppearance(), DOCS, 'v1.2.3');
     answer.support_links[0].name = 'changed';
-    expect(DEFAULT_SUPPORT_LINKS[0].name).toBe('Documentation');
+    expect(toAppearanceConfig(emptyAppearance(), DOCS, 'v1.2.3').support_links[0].name).toBe('Documentation');
   });
 });

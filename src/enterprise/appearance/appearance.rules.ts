@@ -1,9 +1,14 @@
 /** Pure rules of the appearance settings: defaults, colour and URL checks (unit-tested). */
 
+/** Where Coder 2024+ dashboards draw a support link (`LinkConfig.location`); absent: the dropdown. */
+export const SUPPORT_LINK_LOCATIONS = ['navbar', 'dropdown'] as const;
+export type SupportLinkLocation = (typeof SUPPORT_LINK_LOCATIONS)[number];
+
 export interface SupportLink {
   name: string;
   target: string;
   icon: string;
+  location?: SupportLinkLocation;
 }
 
 /** A banner across the dashboard: the old single `service_banner`, or one of `announcement_banners`. */
@@ -24,20 +29,27 @@ export interface AppearanceSettings {
   supportLinks: SupportLink[];
 }
 
-/** Coder's default support links (mid-2023); `{CODER_BUILD_INFO}` is filled in by the dashboard. */
-export const DEFAULT_SUPPORT_LINKS: readonly SupportLink[] = Object.freeze([
-  { name: 'Documentation', target: 'https://coder.com/docs/coder-oss', icon: 'docs' },
-  {
-    name: 'Report a bug',
-    target: 'https://github.com/coder/coder/issues/new?labels=needs+grooming&body={CODER_BUILD_INFO}',
-    icon: 'bug',
-  },
-  {
-    name: 'Join the Coder Discord',
-    target: 'https://coder.com/chat?utm_source=coder&utm_medium=coder&utm_campaign=server-footer',
-    icon: 'chat',
-  },
-]);
+/**
+ * Coder's current default support links (`codersdk.DefaultSupportLinks`): documentation at
+ * `docs_url`, a bug report carrying this server's version, Discord and the repository. They serve
+ * the 2023 dashboard too (it draws every link; `star` simply has no icon there), unlike the 2023
+ * defaults, whose `{CODER_BUILD_INFO}` placeholder newer dashboards no longer fill in. The bug
+ * report body is URL-encoded so the links pass this server's own link checks when a dashboard
+ * sends them back.
+ */
+export function defaultSupportLinks(docsUrl: string, version: string): SupportLink[] {
+  const buildInfo = `Version: [\`${version}\`](https://github.com/coder/coder)`;
+  return [
+    { name: 'Documentation', target: docsUrl, icon: 'docs' },
+    {
+      name: 'Report a bug',
+      target: `https://github.com/coder/coder/issues/new?labels=needs+triage&body=${encodeURIComponent(buildInfo)}`,
+      icon: 'bug',
+    },
+    { name: 'Join the Coder Discord', target: 'https://discord.gg/coder', icon: 'chat' },
+    { name: 'Star the Repo', target: 'https://github.com/coder/coder', icon: 'star' },
+  ];
+}
 
 /** Nothing configured: no name, no logo, no banners, no support links of our own. */
 export function emptyAppearance(): AppearanceSettings {
@@ -167,6 +179,13 @@ export function linkIconError(value: unknown): string | null {
     if (isLocalPath(value)) return null;
   }
   return `icon must be one of ${BUILTIN_ICONS.join(', ')}, an absolute http(s) URL or a path starting with /`;
+}
+
+/** A support link `location`: absent or empty (the dropdown, as Coder), else `navbar` or `dropdown`. */
+export function linkLocationError(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'string' && (SUPPORT_LINK_LOCATIONS as readonly string[]).includes(value)) return null;
+  return `location must be one of ${SUPPORT_LINK_LOCATIONS.join(', ')}`;
 }
 
 function isLocalPath(value: string): boolean {

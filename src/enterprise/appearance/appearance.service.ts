@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SERVER_VERSION } from '../../common/version.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { Database } from '../../database/database.js';
@@ -30,8 +31,8 @@ export class AppearanceService {
    * user sees the defaults; the stored settings are kept and come back with a license.
    */
   async get(): Promise<AppearanceConfig> {
-    if (!this.showsStored()) return toAppearanceConfig(emptyAppearance(), this.config.docsUrl);
-    return toAppearanceConfig(await this.repo.getAppearance(), this.config.docsUrl);
+    if (!this.showsStored()) return toAppearanceConfig(emptyAppearance(), this.config.docsUrl, SERVER_VERSION);
+    return toAppearanceConfig(await this.repo.getAppearance(), this.config.docsUrl, SERVER_VERSION);
   }
 
   /** Replaces every setting at once and answers what is now stored (not the request echo). */
@@ -42,7 +43,7 @@ export class AppearanceService {
       await this.repo.saveAppearance(settings);
       return settings;
     });
-    return toAppearanceConfig(next, this.config.docsUrl);
+    return toAppearanceConfig(next, this.config.docsUrl, SERVER_VERSION);
   }
 
   private showsStored(): boolean {

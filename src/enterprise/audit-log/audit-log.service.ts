@@ -13,6 +13,13 @@ import { toAuditLogResponse, type AuditLogsResponse } from './dto/audit-log.dto.
  */
 const SERVED_TYPES = AUDIT_RESOURCE_TYPES;
 
+/**
+ * Coder caps its count at 2000 for speed (it then answers `count` 2001 and `count_cap` 2000, and
+ * the dashboard shows "2000+"); this server counts exactly, which Coder's clients read as
+ * `count_cap` 0 ("not capped").
+ */
+const NO_COUNT_CAP = 0;
+
 /** Reads the audit log (writing is AuditService's job, in src/core/audit, used by every module). */
 @Injectable()
 export class AuditLogService {
@@ -29,10 +36,14 @@ export class AuditLogService {
     parser.done();
     const filter = parseAuditSearch(q, actor.id);
     const count = await this.repo.countAuditLogs(filter, SERVED_TYPES);
-    if (count === 0) return { audit_logs: [], count: 0 };
+    if (count === 0) return { audit_logs: [], count: 0, count_cap: NO_COUNT_CAP };
     const rows = await this.repo.listAuditLogs(filter, SERVED_TYPES, page);
     const actorIds = [...new Set(rows.flatMap((row) => (row.actor ? [row.actor.id] : [])))];
     const orgIds = await this.orgs.organizationIdsShownTo(actor, actorIds);
-    return { audit_logs: rows.map((row) => toAuditLogResponse(row, orgIds)), count };
+    const orgs = await this.orgs.organizationsShownTo(
+      actor,
+      rows.flatMap((row) => (row.log.organizationId ? [row.log.organizationId] : [])),
+    );
+    return { audit_logs: rows.map((row) => toAuditLogResponse(row, orgIds, orgs)), count, count_cap: NO_COUNT_CAP };
   }
 }

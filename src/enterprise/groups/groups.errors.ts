@@ -1,4 +1,4 @@
-import { badRequest, conflict, forbidden, notFound, type ValidationEntry } from '../../common/errors.js';
+import { badRequest, conflict, forbidden, MESSAGES, notFound, type ValidationEntry } from '../../common/errors.js';
 import { EVERYONE_GROUP_NAME } from '../../core/groups/everyone-group.js';
 
 /** Coder's wording for the `/groups` routes (enterprise/coderd/groups.go). */
@@ -29,3 +29,8 @@ export const notOrganizationMemberDetail = (id: string, organizationId: string) 
   `User "${id}" must be a member of organization "${organizationId}"`;
 export const listedTwiceDetail = (id: string) => `User "${id}" is listed more than once in add_users.`;
 export const alreadyMembersDetail = (ids: string[]) => `Already a member: ${ids.join(', ')}`;
+/** Coder's 400 for a bad `q` on the member pages (the user search's details, its own message). */
+export const invalidMemberSearch = (validations: ValidationEntry[]) =>
+  badRequest('Invalid member search query.', undefined, validations);
+export const invalidGroupQuery = (validations: ValidationEntry[]) =>
+  badRequest(MESSAGES.invalidQuery, undefined, validations);

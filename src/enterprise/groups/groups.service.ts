@@ -5,7 +5,6 @@ import { isUniqueViolation } from '../../common/pg-errors.js';
 import { auditDiff, AuditService } from '../../core/audit/audit.service.js';
 import { GroupEntity } from '../../core/groups/entities/group.entity.js';
 import { EVERYONE_GROUP_NAME, isEveryoneGroup } from '../../core/groups/everyone-group.js';
-import { canReadGroup } from '../../core/groups/groups.params.js';
 import { GroupsRepository } from '../../core/groups/groups.repository.js';
 import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
 import type { Actor } from '../../core/rbac/actor.js';
@@ -19,6 +18,7 @@ import {
   type GroupResponse,
   type PatchGroupRequest,
 } from './dto/group.dto.js';
+import { GroupReadsService } from './group-reads.service.js';
 import { applyGroupPatch, assertNoDuplicates, assertOrganizationMembers, planGroupPatch } from './group-patch.rules.js';
 import {
   duplicateMember,
@@ -32,29 +32,19 @@ import {
 
 type GroupAuditAction = 'create' | 'write' | 'delete';
 
-/** The group resource (`/organizations/{organization}/groups…`, `/groups/{group}`): reads, create, patch, delete. */
+/** The group resource's writes (`/organizations/{organization}/groups`, `/groups/{group}`): create, patch, delete; reads are GroupReadsService. */
 @Injectable()
 export class GroupsService {
   constructor(
     private readonly db: Database,
     private readonly repo: GroupsRepository,
+    private readonly reads: GroupReadsService,
     private readonly audit: AuditService,
   ) {}
 
-  /** Groups as the API answers them, members included (one query for all of them). */
-  async present(groups: GroupEntity[]): Promise<GroupResponse[]> {
-    const members = await this.repo.membersOfGroups(groups.map((g) => g.id));
-    return groups.map((g) => toGroupResponse(g, members.get(g.id) ?? []));
-  }
-
-  async get(group: GroupEntity): Promise<GroupResponse> {
-    return (await this.present([group]))[0];
-  }
-
-  /** The organization's groups the caller may see, Everyone first. */
-  async list(actor: Actor, org: OrganizationEntity): Promise<GroupResponse[]> {
-    const groups = (await this.repo.listGroupsOfOrg(org.id)).filter((g) => canReadGroup(actor, g));
-    return this.present(groups);
+  /** Groups as the API answers them, for other features' responses (template ACL). */
+  present(groups: GroupEntity[]): Promise<GroupResponse[]> {
+    return this.reads.presentGroups(groups);
   }
 
   async create(
@@ -82,7 +72,13 @@ export class GroupsService {
       if (isUniqueViolation(err)) throw groupNameTaken(body.name);
       throw err;
     }
-    return toGroupResponse(group, []);
+    const summary = {
+      group,
+      organizationName: org.name,
+      organizationDisplayName: org.displayName,
+      totalMemberCount: 0,
+    };
+    return toGroupResponse(summary, []);
   }
 
   /** Rename, display name, avatar, quota allowance and members, in one transaction. */
@@ -104,7 +100,7 @@ export class GroupsService {
         await this.repo.removeMembers(current.id, plan.remove);
         const after = await this.repo.explicitMemberIds(current.id);
         await this.recordAudit(actor, meta, current, 'write', 200, snapshotBefore, groupAuditSnapshot(current, after));
-        return this.get(current);
+        return this.reads.get(current);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'groups_name_organization_id_key')) throw renameTaken(plan.rename);
@@ -118,7 +114,7 @@ export class GroupsService {
     this.assertMay(actor, 'delete', group);
     if (isEveryoneGroup(group)) throw everyoneUndeletable();
     return this.db.transaction(async () => {
-      const before = await this.get(group);
+      const before = await this.reads.get(group);
       const memberIds = await this.repo.explicitMemberIds(group.id);
       await this.repo.deleteGroup(group.id);
       await this.recordAudit(actor, meta, group, 'delete', 200, groupAuditSnapshot(group, memberIds), null);

@@ -15,7 +15,7 @@ import { ServeAccessService } from './serve-access.service.js';
 import { notEntitledMessage } from '../../core/licensing/licensing.errors.js';
 
 /** Not in src/common/http/path-params.ts: unlike `{organization}`, these also accept `default`. */
-const ORG_REF = { type: String, description: 'Organization ID, or `default`' };
+const ORG_REF = { type: String, description: 'Organization ID, name, or `default`' };
 
 @ApiTags('Enterprise')
 @RequireFeature('external_provisioner_daemons')

@@ -1,7 +1,6 @@
 import {
   badRequest,
   forbidden,
-  invalidUuid,
   MESSAGES,
   methodNotAllowed,
   notFound,
@@ -28,8 +27,7 @@ export const DAEMON_MESSAGES = {
   serverStopped: (name: string) => `The server stopped while provisioner daemon "${name}" was running this job.`,
 } as const;
 
-// `{orgref}` / `{serveorg}`: the organization is named as on `{organization}` (same answers), or `default`.
-export const organizationIdInvalid = (value: string) => invalidUuid('organization', value);
+// `{orgref}` / `{serveorg}`: the organization is named as on `{organization}` (same answers).
 export const organizationMissing = () => notFound();
 
 // The serve query.

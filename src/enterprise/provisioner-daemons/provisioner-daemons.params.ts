@@ -1,21 +1,16 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { isUuid } from '../../common/errors.js';
 import { ParamResolvers, type ParamResolver } from '../../core/access/resolved-params.js';
 import type { OrganizationEntity } from '../../core/organizations/entities/organization.entity.js';
 import { OrganizationsService } from '../../core/organizations/organizations.service.js';
 import type { Actor } from '../../core/rbac/actor.js';
-import { can } from '../../core/rbac/policy.js';
-import { organizationIdInvalid, organizationMissing } from './provisioner-daemons.errors.js';
-
-/** The organization may be named as `default` (Coder's CLI does). */
-const DEFAULT_ALIAS = 'default';
+import { organizationMissing } from './provisioner-daemons.errors.js';
 
 /**
- * `{orgref}`: an organization id or `default`; 400 for a malformed id, 404 when unknown or (for a
- * signed-in caller) not visible. The `{organization}` parameter is strictly an id, hence the other
- * name. Without an actor (a daemon's pre-shared key on `/serve`) every organization is reachable.
- * `/serve` resolves its `{serveorg}` with this too, only after authenticating the daemon
- * (serve-access.service.ts), so the guards do not resolve it.
+ * `{orgref}`: an organization as `{organization}` names it (id, name or `default`); 404 when unknown
+ * or (for a signed-in caller) not visible. A separate parameter because a daemon with a pre-shared
+ * key has no actor: then every organization is reachable. `/serve` resolves its `{serveorg}` with
+ * this too, only after authenticating the daemon (serve-access.service.ts), so the guards do not
+ * resolve it.
  */
 @Injectable()
 export class OrgRefParamResolver implements ParamResolver<OrganizationEntity>, OnModuleInit {
@@ -29,16 +24,9 @@ export class OrgRefParamResolver implements ParamResolver<OrganizationEntity>, O
   }
 
   async resolve(value: string, actor: Actor | undefined): Promise<OrganizationEntity> {
-    const isDefault = value.toLowerCase() === DEFAULT_ALIAS;
-    if (!isDefault) {
-      if (actor) return this.organizations.lookupVisible(actor, value);
-      if (!isUuid(value)) throw organizationIdInvalid(value);
-    }
-    const org = isDefault
-      ? await this.organizations.getDefaultOrganization()
-      : await this.organizations.getOrganizationById(value.toLowerCase());
+    if (actor) return this.organizations.lookupVisible(actor, value);
+    const org = await this.organizations.findByRef(value);
     if (!org) throw organizationMissing();
-    if (actor && !can(actor, 'read', { type: 'organization', orgId: org.id })) throw organizationMissing();
     return org;
   }
 }

@@ -25,6 +25,8 @@ export class ProvisionerDaemonsService {
   ): Promise<ProvisionerDaemonResponse[]> {
     if (!can(actor, 'update', { type: 'template', orgId: organization.id })) throw notFound();
     const filter = parseDaemonListQuery(query);
-    return (await this.daemons.listDaemons(organization.id, filter)).map(toDaemonResponse);
+    return (await this.daemons.listDaemons(organization.id, filter)).map((row) =>
+      toDaemonResponse(row, organization.id),
+    );
   }
 }

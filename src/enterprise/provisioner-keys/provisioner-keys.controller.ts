@@ -17,7 +17,7 @@ import { presentedKey, ProvisionerKeyAuth } from './provisioner-key-auth.js';
 import { ProvisionerKeysService, toKeyResponse } from './provisioner-keys.service.js';
 
 /** As on the provisioner daemon routes: an organization ID, or `default`. */
-const ORG_REF = { name: 'orgref', type: String, description: 'Organization ID, or `default`' };
+const ORG_REF = { name: 'orgref', type: String, description: 'Organization ID, name, or `default`' };
 const KEY_NAME = { name: 'provisionerkey', type: String, description: 'Provisioner key name (any case)' };
 const KEY_HEADER_DOC = {
   name: 'Coder-Provisioner-Daemon-Key',

@@ -116,7 +116,7 @@ export class ProvisionerKeysService {
     const rows = await this.keys.listRecentDaemons(org.id);
     return keys.map((key) => ({
       key,
-      daemons: rows.filter((row) => row.key_id === key.id).map((row) => toDaemonResponse(row)),
+      daemons: rows.filter((row) => row.key_id === key.id).map((row) => toDaemonResponse(row, org.id)),
     }));
   }
 

@@ -17,10 +17,14 @@ import { canAssignSiteRole } from '../../core/rbac/policy.js';
 import type { UserEntity } from '../../core/users/entities/user.entity.js';
 import { UsersRepository } from '../../core/users/users.repository.js';
 import type { QuietHoursResponse } from './dto/quiet-hours.dto.js';
-import { scheduleInvalid } from './quiet-hours.errors.js';
+import { customScheduleNotAllowed, scheduleInvalid } from './quiet-hours.errors.js';
 import { userAuditEntry } from '../../core/users/user-audit.js';
 
-/** `/users/{user}/quiet-hours`: a user's daily quiet-hours start, or the deployment default. */
+/**
+ * `/users/{user}/quiet-hours`: a user's daily quiet-hours start, or the deployment default. With
+ * `CODER_ALLOW_CUSTOM_QUIET_HOURS=false` the default applies to everyone (a stored schedule is kept
+ * but not shown, as Coder's enterprise store) and setting one is refused.
+ */
 @Injectable()
 export class QuietHoursService {
   constructor(
@@ -31,11 +35,13 @@ export class QuietHoursService {
   ) {}
 
   private present(stored: string, now = new Date()): QuietHoursResponse {
-    const userSet = stored.trim() !== '';
+    const userCanSet = this.config.quietHoursAllowUserCustom;
+    const userSet = userCanSet && stored.trim() !== '';
     const schedule = parseDailySchedule(userSet ? stored : this.config.quietHoursDefaultSchedule);
     return {
       raw_schedule: schedule.raw,
       user_set: userSet,
+      user_can_set: userCanSet,
       time: timeOfDay(schedule),
       timezone: schedule.timezone,
       next: formatInZone(nextOccurrence(schedule, now), schedule.timezone),
@@ -48,9 +54,11 @@ export class QuietHoursService {
 
   /**
    * Only the user themself or an owner may set it (Coder: update on the user's personal data, which
-   * a user admin also holds; here only whoever may grant the owner role, i.e. an owner).
+   * a user admin also holds; here only whoever may grant the owner role, i.e. an owner). When the
+   * deployment forbids custom schedules Coder refuses before any permission check, and so do we.
    */
   async set(actor: Actor, user: UserEntity, scheduleText: string, meta: RequestMeta): Promise<QuietHoursResponse> {
+    if (!this.config.quietHoursAllowUserCustom) throw customScheduleNotAllowed();
     if (user.id !== actor.id && !canAssignSiteRole(actor, 'owner')) throw forbidden();
     let raw: string;
     try {

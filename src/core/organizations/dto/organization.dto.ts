@@ -37,6 +37,15 @@ export class OrganizationResponse {
   @ApiProperty({ description: 'The organization created with the first user.' }) is_default: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({
+    type: [String],
+    example: [],
+    description:
+      'Roles every member holds beyond `organization-member`. Always empty: this server has no such roles ' +
+      "(Coder's `organization-workspace-access`, its default, is part of `organization-member` here) and no " +
+      'route to set them.',
+  })
+  default_org_member_roles: string[];
 }
 
 export function toOrganizationResponse(org: OrganizationEntity): OrganizationResponse {
@@ -49,5 +58,6 @@ export function toOrganizationResponse(org: OrganizationEntity): OrganizationRes
     is_default: org.isDefault,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
+    default_org_member_roles: [],
   };
 }

@@ -89,9 +89,11 @@ export class CreateTemplateVersionRequest {
   user_variable_values?: VariableValue[];
 }
 
+/** `codersdk.MinimalUser`: `name` and `avatar_url` are always sent (empty when unset). */
 export class MinimalUserResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
+  @ApiProperty() name: string;
   @ApiProperty() avatar_url: string;
 }
 
@@ -108,6 +110,8 @@ export class TemplateVersionResponse {
   @ApiProperty({ type: ProvisionerJobResponse }) job: ProvisionerJobResponse;
   @ApiProperty() readme: string;
   @ApiProperty({ type: MinimalUserResponse }) created_by: MinimalUserResponse;
+  @ApiProperty({ description: 'Archived versions cannot be promoted or built.' }) archived: boolean;
+  @ApiProperty({ description: 'Always false: external agents are not supported.' }) has_external_agent: boolean;
   @ApiProperty({ type: [String] }) warnings: string[];
   @ApiPropertyOptional({
     type: MatchedProvisionersDto,

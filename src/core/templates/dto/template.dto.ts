@@ -158,6 +158,14 @@ export class CreateTemplateRequest {
   @IsInt()
   activity_bump_ms?: number | null;
 
+  @ApiPropertyOptional({
+    description:
+      'Milliseconds before the autostop deadline at which Coder sends a reminder: 0 (default, none) or at least a minute. Stored; this server sends no notifications.',
+  })
+  @IsOptional()
+  @IsInt()
+  time_til_autostop_notify_ms?: number | null;
+
   @ApiPropertyOptional({ type: AutostartRequirement, description: 'Default: every day.' })
   @IsOptional()
   @ValidateNested()
@@ -205,12 +213,15 @@ export class BuildTimeStats {
   @ApiProperty({ type: TransitionStats }) delete: TransitionStats;
 }
 
-/** `codersdk.Template` (mid-2023), plus the late-2023 names of the renamed fields. */
+/** `codersdk.Template`: the mid-2023 fields, their later names, and Coder's current ones. */
 export class TemplateResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ format: 'uuid' }) organization_id: string;
+  @ApiProperty() organization_name: string;
+  @ApiProperty() organization_display_name: string;
+  @ApiProperty() organization_icon: string;
   @ApiProperty() name: string;
   @ApiProperty() display_name: string;
   @ApiProperty({ enum: ['echo', 'terraform'] }) provisioner: string;
@@ -236,6 +247,10 @@ export class TemplateResponse {
   autostop_requirement: RestartRequirement;
   @ApiProperty({ type: AutostartRequirement }) autostart_requirement: AutostartRequirement;
   @ApiProperty({ description: 'Milliseconds; one hour by default.' }) activity_bump_ms: number;
+  @ApiProperty({
+    description: 'Milliseconds before the autostop deadline of the reminder Coder sends (0 = none); stored only.',
+  })
+  time_til_autostop_notify_ms: number;
   @ApiProperty() require_active_version: boolean;
   @ApiProperty({ description: 'Whether `deprecation_message` is set.' }) deprecated: boolean;
   @ApiProperty() deprecation_message: string;

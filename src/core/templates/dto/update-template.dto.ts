@@ -60,6 +60,14 @@ export class UpdateTemplateMetaRequest {
   @IsInt()
   activity_bump_ms?: number;
 
+  @ApiPropertyOptional({
+    description:
+      'Milliseconds before the autostop deadline at which Coder sends a reminder: 0 or at least a minute. Stored; this server sends no notifications.',
+  })
+  @IsOptional()
+  @IsInt()
+  time_til_autostop_notify_ms?: number;
+
   @ApiPropertyOptional({ type: RestartRequirement })
   @IsOptional()
   @ValidateNested()

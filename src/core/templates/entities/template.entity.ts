@@ -88,6 +88,10 @@ export class TemplateEntity {
   })
   activityBump: number;
 
+  /** Nanoseconds before an autostop deadline at which Coder sends a reminder (0 = none); stored only. */
+  @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  timeTilAutostopNotify: number;
+
   /** Weekdays (Monday = bit 0) on which workspaces may autostart; all seven by default. */
   @Column('smallint', { default: 127 })
   autostartAllowedDays: number;

@@ -204,9 +204,5 @@ export class UserRolesResponse {
   organization_roles: Record<string, string[]>;
 }
 
-export class AssignableRoleResponse {
-  @ApiProperty() name: string;
-  @ApiProperty() display_name: string;
-  @ApiProperty() assignable: boolean;
-  @ApiPropertyOptional({ format: 'uuid' }) organization_id?: string;
-}
+/** Defined with the role presenter (src/core/rbac); kept importable from here for the users routes. */
+export { AssignableRoleResponse } from '../../rbac/dto/role.dto.js';

@@ -1,13 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { roleDisplayName } from '../../rbac/roles.js';
-import type { LoginType, UserEntity, UserStatus } from '../entities/user.entity.js';
+import { USER_STATUSES, type LoginType, type UserEntity, type UserStatus } from '../entities/user.entity.js';
 
 export class RoleResponse {
   @ApiProperty({ example: 'owner' }) name: string;
   @ApiProperty({ example: 'Owner' }) display_name: string;
 }
 
-/** `codersdk.User` (plus `login_type`, `name`, `updated_at` of later Coder versions). */
+/**
+ * `codersdk.User` (plus `login_type`, `name`, `updated_at`, `is_service_account`, `has_ai_seat` of later Coder
+ * versions; not the deprecated `theme_preference`, which Coder no longer fills and omits when empty).
+ */
 export class UserResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
@@ -16,12 +19,14 @@ export class UserResponse {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ format: 'date-time' }) last_seen_at: string;
-  @ApiProperty({ enum: ['active', 'suspended'] }) status: UserStatus;
+  @ApiProperty({ enum: USER_STATUSES }) status: UserStatus;
   @ApiProperty({ enum: ['password', 'github', 'oidc', 'token', 'none'] }) login_type: LoginType;
   @ApiProperty({ type: [String], format: 'uuid' }) organization_ids: string[];
   @ApiProperty({ type: [RoleResponse], description: 'Explicit site roles; `member` is implied.' })
   roles: RoleResponse[];
   @ApiProperty() avatar_url: string;
+  @ApiProperty({ description: 'Always false: this server has no service accounts.' }) is_service_account: boolean;
+  @ApiProperty({ description: 'Always false: this server has no AI seats.' }) has_ai_seat: boolean;
 }
 
 export class UsersListResponse {
@@ -43,6 +48,8 @@ export function toUserResponse(user: UserEntity, organizationIds: string[]): Use
     organization_ids: organizationIds,
     roles: user.rbacRoles.map((name) => ({ name, display_name: roleDisplayName(name) })),
     avatar_url: user.avatarUrl,
+    is_service_account: false,
+    has_ai_seat: false,
   };
 }
 

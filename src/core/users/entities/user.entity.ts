@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const USER_STATUSES = ['active', 'suspended'] as const;
+/** `dormant`: not seen for CODER_DORMANCY_THRESHOLD (src/core/users/dormancy.service.ts); not a license seat. */
+export const USER_STATUSES = ['active', 'dormant', 'suspended'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
 export const LOGIN_TYPES = ['password', 'github', 'oidc', 'token', 'none'] as const;
@@ -13,7 +14,7 @@ export type LoginType = (typeof LOGIN_TYPES)[number];
 // Trigram (pg_trgm GIN) indexes for the ILIKE search of GET /users?q= (migration ScaleIndexes).
 @Index('users_username_trgm_idx', { synchronize: false })
 @Index('users_email_trgm_idx', { synchronize: false })
-@Check('users_status_check', `"status" IN ('active', 'suspended')`)
+@Check('users_status_check', `"status" IN ('active', 'dormant', 'suspended')`)
 @Check('users_login_type_check', `"login_type" IN ('password', 'github', 'oidc', 'token', 'none')`)
 export class UserEntity {
   @PrimaryColumn('uuid')

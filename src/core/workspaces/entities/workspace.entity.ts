@@ -51,6 +51,10 @@ export class WorkspaceEntity {
   @Column('text', { default: 'never' })
   automaticUpdates: AutomaticUpdates;
 
+  /** Set by the owner (`PUT /workspaces/{workspace}/favorite`); shown to, and listed first for, the owner only. */
+  @Column('boolean', { default: false })
+  favorite: boolean;
+
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'owner_id' })
   owner?: Relation<UserEntity>;

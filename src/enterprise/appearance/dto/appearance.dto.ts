@@ -19,18 +19,22 @@ import {
   BANNERS_MAX,
   bannerColorError,
   BUILTIN_ICONS,
-  DEFAULT_SUPPORT_LINKS,
+  defaultSupportLinks,
   emptyBanner,
   LINK_NAME_MAX,
   linkIconError,
+  linkLocationError,
   linkTargetError,
   logoUrlError,
   mergeBanners,
   MESSAGE_MAX,
+  SUPPORT_LINK_LOCATIONS,
   SUPPORT_LINKS_MAX,
   URL_MAX,
   type AppearanceSettings,
   type Banner,
+  type SupportLink,
+  type SupportLinkLocation,
 } from '../appearance.rules.js';
 
 // Decorators apply bottom-up and the pipe reports a field's first failed constraint, so the
@@ -120,6 +124,13 @@ export class SupportLinkConfig {
   @IsDefined()
   @Satisfies('isLinkIcon', (value) => linkIconError(value))
   icon: string;
+
+  @ApiPropertyOptional({
+    enum: SUPPORT_LINK_LOCATIONS,
+    description: 'Where Coder 2024+ dashboards show the link; missing or empty: the user menu (omitted then).',
+  })
+  @Satisfies('isLinkLocation', (value) => linkLocationError(value))
+  location?: SupportLinkLocation;
 }
 
 /**
@@ -235,8 +246,13 @@ export function toAppearanceSettings(
       },
       shownBanners,
     ),
-    supportLinks: (body.support_links ?? []).map(({ name, target, icon }) => ({ name, target, icon })),
+    supportLinks: (body.support_links ?? []).map(toSupportLink),
   };
+}
+
+/** A link as stored and shown: `location` only when set (Coder's `omitempty`). */
+function toSupportLink({ name, target, icon, location }: SupportLink): SupportLink {
+  return location ? { name, target, icon, location } : { name, target, icon };
 }
 
 export function toServiceBannerConfig(banner: Banner): ServiceBannerConfig {
@@ -253,15 +269,14 @@ export function toStoredAppearance(settings: AppearanceSettings): StoredAppearan
     logo_url: settings.logoUrl,
     service_banner: banners[0] ?? toServiceBannerConfig(emptyBanner()),
     announcement_banners: banners,
-    support_links: settings.supportLinks.map(({ name, target, icon }) => ({ name, target, icon })),
+    support_links: settings.supportLinks.map(toSupportLink),
   };
 }
 
 /** The wire answer: as stored, with Coder's default links when none are configured. */
-export function toAppearanceConfig(settings: AppearanceSettings, docsUrl: string): AppearanceConfig {
+export function toAppearanceConfig(settings: AppearanceSettings, docsUrl: string, version: string): AppearanceConfig {
   const stored = toStoredAppearance(settings);
-  const links =
-    stored.support_links.length > 0 ? stored.support_links : DEFAULT_SUPPORT_LINKS.map((link) => ({ ...link }));
+  const links = stored.support_links.length > 0 ? stored.support_links : defaultSupportLinks(docsUrl, version);
   return {
     application_name: stored.application_name,
     logo_url: stored.logo_url,

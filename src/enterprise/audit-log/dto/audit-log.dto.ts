@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AuditLogRow } from '../../../core/audit/audit.repository.js';
 import {
   AUDIT_ACTIONS,
@@ -7,7 +7,16 @@ import {
   type AuditAction,
   type AuditResourceType,
 } from '../../../core/audit/audit.service.js';
+import type { OrganizationEntity } from '../../../core/organizations/entities/organization.entity.js';
 import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
+
+/** `codersdk.MinimalOrganization`. */
+export class MinimalOrganizationResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() display_name: string;
+  @ApiProperty() icon: string;
+}
 
 /** `codersdk.AuditLog`. */
 export class AuditLogResponse {
@@ -39,6 +48,12 @@ export class AuditLogResponse {
   @ApiProperty({ description: 'Whether the resource has since been deleted.' }) is_deleted: boolean;
   @ApiProperty({ type: UserResponse, nullable: true, description: 'The actor; null for anonymous actions.' })
   user: UserResponse | null;
+  @ApiPropertyOptional({
+    type: MinimalOrganizationResponse,
+    description:
+      'The organization of `organization_id`; absent for site-wide entries and organizations the caller cannot read.',
+  })
+  organization?: MinimalOrganizationResponse;
 }
 
 /** `codersdk.AuditDiffField`. */
@@ -71,6 +86,8 @@ export function toAuditDiff(diff: unknown): Record<string, AuditDiffField> {
 export class AuditLogsResponse {
   @ApiProperty({ type: [AuditLogResponse], description: 'Newest first.' }) audit_logs: AuditLogResponse[];
   @ApiProperty({ description: 'Entries matching the query (all pages).' }) count: number;
+  @ApiProperty({ description: 'The cap on `count`; 0: this server counts exactly (Coder caps at 2000).', example: 0 })
+  count_cap: number;
 }
 
 /** Coder's `AuditAction.Friendly()`. */
@@ -124,7 +141,9 @@ export function auditResourceLink(resourceType: string, target: string, deleted:
 export function toAuditLogResponse(
   { log, actor, resourceDeleted }: AuditLogRow,
   orgIds: Map<string, string[]>,
+  orgs: Map<string, OrganizationEntity>,
 ): AuditLogResponse {
+  const org = log.organizationId ? orgs.get(log.organizationId) : undefined;
   return {
     id: log.id,
     request_id: log.requestId,
@@ -144,5 +163,6 @@ export function toAuditLogResponse(
     resource_link: auditResourceLink(log.resourceType, log.resourceTarget, resourceDeleted),
     is_deleted: resourceDeleted,
     user: actor ? toUserResponse(actor, orgIds.get(actor.id) ?? []) : null,
+    ...(org ? { organization: { id: org.id, name: org.name, display_name: org.displayName, icon: org.icon } } : {}),
   };
 }

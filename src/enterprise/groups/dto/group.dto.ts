@@ -12,6 +12,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { GroupEntity } from '../../../core/groups/entities/group.entity.js';
+import type { GroupSummary } from '../../../core/groups/group-listing.repository.js';
 import { toUserResponse, UserResponse } from '../../../core/users/dto/user.dto.js';
 import type { UserEntity } from '../../../core/users/entities/user.entity.js';
 
@@ -129,6 +130,7 @@ export class PatchGroupRequest {
   remove_users?: string[];
 }
 
+/** Coder's current `codersdk.Group`, a superset of the 2023 shape (members stay full users). */
 export class GroupResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -136,24 +138,44 @@ export class GroupResponse {
   @ApiProperty({ format: 'uuid' }) organization_id: string;
   @ApiProperty({
     type: [UserResponse],
-    description: "Active members; `organization_ids` is the group's organization (as Coder).",
+    description:
+      "Active members; `organization_ids` is the group's organization (as Coder). `[]` with `?exclude_members=true`.",
   })
   members: UserResponse[];
+  @ApiProperty({
+    description:
+      'Non-deleted members, suspended ones included (as Coder); counted even when `members` is excluded, so it may exceed `members.length`.',
+  })
+  total_member_count: number;
   @ApiProperty() avatar_url: string;
   @ApiProperty() quota_allowance: number;
   @ApiProperty({ enum: ['user', 'oidc'] }) source: string;
+  @ApiProperty() organization_name: string;
+  @ApiProperty() organization_display_name: string;
 }
 
-export function toGroupResponse(group: GroupEntity, members: UserEntity[]): GroupResponse {
+/** Coder's `codersdk.GroupMembersResponse`: one page of a group's members. */
+export class GroupMembersResponse {
+  @ApiProperty({ type: [UserResponse], description: 'Members of this page, by lower-cased username.' })
+  users: UserResponse[];
+  @ApiProperty({ description: 'Members matching the query (all pages; after `after_id` when given).' })
+  count: number;
+}
+
+export function toGroupResponse(summary: GroupSummary, members: UserEntity[]): GroupResponse {
+  const group = summary.group;
   return {
     id: group.id,
     name: group.name,
     display_name: group.displayName,
     organization_id: group.organizationId,
     members: members.map((u) => toUserResponse(u, [group.organizationId])),
+    total_member_count: summary.totalMemberCount,
     avatar_url: group.avatarUrl,
     quota_allowance: group.quotaAllowance,
     source: group.source,
+    organization_name: summary.organizationName,
+    organization_display_name: summary.organizationDisplayName,
   };
 }
 

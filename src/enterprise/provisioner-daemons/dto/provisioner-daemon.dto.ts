@@ -66,11 +66,9 @@ export class ProvisionerDaemonResponse {
 
   @ApiProperty({
     format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'Superset (later Coder): null for built-in daemons, which serve every organization.',
+    description: 'The organization listed: a built-in daemon serves every organization, and shows the one asked for.',
   })
-  organization_id: string | null;
+  organization_id: string;
 
   @ApiProperty({
     enum: DAEMON_STATUSES,
@@ -114,7 +112,8 @@ export class ProvisionerDaemonResponse {
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function toDaemonResponse(row: DaemonStatusRow): ProvisionerDaemonResponse {
+/** `organizationId`: the organization the daemon is listed under (built-in daemons serve all). */
+export function toDaemonResponse(row: DaemonStatusRow, organizationId: string): ProvisionerDaemonResponse {
   return {
     id: row.id,
     created_at: row.created_at.toISOString(),
@@ -126,7 +125,7 @@ export function toDaemonResponse(row: DaemonStatusRow): ProvisionerDaemonRespons
     tags: row.tags ?? {},
     last_seen_at: row.last_seen_at.toISOString(),
     version: row.version,
-    organization_id: row.organization_id,
+    organization_id: row.organization_id ?? organizationId,
     status: row.status ?? (row.busy ? 'busy' : !row.connected ? 'offline' : 'idle'),
     key_id: row.key_id ?? '',
     key_name: row.key_name ?? (row.key_id ? (RESERVED_KEY_NAMES[row.key_id] ?? null) : null),

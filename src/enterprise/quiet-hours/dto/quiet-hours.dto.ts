@@ -17,6 +17,11 @@ export class UpdateQuietHoursRequest {
 export class QuietHoursResponse {
   @ApiProperty({ example: 'CRON_TZ=UTC 0 0 * * *' }) raw_schedule: string;
   @ApiProperty({ description: 'Whether the user set it (false: the deployment default).' }) user_set: boolean;
+  @ApiProperty({
+    description:
+      'Whether users may set their own schedule (`CODER_ALLOW_CUSTOM_QUIET_HOURS`); false: the default always applies.',
+  })
+  user_can_set: boolean;
   @ApiProperty({ example: '00:00', description: 'HH:mm in `timezone`.' }) time: string;
   @ApiProperty({ example: 'UTC' }) timezone: string;
   @ApiProperty({ format: 'date-time', description: "Next start, with the zone's offset." }) next: string;

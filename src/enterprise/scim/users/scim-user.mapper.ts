@@ -4,6 +4,7 @@ import { USER_SCHEMA } from '../discovery/scim-schema.js';
 import { asBoolean, getKey, isPlainObject } from '../http/scim-json.js';
 import { optionalBoolean, optionalString, requiredString, weakEtag } from '../http/scim-values.js';
 import { describe, invalidSyntax, invalidValue } from '../http/scim.errors.js';
+import type { UserStatus } from '../../../core/users/entities/user.entity.js';
 import type { PatchRequest } from '../patch/scim-patch-request.js';
 import { applyPatch } from '../patch/scim-patch.js';
 
@@ -13,7 +14,7 @@ export interface ScimUserRow {
   username: string;
   email: string;
   name: string;
-  status: 'active' | 'suspended';
+  status: UserStatus;
   createdAt: Date;
   updatedAt: Date;
   scimUserName: string | null;
@@ -98,7 +99,8 @@ export function toScimUser(
   if (Object.keys(name).length > 0) resource.name = name;
   if (row.name !== '') resource.displayName = row.name;
   resource.emails = [{ value: row.email, type: row.emailType ?? DEFAULT_EMAIL_TYPE, primary: true }];
-  resource.active = row.status === 'active';
+  // As Coder: only a suspended user is inactive; a dormant one is active (it keeps its access).
+  resource.active = row.status !== 'suspended';
   // The version covers what a write to the user can change (not `groups`, changed through /Groups).
   const version = weakEtag(resource);
   if (groups && groups.length > 0) {

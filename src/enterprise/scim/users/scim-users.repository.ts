@@ -3,6 +3,7 @@ import { Database } from '../../../database/database.js';
 import { SCHEMA } from '../discovery/scim.constants.js';
 import { ScimUserEntity } from '../entities/scim-user.entity.js';
 import { filterToSql, SqlParams, type Catalog } from '../filter/scim-filter-sql.js';
+import type { UserStatus } from '../../../core/users/entities/user.entity.js';
 import type { FilterNode } from '../filter/scim-filter.js';
 import { DERIVED_FAMILY_NAME_SQL, DERIVED_GIVEN_NAME_SQL, type ScimUserRow } from './scim-user.mapper.js';
 import { explicitMembershipsSql } from '../../../core/groups/group-membership.sql.js';
@@ -25,7 +26,7 @@ const USER_CATALOG: Catalog = {
     externalid: { kind: 'column', type: 'string', sql: 's.external_id', caseExact: true },
     username: { kind: 'column', type: 'string', sql: 'COALESCE(s.user_name, u.username)' },
     displayname: { kind: 'column', type: 'string', sql: "NULLIF(u.name, '')" },
-    active: { kind: 'column', type: 'boolean', sql: "(u.status = 'active')" },
+    active: { kind: 'column', type: 'boolean', sql: "(u.status <> 'suspended')" },
     name: {
       kind: 'complex',
       sub: {
@@ -68,7 +69,7 @@ interface RawUserRow {
   username: string;
   email: string;
   name: string;
-  status: 'active' | 'suspended';
+  status: UserStatus;
   created_at: Date;
   updated_at: Date;
   scim_user_name: string | null;

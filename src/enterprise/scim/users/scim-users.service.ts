@@ -5,11 +5,13 @@ import { GroupsRepository } from '../../../core/groups/groups.repository.js';
 import { OrganizationsService } from '../../../core/organizations/organizations.service.js';
 import { UsersRepository } from '../../../core/users/users.repository.js';
 import { UsersService } from '../../../core/users/users.service.js';
+import { NIL_UUID } from '../../../core/audit/audit.service.js';
+import type { UserStatus } from '../../../core/users/entities/user.entity.js';
 import { Database } from '../../../database/database.js';
 import { USER_SCHEMA } from '../discovery/scim-schema.js';
 import { parseListQuery, parseProjection, parseSearchRequest, type ListQuery } from '../filter/scim-list-query.js';
 import type { Projection } from '../filter/scim-projection.js';
-import { ScimAudit, type ScimAuditEntry } from '../http/scim-audit.js';
+import { ScimAudit, SCIM_ACTOR_FIELDS, type ScimAuditEntry } from '../http/scim-audit.js';
 import type { ScimContext, ScimReply } from '../http/scim-http.js';
 import { ScimOrganization } from '../http/scim-organization.js';
 import {
@@ -125,7 +127,7 @@ export class ScimUsersService {
       const current = await this.lockForWrite(orgId, id, ctx);
       return { current, updated: await this.store(orgId, current, input, ctx, HttpStatus.OK) };
     });
-    if (current.status !== updated.status) await this.users.activeUsersChanged();
+    await this.afterWrite(current, updated, ctx);
     return this.answer(orgId, updated, ctx, resourceReply);
   }
 
@@ -138,7 +140,7 @@ export class ScimUsersService {
       const input = patchedUser(current, request, ctx.base);
       return { current, updated: await this.store(orgId, current, input, ctx, HttpStatus.OK) };
     });
-    if (current.status !== updated.status) await this.users.activeUsersChanged();
+    await this.afterWrite(current, updated, ctx);
     return this.answer(orgId, updated, ctx, patchedReply);
   }
 
@@ -161,6 +163,7 @@ export class ScimUsersService {
       return row;
     });
     if (current.status !== 'suspended') await this.users.activeUsersChanged();
+    await this.suspended(current.id, ctx);
     return deletedReply();
   }
 
@@ -214,7 +217,7 @@ export class ScimUsersService {
     const others = (await this.repo.holders(orgId, input.userName, email)).filter((h) => h.id !== current.id);
     if (others.length > 0) throw conflictFor(others, { ...input, email: { value: email, type: null } });
     const name = coderDisplayName(input);
-    const status = input.active === undefined ? current.status : input.active ? 'active' : 'suspended';
+    const status = statusFor(current.status, input.active);
     if (email !== current.email || name !== current.name)
       await this.usersRepo.updateEmailAndName(current.id, { email, name });
     if (status !== current.status) await this.usersRepo.updateStatus(current.id, status);
@@ -227,6 +230,26 @@ export class ScimUsersService {
     if (force || JSON.stringify(before) !== JSON.stringify(after))
       await this.record(orgId, updated, ctx, 'write', statusCode, before, after);
     return updated;
+  }
+
+  /**
+   * After a PUT or PATCH committed. A body that merely repeats `active: false` for a suspended user
+   * (Okta sends the whole user on every profile change) suspends nothing, so stops nothing.
+   */
+  private async afterWrite(current: ScimUserRow, updated: ScimUserRow, ctx: ScimContext): Promise<void> {
+    if (current.status === updated.status) return;
+    await this.users.activeUsersChanged();
+    if (updated.status === 'suspended') await this.suspended(updated.id, ctx);
+  }
+
+  /** After the suspension committed: what follows it (the user's workspaces stop), by the SCIM actor. */
+  private suspended(userId: string, ctx: ScimContext): Promise<void> {
+    return this.users.afterSuspension({
+      userId,
+      actorId: NIL_UUID,
+      auditFields: { ...SCIM_ACTOR_FIELDS },
+      meta: ctx.meta,
+    });
   }
 
   private record(
@@ -270,6 +293,16 @@ export class ScimUsersService {
       throw err;
     }
   }
+}
+
+/**
+ * `active: false` suspends; `active: true` reactivates a suspended user and leaves a dormant one
+ * dormant (SCIM already reads it as active; it wakes on its next sign-in or API use).
+ */
+function statusFor(current: UserStatus, active: boolean | undefined): UserStatus {
+  if (active === undefined) return current;
+  if (!active) return 'suspended';
+  return current === 'suspended' ? 'active' : current;
 }
 
 /** 409 `uniqueness`, naming what is taken (Okta matches on it and reports it to the admin). */

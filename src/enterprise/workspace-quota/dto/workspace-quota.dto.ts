@@ -7,13 +7,16 @@ export class GroupAllowanceDto {
   @ApiProperty() allowance: number;
 }
 
-/** `codersdk.WorkspaceQuota`, plus where the budget comes from (beyond Coder). */
+/** `codersdk.WorkspaceQuota` of one organization, plus where the budget comes from (beyond Coder). */
 export class WorkspaceQuotaResponse {
-  @ApiProperty({ description: "Summed daily cost of the latest build of each of the user's workspaces." })
+  @ApiProperty({
+    description: "Summed daily cost of the latest build of each of the user's workspaces in the organization.",
+  })
   credits_consumed: number;
 
   @ApiProperty({
-    description: "Summed allowance of the user's groups (Everyone included); -1 when Template RBAC is not enabled.",
+    description:
+      "Summed allowance of the user's groups of the organization (its Everyone group included for a member); -1 when Template RBAC is not enabled.",
   })
   budget: number;
 
