@@ -36,13 +36,13 @@ const upward = LAYERS.slice(0, -1).map((below, i) => ({
  * features) and the Everyone-group rule they imply may be imported from any tier.
  */
 const CORE_TIERS = [
-  { name: 'foundations', features: ['rbac', 'audit', 'site-config', 'metrics'] },
+  { name: 'foundations', features: ['rbac', 'audit', 'site-config', 'metrics', 'search'] },
   { name: 'access', features: ['access'] },
   { name: 'owners', features: ['groups', 'files'] },
   { name: 'organizations', features: ['organizations'] },
   { name: 'identity', features: ['users', 'api-keys', 'auth', 'licensing'], cluster: true },
   { name: 'jobs', features: ['templates', 'workspaces', 'provisioning'], cluster: true },
-  { name: 'endpoints', features: ['members', 'authcheck', 'deployment', 'buildinfo', 'health'] },
+  { name: 'endpoints', features: ['members', 'authcheck', 'deployment', 'buildinfo', 'health', 'lifecycle'] },
 ];
 const CORE_SHARED = '^src/core/([^/]+/entities/|groups/everyone-group\\.ts$)';
 const coreFeatures = (features) => `^src/core/(${features.join('|')})/`;

@@ -3,7 +3,7 @@ import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
 import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
-import type { UserFilter } from '../users/user-search.js';
+import type { UserFilter } from '../search/user-search.js';
 import type { GroupEntity } from './entities/group.entity.js';
 import { isEveryoneGroup } from './everyone-group.js';
 import { GROUP_COLUMNS_SQL, groupFromRow, type GroupRow } from './group-row.js';

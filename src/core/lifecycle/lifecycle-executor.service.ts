@@ -13,7 +13,7 @@ import type { WorkspaceEntity } from '../workspaces/entities/workspace.entity.js
 import { WorkspaceBuilder } from '../workspaces/workspace-builder.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
-import { nextTransition, truncateToMinute, type LifecycleAction } from './lifecycle-rules.js';
+import { nextTransition, truncateToMinute, type LifecycleAction } from '../workspaces/lifecycle-rules.js';
 import { CANDIDATES_PER_PAGE, LifecycleRepository, type LifecycleRow } from './lifecycle.repository.js';
 
 /** What one tick did: the builds it created and the workspaces it failed on (Coder's autobuild Stats). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database.js';
 import type { Transition } from '../workspaces/entities/workspace-build.entity.js';
-import type { LifecycleCandidate } from './lifecycle-rules.js';
+import type { LifecycleCandidate } from '../workspaces/lifecycle-rules.js';
 
 /** How many workspaces one candidate statement returns; a tick pages on by workspace id. */
 export const CANDIDATES_PER_PAGE = 500;

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '../../common/errors.js';
-import { parseUserSearch, type UserFilter } from '../users/user-search.js';
+import { parseUserSearch, type UserFilter } from '../search/user-search.js';
 import { INVALID_MEMBER_SEARCH } from './members.errors.js';
 
 /** `GET /users`' search syntax, answered in Coder's words for members. */

@@ -1,7 +1,7 @@
 import type { Pagination } from '../../common/query.js';
 import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
-import type { UserFilter } from '../users/user-search.js';
+import type { UserFilter } from '../search/user-search.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 
 /** A membership with its (not deleted) user: Coder's OrganizationMembersRow. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
-import type { UserFilter } from '../users/user-search.js';
+import type { UserFilter } from '../search/user-search.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { memberRowsQuery, membersFromRows, type MemberWithUser } from './member-rows.query.js';

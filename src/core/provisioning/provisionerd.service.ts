@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Database } from '../../database/database.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { PubSub } from '../../database/pubsub/pubsub.js';
-import { autostopDeadline, effectiveTtl } from '../lifecycle/lifecycle-rules.js';
+import { autostopDeadline, effectiveTtl } from '../workspaces/lifecycle-rules.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';

@@ -3,7 +3,7 @@ import { Brackets, In, Not } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { UserEntity, type UserStatus } from './entities/user.entity.js';
-import type { UserFilter } from './user-search.js';
+import type { UserFilter } from '../search/user-search.js';
 
 /**
  * Who may be listed: everyone, only the actor and the members of its organizations, or (for the

@@ -14,7 +14,7 @@ import { can, canAssignSiteRole, canReadUser } from '../rbac/policy.js';
 import { toUserResponse, userAuditSnapshot, type UserResponse, type UsersListResponse } from './dto/user.dto.js';
 import { UserEntity, type LoginType, type UserStatus } from './entities/user.entity.js';
 import { passwordWeakness } from './password.js';
-import { parseUserSearch } from './user-search.js';
+import { parseUserSearch } from '../search/user-search.js';
 import {
   ownerProtected,
   ownerSuspendRefused,

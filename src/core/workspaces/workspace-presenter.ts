@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { internalError } from '../../common/errors.js';
 import type { JobStatus, WorkspaceResourceResponse } from '../provisioning/dto/job.dto.js';
-import { nextAllowedAutostart } from '../lifecycle/lifecycle-rules.js';
+import { nextAllowedAutostart } from './lifecycle-rules.js';
 import { JobsService } from '../provisioning/jobs.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { type MinimalUser, UsersRepository } from '../users/users.repository.js';

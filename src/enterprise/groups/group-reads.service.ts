@@ -10,7 +10,7 @@ import type { UserEntity } from '../../core/users/entities/user.entity.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can, canReadUser } from '../../core/rbac/policy.js';
 import { toUserResponse } from '../../core/users/dto/user.dto.js';
-import { parseUserSearch } from '../../core/users/user-search.js';
+import { parseUserSearch } from '../../core/search/user-search.js';
 import { toGroupResponse, type GroupMembersResponse, type GroupResponse } from './dto/group.dto.js';
 import {
   asMemberSearchError,

@@ -13,7 +13,7 @@ import type { TemplateAcl, TemplateEntity } from '../../core/templates/entities/
 import { invalidUpdateRequest } from '../../core/templates/templates.errors.js';
 import { TemplatesRepository } from '../../core/templates/templates.repository.js';
 import { toUserResponse } from '../../core/users/dto/user.dto.js';
-import { parseUserSearch } from '../../core/users/user-search.js';
+import { parseUserSearch } from '../../core/search/user-search.js';
 import { UsersRepository } from '../../core/users/users.repository.js';
 import type { GroupResponse } from '../groups/dto/group.dto.js';
 import { GroupsService } from '../groups/groups.service.js';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Transition } from '../workspaces/entities/workspace-build.entity.js';
+import type { Transition } from './entities/workspace-build.entity.js';
 
 const MINUTE_MS = 60_000;
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;

@@ -1,6 +1,6 @@
 import { badRequest, type ValidationEntry } from '../../common/errors.js';
 import { splitSearchQuery } from '../../common/query.js';
-import { USER_STATUSES, type UserStatus } from './entities/user.entity.js';
+import { USER_STATUSES, type UserStatus } from '../users/entities/user.entity.js';
 
 export interface UserFilter {
   search?: string;
