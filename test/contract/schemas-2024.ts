@@ -7,28 +7,21 @@
  * without `?`); extra keys are allowed. Keep these in step with Coder, not with our code.
  */
 
-type Schema = Record<string, unknown>;
-
-const string = { type: 'string' } as const;
-const boolean = { type: 'boolean' } as const;
-const integer = { type: 'integer' } as const;
-const uuid = { type: 'string', format: 'uuid' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const stringArray = { type: 'array', items: string } as const;
-const stringMap = { type: 'object', additionalProperties: string } as const;
-const ref = (id: string) => ({ $ref: id });
-const nullable = (schema: Schema) => ({ anyOf: [schema, { type: 'null' }] });
-const enumOf = (...values: string[]) => ({ type: 'string', enum: values });
-const arrayOf = (items: Schema) => ({ type: 'array', items });
-
-function object(id: string | undefined, required: Record<string, Schema>, optional: Record<string, Schema> = {}) {
-  return {
-    ...(id ? { $id: id } : {}),
-    type: 'object',
-    required: Object.keys(required),
-    properties: { ...required, ...optional },
-  };
-}
+import {
+  arrayOf,
+  boolean,
+  dateTime,
+  enumOf,
+  integer,
+  nullable,
+  object,
+  ref,
+  string,
+  stringArray,
+  stringMap,
+  uuid,
+  type Schema,
+} from './schema-kit.js';
 
 /** codersdk's FeatureNames of 2026 (the current dashboard indexes `features[name]`). */
 export const FEATURE_NAMES_2026 = [

@@ -8,34 +8,22 @@
  * regression defeats the suite.
  */
 
-type Schema = Record<string, unknown>;
-
-const string = { type: 'string' } as const;
-const boolean = { type: 'boolean' } as const;
-const integer = { type: 'integer' } as const;
-const number = { type: 'number' } as const;
-const uuid = { type: 'string', format: 'uuid' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const stringArray = { type: 'array', items: string } as const;
-const stringMap = { type: 'object', additionalProperties: string } as const;
-const ref = (id: string) => ({ $ref: id });
-const nullable = (schema: Schema) => ({ anyOf: [schema, { type: 'null' }] });
-const enumOf = (...values: string[]) => ({ type: 'string', enum: values });
-const arrayOf = (items: Schema) => ({ type: 'array', items });
-
-/** An object whose every listed key is required (Go fields without `omitempty`). */
-function object(
-  id: string | undefined,
-  required: Record<string, Schema>,
-  optional: Record<string, Schema> = {},
-): Schema {
-  return {
-    ...(id ? { $id: id } : {}),
-    type: 'object',
-    required: Object.keys(required),
-    properties: { ...required, ...optional },
-  };
-}
+import {
+  arrayOf,
+  boolean,
+  dateTime,
+  enumOf,
+  integer,
+  nullable,
+  number,
+  object,
+  ref,
+  string,
+  stringArray,
+  stringMap,
+  uuid,
+  type Schema,
+} from './schema-kit.js';
 
 /** Feature names of the Oct 2023 dashboard (FeatureNames); it indexes several of them directly. */
 export const F6_FEATURE_NAMES = [
