@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
-import { NOT_FOUND } from '../helpers/expectations.js';
+import { GROUP_FIELDS, NOT_FOUND } from '../helpers/expectations.js';
 import { addLicense } from '../helpers/licenses.js';
 import { auth, createOrg, createUser, unique, type Owner, type Session } from '../helpers/world.js';
 
@@ -11,19 +11,6 @@ import { auth, createOrg, createUser, unique, type Owner, type Session } from '.
  */
 const GATE = { message: 'Template RBAC is an Enterprise feature. Contact sales!' };
 const INVALID_QUERY = 'Query parameters have invalid values.';
-export const GROUP_FIELDS = [
-  'avatar_url',
-  'display_name',
-  'id',
-  'members',
-  'name',
-  'organization_display_name',
-  'organization_id',
-  'organization_name',
-  'quota_allowance',
-  'source',
-  'total_member_count',
-];
 const REDUCED_USER_FIELDS = ['id', 'username', 'name', 'avatar_url', 'email', 'created_at', 'updated_at', 'status'];
 
 interface Group {

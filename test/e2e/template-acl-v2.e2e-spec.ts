@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { closeWorld, openWorld, type TestApp } from '../helpers/app.js';
-import { isoTime } from '../helpers/expectations.js';
+import { GROUP_FIELDS, isoTime } from '../helpers/expectations.js';
 import type { JsonObject } from '../helpers/json.js';
 import { addLicense } from '../helpers/licenses.js';
 import { echoTemplate } from '../helpers/templates.js';
@@ -22,20 +22,6 @@ const USER_KEYS = [
   'status',
   'updated_at',
   'username',
-];
-/** Coder's current `codersdk.Group` (TemplateGroup = Group + role). */
-const GROUP_KEYS = [
-  'avatar_url',
-  'display_name',
-  'id',
-  'members',
-  'name',
-  'organization_display_name',
-  'organization_id',
-  'organization_name',
-  'quota_allowance',
-  'source',
-  'total_member_count',
 ];
 
 /** Template ACL answers in Coder's current shapes (a superset of the 2023 ones). */
@@ -100,7 +86,7 @@ describe('template ACL: current Coder fields', () => {
 
     const byId = new Map(res.body.group.map((g: { id: string }) => [g.id, g]));
     const group = byId.get(groupId) as Record<string, unknown>;
-    expect(Object.keys(group).sort()).toEqual([...GROUP_KEYS, 'role'].sort());
+    expect(Object.keys(group).sort()).toEqual([...GROUP_FIELDS, 'role'].sort());
     expect(group).toMatchObject({
       name: groupName,
       display_name: 'ACL Group',
@@ -122,7 +108,7 @@ describe('template ACL: current Coder fields', () => {
     const res = await t.http.get(`/api/v2/templates/${tpl.id}/acl/available`).set(auth(owner.token)).expect(200);
     expect(Object.keys(res.body).sort()).toEqual(['groups', 'users']);
     const group = res.body.groups.find((g: { id: string }) => g.id === groupId);
-    expect(Object.keys(group).sort()).toEqual(GROUP_KEYS);
+    expect(Object.keys(group).sort()).toEqual(GROUP_FIELDS);
     expect(group).toMatchObject({
       organization_name: org.name,
       organization_display_name: org.display_name,

@@ -5,6 +5,20 @@ import type pg from 'pg';
 export const SIGNED_OUT = 'You are signed out or your session has expired. Please sign in again to continue.';
 export const NOT_FOUND = { message: 'Resource not found or you do not have access to this resource' };
 export const FORBIDDEN = { message: 'Forbidden.' };
+/** The keys of Coder's current `codersdk.Group`, sorted (a TemplateGroup adds `role`). */
+export const GROUP_FIELDS = [
+  'avatar_url',
+  'display_name',
+  'id',
+  'members',
+  'name',
+  'organization_display_name',
+  'organization_id',
+  'organization_name',
+  'quota_allowance',
+  'source',
+  'total_member_count',
+];
 export const TOKEN_RE = /^[A-Za-z0-9]{10}-[A-Za-z0-9]{22}$/;
 
 /** An RFC 3339 UTC time stamp as the API writes it. */
