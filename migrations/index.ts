@@ -13,6 +13,7 @@ import { ProvisionerKeys1795921200000 } from './1795921200000-ProvisionerKeys.js
 import { DaemonJobHistory1795928400000 } from './1795928400000-DaemonJobHistory.js';
 import { DormantUsers1795935600000 } from './1795935600000-DormantUsers.js';
 import { CurrentShapes1795950000000 } from './1795950000000-CurrentShapes.js';
+import { BuildMaxDeadline1795960000000 } from './1795960000000-BuildMaxDeadline.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -32,4 +33,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   DaemonJobHistory1795928400000,
   DormantUsers1795935600000,
   CurrentShapes1795950000000,
+  BuildMaxDeadline1795960000000,
 ];

@@ -45,6 +45,19 @@ export function parseDailySchedule(input: string): DailySchedule {
   return { raw: `CRON_TZ=${timezone} ${minute} ${hour} * * *`, timezone, hour, minute };
 }
 
+/**
+ * The quiet hours that apply to a user (Coder's enterprise UserQuietHoursScheduleStore): their
+ * stored schedule when users may set one and they did, otherwise the deployment default.
+ */
+export function effectiveQuietHours(
+  stored: string,
+  userCanSet: boolean,
+  defaultSchedule: string,
+): { schedule: DailySchedule; userSet: boolean } {
+  const userSet = userCanSet && stored.trim() !== '';
+  return { schedule: parseDailySchedule(userSet ? stored : defaultSchedule), userSet };
+}
+
 interface LocalParts {
   year: number;
   month: number;
@@ -103,6 +116,48 @@ function instantOf(
     return p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute;
   });
   return matches.length > 0 ? Math.min(...matches) : undefined;
+}
+
+/** A calendar date: year, month (1–12), day. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** The calendar date of `instant` in `zone`. */
+export function dateIn(zone: string, instant: number): CalendarDate {
+  const { year, month, day } = localParts(zone, instant);
+  return { year, month, day };
+}
+
+/** `date` moved by `days`, normalised as Go's time.Date normalises (October 32 is November 1). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** Whole days from `from` to `to` (negative when `to` comes first). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round(
+    (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000,
+  );
+}
+
+/** The day of the week of `date`, Monday = 0 … Sunday = 6 (the bit order of Coder's weekday bitmaps). */
+export function mondayFirstWeekday(date: CalendarDate): number {
+  return (new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7;
+}
+
+/**
+ * 0:00 of `date` in `zone`. Where a daylight-saving change skips midnight, the wall time is read
+ * with the offset in force before the change (as Go's time.Date does), which lands just after it.
+ */
+export function midnightIn(zone: string, date: CalendarDate): number {
+  const exact = instantOf(zone, date.year, date.month, date.day, 0, 0);
+  if (exact !== undefined) return exact;
+  const wall = Date.UTC(date.year, date.month - 1, date.day);
+  return wall - zoneOffsetMinutes(zone, wall - 14 * 3_600_000) * 60_000;
 }
 
 /** The next start of the daily window strictly after `now`. */

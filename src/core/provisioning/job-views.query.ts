@@ -167,7 +167,7 @@ SELECT j.id, j.created_at, j.updated_at, j.started_at, j.canceled_at, j.complete
        t.display_name AS template_display_name, t.icon AS template_icon,
        ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition,
        b.daily_cost AS workspace_build_daily_cost, b.updated_at AS workspace_build_updated_at,
-       b.deadline AS workspace_build_deadline
+       b.deadline AS workspace_build_deadline, b.max_deadline AS workspace_build_max_deadline
   FROM places r
   JOIN provisioner_jobs j ON j.id = r.id
   LEFT JOIN provisioner_daemons w ON w.id = j.worker_id
@@ -225,6 +225,8 @@ export interface JobViewRow extends JobRow {
   workspace_build_updated_at: Date | null;
   /** The build's autostop deadline, set in the transaction that completes its job. */
   workspace_build_deadline: Date | null;
+  /** The build's max deadline, set with its deadline. */
+  workspace_build_max_deadline: Date | null;
 }
 
 export interface JobViewFilter {

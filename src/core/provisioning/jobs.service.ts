@@ -38,6 +38,7 @@ export interface BuildJob {
   dailyCost: number | null;
   updatedAt: Date | null;
   deadline: Date | null;
+  maxDeadline: Date | null;
 }
 
 @Injectable()
@@ -91,7 +92,7 @@ export class JobsService {
   }
 
   /**
-   * `describeJobs` for workspace builds, with each build's daily cost, update time and deadline
+   * `describeJobs` for workspace builds, with each build's daily cost, update time and deadlines
    * read in the same statement as its job: a build row read before the job may predate the quota
    * commit (or the deadline) of a job that has completed since.
    */
@@ -104,6 +105,7 @@ export class JobsService {
         dailyCost: row.workspace_build_daily_cost,
         updatedAt: row.workspace_build_updated_at,
         deadline: row.workspace_build_deadline,
+        maxDeadline: row.workspace_build_max_deadline,
       });
     }
     return out;

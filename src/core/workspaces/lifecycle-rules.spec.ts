@@ -1,5 +1,8 @@
+import { parseDailySchedule } from '../../common/daily-schedule.js';
 import {
   autostopDeadline,
+  autostopMaxDeadline,
+  autostopTimes,
   deadlinePassed,
   effectiveTtl,
   isEligibleForAutostart,
@@ -126,5 +129,63 @@ describe('lifecycle rules', () => {
     expect(effectiveTtl(null, true, HOUR_NS)).toBe(0);
     expect(effectiveTtl(2 * HOUR_NS, false, HOUR_NS)).toBe(HOUR_NS);
     expect(effectiveTtl(2 * HOUR_NS, false, 0)).toBe(0);
+  });
+
+  describe("max deadline (the autostop requirement in the owner's quiet hours), with the cases of Coder's TestCalculateAutoStop", () => {
+    const SATURDAY = 0b0100000;
+    const SUNDAY = 0b1000000;
+    const sydney = parseDailySchedule('CRON_TZ=Australia/Sydney 0 0 * * *');
+    const max = (done: string, days: number, weeks: number, quietHours = sydney) =>
+      autostopMaxDeadline(at(done), quietHours, { daysOfWeek: days, weeks })?.toISOString() ?? null;
+
+    it.each([
+      // [name, completed, days, weeks, expected max deadline]
+      ['weekly on Saturday (weeks 0)', '2023-02-08T00:00:00Z', SATURDAY, 0, '2023-02-10T13:00:00.000Z'],
+      ['skips a window within the leeway', '2023-02-10T12:01:00Z', SATURDAY, 1, '2023-02-17T13:00:00.000Z'],
+      ['daily, completed at 22:00 in Sydney', '2023-02-10T11:00:00Z', ALL_DAYS, 0, '2023-02-10T13:00:00.000Z'],
+      ['fortnightly, off week', '2023-02-08T00:00:00Z', SATURDAY, 2, '2023-02-17T13:00:00.000Z'],
+      ['fortnightly, applicable week', '2023-02-15T00:00:00Z', SATURDAY, 2, '2023-02-17T13:00:00.000Z'],
+      ['triweekly, off week', '2023-02-08T00:00:00Z', SATURDAY, 3, '2023-02-17T13:00:00.000Z'],
+      ['triweekly, applicable week', '2023-02-15T00:00:00Z', SATURDAY, 3, '2023-02-17T13:00:00.000Z'],
+      ['during daylight saving', '2023-10-03T13:00:00Z', SATURDAY, 1, '2023-10-06T13:00:00.000Z'],
+      ['daylight saving starts mid-week', '2023-09-30T14:00:00Z', SATURDAY, 1, '2023-10-06T13:00:00.000Z'],
+      ['daylight saving ends mid-week', '2024-04-06T13:00:00Z', SATURDAY, 1, '2024-04-12T14:00:00.000Z'],
+    ])('%s', (_name, done, days, weeks, expected) => {
+      expect(max(done, days, weeks)).toBe(expected);
+    });
+
+    it('skips quiet hours that fall in the spring-forward gap, and finds them on the day clocks go back', () => {
+      const gap = parseDailySchedule('CRON_TZ=Australia/Sydney 30 2 * * *');
+      expect(max('2023-09-29T14:00:00Z', SUNDAY, 1, gap)).toBe('2023-10-01T15:30:00.000Z');
+      // Clocks go back at 03:00 (AEDT) to 02:00 (AEST): 03:30 that Sunday is 03:30 AEST.
+      const autumn = parseDailySchedule('CRON_TZ=Australia/Sydney 30 3 * * *');
+      expect(max('2024-04-05T13:00:00Z', SUNDAY, 1, autumn)).toBe('2024-04-06T17:30:00.000Z');
+      // 02:30 happens twice that night: the first one (AEDT).
+      const twice = parseDailySchedule('CRON_TZ=Australia/Sydney 30 2 * * *');
+      expect(max('2024-04-05T13:00:00Z', SUNDAY, 1, twice)).toBe('2024-04-06T15:30:00.000Z');
+    });
+
+    it('sets none without a requirement day, or before the epoch of "every N weeks"', () => {
+      expect(max('2023-02-08T00:00:00Z', 0, 1)).toBeNull();
+      expect(max('2023-01-01T10:59:59Z', SATURDAY, 2)).toBeNull();
+    });
+
+    it('caps the deadline: the earlier of the two, and the max deadline when there is no TTL', () => {
+      const requirement = { quietHours: sydney, daysOfWeek: SATURDAY, weeks: 1 };
+      const done = at('2023-02-10T11:00:00Z'); // Friday 22:00 in Sydney
+      expect(autostopTimes(done, 3 * HOUR_NS, null, ALL_DAYS, requirement)).toEqual({
+        deadline: at('2023-02-10T13:00:00Z'),
+        maxDeadline: at('2023-02-10T13:00:00Z'),
+      });
+      expect(autostopTimes(done, 0, null, ALL_DAYS, requirement).deadline).toEqual(at('2023-02-10T13:00:00Z'));
+      expect(autostopTimes(done, HOUR_NS, null, ALL_DAYS, requirement)).toEqual({
+        deadline: at('2023-02-10T12:00:00Z'),
+        maxDeadline: at('2023-02-10T13:00:00Z'),
+      });
+      expect(autostopTimes(done, HOUR_NS, null, ALL_DAYS)).toEqual({
+        deadline: at('2023-02-10T12:00:00Z'),
+        maxDeadline: null,
+      });
+    });
   });
 });

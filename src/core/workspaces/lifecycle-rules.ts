@@ -1,7 +1,18 @@
 import { Cron } from 'croner';
+import {
+  addDays,
+  type CalendarDate,
+  type DailySchedule,
+  dateIn,
+  daysBetween,
+  midnightIn,
+  mondayFirstWeekday,
+  nextOccurrence,
+} from '../../common/daily-schedule.js';
 import type { Transition } from './entities/workspace-build.entity.js';
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
 const NS_PER_MS = 1_000_000;
 /** `Intl` short weekday → Coder's bitmap bit (Monday = bit 0). */
@@ -153,4 +164,70 @@ export function autostopDeadline(
     if (next?.allowed && deadline.getTime() > next.at.getTime()) deadline = new Date(next.at.getTime() + ttlMs);
   }
   return deadline;
+}
+
+/** A template's autostop requirement: weekday bitmap (Monday = bit 0) and every how many weeks. */
+export interface AutostopRequirement {
+  daysOfWeek: number;
+  weeks: number;
+}
+
+/** Coder's autostopRequirementLeeway: a stop window this close to the build's completion is skipped. */
+const REQUIREMENT_LEEWAY_MS = 2 * HOUR_MS;
+/** Coder's autostopRequirementBuffer: windows are looked for from 15 minutes before midnight. */
+const REQUIREMENT_BUFFER_MS = 15 * MINUTE_MS;
+/** Week 0 of the "every N weeks" requirement: Monday 2 January 2023, in the schedule's zone. */
+const REQUIREMENT_EPOCH: CalendarDate = { year: 2023, month: 1, day: 2 };
+
+/**
+ * Coder's schedule.CalculateAutostop max deadline for a `start` build completed at `completedAt`:
+ * the start of the owner's quiet hours on the first day, at least two hours away, that the
+ * template's autostop requirement allows (in an applicable week, counted from REQUIREMENT_EPOCH,
+ * when it asks for every N weeks), read in the quiet hours' zone. Null when the requirement has no
+ * day, or when the clock is before the epoch (Coder fails the calculation then).
+ */
+export function autostopMaxDeadline(
+  completedAt: Date,
+  quietHours: DailySchedule,
+  requirement: AutostopRequirement,
+): Date | null {
+  if ((requirement.daysOfWeek & 0x7f) === 0) return null;
+  const zone = quietHours.timezone;
+  const completed = completedAt.getTime();
+  let day = dateIn(zone, completed + REQUIREMENT_LEEWAY_MS);
+  if (requirement.weeks > 1) {
+    const days = daysBetween(REQUIREMENT_EPOCH, day);
+    if (days < 0) return null;
+    const week = Math.floor(days / 7);
+    const remainder = week % requirement.weeks;
+    if (remainder !== 0) day = addDays(REQUIREMENT_EPOCH, (week + requirement.weeks - remainder) * 7);
+  }
+  const first = nextOccurrence(quietHours, new Date(midnightIn(zone, day) - REQUIREMENT_BUFFER_MS));
+  if (first.getTime() < completed + REQUIREMENT_LEEWAY_MS) day = addDays(day, 1);
+  for (let i = 0; i < 7 && (requirement.daysOfWeek & (1 << mondayFirstWeekday(day))) === 0; i++) {
+    day = addDays(day, 1);
+  }
+  const start = midnightIn(zone, day);
+  const from = start < completed + HOUR_MS ? completed + HOUR_MS : start - REQUIREMENT_BUFFER_MS;
+  return nextOccurrence(quietHours, new Date(from));
+}
+
+/**
+ * Coder's schedule.CalculateAutostop: the build's deadline (autostopDeadline) and max deadline
+ * (autostopMaxDeadline, when the deployment applies the template's autostop requirement: it then
+ * passes the owner's quiet hours). A max deadline earlier than the deadline, or with no deadline,
+ * becomes the deadline.
+ */
+export function autostopTimes(
+  completedAt: Date,
+  ttlNs: number | null,
+  schedule: string | null,
+  allowedDays: number,
+  requirement?: { quietHours: DailySchedule } & AutostopRequirement,
+): { deadline: Date | null; maxDeadline: Date | null } {
+  const deadline = autostopDeadline(completedAt, ttlNs, schedule, allowedDays);
+  const maxDeadline = requirement ? autostopMaxDeadline(completedAt, requirement.quietHours, requirement) : null;
+  if (maxDeadline && (!deadline || maxDeadline.getTime() < deadline.getTime()))
+    return { deadline: maxDeadline, maxDeadline };
+  return { deadline, maxDeadline };
 }

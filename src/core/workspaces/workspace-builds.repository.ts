@@ -31,6 +31,11 @@ export interface AutostopInputs {
   autostart_allowed_days: number;
   allow_user_autostop: boolean;
   default_ttl: number;
+  /** The template's autostop requirement: weekday bitmap (Monday = bit 0; 0 = none) and weeks. */
+  autostop_requirement_days: number;
+  autostop_requirement_weeks: number;
+  /** The owner's stored quiet hours schedule ('' = the deployment default). */
+  owner_quiet_hours_schedule: string;
 }
 
 @Injectable()
@@ -131,22 +136,37 @@ export class WorkspaceBuildsRepository {
 
   /** What the autostop deadline of a build depends on: its workspace's TTL and schedule, its template's settings. */
   async getAutostopInputs(buildId: string): Promise<AutostopInputs | undefined> {
-    const rows: (Omit<AutostopInputs, 'ttl' | 'default_ttl'> & { ttl: string | null; default_ttl: string })[] =
-      await this.db.manager.query(
-        `SELECT w.ttl, w.autostart_schedule, t.autostart_allowed_days, t.allow_user_autostop, t.default_ttl
-           FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN templates t ON t.id = w.template_id
-          WHERE b.id = $1`,
-        [buildId],
-      );
+    type Row = Omit<AutostopInputs, 'ttl' | 'default_ttl' | 'autostop_requirement_weeks'> & {
+      ttl: string | null;
+      default_ttl: string;
+      autostop_requirement_weeks: string;
+    };
+    const rows: Row[] = await this.db.manager.query(
+      `SELECT w.ttl, w.autostart_schedule, t.autostart_allowed_days, t.allow_user_autostop, t.default_ttl,
+              t.restart_requirement_days_of_week AS autostop_requirement_days,
+              t.restart_requirement_weeks AS autostop_requirement_weeks,
+              u.quiet_hours_schedule AS owner_quiet_hours_schedule
+         FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN templates t ON t.id = w.template_id
+         JOIN users u ON u.id = w.owner_id
+        WHERE b.id = $1`,
+      [buildId],
+    );
     const row = rows[0];
-    return row && { ...row, ttl: row.ttl === null ? null : Number(row.ttl), default_ttl: Number(row.default_ttl) };
+    return (
+      row && {
+        ...row,
+        ttl: row.ttl === null ? null : Number(row.ttl),
+        default_ttl: Number(row.default_ttl),
+        autostop_requirement_weeks: Number(row.autostop_requirement_weeks),
+      }
+    );
   }
 
-  async setDeadline(buildId: string, deadline: Date): Promise<void> {
-    await this.db.manager.query('UPDATE workspace_builds SET deadline = $2, updated_at = now() WHERE id = $1', [
-      buildId,
-      deadline,
-    ]);
+  async setDeadline(buildId: string, deadline: Date | null, maxDeadline: Date | null): Promise<void> {
+    await this.db.manager.query(
+      'UPDATE workspace_builds SET deadline = $2, max_deadline = $3, updated_at = now() WHERE id = $1',
+      [buildId, deadline, maxDeadline],
+    );
   }
 
   /** Records the daily cost on the build a job runs (no-op for other jobs). */

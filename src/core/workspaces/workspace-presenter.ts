@@ -149,7 +149,7 @@ export class WorkspacePresenter {
         reason: b.reason,
         resources: resourcesOf.get(b.jobId) ?? [],
         deadline: described.deadline ? described.deadline.toISOString() : null,
-        max_deadline: null,
+        max_deadline: described.maxDeadline ? described.maxDeadline.toISOString() : null,
         status: workspaceStatus(job.status, b.transition),
         daily_cost: described.dailyCost ?? b.dailyCost,
         matched_provisioners: job.matched_provisioners ?? { count: 0, available: 0, most_recently_seen: null },

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import {
+  effectiveQuietHours,
   formatInZone,
   nextOccurrence,
   parseDailySchedule,
@@ -36,8 +37,7 @@ export class QuietHoursService {
 
   private present(stored: string, now = new Date()): QuietHoursResponse {
     const userCanSet = this.config.quietHoursAllowUserCustom;
-    const userSet = userCanSet && stored.trim() !== '';
-    const schedule = parseDailySchedule(userSet ? stored : this.config.quietHoursDefaultSchedule);
+    const { schedule, userSet } = effectiveQuietHours(stored, userCanSet, this.config.quietHoursDefaultSchedule);
     return {
       raw_schedule: schedule.raw,
       user_set: userSet,

@@ -45,6 +45,10 @@ export class WorkspaceBuildEntity {
   @Column('timestamptz', { nullable: true })
   deadline: Date | null;
 
+  /** The latest the deadline may be (template autostop requirement and owner's quiet hours); null = none. */
+  @Column('timestamptz', { nullable: true })
+  maxDeadline: Date | null;
+
   @Column('text', { default: 'initiator' })
   reason: string;
 
