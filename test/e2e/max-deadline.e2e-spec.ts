@@ -114,6 +114,61 @@ describe('workspace build max_deadline (template autostop requirement × user qu
       expect(stopped).toMatchObject({ deadline: null, max_deadline: null });
     });
 
+    describe('when the template schedule changes (running builds recomputed)', () => {
+      const patch = (templateId: string, body: Record<string, unknown>) =>
+        t.http.patch(`/api/v2/templates/${templateId}`).set(auth(owner.token)).send(body).expect(200);
+      const readBuild = async (id: string) =>
+        (await t.http.get(`/api/v2/workspacebuilds/${id}`).set(auth(member.token)).expect(200)).body as JsonObject;
+
+      async function runningOn(templateId: string, ttlMs: number): Promise<JsonObject> {
+        const ws = await createWorkspace(t, member, owner.orgId, templateId, 'me', { ttl_ms: ttlMs });
+        const id = (ws.latest_build as JsonObject).id as string;
+        await waitForBuild(t, member, id);
+        return readBuild(id);
+      }
+
+      it('gives running builds the new requirement: max deadline set, later deadlines capped', async () => {
+        const quiet = await quietHoursIn(4);
+        const later = await echoTemplate(t, owner, owner.orgId);
+        const long = await runningOn(later.id as string, 8 * HOUR_MS);
+        const short = await runningOn(later.id as string, HOUR_MS);
+        expect(long.max_deadline).toBeNull();
+        await patch(later.id as string, { autostop_requirement: { days_of_week: EVERY_DAY, weeks: 1 } });
+        expect(await readBuild(long.id as string)).toMatchObject({
+          max_deadline: quiet.toISOString(),
+          deadline: quiet.toISOString(),
+        });
+        expect(await readBuild(short.id as string)).toMatchObject({
+          max_deadline: quiet.toISOString(),
+          deadline: short.deadline,
+        });
+        // Removing the requirement removes the cap, and keeps the (capped) deadline.
+        await patch(later.id as string, { autostop_requirement: { days_of_week: [], weeks: 1 } });
+        expect(await readBuild(long.id as string)).toMatchObject({ max_deadline: null, deadline: quiet.toISOString() });
+      });
+
+      it('never moves a max deadline under two hours away, nor sets one closer than two hours', async () => {
+        await quietHoursIn(1);
+        const tpl = await echoTemplate(t, owner, owner.orgId);
+        const close = await runningOn(tpl.id as string, 8 * HOUR_MS);
+        const old = await runningOn(tpl.id as string, 48 * HOUR_MS);
+        const soon = new Date(Date.now() + HOUR_MS);
+        await db.query('UPDATE workspace_builds SET max_deadline = $2 WHERE id = $1', [close.id, soon]);
+        // Completed a day ago: the quiet hours an hour from now are its first window.
+        await db.query(
+          `UPDATE provisioner_jobs SET completed_at = completed_at - interval '1 day'
+            WHERE id = (SELECT job_id FROM workspace_builds WHERE id = $1)`,
+          [old.id],
+        );
+        const before = Date.now();
+        await patch(tpl.id as string, { autostop_requirement: { days_of_week: EVERY_DAY, weeks: 1 } });
+        expect(time((await readBuild(close.id as string)).max_deadline)).toBe(soon.getTime());
+        const clamped = time((await readBuild(old.id as string)).max_deadline);
+        expect(clamped).toBeGreaterThanOrEqual(before + 2 * HOUR_MS);
+        expect(clamped).toBeLessThanOrEqual(Date.now() + 2 * HOUR_MS);
+      });
+    });
+
     it('applies nothing once the license is gone', async () => {
       await quietHoursIn(4);
       await deleteLicense(t, owner, licenseId);

@@ -91,11 +91,12 @@ export class JobsRepository {
    * guard is re-checked under the row lock, so a job failed meanwhile (hang detector, disconnect)
    * is never turned into a success.
    */
-  async completeJob(id: string, error?: { message: string; code?: string }): Promise<boolean> {
+  /** `at`: the completion time, when the caller derived something from it (a build's deadline); default now(). */
+  async completeJob(id: string, error?: { message: string; code?: string }, at?: Date): Promise<boolean> {
     const rows: [{ id: string }[], number] | { id: string }[] = await this.db.manager.query(
-      `UPDATE provisioner_jobs SET completed_at = now(), updated_at = now(), error = $2, error_code = $3
+      `UPDATE provisioner_jobs SET completed_at = coalesce($4, now()), updated_at = now(), error = $2, error_code = $3
         WHERE id = $1 AND completed_at IS NULL RETURNING id`,
-      [id, error?.message ?? null, error?.code ?? null],
+      [id, error?.message ?? null, error?.code ?? null, at ?? null],
     );
     return (Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[])).length > 0;
   }

@@ -3,12 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Database } from '../../database/database.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { PubSub } from '../../database/pubsub/pubsub.js';
-import { type DailySchedule, effectiveQuietHours } from '../../common/daily-schedule.js';
-import { APP_CONFIG } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/config.schema.js';
-import { EntitlementsService } from '../licensing/entitlements.service.js';
-import { type AutostopRequirement, autostopTimes, effectiveTtl } from '../workspaces/lifecycle-rules.js';
-import type { AutostopInputs } from '../workspaces/workspace-builds.repository.js';
+import { BuildDeadlinesService } from '../workspaces/build-deadlines.service.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
@@ -74,8 +69,7 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
     private readonly builds: WorkspaceBuildsRepository,
     private readonly pubsub: PubSub,
     @Inject(QuotaCommitter) private readonly quota: QuotaCommitter,
-    private readonly entitlements: EntitlementsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deadlines: BuildDeadlinesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -247,54 +241,13 @@ export class ProvisionerdService implements OnApplicationBootstrap, OnModuleDest
         if (build) {
           await this.jobs.insertResources(resources.map((r) => row(r, build.transition)));
           if (build.transition === 'delete') await this.workspaces.markWorkspaceDeleted(build.workspace_id);
-          if (build.transition === 'start') await this.setAutostopDeadline(build.id, now);
+          if (build.transition === 'start') await this.deadlines.startCompleted(build.id, now);
         }
       }
-      if (!(await this.jobs.completeJob(job.id))) throw new ProvisionerdError('job_not_running', 'job is not running');
+      if (!(await this.jobs.completeJob(job.id, undefined, now)))
+        throw new ProvisionerdError('job_not_running', 'job is not running');
     });
     await this.announceLogs(job.id);
-  }
-
-  /**
-   * As Coder's provisionerdserver: a completed `start` build gets its autostop deadline and max
-   * deadline (lifecycle-rules.ts autostopTimes).
-   */
-  private async setAutostopDeadline(buildId: string, completedAt: Date): Promise<void> {
-    const inputs = await this.builds.getAutostopInputs(buildId);
-    if (!inputs) return;
-    const ttl = effectiveTtl(inputs.ttl, inputs.allow_user_autostop, inputs.default_ttl);
-    const { deadline, maxDeadline } = autostopTimes(
-      completedAt,
-      ttl,
-      inputs.autostart_schedule,
-      inputs.autostart_allowed_days,
-      this.autostopRequirement(inputs),
-    );
-    if (deadline || maxDeadline) await this.builds.setDeadline(buildId, deadline, maxDeadline);
-  }
-
-  /**
-   * The template's autostop requirement with the owner's quiet hours, when it applies: as in Coder,
-   * only with `advanced_template_scheduling` enabled (its enterprise schedule stores) and a
-   * requirement that names a day. A stored schedule that no longer parses falls back to the
-   * default; with neither, no max deadline is set.
-   */
-  private autostopRequirement(
-    inputs: AutostopInputs,
-  ): ({ quietHours: DailySchedule } & AutostopRequirement) | undefined {
-    if (inputs.autostop_requirement_days === 0 || !this.entitlements.isEnabled('advanced_template_scheduling')) {
-      return undefined;
-    }
-    const requirement = { daysOfWeek: inputs.autostop_requirement_days, weeks: inputs.autostop_requirement_weeks };
-    const { quietHoursAllowUserCustom: userCanSet, quietHoursDefaultSchedule: fallback } = this.config;
-    for (const stored of [inputs.owner_quiet_hours_schedule, '']) {
-      try {
-        return { ...requirement, quietHours: effectiveQuietHours(stored, userCanSet, fallback).schedule };
-      } catch (err) {
-        this.logger.warn(`quiet hours schedule ${JSON.stringify(stored)}: ${(err as Error).message}`);
-      }
-    }
-    return undefined;
   }
 
   async failJob(daemon: ProvisionerDaemonEntity, jobId: string, error: string, errorCode?: string): Promise<void> {

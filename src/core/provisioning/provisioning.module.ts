@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FilesRepository } from '../files/files.repository.js';
+import { BuildDeadlinesService } from '../workspaces/build-deadlines.service.js';
 import { WorkspaceBuildsRepository } from '../workspaces/workspace-builds.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
@@ -32,6 +33,7 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
     FilesRepository,
     WorkspacesRepository,
     WorkspaceBuildsRepository,
+    BuildDeadlinesService,
     JobsService,
     ProvisionerdService,
     BuiltinDaemonsService,
@@ -48,6 +50,7 @@ import { PubSubModule } from '../../database/pubsub/pubsub.module.js';
     { provide: QuotaCommitter, useExisting: QuotaCommitterSlot },
   ],
   exports: [
+    BuildDeadlinesService,
     JobsService,
     ProvisionerdService,
     JobLogsStreamService,

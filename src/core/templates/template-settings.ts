@@ -270,3 +270,23 @@ export function templateAuditSnapshot(t: TemplateEntity): Record<string, unknown
     active_version_id: t.activeVersionId,
   };
 }
+
+/** The settings Coder's template schedule store compares before it recomputes running builds. */
+const SCHEDULE_KEYS = [
+  'defaultTtl',
+  'activityBump',
+  'timeTilAutostopNotify',
+  'restartRequirementDaysOfWeek',
+  'restartRequirementWeeks',
+  'autostartAllowedDays',
+  'failureTtl',
+  'inactivityTtl',
+  'lockedTtl',
+  'allowUserAutostart',
+  'allowUserAutostop',
+] as const satisfies readonly (keyof TemplateEntity)[];
+
+/** True when a template's schedule settings differ (Coder's EnterpriseTemplateScheduleStore.Set). */
+export function scheduleChanged(before: TemplateEntity, after: TemplateEntity): boolean {
+  return SCHEDULE_KEYS.some((key) => before[key] !== after[key]);
+}

@@ -7,6 +7,7 @@ import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import { jobStatus } from '../provisioning/dto/job.dto.js';
 import { JobsService } from '../provisioning/jobs.service.js';
+import { BuildDeadlinesService } from '../workspaces/build-deadlines.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { canOnTemplate } from '../rbac/template-access.js';
 import type { TemplateResponse } from './dto/template.dto.js';
@@ -14,7 +15,7 @@ import type { UpdateActiveTemplateVersionRequest, UpdateTemplateMetaRequest } fr
 import type { TemplateEntity } from './entities/template.entity.js';
 import type { TemplateVersionEntity } from './entities/template-version.entity.js';
 import { TemplatePresenter } from './template-presenter.js';
-import { patchedTemplate, templateAuditSnapshot } from './template-settings.js';
+import { patchedTemplate, scheduleChanged, templateAuditSnapshot } from './template-settings.js';
 import {
   activeVersionRequired,
   promotedVersionMissing,
@@ -39,6 +40,7 @@ export class TemplateUpdateService {
     private readonly presenter: TemplatePresenter,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly deadlines: BuildDeadlinesService,
   ) {}
 
   /** 403 for a caller who may use the template but not update it (one who cannot see it got 404 already). */
@@ -71,6 +73,7 @@ export class TemplateUpdateService {
         if (holder && holder.id !== current.id) throw templateNameTaken(next.name);
         next.updatedAt = new Date();
         await this.repo.updateTemplateSettings(next);
+        if (scheduleChanged(current, next)) await this.deadlines.templateScheduleChanged(current.id);
         await this.record(actor, meta, current, next);
         return next;
       });

@@ -38,6 +38,14 @@ export interface AutostopInputs {
   owner_quiet_hours_schedule: string;
 }
 
+/** A running build, with what its deadlines depend on. */
+export interface RunningBuild extends AutostopInputs {
+  build_id: string;
+  deadline: Date | null;
+  max_deadline: Date | null;
+  completed_at: Date;
+}
+
 @Injectable()
 export class WorkspaceBuildsRepository {
   constructor(private readonly db: Database) {}
@@ -136,30 +144,47 @@ export class WorkspaceBuildsRepository {
 
   /** What the autostop deadline of a build depends on: its workspace's TTL and schedule, its template's settings. */
   async getAutostopInputs(buildId: string): Promise<AutostopInputs | undefined> {
-    type Row = Omit<AutostopInputs, 'ttl' | 'default_ttl' | 'autostop_requirement_weeks'> & {
+    return (await this.autostopInputs('b.id = $1', [buildId]))[0];
+  }
+
+  /**
+   * The running builds of a template's workspaces (Coder's GetActiveWorkspaceBuildsByTemplateID,
+   * kept to succeeded `start` builds, as its updateWorkspaceBuild does): each workspace's latest
+   * build when it is a `start` whose job succeeded, with its deadlines and completion time.
+   */
+  runningBuildsOfTemplate(templateId: string): Promise<RunningBuild[]> {
+    return this.autostopInputs(
+      `w.template_id = $1 AND NOT w.deleted AND b.transition = 'start'
+       AND j.completed_at IS NOT NULL AND j.canceled_at IS NULL AND coalesce(j.error, '') = ''
+       AND b.build_number = (SELECT max(lb.build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id)`,
+      [templateId],
+    ) as Promise<RunningBuild[]>;
+  }
+
+  private async autostopInputs(where: string, params: unknown[]): Promise<(AutostopInputs & RunningBuild)[]> {
+    type Row = Omit<AutostopInputs & RunningBuild, 'ttl' | 'default_ttl' | 'autostop_requirement_weeks'> & {
       ttl: string | null;
       default_ttl: string;
       autostop_requirement_weeks: string;
     };
     const rows: Row[] = await this.db.manager.query(
-      `SELECT w.ttl, w.autostart_schedule, t.autostart_allowed_days, t.allow_user_autostop, t.default_ttl,
+      `SELECT b.id AS build_id, b.deadline, b.max_deadline, j.completed_at,
+              w.ttl, w.autostart_schedule, t.autostart_allowed_days, t.allow_user_autostop, t.default_ttl,
               t.restart_requirement_days_of_week AS autostop_requirement_days,
               t.restart_requirement_weeks AS autostop_requirement_weeks,
               u.quiet_hours_schedule AS owner_quiet_hours_schedule
          FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN templates t ON t.id = w.template_id
-         JOIN users u ON u.id = w.owner_id
-        WHERE b.id = $1`,
-      [buildId],
+         JOIN users u ON u.id = w.owner_id JOIN provisioner_jobs j ON j.id = b.job_id
+        WHERE ${where}
+        ORDER BY b.id`,
+      params,
     );
-    const row = rows[0];
-    return (
-      row && {
-        ...row,
-        ttl: row.ttl === null ? null : Number(row.ttl),
-        default_ttl: Number(row.default_ttl),
-        autostop_requirement_weeks: Number(row.autostop_requirement_weeks),
-      }
-    );
+    return rows.map((row) => ({
+      ...row,
+      ttl: row.ttl === null ? null : Number(row.ttl),
+      default_ttl: Number(row.default_ttl),
+      autostop_requirement_weeks: Number(row.autostop_requirement_weeks),
+    }));
   }
 
   async setDeadline(buildId: string, deadline: Date | null, maxDeadline: Date | null): Promise<void> {
