@@ -73,6 +73,27 @@ describe('contract: the 2024+ dashboard reads the current shapes', () => {
     expect(after.body.support_links).toEqual(edited.support_links);
   });
 
+  it("createWorkspace: POST /users/{userId}/workspaces with the current dashboard's body", async () => {
+    const body = {
+      template_id: templateId,
+      name: unique('dash'),
+      rich_parameter_values: [],
+      autostart_schedule: undefined,
+      ttl_ms: 3_600_000,
+      automatic_updates: 'never',
+      template_version_preset_id: undefined,
+    };
+    const res = await w.t.http.post(`/api/v2/users/${member.userId}/workspaces`).set(auth(member.token)).send(body);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: body.name,
+      owner_id: member.userId,
+      template_id: templateId,
+      ttl_ms: 3_600_000,
+    });
+    await waitForBuild(w.t, member, res.body.latest_build.id);
+  });
+
   it('organizations: the current Organization shape', async () => {
     const res = await agent.get('/api/v2/users/me/organizations').expect(200);
     for (const org of res.body) expectShape('v2024-Organization', org);

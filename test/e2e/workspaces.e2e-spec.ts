@@ -280,6 +280,42 @@ describe('workspaces', () => {
     });
   });
 
+  it("creates through POST /users/{user}/workspaces (Coder's current route) in the template's organization", async () => {
+    const postUser = (who: Session, body: Record<string, unknown>, user = 'me') =>
+      t.http.post(`/api/v2/users/${user}/workspaces`).set(auth(who.token)).send(body);
+    const mine = (await postUser(member, { template_id: template.id, name: unique('u') }).expect(201)).body;
+    expect(mine).toMatchObject({ owner_id: member.userId, organization_id: owner.orgId, template_id: template.id });
+    expect(mine.latest_build).toMatchObject({ transition: 'start', initiator_id: member.userId });
+    const fromVersion = (
+      await postUser(
+        owner,
+        { template_version_id: template.active_version_id, name: unique('u') },
+        member.username,
+      ).expect(201)
+    ).body;
+    expect(fromVersion).toMatchObject({ owner_id: member.userId, template_id: template.id });
+    // Another organization's template: the workspace is created there, for its members only.
+    const foreign = await echoTemplate(t, owner, otherOrg);
+    const there = (await postUser(outsider, { template_id: foreign.id, name: unique('u') }).expect(201)).body;
+    expect(there.organization_id).toBe(otherOrg);
+    expect(
+      (await postUser(owner, { template_id: foreign.id, name: unique('u') }, member.userId).expect(404)).body,
+    ).toEqual(NOT_FOUND);
+    // The same permission and template checks as the organization-member route.
+    expect(
+      (await postUser(member, { template_id: template.id, name: unique('u') }, member2.userId).expect(403)).body,
+    ).toEqual(FORBIDDEN);
+    const unknown = randomUUID();
+    expect((await postUser(member, { template_id: unknown, name: 'x' }).expect(400)).body).toEqual({
+      message: `Template "${unknown}" doesn't exist.`,
+      validations: [{ field: 'template_id', detail: 'template not found' }],
+    });
+    expect((await postUser(member, { name: 'x' }).expect(400)).body.message).toBeDefined();
+    await Promise.all(
+      [mine, fromVersion, there].map((w) => waitForBuild(t, owner, (w.latest_build as JsonObject).id as string)),
+    );
+  });
+
   it('refuses templates whose version is still importing (406) or failed to import (400)', async () => {
     const failed = await importVersion(t, owner, owner.orgId, { fail: 'bad plan' });
     const broken = await createTemplate(t, owner, owner.orgId, failed.id);

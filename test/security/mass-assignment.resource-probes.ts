@@ -154,6 +154,21 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
       return workspaceReadBack(w, res.body.id as string);
     },
   },
+  // The same through Coder's current route: the organization comes from the template only.
+  'POST /api/v2/users/:user/workspaces': {
+    setup: async () => ({ vars: [unique('uw')] }),
+    request: (w, f) => ({
+      method: 'post',
+      path: '/api/v2/users/me/workspaces',
+      token: w.A.user.token,
+      body: { template_id: w.A.template.id, name: f.vars[0] },
+    }),
+    extras: WORKSPACE_EXTRAS,
+    readBack: async (w, _f, res) => {
+      await waitForBuild(w.t, w.owner, res.body.latest_build.id as string);
+      return workspaceReadBack(w, res.body.id as string);
+    },
+  },
   'PUT /api/v2/workspaces/:workspace/autoupdates': {
     setup: async (w) => workspaceFresh(w),
     request: (_w, f) => ({

@@ -80,6 +80,13 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
       body: { template_id: org.template.id, name: unique('ws') },
     }),
   },
+  'POST /api/v2/users/:user/workspaces': {
+    targets: ['A', 'B', 'A:alice'],
+    build: ({ org, target }) => ({
+      path: `/api/v2/users/${target === 'A:alice' ? org.user.userId : 'me'}/workspaces`,
+      body: { template_id: org.template.id, name: unique('ws') },
+    }),
+  },
   'GET /api/v2/workspaces': get(SITE, () => '/api/v2/workspaces'),
   'GET /api/v2/workspaces/:workspace': get(AB, ({ org }) => `/api/v2/workspaces/${org.workspace.id}`),
   'PUT /api/v2/workspaces/:workspace/autoupdates': {

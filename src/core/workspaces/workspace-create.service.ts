@@ -112,6 +112,23 @@ export class WorkspaceCreateService {
     return this.workspaces.present(workspace, actor.id);
   }
 
+  /**
+   * `POST /users/{user}/workspaces` (Coder's current route; the organization-member one is its
+   * deprecated predecessor): the organization is the template's. Coder's order: the template (or
+   * version) first, with the same 400s, then the owner's membership of its organization (404).
+   */
+  async createForUser(
+    actor: Actor,
+    owner: UserEntity,
+    body: CreateWorkspaceRequest,
+    meta: RequestMeta,
+  ): Promise<WorkspaceResponse> {
+    const { template } = await this.templateAndVersion(actor, undefined, body);
+    const org = await this.orgs.getOrganizationById(template.organizationId);
+    if (!org) throw internalError(`template ${template.id} has no organization`);
+    return this.create(actor, org, owner, body, meta);
+  }
+
   private async insert(
     actor: Actor,
     input: Pick<NewBuild, 'workspace' | 'template' | 'version' | 'importJob'>,
@@ -133,12 +150,12 @@ export class WorkspaceCreateService {
   }
 
   /**
-   * Coder's order: the version (when only it is given), the template, deleted, organization. A
-   * template the caller may not use answers as one that does not exist.
+   * Coder's order: the version (when only it is given), the template, deleted, organization (when
+   * the route names one). A template the caller may not use answers as one that does not exist.
    */
   private async templateAndVersion(
     actor: Actor,
-    org: OrganizationEntity,
+    org: OrganizationEntity | undefined,
     body: CreateWorkspaceRequest,
   ): Promise<{ template: TemplateEntity; version: TemplateVersionEntity }> {
     let templateId = isAbsent(body.template_id) ? undefined : body.template_id!.toLowerCase();
@@ -153,7 +170,7 @@ export class WorkspaceCreateService {
     const template = await this.templates.findUsableTemplate(actor, templateId);
     if (!template) throw templateMissing(templateId);
     if (template.deleted) throw templateDeleted(template.name);
-    if (template.organizationId !== org.id) throw templateOfOtherOrganization(org.name);
+    if (org && template.organizationId !== org.id) throw templateOfOtherOrganization(org.name);
     if (!version) {
       const active = await this.templates.findVersion(template.activeVersionId);
       if (!active) throw internalError(`template ${template.id} has no active version`);

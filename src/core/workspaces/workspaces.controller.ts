@@ -141,6 +141,31 @@ export class MemberWorkspacesController {
 }
 
 @ApiTags('Workspaces')
+@Controller('users/:user/workspaces')
+export class UserWorkspaceCreateController {
+  constructor(private readonly creator: WorkspaceCreateService) {}
+
+  @Route('POST', '', {
+    summary:
+      "Create a workspace for a user (yourself; owners and organization admins for anyone) in its template's organization, and start its first build",
+    description:
+      "Coder's current route: the organization is the template's (`template_id`, or `template_version_id`'s template). A user who is not a member of it: 404.",
+    returns: WorkspaceResponse,
+    responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
+    errors: [400, 403, 404, 409],
+  })
+  @Authenticated()
+  create(
+    @CurrentActor() actor: Actor,
+    @Resolved('user') owner: UserEntity,
+    @Body() body: CreateWorkspaceRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.creator.createForUser(actor, owner, body, meta);
+  }
+}
+
+@ApiTags('Workspaces')
 @Controller('users/:user/workspace')
 export class UserWorkspacesController {
   constructor(private readonly workspaces: WorkspacesService) {}

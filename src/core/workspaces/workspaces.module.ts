@@ -12,7 +12,12 @@ import { WorkspaceBuildsService } from './workspace-builds.service.js';
 import { WorkspaceCreateService } from './workspace-create.service.js';
 import { WorkspacePresenter } from './workspace-presenter.js';
 import { WorkspaceSettingsService } from './workspace-settings.service.js';
-import { MemberWorkspacesController, UserWorkspacesController, WorkspacesController } from './workspaces.controller.js';
+import {
+  MemberWorkspacesController,
+  UserWorkspaceCreateController,
+  UserWorkspacesController,
+  WorkspacesController,
+} from './workspaces.controller.js';
 import {
   WorkspaceBuildParamResolver,
   WorkspaceNameParamResolver,
@@ -34,6 +39,7 @@ import { ProvisioningModule } from '../provisioning/provisioning.module.js';
   controllers: [
     WorkspacesController,
     MemberWorkspacesController,
+    UserWorkspaceCreateController,
     UserWorkspacesController,
     WorkspaceBuildsController,
     WorkspaceBuildController,
