@@ -44,6 +44,8 @@ router.patch(
 router.get('/api/v2/buildinfo', (_req, res) => send(res, work.buildInfo()));
 
 const app = express();
+// As our server (src/common/http/http-setup.ts): no generated ETags, so both send the same headers' worth of work.
+app.set('etag', false);
 app.use(router);
 const server = app.listen(0, '127.0.0.1', () => console.log(server.address().port));
 process.once('SIGTERM', () => {

@@ -109,6 +109,10 @@ export function applyHttpSetup(
   earlyChecks: ((req: Request, res: Response, next: NextFunction) => void | Promise<void>)[] = [],
 ) {
   app.disable('x-powered-by');
+  // No generated ETags: Coder sends none, no client revalidates, and Express would hash every
+  // body to make one (a SHA-1 over 800 KB for a long job list). Routes that set their own (SCIM)
+  // keep them, and If-None-Match still answers 304 against those.
+  app.set('etag', false);
   app.use(observeRequests(observers));
   for (const check of earlyChecks) app.use(check);
   app.use(securityHeaders(secure));
