@@ -81,6 +81,11 @@ const BODIES = {
     autostart_schedule: 'CRON_TZ=UTC 30 9 * * 1-5',
     ttl_ms: 3_600_000,
   }),
+  'POST /api/v2/users/{user}/workspaces': (fx) => ({
+    name: fx.uniq('uw'),
+    template_id: fx.templateId,
+    ttl_ms: 3_600_000,
+  }),
   'PUT /api/v2/workspaces/{workspace}/autoupdates': () => ({ automatic_updates: 'never' }),
   'POST /api/v2/workspaces/{workspace}/builds': (_fx, rng) => ({ transition: rng.pick(['start', 'stop']) }),
   'POST /api/v2/authcheck': (fx) => ({
