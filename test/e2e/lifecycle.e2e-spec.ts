@@ -2,11 +2,14 @@ import type pg from 'pg';
 import { LifecycleExecutorService } from '../../src/core/lifecycle/lifecycle-executor.service.js';
 import { closeWorld, openWorld, startTestApp, type TestApp } from '../helpers/app.js';
 import { build, createWorkspace, echoTemplate, waitForBuild } from '../helpers/templates.js';
+import { addLicense } from '../helpers/licenses.js';
 import { auth, createUser, type Owner, type Session } from '../helpers/world.js';
 import type { JsonObject } from '../helpers/json.js';
 
 const DAY_MS = 24 * 3_600_000;
 const SCHEDULE = 'CRON_TZ=UTC 0 9 * * *';
+/** Only the tests' own ticks act: the executor's timer would race them for the workspaces they set up. */
+const NO_TIMER = { CODER_AUTOBUILD_POLL_INTERVAL: '24h' };
 
 describe('workspace lifecycle executor (autostart / autostop)', () => {
   let t: TestApp;
@@ -15,7 +18,7 @@ describe('workspace lifecycle executor (autostart / autostop)', () => {
   let template: JsonObject;
 
   beforeAll(async () => {
-    ({ t, db, owner } = await openWorld());
+    ({ t, db, owner } = await openWorld({ env: NO_TIMER }));
     template = await echoTemplate(t, owner, owner.orgId);
   });
   afterAll(() => closeWorld(t, db));
@@ -222,7 +225,7 @@ describe('workspace lifecycle executor (autostart / autostop)', () => {
   it('never creates two builds for one workspace when two executors tick at once', async () => {
     const member = await createUser(t, owner);
     const workspaces = [await stoppedWorkspace(member), await stoppedWorkspace(member), await stoppedWorkspace(member)];
-    const second = await startTestApp({ databaseUrl: t.databaseUrl });
+    const second = await startTestApp({ databaseUrl: t.databaseUrl, env: NO_TIMER });
     try {
       const [a, b, c] = await Promise.all([executor().tick(), executor(second).tick(), executor(second).tick()]);
       // A tick still running on one replica is joined, not run twice.
@@ -271,5 +274,47 @@ describe('workspace lifecycle executor (autostart / autostop)', () => {
     } finally {
       await closeWorld(fast.t, fast.db);
     }
+  });
+
+  describe("a failed start past the template's failure TTL (advanced_template_scheduling)", () => {
+    let failing: JsonObject;
+    let member: Session;
+
+    beforeAll(async () => {
+      failing = await echoTemplate(t, owner, owner.orgId, undefined, { failure_ttl_ms: 3_600_000 });
+      member = await createUser(t, owner);
+    });
+
+    /** A member's workspace whose start failed `minutesAgo` minutes ago. */
+    async function failedStart(minutesAgo: number): Promise<JsonObject> {
+      const ws = await createWorkspace(t, member, owner.orgId, failing.id as string, 'me');
+      await waitForBuild(t, member, (ws.latest_build as JsonObject).id as string);
+      await db.query(
+        `UPDATE provisioner_jobs SET error = 'boom', completed_at = now() - $2 * interval '1 minute'
+          WHERE id = (SELECT job_id FROM workspace_builds WHERE id = $1)`,
+        [(ws.latest_build as JsonObject).id, minutesAgo],
+      );
+      return ws;
+    }
+
+    it('is stopped, as the owner with reason autostop, only with the entitlement and once the TTL has passed', async () => {
+      const old = await failedStart(61);
+      const recent = await failedStart(30);
+      expect((await executor().tick()).transitions.has(old.id as string)).toBe(false);
+      await addLicense(t, owner, ['advanced_template_scheduling']);
+      const stats = await executor().tick();
+      expect(stats.transitions.get(old.id as string)).toBe('stop');
+      expect(stats.transitions.has(recent.id as string)).toBe(false);
+      expect(await latestBuild(member, old.id as string)).toMatchObject({
+        build_number: 2,
+        transition: 'stop',
+        reason: 'autostop',
+        initiator_id: member.userId,
+      });
+      // The stop build itself is not failed: nothing more happens to the workspace.
+      await waitForBuild(t, member, (await latestBuild(member, old.id as string)).id as string);
+      expect((await executor().tick()).transitions.has(old.id as string)).toBe(false);
+      expect(await buildCount(recent.id as string)).toBe(1);
+    });
   });
 });

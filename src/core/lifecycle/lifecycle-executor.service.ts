@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/config.schema.js';
 import { internalError } from '../../common/errors.js';
 import { Database } from '../../database/database.js';
 import { AuditService } from '../audit/audit.service.js';
+import { EntitlementsService } from '../licensing/entitlements.service.js';
 import { isActive, jobStatus } from '../provisioning/dto/job.dto.js';
 import type { ProvisionerJobEntity } from '../provisioning/entities/provisioner-job.entity.js';
 import { JobsService } from '../provisioning/jobs.service.js';
@@ -27,8 +28,9 @@ const AUTOBUILD_IP = '127.0.0.1';
 
 /**
  * Coder's lifecycle executor (coderd/autobuild): every CODER_AUTOBUILD_POLL_INTERVAL it stops
- * started workspaces past their deadline and starts stopped ones whose autostart schedule came,
- * for active owners only. Each workspace is decided and built in its own transaction under a
+ * started workspaces past their deadline, starts stopped ones whose autostart schedule came (for
+ * active owners only), and stops workspaces whose start failed longer ago than the template's
+ * failure TTL (with advanced_template_scheduling). Each workspace is decided and built in its own transaction under a
  * try-lock, so replicas ticking together (or overlapping ticks) never build one workspace twice,
  * and one failing workspace never stops the others.
  */
@@ -48,7 +50,13 @@ export class LifecycleExecutorService implements OnApplicationBootstrap, OnModul
     private readonly templates: TemplatesService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly entitlements: EntitlementsService,
   ) {}
+
+  /** Templates' failure TTLs apply with Coder's enterprise template schedule store only. */
+  private failureTtlApplies(): boolean {
+    return this.entitlements.isEnabled('advanced_template_scheduling');
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.autobuildPollIntervalMs);
@@ -72,7 +80,7 @@ export class LifecycleExecutorService implements OnApplicationBootstrap, OnModul
     let afterId: string | null = null;
     try {
       for (;;) {
-        const page = await this.repo.listCandidates(tick, afterId);
+        const page = await this.repo.listCandidates(tick, afterId, this.failureTtlApplies());
         for (const row of page) {
           if (nextTransition(row, tick)) await this.transition(row.workspaceId, tick, stats);
         }
@@ -91,7 +99,7 @@ export class LifecycleExecutorService implements OnApplicationBootstrap, OnModul
       const done = await this.db.transaction(async () => {
         if (!(await this.repo.tryLockWorkspace(workspaceId))) return undefined;
         const workspace = await this.workspaces.lockWorkspace(workspaceId);
-        const row = await this.repo.getCandidate(workspaceId, tick);
+        const row = await this.repo.getCandidate(workspaceId, tick, this.failureTtlApplies());
         const action = row && nextTransition(row, tick);
         if (!workspace || workspace.deleted || !row || !action) return undefined;
         return this.build(workspace, row, action);

@@ -23,6 +23,8 @@ interface RawRow {
   deadline: Date | null;
   job_completed: boolean;
   job_failed: boolean;
+  job_completed_at: Date | null;
+  failure_ttl: string;
   owner_status: string;
   owner_updated_at: Date;
   allow_user_autostart: boolean;
@@ -34,13 +36,15 @@ interface RawRow {
 
 /**
  * Coder's GetWorkspacesEligibleForLifecycleAction, without its next_start_at column (we have
- * none): live workspaces whose latest build finished and is a `start` with a passed deadline, or a
- * `stop` with an autostart schedule, an active owner and a template allowing autostart. The cron
+ * none): live workspaces whose latest build finished and is a `start` with a passed deadline, a
+ * `stop` with an autostart schedule, an active owner and a template allowing autostart, or (when
+ * $3, the failure TTL applies) a failed `start` older than its template's failure TTL. The cron
  * part of the autostart rule is judged in TypeScript (lifecycle-rules.ts).
  */
 const CANDIDATES_SQL = `
   SELECT w.id AS workspace_id, w.template_id, w.autostart_schedule, b.transition, b.created_at AS build_created_at,
          b.deadline, j.completed_at IS NOT NULL AS job_completed, coalesce(j.error, '') <> '' AS job_failed,
+         j.completed_at AS job_completed_at, CASE WHEN $3::boolean THEN t.failure_ttl ELSE 0 END AS failure_ttl,
          u.status AS owner_status, u.updated_at AS owner_updated_at, t.allow_user_autostart, t.autostart_allowed_days,
          b.template_version_id AS latest_version_id, t.active_version_id,
          (t.require_active_version OR w.automatic_updates = 'always') AS use_active_version
@@ -51,10 +55,13 @@ const CANDIDATES_SQL = `
     JOIN users u ON u.id = w.owner_id
     JOIN templates t ON t.id = w.template_id
    WHERE NOT w.deleted
-     AND j.completed_at IS NOT NULL AND coalesce(j.error, '') = ''
-     AND ((b.transition = 'start' AND b.deadline IS NOT NULL AND b.deadline <= $1)
-       OR (b.transition = 'stop' AND coalesce(w.autostart_schedule, '') <> '' AND u.status = 'active'
-           AND t.allow_user_autostart))`;
+     AND j.completed_at IS NOT NULL
+     AND ((coalesce(j.error, '') = ''
+           AND ((b.transition = 'start' AND b.deadline IS NOT NULL AND b.deadline <= $1)
+             OR (b.transition = 'stop' AND coalesce(w.autostart_schedule, '') <> '' AND u.status = 'active'
+                 AND t.allow_user_autostart)))
+       OR ($3::boolean AND b.transition = 'start' AND coalesce(j.error, '') <> '' AND t.failure_ttl > 0
+           AND j.completed_at < $1 - make_interval(secs => t.failure_ttl / 1e9)))`;
 
 function toCandidate(r: RawRow): LifecycleRow {
   return {
@@ -66,6 +73,8 @@ function toCandidate(r: RawRow): LifecycleRow {
     deadline: r.deadline,
     jobCompleted: r.job_completed,
     jobFailed: r.job_failed,
+    jobCompletedAt: r.job_completed_at,
+    failureTtlNs: Number(r.failure_ttl),
     ownerStatus: r.owner_status,
     ownerUpdatedAt: r.owner_updated_at,
     allowUserAutostart: r.allow_user_autostart,
@@ -81,19 +90,22 @@ function toCandidate(r: RawRow): LifecycleRow {
 export class LifecycleRepository {
   constructor(private readonly db: Database) {}
 
-  /** One page of candidates at `tick`, ordered by workspace id, after `afterId` when given. */
-  async listCandidates(tick: Date, afterId: string | null): Promise<LifecycleRow[]> {
+  /**
+   * One page of candidates at `tick`, ordered by workspace id, after `afterId` when given;
+   * `failureTtl`: whether templates' failure TTLs apply.
+   */
+  async listCandidates(tick: Date, afterId: string | null, failureTtl: boolean): Promise<LifecycleRow[]> {
     const rows = await this.db.select<RawRow>(
       `${CANDIDATES_SQL} AND ($2::uuid IS NULL OR w.id > $2::uuid)
         ORDER BY w.id LIMIT ${CANDIDATES_PER_PAGE}`,
-      [tick, afterId],
+      [tick, afterId, failureTtl],
     );
     return rows.map(toCandidate);
   }
 
   /** The same row for one workspace, read fresh inside the caller's transaction (after its locks). */
-  async getCandidate(workspaceId: string, tick: Date): Promise<LifecycleRow | undefined> {
-    const rows = await this.db.select<RawRow>(`${CANDIDATES_SQL} AND w.id = $2::uuid`, [tick, workspaceId]);
+  async getCandidate(workspaceId: string, tick: Date, failureTtl: boolean): Promise<LifecycleRow | undefined> {
+    const rows = await this.db.select<RawRow>(`${CANDIDATES_SQL} AND w.id = $2::uuid`, [tick, workspaceId, failureTtl]);
     return rows.map(toCandidate)[0];
   }
 

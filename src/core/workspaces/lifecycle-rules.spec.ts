@@ -7,6 +7,7 @@ import {
   effectiveTtl,
   isEligibleForAutostart,
   isEligibleForAutostop,
+  isEligibleForFailedStop,
   nextAllowedAutostart,
   nextAutostart,
   nextTransition,
@@ -28,10 +29,12 @@ function candidate(overrides: Partial<LifecycleCandidate> = {}): LifecycleCandid
     deadline: null,
     jobCompleted: true,
     jobFailed: false,
+    jobCompletedAt: at('2026-12-07T08:01:00Z'),
     ownerStatus: 'active',
     ownerUpdatedAt: at('2026-01-01T00:00:00Z'),
     allowUserAutostart: true,
     autostartAllowedDays: ALL_DAYS,
+    failureTtlNs: 0,
     ...overrides,
   };
 }
@@ -122,6 +125,20 @@ describe('lifecycle rules', () => {
     expect(autostopDeadline(done, HOUR_NS / 2, '0 9 * * *', ALL_DAYS)).toEqual(at('2026-12-07T08:30:00Z'));
     // A day the template does not allow does not count.
     expect(autostopDeadline(done, 8 * HOUR_NS, '0 9 * * *', ALL_DAYS & ~1)).toEqual(at('2026-12-07T16:00:00Z'));
+  });
+
+  it("stops a failed start once the template's failure TTL has passed (strictly), never without one", () => {
+    const failed = candidate({
+      transition: 'start',
+      jobFailed: true,
+      jobCompletedAt: at('2026-12-07T08:00:00Z'),
+      failureTtlNs: HOUR_NS,
+    });
+    expect(isEligibleForFailedStop(failed, at('2026-12-07T09:00:00Z'))).toBe(false);
+    expect(nextTransition(failed, at('2026-12-07T09:01:00Z'))).toEqual({ transition: 'stop', reason: 'autostop' });
+    expect(isEligibleForFailedStop({ ...failed, failureTtlNs: 0 }, at('2027-01-01T00:00:00Z'))).toBe(false);
+    expect(isEligibleForFailedStop({ ...failed, jobFailed: false }, at('2027-01-01T00:00:00Z'))).toBe(false);
+    expect(isEligibleForFailedStop({ ...failed, transition: 'stop' }, at('2027-01-01T00:00:00Z'))).toBe(false);
   });
 
   it("uses the template's default TTL when users may not change autostop", () => {

@@ -27,6 +27,8 @@ export interface LifecycleCandidate {
   deadline: Date | null;
   jobCompleted: boolean;
   jobFailed: boolean;
+  /** When the latest build's job completed (null while it runs). */
+  jobCompletedAt: Date | null;
   ownerStatus: string;
   /**
    * When the owner's row last changed (`users.updated_at`, written by every status change). An
@@ -36,6 +38,11 @@ export interface LifecycleCandidate {
   allowUserAutostart: boolean;
   /** The template's autostart_requirement days (Monday = bit 0). */
   autostartAllowedDays: number;
+  /**
+   * The template's failure TTL in nanoseconds when the deployment applies it (Coder's enterprise
+   * template schedule store: advanced_template_scheduling), otherwise 0.
+   */
+  failureTtlNs: number;
 }
 
 export interface LifecycleAction {
@@ -129,10 +136,25 @@ export function isEligibleForAutostart(c: LifecycleCandidate, tick: Date): boole
   return next !== undefined && tick.getTime() >= next.getTime();
 }
 
-/** Coder's getNextTransition, limited to autostop and autostart (in that order), or undefined. */
+/**
+ * Coder's isEligibleForFailedStop: the latest build is a `start` whose job failed more than the
+ * template's failure TTL ago (a TTL of 0 = never).
+ */
+export function isEligibleForFailedStop(c: LifecycleCandidate, tick: Date): boolean {
+  if (c.failureTtlNs <= 0 || c.transition !== 'start' || !c.jobCompleted || !c.jobFailed || !c.jobCompletedAt) {
+    return false;
+  }
+  return tick.getTime() - c.jobCompletedAt.getTime() > c.failureTtlNs / NS_PER_MS;
+}
+
+/**
+ * Coder's getNextTransition, limited to autostop, autostart and the stop of a failed start (in
+ * that order; the last one also has reason `autostop`), or undefined.
+ */
 export function nextTransition(c: LifecycleCandidate, tick: Date): LifecycleAction | undefined {
   if (isEligibleForAutostop(c, tick)) return { transition: 'stop', reason: 'autostop' };
   if (isEligibleForAutostart(c, tick)) return { transition: 'start', reason: 'autostart' };
+  if (isEligibleForFailedStop(c, tick)) return { transition: 'stop', reason: 'autostop' };
   return undefined;
 }
 
