@@ -158,7 +158,7 @@ export class WorkspaceBuildsRepository {
        AND j.completed_at IS NOT NULL AND j.canceled_at IS NULL AND coalesce(j.error, '') = ''
        AND b.build_number = (SELECT max(lb.build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id)`,
       [templateId],
-    ) as Promise<RunningBuild[]>;
+    );
   }
 
   private async autostopInputs(where: string, params: unknown[]): Promise<(AutostopInputs & RunningBuild)[]> {
