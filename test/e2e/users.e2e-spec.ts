@@ -345,6 +345,50 @@ describe('users: first user, create, list, get', () => {
       expect(owners.body.users.map((u: { id: string }) => u.id)).toEqual([owner.userId]);
     });
 
+    it("filters by name, login type, GitHub id and service account (Coder's current keys), here and for members", async () => {
+      const other = unique('nm');
+      await t.http
+        .post('/api/v2/users')
+        .set(auth(owner.token))
+        .send({ email: `${other}-g@example.com`, username: `${other}-g`, name: 'Grace Hopper', login_type: 'none' })
+        .expect(201);
+      await createUser(t, owner, { username: `${other}-h` });
+      const found = async (q: string) => names((await list(owner.token, { q: `${other} ${q}` }).expect(200)).body);
+      expect(await found('name:hopper')).toEqual([`${other}-g`]);
+      expect(await found('name:HOPPER')).toEqual([`${other}-g`]);
+      expect(await found('login_type:none')).toEqual([`${other}-g`]);
+      expect(await found('login_type:password,none')).toEqual([`${other}-g`, `${other}-h`]);
+      // No user here is a service account or has a GitHub id (the dashboard's "Service accounts" preset).
+      expect(await found('service_account:true')).toEqual([]);
+      expect(await found('service_account:false')).toEqual([`${other}-g`, `${other}-h`]);
+      expect(await found('github_com_user_id:123')).toEqual([]);
+      expect(await found('github_com_user_id:0')).toEqual([`${other}-g`, `${other}-h`]);
+      const members = await t.http
+        .get(`/api/v2/organizations/${owner.orgId}/paginated-members`)
+        .query({ q: `${other} login_type:none` })
+        .set(auth(owner.token))
+        .expect(200);
+      expect(members.body.members.map((m: { username: string }) => m.username)).toEqual([`${other}-g`]);
+      for (const [q, field, detail] of [
+        ['login_type:saml', 'login_type', 'Query param "login_type" has invalid values: saml'],
+        [
+          'service_account:maybe',
+          'service_account',
+          'Query param "service_account" must be a valid boolean: strconv.ParseBool: parsing "maybe": invalid syntax',
+        ],
+        [
+          'github_com_user_id:x1',
+          'github_com_user_id',
+          'Query param "github_com_user_id" must be a valid 64-bit integer: strconv.ParseInt: parsing "x1": invalid syntax',
+        ],
+      ]) {
+        expect((await list(owner.token, { q }).expect(400)).body).toEqual({
+          message: 'Invalid user search query.',
+          validations: [{ field, detail }],
+        });
+      }
+    });
+
     it('pages with limit, offset and after_id', async () => {
       const p1 = await list(owner.token, { q: prefix, limit: '2' }).expect(200);
       expect(names(p1.body)).toEqual(n('a', 'b'));

@@ -3,7 +3,7 @@ import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
 import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
-import type { UserFilter } from '../search/user-search.js';
+import { type UserFilter, userFilterConditions } from '../search/user-search.js';
 import type { GroupEntity } from './entities/group.entity.js';
 import { isEveryoneGroup } from './everyone-group.js';
 import { GROUP_COLUMNS_SQL, groupFromRow, type GroupRow } from './group-row.js';
@@ -45,26 +45,6 @@ const MEMBER_COUNT_SQL = `CASE WHEN g.id = g.organization_id
           WHERE om.organization_id = g.organization_id AND cu.deleted = false)
    ELSE (SELECT count(*) FROM group_members gm JOIN users cu ON cu.id = gm.user_id
           WHERE gm.group_id = g.id AND cu.deleted = false) END::int`;
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** The user search's conditions (src/core/users/user-search.ts) on the user aliased `u`, each through `add`. */
-function addUserFilter(filter: UserFilter, add: (sql: (p: string) => string, value: unknown) => void): void {
-  if (filter.search)
-    add(
-      (p) => `(u.username ILIKE ${p} ESCAPE '\\' OR u.email ILIKE ${p} ESCAPE '\\')`,
-      `%${escapeLike(filter.search)}%`,
-    );
-  if (filter.statuses?.length) add((p) => `u.status::text = ANY(${p}::text[])`, filter.statuses);
-  if (filter.roles?.length && !filter.roles.includes('member'))
-    add((p) => `u.rbac_roles && ${p}::text[]`, filter.roles);
-  if (filter.lastSeenAfter) add((p) => `u.last_seen_at > ${p}`, filter.lastSeenAfter);
-  if (filter.lastSeenBefore) add((p) => `u.last_seen_at < ${p}`, filter.lastSeenBefore);
-  if (filter.createdAfter) add((p) => `u.created_at > ${p}`, filter.createdAfter);
-  if (filter.createdBefore) add((p) => `u.created_at < ${p}`, filter.createdBefore);
-}
 
 /**
  * The reads behind Coder's current group shapes: groups with their organization's names and member
@@ -134,7 +114,7 @@ export class GroupListingRepository {
         : `EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = $1::uuid AND gm.user_id = ${alias}.id)`;
     const where = [`u.deleted = false`, member('u')];
     const add = (sql: (p: string) => string, value: unknown) => where.push(sql(`$${params.push(value)}`));
-    addUserFilter(filter, add);
+    where.push(...userFilterConditions(filter, (value) => `$${params.push(value)}`));
     if (page.afterId) {
       add(
         (p) =>

@@ -1,7 +1,7 @@
 import type { Pagination } from '../../common/query.js';
 import { USER_COLUMNS_SQL, userFromRow, type UserRow } from '../users/entities/user-row.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
-import type { UserFilter } from '../search/user-search.js';
+import { type UserFilter, userFilterConditions } from '../search/user-search.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 
 /** A membership with its (not deleted) user: Coder's OrganizationMembersRow. */
@@ -20,13 +20,11 @@ interface MemberUserRow extends UserRow {
   total: string;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * One statement for a page of an organization's members with their users, in Coder's order
  * (lower(username)), and the total matching. Unlike Coder's PaginatedOrganizationMembers (a window
  * count, so 0 for a page past the end) the total is always the number matching, as `GET /audit`
- * answers here. The filter is `GET /users`' search (src/core/users/user-search.ts), applied as there.
+ * answers here. The filter is `GET /users`' search (src/core/search/user-search.ts), whose conditions it uses.
  */
 export function memberRowsQuery(
   organizationId: string,
@@ -38,18 +36,7 @@ export function memberRowsQuery(
     params.push(value);
     return `$${params.length}`;
   };
-  const where = ['m.organization_id = $1'];
-  if (filter.search) {
-    const s = arg(`%${escapeLike(filter.search)}%`);
-    where.push(`(u.username ILIKE ${s} ESCAPE '\\' OR u.email ILIKE ${s} ESCAPE '\\')`);
-  }
-  if (filter.statuses?.length) where.push(`u.status = ANY(${arg(filter.statuses)}::text[])`);
-  if (filter.roles?.length && !filter.roles.includes('member'))
-    where.push(`u.rbac_roles && ${arg(filter.roles)}::text[]`);
-  if (filter.lastSeenAfter) where.push(`u.last_seen_at > ${arg(filter.lastSeenAfter)}`);
-  if (filter.lastSeenBefore) where.push(`u.last_seen_at < ${arg(filter.lastSeenBefore)}`);
-  if (filter.createdAfter) where.push(`u.created_at > ${arg(filter.createdAfter)}`);
-  if (filter.createdBefore) where.push(`u.created_at < ${arg(filter.createdBefore)}`);
+  const where = ['m.organization_id = $1', ...userFilterConditions(filter, arg)];
   if (page?.afterId) {
     where.push(`lower(u.username) > (SELECT lower(x.username) FROM users x WHERE x.id = ${arg(page.afterId)})`);
   }

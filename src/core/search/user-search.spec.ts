@@ -22,6 +22,20 @@ describe('GET /users ?q= (Coder search syntax)', () => {
     expect(parseUserSearch('')).toEqual({});
   });
 
+  it("parses Coder's current keys: name, login_type, github_com_user_id, service_account", () => {
+    expect(parseUserSearch('name:Grace login_type:oidc,password github_com_user_id:42 service_account:T')).toEqual({
+      name: 'grace',
+      loginTypes: ['oidc', 'password'],
+      githubComUserId: '42',
+      isServiceAccount: true,
+    });
+    // 0 is Coder's "no filter"; 1/0/f/false are booleans too (Go's strconv.ParseBool).
+    expect(parseUserSearch('github_com_user_id:0 service_account:0')).toEqual({ isServiceAccount: false });
+    expect(problems('github_com_user_id:99999999999999999999').validations?.[0].detail).toBe(
+      'Query param "github_com_user_id" must be a valid 64-bit integer: strconv.ParseInt: parsing "99999999999999999999": value out of range',
+    );
+  });
+
   it("rejects bad queries with Coder's messages", () => {
     expect(problems('status:gone')).toEqual({
       message: 'Invalid user search query.',

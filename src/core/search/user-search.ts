@@ -1,11 +1,18 @@
 import { badRequest, type ValidationEntry } from '../../common/errors.js';
 import { splitSearchQuery } from '../../common/query.js';
-import { USER_STATUSES, type UserStatus } from '../users/entities/user.entity.js';
+import { LOGIN_TYPES, type LoginType, USER_STATUSES, type UserStatus } from '../users/entities/user.entity.js';
 
 export interface UserFilter {
   search?: string;
+  /** Part of the display name (Coder's `name:`). */
+  name?: string;
   statuses?: UserStatus[];
   roles?: string[];
+  loginTypes?: LoginType[];
+  /** Coder's `github_com_user_id:` (non-zero); no user here has one, so it matches nobody. */
+  githubComUserId?: string;
+  /** Coder's `service_account:`; this server has no service accounts (their creation is refused). */
+  isServiceAccount?: boolean;
   lastSeenAfter?: Date;
   lastSeenBefore?: Date;
   createdAfter?: Date;
@@ -13,11 +20,24 @@ export interface UserFilter {
 }
 
 const DATE_KEYS = ['last_seen_after', 'last_seen_before', 'created_after', 'created_before'] as const;
-const KEYS = new Set<string>(['search', 'status', 'role', ...DATE_KEYS]);
+const KEYS = new Set<string>([
+  'search',
+  'name',
+  'status',
+  'role',
+  'login_type',
+  'github_com_user_id',
+  'service_account',
+  ...DATE_KEYS,
+]);
+/** Go's strconv.ParseBool. */
+const BOOLEANS: Record<string, boolean> = { '1': true, t: true, true: true, '0': false, f: false, false: false };
 
 /**
  * Parses `GET /users?q=` as Coder's searchquery.Users does: bare words search usernames and
- * emails; `status:active,suspended`, `role:owner`, `last_seen_after:<RFC 3339>`, and so on.
+ * emails; `name:`, `status:active,suspended`, `role:owner`, `login_type:oidc,password`,
+ * `github_com_user_id:`, `service_account:true`, `last_seen_after:<RFC 3339>`, and so on. The
+ * query is read lowercased, as Coder reads it.
  */
 export function parseUserSearch(q: string | undefined): UserFilter {
   const filter: UserFilter = {};
@@ -73,6 +93,33 @@ function applyTerm(filter: UserFilter, key: string, value: string, problems: Val
     case 'role':
       filter.roles = value.split(',').filter(Boolean);
       return;
+    case 'name':
+      filter.name = value;
+      return;
+    case 'login_type': {
+      const values = value.split(',').filter(Boolean);
+      const bad = values.filter((v) => !(LOGIN_TYPES as readonly string[]).includes(v));
+      if (bad.length > 0)
+        problems.push({ field: 'login_type', detail: `Query param "login_type" has invalid values: ${bad.join(',')}` });
+      else filter.loginTypes = values as LoginType[];
+      return;
+    }
+    case 'github_com_user_id':
+      if (!/^[+-]?\d+$/.test(value) || BigInt(value) > 2n ** 63n - 1n || BigInt(value) < -(2n ** 63n)) {
+        problems.push({
+          field: key,
+          detail: `Query param "${key}" must be a valid 64-bit integer: strconv.ParseInt: parsing ${JSON.stringify(value)}: ${/^[+-]?\d+$/.test(value) ? 'value out of range' : 'invalid syntax'}`,
+        });
+      } else if (BigInt(value) !== 0n) filter.githubComUserId = BigInt(value).toString();
+      return;
+    case 'service_account':
+      if (value in BOOLEANS) filter.isServiceAccount = BOOLEANS[value];
+      else
+        problems.push({
+          field: key,
+          detail: `Query param "${key}" must be a valid boolean: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`,
+        });
+      return;
     default: {
       const date = new Date(value.toUpperCase());
       if (!/^\d{4}-\d{2}-\d{2}T/i.test(value) || Number.isNaN(date.getTime())) {
@@ -93,4 +140,31 @@ function applyTerm(filter: UserFilter, key: string, value: string, problems: Val
       filter[prop] = date;
     }
   }
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The filter's conditions on the user aliased `u`, as Coder's GetUsers applies them; `param`
+ * binds a value and answers its placeholder. The one place each route's user search becomes SQL
+ * (users, organization members, group members).
+ */
+export function userFilterConditions(filter: UserFilter, param: (value: unknown) => string): string[] {
+  const where: string[] = [];
+  if (filter.search) {
+    const p = param(`%${escapeLike(filter.search)}%`);
+    where.push(`(u.username ILIKE ${p} ESCAPE '\\' OR u.email ILIKE ${p} ESCAPE '\\')`);
+  }
+  if (filter.name) where.push(`u.name ILIKE ${param(`%${escapeLike(filter.name)}%`)} ESCAPE '\\'`);
+  if (filter.statuses?.length) where.push(`u.status::text = ANY(CAST(${param(filter.statuses)} AS text[]))`);
+  if (filter.roles?.length && !filter.roles.includes('member'))
+    where.push(`u.rbac_roles && CAST(${param(filter.roles)} AS text[])`);
+  if (filter.loginTypes?.length) where.push(`u.login_type::text = ANY(CAST(${param(filter.loginTypes)} AS text[]))`);
+  // No user here has a GitHub id or is a service account.
+  if (filter.githubComUserId !== undefined || filter.isServiceAccount === true) where.push('false');
+  if (filter.lastSeenAfter) where.push(`u.last_seen_at > ${param(filter.lastSeenAfter)}`);
+  if (filter.lastSeenBefore) where.push(`u.last_seen_at < ${param(filter.lastSeenBefore)}`);
+  if (filter.createdAfter) where.push(`u.created_at > ${param(filter.createdAfter)}`);
+  if (filter.createdBefore) where.push(`u.created_at < ${param(filter.createdBefore)}`);
+  return where;
 }

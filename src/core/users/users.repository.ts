@@ -3,7 +3,7 @@ import { Brackets, In, Not } from 'typeorm';
 import type { Pagination } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { UserEntity, type UserStatus } from './entities/user.entity.js';
-import type { UserFilter } from '../search/user-search.js';
+import { type UserFilter, userFilterConditions } from '../search/user-search.js';
 
 /**
  * Who may be listed: everyone, only the actor and the members of its organizations, or (for the
@@ -28,10 +28,6 @@ export interface MinimalUser {
 
 /** Serializes first-user setup across requests and replicas (pg_advisory_xact_lock key). */
 const FIRST_USER_LOCK = 7_245_001;
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The one owner of `users`: every read and write of the table goes through here. */
 @Injectable()
@@ -100,19 +96,14 @@ export class UsersRepository {
         { actorId: visibility.actorId },
       );
     }
-    if (filter.search) {
-      qb.andWhere("(u.username ILIKE :search ESCAPE '\\' OR u.email ILIKE :search ESCAPE '\\')", {
-        search: `%${escapeLike(filter.search)}%`,
-      });
+    const bound: Record<string, unknown> = {};
+    for (const condition of userFilterConditions(filter, (value) => {
+      const name = `uf${Object.keys(bound).length}`;
+      bound[name] = value;
+      return `:${name}`;
+    })) {
+      qb.andWhere(condition, bound);
     }
-    if (filter.statuses?.length) qb.andWhere('u.status = ANY(:statuses)', { statuses: filter.statuses });
-    if (filter.roles?.length && !filter.roles.includes('member')) {
-      qb.andWhere('u.rbac_roles && CAST(:roles AS text[])', { roles: filter.roles });
-    }
-    if (filter.lastSeenAfter) qb.andWhere('u.last_seen_at > :lsa', { lsa: filter.lastSeenAfter });
-    if (filter.lastSeenBefore) qb.andWhere('u.last_seen_at < :lsb', { lsb: filter.lastSeenBefore });
-    if (filter.createdAfter) qb.andWhere('u.created_at > :ca', { ca: filter.createdAfter });
-    if (filter.createdBefore) qb.andWhere('u.created_at < :cb', { cb: filter.createdBefore });
     // As in Coder, `after_id` is part of the filter, so `count` counts the users after the cursor.
     if (page.afterId) {
       qb.andWhere('lower(u.username) > (SELECT lower(x.username) FROM users x WHERE x.id = :afterId)', {
