@@ -7,6 +7,7 @@ import {
   createTemplateVersion,
   createWorkspace,
   echoTemplate,
+  importVersion,
   uploadEchoTemplate,
   waitForBuild,
 } from '../helpers/templates.js';
@@ -113,6 +114,75 @@ describe('listing workspaces', () => {
         detail: 'Query param "dormant_at" must be a valid date format (2006-01-02): cannot parse "yesterday"',
       },
     ]);
+  });
+
+  it('filters as the current dashboard does: id, organization, outdated, dormant, shared and param', async () => {
+    const q = (text: string) => `?q=${encodeURIComponent(text)}`;
+    const refuse = async (who: Session, text: string) =>
+      (
+        await t.http
+          .get(`/api/v2/workspaces${q(text)}`)
+          .set(auth(who.token))
+          .expect(400)
+      ).body;
+    expect(names(await list(owner, q(`id:${ids.aliceDev},${ids.bobDev}`)))).toEqual(['alice-dev', 'bob-dev']);
+    expect(names(await list(owner, q(`id:${ids.aliceDev} id:${ids.aliceK8s}`)))).toEqual(['alice-dev', 'alice-k8s']);
+    const otherName = (await t.http.get(`/api/v2/organizations/${otherOrg}`).set(auth(owner.token)).expect(200)).body
+      .name as string;
+    expect(names(await list(owner, q(`organization:${otherName}`)))).toEqual(['far-away']);
+    expect(names(await list(owner, q(`organization:${otherOrg}`)))).toEqual(['far-away']);
+    const unknown = {
+      message: 'Invalid workspace search query.',
+      validations: [
+        {
+          field: 'organization',
+          detail:
+            'Query param "organization" has invalid value: organization "nowhere" either does not exist, or you are unauthorized to view it',
+        },
+      ],
+    };
+    expect(await refuse(owner, 'organization:nowhere')).toEqual(unknown);
+    // A name the caller may not see is as unknown (alice is not in the other organization).
+    expect((await refuse(alice, `organization:${otherName}`)).validations[0].field).toBe('organization');
+
+    // The current dashboard's presets: nothing is dormant or shared here, and no workspace is an AI task.
+    const all = ['alice-dev', 'alice-k8s', 'bob-dev', 'far-away'];
+    for (const none of ['dormant:true', 'shared:true', 'has-ai-task:true', 'healthy:true', 'shared_with_user:me'])
+      expect({ none, body: await list(owner, q(none)) }).toEqual({ none, body: { workspaces: [], count: 0 } });
+    for (const every of ['dormant:false', 'shared:false', 'has-ai-task:false', 'has_external_agent:0'])
+      expect({ every, names: names(await list(owner, q(every))) }).toEqual({ every, names: all });
+
+    // A newer active version makes the workspaces of the older one outdated.
+    const newer = await importVersion(t, owner, owner.orgId, undefined, { template_id: k8s.id });
+    await t.http
+      .patch(`/api/v2/templates/${k8s.id}/versions`)
+      .set(auth(owner.token))
+      .send({ id: newer.id })
+      .expect(200);
+    expect(names(await list(owner, q('outdated:true')))).toEqual(['alice-k8s']);
+    expect(names(await list(owner, q('outdated:false')))).toEqual(['alice-dev', 'bob-dev', 'far-away']);
+
+    // Parameters: the value last sent for each name, across builds.
+    const withParams = await createWorkspace(t, alice, owner.orgId, docker.id as string, 'me', {
+      name: 'alice-params',
+      rich_parameter_values: [{ name: 'Region', value: 'EU-West' }],
+    });
+    await waitForBuild(t, alice, withParams.latest_build.id);
+    await waitForBuild(t, alice, (await build(t, alice, withParams.id, 'stop')).id);
+    expect(names(await list(owner, q('param:region')))).toEqual(['alice-params']);
+    expect(names(await list(owner, q('param:region=eu-west')))).toEqual(['alice-params']);
+    expect(names(await list(owner, q('param:region=us-east,region=eu-west')))).toEqual(['alice-params']);
+    expect(await list(owner, q('param:region=us-east'))).toEqual({ workspaces: [], count: 0 });
+    expect(await list(owner, q('param:zone'))).toEqual({ workspaces: [], count: 0 });
+
+    expect((await refuse(owner, 'dormant:maybe')).validations).toEqual([
+      {
+        field: 'dormant',
+        detail: 'Query param "dormant" must be a valid boolean: strconv.ParseBool: parsing "maybe": invalid syntax',
+      },
+    ]);
+    expect((await refuse(owner, 'param:region=')).validations[0].detail).toContain('has an empty value');
+    expect((await refuse(owner, 'id:nope')).validations[0].field).toBe('id');
   });
 
   it('rejects bad queries', async () => {

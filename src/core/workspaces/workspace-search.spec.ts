@@ -55,6 +55,25 @@ describe('workspace search', () => {
     ]);
   });
 
+  it("parses the current dashboard's keys", () => {
+    const id = '5f3b7a58-56a5-4c1e-9b7f-6c4a2d1e0f11';
+    expect(parseWorkspaceSearch(`id:${id} organization:Acme outdated:true dormant:false shared:f`)).toEqual({
+      ids: [id],
+      organization: 'acme',
+      outdated: true,
+    });
+    expect(parseWorkspaceSearch('dormant:true')).toEqual({ matchesNone: true });
+    expect(parseWorkspaceSearch('healthy:false')).toEqual({ matchesNone: true });
+    expect(parseWorkspaceSearch('param:region param:size=Large,zone')).toEqual({
+      hasParams: ['region', 'zone'],
+      paramValues: [{ name: 'size', value: 'large' }],
+    });
+    expect(details('outdated:yes')).toEqual([
+      'Query param "outdated" must be a valid boolean: strconv.ParseBool: parsing "yes": invalid syntax',
+    ]);
+    expect(details('param:a=b=c')[0]).toContain(`can only contain 1 '='`);
+  });
+
   it("reports every problem in Coder's words", () => {
     expect(details('owner:')).toEqual([`Query element "owner:" cannot start or end with ':'`]);
     expect(details('a:b:c')).toEqual([`Query element "a:b:c" can only contain 1 ':'`]);

@@ -28,12 +28,41 @@ export interface WorkspaceFilter {
   dormantAt?: Date;
   lastUsedAfter?: Date;
   lastUsedBefore?: Date;
+  /** Coder's current keys. `id`: only these workspaces. */
+  ids?: string[];
+  /** An organization id or name, resolved (and refused when unknown) by the caller. */
+  organization?: string;
+  /** `outdated:true`: the latest build is not on the template's active version; `false`: it is. */
+  outdated?: boolean;
+  /**
+   * Conditions no workspace here can meet (no dormancy, sharing, AI tasks, external agents or
+   * agents): `dormant:true`, `shared:true`, `shared_with_user:`, `shared_with_group:`,
+   * `has-ai-task:true`, `has_external_agent:true`, `healthy:` either way.
+   */
+  matchesNone?: boolean;
+  /** `param:<name>`: the workspace has a value for the parameter (name case-insensitive, ILIKE). */
+  hasParams?: string[];
+  /** `param:<name>=<value>`: any of these pairs (case-insensitive) is the workspace's current value. */
+  paramValues?: { name: string; value: string }[];
   /** Only dormant workspaces due for deletion by this day. */
   deletingBy?: Date;
 }
 
 type TextKey = 'owner' | 'template' | 'name' | 'status';
 const TEXT_KEYS = new Set<string>(['owner', 'template', 'name', 'status', 'has-agent']);
+/** Coder's current boolean keys (Go's strconv.ParseBool), and whether `true` / `false` can match here. */
+const BOOL_KEYS: Record<string, { whenTrue: 'none' | 'all' | 'outdated'; whenFalse: 'none' | 'all' | 'outdated' }> = {
+  dormant: { whenTrue: 'none', whenFalse: 'all' },
+  outdated: { whenTrue: 'outdated', whenFalse: 'outdated' },
+  shared: { whenTrue: 'none', whenFalse: 'all' },
+  'has-ai-task': { whenTrue: 'none', whenFalse: 'all' },
+  has_external_agent: { whenTrue: 'none', whenFalse: 'all' },
+  healthy: { whenTrue: 'none', whenFalse: 'none' },
+};
+const BOOLEANS: Record<string, boolean> = { '1': true, t: true, true: true, '0': false, f: false, false: false };
+/** Keys that may repeat (Coder's ParseCustomList: repeated or comma-separated). */
+const LIST_KEYS = new Set<string>(['id', 'param']);
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Time keys and their Go layouts, as Coder's searchquery.Workspaces parses them. */
 const TIME_KEYS: Record<
   string,
@@ -62,10 +91,13 @@ function parseTime(value: string, dayOnly: boolean): Date | undefined {
 }
 
 /**
- * `GET /workspaces?q=` as Coder's searchquery.Workspaces: `owner:`, `template:`, `name:`,
- * `status:`, `has-agent:`, `dormant_at:` and `deleting_by:` (days), `last_used_after:` and
- * `last_used_before:` (RFC 3339); a bare word is a name, `owner/name` both. Errors are 400
- * `Invalid workspace search query.` (the dashboard's landing page sends `dormant_at:1970-01-01`).
+ * `GET /workspaces?q=` as Coder's searchquery.Workspaces, both eras: `owner:`, `template:`,
+ * `name:`, `status:`, `has-agent:`, `last_used_after:` and `last_used_before:` (RFC 3339); the
+ * 2023 `dormant_at:` and `deleting_by:` (days; the 2023 landing page sends `dormant_at:1970-01-01`);
+ * the current `id:`, `organization:`, `outdated:`, `dormant:`, `shared:`, `shared_with_user:`,
+ * `shared_with_group:`, `has-ai-task:`, `has_external_agent:`, `healthy:` and `param:` (the current
+ * dashboard's presets send `dormant:true`, `outdated:true`, `shared:true`). A bare word is a name,
+ * `owner/name` both. Errors are 400 `Invalid workspace search query.`.
  */
 export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
   const filter: WorkspaceFilter = {};
@@ -75,7 +107,50 @@ export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
   const set = (key: string, value: string) => {
     seen.set(key, (seen.get(key) ?? 0) + 1);
     const time = TIME_KEYS[key];
-    if (time) {
+    const bool = BOOL_KEYS[key];
+    if (bool) {
+      if (!(value in BOOLEANS)) {
+        problems.push({
+          field: key,
+          detail: `Query param "${key}" must be a valid boolean: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`,
+        });
+        return;
+      }
+      const effect = BOOLEANS[value] ? bool.whenTrue : bool.whenFalse;
+      if (effect === 'none') filter.matchesNone = true;
+      if (effect === 'outdated') filter.outdated = BOOLEANS[value];
+    } else if (key === 'id') {
+      const values = value.split(',').map((v) => v.trim());
+      const bad = values.filter((v) => !UUID_RE.test(v));
+      if (bad.length > 0)
+        problems.push({
+          field: key,
+          detail: `Query param "id" has invalid values: invalid UUID ${JSON.stringify(bad[0])}`,
+        });
+      else filter.ids = [...(filter.ids ?? []), ...values];
+    } else if (key === 'param') {
+      for (const raw of value.split(',')) {
+        const v = raw.trim();
+        const parts = v.split('=');
+        if (parts.length === 1) (filter.hasParams ??= []).push(parts[0]);
+        else if (parts.length === 2 && parts[1] === '')
+          problems.push({
+            field: key,
+            detail: `Query param "param" has invalid values: query element ${JSON.stringify(v)} has an empty value. omit the '=' to match just on the parameter name`,
+          });
+        else if (parts.length === 2) (filter.paramValues ??= []).push({ name: parts[0], value: parts[1] });
+        else
+          problems.push({
+            field: key,
+            detail: `Query param "param" has invalid values: query element ${JSON.stringify(v)} can only contain 1 '='`,
+          });
+      }
+    } else if (key === 'organization') {
+      filter.organization = value;
+    } else if (key === 'shared_with_user' || key === 'shared_with_group') {
+      // No workspace here is shared (Coder's workspace ACLs are not served).
+      filter.matchesNone = true;
+    } else if (time) {
       const parsed = parseTime(value, time.layout.length === 10);
       if (parsed) filter[time.field] = parsed;
       else
@@ -119,7 +194,7 @@ export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
     }
   }
   for (const [key, n] of seen) {
-    if (n > 1)
+    if (n > 1 && !LIST_KEYS.has(key))
       problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });
   }
   if (problems.length > 0) throw badRequest('Invalid workspace search query.', undefined, problems);

@@ -20,6 +20,19 @@ const STATUS_SQL = `CASE
   WHEN j.started_at IS NULL THEN 'pending'
   WHEN b.transition = 'start' THEN 'starting' WHEN b.transition = 'stop' THEN 'stopping' ELSE 'deleting' END`;
 
+/**
+ * A workspace's (`w`) current build parameters as `cur(name, value)`, lower-cased: for each name,
+ * the value sent with its latest build that sent one (Coder carries values over to each new
+ * build's workspace_build_parameters; here each build's job input keeps the values sent with it).
+ */
+const CURRENT_PARAMS = `SELECT 1 FROM (
+  SELECT DISTINCT ON (lower(p.value->>'name')) lower(p.value->>'name') AS name, lower(p.value->>'value') AS value
+    FROM workspace_builds pb JOIN provisioner_jobs pj ON pj.id = pb.job_id
+    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(pj.input->'rich_parameter_values') = 'array'
+                                                THEN pj.input->'rich_parameter_values' ELSE '[]'::jsonb END) p
+   WHERE pb.workspace_id = w.id AND jsonb_typeof(p.value) = 'object'
+   ORDER BY lower(p.value->>'name'), pb.build_number DESC) cur`;
+
 @Injectable()
 export class WorkspacesRepository {
   constructor(private readonly db: Database) {}
@@ -96,7 +109,7 @@ export class WorkspacesRepository {
 
   /** A page of live workspaces matching the filter, and how many match in all: three statements whatever the page size. */
   async listWorkspaces(
-    filter: WorkspaceFilter & { ownerId?: string },
+    filter: WorkspaceFilter & { ownerId?: string; organizationId?: string },
     visibility: WorkspaceVisibility,
     page: Pagination,
     requesterId: string,
@@ -118,8 +131,27 @@ export class WorkspacesRepository {
     if (filter.name) where.push(`w.name ILIKE ${arg(`%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     // This server runs no workspace agents and has no dormancy, so no workspace has an agent in
     // any state, none is dormant, and none is due for deletion (Coder's GetWorkspaces filters).
-    if (filter.hasAgent !== undefined || filter.dormantAt !== undefined || filter.deletingBy !== undefined)
+    if (
+      filter.hasAgent !== undefined ||
+      filter.dormantAt !== undefined ||
+      filter.deletingBy !== undefined ||
+      filter.matchesNone
+    )
       where.push('false');
+    if (filter.ids) where.push(`w.id = ANY(${arg(filter.ids)}::uuid[])`);
+    if (filter.organizationId) where.push(`w.organization_id = ${arg(filter.organizationId)}::uuid`);
+    if (filter.outdated !== undefined)
+      where.push(`(b.template_version_id = t.active_version_id) = ${arg(!filter.outdated)}::boolean`);
+    if (filter.hasParams)
+      where.push(`EXISTS (${CURRENT_PARAMS} WHERE cur.name ILIKE ANY(${arg(filter.hasParams)}::text[]))`);
+    if (filter.paramValues) {
+      const names = arg(filter.paramValues.map((p) => p.name));
+      const values = arg(filter.paramValues.map((p) => p.value));
+      where.push(
+        `EXISTS (${CURRENT_PARAMS} WHERE (cur.name, cur.value) IN
+           (SELECT lower(n), lower(v) FROM unnest(${names}::text[], ${values}::text[]) AS x(n, v)))`,
+      );
+    }
     if (filter.lastUsedAfter) where.push(`w.last_used_at >= ${arg(filter.lastUsedAfter)}`);
     if (filter.lastUsedBefore) where.push(`w.last_used_at <= ${arg(filter.lastUsedBefore)}`);
     const status = filter.status ? `WHERE s.status = ${arg(filter.status)}` : '';
@@ -129,8 +161,8 @@ export class WorkspacesRepository {
           FROM workspaces w
           JOIN users u ON u.id = w.owner_id
           JOIN templates t ON t.id = w.template_id
-          LEFT JOIN LATERAL (SELECT wb.transition, wb.job_id FROM workspace_builds wb WHERE wb.workspace_id = w.id
-                              ORDER BY wb.build_number DESC LIMIT 1) b ON true
+          LEFT JOIN LATERAL (SELECT wb.transition, wb.job_id, wb.template_version_id FROM workspace_builds wb
+                              WHERE wb.workspace_id = w.id ORDER BY wb.build_number DESC LIMIT 1) b ON true
           LEFT JOIN provisioner_jobs j ON j.id = b.job_id
          WHERE ${where.join(' AND ')}) s ${status}`;
     const [{ count }] = await this.db.manager.query<{ count: number }[]>(
