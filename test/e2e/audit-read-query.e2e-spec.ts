@@ -116,6 +116,30 @@ describe('GET /audit ?q= filters', () => {
     expect(await lines('resource_target:bobtoken')).toEqual(['create api_key bobtoken 201 bob']);
   });
 
+  it("filters by request id and organization (Coder's current keys)", async () => {
+    const [row] = (
+      await db.query(
+        `SELECT request_id FROM audit_logs WHERE resource_type = 'api_key' AND resource_target = 'bobtoken'`,
+      )
+    ).rows;
+    expect(await lines(`request_id:${row.request_id as string}`)).toEqual(['create api_key bobtoken 201 bob']);
+    const orgName = (await t.http.get(`/api/v2/organizations/${owner.orgId}`).set(auth(owner.token)).expect(200)).body
+      .name as string;
+    const inDefault = await lines(`organization:${orgName}`);
+    expect(inDefault).toContain('create user bob 201 qadmin');
+    expect(await lines(`organization:${owner.orgId}`)).toEqual(inDefault);
+    // The organization's own creation is logged in it.
+    expect(await lines('organization:Q-ORG')).toEqual(['create organization q-org 201 qadmin']);
+    await rejects('organization:nowhere', [
+      {
+        field: 'organization',
+        detail:
+          'Query param "organization" has invalid value: organization "nowhere" either does not exist, or you are unauthorized to view it',
+      },
+    ]);
+    await rejects('request_id:abc', [{ field: 'request_id', detail: 'Query param "request_id" must be a valid uuid' }]);
+  });
+
   it('filters by the acting user: username, email, and me', async () => {
     const bobs = ['create api_key bobtoken 201 bob', 'login api_key - 401 bob', 'login api_key - 201 bob'];
     expect(await lines('username:bob')).toEqual(bobs);

@@ -8,6 +8,8 @@ import { AuditLogEntity, type AuditDiff } from './entities/audit-log.entity.js';
 
 /** Which entries a page of the log selects; every field is optional and the fields are ANDed. */
 export interface AuditFilter {
+  requestId?: string;
+  organizationId?: string;
   resourceType?: string;
   resourceId?: string;
   resourceTarget?: string;
@@ -131,7 +133,9 @@ export class AuditRepository {
       .leftJoin(UserEntity, 'u', 'u.id = a.user_id')
       .where('a.resource_type IN (:...knownTypes)', { knownTypes: servedTypes });
     if (filter.resourceType) qb.andWhere('a.resource_type = :resourceType', { resourceType: filter.resourceType });
+    if (filter.requestId) qb.andWhere('a.request_id = :requestId', { requestId: filter.requestId });
     if (filter.resourceId) qb.andWhere('a.resource_id = :resourceId', { resourceId: filter.resourceId });
+    if (filter.organizationId) qb.andWhere('a.organization_id = :orgId', { orgId: filter.organizationId });
     if (filter.resourceTarget) qb.andWhere('lower(a.resource_target) = :target', { target: filter.resourceTarget });
     if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
     if (filter.userId) qb.andWhere('a.user_id = :userId', { userId: filter.userId });

@@ -16,6 +16,8 @@ export type BuildReason = (typeof BUILD_REASONS)[number];
  * `username:me` becomes the caller's `userId`, `date_to` the end of that day (UTC).
  */
 export interface AuditSearch extends AuditFilter {
+  /** `organization:` as given (an id or a name); the caller resolves it to `organizationId`. */
+  organization?: string;
   resourceType?: AuditResourceType;
   action?: AuditAction;
   buildReason?: BuildReason;
@@ -23,12 +25,14 @@ export interface AuditSearch extends AuditFilter {
 
 /** Known keys, in the order Coder's parser reads them (so validations come out in that order). */
 const KEYS = [
+  'request_id',
   'resource_id',
   'resource_target',
   'username',
   'email',
   'date_from',
   'date_to',
+  'organization',
   'resource_type',
   'action',
   'build_reason',
@@ -69,9 +73,14 @@ export function parseAuditSearch(q: string | undefined, callerId: string): Audit
 
 function applyKey(filter: AuditSearch, key: Key, value: string, callerId: string, problems: ValidationEntry[]): void {
   switch (key) {
+    case 'request_id':
     case 'resource_id':
-      if (isUuid(value)) filter.resourceId = value;
-      else problems.push({ field: key, detail: `Query param ${quote(key)} must be a valid uuid` });
+      if (!isUuid(value)) problems.push({ field: key, detail: `Query param ${quote(key)} must be a valid uuid` });
+      else if (key === 'request_id') filter.requestId = value;
+      else filter.resourceId = value;
+      return;
+    case 'organization':
+      filter.organization = value;
       return;
     case 'resource_target':
       filter.resourceTarget = value;
