@@ -28,6 +28,7 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
     AB,
     ({ org }) => `/api/v2/organizations/${org.id}/templates/${org.template.name}`,
   ),
+  'GET /api/v2/templates': get(SITE, () => '/api/v2/templates'),
   'GET /api/v2/templates/:template': get(AB, ({ org }) => `/api/v2/templates/${org.template.id}`),
   'PATCH /api/v2/templates/:template': {
     targets: AB,

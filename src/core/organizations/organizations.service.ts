@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { isUuid } from '../../common/errors.js';
+import { isUuid, type ValidationEntry } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
 import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
@@ -38,6 +38,26 @@ export class OrganizationsService {
     if (ref === DEFAULT_ORGANIZATION_REF || ref === NIL_UUID) return this.repo.getDefaultOrganization();
     if (isUuid(ref)) return this.repo.getOrganizationById(ref.toLowerCase());
     return this.repo.getOrganizationByName(ref);
+  }
+
+  /**
+   * The `organization:` key of Coder's search queries (searchquery parseOrganization): an id is
+   * taken as given (the nil id filters nothing), a name must be an organization the caller may
+   * see. Answers the id to filter on, or the validation the route reports in its own 400.
+   */
+  async searchKeyOrganization(
+    actor: Actor,
+    ref: string,
+  ): Promise<{ id: string | undefined } | { invalid: ValidationEntry }> {
+    if (isUuid(ref)) return { id: ref === NIL_UUID ? undefined : ref.toLowerCase() };
+    const org = await this.repo.getOrganizationByName(ref);
+    if (org && can(actor, 'read', { type: 'organization', orgId: org.id })) return { id: org.id };
+    return {
+      invalid: {
+        field: 'organization',
+        detail: `Query param "organization" has invalid value: organization ${JSON.stringify(ref)} either does not exist, or you are unauthorized to view it`,
+      },
+    };
   }
 
   /**

@@ -13,6 +13,25 @@ import { TemplateUpdateService } from './template-update.service.js';
 import { TemplatesService } from './templates.service.js';
 
 @ApiTags('Templates')
+@Controller('templates')
+export class TemplatesListController {
+  constructor(private readonly templates: TemplatesService) {}
+
+  @Route('GET', '', {
+    summary: "The templates of every organization the caller may use or manage (Coder's current list)",
+    description:
+      "`q`: Coder's template search: bare words match the display name; `name:`, `exact_name:`, `display_name:`, `exact_display_name:`, `organization:` (id or name), `ids:`, `author:` (`me`), `author_id:`, `deprecated:` (deprecated templates are left out unless `deprecated:true`), `deleted:`, `has-ai-task:`, `has_external_agent:`. Sorted by name.",
+    returns: [TemplateResponse],
+    errors: [400],
+    query: [{ name: 'q', required: false, type: String, description: 'Template search query.' }],
+  })
+  @Authenticated()
+  list(@CurrentActor() actor: Actor, @Query() query: Record<string, unknown>) {
+    return this.templates.search(actor, query);
+  }
+}
+
+@ApiTags('Templates')
 @Controller('templates/:template')
 export class TemplatesController {
   constructor(

@@ -11,21 +11,23 @@ import { TemplateVersionLogsGateway } from './template-version-logs.gateway.js';
 import { TemplateVersionsController } from './template-versions.controller.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { TemplateVersionsService } from './template-versions.service.js';
-import { TemplatesController } from './templates.controller.js';
+import { TemplatesController, TemplatesListController } from './templates.controller.js';
 import { TemplateNameParamResolver, TemplateParamResolver, TemplateVersionParamResolver } from './templates.params.js';
 import { TemplatesRepository } from './templates.repository.js';
 import { TemplatesService } from './templates.service.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ProvisioningModule } from '../provisioning/provisioning.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 
 /**
  * Template versions (imports of uploaded files) and templates. Exports the lookups workspaces need,
  * and the templates repository (the owner of the ACL columns the template ACL routes write).
  */
 @Module({
-  imports: [ProvisioningModule, AuditModule, AccessModule, FilesModule, UsersModule],
+  imports: [ProvisioningModule, AuditModule, AccessModule, FilesModule, UsersModule, OrganizationsModule],
   controllers: [
     OrganizationTemplatesController,
+    TemplatesListController,
     TemplatesController,
     OrganizationTemplateVersionsController,
     TemplateVersionsController,

@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import { Database } from '../../database/database.js';
 import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import { TemplateEntity, type TemplateAcl } from './entities/template.entity.js';
+import type { TemplateFilter } from './template-search.js';
 
 /**
  * The owner of `templates`, ACL columns included: lookups, the insert, settings, ACL and soft
@@ -56,6 +57,42 @@ export class TemplatesRepository {
       .orderBy('lower(t.name)', 'ASC')
       .addOrderBy('t.id', 'ASC')
       .getMany();
+  }
+
+  /**
+   * Coder's GetTemplatesWithFilter (`GET /templates?q=`), in its order (name, id); the caller
+   * keeps the templates the actor may read.
+   */
+  searchTemplates(f: TemplateFilter & { organizationId?: string }): Promise<TemplateEntity[]> {
+    const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const qb = this.db.manager
+      .createQueryBuilder(TemplateEntity, 't')
+      .leftJoinAndSelect('t.organization', 'o')
+      .where('t.deleted = :deleted', { deleted: f.deleted })
+      .andWhere(f.deprecated ? "t.deprecation_message <> ''" : "t.deprecation_message = ''");
+    if (f.matchesNone) qb.andWhere('false');
+    if (f.organizationId) qb.andWhere('t.organization_id = :orgId', { orgId: f.organizationId });
+    if (f.exactName) qb.andWhere('lower(t.name) = lower(:exactName)', { exactName: f.exactName });
+    if (f.exactDisplayName)
+      qb.andWhere('lower(t.display_name) = lower(:exactDisplayName)', { exactDisplayName: f.exactDisplayName });
+    if (f.name) qb.andWhere("t.name ILIKE :name ESCAPE '\\'", { name: like(f.name) });
+    if (f.displayName) {
+      // A template without a display name is matched on its name, the words' spaces removed.
+      qb.andWhere(
+        `CASE WHEN t.display_name <> '' THEN t.display_name ILIKE :displayName ESCAPE '\\'
+              ELSE t.name ILIKE :displayNameAsName ESCAPE '\\' END`,
+        { displayName: like(f.displayName), displayNameAsName: like(f.displayName.replace(/ /g, '')) },
+      );
+    }
+    if (f.ids) qb.andWhere('t.id IN (:...ids)', { ids: f.ids });
+    if (f.authorId) qb.andWhere('t.created_by = :authorId', { authorId: f.authorId });
+    if (f.author) {
+      qb.andWhere(
+        't.created_by = (SELECT u.id FROM users u WHERE lower(u.username) = lower(:author) AND u.deleted = false)',
+        { author: f.author },
+      );
+    }
+    return qb.orderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC').getMany();
   }
 
   /** Fills in the organization of templates read without it (a new row), in one statement when any lacks it. */

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
-import { forbidden, notFound } from '../../common/errors.js';
+import { badRequest, forbidden, notFound } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
 import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { JobReaperRepository } from '../provisioning/job-reaper.repository.js';
 import type { Actor } from '../rbac/actor.js';
 import type { Action } from '../rbac/permissions.js';
@@ -15,6 +16,7 @@ import type { TemplateVersionResponse } from './dto/template-version.dto.js';
 import type { TemplateVersionEntity } from './entities/template-version.entity.js';
 import type { TemplateEntity } from './entities/template.entity.js';
 import { TemplatePresenter } from './template-presenter.js';
+import { parseTemplateSearch } from './template-search.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import { afterIdMissing, workspacesRemain } from './templates.errors.js';
 import { TemplatesRepository } from './templates.repository.js';
@@ -38,6 +40,7 @@ export class TemplatesService {
     private readonly presenter: TemplatePresenter,
     private readonly audit: AuditService,
     private readonly jobs: JobReaperRepository,
+    private readonly orgs: OrganizationsService,
   ) {}
 
   /** A live template by id the actor may read (`read` is what Coder calls "use"), or null. */
@@ -90,6 +93,30 @@ export class TemplatesService {
       .map((t, i) => ({ t, i }))
       .sort((a, b) => b.t.active_user_count - a.t.active_user_count || a.i - b.i)
       .map(({ t }) => t);
+  }
+
+  /**
+   * `GET /templates` (Coder's current site-wide list; the current dashboard's Templates and
+   * Workspaces pages read it): every template the caller may read, in every organization, filtered
+   * by `q` (template-search.ts; deprecated templates only when asked for), by name then id. Other
+   * query parameters are ignored, as Coder reads only `q`.
+   */
+  async search(actor: Actor, query: Record<string, unknown>): Promise<TemplateResponse[]> {
+    const q: unknown = Array.isArray(query.q) ? (query.q as unknown[])[0] : query.q;
+    const filter = parseTemplateSearch(typeof q === 'string' ? q : undefined);
+    let organizationId: string | undefined;
+    if (filter.organization !== undefined) {
+      const found = await this.orgs.searchKeyOrganization(actor, filter.organization);
+      if ('invalid' in found) throw badRequest('Invalid template search query.', undefined, [found.invalid]);
+      organizationId = found.id;
+    }
+    if (filter.author === 'me') filter.authorId = actor.id;
+    const rows = await this.repo.searchTemplates({
+      ...filter,
+      author: filter.author === 'me' ? undefined : filter.author,
+      organizationId,
+    });
+    return this.presenter.templates(rows.filter((t) => canOnTemplate(actor, 'read', t)));
   }
 
   /**

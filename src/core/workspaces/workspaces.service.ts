@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, isUuid } from '../../common/errors.js';
+import { badRequest } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
-import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import type { Actor } from '../rbac/actor.js';
 import { can } from '../rbac/policy.js';
 import type { WorkspaceResponse, WorkspacesResponse } from './dto/workspace.dto.js';
@@ -18,7 +18,7 @@ export class WorkspacesService {
   constructor(
     private readonly repo: WorkspacesRepository,
     private readonly presenter: WorkspacePresenter,
-    private readonly orgs: OrganizationsRepository,
+    private readonly orgs: OrganizationsService,
   ) {}
 
   /** The workspace as `viewerId` sees it (`favorite` is the owner's alone). */
@@ -39,7 +39,12 @@ export class WorkspacesService {
     parser.done();
     const filter = parseWorkspaceSearch(q);
     const ownerId = filter.owner === 'me' ? actor.id : undefined;
-    const organizationId = filter.organization ? await this.organizationOf(actor, filter.organization) : undefined;
+    let organizationId: string | undefined;
+    if (filter.organization !== undefined) {
+      const found = await this.orgs.searchKeyOrganization(actor, filter.organization);
+      if ('invalid' in found) throw badRequest('Invalid workspace search query.', undefined, [found.invalid]);
+      organizationId = found.id;
+    }
     const { workspaces, count } = await this.repo.listWorkspaces(
       { ...filter, ownerId, organizationId },
       this.visibility(actor),
@@ -47,22 +52,6 @@ export class WorkspacesService {
       actor.id,
     );
     return { workspaces: await this.presenter.workspaces(workspaces, actor.id), count };
-  }
-
-  /**
-   * The `organization:` key's id (Coder's parseOrganization): an id as given, or the organization
-   * named so that the caller may read; otherwise Coder's 400.
-   */
-  private async organizationOf(actor: Actor, ref: string): Promise<string> {
-    if (isUuid(ref)) return ref.toLowerCase();
-    const org = await this.orgs.getOrganizationByName(ref);
-    if (org && can(actor, 'read', { type: 'organization', orgId: org.id })) return org.id;
-    throw badRequest('Invalid workspace search query.', undefined, [
-      {
-        field: 'organization',
-        detail: `Query param "organization" has invalid value: organization ${JSON.stringify(ref)} either does not exist, or you are unauthorized to view it`,
-      },
-    ]);
   }
 
   /** The list filter equivalent to `canOnWorkspace(actor, 'read', w)`. */

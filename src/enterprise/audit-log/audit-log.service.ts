@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NIL_UUID } from '../../common/coder-validators.js';
-import { isUuid } from '../../common/errors.js';
 import { parsePagination, QueryParser } from '../../common/query.js';
 import { AuditRepository } from '../../core/audit/audit.repository.js';
 import { AUDIT_RESOURCE_TYPES } from '../../core/audit/audit.service.js';
 import { OrganizationsService } from '../../core/organizations/organizations.service.js';
 import type { Actor } from '../../core/rbac/actor.js';
-import { can } from '../../core/rbac/policy.js';
 import { invalidAuditQuery } from './audit-log.errors.js';
 import { parseAuditSearch } from './audit-query.js';
 import { toAuditLogResponse, type AuditLogsResponse } from './dto/audit-log.dto.js';
@@ -39,8 +36,11 @@ export class AuditLogService {
     const q = parser.string('q');
     parser.done();
     const filter = parseAuditSearch(q, actor.id);
-    if (filter.organization !== undefined)
-      filter.organizationId = await this.organizationOf(actor, filter.organization);
+    if (filter.organization !== undefined) {
+      const found = await this.orgs.searchKeyOrganization(actor, filter.organization);
+      if ('invalid' in found) throw invalidAuditQuery([found.invalid]);
+      filter.organizationId = found.id;
+    }
     const count = await this.repo.countAuditLogs(filter, SERVED_TYPES);
     if (count === 0) return { audit_logs: [], count: 0, count_cap: NO_COUNT_CAP };
     const rows = await this.repo.listAuditLogs(filter, SERVED_TYPES, page);
@@ -51,19 +51,5 @@ export class AuditLogService {
       rows.flatMap((row) => (row.log.organizationId ? [row.log.organizationId] : [])),
     );
     return { audit_logs: rows.map((row) => toAuditLogResponse(row, orgIds, orgs)), count, count_cap: NO_COUNT_CAP };
-  }
-
-  /** Coder's parseOrganization: an id or a name the caller may see, else 400 naming it. */
-  private async organizationOf(actor: Actor, ref: string): Promise<string | undefined> {
-    // An id is taken as given (the nil id filters nothing), as Coder does.
-    if (isUuid(ref)) return ref === NIL_UUID ? undefined : ref.toLowerCase();
-    const org = await this.orgs.findByRef(ref);
-    if (org && can(actor, 'read', { type: 'organization', orgId: org.id })) return org.id;
-    throw invalidAuditQuery([
-      {
-        field: 'organization',
-        detail: `Query param "organization" has invalid value: organization ${JSON.stringify(ref)} either does not exist, or you are unauthorized to view it`,
-      },
-    ]);
   }
 }
