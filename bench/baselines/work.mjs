@@ -60,15 +60,29 @@ const SQL = {
   recordSeen: 'UPDATE users SET last_seen_at = $2 WHERE id = $1',
   groupById: `SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = $1`,
   organizationById: `SELECT "OrganizationEntity"."id" AS "OrganizationEntity_id", "OrganizationEntity"."name" AS "OrganizationEntity_name", "OrganizationEntity"."display_name" AS "OrganizationEntity_display_name", "OrganizationEntity"."description" AS "OrganizationEntity_description", "OrganizationEntity"."icon" AS "OrganizationEntity_icon", "OrganizationEntity"."is_default" AS "OrganizationEntity_is_default", "OrganizationEntity"."created_at" AS "OrganizationEntity_created_at", "OrganizationEntity"."updated_at" AS "OrganizationEntity_updated_at" FROM "organizations" "OrganizationEntity" WHERE (("OrganizationEntity"."id" = $1)) LIMIT 1`,
-  groupsOfOrg: `SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.organization_id = $1
-        ORDER BY (g.id = g.organization_id) DESC, g.name ASC`,
+  /** src/core/groups/group-listing.repository.ts: listGroupSummaries (organization names, member count). */
+  groupSummaries: `SELECT ${GROUP_COLUMNS}, o.name AS organization_name, o.display_name AS organization_display_name,
+              CASE WHEN g.id = g.organization_id
+   THEN (SELECT count(*) FROM organization_members om JOIN users cu ON cu.id = om.user_id
+          WHERE om.organization_id = g.organization_id AND cu.deleted = false)
+   ELSE (SELECT count(*) FROM group_members gm JOIN users cu ON cu.id = gm.user_id
+          WHERE gm.group_id = g.id AND cu.deleted = false) END::int AS total
+         FROM groups g JOIN organizations o ON o.id = g.organization_id
+        WHERE ($1::uuid IS NULL OR g.organization_id = $1::uuid)
+          AND ($2::uuid IS NULL OR (CASE WHEN g.id = g.organization_id
+            THEN EXISTS (SELECT 1 FROM organization_members om WHERE om.organization_id = g.organization_id AND om.user_id = $2::uuid)
+            ELSE EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.user_id = $2::uuid) END
+               AND EXISTS (SELECT 1 FROM users hu WHERE hu.id = $2::uuid AND hu.deleted = false)))
+          AND (cardinality($3::uuid[]) = 0 OR g.id = ANY($3::uuid[]))
+          AND ($4::boolean OR g.organization_id = ANY($5::uuid[]) OR g.id = ANY($6::uuid[]))
+        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC`,
   membersOfGroups: `SELECT ${USER_COLUMNS}, m.group_id AS member_group_id
          FROM users u
          JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
                UNION ALL
                SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
                 WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
-        WHERE u.deleted = false AND u.status = 'active'
+        WHERE u.deleted = false AND u.status <> 'suspended'
         ORDER BY lower(u.username) ASC`,
   defaultOrganization: `SELECT "OrganizationEntity"."id" AS "OrganizationEntity_id", "OrganizationEntity"."name" AS "OrganizationEntity_name", "OrganizationEntity"."display_name" AS "OrganizationEntity_display_name", "OrganizationEntity"."description" AS "OrganizationEntity_description", "OrganizationEntity"."icon" AS "OrganizationEntity_icon", "OrganizationEntity"."is_default" AS "OrganizationEntity_is_default", "OrganizationEntity"."created_at" AS "OrganizationEntity_created_at", "OrganizationEntity"."updated_at" AS "OrganizationEntity_updated_at" FROM "organizations" "OrganizationEntity" WHERE (("OrganizationEntity"."is_default" = $1)) LIMIT 1`,
   begin: 'START TRANSACTION',
@@ -170,9 +184,12 @@ function userResponse(row, prefix, organizationIds) {
     organization_ids: organizationIds,
     roles: roleNames(row[`${prefix}rbac_roles`]),
     avatar_url: row[`${prefix}avatar_url`],
+    is_service_account: false,
+    has_ai_seat: false,
   };
 }
 
+/** src/enterprise/groups/dto/group.dto.ts: toGroupResponse, over a groupSummaries row. */
 function groupResponse(g, members) {
   return {
     id: g.id,
@@ -180,9 +197,12 @@ function groupResponse(g, members) {
     display_name: g.display_name,
     organization_id: g.organization_id,
     members: members.map((u) => userResponse(u, 'u_', [g.organization_id])),
+    total_member_count: g.total,
     avatar_url: g.avatar_url,
     quota_allowance: g.quota_allowance,
     source: g.source,
+    organization_name: g.organization_name,
+    organization_display_name: g.organization_display_name,
   };
 }
 
@@ -390,15 +410,14 @@ export async function createWork(env = process.env) {
     return groups.map((g) => groupResponse(g, members.get(g.id)));
   }
 
-  const groupOf = (row, prefix) => ({
-    id: row[`${prefix}id`],
-    name: row[`${prefix}name`],
-    display_name: row[`${prefix}display_name`],
-    organization_id: row[`${prefix}organization_id`],
-    avatar_url: row[`${prefix}avatar_url`],
-    quota_allowance: row[`${prefix}quota_allowance`],
-    source: row[`${prefix}source`],
-  });
+  /** src/enterprise/groups/group-queries.ts: groupScopeOf, as groupSummaries' parameters $4–$6. */
+  const scopeOf = (actor) => {
+    if (actor.siteRoles.some((r) => SITE_READERS.group.includes(r))) return [true, [], []];
+    const orgIds = [...actor.orgRoles.keys()].filter((orgId) =>
+      actor.orgRoles.get(orgId)?.includes('organization-admin'),
+    );
+    return [false, orgIds, actor.groupIds];
+  };
 
   return {
     authenticate,
@@ -411,11 +430,11 @@ export async function createWork(env = process.env) {
 
     /** GET /api/v2/groups/{group} (by id) */
     async group(actor, id) {
-      const row = UUID_RE.test(id) ? (await query(SQL.groupById, [id.toLowerCase()]))[0] : undefined;
-      const group = row && groupOf(row, '');
+      const group = UUID_RE.test(id) ? (await query(SQL.groupById, [id.toLowerCase()]))[0] : undefined;
       if (!group || !canReadGroup(actor, group))
         return apiError(404, 'Resource not found or you do not have access to this resource');
-      return { status: 200, body: (await present([group]))[0] };
+      const [summary] = await query(SQL.groupSummaries, [null, null, [group.id], true, [], []]);
+      return { status: 200, body: (await present([summary]))[0] };
     },
 
     /** GET /api/v2/organizations/{organization}/groups */
@@ -424,9 +443,9 @@ export async function createWork(env = process.env) {
       const orgId = ref.toLowerCase();
       if (!canReadOrganization(actor, orgId) || (await query(SQL.organizationById, [orgId])).length === 0)
         return apiError(404, 'Resource not found or you do not have access to this resource');
-      const groups = (await query(SQL.groupsOfOrg, [orgId]))
-        .map((r) => groupOf(r, ''))
-        .filter((g) => canReadGroup(actor, g));
+      const groups = (await query(SQL.groupSummaries, [orgId, null, [], ...scopeOf(actor)])).filter((g) =>
+        canReadGroup(actor, g),
+      );
       return { status: 200, body: await present(groups) };
     },
 
