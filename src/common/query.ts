@@ -86,6 +86,39 @@ export function splitSearchQuery(q: string, keepQuotes = false): string[] {
   return splitOutsideQuotes(q.toLowerCase(), /\s/, keepQuotes);
 }
 
+/**
+ * Coder's searchquery.searchTerms: each term of `q` (splitSearchQuery) is `key:value` (split on the
+ * colon outside quotes, quotes then dropped) or a bare word, which `bare` turns into pairs (or a
+ * problem to report). A term that starts or ends with `:` or has two colons is a problem of `q`.
+ * Answers every pair in order, and the problems.
+ */
+export function searchTerms(
+  q: string,
+  bare: (term: string) => [string, string][] | string,
+): { pairs: [string, string][]; problems: ValidationEntry[] } {
+  const pairs: [string, string][] = [];
+  const problems: ValidationEntry[] = [];
+  for (const element of splitSearchQuery(q, true)) {
+    if (element.startsWith(':') || element.endsWith(':')) {
+      problems.push({ field: 'q', detail: `Query element "${element}" cannot start or end with ':'` });
+      continue;
+    }
+    const parts = splitOutsideQuotes(element, /:/).map((part) => part.replace(/^"+|"+$/g, ''));
+    if (parts.length > 2) {
+      problems.push({ field: 'q', detail: `Query element "${element}" can only contain 1 ':'` });
+      continue;
+    }
+    if (parts.length === 2) {
+      pairs.push([parts[0], parts[1]]);
+      continue;
+    }
+    const found = bare(element.replace(/"/g, ''));
+    if (typeof found === 'string') problems.push({ field: 'q', detail: found });
+    else pairs.push(...found);
+  }
+  return { pairs, problems };
+}
+
 /** Splits on `delimiter` outside double quotes; empty parts are dropped (Go's strings.FieldsFunc). */
 export function splitOutsideQuotes(text: string, delimiter: RegExp, keepQuotes = false): string[] {
   const parts: string[] = [];

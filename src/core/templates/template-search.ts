@@ -1,5 +1,5 @@
 import { badRequest, isUuid, type ValidationEntry } from '../../common/errors.js';
-import { splitOutsideQuotes, splitSearchQuery } from '../../common/query.js';
+import { searchTerms } from '../../common/query.js';
 
 /** `GET /templates?q=` as Coder's searchquery.Templates reads it. */
 export interface TemplateFilter {
@@ -48,21 +48,9 @@ const BOOLEANS: Record<string, boolean> = { '1': true, t: true, true: true, '0':
 export function parseTemplateSearch(q: string | undefined): TemplateFilter {
   const filter: TemplateFilter = { deleted: false, deprecated: false };
   if (!q || q.trim() === '') return filter;
-  const problems: ValidationEntry[] = [];
+  const { pairs, problems } = searchTerms(q, (term) => [['display_name', term]]);
   const values = new Map<string, string[]>();
-  for (const element of splitSearchQuery(q, true)) {
-    if (element.startsWith(':') || element.endsWith(':')) {
-      problems.push({ field: 'q', detail: `Query element "${element}" cannot start or end with ':'` });
-      continue;
-    }
-    const parts = splitOutsideQuotes(element, /:/).map((part) => part.replace(/^"+|"+$/g, ''));
-    if (parts.length > 2) {
-      problems.push({ field: 'q', detail: `Query element "${element}" can only contain 1 ':'` });
-      continue;
-    }
-    const [key, value] = parts.length === 2 ? parts : ['display_name', parts[0]];
-    values.set(key, [...(values.get(key) ?? []), value]);
-  }
+  for (const [key, value] of pairs) values.set(key, [...(values.get(key) ?? []), value]);
   for (const [key, list] of values) {
     if (!KEYS.has(key)) {
       problems.push({ field: key, detail: `Query param "${key}" is not a valid query param` });

@@ -1,5 +1,5 @@
 import { badRequest, type ValidationEntry } from '../../common/errors.js';
-import { splitOutsideQuotes, splitSearchQuery } from '../../common/query.js';
+import { searchTerms } from '../../common/query.js';
 
 export const WORKSPACE_STATUSES = [
   'pending',
@@ -167,32 +167,20 @@ export function parseWorkspaceSearch(q: string | undefined): WorkspaceFilter {
     else filter[key as TextKey] = value as WorkspaceStatus;
   };
   // Two passes as in Coder: split on spaces keeping quotes, then on `:` outside quotes, so a quoted
-  // RFC 3339 time (`last_used_after:"2026-01-02T03:04:05Z"`) stays one value.
-  for (const element of splitSearchQuery(q, true)) {
-    if (element.startsWith(':') || element.endsWith(':')) {
-      problems.push({ field: 'q', detail: `Query element "${element}" cannot start or end with ':'` });
-      continue;
-    }
-    const pair = splitOutsideQuotes(element, /:/).map((part) => part.replace(/^"+|"+$/g, ''));
-    if (pair.length > 2) {
-      problems.push({ field: 'q', detail: `Query element "${element}" can only contain 1 ':'` });
-      continue;
-    }
-    if (pair.length === 2) {
-      set(pair[0], pair[1]);
-      continue;
-    }
-    const term = element.replace(/"/g, '');
+  // RFC 3339 time (`last_used_after:"2026-01-02T03:04:05Z"`) stays one value. A bare word is a
+  // name, `owner/name` both.
+  const terms = searchTerms(q, (term) => {
     const parts = term.split('/');
-    if (parts.length > 2 || parts.some((p) => p === '')) {
-      problems.push({ field: 'q', detail: `Query element "${term}" can only contain 1 '/'` });
-    } else if (parts.length === 2) {
-      set('owner', parts[0]);
-      set('name', parts[1]);
-    } else {
-      set('name', term);
-    }
-  }
+    if (parts.length > 2 || parts.some((p) => p === '')) return `Query element "${term}" can only contain 1 '/'`;
+    return parts.length === 2
+      ? [
+          ['owner', parts[0]],
+          ['name', parts[1]],
+        ]
+      : [['name', term]];
+  });
+  problems.push(...terms.problems);
+  for (const [key, value] of terms.pairs) set(key, value);
   for (const [key, n] of seen) {
     if (n > 1 && !LIST_KEYS.has(key))
       problems.push({ field: 'q', detail: `Query parameter "${key}" provided more than once, found ${n} times` });

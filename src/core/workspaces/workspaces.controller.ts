@@ -116,6 +116,13 @@ export class WorkspacesController {
   }
 }
 
+/** What both create routes answer (the same creation, organization named or taken from the template). */
+const CREATE_ANSWERS = {
+  returns: WorkspaceResponse,
+  responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
+  errors: [400, 403, 404, 409],
+};
+
 @ApiTags('Workspaces')
 @Controller('organizations/:organization/members/:user/workspaces')
 export class MemberWorkspacesController {
@@ -124,9 +131,7 @@ export class MemberWorkspacesController {
   @Route('POST', '', {
     summary:
       'Create a workspace for a member of the organization (yourself; owners and organization admins for anyone) and start its first build',
-    returns: WorkspaceResponse,
-    responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
-    errors: [400, 403, 404, 409],
+    ...CREATE_ANSWERS,
   })
   @Authenticated()
   create(
@@ -150,9 +155,7 @@ export class UserWorkspaceCreateController {
       "Create a workspace for a user (yourself; owners and organization admins for anyone) in its template's organization, and start its first build",
     description:
       "Coder's current route: the organization is the template's (`template_id`, or `template_version_id`'s template). A user who is not a member of it: 404.",
-    returns: WorkspaceResponse,
-    responses: [{ status: 406, type: ErrorResponseDto, description: 'The template version is still importing.' }],
-    errors: [400, 403, 404, 409],
+    ...CREATE_ANSWERS,
   })
   @Authenticated()
   create(
