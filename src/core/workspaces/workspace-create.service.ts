@@ -6,6 +6,7 @@ import { forbidden, internalError, notFound } from '../../common/errors.js';
 import { isUniqueViolation } from '../../common/pg-errors.js';
 import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
+import { workspaceAuditEntry } from './workspace-audit.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { JobsService } from '../provisioning/jobs.service.js';
@@ -186,24 +187,20 @@ export class WorkspaceCreateService {
   }
 
   private record(actor: Actor, workspace: WorkspaceEntity, meta: RequestMeta): Promise<void> {
-    return this.audit.record({
-      meta,
-      userId: actor.id,
-      organizationId: workspace.organizationId,
-      resourceType: 'workspace',
-      resourceId: workspace.id,
-      resourceTarget: workspace.name,
-      action: 'create',
-      statusCode: 201,
-      diff: auditDiff(null, {
-        id: workspace.id,
-        name: workspace.name,
-        owner_id: workspace.ownerId,
-        template_id: workspace.templateId,
-        autostart_schedule: workspace.autostartSchedule,
-        ttl: workspace.ttl,
-        automatic_updates: workspace.automaticUpdates,
+    return this.audit.record(
+      workspaceAuditEntry(meta, actor.id, workspace, {
+        action: 'create',
+        statusCode: 201,
+        diff: auditDiff(null, {
+          id: workspace.id,
+          name: workspace.name,
+          owner_id: workspace.ownerId,
+          template_id: workspace.templateId,
+          autostart_schedule: workspace.autostartSchedule,
+          ttl: workspace.ttl,
+          automatic_updates: workspace.automaticUpdates,
+        }),
       }),
-    });
+    );
   }
 }

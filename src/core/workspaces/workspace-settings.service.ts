@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { Database } from '../../database/database.js';
 import { auditDiff, AuditService } from '../audit/audit.service.js';
+import { workspaceAuditEntry } from './workspace-audit.js';
 import type { Actor } from '../rbac/actor.js';
 import type { UpdateWorkspaceAutomaticUpdatesRequest } from './dto/create-workspace.dto.js';
 import { AUTOMATIC_UPDATES, type AutomaticUpdates, type WorkspaceEntity } from './entities/workspace.entity.js';
@@ -64,16 +65,12 @@ export class WorkspaceSettingsService {
   ): Promise<void> {
     const before = Object.fromEntries(Object.entries(changes).map(([k, [old]]) => [k, old]));
     const after = Object.fromEntries(Object.entries(changes).map(([k, [, next]]) => [k, next]));
-    return this.audit.record({
-      meta,
-      userId: actor.id,
-      organizationId: workspace.organizationId,
-      resourceType: 'workspace',
-      resourceId: workspace.id,
-      resourceTarget: workspace.name,
-      action: 'write',
-      statusCode: 204,
-      diff: auditDiff(before, after),
-    });
+    return this.audit.record(
+      workspaceAuditEntry(meta, actor.id, workspace, {
+        action: 'write',
+        statusCode: 204,
+        diff: auditDiff(before, after),
+      }),
+    );
   }
 }
