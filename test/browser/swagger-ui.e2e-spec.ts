@@ -23,6 +23,15 @@ if (!haveBrowser && !browserRequired) {
 const browserDescribe = haveBrowser || browserRequired ? describe : describe.skip;
 
 const UI_TIMEOUT = 30_000;
+
+/** What the page scripts below use of the browser's window (the project's TypeScript has no DOM library). */
+type PageWindow = {
+  scrollY: number;
+  innerHeight: number;
+  scrollTo(x: number, y: number): void;
+  scrollBy(x: number, y: number): void;
+  requestAnimationFrame(callback: () => void): number;
+};
 const TEST_TIMEOUT = 120_000;
 
 let t: TestApp;
@@ -86,12 +95,59 @@ browserDescribe('Swagger UI in a browser', () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  /** The operation block of `method path`, expanded. */
+  /**
+   * Swagger UI (5.33) renders a list of 150 or more tags and operations virtually: only the part
+   * near the viewport is in the page, as it is for a reader scrolling it. Scrolls from the top, half
+   * a window at a time, calling `visit` at each step, until it returns true or the page ends.
+   */
+  async function scrollThrough(visit: () => Promise<boolean>): Promise<void> {
+    await page.locator('.opblock-tag').first().waitFor();
+    await page.evaluate(() => (globalThis as unknown as PageWindow).scrollTo(0, 0));
+    for (let step = 0; step < 1000; step++) {
+      if (await visit()) return;
+      const moved = await page.evaluate(() => {
+        const w = globalThis as unknown as PageWindow;
+        const before = w.scrollY;
+        w.scrollBy(0, Math.ceil(w.innerHeight / 2));
+        return w.scrollY !== before;
+      });
+      if (!moved) return;
+      // Let the virtualizer render the rows now in view.
+      await page.evaluate(
+        () =>
+          new Promise((resolve) =>
+            (globalThis as unknown as PageWindow).requestAnimationFrame(() => resolve(undefined)),
+          ),
+      );
+    }
+  }
+
+  /** Key → value of what `collect` reads at each step of scrollThrough, in page order. */
+  async function sweep<T>(collect: () => Promise<[string, T][]>): Promise<Map<string, T>> {
+    const seen = new Map<string, T>();
+    await scrollThrough(async () => {
+      for (const [key, value] of await collect()) if (!seen.has(key)) seen.set(key, value);
+      return false;
+    });
+    return seen;
+  }
+
+  /** The operation block of `method path`, scrolled to and expanded. */
   async function openOperation(method: string, path: string): Promise<Locator> {
     const block = page.locator(`.opblock.opblock-${method}`).filter({
       has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
     });
-    await block.first().waitFor();
+    // The virtualizer may measure rows again and re-render the block away (an expanded block above
+    // it changes size): look again then.
+    for (let attempt = 1; ; attempt++) {
+      await scrollThrough(async () => (await block.count()) > 0);
+      try {
+        await block.first().scrollIntoViewIfNeeded({ timeout: 2_000 });
+        break;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
     expectCount(await block.count(), 1, `${method} ${path}`);
     if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').click();
     await block.locator('.opblock-body').waitFor();
@@ -126,7 +182,7 @@ browserDescribe('Swagger UI in a browser', () => {
         const res = await page.goto(t.baseUrl + path);
         expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
         await page.locator('.swagger-ui .info .title').filter({ hasText: 'Coder Enterprise API' }).waitFor();
-        await page.locator('.opblock-tag-section').first().waitFor();
+        await page.locator('.opblock-tag').first().waitFor();
       }
     },
     TEST_TIMEOUT,
@@ -136,23 +192,37 @@ browserDescribe('Swagger UI in a browser', () => {
     "lists SCIM once, tags in Coder's order, and plain-text summaries",
     async () => {
       await page.goto(`${t.baseUrl}/swagger`);
-      await page.locator('.opblock-tag-section').first().waitFor();
-      const tags = await page
-        .locator('.opblock-tag')
-        .evaluateAll((els) => els.map((el) => el.getAttribute('data-tag')));
+      // Every tag heading and operation, keyed by its place in the whole list (the virtual list's
+      // data-index; the place in the page when the list is not virtual).
+      type Entry = { tag?: string; method?: string; path?: string; summary?: string };
+      const entries = await sweep(async () =>
+        page.locator('.opblock-tag, .opblock').evaluateAll((els) =>
+          els.map((el, i) => {
+            const place = el.closest('.operations-virtual__item')?.getAttribute('data-index') ?? `dom-${i}`;
+            const entry: Entry = el.classList.contains('opblock-tag')
+              ? { tag: el.getAttribute('data-tag') ?? '' }
+              : {
+                  method: el.querySelector('.opblock-summary-method')?.textContent ?? '',
+                  path: el.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? '',
+                  summary: el.querySelector('.opblock-summary-description')?.textContent ?? '',
+                };
+            return [place, entry] as [string, Entry];
+          }),
+        ),
+      );
+      const listed = [...entries.values()];
+      const tags = listed.flatMap((e) => (e.tag === undefined ? [] : [e.tag]));
       expect(tags[0]).toBe('General');
       expect(tags.filter((tag) => tag === 'SCIM')).toHaveLength(1);
       expect(tags.indexOf('SCIM')).toBe(tags.indexOf('Enterprise') + 1);
       expect(tags.indexOf('Users')).toBeLessThan(tags.indexOf('Workspaces'));
-      const scimPaths = await page
-        .locator('.opblock-summary-path')
-        .evaluateAll((els) =>
-          els.map((el) => el.getAttribute('data-path') ?? '').filter((p) => p.includes('/scim/v2')),
-        );
+      const operations = listed.filter((e) => e.path !== undefined);
+      const scimPaths = operations.map((o) => o.path ?? '').filter((p) => p.includes('/scim/v2'));
       expect(scimPaths.length).toBeGreaterThan(10);
       expect(scimPaths.filter((p) => !p.startsWith('/api/v2/scim/v2/'))).toEqual([]);
-      const summaries = await page.locator('.opblock-summary-description').allInnerTexts();
-      expect(summaries.length).toBeGreaterThan(50);
+      const summaries = operations.map((o) => o.summary ?? '');
+      expect(summaries.length).toBeGreaterThan(100);
+      expect(summaries.filter((summary) => summary.trim() === '')).toEqual([]);
       expect(summaries.filter((s) => s.includes('`'))).toEqual([]);
     },
     TEST_TIMEOUT,
