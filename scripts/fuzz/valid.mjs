@@ -87,6 +87,11 @@ const BODIES = {
     ttl_ms: 3_600_000,
   }),
   'PUT /api/v2/workspaces/{workspace}/autoupdates': () => ({ automatic_updates: 'never' }),
+  'PUT /api/v2/workspaces/{workspace}/autostart': (_fx, rng) => ({
+    schedule: rng.pick(['', 'CRON_TZ=UTC 30 9 * * 1-5', '0 7 * * *']),
+  }),
+  'PUT /api/v2/workspaces/{workspace}/ttl': (_fx, rng) => ({ ttl_ms: rng.pick([null, 3_600_000, 28_800_000]) }),
+  'PUT /api/v2/workspaces/{workspace}/extend': () => ({ deadline: new Date(Date.now() + 7_200_000).toISOString() }),
   'POST /api/v2/workspaces/{workspace}/builds': (_fx, rng) => ({ transition: rng.pick(['start', 'stop']) }),
   'POST /api/v2/authcheck': (fx) => ({
     checks: {

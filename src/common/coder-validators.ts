@@ -77,3 +77,33 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function IsUuidIfPresent(): PropertyDecorator {
   return coderRule('uuid', (value) => isAbsent(value) || (typeof value === 'string' && UUID_RE.test(value)));
 }
+
+const RFC3339_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * A JSON time as Go's `time.Time` decodes it: RFC 3339 with a zone (`2026-12-07T09:30:00Z`,
+ * `…+01:00`, fractions of a second allowed); undefined for anything else, an impossible date
+ * (February 30) or hour included. Go keeps nanoseconds; the Date keeps milliseconds.
+ */
+export function parseRfc3339(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = RFC3339_RE.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const zoneH = m[9] === undefined ? 0 : Number(m[9]);
+  const zoneM = m[10] === undefined ? 0 : Number(m[10]);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || zoneH > 23 || zoneM > 59) return undefined;
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/** A required RFC 3339 time (see `parseRfc3339`); Go's decoder refuses anything else. */
+export function IsRfc3339Time(): PropertyDecorator {
+  return coderRule('required', (value) => parseRfc3339(value) !== undefined, {
+    message: (args: ValidationArguments) =>
+      isAbsent(args.value)
+        ? `Validation failed for tag "required" with value: ""`
+        : `${args.property} must be an RFC 3339 time with a zone, such as "2026-12-07T09:30:00Z"`,
+  });
+}

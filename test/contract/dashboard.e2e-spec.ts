@@ -3,7 +3,7 @@ import { closeWorld, openWorld, type World } from '../helpers/app.js';
 import { addLicense } from '../helpers/licenses.js';
 import { createTemplate, importVersion, createWorkspace, waitForBuild } from '../helpers/templates.js';
 import { SIGN_IN_CHECKS, signInAnswer } from '../helpers/sign-in-checks.js';
-import { auth, createUser, PASSWORD, type Session } from '../helpers/world.js';
+import { auth, createUser, PASSWORD, unique, type Session } from '../helpers/world.js';
 import { expectShape } from './contract.js';
 import { DASHBOARD_OPTION_NAMES, F6_FEATURE_NAMES } from './schemas.js';
 
@@ -223,6 +223,51 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
     expectShape('ACLAvailable', available.body);
     expect(available.body.users.map((u: { id: string }) => u.id)).toContain(member.userId);
     expect(available.body.groups.map((g: { id: string }) => g.id)).toContain(w.owner.orgId);
+  });
+
+  it("a workspace's schedule page and the topbar's deadline buttons", async () => {
+    // A user of its own, with a quota for the workspace (the license turns quotas on).
+    const user = await createUser(w.t, w.owner);
+    const group = await w.t.http
+      .post(`/api/v2/organizations/${w.owner.orgId}/groups`)
+      .set(auth(w.owner.token))
+      .send({ name: unique('sched'), quota_allowance: 1000 })
+      .expect(201);
+    await w.t.http
+      .patch(`/api/v2/groups/${group.body.id as string}`)
+      .set(auth(w.owner.token))
+      .send({ add_users: [user.userId] })
+      .expect(200);
+    const agent = browser();
+    await signIn(agent, user.email, NONE);
+    const created = await agent
+      .post(`/api/v2/organizations/${w.owner.orgId}/members/me/workspaces`)
+      .send({ template_id: templateId, name: unique('sched'), ttl_ms: 3_600_000 })
+      .expect(201);
+    await waitForBuild(w.t, user, created.body.latest_build.id);
+    const id = created.body.id as string;
+    // WorkspaceSchedulePage submits autostart, then autostop (formToRequest: `ttl_ms` undefined when off).
+    await agent.put(`/api/v2/workspaces/${id}/autostart`).send({ schedule: 'CRON_TZ=UTC 30 9 * * 1-5' }).expect(204);
+    await agent
+      .put(`/api/v2/workspaces/${id}/ttl`)
+      .send({ ttl_ms: 2 * 3_600_000 })
+      .expect(204);
+    const after = await agent.get(`/api/v2/workspaces/${id}`).expect(200);
+    expectShape('Workspace', after.body);
+    expect(after.body).toMatchObject({ autostart_schedule: 'CRON_TZ=UTC 30 9 * * 1-5', ttl_ms: 2 * 3_600_000 });
+    // The topbar's "+" sends the new deadline as a Dayjs (its JSON: ISO 8601 with milliseconds, UTC).
+    const deadline = new Date(new Date(after.body.latest_build.deadline as string).getTime() + 3_600_000);
+    const extended = await agent.put(`/api/v2/workspaces/${id}/extend`).send({ deadline: deadline.toISOString() });
+    expect(extended.status).toBe(200);
+    expectShape('Response', extended.body);
+    const read = await agent.get(`/api/v2/workspaces/${id}`).expect(200);
+    expect(read.body.latest_build.deadline).toBe(deadline.toISOString());
+    await agent.put(`/api/v2/workspaces/${id}/autostart`).send({ schedule: '' }).expect(204);
+    await agent.put(`/api/v2/workspaces/${id}/ttl`).send({}).expect(204);
+    const off = await agent.get(`/api/v2/workspaces/${id}`).expect(200);
+    expectShape('Workspace', off.body);
+    expect(off.body.autostart_schedule).toBeUndefined();
+    expect(off.body.ttl_ms).toBeUndefined();
   });
 
   it('a signed-in non-owner cannot read the deployment configuration', async () => {

@@ -184,6 +184,55 @@ export const RESOURCE_MASS_PROBES: Record<string, MassProbe> = {
     }),
     readBack: (w, f) => workspaceReadBack(w, f.workspaceId as string),
   },
+  'PUT /api/v2/workspaces/:workspace/autostart': {
+    setup: async (w) => workspaceFresh(w),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/workspaces/${f.workspaceId as string}/autostart`,
+      body: { schedule: 'CRON_TZ=UTC 0 9 * * 1' },
+    }),
+    extras: (w) => ({ ...WORKSPACE_EXTRAS(w), name: SENTINEL.text, ttl_ms: 3_600_000, automatic_updates: 'always' }),
+    readBack: (w, f) => workspaceReadBack(w, f.workspaceId as string),
+  },
+  'PUT /api/v2/workspaces/:workspace/ttl': {
+    setup: async (w) => workspaceFresh(w),
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/workspaces/${f.workspaceId as string}/ttl`,
+      body: { ttl_ms: 7_200_000 },
+    }),
+    extras: (w) => ({
+      ...WORKSPACE_EXTRAS(w),
+      name: SENTINEL.text,
+      autostart_schedule: 'CRON_TZ=UTC 0 9 * * 1',
+      automatic_updates: 'always',
+      deadline: SENTINEL.time,
+    }),
+    readBack: (w, f) => workspaceReadBack(w, f.workspaceId as string),
+  },
+  'PUT /api/v2/workspaces/:workspace/extend': {
+    // A running build with a deadline to move (the fixtures' template sets no TTL).
+    setup: async (w) => {
+      const fresh = await workspaceFresh(w);
+      await w.db.query(`UPDATE workspace_builds SET deadline = now() + interval '1 hour' WHERE workspace_id = $1`, [
+        fresh.workspaceId,
+      ]);
+      return fresh;
+    },
+    request: (_w, f) => ({
+      method: 'put',
+      path: `/api/v2/workspaces/${f.workspaceId as string}/extend`,
+      body: { deadline: new Date(Date.now() + 7_200_000).toISOString() },
+    }),
+    extras: (w) => ({
+      ...WORKSPACE_EXTRAS(w),
+      name: SENTINEL.text,
+      ttl_ms: 3_600_000,
+      autostart_schedule: 'CRON_TZ=UTC 0 9 * * 1',
+      max_deadline: SENTINEL.time,
+    }),
+    readBack: (w, f) => workspaceReadBack(w, f.workspaceId as string),
+  },
   'POST /api/v2/workspaces/:workspace/builds': {
     setup: async (w) => workspaceFresh(w),
     request: (_w, f) => ({

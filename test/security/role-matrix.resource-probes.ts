@@ -97,6 +97,23 @@ export const RESOURCE_PROBES: Record<string, Probe> = {
       body: { automatic_updates: 'never' },
     }),
   },
+  // An empty schedule (autostart off): the matrix's workspace never starts on its own.
+  'PUT /api/v2/workspaces/:workspace/autostart': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/workspaces/${org.workspace.id}/autostart`, body: { schedule: '' } }),
+  },
+  'PUT /api/v2/workspaces/:workspace/ttl': {
+    targets: AB,
+    build: ({ org }) => ({ path: `/api/v2/workspaces/${org.workspace.id}/ttl`, body: { ttl_ms: 3_600_000 } }),
+  },
+  // The matrix's workspace runs without a deadline: those who may update it get 409 (shutdown is manual).
+  'PUT /api/v2/workspaces/:workspace/extend': {
+    targets: AB,
+    build: ({ org }) => ({
+      path: `/api/v2/workspaces/${org.workspace.id}/extend`,
+      body: { deadline: new Date(Date.now() + 2 * 3_600_000).toISOString() },
+    }),
+  },
   // The workspace's owner is none of the callers: those who see it get 403, the others 404.
   'PUT /api/v2/workspaces/:workspace/favorite': {
     targets: AB,

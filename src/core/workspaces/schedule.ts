@@ -28,11 +28,17 @@ export function autostartScheduleProblem(raw: string): string | undefined {
   return undefined;
 }
 
-/** null/empty → no autostart; anything else must be a weekly schedule, else 400 `Invalid Autostart Schedule.` */
-export function validAutostartSchedule(value: string | null | undefined): string | null {
+/**
+ * null/empty → no autostart; anything else must be a weekly schedule, else a 400 with `message`
+ * (Coder's create route says `Invalid Autostart Schedule.`, its update route `Invalid autostart schedule.`).
+ */
+export function validAutostartSchedule(
+  value: string | null | undefined,
+  message = 'Invalid Autostart Schedule.',
+): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
   const problem = autostartScheduleProblem(value);
-  if (problem) throw badRequest('Invalid Autostart Schedule.', undefined, [{ field: 'schedule', detail: problem }]);
+  if (problem) throw badRequest(message, undefined, [{ field: 'schedule', detail: problem }]);
   return value.trim();
 }
 
@@ -55,18 +61,21 @@ export function goDuration(ns: number): string {
   return `${sign}${seconds}`;
 }
 
-function ttlProblem(detail: string): ApiError {
-  return badRequest('Invalid Workspace Time to Shutdown.', undefined, [{ field: 'ttl_ms', detail }]);
+function ttlProblem(message: string, detail: string): ApiError {
+  return badRequest(message, undefined, [{ field: 'ttl_ms', detail }]);
 }
 
 /**
  * Coder's validWorkspaceTTLMillis: the workspace's time to shutdown in nanoseconds, or null for
- * none. Absent or 0 takes the template's default (capped by the template's maximum).
+ * none. Absent or 0 takes the template's default (capped by the template's maximum); the update
+ * route passes no default, so there it turns the automatic stop off unless the template has a
+ * maximum. A refusal is a 400 with `message` (Coder's create and update routes word it differently).
  */
 export function workspaceTtl(
   ttlMs: number | null | undefined,
   templateDefaultNs: number,
   templateMaxNs: number,
+  message = 'Invalid Workspace Time to Shutdown.',
 ): number | null {
   if (ttlMs === null || ttlMs === undefined || ttlMs === 0) {
     let ttl = templateDefaultNs;
@@ -74,10 +83,11 @@ export function workspaceTtl(
     return ttl === 0 ? null : ttl;
   }
   const ms = Math.trunc(ttlMs / MS_PER_MINUTE) * MS_PER_MINUTE;
-  if (ms < MS_PER_MINUTE) throw ttlProblem('time until shutdown must be at least one minute');
-  if (ms > TTL_MAX_MS) throw ttlProblem('time until shutdown must be less than 30 days');
+  if (ms < MS_PER_MINUTE) throw ttlProblem(message, 'time until shutdown must be at least one minute');
+  if (ms > TTL_MAX_MS) throw ttlProblem(message, 'time until shutdown must be less than 30 days');
   if (templateMaxNs > 0 && ms * NS_PER_MS > templateMaxNs) {
     throw ttlProblem(
+      message,
       `time until shutdown must be less than or equal to the template's maximum TTL ${JSON.stringify(goDuration(templateMaxNs))}`,
     );
   }

@@ -46,6 +46,21 @@ export interface RunningBuild extends AutostopInputs {
   completed_at: Date;
 }
 
+/** What the schedule routes of a workspace decide on: its latest build and job, its template's rules. */
+export interface WorkspaceScheduleState {
+  autostart_schedule: string | null;
+  allow_user_autostart: boolean;
+  allow_user_autostop: boolean;
+  /** The template's maximum TTL in nanoseconds (0 = none). */
+  max_ttl: number;
+  build_id: string | null;
+  transition: string | null;
+  deadline: Date | null;
+  max_deadline: Date | null;
+  /** When the latest build's job completed (null while it runs). */
+  completed_at: Date | null;
+}
+
 @Injectable()
 export class WorkspaceBuildsRepository {
   constructor(private readonly db: Database) {}
@@ -185,6 +200,27 @@ export class WorkspaceBuildsRepository {
       default_ttl: Number(row.default_ttl),
       autostop_requirement_weeks: Number(row.autostop_requirement_weeks),
     }));
+  }
+
+  /**
+   * The schedule state of a live workspace, its row locked until the transaction ends (the
+   * schedule routes decide and write under it, one at a time per workspace); undefined once deleted.
+   */
+  async lockScheduleState(workspaceId: string): Promise<WorkspaceScheduleState | undefined> {
+    type Row = Omit<WorkspaceScheduleState, 'max_ttl'> & { max_ttl: string };
+    const [row]: Row[] = await this.db.manager.query(
+      `SELECT w.autostart_schedule, t.allow_user_autostart, t.allow_user_autostop, t.max_ttl,
+              b.id AS build_id, b.transition, b.deadline, b.max_deadline, j.completed_at
+         FROM workspaces w JOIN templates t ON t.id = w.template_id
+         LEFT JOIN LATERAL (SELECT lb.id, lb.transition, lb.deadline, lb.max_deadline, lb.job_id
+                              FROM workspace_builds lb WHERE lb.workspace_id = w.id
+                             ORDER BY lb.build_number DESC LIMIT 1) b ON true
+         LEFT JOIN provisioner_jobs j ON j.id = b.job_id
+        WHERE w.id = $1 AND NOT w.deleted
+          FOR UPDATE OF w`,
+      [workspaceId],
+    );
+    return row && { ...row, max_ttl: Number(row.max_ttl) };
   }
 
   async setDeadline(buildId: string, deadline: Date | null, maxDeadline: Date | null): Promise<void> {

@@ -8,7 +8,13 @@ import { Resolved } from '../access/resolved-params.js';
 import type { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import type { Actor } from '../rbac/actor.js';
 import type { UserEntity } from '../users/entities/user.entity.js';
+import { MessageResponse } from '../templates/dto/template.dto.js';
 import { CreateWorkspaceRequest, UpdateWorkspaceAutomaticUpdatesRequest } from './dto/create-workspace.dto.js';
+import {
+  PutExtendWorkspaceRequest,
+  UpdateWorkspaceAutostartRequest,
+  UpdateWorkspaceTtlRequest,
+} from './dto/workspace-schedule.dto.js';
 import { WorkspaceResponse, WorkspacesResponse } from './dto/workspace.dto.js';
 import type { WorkspaceEntity } from './entities/workspace.entity.js';
 import { WorkspaceCreateService } from './workspace-create.service.js';
@@ -83,6 +89,64 @@ export class WorkspacesController {
     @ReqMeta() meta: RequestMeta,
   ): Promise<void> {
     return this.settings.setAutomaticUpdates(actor, workspace, body, meta);
+  }
+
+  @Route('PUT', ':workspace/autostart', {
+    summary:
+      "Set or clear the workspace's autostart schedule (those who may update the workspace; the template must allow autostart)",
+    status: 204,
+    returnsDescription: 'Updated.',
+    responses: [DELETED],
+    errors: [400, 403, 404],
+  })
+  @Authenticated()
+  setAutostart(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @Body() body: UpdateWorkspaceAutostartRequest,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.settings.setAutostart(actor, workspace, body, meta);
+  }
+
+  @Route('PUT', ':workspace/ttl', {
+    summary:
+      "Set or clear the workspace's time from a start to its automatic stop (those who may update the workspace; the template must allow it)",
+    status: 204,
+    returnsDescription: 'Updated.',
+    responses: [DELETED],
+    errors: [400, 403, 404],
+  })
+  @Authenticated()
+  setTtl(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @Body() body: UpdateWorkspaceTtlRequest,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.settings.setTtl(actor, workspace, body, meta);
+  }
+
+  @Route('PUT', ':workspace/extend', {
+    summary: "Move the running build's automatic stop (deadline) to another time (those who may update the workspace)",
+    returns: MessageResponse,
+    responses: [
+      DELETED,
+      {
+        status: 409,
+        type: ErrorResponseDto,
+        description: 'The latest build is not a completed start with a deadline.',
+      },
+    ],
+    errors: [400, 403, 404],
+  })
+  @Authenticated()
+  extend(
+    @CurrentActor() actor: Actor,
+    @Resolved('workspace') workspace: WorkspaceEntity,
+    @Body() body: PutExtendWorkspaceRequest,
+  ): Promise<{ message: string }> {
+    return this.settings.extend(actor, workspace, body);
   }
 
   @Route('PUT', ':workspace/favorite', {

@@ -39,6 +39,26 @@ export const favoriteNotOwner = (favorite: boolean) =>
 export const invalidAutomaticUpdatesSetting = () =>
   badRequest('Invalid request', undefined, [{ field: 'automatic_updates', detail: 'must be always or never' }]);
 
+// The schedule routes (PUT /workspaces/{workspace}/autostart, /ttl, /extend).
+export const INVALID_AUTOSTART_SCHEDULE = 'Invalid autostart schedule.';
+export const TTL_UPDATE_FAILED = 'Error updating workspace time until shutdown.';
+const AUTOSTART_NOT_ALLOWED = 'Autostart is not allowed for workspaces using this template.';
+export const autostartNotAllowed = () =>
+  badRequest(AUTOSTART_NOT_ALLOWED, undefined, [{ field: 'schedule', detail: AUTOSTART_NOT_ALLOWED }]);
+export const ttlNotAllowed = () =>
+  badRequest(TTL_UPDATE_FAILED, undefined, [
+    { field: 'ttl_ms', detail: 'Custom autostop TTL is not allowed for workspaces using this template.' },
+  ]);
+export const extendNotStarted = (transition: string) =>
+  conflict(`Workspace must be started, current status: ${transition}`);
+export const extendStillBuilding = () => conflict('Workspace is still building!');
+export const extendManualShutdown = () => conflict('Workspace shutdown is manual.');
+export const extendTooSoon = () =>
+  badRequest('Cannot extend workspace: new deadline must be at least 30 minutes in the future');
+export const extendBeforeStart = () =>
+  badRequest('Cannot extend workspace: new deadline must be before workspace start time');
+export const extendBeyondMax = () => badRequest('Cannot extend workspace beyond max deadline.');
+
 // Creating a workspace.
 export const nameTaken = (name: string) =>
   withValidations(conflict(`Workspace ${JSON.stringify(name)} already exists.`), [

@@ -68,6 +68,16 @@ export class WorkspacesRepository {
     await this.db.manager.update(WorkspaceEntity, { id }, { automaticUpdates: value, updatedAt: new Date() });
   }
 
+  /** `PUT /workspaces/{workspace}/autostart` (null = off). */
+  async setAutostartSchedule(id: string, schedule: string | null): Promise<void> {
+    await this.db.manager.update(WorkspaceEntity, { id }, { autostartSchedule: schedule, updatedAt: new Date() });
+  }
+
+  /** `PUT /workspaces/{workspace}/ttl`: nanoseconds, null = no automatic stop. */
+  async setTtl(id: string, ttl: number | null): Promise<void> {
+    await this.db.manager.update(WorkspaceEntity, { id }, { ttl, updatedAt: new Date() });
+  }
+
   async setFavorite(id: string, favorite: boolean): Promise<void> {
     await this.db.manager.update(WorkspaceEntity, { id }, { favorite });
   }
