@@ -28,11 +28,18 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
     w = await openWorld();
     const { t, owner } = w;
     await addLicense(t, owner, 'all');
+    // The license turns workspace quotas on: a budget for everyone, so the workspaces build.
+    await t.http
+      .patch(`/api/v2/groups/${owner.orgId}`)
+      .set(auth(owner.token))
+      .send({ quota_allowance: 1000 })
+      .expect(200);
     member = await createUser(t, owner);
     const version = await importVersion(t, owner, owner.orgId);
     templateId = (await createTemplate(t, owner, owner.orgId, version.id as string)).id;
     const workspace = await createWorkspace(t, member, owner.orgId, templateId);
-    await waitForBuild(t, member, workspace.latest_build.id);
+    const built = await waitForBuild(t, member, workspace.latest_build.id);
+    expect((built.job as { status: string }).status).toBe('succeeded');
   });
   afterAll(() => closeWorld(w?.t, w?.db));
 
@@ -226,18 +233,8 @@ describe('contract: the Oct 2023 dashboard signs in and loads its pages with a c
   });
 
   it("a workspace's schedule page and the topbar's deadline buttons", async () => {
-    // A user of its own, with a quota for the workspace (the license turns quotas on).
+    // A user of its own: the first-load tests count the member's workspaces.
     const user = await createUser(w.t, w.owner);
-    const group = await w.t.http
-      .post(`/api/v2/organizations/${w.owner.orgId}/groups`)
-      .set(auth(w.owner.token))
-      .send({ name: unique('sched'), quota_allowance: 1000 })
-      .expect(201);
-    await w.t.http
-      .patch(`/api/v2/groups/${group.body.id as string}`)
-      .set(auth(w.owner.token))
-      .send({ add_users: [user.userId] })
-      .expect(200);
     const agent = browser();
     await signIn(agent, user.email, NONE);
     const created = await agent
