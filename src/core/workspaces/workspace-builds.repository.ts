@@ -49,6 +49,8 @@ export interface RunningBuild extends AutostopInputs {
 /** What the schedule routes of a workspace decide on: its latest build and job, its template's rules. */
 export interface WorkspaceScheduleState {
   autostart_schedule: string | null;
+  /** The workspace's TTL in nanoseconds (null = no automatic stop). */
+  ttl: number | null;
   allow_user_autostart: boolean;
   allow_user_autostop: boolean;
   /** The template's maximum TTL in nanoseconds (0 = none). */
@@ -207,9 +209,9 @@ export class WorkspaceBuildsRepository {
    * schedule routes decide and write under it, one at a time per workspace); undefined once deleted.
    */
   async lockScheduleState(workspaceId: string): Promise<WorkspaceScheduleState | undefined> {
-    type Row = Omit<WorkspaceScheduleState, 'max_ttl'> & { max_ttl: string };
+    type Row = Omit<WorkspaceScheduleState, 'max_ttl' | 'ttl'> & { max_ttl: string; ttl: string | null };
     const [row]: Row[] = await this.db.manager.query(
-      `SELECT w.autostart_schedule, t.allow_user_autostart, t.allow_user_autostop, t.max_ttl,
+      `SELECT w.autostart_schedule, w.ttl, t.allow_user_autostart, t.allow_user_autostop, t.max_ttl,
               b.id AS build_id, b.transition, b.deadline, b.max_deadline, j.completed_at
          FROM workspaces w JOIN templates t ON t.id = w.template_id
          LEFT JOIN LATERAL (SELECT lb.id, lb.transition, lb.deadline, lb.max_deadline, lb.job_id
@@ -220,7 +222,7 @@ export class WorkspaceBuildsRepository {
           FOR UPDATE OF w`,
       [workspaceId],
     );
-    return row && { ...row, max_ttl: Number(row.max_ttl) };
+    return row && { ...row, ttl: row.ttl === null ? null : Number(row.ttl), max_ttl: Number(row.max_ttl) };
   }
 
   async setDeadline(buildId: string, deadline: Date | null, maxDeadline: Date | null): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseRfc3339 } from '../../common/coder-validators.js';
+import { formatInZone } from '../../common/daily-schedule.js';
 import type { RequestMeta } from '../../common/decorators/request-meta.decorator.js';
 import { internalError } from '../../common/errors.js';
 import { Database } from '../../database/database.js';
@@ -36,9 +37,6 @@ import { WorkspacesRepository } from './workspaces.repository.js';
 
 /** Coder's validWorkspaceDeadline: a new deadline at least this far ahead (it says 30 minutes, and allows 29). */
 const EXTEND_MIN_AHEAD_MS = 29 * 60_000;
-
-/** Go's time.RFC3339 of a UTC time: whole seconds, `Z`. */
-const goRfc3339 = (at: Date) => `${at.toISOString().slice(0, 19)}Z`;
 
 /**
  * Settings of an existing workspace: `PUT /workspaces/{workspace}/autoupdates`, `/favorite`, and
@@ -109,7 +107,7 @@ export class WorkspaceSettingsService {
       if (ttl === null && state.build_id && state.transition === 'start') {
         await this.builds.setDeadline(state.build_id, state.max_deadline, state.max_deadline);
       }
-      await this.recordWrite(actor, workspace, meta, { ttl: [workspace.ttl, ttl] });
+      await this.recordWrite(actor, workspace, meta, { ttl: [state.ttl, ttl] });
     });
   }
 
@@ -136,7 +134,7 @@ export class WorkspaceSettingsService {
       if (deadline.getTime() < state.completed_at.getTime()) throw extendBeforeStart();
       if (state.max_deadline && deadline.getTime() > state.max_deadline.getTime()) throw extendBeyondMax();
       await this.builds.setDeadline(state.build_id, deadline, state.max_deadline);
-      return { message: `Deadline updated to ${goRfc3339(deadline)}.` };
+      return { message: `Deadline updated to ${formatInZone(deadline, 'UTC')}.` };
     });
   }
 
