@@ -52,6 +52,34 @@ describe('group listing scales', () => {
     );
     expect(large.queries.length).toBe(small.queries.length);
     expect(large.queries.length).toBeLessThanOrEqual(6);
+
+    // Pages (ours: Coder answers every group) walk the same list in the same order, members
+    // included, with the same statement count.
+    const all = large.result.body as { id: string; members: { id: string }[] }[];
+    const pages: typeof all = [];
+    for (let offset = 0; offset < all.length; offset += 40) {
+      const page = await countQueries(t, () =>
+        t.http
+          .get(`/api/v2/organizations/${owner.orgId}/groups?limit=40&offset=${offset}`)
+          .set(auth(owner.token))
+          .expect(200),
+      );
+      expect(page.queries.length).toBe(small.queries.length);
+      pages.push(...page.result.body);
+    }
+    expect(pages).toEqual(all);
+    const strict = await t.http
+      .get(`/api/v2/groups?organization=${owner.orgId}&limit=3&offset=1`)
+      .set(auth(owner.token));
+    expect(strict.status).toBe(200);
+    expect(strict.body.map((g: { id: string }) => g.id)).toEqual(all.slice(1, 4).map((g) => g.id));
+    const zero = await t.http.get(`/api/v2/groups?organization=${owner.orgId}&limit=0`).set(auth(owner.token));
+    expect(zero.body).toHaveLength(all.length);
+    const bad = await t.http.get(`/api/v2/organizations/${owner.orgId}/groups?limit=x`).set(auth(owner.token));
+    expect(bad.status).toBe(400);
+    expect(bad.body.validations).toEqual([
+      { field: 'limit', detail: 'Query param "limit" must be a valid integer ("x")' },
+    ]);
   });
 });
 

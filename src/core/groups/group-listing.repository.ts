@@ -25,6 +25,8 @@ export interface GroupListFilter {
   hasMemberId?: string;
   groupIds?: string[];
   scope: GroupScope;
+  /** A page in the list's order: `limit` groups (absent: all) after `offset`. */
+  page?: { limit?: number; offset: number };
 }
 
 type SummaryRow = GroupRow & { organization_name: string; organization_display_name: string; total: number };
@@ -55,7 +57,11 @@ const MEMBER_COUNT_SQL = `CASE WHEN g.id = g.organization_id
 export class GroupListingRepository {
   constructor(private readonly db: Database) {}
 
-  /** Groups matching the filter within the scope, by organization name, Everyone first, then by name. */
+  /**
+   * Groups matching the filter within the scope, by organization name, Everyone first, then by
+   * name; with a page, only its groups (the member counts are counted for those alone: PostgreSQL
+   * evaluates the correlated counts after the sort and the limit).
+   */
   async listGroupSummaries(filter: GroupListFilter): Promise<GroupSummary[]> {
     const scope = filter.scope;
     const rows: SummaryRow[] = await this.db.select(
@@ -67,7 +73,8 @@ export class GroupListingRepository {
                AND EXISTS (SELECT 1 FROM users hu WHERE hu.id = $2::uuid AND hu.deleted = false)))
           AND (cardinality($3::uuid[]) = 0 OR g.id = ANY($3::uuid[]))
           AND ($4::boolean OR g.organization_id = ANY($5::uuid[]) OR g.id = ANY($6::uuid[]))
-        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC`,
+        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC
+       OFFSET $7::bigint LIMIT $8::bigint`,
       [
         filter.organizationId ?? null,
         filter.hasMemberId ?? null,
@@ -75,6 +82,8 @@ export class GroupListingRepository {
         scope.all,
         scope.all ? [] : scope.organizationIds,
         scope.all ? [] : scope.groupIds,
+        filter.page?.offset ?? 0,
+        filter.page?.limit ?? null, // LIMIT NULL: every row
       ],
     );
     return rows.map((row) => ({

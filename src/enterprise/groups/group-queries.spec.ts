@@ -18,8 +18,29 @@ function bodyOf(fn: () => unknown): unknown {
 describe('parseGroupListQuery (Coder api.groups parameters)', () => {
   it('reads organization, has_member and group_ids (comma-separated, repeated, trimmed, lower-cased)', () => {
     expect(parseGroupListQuery({ organization: 'acme', has_member: 'me', group_ids: [`${A}, ${B}`, A] }, true)).toEqual(
-      { organization: 'acme', hasMember: 'me', groupIds: [A, B.toLowerCase(), A] },
+      {
+        organization: 'acme',
+        hasMember: 'me',
+        groupIds: [A, B.toLowerCase(), A],
+        page: { limit: undefined, offset: 0 },
+      },
     );
+  });
+
+  it('reads the page: limit (0 or absent: every group) and offset', () => {
+    expect(parseGroupListQuery({ limit: '25', offset: '50' }, true).page).toEqual({ limit: 25, offset: 50 });
+    expect(parseGroupListQuery({ limit: '0' }, true).page).toEqual({ limit: undefined, offset: 0 });
+    expect(bodyOf(() => parseGroupListQuery({ limit: 'ten', offset: '-1' }, false))).toEqual({
+      message: 'Query parameters have invalid values.',
+      validations: [
+        { field: 'limit', detail: 'Query param "limit" must be a valid integer ("ten")' },
+        { field: 'offset', detail: 'Query param "offset" must be between 0 and 1000000000' },
+      ],
+    });
+    expect(bodyOf(() => parseGroupListQuery({ limit: '1001' }, true))).toEqual({
+      message: 'Query parameters have invalid values.',
+      validations: [{ field: 'limit', detail: 'Query param "limit" must be between 0 and 1000' }],
+    });
   });
 
   it('treats empty values as absent', () => {
@@ -27,6 +48,7 @@ describe('parseGroupListQuery (Coder api.groups parameters)', () => {
       organization: undefined,
       hasMember: undefined,
       groupIds: [],
+      page: { limit: undefined, offset: 0 },
     });
   });
 

@@ -1,18 +1,31 @@
 import { isUuid, type ApiError, type ValidationEntry } from '../../common/errors.js';
-import { QueryParser } from '../../common/query.js';
+import { MAX_PAGE_SIZE, QueryParser } from '../../common/query.js';
 import type { Actor } from '../../core/rbac/actor.js';
 import { can } from '../../core/rbac/policy.js';
 import type { GroupScope } from '../../core/groups/group-listing.repository.js';
 import { invalidMemberSearch } from './groups.errors.js';
 
-/** The query parameters of Coder's `GET /groups` (enterprise/coderd/groups.go `api.groups`). */
-export const GROUP_LIST_PARAMS = ['organization', 'has_member', 'group_ids'] as const;
+/**
+ * The query parameters of Coder's `GET /groups` (enterprise/coderd/groups.go `api.groups`), and
+ * ours: `limit` and `offset` bound the page (Coder answers every group, and 400s on them).
+ */
+export const GROUP_LIST_PARAMS = ['organization', 'has_member', 'group_ids', 'limit', 'offset'] as const;
 
 /** What `GET /groups` asks for before names are looked up. */
 export interface RawGroupListQuery {
   organization?: string;
   hasMember?: string;
   groupIds: string[];
+  page: GroupPage;
+}
+
+/**
+ * A page of a group list: `limit` groups (absent or 0: all of them, as Coder, which has no page
+ * here) after skipping `offset`, in the list's order.
+ */
+export interface GroupPage {
+  limit?: number;
+  offset: number;
 }
 
 /** Go's uuid.Parse error text, which Coder puts in the detail. */
@@ -21,14 +34,19 @@ function uuidError(value: string): string {
 }
 
 /**
- * Parses `organization`, `has_member` and `group_ids` (comma-separated, repeatable, as Coder's
- * ParseCustomList). With `strict`, other parameters are errors, as Coder's ErrorExcessParams on
+ * Parses `organization`, `has_member`, `group_ids` (comma-separated, repeatable, as Coder's
+ * ParseCustomList), and the page (`limit`, `offset`). With `strict`, other parameters are errors, as Coder's ErrorExcessParams on
  * `/groups`; the organization route stays lenient for 2023 clients.
  */
 export function parseGroupListQuery(query: Record<string, unknown>, strict: boolean): RawGroupListQuery {
   const parser = new QueryParser(query);
   const organization = parser.string('organization') || undefined;
   const hasMember = parser.string('has_member') || undefined;
+  const limit = parser.integer('limit', 0, 0, MAX_PAGE_SIZE);
+  const page: GroupPage = {
+    limit: limit === 0 ? undefined : limit,
+    offset: parser.integer('offset', 0, 0, 1_000_000_000),
+  };
   const raw = query.group_ids;
   const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
     .flatMap((v) => (typeof v === 'string' && v !== '' ? v.split(',') : []))
@@ -47,7 +65,7 @@ export function parseGroupListQuery(query: Record<string, unknown>, strict: bool
     }
   }
   parser.done();
-  return { organization, hasMember, groupIds: bad.length > 0 ? [] : values.map((v) => v.toLowerCase()) };
+  return { organization, hasMember, groupIds: bad.length > 0 ? [] : values.map((v) => v.toLowerCase()), page };
 }
 
 /** Coder's ParseCustom detail for a name that does not resolve. */

@@ -52,7 +52,10 @@ export class GroupReadsService {
     return (await this.present(await this.listing.summarize([group]), exclude))[0];
   }
 
-  /** `GET /groups` (strict parameters, as Coder) and `GET /organizations/{org}/groups` (lenient, organization fixed). */
+  /**
+   * `GET /groups` (strict parameters, as Coder) and `GET /organizations/{org}/groups` (lenient,
+   * organization fixed); `limit`/`offset` bound the page, and the members are read for its groups only.
+   */
   async list(actor: Actor, query: Record<string, unknown>, org?: OrganizationEntity): Promise<GroupResponse[]> {
     const raw = parseGroupListQuery(query, org === undefined);
     const { organizationId, hasMemberId } = await this.resolveNames(actor, raw, org);
@@ -61,6 +64,7 @@ export class GroupReadsService {
       hasMemberId,
       groupIds: raw.groupIds,
       scope: groupScopeOf(actor),
+      page: raw.page,
     });
     return this.present(summaries.filter((s) => canReadGroup(actor, s.group)));
   }

@@ -13,6 +13,13 @@ export const EXCLUDE_MEMBERS_QUERY: ApiQueryOptions[] = [
 export const ORGANIZATION_GROUP_LIST_QUERY: ApiQueryOptions[] = [
   { name: 'has_member', required: false, type: String, description: 'User id, username or `me`' },
   { name: 'group_ids', required: false, type: String, description: 'Comma-separated group ids' },
+  {
+    name: 'limit',
+    required: false,
+    type: Number,
+    description: 'Page size, at most 1000; absent or 0: every group (as Coder, which has no page here)',
+  },
+  { name: 'offset', required: false, type: Number, description: 'Groups to skip, in the order of the list' },
 ];
 
 export const GROUP_LIST_QUERY: ApiQueryOptions[] = [
