@@ -220,12 +220,15 @@ async function groupStatements(ctx, limit) {
     summaries,
     {
       label: 'members of the groups listed',
-      sql: `SELECT u.*, m.group_id AS member_group_id FROM users u
-             JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
-                   UNION ALL
-                   SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
-                    WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
-            WHERE u.deleted = false AND u.status <> 'suspended' ORDER BY lower(u.username) ASC`,
+      sql: `SELECT u.*, m.group_ids AS member_group_ids
+              FROM (SELECT x.user_id, string_agg(x.group_id::text, ',') AS group_ids
+                      FROM (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
+                            UNION ALL
+                            SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
+                             WHERE om.organization_id = ANY($1::uuid[])) x
+                     GROUP BY x.user_id) m
+              JOIN users u ON u.id = m.user_id
+             WHERE u.deleted = false AND u.status <> 'suspended' ORDER BY lower(u.username) ASC`,
       params: [listed],
     },
   ];
@@ -244,7 +247,7 @@ const FAMILIES = [
     tables: GROUP_TABLES,
     statements:
       `GroupListingRepository.listGroupSummaries (the page: ${GROUP_PAGE} groups in the list's order, member counts ` +
-      "counted after the limit) and GroupsRepository.membersOfGroups (the page's members, one row per membership)",
+      "counted after the limit) and GroupsRepository.membersOfGroups (the page's members: one row per member, with its groups)",
     setup: setupGroups,
     grow: growGroups,
     call(ctx) {

@@ -47,6 +47,26 @@ describe('group listing scales', () => {
     const large = await countQueries(t, list);
     expect(large.result.body).toHaveLength(101);
     expect(large.result.body.every((g: { members: unknown[] }) => g.members.length >= 50)).toBe(true);
+    // Members shared by 100 groups are read once each, and every group lists them whole, in
+    // lower(username) order, with the group's organization.
+    const bulk = large.result.body
+      .find((g: { name: string }) => g.name === 'g42')
+      .members.map((m: { username: string }) => m.username);
+    expect(bulk).toEqual(
+      Array.from({ length: 50 }, (_, i) => `bulk${i + 1}`).sort((a, b) =>
+        a.toLowerCase().localeCompare(b.toLowerCase()),
+      ),
+    );
+    for (const g of large.result.body as {
+      name: string;
+      members: { username: string; organization_ids: string[] }[];
+    }[]) {
+      if (g.name === 'Everyone') continue;
+      expect(g.members.map((m) => m.username)).toEqual(bulk);
+      expect(g.members.every((m) => m.organization_ids.length === 1 && m.organization_ids[0] === owner.orgId)).toBe(
+        true,
+      );
+    }
     process.stderr.write(
       `GET /organizations/{org}/groups: ${small.queries.length} statements for 1 group, ${large.queries.length} for 100 groups x 50 members\n`,
     );

@@ -93,31 +93,32 @@ export class GroupsRepository {
   /**
    * Non-deleted members of several groups that are not suspended (active or dormant: a dormant user
    * is still a member) in ONE query: explicit members from group_members, and for Everyone groups
-   * (id = organization id) the organization's members.
+   * (id = organization id) the organization's members. Each member comes once, with the ids of its
+   * groups among `groupIds`, not once per membership: a list of 1,000 groups sharing 50 members
+   * parses 50 user rows, not 50,000 (the per-membership rows made date parsing and garbage
+   * collection most of the groups list's time). Each group's members are in lower(username) order.
    */
   async membersOfGroups(groupIds: string[]): Promise<Map<string, UserEntity[]>> {
     const result = new Map<string, UserEntity[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows: (UserRow & { member_group_id: string })[] = await this.db.select(
-      `SELECT ${USER_COLUMNS_SQL}, m.group_id AS member_group_id
-         FROM users u
-         JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
-               UNION ALL
-               SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
-                WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
+    // The group ids as one comma-separated text: split natively, where a uuid[] of 50,000 elements
+    // is parsed character by character (postgres-array: ~100 ms of a 1,000-group list).
+    const rows: (UserRow & { member_group_ids: string })[] = await this.db.select(
+      `SELECT ${USER_COLUMNS_SQL}, m.group_ids AS member_group_ids
+         FROM (SELECT x.user_id, string_agg(x.group_id::text, ',') AS group_ids
+                 FROM (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
+                       UNION ALL
+                       SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
+                        WHERE om.organization_id = ANY($1::uuid[])) x
+                GROUP BY x.user_id) m
+         JOIN users u ON u.id = m.user_id
         WHERE u.deleted = false AND u.status <> 'suspended'
         ORDER BY lower(u.username) ASC`,
       [groupIds],
     );
-    // One object per user, however many of the groups it is in.
-    const users = new Map<string, UserEntity>();
     for (const row of rows) {
-      let user = users.get(row.u_id);
-      if (!user) {
-        user = userFromRow(row);
-        users.set(user.id, user);
-      }
-      result.get(row.member_group_id)?.push(user);
+      const user = userFromRow(row);
+      for (const groupId of row.member_group_ids.split(',')) result.get(groupId)?.push(user);
     }
     return result;
   }

@@ -11,7 +11,12 @@ import type { Actor } from '../../core/rbac/actor.js';
 import { can, canReadUser } from '../../core/rbac/policy.js';
 import { toUserResponse } from '../../core/users/dto/user.dto.js';
 import { parseUserSearch } from '../../core/search/user-search.js';
-import { toGroupResponse, type GroupMembersResponse, type GroupResponse } from './dto/group.dto.js';
+import {
+  sharedMemberPresenter,
+  toGroupResponse,
+  type GroupMembersResponse,
+  type GroupResponse,
+} from './dto/group.dto.js';
 import {
   asMemberSearchError,
   groupScopeOf,
@@ -39,7 +44,8 @@ export class GroupReadsService {
     const members = excludeMembers
       ? new Map<string, UserEntity[]>()
       : await this.groups.membersOfGroups(summaries.map((s) => s.group.id));
-    return summaries.map((s) => toGroupResponse(s, members.get(s.group.id) ?? []));
+    const present = sharedMemberPresenter();
+    return summaries.map((s) => toGroupResponse(s, members.get(s.group.id) ?? [], present));
   }
 
   async presentGroups(groups: GroupEntity[]): Promise<GroupResponse[]> {

@@ -162,14 +162,36 @@ export class GroupMembersResponse {
   count: number;
 }
 
-export function toGroupResponse(summary: GroupSummary, members: UserEntity[]): GroupResponse {
+/**
+ * A group member as the API shows it. Groups listed together share their members' objects: a
+ * member of many groups of one organization is presented once (`shared`, keyed by organization,
+ * then by the user entity), not once per group.
+ */
+export type MemberPresenter = (user: UserEntity, organizationId: string) => UserResponse;
+
+export function sharedMemberPresenter(): MemberPresenter {
+  const byOrganization = new Map<string, Map<UserEntity, UserResponse>>();
+  return (user, organizationId) => {
+    let users = byOrganization.get(organizationId);
+    if (!users) byOrganization.set(organizationId, (users = new Map<UserEntity, UserResponse>()));
+    let shown = users.get(user);
+    if (!shown) users.set(user, (shown = toUserResponse(user, [organizationId])));
+    return shown;
+  };
+}
+
+export function toGroupResponse(
+  summary: GroupSummary,
+  members: UserEntity[],
+  present: MemberPresenter = (user, organizationId) => toUserResponse(user, [organizationId]),
+): GroupResponse {
   const group = summary.group;
   return {
     id: group.id,
     name: group.name,
     display_name: group.displayName,
     organization_id: group.organizationId,
-    members: members.map((u) => toUserResponse(u, [group.organizationId])),
+    members: members.map((u) => present(u, group.organizationId)),
     total_member_count: summary.totalMemberCount,
     avatar_url: group.avatarUrl,
     quota_allowance: group.quotaAllowance,
