@@ -75,13 +75,16 @@ const SQL = {
                AND EXISTS (SELECT 1 FROM users hu WHERE hu.id = $2::uuid AND hu.deleted = false)))
           AND (cardinality($3::uuid[]) = 0 OR g.id = ANY($3::uuid[]))
           AND ($4::boolean OR g.organization_id = ANY($5::uuid[]) OR g.id = ANY($6::uuid[]))
-        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC`,
-  membersOfGroups: `SELECT ${USER_COLUMNS}, m.group_id AS member_group_id
-         FROM users u
-         JOIN (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
-               UNION ALL
-               SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
-                WHERE om.organization_id = ANY($1::uuid[])) m ON m.user_id = u.id
+        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC
+       OFFSET $7::bigint LIMIT $8::bigint`,
+  membersOfGroups: `SELECT ${USER_COLUMNS}, m.group_ids AS member_group_ids
+         FROM (SELECT x.user_id, string_agg(x.group_id::text, ',') AS group_ids
+                 FROM (SELECT gm.group_id, gm.user_id FROM group_members gm WHERE gm.group_id = ANY($1::uuid[])
+                       UNION ALL
+                       SELECT om.organization_id AS group_id, om.user_id FROM organization_members om
+                        WHERE om.organization_id = ANY($1::uuid[])) x
+                GROUP BY x.user_id) m
+         JOIN users u ON u.id = m.user_id
         WHERE u.deleted = false AND u.status <> 'suspended'
         ORDER BY lower(u.username) ASC`,
   defaultOrganization: `SELECT "OrganizationEntity"."id" AS "OrganizationEntity_id", "OrganizationEntity"."name" AS "OrganizationEntity_name", "OrganizationEntity"."display_name" AS "OrganizationEntity_display_name", "OrganizationEntity"."description" AS "OrganizationEntity_description", "OrganizationEntity"."icon" AS "OrganizationEntity_icon", "OrganizationEntity"."is_default" AS "OrganizationEntity_is_default", "OrganizationEntity"."created_at" AS "OrganizationEntity_created_at", "OrganizationEntity"."updated_at" AS "OrganizationEntity_updated_at" FROM "organizations" "OrganizationEntity" WHERE (("OrganizationEntity"."is_default" = $1)) LIMIT 1`,
@@ -190,13 +193,13 @@ function userResponse(row, prefix, organizationIds) {
 }
 
 /** src/enterprise/groups/dto/group.dto.ts: toGroupResponse, over a groupSummaries row. */
-function groupResponse(g, members) {
+function groupResponse(g, members, present = (u, orgId) => userResponse(u, 'u_', [orgId])) {
   return {
     id: g.id,
     name: g.name,
     display_name: g.display_name,
     organization_id: g.organization_id,
-    members: members.map((u) => userResponse(u, 'u_', [g.organization_id])),
+    members: members.map((u) => present(u, g.organization_id)),
     total_member_count: g.total,
     avatar_url: g.avatar_url,
     quota_allowance: g.quota_allowance,
@@ -406,8 +409,16 @@ export async function createWork(env = process.env) {
   async function present(groups) {
     const rows = await query(SQL.membersOfGroups, [groups.map((g) => g.id)]);
     const members = new Map(groups.map((g) => [g.id, []]));
-    for (const row of rows) members.get(row.member_group_id)?.push(row);
-    return groups.map((g) => groupResponse(g, members.get(g.id)));
+    for (const row of rows) for (const id of row.member_group_ids.split(',')) members.get(id)?.push(row);
+    // A member shared by several groups of an organization is presented once (group.dto.ts: sharedMemberPresenter).
+    const shown = new Map();
+    const present = (u, orgId) => {
+      const key = `${orgId} ${u.u_id}`;
+      let user = shown.get(key);
+      if (!user) shown.set(key, (user = userResponse(u, 'u_', [orgId])));
+      return user;
+    };
+    return groups.map((g) => groupResponse(g, members.get(g.id), present));
   }
 
   /** src/enterprise/groups/group-queries.ts: groupScopeOf, as groupSummaries' parameters $4–$6. */
@@ -433,7 +444,7 @@ export async function createWork(env = process.env) {
       const group = UUID_RE.test(id) ? (await query(SQL.groupById, [id.toLowerCase()]))[0] : undefined;
       if (!group || !canReadGroup(actor, group))
         return apiError(404, 'Resource not found or you do not have access to this resource');
-      const [summary] = await query(SQL.groupSummaries, [null, null, [group.id], true, [], []]);
+      const [summary] = await query(SQL.groupSummaries, [null, null, [group.id], true, [], [], 0, null]);
       return { status: 200, body: (await present([summary]))[0] };
     },
 
@@ -443,7 +454,7 @@ export async function createWork(env = process.env) {
       const orgId = ref.toLowerCase();
       if (!canReadOrganization(actor, orgId) || (await query(SQL.organizationById, [orgId])).length === 0)
         return apiError(404, 'Resource not found or you do not have access to this resource');
-      const groups = (await query(SQL.groupSummaries, [orgId, null, [], ...scopeOf(actor)])).filter((g) =>
+      const groups = (await query(SQL.groupSummaries, [orgId, null, [], ...scopeOf(actor), 0, null])).filter((g) =>
         canReadGroup(actor, g),
       );
       return { status: 200, body: await present(groups) };
