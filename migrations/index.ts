@@ -14,6 +14,7 @@ import { DaemonJobHistory1795928400000 } from './1795928400000-DaemonJobHistory.
 import { DormantUsers1795935600000 } from './1795935600000-DormantUsers.js';
 import { CurrentShapes1795950000000 } from './1795950000000-CurrentShapes.js';
 import { BuildMaxDeadline1795960000000 } from './1795960000000-BuildMaxDeadline.js';
+import { TemplateVersionJobIndex1795970000000 } from './1795970000000-TemplateVersionJobIndex.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -34,4 +35,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   DormantUsers1795935600000,
   CurrentShapes1795950000000,
   BuildMaxDeadline1795960000000,
+  TemplateVersionJobIndex1795970000000,
 ];

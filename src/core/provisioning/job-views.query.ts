@@ -22,8 +22,6 @@
  */
 export const DAEMON_KNOWN_SECONDS = 7 * 24 * 3600;
 
-const UUID_RE_SQL = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
-
 /** Coder's job_status column, as an expression over a `provisioner_jobs` row aliased `j`. */
 const STATUS = `CASE
   WHEN j.completed_at IS NOT NULL THEN
@@ -163,7 +161,7 @@ SELECT j.id, j.created_at, j.updated_at, j.started_at, j.canceled_at, j.complete
        CASE WHEN r.status = 'pending' THEN r.most_recently_seen END AS most_recently_seen,
        CASE WHEN r.status = 'pending' THEN r.available_workers END AS available_workers,
        CASE WHEN r.status = 'pending' THEN r.offline END AS offline,
-       tv.name AS template_version_name, t.id AS template_id, t.name AS template_name,
+       coalesce(tv.name, iv.name) AS template_version_name, t.id AS template_id, t.name AS template_name,
        t.display_name AS template_display_name, t.icon AS template_icon,
        ws.id AS workspace_id, ws.name AS workspace_name, b.transition AS workspace_build_transition,
        b.daily_cost AS workspace_build_daily_cost, b.updated_at AS workspace_build_updated_at,
@@ -173,9 +171,10 @@ SELECT j.id, j.created_at, j.updated_at, j.started_at, j.canceled_at, j.complete
   LEFT JOIN provisioner_daemons w ON w.id = j.worker_id
   LEFT JOIN workspace_builds b ON b.job_id = j.id
   LEFT JOIN workspaces ws ON ws.id = b.workspace_id
-  LEFT JOIN template_versions tv ON tv.id = coalesce(b.template_version_id,
-    CASE WHEN j.input->>'template_version_id' ~* ${UUID_RE_SQL} THEN (j.input->>'template_version_id')::uuid END)
-  LEFT JOIN templates t ON t.id = tv.template_id
+  -- A build's version, or the version an import job imports (by its job: template_versions_job_id_idx).
+  LEFT JOIN template_versions tv ON tv.id = b.template_version_id
+  LEFT JOIN template_versions iv ON b.job_id IS NULL AND iv.job_id = j.id
+  LEFT JOIN templates t ON t.id = coalesce(tv.template_id, iv.template_id)
  ORDER BY j.created_at DESC, j.id DESC`;
 
 /** A `provisioner_jobs` row as PostgreSQL returns it. */

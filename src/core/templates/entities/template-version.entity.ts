@@ -6,6 +6,8 @@ import { OrganizationEntity } from '../../organizations/entities/organization.en
 /** Coder's `template_versions`: a file imported by a provisioner job, optionally attached to a template. */
 @Entity('template_versions')
 @Index('template_versions_template_id_idx', ['templateId'])
+// A version by its import job: the job views read an import job's version through it.
+@Index('template_versions_job_id_idx', ['jobId'])
 export class TemplateVersionEntity {
   @PrimaryColumn('uuid')
   id: string;
