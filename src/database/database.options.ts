@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ALL_MIGRATIONS } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+import { POOL_TYPES } from './timestamptz.js';
 
 export interface DatabaseOptionsInput {
   url: string;
@@ -38,6 +39,8 @@ export function buildDataSourceOptions(input: DatabaseOptionsInput): DataSourceO
       keepAlive: true,
       idleTimeoutMillis: 30_000,
       statement_timeout: 30_000,
+      // timestamptz read by position instead of by pg's regular expressions (timestamptz.ts).
+      types: POOL_TYPES,
     },
   };
 }
