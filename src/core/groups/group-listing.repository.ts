@@ -49,6 +49,23 @@ const MEMBER_COUNT_SQL = `CASE WHEN g.id = g.organization_id
           WHERE gm.group_id = g.id AND cu.deleted = false) END::int`;
 
 /**
+ * Groups with their organization's names and member counts. Parameters: $1 organization (or
+ * null), $2 a member they must have (or null), $3 group ids (empty: any), $4 every group in scope,
+ * else $5 organizations and $6 single groups the caller may see, $7 offset, $8 limit (null: all).
+ * Exported for the scale bench's EXPLAIN.
+ */
+export const GROUP_SUMMARIES_SQL = `SELECT ${GROUP_COLUMNS_SQL}, o.name AS organization_name,
+       o.display_name AS organization_display_name, ${MEMBER_COUNT_SQL} AS total
+  FROM groups g JOIN organizations o ON o.id = g.organization_id
+ WHERE ($1::uuid IS NULL OR g.organization_id = $1::uuid)
+   AND ($2::uuid IS NULL OR (${memberOfGroupSql('$2::uuid')}
+        AND EXISTS (SELECT 1 FROM users hu WHERE hu.id = $2::uuid AND hu.deleted = false)))
+   AND (cardinality($3::uuid[]) = 0 OR g.id = ANY($3::uuid[]))
+   AND ($4::boolean OR g.organization_id = ANY($5::uuid[]) OR g.id = ANY($6::uuid[]))
+ ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC
+OFFSET $7::bigint LIMIT $8::bigint`;
+
+/**
  * The reads behind Coder's current group shapes: groups with their organization's names and member
  * counts, and one page of a group's members. Each is ONE statement whatever the number of groups
  * or members (the listing routes' statement count is fixed; test/e2e/groups-v2.e2e-spec.ts).
@@ -64,28 +81,16 @@ export class GroupListingRepository {
    */
   async listGroupSummaries(filter: GroupListFilter): Promise<GroupSummary[]> {
     const scope = filter.scope;
-    const rows: SummaryRow[] = await this.db.select(
-      `SELECT ${GROUP_COLUMNS_SQL}, o.name AS organization_name, o.display_name AS organization_display_name,
-              ${MEMBER_COUNT_SQL} AS total
-         FROM groups g JOIN organizations o ON o.id = g.organization_id
-        WHERE ($1::uuid IS NULL OR g.organization_id = $1::uuid)
-          AND ($2::uuid IS NULL OR (${memberOfGroupSql('$2::uuid')}
-               AND EXISTS (SELECT 1 FROM users hu WHERE hu.id = $2::uuid AND hu.deleted = false)))
-          AND (cardinality($3::uuid[]) = 0 OR g.id = ANY($3::uuid[]))
-          AND ($4::boolean OR g.organization_id = ANY($5::uuid[]) OR g.id = ANY($6::uuid[]))
-        ORDER BY lower(o.name), o.id, (g.id = g.organization_id) DESC, g.name ASC
-       OFFSET $7::bigint LIMIT $8::bigint`,
-      [
-        filter.organizationId ?? null,
-        filter.hasMemberId ?? null,
-        filter.groupIds ?? [],
-        scope.all,
-        scope.all ? [] : scope.organizationIds,
-        scope.all ? [] : scope.groupIds,
-        filter.page?.offset ?? 0,
-        filter.page?.limit ?? null, // LIMIT NULL: every row
-      ],
-    );
+    const rows: SummaryRow[] = await this.db.select(GROUP_SUMMARIES_SQL, [
+      filter.organizationId ?? null,
+      filter.hasMemberId ?? null,
+      filter.groupIds ?? [],
+      scope.all,
+      scope.all ? [] : scope.organizationIds,
+      scope.all ? [] : scope.groupIds,
+      filter.page?.offset ?? 0,
+      filter.page?.limit ?? null, // LIMIT NULL: every row
+    ]);
     return rows.map((row) => ({
       group: groupFromRow(row),
       organizationName: row.organization_name,
