@@ -65,21 +65,26 @@ export async function runProfile() {
   const dir = mkdtempSync(join(tmpdir(), 'coder-bench-profile-'));
   const licenseKey = await benchLicenseKey();
   const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-  const server = await startServer(
-    {
-      CODER_API_RATE_LIMIT: '-1',
-      CODER_LOG_LEVEL: undefined,
-      ...licenseKey.env,
-      CODER_SCIM_AUTH_HEADER: SCIM_KEY,
-    },
-    { database: 'external', nodeArgs: target === 'ours' ? profiling : [] },
-  );
+  const env = {
+    CODER_API_RATE_LIMIT: '-1',
+    CODER_LOG_LEVEL: undefined,
+    ...licenseKey.env,
+    CODER_SCIM_AUTH_HEADER: SCIM_KEY,
+  };
+  // As in the pipeline section: seeded through a server of its own, the profiled one started after.
+  const seeder = await startServer(env, { database: 'external' });
+  let server;
   let run;
   let startedAt;
   let baseline;
   try {
-    const route = routesOf(await seed(server.base, licenseKey)).find((r) => r.key === key);
+    const route = routesOf(await seed(seeder.base, licenseKey)).find((r) => r.key === key);
+    await seeder.stop({ keepDatabase: true });
     if (!route) throw new Error(`unknown route ${key}`);
+    server = await startServer(
+      { ...env, CODER_PG_CONNECTION_URL: seeder.env.CODER_PG_CONNECTION_URL },
+      { database: 'given', nodeArgs: target === 'ours' ? profiling : [] },
+    );
     if (target !== 'ours') baseline = await startBaseline(BASELINES[target], baselineEnvOf(server), profiling);
     const profiled = baseline ?? server;
     await measure(profiled, route, 2, connections); // warm-up, not summed
@@ -87,7 +92,8 @@ export async function runProfile() {
     run = await measure(profiled, route, seconds, connections);
   } finally {
     await baseline?.stop();
-    await server.stop();
+    await server?.stop();
+    await seeder.stop();
     licenseKey.cleanup();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));

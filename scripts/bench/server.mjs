@@ -77,10 +77,11 @@ export async function startServer(env, { database = 'fresh', nodeArgs = [] } = {
     readyMs: Date.now() - started,
     /** Whether the process is still the one started (it never exited or restarted). */
     alive: () => exit === undefined,
-    async stop() {
+    /** Ends the process and drops its throwaway database, unless `keepDatabase` (then `dropDatabase()` later). */
+    async stop({ keepDatabase = false } = {}) {
       if (!exit) child.kill('SIGTERM');
       await exited;
-      await dropDatabase();
+      if (!keepDatabase) await dropDatabase();
     },
   };
 }
