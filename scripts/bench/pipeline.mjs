@@ -584,8 +584,8 @@ export async function runPipeline() {
     // Seeded through a server of its own, which then stops (its database kept): the measured server
     // starts on the seeded database as the baselines do, so all four have done the same work before
     // the warm-up. Measuring the server that seeded (sign-ups, logins, groups, SCIM: a hundred
-    // requests over a dozen routes) left it about 1.5x slower per request on the same routes than a
-    // server started after it, in one run side by side (its JIT and heap shaped by the seeding).
+    // requests over a dozen routes) left it 1.3-1.6x costlier per request on the same routes than a
+    // server started after it, in two runs side by side (its JIT and heap shaped by the seeding).
     seeder = await startServer(oursEnv, { database: 'external' });
     const seeded = await seed(seeder.base, licenseKey);
     await seeder.stop({ keepDatabase: true });
