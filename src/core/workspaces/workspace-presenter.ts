@@ -115,7 +115,9 @@ export class WorkspacePresenter {
     const jobIds = builds.map((b) => b.jobId);
     // The jobs first: a job completes in the transaction that stores its resources, so resources
     // read after a job was seen completed are all there (read concurrently, a completed job could
-    // show none).
+    // show none). The other way round, a job seen before its completion may have committed its
+    // resources by the time they are read: those are shown only with the job seen completed, so the
+    // answer never shows a pending or running job with resources (see `resources:` below).
     const jobs = await this.jobs.describeBuildJobs(jobIds);
     const [resources, versions, users] = await Promise.all([
       this.jobs.resources(jobIds),
@@ -147,7 +149,7 @@ export class WorkspacePresenter {
         initiator_name: users.get(b.initiatorId)?.username ?? '',
         job,
         reason: b.reason,
-        resources: resourcesOf.get(b.jobId) ?? [],
+        resources: job.completed_at === undefined ? [] : (resourcesOf.get(b.jobId) ?? []),
         deadline: described.deadline ? described.deadline.toISOString() : null,
         max_deadline: described.maxDeadline ? described.maxDeadline.toISOString() : null,
         status: workspaceStatus(job.status, b.transition),
